@@ -1,0 +1,153 @@
+"""The handlers behind each `crucible` subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder
+from app.services import intensive_exchange, listing, vault_access
+from app.services.checks import check_vault
+from app.services.errors import InputError, VaultError
+from app.store.vault import UnlockThrottle, Vault
+
+CLI_ACTOR = "crucible-cli"
+
+
+def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
+    """Dispatch to the handler; map every known failure to its sentence and exit status."""
+    folder: Path = args.vault or default_vault_folder()
+    command = args.command or "gui"
+    if command == "gui":
+        from app.ui.main import run_app
+
+        return run_app(folder)
+    handler = _HANDLERS[command]
+    try:
+        return handler(args, folder, terminal, kdf)
+    except VaultError as error:
+        terminal.err(str(error))
+        return error.exit_status
+    except MemoryError:
+        terminal.err("The machine ran out of memory; nothing was changed.")
+        return EXIT_PROBLEMS
+    except Exception as error:  # last resort: a sentence, never a traceback with client data
+        if os.environ.get("CRUCIBLE_DEBUG"):
+            raise
+        terminal.err(
+            f"Crucible hit an unexpected problem ({type(error).__name__}); nothing was changed."
+        )
+        return EXIT_PROBLEMS
+
+
+def _unlock(folder: Path, terminal: Terminal) -> Vault:
+    if not vault_access.has_vault(folder):
+        from app.services.errors import NoVaultError
+
+        raise NoVaultError()
+    passphrase = terminal.secret("Passphrase: ")
+    # One process, one attempt: a fresh throttle (the KDF's cost is the delay here).
+    return vault_access.open_vault(
+        folder, passphrase, actor=CLI_ACTOR, throttle=UnlockThrottle()
+    )
+
+
+def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    if vault_access.has_vault(folder):
+        from app.services.errors import VaultExistsError
+
+        raise VaultExistsError()
+    passphrase = terminal.secret("New passphrase: ")
+    if terminal.stdin.isatty() and terminal.secret("Repeat it: ") != passphrase:
+        raise UsageError("The two passphrases differ; no vault was created.")
+    if len(passphrase) < 8:
+        raise InputError("The passphrase must be at least 8 characters; no vault was created.")
+    vault, code = vault_access.new_vault(folder, passphrase, kdf=kdf)
+    vault.lock()
+    terminal.out("Vault created. Your recovery code, shown only this once:")
+    terminal.out("")
+    terminal.out(f"    {code}")
+    terminal.out("")
+    terminal.out(
+        "Keep it somewhere safe and apart from this computer: it is the only way in "
+        "if the passphrase is lost."
+    )
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    try:
+        data = args.file.read_bytes()
+    except OSError:
+        raise InputError(f"The file {args.file.name!r} cannot be read.") from None
+    intensive_exchange.parse_document(data)  # refuse bad input before asking for a secret
+    with _unlock(folder, terminal) as vault:
+        new_id = intensive_exchange.import_intensive(vault, data, actor=CLI_ACTOR)
+    terminal.out(f"Imported intensive {new_id}.")
+    terminal.out(str(new_id))
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    with _unlock(folder, terminal) as vault:
+        rows = listing.list_intensives(vault)
+    for row in rows:
+        first = row.first_date.isoformat() if row.first_date else "-"
+        terminal.out(f"{row.id}\t{row.couple_code}\t{first}\t{row.title}")
+    return EXIT_OK
+
+
+def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    with _unlock(folder, terminal) as vault:
+        data = intensive_exchange.export_intensive(vault, args.id, actor=CLI_ACTOR)
+    if args.output is None:
+        terminal.stdout.write(data.decode("utf-8"))
+        return EXIT_OK
+    from app.services.files import write_user_file
+
+    write_user_file(args.output, data)
+    return EXIT_OK
+
+
+def _passwd(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    current = terminal.secret("Current passphrase: ")
+    new = terminal.secret("New passphrase: ")
+    if len(new) < 8:
+        raise InputError("The new passphrase must be at least 8 characters; nothing was changed.")
+    vault_access.set_new_passphrase(folder, current, new, kdf=kdf)
+    terminal.out("Passphrase changed.")
+    return EXIT_OK
+
+
+def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    code = terminal.secret("Recovery code: ")
+    new = terminal.secret("New passphrase: ")
+    if len(new) < 8:
+        raise InputError("The new passphrase must be at least 8 characters; nothing was changed.")
+    vault_access.reset_passphrase_with_code(folder, code, new, kdf=kdf)
+    terminal.out("New passphrase set; the recovery code still works.")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    with _unlock(folder, terminal) as vault:
+        problems = check_vault(vault)
+    if problems:
+        for problem in problems:
+            terminal.err(problem)
+        return EXIT_PROBLEMS
+    terminal.out("All checks passed: integrity, encryption and audit trail.")
+    return EXIT_OK
+
+
+_HANDLERS = {
+    "init": _init,
+    "import": _import,
+    "list": _list,
+    "export-json": _export_json,
+    "passwd": _passwd,
+    "recover": _recover,
+    "check": _check,
+}

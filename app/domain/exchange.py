@@ -1,0 +1,364 @@
+"""The intensive exchange format, version 1: validate a document, and write one back.
+
+Validation names the JSON path of the first problem, as the format page
+asks (`intensive.days[0].blocks[2].observations[17].stance: 'one-upp' is not
+one of one-up, same-as, one-down`), and builds domain objects only once the
+whole document is known good, so an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, NoReturn, TypeVar
+
+from app.domain.intensive import (
+    Addendum,
+    Block,
+    BlockNote,
+    Couple,
+    Day,
+    Intensive,
+    NoteSection,
+    Observation,
+    Partner,
+)
+from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+
+FORMAT_V1 = "crucible.intensive/1"
+MAX_DAYS = 7
+OBSERVATION_TEXT_FIELDS = ("trigger", "quote", "intervention", "response", "note")
+
+E = TypeVar("E", Stance, Boundary, Strategy, BlockKind, PartnerKey)
+
+
+class FormatError(ValueError):
+    """A document that breaks a rule of the format; the message starts with the JSON path."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}" if path else problem)
+        self.path = path
+        self.problem = problem
+
+
+def _fail(path: str, problem: str) -> NoReturn:
+    raise FormatError(path, problem)
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _object(value: object, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        _fail(path, f"expected an object, found {_describe(value)}")
+    return value
+
+
+def _list(value: object, path: str) -> list[Any]:
+    if not isinstance(value, list):
+        _fail(path, f"expected a list, found {_describe(value)}")
+    return value
+
+
+def _string(
+    doc: Mapping[str, Any],
+    key: str,
+    path: str,
+    *,
+    lo: int = 0,
+    hi: int | None = None,
+    default: str | None = None,
+) -> str:
+    where = f"{path}.{key}" if path else key
+    if key not in doc:
+        if default is not None:
+            return default
+        _fail(where, "is missing")
+    value = doc[key]
+    if not isinstance(value, str):
+        _fail(where, f"expected a string, found {_describe(value)}")
+    if len(value) < lo:
+        _fail(where, "must not be empty" if lo == 1 else f"must be at least {lo} characters")
+    if hi is not None and len(value) > hi:
+        _fail(where, f"must be at most {hi} characters, found {len(value)}")
+    return value
+
+
+def _optional_string(doc: Mapping[str, Any], key: str, path: str, hi: int = 200) -> str | None:
+    if doc.get(key) is None:
+        return None
+    return _string(doc, key, path, hi=hi)
+
+
+def _choice(value: object, kind: type[E], where: str) -> E:
+    allowed = ", ".join(member.value for member in kind)
+    if not isinstance(value, str):
+        _fail(where, f"{_describe(value)} is not one of {allowed}")
+    try:
+        return kind(value)
+    except ValueError:
+        _fail(where, f"{_describe(value)} is not one of {allowed}")
+
+
+def _timestamp(value: object, where: str) -> datetime:
+    if not isinstance(value, str):
+        _fail(where, f"expected an ISO 8601 time with offset, found {_describe(value)}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(where, f"{_describe(value)} is not an ISO 8601 time")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        _fail(where, f"{_describe(value)} has no UTC offset")
+    return parsed
+
+
+def _required(doc: Mapping[str, Any], key: str, path: str) -> Any:
+    if key not in doc:
+        _fail(f"{path}.{key}" if path else key, "is missing")
+    return doc[key]
+
+
+def parse_intensive(document: object) -> Intensive:
+    """Validate a decoded JSON document and return the intensive it describes."""
+    root = _object(document, "")
+    fmt = root.get("format")
+    if fmt != FORMAT_V1:
+        _fail("format", f"{_describe(fmt)} is not {FORMAT_V1!r}")
+    couple = _parse_couple(_object(_required(root, "couple", ""), "couple"))
+    return _parse_intensive_body(_object(_required(root, "intensive", ""), "intensive"), couple)
+
+
+def _parse_couple(doc: Mapping[str, Any]) -> Couple:
+    code = _string(doc, "code", "couple", lo=1, hi=32)
+    partners_doc = _list(_required(doc, "partners", "couple"), "couple.partners")
+    if len(partners_doc) != 2:
+        _fail("couple.partners", f"must list exactly two partners, found {len(partners_doc)}")
+    partners = []
+    for index, (raw, expected) in enumerate(zip(partners_doc, ("A", "B"), strict=True)):
+        path = f"couple.partners[{index}]"
+        item = _object(raw, path)
+        key = _string(item, "key", path)
+        if key != expected:
+            _fail(f"{path}.key", f"must be {expected!r}, found {_describe(key)}")
+        pronouns = item.get("pronouns")
+        if pronouns is not None and not isinstance(pronouns, str):
+            _fail(f"{path}.pronouns", f"expected a string, found {_describe(pronouns)}")
+        partners.append(
+            Partner(
+                key=PartnerKey(key),
+                name=_string(item, "name", path, lo=1, hi=200),
+                pronouns=pronouns or "",
+            )
+        )
+    return Couple(code=code, partners=(partners[0], partners[1]))
+
+
+def _parse_intensive_body(doc: Mapping[str, Any], couple: Couple) -> Intensive:
+    path = "intensive"
+    title = _string(doc, "title", path, lo=1, hi=200)
+    clinician = _string(doc, "clinician", path, hi=200)
+    trainee = _optional_string(doc, "trainee", path)
+    supervisor = _optional_string(doc, "supervisor", path)
+    reflections = _string(doc, "reflections", path, default="")
+    days_doc = _list(_required(doc, "days", path), "intensive.days")
+    if not 1 <= len(days_doc) <= MAX_DAYS:
+        _fail("intensive.days", f"must hold 1 to {MAX_DAYS} days, found {len(days_doc)}")
+    days = tuple(_parse_day(raw, index) for index, raw in enumerate(days_doc))
+    return Intensive(
+        couple=couple,
+        title=title,
+        clinician=clinician,
+        days=days,
+        trainee=trainee,
+        supervisor=supervisor,
+        reflections=reflections,
+    )
+
+
+def _parse_day(raw: object, index: int) -> Day:
+    path = f"intensive.days[{index}]"
+    doc = _object(raw, path)
+    number = _required(doc, "day", path)
+    if not isinstance(number, int) or isinstance(number, bool) or number != index + 1:
+        _fail(
+            f"{path}.day",
+            f"must be {index + 1} (days are numbered 1..n in order), found {_describe(number)}",
+        )
+    date_text = _string(doc, "date", path)
+    try:
+        day_date = date.fromisoformat(date_text)
+    except ValueError:
+        _fail(f"{path}.date", f"{_describe(date_text)} is not an ISO date (YYYY-MM-DD)")
+    blocks_doc = _list(_required(doc, "blocks", path), f"{path}.blocks")
+    blocks = tuple(_parse_block(item, f"{path}.blocks[{i}]") for i, item in enumerate(blocks_doc))
+    return Day(number=number, date=day_date, blocks=blocks)
+
+
+def _parse_block(raw: object, path: str) -> Block:
+    doc = _object(raw, path)
+    title = _string(doc, "title", path, lo=1, hi=200)
+    kind = _choice(_required(doc, "kind", path), BlockKind, f"{path}.kind")
+    start = _timestamp(_required(doc, "start", path), f"{path}.start")
+    end_raw = doc.get("end")
+    end = None if end_raw is None else _timestamp(end_raw, f"{path}.end")
+    if end is not None and end <= start:
+        _fail(f"{path}.end", "must be after the block's start")
+    note = _parse_note(doc.get("note"), f"{path}.note")
+    obs_doc = _list(doc.get("observations", []), f"{path}.observations")
+    observations = tuple(
+        _parse_observation(item, f"{path}.observations[{i}]", start, end)
+        for i, item in enumerate(obs_doc)
+    )
+    return Block(title=title, kind=kind, start=start, end=end, note=note, observations=observations)
+
+
+def _parse_note(raw: object, path: str) -> BlockNote:
+    if raw is None:
+        return BlockNote()
+    doc = _object(raw, path)
+    sections_doc = _list(doc.get("sections", []), f"{path}.sections")
+    sections = []
+    for index, item in enumerate(sections_doc):
+        where = f"{path}.sections[{index}]"
+        section = _object(item, where)
+        sections.append(
+            NoteSection(
+                title=_string(section, "title", where, hi=200),
+                text=_string(section, "text", where, default=""),
+            )
+        )
+    signed_at_raw, signed_by = doc.get("signed_at"), doc.get("signed_by")
+    if (signed_at_raw is None) != (signed_by is None):
+        _fail(f"{path}.signed_at", "signed_at and signed_by must both be set or both be null")
+    signed_at = None if signed_at_raw is None else _timestamp(signed_at_raw, f"{path}.signed_at")
+    if signed_by is not None:
+        signed_by = _string(doc, "signed_by", path, lo=1, hi=200)
+    addenda = []
+    for index, item in enumerate(_list(doc.get("addenda", []), f"{path}.addenda")):
+        where = f"{path}.addenda[{index}]"
+        entry = _object(item, where)
+        addenda.append(
+            Addendum(
+                at=_timestamp(_required(entry, "at", where), f"{where}.at"),
+                by=_string(entry, "by", where, hi=200),
+                reason=_string(entry, "reason", where),
+                text=_string(entry, "text", where),
+            )
+        )
+    if addenda and signed_at is None:
+        _fail(f"{path}.addenda", "only a signed note can have addenda")
+    return BlockNote(
+        sections=tuple(sections), signed_at=signed_at, signed_by=signed_by, addenda=tuple(addenda)
+    )
+
+
+def _parse_observation(
+    raw: object, path: str, start: datetime, end: datetime | None
+) -> Observation:
+    doc = _object(raw, path)
+    at = _timestamp(_required(doc, "at", path), f"{path}.at")
+    if at < start or (end is not None and at > end):
+        _fail(f"{path}.at", "is outside the block's start..end")
+    intensity = doc.get("intensity", 3)
+    if not isinstance(intensity, int) or isinstance(intensity, bool) or not 1 <= intensity <= 5:
+        _fail(
+            f"{path}.intensity", f"must be a whole number from 1 to 5, found {_describe(intensity)}"
+        )
+    boundary_raw = doc.get("boundary")
+    boundary = None if boundary_raw is None else _choice(boundary_raw, Boundary, f"{path}.boundary")
+    strategies: list[Strategy] = []
+    for index, item in enumerate(_list(doc.get("strategies", []), f"{path}.strategies")):
+        strategy = _choice(item, Strategy, f"{path}.strategies[{index}]")
+        if strategy in strategies:
+            _fail(f"{path}.strategies[{index}]", f"{strategy.value!r} is listed twice")
+        strategies.append(strategy)
+
+    def text(name: str) -> str:
+        return _string(doc, name, path, default="")
+
+    return Observation(
+        at=at,
+        partner=_choice(_required(doc, "partner", path), PartnerKey, f"{path}.partner"),
+        stance=_choice(_required(doc, "stance", path), Stance, f"{path}.stance"),
+        intensity=intensity,
+        boundary=boundary,
+        strategies=tuple(strategies),
+        trigger=text("trigger"),
+        quote=text("quote"),
+        intervention=text("intervention"),
+        response=text("response"),
+        note=text("note"),
+    )
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def intensive_to_document(intensive: Intensive) -> dict[str, Any]:
+    """The exchange document for an intensive, every field written with its value or default."""
+    return {
+        "format": FORMAT_V1,
+        "couple": {
+            "code": intensive.couple.code,
+            "partners": [
+                {"key": p.key.value, "name": p.name, "pronouns": p.pronouns}
+                for p in intensive.couple.partners
+            ],
+        },
+        "intensive": {
+            "title": intensive.title,
+            "clinician": intensive.clinician,
+            "trainee": intensive.trainee,
+            "supervisor": intensive.supervisor,
+            "reflections": intensive.reflections,
+            "days": [_day_document(day) for day in intensive.days],
+        },
+    }
+
+
+def _day_document(day: Day) -> dict[str, Any]:
+    return {
+        "day": day.number,
+        "date": day.date.isoformat(),
+        "blocks": [_block_document(block) for block in day.blocks],
+    }
+
+
+def _block_document(block: Block) -> dict[str, Any]:
+    note = block.note
+    return {
+        "title": block.title,
+        "kind": block.kind.value,
+        "start": _iso(block.start),
+        "end": _iso(block.end),
+        "note": {
+            "sections": [{"title": s.title, "text": s.text} for s in note.sections],
+            "signed_at": _iso(note.signed_at),
+            "signed_by": note.signed_by,
+            "addenda": [
+                {"at": _iso(a.at), "by": a.by, "reason": a.reason, "text": a.text}
+                for a in note.addenda
+            ],
+        },
+        "observations": [_observation_document(o) for o in block.observations],
+    }
+
+
+def _observation_document(observation: Observation) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "at": _iso(observation.at),
+        "partner": observation.partner.value,
+        "stance": observation.stance.value,
+        "boundary": None if observation.boundary is None else observation.boundary.value,
+        "intensity": observation.intensity,
+        "strategies": [s.value for s in observation.strategies],
+    }
+    for name in OBSERVATION_TEXT_FIELDS:
+        document[name] = getattr(observation, name)
+    return document

@@ -1,0 +1,133 @@
+"""Value objects for one couple's intensive, as the analytics and reports see it.
+
+They are frozen so that a figure computed from an intensive can never
+disagree with the intensive it was computed from. Times are timezone-aware
+datetimes: a clinician's wall clock matters (notes say "at 9:14"), and the
+offset keeps the record exact across travel and daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """One member of the couple."""
+
+    key: PartnerKey
+    name: str
+    pronouns: str = ""
+    colour: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Couple:
+    """The couple, known in de-identified output only by its code."""
+
+    code: str
+    partners: tuple[Partner, Partner]
+
+    def partner(self, key: PartnerKey) -> Partner:
+        """Return the partner with the given key."""
+        return self.partners[0] if key is PartnerKey.A else self.partners[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A moment in which the clinician placed one partner on the grid."""
+
+    at: datetime
+    partner: PartnerKey
+    stance: Stance
+    intensity: int = 3
+    boundary: Boundary | None = None
+    strategies: tuple[Strategy, ...] = ()
+    trigger: str = ""
+    quote: str = ""
+    intervention: str = ""
+    response: str = ""
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSection:
+    """One titled section of a block note."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Addendum:
+    """A later addition to a signed note; it never replaces the original."""
+
+    at: datetime
+    by: str
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockNote:
+    """The clinician's note for a block, signed or not."""
+
+    sections: tuple[NoteSection, ...] = ()
+    signed_at: datetime | None = None
+    signed_by: str | None = None
+    addenda: tuple[Addendum, ...] = ()
+
+    @property
+    def is_signed(self) -> bool:
+        """Whether the note is locked by a signature."""
+        return self.signed_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A scheduled part of a day: a joint session, an individual session, a break."""
+
+    title: str
+    kind: BlockKind
+    start: datetime
+    end: datetime | None
+    note: BlockNote = field(default_factory=BlockNote)
+    observations: tuple[Observation, ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One day of the intensive, numbered from 1."""
+
+    number: int
+    date: date
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Intensive:
+    """A couple's intensive with everything logged in it."""
+
+    couple: Couple
+    title: str
+    clinician: str
+    days: tuple[Day, ...]
+    trainee: str | None = None
+    supervisor: str | None = None
+    reflections: str = ""
+    id: int | None = None
+
+    @property
+    def is_supervised(self) -> bool:
+        """Whether a trainee ran it under a supervisor."""
+        return self.trainee is not None or self.supervisor is not None
+
+    @property
+    def first_date(self) -> date:
+        """The date of day 1."""
+        return self.days[0].date

@@ -1,0 +1,91 @@
+"""Importing and exporting intensives in the exchange format (crucible.intensive/1)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from app.domain.exchange import FormatError, intensive_to_document, parse_intensive
+from app.domain.intensive import Intensive
+from app.services.clock import Clock, system_clock
+from app.services.errors import InputError, NotFoundError
+from app.store.audit import append_event
+from app.store.intensives import CoupleConflictError, add_intensive, load_intensive
+from app.store.vault import Vault
+
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+
+
+def decode_document(data: bytes) -> Any:
+    """Decode UTF-8 JSON, with a one-sentence error that says where it went wrong."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise InputError("The file is larger than 256 MB; it is not an intensive document.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"The file is not UTF-8 text (byte {error.start}).") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+    except RecursionError:
+        raise InputError("The file's JSON is nested too deeply to be an intensive.") from None
+
+
+def parse_document(data: bytes) -> Intensive:
+    """Decode and validate a document without touching the vault."""
+    document = decode_document(data)
+    try:
+        return parse_intensive(document)
+    except FormatError as error:
+        raise InputError(str(error)) from None
+
+
+def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = system_clock) -> int:
+    """Validate the whole document first, then insert it in one transaction; return its id."""
+    intensive = parse_document(data)
+    now = clock()
+    try:
+        with vault.session() as session, session.begin():
+            new_id = add_intensive(session, intensive, now)
+            append_event(
+                session,
+                at=now,
+                actor=actor,
+                action="import",
+                intensive_id=new_id,
+                detail={"format": "crucible.intensive/1"},
+            )
+    except CoupleConflictError as error:
+        raise InputError(str(error)) from None
+    except IntegrityError:
+        raise InputError("The document conflicts with what the vault already holds.") from None
+    return new_id
+
+
+def get_intensive(vault: Vault, intensive_id: int) -> Intensive:
+    """Load one intensive as domain objects."""
+    with vault.session() as session:
+        intensive = load_intensive(session, intensive_id)
+    if intensive is None:
+        raise NotFoundError(f"There is no intensive with id {intensive_id} in this vault.")
+    return intensive
+
+
+def export_intensive(
+    vault: Vault, intensive_id: int, *, actor: str, clock: Clock = system_clock
+) -> bytes:
+    """The intensive as an exchange document (UTF-8 JSON), recorded in the audit trail."""
+    document = intensive_to_document(get_intensive(vault, intensive_id))
+    with vault.session() as session, session.begin():
+        append_event(
+            session, at=clock(), actor=actor, action="export-json", intensive_id=intensive_id
+        )
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+__all__ = ["decode_document", "export_intensive", "get_intensive", "import_intensive"]

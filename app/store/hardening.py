@@ -1,0 +1,37 @@
+"""Process hardening while a vault is unlocked: no core dumps that could hold the key."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+
+PR_SET_DUMPABLE = 4
+
+
+def disable_core_dumps() -> None:
+    """Set RLIMIT_CORE to 0 and, on Linux, mark the process not dumpable.
+
+    Not dumpable also keeps other processes of the same user from attaching
+    with ptrace or reading /proc/PID/mem, where the data key lives.
+    """
+    try:
+        import resource
+    except ImportError:  # Windows has no core dumps to switch off this way
+        return
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sys.platform.startswith("linux"):
+        libc_name = ctypes.util.find_library("c")
+        if libc_name:
+            libc = ctypes.CDLL(libc_name, use_errno=True)
+            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def core_dumps_disabled() -> bool:
+    """Whether core dumps are off for this process (for tests and `crucible check`)."""
+    try:
+        import resource
+    except ImportError:
+        return True
+    soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    return soft == 0 and hard == 0

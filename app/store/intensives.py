@@ -1,0 +1,267 @@
+"""Moving intensives between the ORM rows and the domain's frozen objects.
+
+Queries take the caller's session (one per user action), never open their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain import intensive as domain
+from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from app.store import models
+
+DEFAULT_COLOURS = {"A": "#2E6DB4", "B": "#C2571A"}
+
+
+class CoupleConflictError(ValueError):
+    """The document's couple code is taken by a couple with other partners."""
+
+
+def utc_key(moment: datetime) -> str:
+    """A sortable UTC text form of an aware datetime."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def note_content_hash(sections: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
+    """SHA-256 of the note's sections as canonical JSON: what a signature vouches for."""
+    canonical = json.dumps(
+        [[title, text] for title, text in sections], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def find_or_add_couple(session: Session, couple: domain.Couple) -> models.Couple:
+    """Reuse the vault's couple with this code (same partners), or add it."""
+    existing = session.scalar(select(models.Couple).where(models.Couple.code == couple.code))
+    if existing is None:
+        row = models.Couple(
+            code=couple.code,
+            partners=[
+                models.Partner(
+                    key=p.key.value,
+                    name=p.name,
+                    pronouns=p.pronouns,
+                    colour=p.colour or DEFAULT_COLOURS[p.key.value],
+                )
+                for p in couple.partners
+            ],
+        )
+        session.add(row)
+        return row
+    names = [p.name for p in existing.partners]
+    if names != [p.name for p in couple.partners]:
+        raise CoupleConflictError(
+            "couple.code: this code already belongs to another couple in the vault"
+        )
+    return existing
+
+
+def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datetime) -> int:
+    """Insert the whole intensive; the caller's transaction makes it all or nothing."""
+    couple = find_or_add_couple(session, intensive.couple)
+    row = models.Intensive(
+        couple=couple,
+        title=intensive.title,
+        clinician=intensive.clinician,
+        trainee=intensive.trainee,
+        supervisor=intensive.supervisor,
+        reflections=intensive.reflections,
+        status="active",
+    )
+    signatures: list[tuple[models.BlockNote, domain.BlockNote]] = []
+    for day in intensive.days:
+        day_row = models.Day(number=day.number, date=day.date)
+        for position, block in enumerate(day.blocks):
+            block_row = _block_row(block, position, saved_at)
+            if block.note.is_signed and block_row.note is not None:
+                signatures.append((block_row.note, block.note))
+            day_row.blocks.append(block_row)
+        row.days.append(day_row)
+    session.add(row)
+    session.flush()
+    # The triggers refuse sections added to a signed note, so notes go in
+    # unsigned and are signed afterwards, as a clinician signs in the app.
+    for note_row, note in signatures:
+        note_row.signed_at = note.signed_at
+        note_row.signed_by = note.signed_by
+        note_row.content_hash = note_content_hash([(s.title, s.text) for s in note.sections])
+    session.flush()
+    return row.id
+
+
+def _block_row(block: domain.Block, position: int, saved_at: datetime) -> models.Block:
+    note = block.note
+    sections = [(s.title, s.text) for s in note.sections]
+    note_row = models.BlockNote(
+        sections=[
+            models.NoteSection(position=i, title=t, text=x) for i, (t, x) in enumerate(sections)
+        ],
+        revisions=[
+            models.NoteRevision(
+                saved_at=saved_at, sections_json=json.dumps(sections, ensure_ascii=False)
+            )
+        ]
+        if sections
+        else [],
+        addenda=[
+            models.Addendum(at=a.at, by=a.by, reason=a.reason, text=a.text) for a in note.addenda
+        ],
+    )
+    return models.Block(
+        position=position,
+        title=block.title,
+        kind=block.kind.value,
+        start=block.start,
+        end=block.end,
+        note=note_row,
+        observations=[observation_row(o, block.start) for o in block.observations],
+    )
+
+
+def observation_row(observation: domain.Observation, block_start: datetime) -> models.Observation:
+    """The ORM row for a domain observation in a block starting at `block_start`."""
+    return models.Observation(
+        at=observation.at,
+        at_utc=utc_key(observation.at),
+        offset_s=(observation.at - block_start).total_seconds(),
+        partner=observation.partner.value,
+        stance=observation.stance.value,
+        boundary=None if observation.boundary is None else observation.boundary.value,
+        intensity=observation.intensity,
+        strategies=[s.value for s in observation.strategies],
+        trigger=observation.trigger,
+        quote=observation.quote,
+        intervention=observation.intervention,
+        response=observation.response,
+        note=observation.note,
+    )
+
+
+def load_intensive(session: Session, intensive_id: int) -> domain.Intensive | None:
+    """The whole intensive as domain objects, or None if there is no such id."""
+    row = session.scalar(
+        select(models.Intensive)
+        .where(models.Intensive.id == intensive_id)
+        .options(
+            selectinload(models.Intensive.couple).selectinload(models.Couple.partners),
+            selectinload(models.Intensive.days)
+            .selectinload(models.Day.blocks)
+            .options(
+                selectinload(models.Block.observations),
+                selectinload(models.Block.note).options(
+                    selectinload(models.BlockNote.sections),
+                    selectinload(models.BlockNote.addenda),
+                ),
+            ),
+        )
+    )
+    return None if row is None else intensive_from_row(row)
+
+
+def intensive_from_row(row: models.Intensive) -> domain.Intensive:
+    """Convert a loaded ORM intensive (with its children) to the domain object."""
+    a, b = (
+        domain.Partner(PartnerKey(p.key), p.name, p.pronouns, p.colour) for p in row.couple.partners
+    )
+    return domain.Intensive(
+        id=row.id,
+        couple=domain.Couple(code=row.couple.code, partners=(a, b)),
+        title=row.title,
+        clinician=row.clinician,
+        trainee=row.trainee,
+        supervisor=row.supervisor,
+        reflections=row.reflections,
+        days=tuple(
+            domain.Day(
+                number=d.number, date=d.date, blocks=tuple(block_from_row(b) for b in d.blocks)
+            )
+            for d in row.days
+        ),
+    )
+
+
+def block_from_row(row: models.Block) -> domain.Block:
+    """Convert one ORM block (note and observations loaded) to the domain object."""
+    note = row.note
+    return domain.Block(
+        id=row.id,
+        title=row.title,
+        kind=BlockKind(row.kind),
+        start=row.start,
+        end=row.end,
+        note=domain.BlockNote()
+        if note is None
+        else domain.BlockNote(
+            sections=tuple(domain.NoteSection(s.title, s.text) for s in note.sections),
+            signed_at=note.signed_at,
+            signed_by=note.signed_by,
+            addenda=tuple(domain.Addendum(a.at, a.by, a.reason, a.text) for a in note.addenda),
+        ),
+        observations=tuple(observation_from_row(o) for o in row.observations),
+    )
+
+
+def observation_from_row(row: models.Observation) -> domain.Observation:
+    """Convert one ORM observation to the domain object."""
+    return domain.Observation(
+        id=row.id,
+        at=row.at,
+        partner=PartnerKey(row.partner),
+        stance=Stance(row.stance),
+        intensity=row.intensity,
+        boundary=None if row.boundary is None else Boundary(row.boundary),
+        strategies=tuple(Strategy(s) for s in row.strategies),
+        trigger=row.trigger,
+        quote=row.quote,
+        intervention=row.intervention,
+        response=row.response,
+        note=row.note,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IntensiveListing:
+    """One line of `crucible list`."""
+
+    id: int
+    couple_code: str
+    first_date: date | None
+    title: str
+    status: str
+
+
+def list_intensives(session: Session) -> list[IntensiveListing]:
+    """Every intensive with its couple code and first date, oldest first."""
+    first_date = (
+        select(func.min(models.Day.date))
+        .where(models.Day.intensive_id == models.Intensive.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            models.Intensive.id,
+            models.Couple.code,
+            first_date,
+            models.Intensive.title,
+            models.Intensive.status,
+        )
+        .join(models.Couple)
+        .order_by(models.Intensive.id)
+    )
+    return [
+        IntensiveListing(
+            id=i,
+            couple_code=code,
+            first_date=first,
+            title=title,
+            status=status,
+        )
+        for i, code, first, title, status in rows
+    ]

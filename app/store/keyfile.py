@@ -1,0 +1,330 @@
+"""vault.key: the data key wrapped twice, under the passphrase and under the recovery code.
+
+Format (JSON, versioned)::
+
+    {"format": "crucible.vault-key/1",
+     "kdf": {"name": "argon2id", "memory_kib": 65536, "time_cost": 3,
+             "parallelism": 1, "salt": "<b64>"},
+     "passphrase_wrap": {"nonce": "<b64>", "ciphertext": "<b64>"},
+     "recovery_wrap": {"salt": "<b64>", "nonce": "<b64>", "ciphertext": "<b64>"}}
+
+Both wraps are AES-256-GCM. The passphrase is stretched with Argon2id because
+people choose guessable passphrases; the recovery code carries 160 random bits,
+so HKDF-SHA256 is enough for it. The associated data binds each wrap to the
+format and the KDF parameters, so parameters edited in the file fail the unwrap
+instead of silently weakening it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from app.store.errors import KeyFileError, WrongSecretError
+from app.store.files import write_atomically
+from app.store.secrets import DataKey
+
+FORMAT = "crucible.vault-key/1"
+MIN_MEMORY_KIB = 64 * 1024
+MIN_TIME_COST = 3
+TARGET_SECONDS = (0.5, 1.0)
+RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+RECOVERY_GROUPS = 8
+RECOVERY_GROUP_SIZE = 4  # 32 symbols x 5 bits = 160 bits
+
+
+@dataclass(frozen=True, slots=True)
+class KdfParams:
+    """Argon2id cost parameters, stored in vault.key so old vaults still open."""
+
+    memory_kib: int
+    time_cost: int
+    parallelism: int = 1
+
+    def meets_floor(self) -> bool:
+        """Whether these parameters are at least the production minimum."""
+        return self.memory_kib >= MIN_MEMORY_KIB and self.time_cost >= MIN_TIME_COST
+
+
+FLOOR_PARAMS = KdfParams(memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST)
+
+
+def derive_passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    """Stretch a passphrase into a 256-bit wrapping key with Argon2id."""
+    return hash_secret_raw(
+        secret=passphrase.encode("utf-8"),
+        salt=salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_kib,
+        parallelism=params.parallelism,
+        hash_len=32,
+        type=Type.ID,
+    )
+
+
+def calibrate(
+    target: tuple[float, float] = TARGET_SECONDS, clock: Any = time.perf_counter
+) -> KdfParams:
+    """Pick Argon2id parameters that take about 0.5-1 s on this machine, never below the floor.
+
+    Memory grows first (it is what hurts GPU attackers), up to 1 GiB; then
+    passes. Each probe is one real derivation, so calibration costs a few seconds
+    at vault creation and at passphrase change, never at unlock.
+    """
+    params = FLOOR_PARAMS
+    salt = secrets.token_bytes(16)
+    low, high = target
+    for _ in range(12):
+        started = clock()
+        derive_passphrase_key("calibration", salt, params)
+        elapsed = clock() - started
+        if elapsed >= low:
+            return params
+        factor = max(1.2, (low + high) / 2 / max(elapsed, 1e-3))
+        if params.memory_kib < 1024 * 1024:
+            memory = min(1024 * 1024, int(params.memory_kib * factor))
+            params = KdfParams(memory, params.time_cost, params.parallelism)
+        else:
+            params = KdfParams(params.memory_kib, int(params.time_cost * factor) + 1)
+    return params
+
+
+def new_recovery_code() -> str:
+    """Draw a 160-bit recovery code, grouped in fours for reading aloud."""
+    symbols = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(32))
+    groups = [symbols[i : i + RECOVERY_GROUP_SIZE] for i in range(0, 32, RECOVERY_GROUP_SIZE)]
+    return "-".join(groups)
+
+
+def normalize_recovery_code(code: str) -> str:
+    """Accept the code as people type it: any case, spaces or dashes, O for 0, I or L for 1."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
+def _recovery_key(code: str, salt: bytes) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"crucible recovery wrap")
+    return hkdf.derive(normalize_recovery_code(code).encode("ascii"))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(value: object, where: str) -> bytes:
+    if not isinstance(value, str):
+        raise KeyFileError(f"The vault's key file (vault.key) is damaged: {where} is missing.")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise KeyFileError(
+            f"The vault's key file (vault.key) is damaged: {where} is not valid."
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFile:
+    """The parsed contents of vault.key."""
+
+    kdf: KdfParams
+    kdf_salt: bytes
+    passphrase_nonce: bytes
+    passphrase_ciphertext: bytes
+    recovery_salt: bytes
+    recovery_nonce: bytes
+    recovery_ciphertext: bytes
+
+    # ------------------------------------------------------------------ create
+    @classmethod
+    def wrap(
+        cls, data_key: DataKey, passphrase: str, recovery_code: str, kdf: KdfParams
+    ) -> KeyFile:
+        """Wrap the data key under both secrets with fresh salts and nonces."""
+        kdf_salt = secrets.token_bytes(16)
+        recovery_salt = secrets.token_bytes(16)
+        passphrase_nonce = secrets.token_bytes(12)
+        recovery_nonce = secrets.token_bytes(12)
+        draft = cls(kdf, kdf_salt, passphrase_nonce, b"", recovery_salt, recovery_nonce, b"")
+        pass_ct = AESGCM(derive_passphrase_key(passphrase, kdf_salt, kdf)).encrypt(
+            passphrase_nonce, data_key.raw(), draft._aad("passphrase")
+        )
+        rec_ct = AESGCM(_recovery_key(recovery_code, recovery_salt)).encrypt(
+            recovery_nonce, data_key.raw(), draft._aad("recovery")
+        )
+        return cls(kdf, kdf_salt, passphrase_nonce, pass_ct, recovery_salt, recovery_nonce, rec_ct)
+
+    def rewrap_passphrase(self, data_key: DataKey, passphrase: str, kdf: KdfParams) -> KeyFile:
+        """Replace the passphrase wrap only; the recovery wrap is kept as it is."""
+        kdf_salt = secrets.token_bytes(16)
+        nonce = secrets.token_bytes(12)
+        draft = KeyFile(
+            kdf,
+            kdf_salt,
+            nonce,
+            b"",
+            self.recovery_salt,
+            self.recovery_nonce,
+            self.recovery_ciphertext,
+        )
+        ciphertext = AESGCM(derive_passphrase_key(passphrase, kdf_salt, kdf)).encrypt(
+            nonce, data_key.raw(), draft._aad("passphrase")
+        )
+        return KeyFile(
+            kdf,
+            kdf_salt,
+            nonce,
+            ciphertext,
+            self.recovery_salt,
+            self.recovery_nonce,
+            self.recovery_ciphertext,
+        )
+
+    # ------------------------------------------------------------------ open
+    def unwrap_with_passphrase(self, passphrase: str) -> DataKey:
+        """Recover the data key; a wrong passphrase fails the GCM tag check."""
+        key = derive_passphrase_key(passphrase, self.kdf_salt, self.kdf)
+        return self._unwrap(
+            key,
+            self.passphrase_nonce,
+            self.passphrase_ciphertext,
+            "passphrase",
+            "The passphrase is not correct.",
+        )
+
+    def unwrap_with_recovery_code(self, code: str) -> DataKey:
+        """Recover the data key from the recovery code shown at creation."""
+        key = _recovery_key(code, self.recovery_salt)
+        return self._unwrap(
+            key,
+            self.recovery_nonce,
+            self.recovery_ciphertext,
+            "recovery",
+            "The recovery code is not correct.",
+        )
+
+    def _unwrap(
+        self, key: bytes, nonce: bytes, ciphertext: bytes, which: str, wrong: str
+    ) -> DataKey:
+        try:
+            raw = AESGCM(key).decrypt(nonce, ciphertext, self._aad(which))
+        except InvalidTag:
+            raise WrongSecretError(wrong) from None
+        except ValueError:
+            raise KeyFileError() from None
+        try:
+            return DataKey(raw)
+        except ValueError:
+            raise KeyFileError() from None
+
+    def _aad(self, which: str) -> bytes:
+        header = {"format": FORMAT, "wrap": which, "kdf": asdict(self.kdf)}
+        return json.dumps(header, sort_keys=True).encode("ascii")
+
+    # ------------------------------------------------------------------ (de)serialize
+    def to_json(self) -> bytes:
+        """Serialize as the documented JSON format."""
+        document = {
+            "format": FORMAT,
+            "kdf": {"name": "argon2id", **asdict(self.kdf), "salt": _b64(self.kdf_salt)},
+            "passphrase_wrap": {
+                "nonce": _b64(self.passphrase_nonce),
+                "ciphertext": _b64(self.passphrase_ciphertext),
+            },
+            "recovery_wrap": {
+                "salt": _b64(self.recovery_salt),
+                "nonce": _b64(self.recovery_nonce),
+                "ciphertext": _b64(self.recovery_ciphertext),
+            },
+        }
+        return (json.dumps(document, indent=2) + "\n").encode("ascii")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> KeyFile:
+        """Parse vault.key; anything unexpected is a damaged key file, never a crash."""
+        try:
+            document = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise KeyFileError() from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise KeyFileError(
+                "The vault's key file (vault.key) is damaged or of an unknown format."
+            )
+        kdf = document.get("kdf")
+        wrap = document.get("passphrase_wrap")
+        recovery = document.get("recovery_wrap")
+        if not (isinstance(kdf, dict) and isinstance(wrap, dict) and isinstance(recovery, dict)):
+            raise KeyFileError()
+        if kdf.get("name") != "argon2id":
+            raise KeyFileError()
+        params = []
+        for name in ("memory_kib", "time_cost", "parallelism"):
+            value = kdf.get(name)
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or not 1 <= value <= 4 * 1024 * 1024
+            ):
+                raise KeyFileError(
+                    f"The vault's key file (vault.key) is damaged: kdf.{name} is not valid."
+                )
+            params.append(value)
+        if params[0] < 8 * params[2]:  # Argon2 needs 8 KiB per lane
+            raise KeyFileError()
+        parsed = cls(
+            kdf=KdfParams(*params),
+            kdf_salt=_unb64(kdf.get("salt"), "kdf.salt"),
+            passphrase_nonce=_unb64(wrap.get("nonce"), "passphrase_wrap.nonce"),
+            passphrase_ciphertext=_unb64(wrap.get("ciphertext"), "passphrase_wrap.ciphertext"),
+            recovery_salt=_unb64(recovery.get("salt"), "recovery_wrap.salt"),
+            recovery_nonce=_unb64(recovery.get("nonce"), "recovery_wrap.nonce"),
+            recovery_ciphertext=_unb64(recovery.get("ciphertext"), "recovery_wrap.ciphertext"),
+        )
+        if (
+            len(parsed.kdf_salt) < 8
+            or len(parsed.passphrase_nonce) != 12
+            or len(parsed.recovery_nonce) != 12
+        ):
+            raise KeyFileError()
+        return parsed
+
+
+def read_key_file(path: Path) -> KeyFile:
+    """Read and parse vault.key."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise KeyFileError("The vault's key file (vault.key) is missing.") from None
+    except OSError:
+        raise KeyFileError("The vault's key file (vault.key) cannot be read.") from None
+    if len(data) > 64 * 1024:
+        raise KeyFileError()
+    return KeyFile.from_json(data)
+
+
+def write_key_file(path: Path, key_file: KeyFile) -> None:
+    """Write vault.key atomically: a crash leaves the old file or the new one, never neither."""
+    write_atomically(path, key_file.to_json())
+
+
+__all__ = [
+    "FLOOR_PARAMS",
+    "KdfParams",
+    "KeyFile",
+    "calibrate",
+    "new_recovery_code",
+    "normalize_recovery_code",
+    "read_key_file",
+    "write_key_file",
+]

@@ -1,0 +1,268 @@
+"""ORM models of the vault, SQLAlchemy 2 typed style.
+
+Tables mirror docs of the exchange format (../formats/intensive-v1.md) and
+the domain: couple with two partners, intensive, day, block, block note
+(sections, revisions, signature, addenda), observation, audit event. Every
+constraint is named through the metadata's naming convention so Alembic's
+batch migrations can find them again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.store.types import AwareDateTime, IsoDate, JsonList
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ClinicianProfile(Base):
+    """The vault owner: one row."""
+
+    __tablename__ = "clinician_profile"
+    __table_args__ = (CheckConstraint("role IN ('clinician', 'trainee')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credentials: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="clinician")
+    supervisor: Mapped[str | None] = mapped_column(String(200))
+
+
+class Couple(Base):
+    """A couple, known outside the vault only by its code."""
+
+    __tablename__ = "couple"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    archived: Mapped[bool] = mapped_column(default=False)
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="couple", order_by="Partner.key", cascade="all, delete-orphan"
+    )
+    intensives: Mapped[list[Intensive]] = relationship(back_populates="couple")
+
+
+class Partner(Base):
+    """One of the couple's two partners, A or B."""
+
+    __tablename__ = "partner"
+    __table_args__ = (
+        UniqueConstraint("couple_id", "key", name="couple_key"),
+        CheckConstraint("key IN ('A', 'B')", name="key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(1))
+    name: Mapped[str] = mapped_column(String(200))
+    pronouns: Mapped[str] = mapped_column(String(40), default="")
+    colour: Mapped[str] = mapped_column(String(9), default="")
+    couple: Mapped[Couple] = relationship(back_populates="partners")
+
+
+class Intensive(Base):
+    """One intensive of a couple."""
+
+    __tablename__ = "intensive"
+    __table_args__ = (CheckConstraint("status IN ('active', 'archived')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    clinician: Mapped[str] = mapped_column(String(200))
+    trainee: Mapped[str | None] = mapped_column(String(200))
+    supervisor: Mapped[str | None] = mapped_column(String(200))
+    reflections: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    couple: Mapped[Couple] = relationship(back_populates="intensives")
+    days: Mapped[list[Day]] = relationship(
+        back_populates="intensive", order_by="Day.number", cascade="all, delete-orphan"
+    )
+
+
+class Day(Base):
+    """A day of an intensive, numbered from 1."""
+
+    __tablename__ = "day"
+    __table_args__ = (UniqueConstraint("intensive_id", "number", name="intensive_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intensive_id: Mapped[int] = mapped_column(
+        ForeignKey("intensive.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    date: Mapped[date] = mapped_column(IsoDate)
+    intensive: Mapped[Intensive] = relationship(back_populates="days")
+    blocks: Mapped[list[Block]] = relationship(
+        back_populates="day", order_by="Block.position", cascade="all, delete-orphan"
+    )
+
+
+class Block(Base):
+    """A scheduled block of a day."""
+
+    __tablename__ = "block"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('joint', 'individual-A', 'individual-B', 'break', 'homework', 'other')",
+            name="kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("day.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[datetime] = mapped_column(AwareDateTime)
+    end: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    day: Mapped[Day] = relationship(back_populates="blocks")
+    note: Mapped[BlockNote | None] = relationship(
+        back_populates="block", cascade="all, delete-orphan", uselist=False
+    )
+    observations: Mapped[list[Observation]] = relationship(
+        back_populates="block",
+        order_by="(Observation.at_utc, Observation.id)",
+        cascade="all, delete-orphan",
+    )
+
+
+class BlockNote(Base):
+    """The note of a block; protected by triggers once signed."""
+
+    __tablename__ = "block_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id", ondelete="CASCADE"), unique=True)
+    signed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    signed_by: Mapped[str | None] = mapped_column(String(200))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    block: Mapped[Block] = relationship(back_populates="note")
+    sections: Mapped[list[NoteSection]] = relationship(
+        back_populates="note", order_by="NoteSection.position", cascade="all, delete-orphan"
+    )
+    revisions: Mapped[list[NoteRevision]] = relationship(
+        back_populates="note", order_by="NoteRevision.id", cascade="all, delete-orphan"
+    )
+    addenda: Mapped[list[Addendum]] = relationship(
+        back_populates="note", order_by="Addendum.id", cascade="all, delete-orphan"
+    )
+
+
+class NoteSection(Base):
+    """One titled section of a note, in order."""
+
+    __tablename__ = "note_section"
+    __table_args__ = (UniqueConstraint("note_id", "position", name="note_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("block_note.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[BlockNote] = relationship(back_populates="sections")
+
+
+class NoteRevision(Base):
+    """Every save of a note, kept: the sections as JSON, with when it was saved."""
+
+    __tablename__ = "note_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("block_note.id", ondelete="CASCADE"), index=True
+    )
+    saved_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    sections_json: Mapped[str] = mapped_column(Text)
+    note: Mapped[BlockNote] = relationship(back_populates="revisions")
+
+
+class Addendum(Base):
+    """A dated addition to a signed note, never replacing it."""
+
+    __tablename__ = "addendum"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("block_note.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(AwareDateTime)
+    by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    note: Mapped[BlockNote] = relationship(back_populates="addenda")
+
+
+class Observation(Base):
+    """One partner placed on the grid at one moment."""
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        CheckConstraint("partner IN ('A', 'B')", name="partner"),
+        CheckConstraint("stance IN ('one-up', 'same-as', 'one-down')", name="stance"),
+        CheckConstraint(
+            "boundary IS NULL OR boundary IN ('walled-off', 'boundaryless', 'contained')",
+            name="boundary",
+        ),
+        CheckConstraint("intensity BETWEEN 1 AND 5", name="intensity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # UTC copy of `at` as sortable text: ISO strings with different offsets do
+    # not sort by instant, and the timeline needs instant order.
+    at_utc: Mapped[str] = mapped_column(String(32), index=True)
+    offset_s: Mapped[float] = mapped_column(default=0.0)
+    partner: Mapped[str] = mapped_column(String(1))
+    stance: Mapped[str] = mapped_column(String(10))
+    boundary: Mapped[str | None] = mapped_column(String(15))
+    intensity: Mapped[int] = mapped_column(Integer, default=3)
+    strategies: Mapped[list[str]] = mapped_column(JsonList, default=list)
+    trigger: Mapped[str] = mapped_column(Text, default="")
+    quote: Mapped[str] = mapped_column(Text, default="")
+    intervention: Mapped[str] = mapped_column(Text, default="")
+    response: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    block: Mapped[Block] = relationship(back_populates="observations")
+
+
+class AuditEvent(Base):
+    """A hash-chained record of a sensitive action; never holds note text or secrets."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    intensive_id: Mapped[int | None] = mapped_column(Integer)
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,321 @@
+"""Creating, unlocking and locking a vault folder (vault.db + vault.key).
+
+Unlocking checks the three failures apart, in this order, so each gets its
+own message: a key file that does not parse (damaged), a secret that does not
+unwrap the data key (wrong), and a keyed database whose pages do not
+authenticate (damaged database). A wrong passphrase never opens vault.db, so
+it cannot create a -wal file or touch an mtime.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.store import migrate
+from app.store.errors import (
+    DamagedDatabaseError,
+    KeyFileError,
+    NoVaultError,
+    VaultExistsError,
+    WrongSecretError,
+)
+from app.store.files import ensure_private_dir, fsync_dir
+from app.store.hardening import disable_core_dumps
+from app.store.keyfile import (
+    KdfParams,
+    KeyFile,
+    calibrate,
+    new_recovery_code,
+    read_key_file,
+    write_key_file,
+)
+from app.store.secrets import DataKey
+
+DB_NAME = "vault.db"
+KEY_NAME = "vault.key"
+SIDE_FILES = ("-wal", "-shm", "-journal")
+CREATING_MARKER = ".creating"
+
+
+class UnlockThrottle:
+    """Slows repeated failed unlocks: each failure doubles the wait before the next try.
+
+    Argon2id already costs ~0.7 s a guess; this adds a growing pause for
+    someone guessing at the keyboard of an unattended laptop. The sleep is
+    injected so tests use a fake clock.
+    """
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep, cap_s: float = 30.0) -> None:
+        self._sleep = sleep
+        self._cap_s = cap_s
+        self.failures = 0
+
+    def before_attempt(self) -> None:
+        """Wait 0 s before a first try, then 1, 2, 4 ... s up to the cap."""
+        if self.failures:
+            self._sleep(min(self._cap_s, 2.0 ** (self.failures - 1)))
+
+    def record(self, success: bool) -> None:
+        """Count a failure, or reset after success."""
+        self.failures = 0 if success else self.failures + 1
+
+
+DEFAULT_THROTTLE = UnlockThrottle()
+
+
+class Vault:
+    """An unlocked vault: the engine and a session factory, until `lock()`."""
+
+    def __init__(self, folder: Path, engine: Engine, data_key: DataKey) -> None:
+        self.folder = folder
+        self._engine: Engine | None = engine
+        self._data_key: DataKey | None = data_key
+        self._sessions: sessionmaker[Session] | None = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def db_path(self) -> Path:
+        """Path of vault.db."""
+        return self.folder / DB_NAME
+
+    @property
+    def key_path(self) -> Path:
+        """Path of vault.key."""
+        return self.folder / KEY_NAME
+
+    @property
+    def engine(self) -> Engine:
+        """The engine; raises once locked."""
+        if self._engine is None:
+            raise RuntimeError("the vault is locked")
+        return self._engine
+
+    @property
+    def data_key(self) -> DataKey:
+        """The data key, for backups and rewrapping; raises once locked."""
+        if self._data_key is None:
+            raise RuntimeError("the vault is locked")
+        return self._data_key
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether `lock()` has run."""
+        return self._engine is None
+
+    def session(self) -> Session:
+        """A new ORM session: the caller opens one per user action or task."""
+        if self._sessions is None:
+            raise RuntimeError("the vault is locked")
+        return self._sessions()
+
+    def lock(self) -> None:
+        """Close every connection and forget the key."""
+        if self._engine is not None:
+            self._engine.dispose()
+        if self._data_key is not None:
+            self._data_key.wipe()
+        self._engine = None
+        self._data_key = None
+        self._sessions = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.lock()
+
+    def __repr__(self) -> str:
+        state = "locked" if self.is_locked else "unlocked"
+        return f"Vault({state})"
+
+
+def vault_exists(folder: Path) -> bool:
+    """Whether the folder holds a vault, even one missing its key file."""
+    if (folder / KEY_NAME).exists():
+        return True  # written last: even with the marker left over, creation finished
+    return (folder / DB_NAME).exists() and not (folder / CREATING_MARKER).exists()
+
+
+def create_vault(
+    folder: Path, passphrase: str, *, kdf: KdfParams | None = None
+) -> tuple[Vault, str]:
+    """Create a new vault and return it unlocked, with its recovery code (shown once).
+
+    `kdf` is for tests' fast profile; the app always calibrates. The key file
+    is written last, so an interrupted creation leaves no vault, only a
+    key-less database file that the next creation clears away.
+    """
+    marker = folder / CREATING_MARKER
+    if (folder / KEY_NAME).exists():
+        raise VaultExistsError()
+    if vault_exists(folder):
+        raise VaultExistsError(
+            "The folder holds a vault database without its key file; "
+            "restore a backup there or choose another folder."
+        )
+    # The marker says "an interrupted creation may leave files here"; only
+    # with it present are leftover files cleared.
+    ensure_private_dir(folder)
+    marker.touch(mode=0o600)
+    for suffix in ("", *SIDE_FILES):
+        with contextlib.suppress(FileNotFoundError):
+            (folder / (DB_NAME + suffix)).unlink()
+    # SQLite gives -wal and -shm files the database file's mode, so creating
+    # vault.db owner-only before SQLite opens it keeps all three private.
+    os.close(os.open(folder / DB_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    params = kdf or calibrate()
+    data_key = DataKey.generate()
+    recovery_code = new_recovery_code()
+    key_file = KeyFile.wrap(data_key, passphrase, recovery_code, params)
+    vault = _open_engine(folder, data_key)
+    try:
+        migrate.upgrade(vault.engine)
+        write_key_file(vault.key_path, key_file)
+    except BaseException:
+        vault.lock()
+        raise
+    with contextlib.suppress(FileNotFoundError):
+        marker.unlink()
+    fsync_dir(folder)
+    disable_core_dumps()
+    return vault, recovery_code
+
+
+def read_vault_key_file(folder: Path) -> KeyFile:
+    """The parsed key file of an existing vault."""
+    if not (folder / KEY_NAME).exists() and not (folder / DB_NAME).exists():
+        raise NoVaultError()
+    return read_key_file(folder / KEY_NAME)
+
+
+def unlock_vault(
+    folder: Path,
+    passphrase: str,
+    *,
+    throttle: UnlockThrottle = DEFAULT_THROTTLE,
+    before_migration: Callable[[Vault], None] | None = None,
+) -> Vault:
+    """Unlock with the passphrase; see `open_with_key` for what follows."""
+    key_file = read_vault_key_file(folder)
+    throttle.before_attempt()
+    try:
+        data_key = key_file.unwrap_with_passphrase(passphrase)
+    except WrongSecretError:
+        throttle.record(success=False)
+        raise
+    throttle.record(success=True)
+    return open_with_key(folder, data_key, before_migration=before_migration)
+
+
+def unlock_with_recovery_code(
+    folder: Path, code: str, *, throttle: UnlockThrottle = DEFAULT_THROTTLE
+) -> Vault:
+    """Unlock with the recovery code (the caller then sets a new passphrase)."""
+    key_file = read_vault_key_file(folder)
+    throttle.before_attempt()
+    try:
+        data_key = key_file.unwrap_with_recovery_code(code)
+    except WrongSecretError:
+        throttle.record(success=False)
+        raise
+    throttle.record(success=True)
+    return open_with_key(folder, data_key)
+
+
+def open_with_key(
+    folder: Path,
+    data_key: DataKey,
+    *,
+    before_migration: Callable[[Vault], None] | None = None,
+) -> Vault:
+    """Open vault.db with the data key and bring its schema to head.
+
+    `before_migration` runs only when the schema is behind: the app passes the
+    verified pre-migration backup there.
+    """
+    if not (folder / DB_NAME).exists():
+        raise DamagedDatabaseError(
+            "The vault's database (vault.db) is missing; restore the newest backup."
+        )
+    vault = _open_engine(folder, data_key)
+    try:
+        if migrate.needs_upgrade(vault.engine):
+            if before_migration is not None:
+                before_migration(vault)
+            migrate.upgrade(vault.engine)
+    except DBAPIError as error:
+        vault.lock()
+        raise DamagedDatabaseError() from error
+    except BaseException:
+        vault.lock()
+        raise
+    disable_core_dumps()
+    return vault
+
+
+def _open_engine(folder: Path, data_key: DataKey) -> Vault:
+    from app.store.engine import make_engine
+
+    engine = make_engine(folder / DB_NAME, data_key)
+    vault = Vault(folder, engine, data_key)
+    try:
+        with engine.connect():
+            pass
+    except DamagedDatabaseError:
+        vault.lock()
+        raise
+    except DBAPIError as error:
+        vault.lock()
+        raise DamagedDatabaseError() from error
+    return vault
+
+
+def change_passphrase(
+    folder: Path, current: str, new: str, *, kdf: KdfParams | None = None
+) -> None:
+    """Rewrap the data key under a new passphrase; vault.db is not touched.
+
+    Weaker stored parameters are upgraded here: the new wrap uses freshly
+    calibrated parameters (or `kdf`, the tests' profile).
+    """
+    key_file = read_vault_key_file(folder)
+    data_key = key_file.unwrap_with_passphrase(current)
+    try:
+        write_key_file(
+            folder / KEY_NAME, key_file.rewrap_passphrase(data_key, new, kdf or calibrate())
+        )
+    finally:
+        data_key.wipe()
+
+
+def recover_with_code(folder: Path, code: str, new: str, *, kdf: KdfParams | None = None) -> None:
+    """Set a new passphrase using the recovery code; the recovery code stays valid."""
+    key_file = read_vault_key_file(folder)
+    data_key = key_file.unwrap_with_recovery_code(code)
+    try:
+        write_key_file(
+            folder / KEY_NAME, key_file.rewrap_passphrase(data_key, new, kdf or calibrate())
+        )
+    finally:
+        data_key.wipe()
+
+
+__all__ = [
+    "KeyFileError",
+    "UnlockThrottle",
+    "Vault",
+    "change_passphrase",
+    "create_vault",
+    "open_with_key",
+    "recover_with_code",
+    "unlock_vault",
+    "unlock_with_recovery_code",
+    "vault_exists",
+]

@@ -1,0 +1,1 @@
+"""PySide6 lives only here: windows, dialogs, Qt models, the background-work helper."""
