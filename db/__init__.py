@@ -1,0 +1,1 @@
+"""Database migrations, shipped with the app as package data."""

@@ -19,12 +19,9 @@ CLI_ACTOR = "crucible-cli"
 def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
     """Dispatch to the handler; map every known failure to its sentence and exit status."""
     folder: Path = args.vault or default_vault_folder()
-    command = args.command or "gui"
-    if command == "gui":
-        from app.ui.main import run_app
-
-        return run_app(folder)
-    handler = _HANDLERS[command]
+    handler = _HANDLERS.get(args.command or "")
+    if handler is None:
+        raise UsageError("The desktop app starts with 'crucible' alone; this entry runs commands.")
     try:
         return handler(args, folder, terminal, kdf)
     except VaultError as error:

@@ -37,12 +37,15 @@ def note_content_hash(sections: list[tuple[str, str]] | tuple[tuple[str, str], .
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def find_or_add_couple(session: Session, couple: domain.Couple) -> models.Couple:
+def find_or_add_couple(
+    session: Session, couple: domain.Couple, saved_at: datetime
+) -> models.Couple:
     """Reuse the vault's couple with this code (same partners), or add it."""
     existing = session.scalar(select(models.Couple).where(models.Couple.code == couple.code))
     if existing is None:
         row = models.Couple(
             code=couple.code,
+            created_at=saved_at,
             partners=[
                 models.Partner(
                     key=p.key.value,
@@ -65,7 +68,7 @@ def find_or_add_couple(session: Session, couple: domain.Couple) -> models.Couple
 
 def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datetime) -> int:
     """Insert the whole intensive; the caller's transaction makes it all or nothing."""
-    couple = find_or_add_couple(session, intensive.couple)
+    couple = find_or_add_couple(session, intensive.couple, saved_at)
     row = models.Intensive(
         couple=couple,
         title=intensive.title,
@@ -74,6 +77,7 @@ def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datet
         supervisor=intensive.supervisor,
         reflections=intensive.reflections,
         status="active",
+        created_at=saved_at,
     )
     signatures: list[tuple[models.BlockNote, domain.BlockNote]] = []
     for day in intensive.days:

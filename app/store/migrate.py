@@ -6,6 +6,7 @@ finds them without a working directory or an alembic.ini beside it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 
 from alembic import command
@@ -37,16 +38,38 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _run(engine: Engine, action: Callable[[Config], None]) -> None:
+    """Run a migration in one transaction, with foreign keys off while tables are rebuilt.
+
+    Alembic's batch mode rebuilds a table by copy, drop and rename. With
+    foreign keys on, the drop cascades into child rows (and the signed-note
+    triggers rightly refuse that), so enforcement is off during the
+    migration, as SQLite's ALTER TABLE documentation prescribes, and
+    `foreign_key_check` must come back empty before the commit. The pragma is
+    set on the raw connection, outside any transaction, where SQLite honours it.
+    """
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                action(alembic_config(connection))
+                violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if violations:
+                    raise RuntimeError("the migration left rows pointing at nothing; rolled back")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade in one transaction: a failure part-way leaves the schema as it was."""
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    _run(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Downgrade in one transaction (used by tests and by rollback tooling)."""
-    with engine.begin() as connection:
-        command.downgrade(alembic_config(connection), revision)
+    _run(engine, lambda config: command.downgrade(config, revision))
 
 
 def check_no_drift(engine: Engine) -> None:

@@ -60,6 +60,7 @@ class Couple(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     partners: Mapped[list[Partner]] = relationship(
         back_populates="couple", order_by="Partner.key", cascade="all, delete-orphan"
     )
@@ -98,6 +99,7 @@ class Intensive(Base):
     supervisor: Mapped[str | None] = mapped_column(String(200))
     reflections: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="active")
+    created_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     couple: Mapped[Couple] = relationship(back_populates="intensives")
     days: Mapped[list[Day]] = relationship(
         back_populates="intensive", order_by="Day.number", cascade="all, delete-orphan"

@@ -1,0 +1,310 @@
+"""Inter-rater agreement: how far two coders of the same block saw the same stances.
+
+A supervisor who codes a trainee's recorded block, or two clinicians checking
+their calibration, need one number that says whether they agree beyond what
+chance would give, and the list of events only one of them logged. Two views
+are reported, because each hides something the other shows:
+
+**Event agreement.** The two coders' observations are paired event to event
+(same partner, times at most a tolerance apart, default 10 s, each event used
+at most once), as in the time-window alignment of event sequences described
+by Bakeman & Quera, *Sequential Analysis and Observational Methods for the
+Behavioral Sciences* (Cambridge University Press, 2011), ch. 5. Cohen's kappa
+and the percent agreement are computed on the stances of the paired events;
+events left unpaired are listed for each side, since a missed flip matters
+clinically as much as a mislabelled one.
+
+**Time-sliced agreement.** Each second of the block is labelled, for each
+partner and each coder, with the partner's current stance under the
+stance-time rule (:mod:`app.domain.stance_time`). Seconds before a partner's
+first observation, or past a coder's block end, carry no label and are
+skipped; kappa is computed over the (second, partner) units both coders
+labelled. This weighs a disagreement by how long it lasted.
+
+**Cohen's kappa** (Cohen, J. 1960, "A coefficient of agreement for nominal
+scales", *Educational and Psychological Measurement* 20(1):37-46) is
+``(p_o - p_e) / (1 - p_e)`` with ``p_o`` the observed share of agreeing pairs
+and ``p_e`` the agreement expected from the two coders' marginal frequencies.
+It is computed in integers as ``(n*a - c) / (n*n - c)`` (``a`` agreeing pairs,
+``c`` the sum over categories of row total times column total), so the edge
+case is exact. When ``p_e = 1`` both coders used one and the same category for
+every unit, which forces ``p_o = 1``; kappa is then 0/0, and is defined here
+as 1.0, the limit of perfect agreement, so a supervisor's report reads
+"agreed on everything" rather than showing a blank. The percent agreement,
+reported beside it, shows how little such a kappa rests on. With no units at
+all, kappa and percent agreement are None.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final, TypeVar
+
+from app.domain.intensive import Block, Observation
+from app.domain.stance_time import StanceSpan, effective_end, stance_spans
+from app.domain.vocabulary import PartnerKey, Stance
+
+DEFAULT_MATCH_TOLERANCE_S: Final[int] = 10
+"""Ten seconds: two people clicking on the same moment rarely differ by more."""
+
+_L = TypeVar("_L", bound=Hashable)
+
+
+def cohens_kappa(pairs: Iterable[tuple[_L, _L]]) -> float | None:
+    """Return Cohen's kappa of paired labels (first coder, second coder).
+
+    See the module docstring for the formula and for why the ``p_e = 1`` case
+    gives 1.0. The result always lies in [-1, 1].
+
+    Returns:
+        Kappa, or None when there are no pairs.
+    """
+    pairs = list(pairs)
+    n = len(pairs)
+    if n == 0:
+        return None
+    agreeing = sum(1 for a, b in pairs if a == b)
+    rows = Counter(a for a, _ in pairs)
+    columns = Counter(b for _, b in pairs)
+    chance = sum(count * columns[label] for label, count in rows.items())
+    if chance == n * n:
+        return 1.0
+    return (n * agreeing - chance) / (n * n - chance)
+
+
+def percent_agreement(pairs: Iterable[tuple[_L, _L]]) -> float | None:
+    """Return the percentage (0-100) of pairs whose labels agree, or None with no pairs."""
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    return 100 * sum(1 for a, b in pairs if a == b) / len(pairs)
+
+
+def _check_tolerance(tolerance_s: float) -> None:
+    if tolerance_s < 0:
+        raise ValueError(f"tolerance must be zero or more seconds, not {tolerance_s}")
+
+
+def match_times(
+    first: Sequence[datetime], second: Sequence[datetime], tolerance_s: float
+) -> tuple[tuple[int, int], ...]:
+    """Pair times of two coders so that as many pairs as possible are at most a tolerance apart.
+
+    The greedy two-pointer: take the first coder's times in order, and give
+    each the earliest still-free time of the second coder inside its window
+    ``[t - tol, t + tol]``; a second-coder time earlier than ``t - tol`` is
+    dropped for good, since every later window starts later still.
+
+    Why it is maximal. See each first-coder time as an interval and each
+    second-coder time as a point; we want a largest set of (interval, point)
+    pairs with the point inside the interval, each used once. All intervals
+    have the same width, so ordering them by time is ordering them by right
+    end ("earliest deadline first"). Take an optimal matching O that agrees
+    with the greedy G on the first k-1 intervals, and look at interval I_k.
+    The points still free are the same for both. (1) If G leaves I_k
+    unmatched, no free point lies in I_k, so O leaves it unmatched too.
+    (2) If G gives I_k the point p, p is the smallest free point in I_k.
+    If O gives I_k another point q, then p <= q; if p is unused in O, swap q
+    for p; if a later interval I_j holds p in O, give I_j the point q instead:
+    q >= p >= start(I_j) and q <= end(I_k) <= end(I_j), so q fits I_j.
+    If O leaves I_k unmatched, p is held by a later interval I_j in O (or O
+    was not maximal); move p from I_j to I_k. Each change keeps O's size and
+    makes it agree with G on k intervals; by induction G is as large as O.
+
+    The pairs never cross (both sides advance in time order), which is what
+    an alignment of two event streams should look like. Among maximal
+    matchings, the greedy pairs each event with the earliest candidate, not
+    always the nearest; maximality is what makes the unmatched lists honest.
+
+    Args:
+        first: The first coder's times, in any order.
+        second: The second coder's times, in any order.
+        tolerance_s: The most seconds two paired times may differ (inclusive).
+
+    Returns:
+        ``(index into first, index into second)`` pairs, in time order.
+
+    Raises:
+        ValueError: If ``tolerance_s`` is negative.
+    """
+    _check_tolerance(tolerance_s)
+    tolerance = timedelta(seconds=tolerance_s)
+    first_order = sorted(range(len(first)), key=first.__getitem__)
+    second_order = sorted(range(len(second)), key=second.__getitem__)
+    pairs: list[tuple[int, int]] = []
+    cursor = 0
+    for i in first_order:
+        while cursor < len(second_order) and second[second_order[cursor]] < first[i] - tolerance:
+            cursor += 1
+        if cursor < len(second_order) and second[second_order[cursor]] <= first[i] + tolerance:
+            pairs.append((i, second_order[cursor]))
+            cursor += 1
+    return tuple(pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedPair:
+    """Two coders' observations of the same moment of the same partner."""
+
+    partner: PartnerKey
+    first: Observation
+    second: Observation
+
+    @property
+    def agrees(self) -> bool:
+        """Whether both coders saw the same stance."""
+        return self.first.stance == self.second.stance
+
+    @property
+    def seconds_apart(self) -> float:
+        """How far apart the two coders logged it."""
+        return abs((self.second.at - self.first.at).total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
+class EventMatch:
+    """The event-to-event alignment of two coders' observations.
+
+    Attributes:
+        pairs: Matched observations, partner A's first, each in time order.
+        unmatched_first: The first coder's observations with no partner event.
+        unmatched_second: The second coder's observations with no partner event.
+    """
+
+    pairs: tuple[MatchedPair, ...]
+    unmatched_first: tuple[Observation, ...]
+    unmatched_second: tuple[Observation, ...]
+
+
+def match_events(
+    first: Sequence[Observation],
+    second: Sequence[Observation],
+    tolerance_s: float = DEFAULT_MATCH_TOLERANCE_S,
+) -> EventMatch:
+    """Align two coders' observations partner by partner with :func:`match_times`.
+
+    Raises:
+        ValueError: If ``tolerance_s`` is negative.
+    """
+    pairs: list[MatchedPair] = []
+    used_first: set[int] = set()
+    used_second: set[int] = set()
+    for key in PartnerKey:
+        mine = [i for i, o in enumerate(first) if o.partner == key]
+        theirs = [j for j, o in enumerate(second) if o.partner == key]
+        matched = match_times(
+            [first[i].at for i in mine], [second[j].at for j in theirs], tolerance_s
+        )
+        for a, b in matched:
+            used_first.add(mine[a])
+            used_second.add(theirs[b])
+            pairs.append(MatchedPair(key, first[mine[a]], second[theirs[b]]))
+    return EventMatch(
+        pairs=tuple(pairs),
+        unmatched_first=tuple(o for i, o in enumerate(first) if i not in used_first),
+        unmatched_second=tuple(o for j, o in enumerate(second) if j not in used_second),
+    )
+
+
+def second_labels(
+    spans: Sequence[StanceSpan], origin: datetime, seconds: int
+) -> tuple[Stance | None, ...]:
+    """Label each second ``origin + k s`` (k < seconds) with the stance held then, or None.
+
+    Args:
+        spans: One partner's spans in time order, as :func:`stance_spans` gives them.
+        origin: The instant of second 0.
+        seconds: How many seconds to label.
+    """
+    labels: list[Stance | None] = []
+    cursor = 0
+    for k in range(seconds):
+        instant = origin + timedelta(seconds=k)
+        while cursor < len(spans) and spans[cursor].end <= instant:
+            cursor += 1
+        inside = cursor < len(spans) and spans[cursor].start <= instant
+        labels.append(spans[cursor].stance if inside else None)
+    return tuple(labels)
+
+
+def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance], ...]:
+    """Return the (first, second) stance of every (second, partner) unit both coders labelled.
+
+    The two codings are laid on one clock from the earlier start to the later
+    effective end, so blocks recorded with slightly different bounds still
+    line up by wall-clock time.
+    """
+    origin = min(first.start, second.start)
+    horizon = max(effective_end(first), effective_end(second))
+    seconds = max(0, math.ceil((horizon - origin).total_seconds()))
+    pairs: list[tuple[Stance, Stance]] = []
+    for key in PartnerKey:
+        mine = second_labels(stance_spans(first, key), origin, seconds)
+        theirs = second_labels(stance_spans(second, key), origin, seconds)
+        pairs.extend(
+            (a, b) for a, b in zip(mine, theirs, strict=True) if a is not None and b is not None
+        )
+    return tuple(pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementReport:
+    """Two coders' agreement on one block.
+
+    Attributes:
+        tolerance_s: The matching tolerance used.
+        pairs: Matched events.
+        unmatched_first: Events only the first coder logged.
+        unmatched_second: Events only the second coder logged.
+        kappa: Cohen's kappa on the matched events' stances (None without pairs).
+        percent_agreement: Share of matched events with the same stance, 0-100.
+        time_kappa: Cohen's kappa over the (second, partner) units both labelled.
+        time_percent_agreement: Share of those units with the same stance, 0-100.
+        seconds_compared: How many (second, partner) units were compared.
+    """
+
+    tolerance_s: float
+    pairs: tuple[MatchedPair, ...]
+    unmatched_first: tuple[Observation, ...]
+    unmatched_second: tuple[Observation, ...]
+    kappa: float | None
+    percent_agreement: float | None
+    time_kappa: float | None
+    time_percent_agreement: float | None
+    seconds_compared: int
+
+
+def compare_coders(
+    first: Block, second: Block, tolerance_s: float = DEFAULT_MATCH_TOLERANCE_S
+) -> AgreementReport:
+    """Compare two codings of the same block, by events and by seconds.
+
+    Args:
+        first: The first coder's block (for instance the trainee's).
+        second: The second coder's block of the same session (the supervisor's).
+        tolerance_s: The most seconds two matched events may differ (inclusive).
+
+    Returns:
+        The agreement report; see the module docstring for the method.
+
+    Raises:
+        ValueError: If ``tolerance_s`` is negative.
+    """
+    match = match_events(first.observations, second.observations, tolerance_s)
+    stances = [(pair.first.stance, pair.second.stance) for pair in match.pairs]
+    units = time_sliced_pairs(first, second)
+    return AgreementReport(
+        tolerance_s=tolerance_s,
+        pairs=match.pairs,
+        unmatched_first=match.unmatched_first,
+        unmatched_second=match.unmatched_second,
+        kappa=cohens_kappa(stances),
+        percent_agreement=percent_agreement(stances),
+        time_kappa=cohens_kappa(units),
+        time_percent_agreement=percent_agreement(units),
+        seconds_compared=len(units),
+    )

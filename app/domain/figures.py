@@ -1,0 +1,231 @@
+"""One partner's figures over any set of blocks: this block, this day, the whole intensive.
+
+The live screen needs figures for "this block" and "this day", the reports
+for each day and the whole intensive; all of them come from
+:func:`partner_figures`, so the numbers a clinician sees during the session
+are the numbers in the PDF. :func:`figure_values` flattens them into named
+rows, the single list of "every figure" that comparisons and formatters share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TypeVar
+
+from app.domain.flips import DEFAULT_FLIP_WINDOW_S, count_flips
+from app.domain.intensive import Block
+from app.domain.stance_time import block_duration, covered_time, stance_durations
+from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def frozen_mapping(mapping: dict[_K, _V]) -> Mapping[_K, _V]:
+    """Wrap a dict read-only, so a frozen figure cannot be changed through its mappings."""
+    return MappingProxyType(mapping)
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerFigures:
+    """One partner's figures over a set of blocks.
+
+    Every mapping holds every member of its enum, zero counts included, so
+    that tables for different days line up row for row.
+
+    Attributes:
+        observations: How many observations of this partner.
+        counts: Observations per stance.
+        shares: ``counts / observations``; all 0.0 when there are none.
+        flips_up: Flips from one-down to one-up (see :mod:`app.domain.flips`).
+        flips_down: Flips from one-up to one-down.
+        stance_minutes: Minutes per stance under the stance-time rule.
+        stance_time_shares: ``stance_minutes / covered_minutes``; all 0.0 when
+            no time is covered.
+        mean_intensity: Mean intensity, or None without observations.
+        mean_intensity_by_stance: Mean intensity per stance, None for a stance
+            never observed.
+        strategies: Tally of losing strategies tagged on the observations.
+        boundaries: Tally of boundary readings (observations without one are
+            not counted).
+        joint_minutes: Total minutes of the joint blocks among the blocks
+            (the same for both partners).
+        flips_per_hour: Flips (up and down) this partner made in joint blocks,
+            per hour of joint time; None when there is no joint time.
+        covered_minutes: Minutes in which the partner had a known stance
+            (from their first observation in each block to its end); the
+            stance minutes add up to this.
+        joint_flips: Flips (up and down) made in joint blocks, the numerator
+            of ``flips_per_hour``.
+    """
+
+    observations: int
+    counts: Mapping[Stance, int]
+    shares: Mapping[Stance, float]
+    flips_up: int
+    flips_down: int
+    stance_minutes: Mapping[Stance, float]
+    stance_time_shares: Mapping[Stance, float]
+    mean_intensity: float | None
+    mean_intensity_by_stance: Mapping[Stance, float | None]
+    strategies: Mapping[Strategy, int]
+    boundaries: Mapping[Boundary, int]
+    joint_minutes: float
+    flips_per_hour: float | None
+    covered_minutes: float
+    joint_flips: int
+
+    @property
+    def flips(self) -> int:
+        """All flips, up and down, in any kind of block."""
+        return self.flips_up + self.flips_down
+
+
+def _minutes(duration: timedelta) -> float:
+    return duration.total_seconds() / 60
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def partner_figures(
+    blocks: Sequence[Block],
+    partner: PartnerKey,
+    flip_window_s: int = DEFAULT_FLIP_WINDOW_S,
+) -> PartnerFigures:
+    """Compute one partner's figures over any set of blocks.
+
+    Flips per hour counts only flips made in joint blocks and divides by the
+    hours of joint time. Joint sessions are where the couple meets and where
+    the shame-to-grandiosity bounce is provoked by the other partner; an
+    individual session is one person with the therapist, with a different
+    pace and purpose. Mixing the two would make a day with a long individual
+    session look calmer than it was. The plain ``flips_up`` and ``flips_down``
+    still count flips in every block.
+
+    Args:
+        blocks: The blocks to cover: one block, one day's, or all of them.
+        partner: Whose figures to compute.
+        flip_window_s: The most seconds a flip may take (inclusive).
+
+    Returns:
+        The partner's figures.
+
+    Raises:
+        ValueError: If ``flip_window_s`` is negative.
+    """
+    observations = [o for block in blocks for o in block.observations if o.partner == partner]
+    total = len(observations)
+    counts = dict.fromkeys(Stance, 0)
+    intensities: dict[Stance, list[int]] = {stance: [] for stance in Stance}
+    strategies = dict.fromkeys(Strategy, 0)
+    boundaries = dict.fromkeys(Boundary, 0)
+    for observation in observations:
+        counts[observation.stance] += 1
+        intensities[observation.stance].append(observation.intensity)
+        for strategy in observation.strategies:
+            strategies[strategy] += 1
+        if observation.boundary is not None:
+            boundaries[observation.boundary] += 1
+
+    flips_up, flips_down = count_flips(blocks, partner, flip_window_s)
+    joint_blocks = [block for block in blocks if block.kind is BlockKind.JOINT]
+    joint_flips = sum(count_flips(joint_blocks, partner, flip_window_s))
+    joint_minutes = _minutes(sum((block_duration(b) for b in joint_blocks), timedelta(0)))
+
+    durations = stance_durations(blocks, partner)
+    covered = covered_time(blocks, partner)
+    covered_seconds = covered.total_seconds()
+    return PartnerFigures(
+        observations=total,
+        counts=frozen_mapping(counts),
+        shares=frozen_mapping({s: counts[s] / total if total else 0.0 for s in Stance}),
+        flips_up=flips_up,
+        flips_down=flips_down,
+        stance_minutes=frozen_mapping({s: _minutes(d) for s, d in durations.items()}),
+        stance_time_shares=frozen_mapping(
+            {
+                s: d.total_seconds() / covered_seconds if covered_seconds else 0.0
+                for s, d in durations.items()
+            }
+        ),
+        mean_intensity=_mean([o.intensity for o in observations]),
+        mean_intensity_by_stance=frozen_mapping({s: _mean(intensities[s]) for s in Stance}),
+        strategies=frozen_mapping(strategies),
+        boundaries=frozen_mapping(boundaries),
+        joint_minutes=joint_minutes,
+        flips_per_hour=joint_flips / (joint_minutes / 60) if joint_minutes > 0 else None,
+        covered_minutes=_minutes(covered),
+        joint_flips=joint_flips,
+    )
+
+
+class FigureUnit(StrEnum):
+    """What kind of number a figure is, so formatters round and label it alike."""
+
+    COUNT = "count"
+    SHARE = "share"
+    MINUTES = "minutes"
+    INTENSITY = "intensity"
+    RATE = "per-hour"
+
+
+@dataclass(frozen=True, slots=True)
+class FigureValue:
+    """One named figure of a :class:`PartnerFigures`, flattened for tables and comparisons.
+
+    Attributes:
+        name: Stable key, e.g. ``"share.same-as"``; used in JSON.
+        label: Human wording for a table row.
+        unit: What kind of number it is.
+        value: The number, or None where it is undefined (a mean of nothing).
+    """
+
+    name: str
+    label: str
+    unit: FigureUnit
+    value: float | None
+
+
+def figure_values(figures: PartnerFigures) -> tuple[FigureValue, ...]:
+    """Flatten figures into named rows, in the order a report shows them.
+
+    This is the single list of "every figure", so the day-over-day change,
+    the JSON and the text table can never disagree about which rows exist.
+    """
+    rows: list[FigureValue] = []
+
+    def add(name: str, label: str, unit: FigureUnit, value: float | None) -> None:
+        rows.append(FigureValue(name, label, unit, value))
+
+    add("observations", "Observations", FigureUnit.COUNT, figures.observations)
+    for s in Stance:
+        add(f"count.{s}", s.capitalize(), FigureUnit.COUNT, figures.counts[s])
+    for s in Stance:
+        add(f"share.{s}", f"{s.capitalize()} share", FigureUnit.SHARE, figures.shares[s])
+    add("flips_up", "Flips up (shame to grandiosity)", FigureUnit.COUNT, figures.flips_up)
+    add("flips_down", "Flips down (collapse)", FigureUnit.COUNT, figures.flips_down)
+    for s in Stance:
+        minutes = figures.stance_minutes[s]
+        add(f"minutes.{s}", f"{s.capitalize()} minutes", FigureUnit.MINUTES, minutes)
+    for s in Stance:
+        share = figures.stance_time_shares[s]
+        add(f"time_share.{s}", f"{s.capitalize()} share of time", FigureUnit.SHARE, share)
+    add("mean_intensity", "Mean intensity", FigureUnit.INTENSITY, figures.mean_intensity)
+    for s in Stance:
+        mean = figures.mean_intensity_by_stance[s]
+        add(f"mean_intensity.{s}", f"{s.capitalize()} mean intensity", FigureUnit.INTENSITY, mean)
+    for strategy in Strategy:
+        label = f"Strategy: {strategy.replace('-', ' ')}"
+        add(f"strategy.{strategy}", label, FigureUnit.COUNT, figures.strategies[strategy])
+    for boundary in Boundary:
+        label = f"Boundary: {boundary}"
+        add(f"boundary.{boundary}", label, FigureUnit.COUNT, figures.boundaries[boundary])
+    add("joint_minutes", "Joint minutes", FigureUnit.MINUTES, figures.joint_minutes)
+    add("flips_per_hour", "Flips per joint hour", FigureUnit.RATE, figures.flips_per_hour)
+    return tuple(rows)

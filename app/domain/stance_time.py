@@ -1,0 +1,130 @@
+"""When each partner held which stance, block by block.
+
+The domain rule: a partner's stance holds from an observation of that partner
+until their next observation or the end of the block, whichever comes first.
+Time is never carried across blocks, because a break or an individual session
+in between resets the room; and a block that is still running (``end`` is
+None) ends, for figures, at its last observation of either partner, since
+nothing later is known yet.
+
+Everything here works on :class:`datetime.timedelta` so that sums are exact
+(microseconds are integers): a day's minutes then add up to the intensive's
+minutes without rounding drift, and callers convert to minutes once, at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.domain.intensive import Block, Observation
+from app.domain.vocabulary import PartnerKey, Stance
+
+_ZERO = timedelta(0)
+
+
+@dataclass(frozen=True, slots=True)
+class StanceSpan:
+    """A stretch of a block during which one partner held one stance.
+
+    Attributes:
+        partner: Whose stance it is.
+        stance: The stance held.
+        start: When the observation that set it was made (clipped to the block).
+        end: The partner's next observation or the block's end, whichever is first.
+        observation_index: Position of the setting observation in
+            ``block.observations``, so callers can find it again even when two
+            observations are equal as values.
+    """
+
+    partner: PartnerKey
+    stance: Stance
+    start: datetime
+    end: datetime
+    observation_index: int
+
+    @property
+    def duration(self) -> timedelta:
+        """How long the stance held; zero for an observation at the block's end."""
+        return self.end - self.start
+
+
+def effective_end(block: Block) -> datetime:
+    """Return the end used for figures: the block's end, or its last observation if open.
+
+    An open block with no observations yet has lasted, as far as anyone knows,
+    no time at all, so its start is returned.
+    """
+    if block.end is not None:
+        return block.end
+    if block.observations:
+        return max(observation.at for observation in block.observations)
+    return block.start
+
+
+def block_duration(block: Block) -> timedelta:
+    """Return how long the block lasted under the :func:`effective_end` rule (never negative)."""
+    return max(_ZERO, effective_end(block) - block.start)
+
+
+def chronological(block: Block) -> tuple[tuple[int, Observation], ...]:
+    """Return ``(index, observation)`` pairs in time order.
+
+    The sort is stable, so observations logged at the same instant keep the
+    order in which they were recorded: the later entry is the clinician's
+    latest word and wins wherever "next" or "current" matters.
+    """
+    return tuple(sorted(enumerate(block.observations), key=lambda item: item[1].at))
+
+
+def partner_chronological(block: Block, partner: PartnerKey) -> tuple[tuple[int, Observation], ...]:
+    """Return one partner's ``(index, observation)`` pairs in time order."""
+    return tuple(item for item in chronological(block) if item[1].partner == partner)
+
+
+def stance_spans(block: Block, partner: PartnerKey) -> tuple[StanceSpan, ...]:
+    """Return the spans of one partner's stances in a block, in time order.
+
+    Spans are clipped to the block's start and effective end, so that data
+    logged slightly outside the block can never produce more time than the
+    block had. Spans never overlap and there is exactly one per observation.
+    """
+    end = effective_end(block)
+    own = partner_chronological(block, partner)
+    spans: list[StanceSpan] = []
+    for position, (index, observation) in enumerate(own):
+        next_at = own[position + 1][1].at if position + 1 < len(own) else end
+        start = min(max(observation.at, block.start), end)
+        stop = max(min(next_at, end), start)
+        spans.append(StanceSpan(partner, observation.stance, start, stop, index))
+    return tuple(spans)
+
+
+def covered_time(blocks: Iterable[Block], partner: PartnerKey) -> timedelta:
+    """Return the time a partner had any known stance: first observation to block end, summed."""
+    return sum(
+        (span.duration for block in blocks for span in stance_spans(block, partner)),
+        _ZERO,
+    )
+
+
+def stance_durations(blocks: Iterable[Block], partner: PartnerKey) -> dict[Stance, timedelta]:
+    """Return, for every stance (zero included), how long the partner held it in the blocks."""
+    totals = dict.fromkeys(Stance, _ZERO)
+    for block in blocks:
+        for span in stance_spans(block, partner):
+            totals[span.stance] += span.duration
+    return totals
+
+
+def stance_at(spans: Iterable[StanceSpan], when: datetime) -> Stance | None:
+    """Return the stance held at an instant, or None before the first span or after the last.
+
+    A span covers ``start <= when < end``; a zero-length span (two observations
+    at one instant) therefore never answers, and the later observation wins.
+    """
+    for span in spans:
+        if span.start <= when < span.end:
+            return span.stance
+    return None

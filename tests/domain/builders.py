@@ -1,0 +1,185 @@
+"""Small helpers to build intensives for the domain tests, by hand or with hypothesis.
+
+Times are written as seconds after a fixed instant, so a test reads like the
+hand calculation it checks. The JSON loader is deliberately tiny and only for
+these tests: the real importer, with validation, lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+from app.domain.intensive import (
+    Block,
+    Couple,
+    Day,
+    Intensive,
+    Observation,
+    Partner,
+)
+from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+
+SAMPLE_PATH = Path(__file__).resolve().parents[1] / "data" / "intensive-sample.json"
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+NAMES = ("Dana Whitfield", "Sam Okafor")
+
+A, B = PartnerKey.A, PartnerKey.B
+UP, SAME, DOWN = Stance.ONE_UP, Stance.SAME_AS, Stance.ONE_DOWN
+
+
+def at(seconds: float, base: datetime = T0) -> datetime:
+    """Return the instant ``seconds`` after ``base``."""
+    return base + timedelta(seconds=seconds)
+
+
+def obs(
+    seconds: float,
+    partner: PartnerKey = A,
+    stance: Stance = DOWN,
+    intensity: int = 3,
+    boundary: Boundary | None = None,
+    strategies: tuple[Strategy, ...] = (),
+    observation_id: int | None = None,
+) -> Observation:
+    """Return an observation ``seconds`` after T0."""
+    return Observation(
+        at=at(seconds),
+        partner=partner,
+        stance=stance,
+        intensity=intensity,
+        boundary=boundary,
+        strategies=strategies,
+        id=observation_id,
+    )
+
+
+def block(
+    *observations: Observation,
+    start: float = 0,
+    end: float | None = 3600,
+    kind: BlockKind = BlockKind.JOINT,
+    title: str = "Block",
+) -> Block:
+    """Return a block from ``start`` to ``end`` seconds after T0 (``end=None``: still open)."""
+    return Block(
+        title=title,
+        kind=kind,
+        start=at(start),
+        end=None if end is None else at(end),
+        observations=tuple(observations),
+    )
+
+
+def day(number: int, *blocks: Block) -> Day:
+    """Return day ``number`` holding the blocks."""
+    return Day(number=number, date=(T0 + timedelta(days=number - 1)).date(), blocks=blocks)
+
+
+def intensive(
+    *days: Day, intensive_id: int | None = 7, names: tuple[str, str] = NAMES
+) -> Intensive:
+    """Return an intensive of the given days for a fixed couple."""
+    couple = Couple(code="C-0007", partners=(Partner(A, names[0]), Partner(B, names[1])))
+    return Intensive(
+        couple=couple, title="Intensive", clinician="Clinician", days=days, id=intensive_id
+    )
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _observation(raw: dict[str, Any]) -> Observation:
+    boundary = raw.get("boundary")
+    return Observation(
+        at=datetime.fromisoformat(raw["at"]),
+        partner=PartnerKey(raw["partner"]),
+        stance=Stance(raw["stance"]),
+        intensity=int(raw.get("intensity", 3)),
+        boundary=None if boundary is None else Boundary(boundary),
+        strategies=tuple(Strategy(s) for s in raw.get("strategies", ())),
+    )
+
+
+def load_intensive(path: Path = SAMPLE_PATH) -> Intensive:
+    """Read an intensive exchange file into domain objects (notes are not needed and skipped)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    partners = document["couple"]["partners"]
+    couple = Couple(
+        code=document["couple"]["code"],
+        partners=(
+            Partner(PartnerKey(partners[0]["key"]), partners[0]["name"]),
+            Partner(PartnerKey(partners[1]["key"]), partners[1]["name"]),
+        ),
+    )
+    raw = document["intensive"]
+    days = tuple(
+        Day(
+            number=d["day"],
+            date=date.fromisoformat(d["date"]),
+            blocks=tuple(
+                Block(
+                    title=b["title"],
+                    kind=BlockKind(b["kind"]),
+                    start=datetime.fromisoformat(b["start"]),
+                    end=_when(b.get("end")),
+                    observations=tuple(_observation(o) for o in b["observations"]),
+                )
+                for b in d["blocks"]
+            ),
+        )
+        for d in raw["days"]
+    )
+    return Intensive(couple=couple, title=raw["title"], clinician=raw["clinician"], days=days)
+
+
+# ---------------------------------------------------------------- hypothesis strategies
+
+
+@st.composite
+def observations(draw: st.DrawFn, start: datetime, length_s: int) -> Observation:
+    """Draw an observation at a whole second inside ``start .. start + length_s``."""
+    return Observation(
+        at=start + timedelta(seconds=draw(st.integers(0, length_s))),
+        partner=draw(st.sampled_from(PartnerKey)),
+        stance=draw(st.sampled_from(Stance)),
+        intensity=draw(st.integers(1, 5)),
+        boundary=draw(st.none() | st.sampled_from(Boundary)),
+        strategies=tuple(draw(st.lists(st.sampled_from(Strategy), max_size=3, unique=True))),
+    )
+
+
+@st.composite
+def blocks(draw: st.DrawFn, day_start: datetime = T0, max_observations: int = 12) -> Block:
+    """Draw a block of up to an hour, sometimes still open, with observations inside it."""
+    start = day_start + timedelta(seconds=draw(st.integers(0, 4 * 3600)))
+    length = draw(st.integers(0, 3600))
+    logged = draw(st.lists(observations(start, length), max_size=max_observations))
+    is_open = draw(st.booleans())
+    return Block(
+        title="Drawn",
+        kind=draw(st.sampled_from(BlockKind)),
+        start=start,
+        end=None if is_open else start + timedelta(seconds=length),
+        observations=tuple(logged),
+    )
+
+
+@st.composite
+def intensives(draw: st.DrawFn, max_days: int = 3) -> Intensive:
+    """Draw an intensive of 1..max_days days, each with 0-3 blocks."""
+    count = draw(st.integers(1, max_days))
+    days = tuple(
+        Day(
+            number=n,
+            date=(T0 + timedelta(days=n - 1)).date(),
+            blocks=tuple(draw(st.lists(blocks(T0 + timedelta(days=n - 1)), max_size=3))),
+        )
+        for n in range(1, count + 1)
+    )
+    return intensive(*days)

@@ -1,0 +1,161 @@
+"""Migrations: no drift, reversible, backed up first, and all-or-nothing (test 7)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from app.services import vault_access
+from app.services.intensive_exchange import export_intensive, import_intensive
+from app.store import migrate
+from app.store.backup import verify_database_copy
+from app.store.engine import make_engine
+from app.store.vault import UnlockThrottle, Vault, read_vault_key_file
+from tests.conftest import DATA, SAMPLE_PATH
+
+FIXTURE_0001 = DATA / "vaults" / "schema-0001"
+FIXTURE_PASSPHRASE = "fixture passphrase 0001"
+
+
+def _schema(vault: Vault) -> dict[str, list[str]]:
+    with vault.engine.connect() as connection:
+        inspector = inspect(connection)
+        return {t: sorted(c["name"] for c in inspector.get_columns(t))
+                for t in sorted(inspector.get_table_names())}
+
+
+def _content(vault: Vault) -> dict[str, list[tuple[object, ...]]]:
+    with vault.engine.connect() as connection:
+        tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+        return {t: [tuple(r) for r in connection.execute(text(f'SELECT * FROM "{t}" ORDER BY 1'))]
+                for t in tables}
+
+
+def test_new_vault_is_at_head_without_drift(vault: Vault) -> None:
+    """A created vault is at the head revision and the models match the migrations."""
+    assert migrate.current_revision(vault.engine) == migrate.head_revision()
+    migrate.check_no_drift(vault.engine)
+
+
+def test_downgrade_then_upgrade_keeps_the_data(vault: Vault, sample_bytes: bytes) -> None:
+    """Stepping back one revision and forward again leaves every intensive intact."""
+    new_id = import_intensive(vault, sample_bytes, actor="test")
+    before = export_intensive(vault, new_id, actor="test")
+    migrate.downgrade(vault.engine, "0001")
+    assert migrate.current_revision(vault.engine) == "0001"
+    migrate.upgrade(vault.engine)
+    assert export_intensive(vault, new_id, actor="test") == before
+    with vault.engine.connect() as connection:
+        triggers = connection.execute(
+            text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")).scalar()
+    assert triggers == 9
+
+
+def test_frozen_0001_vault_upgrades_with_its_data(tmp_path: Path) -> None:
+    """The vault frozen at revision 0001 opens, is backed up, upgrades and keeps the sample."""
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURE_0001, folder)
+    vault = vault_access.open_vault(folder, FIXTURE_PASSPHRASE, throttle=UnlockThrottle())
+    try:
+        assert migrate.current_revision(vault.engine) == migrate.head_revision()
+        exported = json.loads(export_intensive(vault, 1, actor="test"))
+        assert exported == json.loads(SAMPLE_PATH.read_text("utf-8"))
+        backups = list((folder / "backups").iterdir())
+        assert len(backups) == 1
+        assert "pre-migration" in backups[0].name
+    finally:
+        vault.lock()
+
+
+def test_pre_migration_backup_is_verified_and_restorable(tmp_path: Path) -> None:
+    """The backup holds an encrypted database at the old revision and the key file."""
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURE_0001, folder)
+    vault_access.open_vault(folder, FIXTURE_PASSPHRASE, throttle=UnlockThrottle()).lock()
+    backup = next((folder / "backups").iterdir())
+    assert backup.stat().st_mode & 0o777 == 0o600
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    with zipfile.ZipFile(backup) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        archive.extract("vault.db", restored)
+        archive.extract("vault.key", restored)
+    assert manifest["schema_revision"] == "0001"
+    assert not (restored / "vault.db").read_bytes().startswith(b"SQLite format 3")
+    vault = vault_access.open_vault(restored, FIXTURE_PASSPHRASE, throttle=UnlockThrottle())
+    try:
+        verify_database_copy(restored / "vault.db", vault.data_key)
+        assert json.loads(export_intensive(vault, 1, actor="t")) == json.loads(
+            SAMPLE_PATH.read_text("utf-8"))
+    finally:
+        vault.lock()
+
+
+FAILING_REVISION = '''
+"""A migration that fails half-way, for the test."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+    with op.batch_alter_table("observation") as batch:
+        batch.add_column(sa.Column("extra", sa.Integer, nullable=True))
+    op.execute("UPDATE observation SET intensity = 5")
+    raise RuntimeError("injected failure part-way")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+@pytest.fixture
+def failing_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app at a copy of the migrations with a failing revision on top."""
+    copy = tmp_path / "migrations"
+    shutil.copytree(Path(migrate.__file__).parents[2] / "db" / "migrations", copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "versions" / "2099_01_01_9999_fails.py").write_text(
+        FAILING_REVISION.format(head=migrate.head_revision()))
+    original = migrate.alembic_config
+
+    def patched(connection=None):  # type: ignore[no-untyped-def]
+        config = original(connection)
+        config.set_main_option("script_location", str(copy))
+        return config
+
+    monkeypatch.setattr(migrate, "alembic_config", patched)
+
+
+def test_failed_migration_leaves_schema_and_data_as_they_were(
+    vault: Vault, sample_bytes: bytes, failing_migration: None
+) -> None:
+    """A migration failing part-way rolls back whole; a verified backup was made first."""
+    import_intensive(vault, sample_bytes, actor="test")
+    schema, content = _schema(vault), _content(vault)
+    folder = vault.folder
+    vault.lock()
+    with pytest.raises(RuntimeError, match="injected failure"):
+        vault_access.open_vault(folder, "correct horse battery staple",
+                                throttle=UnlockThrottle())
+    key = read_vault_key_file(folder).unwrap_with_passphrase("correct horse battery staple")
+    inspected = Vault(folder, make_engine(folder / "vault.db", key), key)
+    try:
+        assert _schema(inspected) == schema
+        assert _content(inspected) == content
+        assert migrate.current_revision(inspected.engine) == "0002"
+    finally:
+        inspected.lock()
+    backups = list((folder / "backups").iterdir())
+    assert len(backups) == 1
