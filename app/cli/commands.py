@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,7 @@ def _unlock(folder: Path, terminal: Terminal) -> Vault:
         raise NoVaultError()
     passphrase = terminal.secret("Passphrase: ")
     # One process, one attempt: a fresh throttle (the KDF's cost is the delay here).
-    return vault_access.open_vault(
-        folder, passphrase, actor=CLI_ACTOR, throttle=UnlockThrottle()
-    )
+    return vault_access.open_vault(folder, passphrase, actor=CLI_ACTOR, throttle=UnlockThrottle())
 
 
 def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
@@ -139,6 +138,23 @@ def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any)
     return EXIT_OK
 
 
+def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
+    from app.domain.summary_format import summary_as_json, summary_as_table
+    from app.services.summary import intensive_summary
+
+    window = DEFAULT_FLIP_WINDOW_S if args.flip_window is None else args.flip_window
+    with _unlock(folder, terminal) as vault:
+        summary = intensive_summary(
+            vault, args.id, flip_window_s=window, deidentify=args.deidentify
+        )
+    if args.json:
+        terminal.out(json.dumps(summary_as_json(summary), ensure_ascii=False, indent=2))
+    else:
+        terminal.out(summary_as_table(summary))
+    return EXIT_OK
+
+
 _HANDLERS = {
     "init": _init,
     "import": _import,
@@ -147,4 +163,5 @@ _HANDLERS = {
     "passwd": _passwd,
     "recover": _recover,
     "check": _check,
+    "summary": _summary,
 }

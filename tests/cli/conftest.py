@@ -27,8 +27,11 @@ class Crucible:
 
     def __call__(self, *args: str, stdin: str = PASSPHRASE + "\n") -> Result:
         out, err = io.StringIO(), io.StringIO()
-        status = main(["--vault", str(self.folder), *args],
-                      terminal=Terminal(io.StringIO(stdin), out, err), kdf=FAST_KDF)
+        status = main(
+            ["--vault", str(self.folder), *args],
+            terminal=Terminal(io.StringIO(stdin), out, err),
+            kdf=FAST_KDF,
+        )
         return Result(status, out.getvalue(), err.getvalue())
 
 

@@ -43,52 +43,102 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
     ("format", _set(("format",), "crucible.intensive/2"), "format: "),
     ("code empty", _set(("couple", "code"), ""), "couple.code: must not be empty"),
     ("code long", _set(("couple", "code"), "C" * 33), "couple.code: must be at most 32"),
-    ("three partners", lambda d: d["couple"]["partners"].append(d["couple"]["partners"][0]),
-     "couple.partners: must list exactly two"),
+    (
+        "three partners",
+        lambda d: d["couple"]["partners"].append(d["couple"]["partners"][0]),
+        "couple.partners: must list exactly two",
+    ),
     ("partner key", _set(("couple", "partners", 1, "key"), "C"), "couple.partners[1].key:"),
-    ("partner name empty", _set(("couple", "partners", 0, "name"), ""),
-     "couple.partners[0].name: must not be empty"),
-    ("partner name long", _set(("couple", "partners", 0, "name"), "x" * 201),
-     "couple.partners[0].name: must be at most 200"),
+    (
+        "partner name empty",
+        _set(("couple", "partners", 0, "name"), ""),
+        "couple.partners[0].name: must not be empty",
+    ),
+    (
+        "partner name long",
+        _set(("couple", "partners", 0, "name"), "x" * 201),
+        "couple.partners[0].name: must be at most 200",
+    ),
     ("title missing", _delete(("intensive", "title")), "intensive.title: is missing"),
     ("title long", _set(("intensive", "title"), "t" * 201), "intensive.title: must be at most"),
     ("trainee type", _set(("intensive", "trainee"), 7), "intensive.trainee: expected a string"),
     ("no days", _set(("intensive", "days"), []), "intensive.days: must hold 1 to 7 days"),
-    ("eight days", lambda d: d["intensive"]["days"].extend([d["intensive"]["days"][0]] * 6),
-     "intensive.days: must hold 1 to 7 days"),
+    (
+        "eight days",
+        lambda d: d["intensive"]["days"].extend([d["intensive"]["days"][0]] * 6),
+        "intensive.days: must hold 1 to 7 days",
+    ),
     ("day order", _set(("intensive", "days", 1, "day"), 3), "intensive.days[1].day: must be 2"),
-    ("bad date", _set(("intensive", "days", 0, "date"), "2026-13-02"),
-     "intensive.days[0].date:"),
-    ("block kind", _set((*BLOCK, "kind"), "couples"),
-     "intensive.days[0].blocks[1].kind: 'couples' is not one of joint, individual-A"),
-    ("start without offset", _set((*BLOCK, "start"), "2026-11-02T12:30:00"),
-     "intensive.days[0].blocks[1].start: '2026-11-02T12:30:00' has no UTC offset"),
-    ("end before start", _set((*BLOCK, "end"), "2026-11-02T12:00:00-05:00"),
-     "intensive.days[0].blocks[1].end: must be after"),
-    ("half signed", _set((*NOTE, "signed_by"), None),
-     "intensive.days[0].blocks[0].note.signed_at: signed_at and signed_by must both"),
-    ("addendum missing reason", _delete((*NOTE, "addenda", 0, "reason")),
-     "intensive.days[0].blocks[0].note.addenda[0].reason: is missing"),
-    ("section text type", _set((*NOTE, "sections", 2, "text"), ["x"]),
-     "intensive.days[0].blocks[0].note.sections[2].text: expected a string"),
-    ("observation outside block", _set((*OBS, "at"), "2026-11-02T20:00:00-05:00"),
-     "intensive.days[0].blocks[2].observations[17].at: is outside the block"),
-    ("partner", _set((*OBS, "partner"), "C"),
-     "intensive.days[0].blocks[2].observations[17].partner: 'C' is not one of A, B"),
-    ("stance", _set((*OBS, "stance"), "one-upp"),
-     "intensive.days[0].blocks[2].observations[17].stance: 'one-upp' is not one of "
-     "one-up, same-as, one-down"),
-    ("boundary", _set((*OBS, "boundary"), "open"),
-     "intensive.days[0].blocks[2].observations[17].boundary: 'open' is not one of"),
-    ("intensity 0", _set((*OBS, "intensity"), 0),
-     "intensive.days[0].blocks[2].observations[17].intensity: must be a whole number from 1 to 5"),
+    ("bad date", _set(("intensive", "days", 0, "date"), "2026-13-02"), "intensive.days[0].date:"),
+    (
+        "block kind",
+        _set((*BLOCK, "kind"), "couples"),
+        "intensive.days[0].blocks[1].kind: 'couples' is not one of joint, individual-A",
+    ),
+    (
+        "start without offset",
+        _set((*BLOCK, "start"), "2026-11-02T12:30:00"),
+        "intensive.days[0].blocks[1].start: '2026-11-02T12:30:00' has no UTC offset",
+    ),
+    (
+        "end before start",
+        _set((*BLOCK, "end"), "2026-11-02T12:00:00-05:00"),
+        "intensive.days[0].blocks[1].end: must be after",
+    ),
+    (
+        "half signed",
+        _set((*NOTE, "signed_by"), None),
+        "intensive.days[0].blocks[0].note.signed_at: signed_at and signed_by must both",
+    ),
+    (
+        "addendum missing reason",
+        _delete((*NOTE, "addenda", 0, "reason")),
+        "intensive.days[0].blocks[0].note.addenda[0].reason: is missing",
+    ),
+    (
+        "section text type",
+        _set((*NOTE, "sections", 2, "text"), ["x"]),
+        "intensive.days[0].blocks[0].note.sections[2].text: expected a string",
+    ),
+    (
+        "observation outside block",
+        _set((*OBS, "at"), "2026-11-02T20:00:00-05:00"),
+        "intensive.days[0].blocks[2].observations[17].at: is outside the block",
+    ),
+    (
+        "partner",
+        _set((*OBS, "partner"), "C"),
+        "intensive.days[0].blocks[2].observations[17].partner: 'C' is not one of A, B",
+    ),
+    (
+        "stance",
+        _set((*OBS, "stance"), "one-upp"),
+        "intensive.days[0].blocks[2].observations[17].stance: 'one-upp' is not one of "
+        "one-up, same-as, one-down",
+    ),
+    (
+        "boundary",
+        _set((*OBS, "boundary"), "open"),
+        "intensive.days[0].blocks[2].observations[17].boundary: 'open' is not one of",
+    ),
+    (
+        "intensity 0",
+        _set((*OBS, "intensity"), 0),
+        "intensive.days[0].blocks[2].observations[17].intensity: must be a whole number from 1 to 5",
+    ),
     ("intensity 6", _set((*OBS, "intensity"), 6), "observations[17].intensity: must be"),
     ("intensity text", _set((*OBS, "intensity"), "3"), "observations[17].intensity: must be"),
     ("intensity bool", _set((*OBS, "intensity"), True), "observations[17].intensity: must be"),
-    ("strategy", _set((*OBS, "strategies"), ["sulking"]),
-     "observations[17].strategies[0]: 'sulking' is not one of being-right"),
-    ("strategy repeated", _set((*OBS, "strategies"), ["withdrawal", "withdrawal"]),
-     "observations[17].strategies[1]: 'withdrawal' is listed twice"),
+    (
+        "strategy",
+        _set((*OBS, "strategies"), ["sulking"]),
+        "observations[17].strategies[0]: 'sulking' is not one of being-right",
+    ),
+    (
+        "strategy repeated",
+        _set((*OBS, "strategies"), ["withdrawal", "withdrawal"]),
+        "observations[17].strategies[1]: 'withdrawal' is listed twice",
+    ),
     ("quote type", _set((*OBS, "quote"), 5), "observations[17].quote: expected a string"),
     ("observation not object", _set(OBS, "one-up"), "observations[17]: expected an object"),
 ]
@@ -141,8 +191,9 @@ def test_unreadable_file_is_bad_input(initialized: Crucible, tmp_path: Path) -> 
     assert "cannot be read" in result.err
 
 
-def test_couple_code_taken_by_other_partners_is_refused(initialized: Crucible,
-                                                         tmp_path: Path) -> None:
+def test_couple_code_taken_by_other_partners_is_refused(
+    initialized: Crucible, tmp_path: Path
+) -> None:
     """Reusing a couple code for different people is refused; nothing is imported."""
     assert initialized("import", str(SAMPLE_PATH)).status == 0
     document = json.loads(SAMPLE_PATH.read_text("utf-8"))

@@ -91,8 +91,14 @@ def test_wipe_overwrites_the_key() -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not json", b"[]", b'{"format": "crucible.vault-key/9"}', b"\xff\xfe",
-     b'{"format": "crucible.vault-key/1", "kdf": {}, "passphrase_wrap": {}, "recovery_wrap": {}}'],
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'{"format": "crucible.vault-key/9"}',
+        b"\xff\xfe",
+        b'{"format": "crucible.vault-key/1", "kdf": {}, "passphrase_wrap": {}, "recovery_wrap": {}}',
+    ],
 )
 def test_damaged_key_files_are_one_clear_error(content: bytes) -> None:
     """Anything that does not parse as a key file is KeyFileError, never a crash."""

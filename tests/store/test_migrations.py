@@ -25,15 +25,19 @@ FIXTURE_PASSPHRASE = "fixture passphrase 0001"
 def _schema(vault: Vault) -> dict[str, list[str]]:
     with vault.engine.connect() as connection:
         inspector = inspect(connection)
-        return {t: sorted(c["name"] for c in inspector.get_columns(t))
-                for t in sorted(inspector.get_table_names())}
+        return {
+            t: sorted(c["name"] for c in inspector.get_columns(t))
+            for t in sorted(inspector.get_table_names())
+        }
 
 
 def _content(vault: Vault) -> dict[str, list[tuple[object, ...]]]:
     with vault.engine.connect() as connection:
         tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
-        return {t: [tuple(r) for r in connection.execute(text(f'SELECT * FROM "{t}" ORDER BY 1'))]
-                for t in tables}
+        return {
+            t: [tuple(r) for r in connection.execute(text(f'SELECT * FROM "{t}" ORDER BY 1'))]
+            for t in tables
+        }
 
 
 def test_new_vault_is_at_head_without_drift(vault: Vault) -> None:
@@ -52,7 +56,8 @@ def test_downgrade_then_upgrade_keeps_the_data(vault: Vault, sample_bytes: bytes
     assert export_intensive(vault, new_id, actor="test") == before
     with vault.engine.connect() as connection:
         triggers = connection.execute(
-            text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")).scalar()
+            text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+        ).scalar()
     assert triggers == 9
 
 
@@ -91,7 +96,8 @@ def test_pre_migration_backup_is_verified_and_restorable(tmp_path: Path) -> None
     try:
         verify_database_copy(restored / "vault.db", vault.data_key)
         assert json.loads(export_intensive(vault, 1, actor="t")) == json.loads(
-            SAMPLE_PATH.read_text("utf-8"))
+            SAMPLE_PATH.read_text("utf-8")
+        )
     finally:
         vault.lock()
 
@@ -124,10 +130,14 @@ def downgrade() -> None:
 def failing_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the app at a copy of the migrations with a failing revision on top."""
     copy = tmp_path / "migrations"
-    shutil.copytree(Path(migrate.__file__).parents[2] / "db" / "migrations", copy,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(migrate.__file__).parents[2] / "db" / "migrations",
+        copy,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     (copy / "versions" / "2099_01_01_9999_fails.py").write_text(
-        FAILING_REVISION.format(head=migrate.head_revision()))
+        FAILING_REVISION.format(head=migrate.head_revision())
+    )
     original = migrate.alembic_config
 
     def patched(connection=None):  # type: ignore[no-untyped-def]
@@ -147,8 +157,7 @@ def test_failed_migration_leaves_schema_and_data_as_they_were(
     folder = vault.folder
     vault.lock()
     with pytest.raises(RuntimeError, match="injected failure"):
-        vault_access.open_vault(folder, "correct horse battery staple",
-                                throttle=UnlockThrottle())
+        vault_access.open_vault(folder, "correct horse battery staple", throttle=UnlockThrottle())
     key = read_vault_key_file(folder).unwrap_with_passphrase("correct horse battery staple")
     inspected = Vault(folder, make_engine(folder / "vault.db", key), key)
     try:

@@ -44,8 +44,10 @@ def test_raw_sql_cannot_change_a_signed_note(filled: Vault, statement: str) -> N
             text("SELECT title, text FROM note_section WHERE note_id = :n ORDER BY position"),
             {"n": note},
         ).all()
-    with pytest.raises(IntegrityError, match="signed notes cannot be changed"), \
-            filled.engine.begin() as connection:
+    with (
+        pytest.raises(IntegrityError, match="signed notes cannot be changed"),
+        filled.engine.begin() as connection,
+    ):
         connection.execute(text(statement), {"note": note})
     with filled.engine.connect() as connection:
         after = connection.execute(
@@ -59,29 +61,41 @@ def test_unsigned_notes_stay_editable_and_signing_locks_them(filled: Vault) -> N
     """A draft can be edited; once signed, the same edit is refused; addenda still go in."""
     with filled.engine.begin() as connection:
         note = connection.execute(text(UNSIGNED_NOTE)).scalar_one()
-        connection.execute(text("UPDATE note_section SET text = 'draft edit' WHERE note_id = :n"),
-                           {"n": note})
         connection.execute(
-            text("UPDATE block_note SET signed_at = '2026-11-25T10:00:00-05:00', "
-                 "signed_by = 'J' WHERE id = :n"), {"n": note})
+            text("UPDATE note_section SET text = 'draft edit' WHERE note_id = :n"), {"n": note}
+        )
+        connection.execute(
+            text(
+                "UPDATE block_note SET signed_at = '2026-11-25T10:00:00-05:00', "
+                "signed_by = 'J' WHERE id = :n"
+            ),
+            {"n": note},
+        )
     with pytest.raises(IntegrityError), filled.engine.begin() as connection:
-        connection.execute(text("UPDATE note_section SET text = 'later' WHERE note_id = :n"),
-                           {"n": note})
+        connection.execute(
+            text("UPDATE note_section SET text = 'later' WHERE note_id = :n"), {"n": note}
+        )
     with filled.engine.begin() as connection:
         connection.execute(
-            text("INSERT INTO addendum (note_id, at, by, reason, text) "
-                 "VALUES (:n, '2026-11-25T11:00:00-05:00', 'J', 'late detail', 'added')"),
-            {"n": note})
-        count = connection.execute(text("SELECT count(*) FROM addendum WHERE note_id = :n"),
-                                   {"n": note}).scalar()
+            text(
+                "INSERT INTO addendum (note_id, at, by, reason, text) "
+                "VALUES (:n, '2026-11-25T11:00:00-05:00', 'J', 'late detail', 'added')"
+            ),
+            {"n": note},
+        )
+        count = connection.execute(
+            text("SELECT count(*) FROM addendum WHERE note_id = :n"), {"n": note}
+        ).scalar()
     assert count == 1
 
 
 def test_audit_trail_is_append_only(filled: Vault) -> None:
     """UPDATE and DELETE on audit events are refused."""
     for statement in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
-        with pytest.raises(IntegrityError, match="append-only"), \
-                filled.engine.begin() as connection:
+        with (
+            pytest.raises(IntegrityError, match="append-only"),
+            filled.engine.begin() as connection,
+        ):
             connection.execute(text(statement))
 
 

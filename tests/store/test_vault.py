@@ -35,16 +35,22 @@ def test_files_are_owner_only(vault: Vault) -> None:
 
 def test_connection_pragmas_are_in_force(vault: Vault) -> None:
     """Every pooled connection runs with the pragmas the connection rules require."""
-    expected = {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "temp_store": 2,
-                "secure_delete": 1}
+    expected = {
+        "foreign_keys": 1,
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "temp_store": 2,
+        "secure_delete": 1,
+    }
     with vault.engine.connect() as connection:
         for pragma, value in expected.items():
             assert connection.execute(text(f"PRAGMA {pragma}")).scalar() == value, pragma
         assert connection.execute(text("PRAGMA cipher_version")).scalar()
 
 
-def test_wrong_passphrase_touches_nothing(new_vault: tuple[Vault, str],
-                                          no_throttle: UnlockThrottle) -> None:
+def test_wrong_passphrase_touches_nothing(
+    new_vault: tuple[Vault, str], no_throttle: UnlockThrottle
+) -> None:
     """Files byte-identical with the same mtimes, no -wal or -journal appears (test 3)."""
     vault, _ = new_vault
     vault.lock()
@@ -56,8 +62,9 @@ def test_wrong_passphrase_touches_nothing(new_vault: tuple[Vault, str],
     assert not any(p.name.endswith(("-wal", "-journal", "-shm")) for p in vault.folder.iterdir())
 
 
-def test_repeated_failures_slow_down(new_vault: tuple[Vault, str],
-                                     no_throttle: UnlockThrottle) -> None:
+def test_repeated_failures_slow_down(
+    new_vault: tuple[Vault, str], no_throttle: UnlockThrottle
+) -> None:
     """Each failure doubles the wait before the next try; success resets it."""
     vault, _ = new_vault
     vault.lock()
@@ -100,8 +107,21 @@ def _offsets(size: int, page: int = 4096) -> list[int]:
     pages = size // page
     middle = (pages // 2) * page
     last = (pages - 1) * page
-    return [0, 7, 15, 16, 100, 1000, page - 1, middle + 5, middle + 2000, middle + page - 20,
-            last + 3, last + 3000, size - 1]
+    return [
+        0,
+        7,
+        15,
+        16,
+        100,
+        1000,
+        page - 1,
+        middle + 5,
+        middle + 2000,
+        middle + page - 20,
+        last + 3,
+        last + 3000,
+        size - 1,
+    ]
 
 
 def test_bit_flips_are_caught_and_nothing_wrong_is_shown(
@@ -146,8 +166,11 @@ def test_lock_disposes_the_engine_and_wipes_the_key(vault: Vault) -> None:
     assert vault.is_locked
     with pytest.raises(ValueError, match="wiped"):
         key.raw()
-    open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
-                  if os.path.exists(f"/proc/self/fd/{fd}")}
+    open_files = {
+        os.path.realpath(f"/proc/self/fd/{fd}")
+        for fd in os.listdir("/proc/self/fd")
+        if os.path.exists(f"/proc/self/fd/{fd}")
+    }
     assert not any(str(vault.folder) in name for name in open_files)
     with pytest.raises(RuntimeError, match="locked"):
         vault.session()
@@ -166,8 +189,9 @@ vault, _ = create_vault(Path({str(vault_folder)!r}), 'pw', kdf=KdfParams(1024, 1
 print(resource.getrlimit(resource.RLIMIT_CORE))
 import ctypes; libc = ctypes.CDLL(None); print(libc.prctl(3, 0, 0, 0, 0))
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     lines = result.stdout.split("\n")
     assert lines[0] == "(0, 0)"
     assert lines[1] == "0"  # PR_GET_DUMPABLE
