@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -104,7 +103,7 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleSum
     counts = dict(
         session.execute(
             select(models.Observation.block_id, func.count()).group_by(models.Observation.block_id)
-        ).tuples()
+        ).all()
     )
     signed = set(
         session.scalars(
@@ -268,13 +267,16 @@ def set_status(session: Session, intensive_id: int, status: str) -> None:
 
 def signed_note_count(session: Session, intensive_id: int) -> int:
     """How many blocks of the intensive carry a signed note."""
-    return session.scalar(
-        select(func.count())
-        .select_from(models.BlockNote)
-        .join(models.Block)
-        .join(models.Day)
-        .where(models.Day.intensive_id == intensive_id, models.BlockNote.signed_at.is_not(None))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(models.BlockNote)
+            .join(models.Block)
+            .join(models.Day)
+            .where(models.Day.intensive_id == intensive_id, models.BlockNote.signed_at.is_not(None))
+        )
+        or 0
+    )
 
 
 def delete_intensive(session: Session, intensive_id: int) -> None:

@@ -124,7 +124,8 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
     (
         "intensity 0",
         _set((*OBS, "intensity"), 0),
-        "intensive.days[0].blocks[2].observations[17].intensity: must be a whole number from 1 to 5",
+        "intensive.days[0].blocks[2].observations[17].intensity: "
+        "must be a whole number from 1 to 5",
     ),
     ("intensity 6", _set((*OBS, "intensity"), 6), "observations[17].intensity: must be"),
     ("intensity text", _set((*OBS, "intensity"), "3"), "observations[17].intensity: must be"),

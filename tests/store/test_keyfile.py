@@ -97,7 +97,8 @@ def test_wipe_overwrites_the_key() -> None:
         b"[]",
         b'{"format": "crucible.vault-key/9"}',
         b"\xff\xfe",
-        b'{"format": "crucible.vault-key/1", "kdf": {}, "passphrase_wrap": {}, "recovery_wrap": {}}',
+        b'{"format": "crucible.vault-key/1", "kdf": {}, "passphrase_wrap": {}, '
+        b'"recovery_wrap": {}}',
     ],
 )
 def test_damaged_key_files_are_one_clear_error(content: bytes) -> None:
