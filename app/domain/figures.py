@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from app.domain.flips import DEFAULT_FLIP_WINDOW_S, count_flips
 from app.domain.intensive import Block
-from app.domain.stance_time import block_duration, covered_time, stance_durations
+from app.domain.stance_time import block_duration, stance_durations
 from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 _K = TypeVar("_K")
@@ -133,13 +133,19 @@ def partner_figures(
         if observation.boundary is not None:
             boundaries[observation.boundary] += 1
 
-    flips_up, flips_down = count_flips(blocks, partner, flip_window_s)
-    joint_blocks = [block for block in blocks if block.kind is BlockKind.JOINT]
-    joint_flips = sum(count_flips(joint_blocks, partner, flip_window_s))
-    joint_minutes = _minutes(sum((block_duration(b) for b in joint_blocks), timedelta(0)))
+    # One pass per block for flips: the joint-only count reuses the same result.
+    flips_up = flips_down = joint_flips = 0
+    joint_time = timedelta(0)
+    for block in blocks:
+        up, down = count_flips((block,), partner, flip_window_s)
+        flips_up, flips_down = flips_up + up, flips_down + down
+        if block.kind is BlockKind.JOINT:
+            joint_flips += up + down
+            joint_time += block_duration(block)
+    joint_minutes = _minutes(joint_time)
 
     durations = stance_durations(blocks, partner)
-    covered = covered_time(blocks, partner)
+    covered = sum(durations.values(), timedelta(0))  # the spans tile the covered time
     covered_seconds = covered.total_seconds()
     return PartnerFigures(
         observations=total,

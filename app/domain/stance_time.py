@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from app.domain.intensive import Block, Observation
 from app.domain.vocabulary import PartnerKey, Stance
@@ -75,7 +76,11 @@ def chronological(block: Block) -> tuple[tuple[int, Observation], ...]:
     order in which they were recorded: the later entry is the clinician's
     latest word and wins wherever "next" or "current" matters.
     """
-    return tuple(sorted(enumerate(block.observations), key=lambda item: item[1].at))
+    observations = block.observations
+    # Logged data is almost always in order already; checking is cheaper than sorting.
+    if all(a.at <= b.at for a, b in pairwise(observations)):
+        return tuple(enumerate(observations))
+    return tuple(sorted(enumerate(observations), key=lambda item: item[1].at))
 
 
 def partner_chronological(block: Block, partner: PartnerKey) -> tuple[tuple[int, Observation], ...]:

@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -129,23 +130,28 @@ def _block_row(block: domain.Block, position: int, saved_at: datetime) -> models
     )
 
 
+def observation_values(observation: domain.Observation, block_start: datetime) -> dict[str, Any]:
+    """Column values for a domain observation in a block starting at `block_start`."""
+    return {
+        "at": observation.at,
+        "at_utc": utc_key(observation.at),
+        "offset_s": (observation.at - block_start).total_seconds(),
+        "partner": observation.partner.value,
+        "stance": observation.stance.value,
+        "boundary": None if observation.boundary is None else observation.boundary.value,
+        "intensity": observation.intensity,
+        "strategies": [s.value for s in observation.strategies],
+        "trigger": observation.trigger,
+        "quote": observation.quote,
+        "intervention": observation.intervention,
+        "response": observation.response,
+        "note": observation.note,
+    }
+
+
 def observation_row(observation: domain.Observation, block_start: datetime) -> models.Observation:
     """The ORM row for a domain observation in a block starting at `block_start`."""
-    return models.Observation(
-        at=observation.at,
-        at_utc=utc_key(observation.at),
-        offset_s=(observation.at - block_start).total_seconds(),
-        partner=observation.partner.value,
-        stance=observation.stance.value,
-        boundary=None if observation.boundary is None else observation.boundary.value,
-        intensity=observation.intensity,
-        strategies=[s.value for s in observation.strategies],
-        trigger=observation.trigger,
-        quote=observation.quote,
-        intervention=observation.intervention,
-        response=observation.response,
-        note=observation.note,
-    )
+    return models.Observation(**observation_values(observation, block_start))
 
 
 def load_intensive(session: Session, intensive_id: int) -> domain.Intensive | None:

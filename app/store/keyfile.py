@@ -40,6 +40,7 @@ FORMAT = "crucible.vault-key/1"
 MIN_MEMORY_KIB = 64 * 1024
 MIN_TIME_COST = 3
 TARGET_SECONDS = (0.5, 1.0)
+MAX_MEMORY_KIB = 256 * 1024  # beyond this, add passes: laptops under memory pressure swap
 RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 RECOVERY_GROUPS = 8
 RECOVERY_GROUP_SIZE = 4  # 32 symbols x 5 bits = 160 bits
@@ -79,7 +80,7 @@ def calibrate(
 ) -> KdfParams:
     """Pick Argon2id parameters that take about 0.5-1 s on this machine, never below the floor.
 
-    Memory grows first (it is what hurts GPU attackers), up to 1 GiB; then
+    Memory grows first (it is what hurts GPU attackers), up to 256 MiB; then
     passes. Each probe is one real derivation, so calibration costs a few seconds
     at vault creation and at passphrase change, never at unlock.
     """
@@ -92,9 +93,11 @@ def calibrate(
         elapsed = clock() - started
         if elapsed >= low:
             return params
-        factor = max(1.2, (low + high) / 2 / max(elapsed, 1e-3))
-        if params.memory_kib < 1024 * 1024:
-            memory = min(1024 * 1024, int(params.memory_kib * factor))
+        # Aim below the middle of the band: unlocking also opens the database,
+        # and a first derivation in a fresh process is slower than a warm one.
+        factor = max(1.2, (low + (high - low) * 0.3) / max(elapsed, 1e-3))
+        if params.memory_kib < MAX_MEMORY_KIB:
+            memory = min(MAX_MEMORY_KIB, int(params.memory_kib * factor))
             params = KdfParams(memory, params.time_cost, params.parallelism)
         else:
             params = KdfParams(params.memory_kib, int(params.time_cost * factor) + 1)

@@ -1,0 +1,1 @@
+"""Benchmark scripts: each measures one budget from the issues and prints the numbers."""
