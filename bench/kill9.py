@@ -1,0 +1,105 @@
+"""Reliability test 1 at scale: kill -9 a writer in a fresh interpreter, many times.
+
+Each round starts a new Python process that unlocks the vault and commits
+observations in a loop through the app's own write path, printing each id
+after its commit returns. The parent kills it at a random moment. At the end
+every printed id must be in the vault and both integrity checks must pass.
+
+Run: .venv/bin/python bench/kill9.py [--kills 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import text  # noqa: E402
+
+from app.services.intensive_exchange import get_intensive, import_intensive  # noqa: E402
+from app.store.keyfile import KdfParams  # noqa: E402
+from app.store.vault import UnlockThrottle, create_vault, unlock_vault  # noqa: E402
+from bench.common import ROOT, SAMPLE, temp_folder  # noqa: E402
+
+PASSPHRASE = "kill nine bench"
+WRITER = """
+import sys
+from datetime import timedelta
+from pathlib import Path
+from app.domain.intensive import Observation
+from app.domain.vocabulary import PartnerKey, Stance
+from app.services.intensive_exchange import get_intensive
+from app.services.observations import log_observation
+from app.store.vault import UnlockThrottle, unlock_vault
+vault = unlock_vault(Path(sys.argv[1]), sys.stdin.readline().rstrip("\\n"), throttle=UnlockThrottle())
+block = get_intensive(vault, 1).days[0].blocks[0]
+n = 0
+while True:
+    n += 1
+    new_id = log_observation(vault, block.id, Observation(
+        at=block.start + timedelta(seconds=n % 9000), partner=PartnerKey("AB"[n % 2]),
+        stance=list(Stance)[n % 3], quote="bench quote " * 4))
+    print(new_id, flush=True)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kills", type=int, default=500)
+    kills = parser.parse_args().kills
+    folder = temp_folder("kill9")
+    vault = create_vault(folder, PASSPHRASE, kdf=KdfParams(1024, 1))[0]
+    import_intensive(vault, SAMPLE.read_bytes(), actor="bench")
+    assert get_intensive(vault, 1).days[0].blocks[0].id is not None
+    vault.lock()
+    rng = random.Random(2026)
+    reported: set[int] = set()
+    started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for round_number in range(kills):
+        child = subprocess.Popen([sys.executable, "-c", WRITER, str(folder)], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True, env=env)
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(PASSPHRASE + "\n")
+        child.stdin.flush()
+        first = child.stdout.readline()  # wait until the writer is really writing
+        if first.strip():
+            reported.add(int(first))
+        deadline = time.monotonic() + rng.uniform(0.0, 0.05)
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([child.stdout], [], [], 0.002)
+            if ready:
+                line = child.stdout.readline()
+                if line.strip():
+                    reported.add(int(line))
+        os.kill(child.pid, signal.SIGKILL)
+        for line in child.stdout:
+            if line.strip().isdigit():
+                reported.add(int(line))
+        child.wait()
+        if (round_number + 1) % 100 == 0:
+            print(f"{round_number + 1} kills, {len(reported)} commits reported", flush=True)
+    reopened = unlock_vault(folder, PASSPHRASE, throttle=UnlockThrottle())
+    with reopened.engine.connect() as connection:
+        integrity = connection.execute(text("PRAGMA integrity_check")).scalar()
+        cipher = connection.execute(text("PRAGMA cipher_integrity_check")).all()
+        stored = {row[0] for row in connection.execute(text("SELECT id FROM observation"))}
+    reopened.lock()
+    missing = reported - stored
+    print(f"kills: {kills}; commits reported: {len(reported)}; missing after reopen: "
+          f"{len(missing)}; integrity_check: {integrity}; cipher_integrity_check problems: "
+          f"{len(cipher)}; {time.perf_counter() - started:.0f} s")
+    if missing or integrity != "ok" or cipher:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
