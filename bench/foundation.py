@@ -13,13 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.intensive import Observation  # noqa: E402
-from app.domain.vocabulary import PartnerKey, Stance  # noqa: E402
-from app.services.intensive_exchange import get_intensive, import_intensive  # noqa: E402
-from app.services.observations import log_observation  # noqa: E402
-from app.store.keyfile import KdfParams, calibrate  # noqa: E402
-from app.store.vault import UnlockThrottle, create_vault, unlock_vault  # noqa: E402
-from bench.common import SAMPLE, describe_ms, temp_folder  # noqa: E402
+from app.domain.intensive import Observation
+from app.domain.vocabulary import PartnerKey, Stance
+from app.services.intensive_exchange import get_intensive, import_intensive
+from app.services.observations import log_observation
+from app.store.keyfile import KdfParams, calibrate
+from app.store.vault import UnlockThrottle, create_vault, unlock_vault
+from bench.common import SAMPLE, describe_ms, temp_folder
 
 PASSPHRASE = "bench passphrase"
 TEST_PROFILE = KdfParams(1024, 1)

@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from app.services.intensive_exchange import get_intensive, import_intensive  # noqa: E402
-from app.store.keyfile import KdfParams  # noqa: E402
-from app.store.vault import UnlockThrottle, create_vault, unlock_vault  # noqa: E402
-from bench.common import ROOT, SAMPLE, temp_folder  # noqa: E402
+from app.services.intensive_exchange import get_intensive, import_intensive
+from app.store.keyfile import KdfParams
+from app.store.vault import UnlockThrottle, create_vault, unlock_vault
+from bench.common import ROOT, SAMPLE, temp_folder
 
 PASSPHRASE = "kill nine bench"
 WRITER = """
@@ -65,9 +65,10 @@ def main() -> None:
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for round_number in range(kills):
-        child = subprocess.Popen([sys.executable, "-c", WRITER, str(folder)], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True, env=env)
-        assert child.stdin is not None and child.stdout is not None
+        child = subprocess.Popen([sys.executable, "-c", WRITER, str(folder)],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        assert child.stdin is not None
+        assert child.stdout is not None
         child.stdin.write(PASSPHRASE + "\n")
         child.stdin.flush()
         first = child.stdout.readline()  # wait until the writer is really writing

@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.analytics import summarize_intensive  # noqa: E402
-from app.domain.exchange import parse_intensive  # noqa: E402
-from app.domain.timeline import timeline_series  # noqa: E402
-from bench.common import big_document  # noqa: E402
+from app.domain.analytics import summarize_intensive
+from app.domain.exchange import parse_intensive
+from app.domain.timeline import timeline_series
+from bench.common import big_document
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ from app.store import models
 from app.store.intensives import observation_values
 from app.store.vault import Vault
 
-
 # Built once: constructing statements per call costs more than the commit itself.
 _BLOCK_START = select(models.Block.start).where(models.Block.id == bindparam("block_id"))
 _INSERT = insert(models.Observation.__table__).returning(models.Observation.id)
