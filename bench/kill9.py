@@ -39,7 +39,8 @@ from app.domain.vocabulary import PartnerKey, Stance
 from app.services.intensive_exchange import get_intensive
 from app.services.observations import log_observation
 from app.store.vault import UnlockThrottle, unlock_vault
-vault = unlock_vault(Path(sys.argv[1]), sys.stdin.readline().rstrip("\\n"), throttle=UnlockThrottle())
+passphrase = sys.stdin.readline().rstrip("\\n")
+vault = unlock_vault(Path(sys.argv[1]), passphrase, throttle=UnlockThrottle())
 block = get_intensive(vault, 1).days[0].blocks[0]
 n = 0
 while True:
