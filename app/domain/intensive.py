@@ -8,6 +8,9 @@ offset keeps the record exact across travel and daylight-saving changes.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -72,14 +75,32 @@ class Addendum:
     text: str
 
 
+def content_hash(sections: Iterable[NoteSection]) -> str:
+    """SHA-256 (hex) of a note's sections: what a signature vouches for.
+
+    Canonical JSON of the ordered ``[title, text]`` pairs, UTF-8, no
+    whitespace, so the vault (which records it at signing) and every report
+    (which prints it) compute the same fingerprint for the same text.
+    """
+    canonical = json.dumps(
+        [[s.title, s.text] for s in sections], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class BlockNote:
-    """The clinician's note for a block, signed or not."""
+    """The clinician's note for a block, signed or not.
+
+    `content_hash` is the hash recorded when the note was signed (None for
+    drafts, and for notes that have not been stored yet).
+    """
 
     sections: tuple[NoteSection, ...] = ()
     signed_at: datetime | None = None
     signed_by: str | None = None
     addenda: tuple[Addendum, ...] = ()
+    content_hash: str | None = None
 
     @property
     def is_signed(self) -> bool:

@@ -20,7 +20,7 @@ from app.store.vault import Vault
 
 # Built once: constructing statements per call costs more than the commit itself.
 _BLOCK_START = select(models.Block.start).where(models.Block.id == bindparam("block_id"))
-_INSERT = insert(models.Observation.__table__).returning(models.Observation.id)
+_INSERT = insert(models.Observation).returning(models.Observation.id)
 
 
 def log_observation(vault: Vault, block_id: int, observation: Observation) -> int:

@@ -5,7 +5,6 @@ Queries take the caller's session (one per user action), never open their own.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -28,14 +27,6 @@ class CoupleConflictError(ValueError):
 def utc_key(moment: datetime) -> str:
     """A sortable UTC text form of an aware datetime."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def note_content_hash(sections: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
-    """SHA-256 of the note's sections as canonical JSON: what a signature vouches for."""
-    canonical = json.dumps(
-        [[title, text] for title, text in sections], ensure_ascii=False, separators=(",", ":")
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def find_or_add_couple(
@@ -96,7 +87,7 @@ def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datet
     for note_row, note in signatures:
         note_row.signed_at = note.signed_at
         note_row.signed_by = note.signed_by
-        note_row.content_hash = note_content_hash([(s.title, s.text) for s in note.sections])
+        note_row.content_hash = domain.content_hash(note.sections)
     session.flush()
     return row.id
 
@@ -213,6 +204,7 @@ def block_from_row(row: models.Block) -> domain.Block:
             signed_at=note.signed_at,
             signed_by=note.signed_by,
             addenda=tuple(domain.Addendum(a.at, a.by, a.reason, a.text) for a in note.addenda),
+            content_hash=note.content_hash,
         ),
         observations=tuple(observation_from_row(o) for o in row.observations),
     )

@@ -1,0 +1,365 @@
+"""The figure sections of a report: cover, headlines, partner profiles, timeline, comparison.
+
+Every number comes from :func:`app.domain.analytics.summarize_intensive` and
+is formatted with :mod:`app.domain.summary_format`, the same functions the
+CLI and the JSON export use, so the PDF agrees with them to the digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.domain.analytics import (
+    DayChange,
+    FigureUnit,
+    IntensiveSummary,
+    PartnerFigures,
+    PartnerSummary,
+    figure_values,
+)
+from app.domain.intensive import Intensive
+from app.domain.summary_format import format_difference, format_value
+from app.domain.timeline import TimelineSeries
+from app.domain.vocabulary import PartnerKey, Stance
+from reports.charts import stance_share_chart, timeline_chart
+from reports.styles import Styles
+from reports.tables import figure_table, key_value_table
+from reports.textflow import inline
+
+__all__ = [
+    "PROFILE_FIGURES",
+    "comparison_section",
+    "cover_section",
+    "headlines",
+    "profile_section",
+    "timeline_section",
+]
+
+PROFILE_FIGURES: tuple[str, ...] = (
+    "observations",
+    *(f"count.{s}" for s in Stance),
+    *(f"share.{s}" for s in Stance),
+    *(f"time_share.{s}" for s in Stance),
+    "flips_up",
+    "flips_down",
+    "flips_per_hour",
+    "mean_intensity",
+    *(f"mean_intensity.{s}" for s in Stance),
+)
+"""Figures in a partner's profile table and the comparison table, by stable name."""
+
+_STRATEGY_PREFIX = "strategy."
+_BOUNDARY_PREFIX = "boundary."
+
+
+def _date_range(intensive: Intensive) -> str:
+    """'Mon 2 – Tue 3 Nov 2026 (2 days)' style wording for the cover."""
+    dates = [day.date for day in intensive.days]
+    first, last = dates[0], dates[-1]
+    count = f"{len(dates)} day{'s' if len(dates) != 1 else ''}"
+    if first == last:
+        return f"{first:%a} {first.day} {first:%b %Y} ({count})"
+    return f"{first:%a} {first.day} {first:%b %Y} – {last:%a} {last.day} {last:%b %Y} ({count})"
+
+
+def cover_section(
+    intensive: Intensive,
+    styles: Styles,
+    heading: str,
+    report_date: date,
+    prepared_by: str,
+    flip_window_s: int,
+    extra_rows: Sequence[tuple[str, str]] = (),
+) -> list[Flowable]:
+    """Title block and the facts of the intensive: couple, dates, clinicians."""
+    a, b = intensive.couple.partners
+    couple = f"{a.name} & {b.name}"
+    rows: list[tuple[str, str]] = [
+        ("Couple", f"{couple} (code {intensive.couple.code})"),
+        ("Intensive", intensive.title),
+        ("Dates", _date_range(intensive)),
+        ("Clinician", intensive.clinician),
+    ]
+    if intensive.trainee:
+        rows.append(("Trainee", intensive.trainee))
+    if intensive.supervisor:
+        rows.append(("Supervisor", intensive.supervisor))
+    for partner in (a, b):
+        if partner.pronouns:
+            rows.append((f"Partner {partner.key} pronouns", partner.pronouns))
+    rows.append(("Report date", f"{report_date:%a} {report_date.day} {report_date:%b %Y}"))
+    if prepared_by:
+        rows.append(("Prepared by", prepared_by))
+    rows.append(("Flip window", f"{flip_window_s} s (a one-down to one-up bounce, or back)"))
+    rows.extend(extra_rows)
+    return [
+        Paragraph(inline(heading, str(styles.title.fontName)), styles.title),
+        Paragraph(
+            inline(f"Couple {intensive.couple.code} · {intensive.title}", "CrucibleSans"),
+            styles.subtitle,
+        ),
+        key_value_table(rows, styles),
+        Spacer(1, 14),
+    ]
+
+
+def _direction(first: str, last: str, before: float, after: float, up: str, down: str) -> str:
+    if round(after - before, 6) > 0:
+        return f"{up} from {first} to {last}"
+    if round(after - before, 6) < 0:
+        return f"{down} from {first} to {last}"
+    return f"stayed at {first}"
+
+
+def partner_headline(partner: PartnerSummary) -> list[str]:
+    """The day-over-day change of one partner in words (same-as share, then flips)."""
+    change = partner.change
+    if change is None:
+        return [f"{partner.label}: single-day intensive: no day-over-day comparison."]
+    first_obs = change.row("observations").first or 0
+    last_obs = change.row("observations").last or 0
+    span = f"Day {change.first_day} to Day {change.last_day}"
+    lines: list[str] = []
+    if not first_obs or not last_obs:
+        empty = change.first_day if not first_obs else change.last_day
+        lines.append(
+            f"{partner.label}: no observations on Day {empty}, so the same-as share "
+            "cannot be compared."
+        )
+    else:
+        row = change.row(f"share.{Stance.SAME_AS}")
+        first = format_value(row.first, FigureUnit.SHARE)
+        last = format_value(row.last, FigureUnit.SHARE)
+        moved = _direction(first, last, row.first or 0.0, row.last or 0.0, "rose", "fell")
+        lines.append(f"{partner.label}: same-as share {moved} ({span}).")
+    rate = change.row("flips_per_hour")
+    if rate.first is None or rate.last is None:
+        lines.append(
+            f"{partner.label}: flips per joint hour cannot be compared "
+            "(no joint session on one of the days)."
+        )
+    else:
+        first = format_value(rate.first, FigureUnit.RATE)
+        last = format_value(rate.last, FigureUnit.RATE)
+        moved = _direction(first, last, rate.first, rate.last, "sped up", "slowed")
+        lines.append(f"{partner.label}: flips per joint hour {moved} ({span}).")
+    return lines
+
+
+def headlines(summary: IntensiveSummary, styles: Styles) -> list[Flowable]:
+    """The sentences a supervisor reads first: did same-as grow, did flips slow."""
+    out: list[Flowable] = [Paragraph("At a glance", styles.h2)]
+    for partner in summary.partners.values():
+        for line in partner_headline(partner):
+            out.append(Paragraph(inline(line), styles.headline, bulletText="•"))
+    return out
+
+
+def _tally_rows(figures: Sequence[PartnerFigures], prefix: str) -> list[list[str]]:
+    """Rows of a strategy or boundary tally, one column per set of figures."""
+    columns = [figure_values(f) for f in figures]
+    rows: list[list[str]] = []
+    for index, value in enumerate(columns[0]):
+        if value.name.startswith(prefix):
+            label = value.label.split(": ", 1)[-1].capitalize()
+            rows.append([label, *(format_value(c[index].value, c[index].unit) for c in columns)])
+    return rows
+
+
+def _undefined(name: str, observations: float | None, covered_minutes: float | None) -> bool:
+    """Whether a share is meaningless because its denominator is zero.
+
+    The analytics report 0.0 for shares of nothing so tables line up; the
+    report prints "n/a" there, because "0.0% same-as" would read as a finding.
+    """
+    if name.startswith("share."):
+        return not observations
+    if name.startswith("time_share."):
+        return not covered_minutes
+    return False
+
+
+def _cell(name: str, value: float | None, unit: FigureUnit, undefined: bool) -> str:
+    return format_value(None if undefined else value, unit)
+
+
+def _figure_rows(figures: Sequence[PartnerFigures]) -> list[list[str]]:
+    """Profile rows (``PROFILE_FIGURES``), formatted exactly as the summary formatter does."""
+    columns = [{v.name: v for v in figure_values(f)} for f in figures]
+    rows: list[list[str]] = []
+    for name in PROFILE_FIGURES:
+        cells = [
+            _cell(
+                name,
+                c[name].value,
+                c[name].unit,
+                _undefined(name, f.observations, f.covered_minutes),
+            )
+            for c, f in zip(columns, figures, strict=True)
+        ]
+        rows.append([columns[0][name].label, *cells])
+    return rows
+
+
+def profile_section(
+    partner: PartnerSummary, styles: Styles, width: float, pronouns: str = ""
+) -> list[Flowable]:
+    """One partner: the stance-share chart, the figures by day, strategies and boundaries."""
+    title = f"Partner {partner.key}"
+    if partner.label != title:
+        title = f"{title}: {partner.label}"
+    if pronouns:
+        title = f"{title} ({pronouns})"
+    figures = [*partner.days.values(), partner.total]
+    header = ["Figure", *(f"Day {n}" for n in partner.days), "Total"]
+    out: list[Flowable] = [
+        CondPageBreak(260),
+        Paragraph(inline(title, str(styles.h2.fontName)), styles.h2),
+        Paragraph("Share of observations in each stance", styles.h3),
+        stance_share_chart(partner.days, partner.total, width),
+        Spacer(1, 6),
+        figure_table(header, _figure_rows(figures), styles, width, groups=(1, 4, 7, 10, 13)),
+        Spacer(1, 8),
+    ]
+    # Strategies and boundaries side by side: short tables, and it keeps a
+    # partner's profile on one page.
+    half = (width - 14) / 2
+    tallies = [
+        ("Losing strategies (tags)", "Strategy", _STRATEGY_PREFIX),
+        ("Boundary readings", "Boundary", _BOUNDARY_PREFIX),
+    ]
+    cells = [
+        [
+            Paragraph(caption, styles.h3),
+            figure_table(
+                [first, *header[1:]],
+                _tally_rows(figures, prefix),
+                styles,
+                half,
+                first_col=0.42,
+            ),
+        ]
+        for caption, first, prefix in tallies
+    ]
+    pair = Table([cells], colWidths=[half + 14, half], hAlign="LEFT")
+    pair.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    out.append(pair)
+    return out
+
+
+def timeline_section(
+    series: TimelineSeries,
+    lane_labels: dict[PartnerKey, str],
+    styles: Styles,
+    width: float,
+) -> list[Flowable]:
+    """The timeline across all days, with a line on how to read it."""
+    how = (
+        "Each lane is one partner; its rows are one-up (top), same-as (middle) and "
+        "one-down (bottom). A dot is one observation, larger for higher intensity; the "
+        "coloured line is the stance held until the next observation. A red ring marks "
+        "where a flip landed."
+    )
+    if len(series.days) > 1:
+        how += " The dashed line marks the start of the next day (nights are left out)."
+    return [
+        Paragraph("Timeline across the intensive", styles.h1),
+        Paragraph(how, styles.small),
+        Spacer(1, 8),
+        timeline_chart(series, lane_labels, width),
+    ]
+
+
+def _covered(change: DayChange, day: str) -> float:
+    """Minutes with a known stance on the first or last day (sum of the stance minutes)."""
+    return sum(getattr(change.row(f"minutes.{s}"), day) or 0.0 for s in Stance)
+
+
+def _change_rows(changes: Sequence[DayChange], names: Sequence[str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for name in names:
+        cells: list[str] = []
+        for change in changes:
+            row = change.row(name)
+            observations = change.row("observations")
+            first_na = _undefined(name, observations.first, _covered(change, "first"))
+            last_na = _undefined(name, observations.last, _covered(change, "last"))
+            cells += [
+                _cell(name, row.first, row.unit, first_na),
+                _cell(name, row.last, row.unit, last_na),
+                format_difference(None if first_na or last_na else row.difference, row.unit),
+            ]
+        rows.append([changes[0].row(name).label, *cells])
+    return rows
+
+
+def comparison_section(summary: IntensiveSummary, styles: Styles, width: float) -> list[Flowable]:
+    """Day 1 against the last day, both partners side by side, headline in words first."""
+    partners = list(summary.partners.values())
+    changes = [p.change for p in partners]
+    heading = Paragraph("First day and last day compared", styles.h1)
+    if any(c is None for c in changes):
+        note = Paragraph("Single-day intensive: no day-over-day comparison.", styles.body)
+        return [CondPageBreak(60), heading, note]
+    out: list[Flowable] = [CondPageBreak(300), heading]
+    present = [c for c in changes if c is not None]
+    for partner in partners:
+        for line in partner_headline(partner):
+            out.append(Paragraph(inline(line), styles.headline, bulletText="•"))
+    out.append(Spacer(1, 8))
+    first, last = present[0].first_day, present[0].last_day
+    names = [
+        *PROFILE_FIGURES,
+        *(
+            v.name
+            for v in present[0].rows
+            if "." in v.name and v.name.split(".")[0] in ("strategy", "boundary")
+        ),
+    ]
+    header = ["Figure"]
+    groups: list[tuple[str, int, int]] = []
+    for index, partner in enumerate(partners):
+        header += [f"Day {first}", f"Day {last}", "Change"]
+        title = f"Partner {partner.key}"
+        if partner.label != title:
+            title = f"{title}: {partner.label}"
+        groups.append((title, 1 + 3 * index, 3 + 3 * index))
+    out.append(
+        figure_table(
+            header,
+            _change_rows(present, names),
+            styles,
+            width,
+            groups=(1, 4, 7, 10, 13, 17, 22),
+            band_columns=(4,),
+            first_col=0.31,
+            group_header=groups,
+        )
+    )
+    out.append(Spacer(1, 4))
+    out.append(
+        Paragraph(
+            "Change is the last day minus the first; share changes are in percentage points "
+            "(pp); n/a where a figure is undefined (no observations, or no joint time).",
+            styles.small,
+        )
+    )
+    return out

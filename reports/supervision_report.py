@@ -1,0 +1,105 @@
+"""The supervision report: the summary, the trainee's reflections, room for the supervisor.
+
+It leaves the practice, so it is de-identified by default: the intensive is
+passed through :func:`app.domain.deidentify.deidentify_intensive` *before*
+anything is computed or laid out, and the figures are summarized with
+``deidentify=True``. Every string the layout sees (body text, chart labels,
+table cells, metadata) therefore already says "Partner A"/"Partner B" and
+the couple's code; no later step has to remember to hide a name.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from app.domain.analytics import summarize_intensive
+from app.domain.deidentify import deidentify_intensive
+from app.domain.intensive import Intensive
+from reports.layout import DocumentMeta, frame_width, render_pdf
+from reports.notes import signature_block
+from reports.options import ReportOptions
+from reports.styles import RULE, Styles, make_styles
+from reports.summary_report import summary_story
+from reports.textflow import text_flowables
+
+__all__ = ["build_supervision_report"]
+
+_DEIDENTIFIED_NOTE = (
+    "De-identified: the partners appear as Partner A and Partner B and the couple by its "
+    "code, in the text, the charts and the document properties."
+)
+
+
+def _reflections(intensive: Intensive, styles: Styles, width: float) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph("Trainee's reflections", styles.h1)]
+    body = text_flowables(intensive.reflections, styles.body, width)
+    out += body or [Paragraph("The trainee has not written reflections.", styles.small)]
+    return out
+
+
+def _supervisor_fields(intensive: Intensive, styles: Styles, width: float) -> list[Flowable]:
+    """A ruled box for handwritten comments, then date and signature lines."""
+    lines = Table([[""] for _ in range(14)], colWidths=[width], rowHeights=[22] * 14)
+    lines.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("BOX", (0, 0), (-1, -1), 0.8, RULE),
+            ]
+        )
+    )
+    comments: list[Flowable] = [
+        Paragraph("Supervisor's comments", styles.h1),
+        Paragraph(
+            "For the supervisor: what went well, what to try next time, and anything to "
+            "discuss before the next intensive.",
+            styles.small,
+        ),
+        Spacer(1, 6),
+        lines,
+        Spacer(1, 16),
+    ]
+    signers = [("Supervisor", intensive.supervisor or "")]
+    if intensive.trainee:
+        signers.append(("Trainee", intensive.trainee))
+    return [KeepTogether(comments), *signature_block(signers, styles, width)]
+
+
+def build_supervision_report(intensive: Intensive, options: ReportOptions) -> bytes:
+    """Build the report a trainee sends to their supervisor.
+
+    Args:
+        intensive: The (identified) intensive from the vault.
+        options: ``identified=True`` keeps the partners' names (for a
+            supervisor inside the practice); by default they are removed.
+
+    Returns:
+        The PDF, in memory.
+    """
+    deidentified = not options.identified
+    shown = deidentify_intensive(intensive) if deidentified else intensive
+    styles = make_styles()
+    width = frame_width(options.paper)
+    summary = summarize_intensive(shown, options.flip_window_s, deidentify=deidentified)
+    extra = (("Identification", _DEIDENTIFIED_NOTE),) if deidentified else ()
+    story = summary_story(shown, summary, options, styles, "Supervision report", extra)
+    story += _reflections(shown, styles, width)
+    story += _supervisor_fields(shown, styles, width)
+    code = shown.couple.code
+    author = shown.trainee or shown.clinician
+    meta = DocumentMeta(
+        title=f"Crucible supervision report — {code}",
+        author=author,
+        subject=f"Supervision report for couple {code}, starting {shown.first_date:%Y-%m-%d}",
+        keywords=(
+            "Crucible",
+            "supervision report",
+            code,
+            "de-identified" if deidentified else "identified",
+            "confidential",
+        ),
+        header_left=f"Crucible · Supervision report · {code}"
+        + (" · de-identified" if deidentified else ""),
+        report_date=options.date_or_today(),
+    )
+    return render_pdf(story, meta, options.paper)
