@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, insert, select
 from app.domain.intensive import Observation
 from app.services.errors import NotFoundError
 from app.store import models
-from app.store.intensives import observation_values
+from app.store.intensives import observation_from_row, observation_values
 from app.store.vault import Vault
 
 # Built once: constructing statements per call costs more than the commit itself.
@@ -33,3 +33,52 @@ def log_observation(vault: Vault, block_id: int, observation: Observation) -> in
         new_id = connection.scalar(_INSERT, {"block_id": block_id, **values})
     assert new_id is not None
     return int(new_id)
+
+
+def update_observation(vault: Vault, observation_id: int, observation: Observation) -> None:
+    """Replace every field of a stored observation (an inline edit in the table)."""
+    with vault.session() as session, session.begin():
+        row = session.get(models.Observation, observation_id)
+        if row is None:
+            raise NotFoundError(f"There is no observation with id {observation_id}.")
+        start = session.scalar(select(models.Block.start).where(models.Block.id == row.block_id))
+        assert start is not None
+        for name, value in observation_values(observation, start).items():
+            setattr(row, name, value)
+
+
+def delete_observation(vault: Vault, observation_id: int) -> tuple[int, Observation]:
+    """Delete one observation; returns its block and content so undo can put it back."""
+    with vault.session() as session, session.begin():
+        row = session.get(models.Observation, observation_id)
+        if row is None:
+            raise NotFoundError(f"There is no observation with id {observation_id}.")
+        removed = (row.block_id, observation_from_row(row))
+        session.delete(row)
+    return removed
+
+
+def restore_observation(vault: Vault, block_id: int, observation: Observation) -> int:
+    """Put a deleted observation back under its old id (undo of a delete)."""
+    if observation.id is None:
+        return log_observation(vault, block_id, observation)
+    with vault.engine.begin() as connection:
+        start = connection.scalar(_BLOCK_START, {"block_id": block_id})
+        if start is None:
+            raise NotFoundError(f"There is no block with id {block_id} in this vault.")
+        connection.execute(
+            insert(models.Observation),
+            {"id": observation.id, "block_id": block_id, **observation_values(observation, start)},
+        )
+    return observation.id
+
+
+def block_observations(vault: Vault, block_id: int) -> list[Observation]:
+    """The block's observations in time order, with their ids."""
+    with vault.session() as session:
+        rows = session.scalars(
+            select(models.Observation)
+            .where(models.Observation.block_id == block_id)
+            .order_by(models.Observation.at_utc, models.Observation.id)
+        )
+        return [observation_from_row(row) for row in rows]
