@@ -1,19 +1,19 @@
 """Small helpers to build intensives for the domain tests, by hand or with hypothesis.
 
 Times are written as seconds after a fixed instant, so a test reads like the
-hand calculation it checks. The JSON loader is deliberately tiny and only for
-these tests: the real importer, with validation, lives elsewhere.
+hand calculation it checks. The sample is read with the app's own validating
+parser.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 from hypothesis import strategies as st
 
+from app.domain.exchange import parse_intensive
 from app.domain.intensive import (
     Block,
     Couple,
@@ -90,52 +90,9 @@ def intensive(
     )
 
 
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _observation(raw: dict[str, Any]) -> Observation:
-    boundary = raw.get("boundary")
-    return Observation(
-        at=datetime.fromisoformat(raw["at"]),
-        partner=PartnerKey(raw["partner"]),
-        stance=Stance(raw["stance"]),
-        intensity=int(raw.get("intensity", 3)),
-        boundary=None if boundary is None else Boundary(boundary),
-        strategies=tuple(Strategy(s) for s in raw.get("strategies", ())),
-    )
-
-
 def load_intensive(path: Path = SAMPLE_PATH) -> Intensive:
-    """Read an intensive exchange file into domain objects (notes are not needed and skipped)."""
-    document = json.loads(path.read_text(encoding="utf-8"))
-    partners = document["couple"]["partners"]
-    couple = Couple(
-        code=document["couple"]["code"],
-        partners=(
-            Partner(PartnerKey(partners[0]["key"]), partners[0]["name"]),
-            Partner(PartnerKey(partners[1]["key"]), partners[1]["name"]),
-        ),
-    )
-    raw = document["intensive"]
-    days = tuple(
-        Day(
-            number=d["day"],
-            date=date.fromisoformat(d["date"]),
-            blocks=tuple(
-                Block(
-                    title=b["title"],
-                    kind=BlockKind(b["kind"]),
-                    start=datetime.fromisoformat(b["start"]),
-                    end=_when(b.get("end")),
-                    observations=tuple(_observation(o) for o in b["observations"]),
-                )
-                for b in d["blocks"]
-            ),
-        )
-        for d in raw["days"]
-    )
-    return Intensive(couple=couple, title=raw["title"], clinician=raw["clinician"], days=days)
+    """Read an intensive exchange file with the app's own validating parser."""
+    return parse_intensive(json.loads(path.read_text(encoding="utf-8")))
 
 
 # ---------------------------------------------------------------- hypothesis strategies

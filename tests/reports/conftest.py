@@ -1,8 +1,8 @@
 """Fixtures for the report tests: the real sample, canary-laden intensives, PDF readers.
 
-The real importer lives elsewhere; :func:`load_intensive` is a small,
-forgiving reader of the exchange format (version 1) so these tests do not
-depend on it.
+Documents are read with the app's own validating parser
+(:func:`app.domain.exchange.parse_intensive`), so the reports are tested on
+exactly what an import produces.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import io
 import json
 import zlib
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +20,13 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
+from app.domain.exchange import parse_intensive
 from app.domain.intensive import (
     Addendum,
-    Block,
-    BlockNote,
     Couple,
-    Day,
     Intensive,
     NoteSection,
-    Observation,
-    Partner,
 )
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 from reports import ReportOptions
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "intensive-sample.json"
@@ -45,66 +40,9 @@ CANARY_COUPLE_NAME = "Quillfeather-Nightjar household"
 # ------------------------------------------------------------------ loading
 
 
-def _dt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
-def _observation(raw: dict[str, Any]) -> Observation:
-    return Observation(
-        at=datetime.fromisoformat(raw["at"]),
-        partner=PartnerKey(raw["partner"]),
-        stance=Stance(raw["stance"]),
-        intensity=int(raw.get("intensity", 3)),
-        boundary=Boundary(raw["boundary"]) if raw.get("boundary") else None,
-        strategies=tuple(Strategy(s) for s in raw.get("strategies", ())),
-        trigger=raw.get("trigger", ""),
-        quote=raw.get("quote", ""),
-        intervention=raw.get("intervention", ""),
-        response=raw.get("response", ""),
-        note=raw.get("note", ""),
-    )
-
-
-def _block(raw: dict[str, Any]) -> Block:
-    note = raw.get("note") or {}
-    start = datetime.fromisoformat(raw["start"])
-    return Block(
-        title=raw["title"],
-        kind=BlockKind(raw["kind"]),
-        start=start,
-        end=_dt(raw.get("end")),
-        note=BlockNote(
-            sections=tuple(NoteSection(s["title"], s["text"]) for s in note.get("sections", ())),
-            signed_at=_dt(note.get("signed_at")),
-            signed_by=note.get("signed_by"),
-            addenda=tuple(
-                Addendum(datetime.fromisoformat(a["at"]), a["by"], a["reason"], a["text"])
-                for a in note.get("addenda", ())
-            ),
-        ),
-        observations=tuple(_observation(o) for o in raw.get("observations", ())),
-    )
-
-
 def load_intensive(document: dict[str, Any]) -> Intensive:
-    """Domain objects from an exchange-format document (no validation)."""
-    couple = document["couple"]
-    body = document["intensive"]
-    partners = tuple(
-        Partner(PartnerKey(p["key"]), p["name"], p.get("pronouns", "")) for p in couple["partners"]
-    )
-    return Intensive(
-        couple=Couple(couple["code"], (partners[0], partners[1])),
-        title=body["title"],
-        clinician=body["clinician"],
-        trainee=body.get("trainee"),
-        supervisor=body.get("supervisor"),
-        reflections=body.get("reflections", ""),
-        days=tuple(
-            Day(d["day"], date.fromisoformat(d["date"]), tuple(_block(b) for b in d["blocks"]))
-            for d in body["days"]
-        ),
-    )
+    """Domain objects from an exchange-format document, through the real validating parser."""
+    return parse_intensive(document)
 
 
 @pytest.fixture(scope="session")

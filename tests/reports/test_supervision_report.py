@@ -201,6 +201,7 @@ def _named(code: str, name_a: str, name_b: str) -> Intensive:
 
     base = load_intensive(
         {
+            "format": "crucible.intensive/1",
             "couple": {
                 "code": "C",
                 "partners": [{"key": "A", "name": "A"}, {"key": "B", "name": "B"}],
