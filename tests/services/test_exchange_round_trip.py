@@ -2,114 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 import json
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from app.services.intensive_exchange import export_intensive, import_intensive
 from app.store.vault import Vault
-
-# Any Unicode a clinician may type: RTL scripts, emoji, combining marks; no lone
-# surrogates (they cannot be encoded as UTF-8, so no JSON file holds them).
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
-NAME = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
-OFFSETS = st.sampled_from([-8, -5, 0, 1, 2, 5.5, 9]).map(lambda h: timezone(timedelta(hours=h)))
-STRATEGIES = [
-    "being-right",
-    "controlling",
-    "unbridled-self-expression",
-    "retaliation",
-    "withdrawal",
-]
-_codes = itertools.count(1)
-
-
-@st.composite
-def observation_documents(draw: st.DrawFn, start: datetime, length_s: int) -> dict[str, Any]:
-    at = start + timedelta(seconds=draw(st.integers(0, length_s)))
-    return {
-        "at": at.isoformat(),
-        "partner": draw(st.sampled_from(["A", "B"])),
-        "stance": draw(st.sampled_from(["one-up", "same-as", "one-down"])),
-        "boundary": draw(st.sampled_from([None, "walled-off", "boundaryless", "contained"])),
-        "intensity": draw(st.integers(1, 5)),
-        "strategies": draw(st.lists(st.sampled_from(STRATEGIES), unique=True, max_size=3)),
-        **{k: draw(TEXT) for k in ("trigger", "quote", "intervention", "response", "note")},
-    }
-
-
-@st.composite
-def block_documents(draw: st.DrawFn, day_start: datetime) -> dict[str, Any]:
-    start = day_start + timedelta(minutes=draw(st.integers(0, 600)))
-    length_s = draw(st.integers(60, 3 * 3600))
-    is_open = draw(st.booleans())
-    signed = draw(st.booleans())
-    observations = draw(st.lists(observation_documents(start, length_s), max_size=8))
-    observations.sort(key=lambda o: datetime.fromisoformat(o["at"]))
-    return {
-        "title": draw(NAME),
-        "kind": draw(
-            st.sampled_from(["joint", "individual-A", "individual-B", "break", "homework", "other"])
-        ),
-        "start": start.isoformat(),
-        "end": None if is_open else (start + timedelta(seconds=length_s)).isoformat(),
-        "note": {
-            "sections": [
-                {"title": draw(TEXT), "text": draw(TEXT)} for _ in range(draw(st.integers(0, 3)))
-            ],
-            "signed_at": (start + timedelta(hours=4)).isoformat() if signed else None,
-            "signed_by": draw(NAME) if signed else None,
-            "addenda": [
-                {
-                    "at": (start + timedelta(days=1, minutes=i)).isoformat(),
-                    "by": draw(NAME),
-                    "reason": draw(TEXT),
-                    "text": draw(TEXT),
-                }
-                for i in range(draw(st.integers(0, 2)) if signed else 0)
-            ],
-        },
-        "observations": observations,
-    }
-
-
-@st.composite
-def documents(draw: st.DrawFn) -> dict[str, Any]:
-    tz = draw(OFFSETS)
-    first = datetime(2026, 1, 5, 8, 0, tzinfo=tz) + timedelta(days=draw(st.integers(0, 300)))
-    days = []
-    for number in range(1, draw(st.integers(1, 3)) + 1):
-        day_start = first + timedelta(days=number - 1)
-        days.append(
-            {
-                "day": number,
-                "date": day_start.date().isoformat(),
-                "blocks": draw(st.lists(block_documents(day_start), max_size=3)),
-            }
-        )
-    trainee = draw(st.one_of(st.none(), NAME))
-    return {
-        "format": "crucible.intensive/1",
-        "couple": {
-            "code": f"{draw(st.text(max_size=20, alphabet='ABCXYZ-0123'))}{next(_codes)}",
-            "partners": [
-                {"key": "A", "name": draw(NAME), "pronouns": draw(TEXT)},
-                {"key": "B", "name": draw(NAME), "pronouns": draw(TEXT)},
-            ],
-        },
-        "intensive": {
-            "title": draw(NAME),
-            "clinician": draw(TEXT),
-            "trainee": trainee,
-            "supervisor": draw(NAME) if trainee else None,
-            "reflections": draw(TEXT),
-            "days": days,
-        },
-    }
+from tests.strategies import documents
 
 
 @settings(
