@@ -155,6 +155,40 @@ def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
+    from app.services.report_export import ReportRequest, export_report, suggested_file_name
+
+    if args.identified and not args.supervision:
+        raise UsageError("--identified applies to --supervision reports only.")
+    password = None
+    if args.password_file is not None:
+        try:
+            lines = args.password_file.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            raise InputError(
+                f"The password file {args.password_file.name!r} cannot be read."
+            ) from None
+        password = lines[0] if lines else ""
+        if not password:
+            raise InputError("The password file's first line is empty; no report was written.")
+    request = ReportRequest(
+        intensive_id=args.id,
+        kind="supervision" if args.supervision else "summary",
+        identified=bool(args.identified),
+        paper=args.paper,
+        flip_window_s=DEFAULT_FLIP_WINDOW_S,
+        password=password,
+    )
+    with _unlock(folder, terminal) as vault:
+        target: Path = args.output
+        if target.is_dir():
+            target = target / suggested_file_name(vault, request)
+        export_report(vault, request, target, actor=CLI_ACTOR)
+    terminal.out(f"Wrote {target}.")
+    return EXIT_OK
+
+
 _HANDLERS = {
     "init": _init,
     "import": _import,
@@ -164,4 +198,5 @@ _HANDLERS = {
     "recover": _recover,
     "check": _check,
     "summary": _summary,
+    "report": _report,
 }

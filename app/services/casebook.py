@@ -1,0 +1,426 @@
+"""The casebook: couples, their intensives, days and blocks, as the navigator edits them.
+
+Each function is one user action: it opens its own session and transaction,
+records what changed in the audit trail (ids only, never client text), and
+returns plain summaries. A refused edit raises `InputError` whose message is
+the one sentence to show.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, time
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from app.domain.vocabulary import BlockKind
+from app.services.clock import Clock, system_clock
+from app.services.errors import InputError, NotFoundError
+from app.store import casebook as queries
+from app.store.audit import append_event
+from app.store.casebook import (
+    BlockPlan,
+    BlockSummary,
+    CoupleSummary,
+    DaySummary,
+    IntensiveSummary,
+    PartnerSummary,
+)
+from app.store.vault import Vault
+
+TEMPLATE_FORMAT = "crucible.template/1"
+DEFAULT_TEMPLATE = "two-day"
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A schedule to start an intensive from: a name and, per day, its blocks."""
+
+    key: str
+    name: str
+    days: tuple[tuple[BlockPlan, ...], ...]
+
+
+def _parse_time(text: Any, where: str) -> time:
+    if not isinstance(text, str):
+        raise InputError(f"The template's {where} is not a time like 09:00.")
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"The template's {where} is not a time like 09:00.") from None
+
+
+def parse_template(key: str, document: Any) -> Template:
+    """Validate a template document (see resources/templates/two-day.json)."""
+    if not isinstance(document, dict) or document.get("format") != TEMPLATE_FORMAT:
+        raise InputError(f"The template {key!r} is not a {TEMPLATE_FORMAT} document.")
+    days = []
+    for d, day in enumerate(document.get("days") or []):
+        plans = []
+        for b, block in enumerate(day.get("blocks") or []):
+            where = f"day {d + 1}, block {b + 1}"
+            kind = block.get("kind")
+            if kind not in {k.value for k in BlockKind}:
+                raise InputError(f"The template's {where} has an unknown kind.")
+            end = block.get("end")
+            plans.append(
+                BlockPlan(
+                    title=str(block.get("title") or "Block"),
+                    kind=kind,
+                    start=_parse_time(block.get("start"), f"{where} start"),
+                    end=None if end is None else _parse_time(end, f"{where} end"),
+                )
+            )
+        days.append(tuple(plans))
+    if not days:
+        raise InputError(f"The template {key!r} has no days.")
+    return Template(key=key, name=str(document.get("name") or key), days=tuple(days))
+
+
+def _template_folder() -> Traversable:
+    """resources/templates as package data, or beside the source tree.
+
+    `resources` has no __init__.py, and Python 3.11's namespace-package reader
+    refuses some sys.path layouts (an editable install among them), so the
+    source-tree location is the fallback, as in reports/fonts.py.
+    """
+    try:
+        folder = resources.files("resources").joinpath("templates")
+        if folder.joinpath(f"{DEFAULT_TEMPLATE}.json").is_file():
+            return folder
+    except (ModuleNotFoundError, NotADirectoryError, TypeError):
+        pass
+    return Path(__file__).resolve().parents[2] / "resources" / "templates"
+
+
+def list_templates() -> list[Template]:
+    """The templates shipped in resources/templates, the default first."""
+    folder = _template_folder()
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            key = entry.name.removesuffix(".json")
+            found.append(parse_template(key, json.loads(entry.read_text(encoding="utf-8"))))
+    found.sort(key=lambda t: (t.key != DEFAULT_TEMPLATE, t.key))
+    return found
+
+
+def load_casebook(vault: Vault, *, include_archived: bool = False) -> list[CoupleSummary]:
+    """What the navigator shows: couples by code, with intensives, days and blocks."""
+    with vault.session() as session:
+        return queries.load_casebook(session, include_archived=include_archived)
+
+
+class _Action:
+    """One audited write: a session, a transaction, and the event recording it."""
+
+    def __init__(self, vault: Vault, actor: str, clock: Clock) -> None:
+        self.vault, self.actor, self.clock = vault, actor, clock
+
+    def run(self, action: str, work: Any, intensive_id: Any = None, **detail: object) -> Any:
+        try:
+            with self.vault.session() as session, session.begin():
+                result = work(session)
+                target = intensive_id(session) if callable(intensive_id) else intensive_id
+                if target is None and isinstance(result, int) and action.startswith("intensive"):
+                    target = result
+                append_event(
+                    session,
+                    at=self.clock(),
+                    actor=self.actor,
+                    action=action,
+                    intensive_id=target,
+                    detail=detail,
+                )
+                return result
+        except queries.CasebookRuleError as error:
+            raise InputError(str(error)) from None
+        except LookupError:
+            raise NotFoundError(
+                "That item is no longer in the vault; the list was refreshed."
+            ) from None
+
+
+def _check_code(code: str) -> str:
+    code = code.strip()
+    if not code:
+        raise InputError("A couple needs a code, such as C-0007.")
+    if len(code) > 32:
+        raise InputError("A couple code has at most 32 characters.")
+    return code
+
+
+def _check_partners(partners: list[PartnerSummary]) -> list[PartnerSummary]:
+    if [p.key for p in partners] != ["A", "B"]:
+        raise InputError("A couple has exactly two partners, A and B.")
+    if any(not p.name.strip() for p in partners):
+        raise InputError("Each partner needs a name.")
+    return [PartnerSummary(p.key, p.name.strip(), p.pronouns.strip(), p.colour) for p in partners]
+
+
+def create_couple(
+    vault: Vault,
+    code: str,
+    partners: list[PartnerSummary],
+    *,
+    actor: str,
+    clock: Clock = system_clock,
+) -> int:
+    """Add a couple and return its id."""
+    code, partners = _check_code(code), _check_partners(partners)
+    action = _Action(vault, actor, clock)
+    return int(action.run("couple-created", lambda s: queries.add_couple(s, code, partners)))
+
+
+def update_couple(
+    vault: Vault,
+    couple_id: int,
+    code: str,
+    partners: list[PartnerSummary],
+    *,
+    actor: str,
+    clock: Clock = system_clock,
+) -> None:
+    """Change a couple's code and partners."""
+    code, partners = _check_code(code), _check_partners(partners)
+    _Action(vault, actor, clock).run(
+        "couple-edited",
+        lambda s: queries.update_couple(s, couple_id, code, partners),
+        couple=couple_id,
+    )
+
+
+def create_intensive(
+    vault: Vault,
+    couple_id: int,
+    template: Template,
+    *,
+    first_date: date,
+    title: str,
+    clinician: str,
+    trainee: str | None = None,
+    supervisor: str | None = None,
+    actor: str,
+    clock: Clock = system_clock,
+) -> int:
+    """Start an intensive for a couple from a template; days follow `first_date`."""
+    zone = clock().tzinfo
+    if zone is None:
+        raise InputError("The computer's clock has no time zone; set one and try again.")
+    return int(
+        _Action(vault, actor, clock).run(
+            "intensive-created",
+            lambda s: queries.add_intensive_from_plan(
+                s,
+                couple_id,
+                title=title.strip() or template.name,
+                clinician=clinician,
+                trainee=trainee or None,
+                supervisor=supervisor or None,
+                first_date=first_date,
+                days=[list(day) for day in template.days],
+                zone=zone,
+            ),
+            template=template.key,
+        )
+    )
+
+
+def set_supervision(
+    vault: Vault,
+    intensive_id: int,
+    trainee: str | None,
+    supervisor: str | None,
+    *,
+    actor: str,
+    clock: Clock = system_clock,
+) -> None:
+    """Mark an intensive as run by a trainee under a supervisor (or clear both)."""
+    trainee = (trainee or "").strip() or None
+    supervisor = (supervisor or "").strip() or None
+    _Action(vault, actor, clock).run(
+        "intensive-supervision",
+        lambda s: queries.set_supervision(s, intensive_id, trainee, supervisor),
+        intensive_id,
+        supervised=bool(trainee or supervisor),
+    )
+
+
+def rename_intensive(
+    vault: Vault, intensive_id: int, title: str, *, actor: str, clock: Clock = system_clock
+) -> None:
+    """Give an intensive a new title."""
+    if not title.strip():
+        raise InputError("An intensive needs a title.")
+    _Action(vault, actor, clock).run(
+        "intensive-renamed",
+        lambda s: queries.set_title(s, intensive_id, title.strip()),
+        intensive_id,
+    )
+
+
+def set_archived(
+    vault: Vault, intensive_id: int, archived: bool, *, actor: str, clock: Clock = system_clock
+) -> None:
+    """Archive an intensive (hidden by default) or make it active again."""
+    status = "archived" if archived else "active"
+    _Action(vault, actor, clock).run(
+        f"intensive-{status}", lambda s: queries.set_status(s, intensive_id, status), intensive_id
+    )
+
+
+def can_delete_intensive(vault: Vault, intensive_id: int) -> bool:
+    """Whether the intensive holds no signed note (the only kind that may be deleted)."""
+    with vault.session() as session:
+        return queries.signed_note_count(session, intensive_id) == 0
+
+
+def delete_intensive(
+    vault: Vault, intensive_id: int, *, actor: str, clock: Clock = system_clock
+) -> None:
+    """Delete an intensive with no signed note; refused with a clear sentence otherwise."""
+    _Action(vault, actor, clock).run(
+        "intensive-deleted", lambda s: queries.delete_intensive(s, intensive_id), intensive_id
+    )
+
+
+def add_day(vault: Vault, intensive_id: int, *, actor: str, clock: Clock = system_clock) -> int:
+    """Append an empty day after the last one; returns its id."""
+    return int(
+        _Action(vault, actor, clock).run(
+            "day-added", lambda s: queries.add_day(s, intensive_id), intensive_id
+        )
+    )
+
+
+def remove_day(vault: Vault, day_id: int, *, actor: str, clock: Clock = system_clock) -> None:
+    """Remove a day and its blocks (refused when a block holds a signed note)."""
+    holder: dict[str, int] = {}
+
+    def work(session: Any) -> None:
+        holder["intensive"] = queries.intensive_of_day(session, day_id)
+        queries.remove_day(session, day_id)
+
+    _Action(vault, actor, clock).run("day-removed", work, lambda _s: holder.get("intensive"))
+
+
+def move_day(
+    vault: Vault, day_id: int, step: int, *, actor: str, clock: Clock = system_clock
+) -> None:
+    """Move a day earlier (-1) or later (+1); the two days trade dates."""
+    _Action(vault, actor, clock).run(
+        "day-moved",
+        lambda s: queries.move_day(s, day_id, step),
+        lambda s: queries.intensive_of_day(s, day_id),
+    )
+
+
+def redate_day(
+    vault: Vault, day_id: int, new_date: date, *, actor: str, clock: Clock = system_clock
+) -> None:
+    """Give a day another date; its blocks keep their times of day."""
+    _Action(vault, actor, clock).run(
+        "day-redated",
+        lambda s: queries.redate_day(s, day_id, new_date),
+        lambda s: queries.intensive_of_day(s, day_id),
+    )
+
+
+def add_block(
+    vault: Vault, day_id: int, plan: BlockPlan, *, actor: str, clock: Clock = system_clock
+) -> int:
+    """Append a block to a day; returns its id."""
+    _check_block(plan.title, plan.kind, plan.start, plan.end)
+    return int(
+        _Action(vault, actor, clock).run(
+            "block-added",
+            lambda s: queries.add_block(s, day_id, plan),
+            lambda s: queries.intensive_of_day(s, day_id),
+        )
+    )
+
+
+def _check_block(title: str, kind: str, start: time, end: time | None) -> None:
+    if not title.strip():
+        raise InputError("A block needs a title.")
+    if kind not in {k.value for k in BlockKind}:
+        raise InputError("That is not a kind of block Crucible knows.")
+    if end is not None and end <= start:
+        raise InputError("A block must end after it starts.")
+
+
+def update_block(
+    vault: Vault,
+    block_id: int,
+    *,
+    title: str,
+    kind: str,
+    start: time,
+    end: time | None,
+    actor: str,
+    clock: Clock = system_clock,
+) -> None:
+    """Retitle and retime a block."""
+    _check_block(title, kind, start, end)
+    _Action(vault, actor, clock).run(
+        "block-edited",
+        lambda s: queries.update_block(
+            s, block_id, title=title.strip(), kind=kind, start=start, end=end
+        ),
+        lambda s: queries.intensive_of_block(s, block_id),
+    )
+
+
+def move_block(
+    vault: Vault, block_id: int, step: int, *, actor: str, clock: Clock = system_clock
+) -> None:
+    """Move a block one place earlier (-1) or later (+1) in its day."""
+    _Action(vault, actor, clock).run(
+        "block-moved",
+        lambda s: queries.move_block(s, block_id, step),
+        lambda s: queries.intensive_of_block(s, block_id),
+    )
+
+
+def remove_block(vault: Vault, block_id: int, *, actor: str, clock: Clock = system_clock) -> None:
+    """Remove a block (refused when its note is signed)."""
+    holder: dict[str, int] = {}
+
+    def work(session: Any) -> None:
+        holder["intensive"] = queries.intensive_of_block(session, block_id)
+        queries.remove_block(session, block_id)
+
+    _Action(vault, actor, clock).run("block-removed", work, lambda _s: holder.get("intensive"))
+
+
+__all__ = [
+    "BlockPlan",
+    "BlockSummary",
+    "CoupleSummary",
+    "DaySummary",
+    "IntensiveSummary",
+    "PartnerSummary",
+    "Template",
+    "add_block",
+    "add_day",
+    "can_delete_intensive",
+    "create_couple",
+    "create_intensive",
+    "delete_intensive",
+    "list_templates",
+    "load_casebook",
+    "move_block",
+    "move_day",
+    "parse_template",
+    "redate_day",
+    "remove_block",
+    "remove_day",
+    "rename_intensive",
+    "set_archived",
+    "set_supervision",
+    "update_block",
+    "update_couple",
+]

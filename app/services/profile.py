@@ -1,0 +1,78 @@
+"""The clinician profile: who owns the vault, and whether they work under supervision.
+
+One row. Reports print it, new intensives take their clinician line from it,
+and a trainee's intensives default to their supervisor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.domain.vocabulary import Role
+from app.services.clock import Clock, system_clock
+from app.services.errors import InputError
+from app.store import models
+from app.store.audit import append_event
+from app.store.vault import Vault
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicianProfile:
+    """The vault owner's name, credentials and role (with a supervisor for a trainee)."""
+
+    name: str
+    credentials: str = ""
+    role: Role = Role.CLINICIAN
+    supervisor: str | None = None
+
+    @property
+    def signature(self) -> str:
+        """How the clinician signs: "Jordan Reyes, LMFT"."""
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+def validated(profile: ClinicianProfile) -> ClinicianProfile:
+    """Trim the profile, or say in one sentence what is missing."""
+    name = profile.name.strip()
+    if not name:
+        raise InputError("Please enter your name as it should appear on reports.")
+    supervisor = (profile.supervisor or "").strip() or None
+    if profile.role is Role.TRAINEE and supervisor is None:
+        raise InputError("A trainee needs a supervisor's name.")
+    if profile.role is Role.CLINICIAN:
+        supervisor = None
+    return ClinicianProfile(name, profile.credentials.strip(), profile.role, supervisor)
+
+
+def get_profile(vault: Vault) -> ClinicianProfile | None:
+    """The stored profile, or None before setup has saved one."""
+    with vault.session() as session:
+        row = session.scalar(select(models.ClinicianProfile).limit(1))
+        if row is None:
+            return None
+        return ClinicianProfile(row.name, row.credentials, Role(row.role), row.supervisor)
+
+
+def save_profile(vault: Vault, profile: ClinicianProfile, *, clock: Clock = system_clock) -> None:
+    """Create or replace the profile, and record that it changed (not what it says)."""
+    profile = validated(profile)
+    with vault.session() as session, session.begin():
+        row = session.scalar(select(models.ClinicianProfile).limit(1))
+        if row is None:
+            row = models.ClinicianProfile()
+            session.add(row)
+        row.name, row.credentials = profile.name, profile.credentials
+        row.role, row.supervisor = profile.role.value, profile.supervisor
+        session.flush()
+        append_event(
+            session,
+            at=clock(),
+            actor=profile.signature,
+            action="profile-saved",
+            detail={"role": profile.role.value},
+        )
+
+
+__all__ = ["ClinicianProfile", "get_profile", "save_profile", "validated"]

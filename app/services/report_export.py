@@ -1,0 +1,119 @@
+"""Exporting an intensive as a PDF report, with the audit entry that says it left the vault.
+
+The report builders (the `reports` package) are imported only when a report
+is made: ReportLab is heavy, and the app must start without it. When the
+package cannot be imported at all, `reports_available()` says so and the UI
+shows the entry disabled.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from app.services.clock import Clock, system_clock
+
+ReportKind = Literal["summary", "supervision"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    """What the clinician chose in the export dialog."""
+
+    intensive_id: int
+    kind: ReportKind
+    identified: bool
+    paper: Literal["letter", "a4"]
+    flip_window_s: int
+    password: str | None = None
+
+
+def _reports() -> Any:
+    return importlib.import_module("reports")
+
+
+def reports_available() -> bool:
+    """Whether the PDF builders can be loaded in this installation."""
+    try:
+        module = _reports()
+    except Exception:  # any import failure means "not available", never a crash
+        return False
+    return all(
+        hasattr(module, name)
+        for name in ("build_summary_report", "build_supervision_report", "ReportOptions")
+    )
+
+
+def suggested_file_name(vault: Any, request: ReportRequest, *, clock: Clock = system_clock) -> str:
+    """A safe file name; a de-identified report is named by the couple's code only."""
+    from app.services.intensive_exchange import get_intensive
+
+    intensive = get_intensive(vault, request.intensive_id)
+    identified = request.identified or request.kind == "summary"
+    name: str = _reports().default_file_name(intensive, request.kind, identified, clock().date())
+    return name
+
+
+def export_report(
+    vault: Any,
+    request: ReportRequest,
+    path: Path,
+    *,
+    actor: str,
+    prepared_by: str = "",
+    clock: Clock = system_clock,
+) -> Path:
+    """Build the PDF, encrypt it in memory if asked, write it, and audit the export.
+
+    The PDF is encrypted before it touches the disk, so a protected report
+    never exists unencrypted in a file.
+    """
+    from app.services.files import write_user_file
+    from app.services.intensive_exchange import get_intensive
+    from app.store.audit import append_event
+
+    reports = _reports()
+    intensive = get_intensive(vault, request.intensive_id)
+    now = clock()
+    options = reports.ReportOptions(
+        paper=request.paper,
+        flip_window_s=request.flip_window_s,
+        identified=request.identified,
+        report_date=date(now.year, now.month, now.day),
+        prepared_by=prepared_by,
+    )
+    build = (
+        reports.build_summary_report
+        if request.kind == "summary"
+        else reports.build_supervision_report
+    )
+    pdf: bytes = build(intensive, options)
+    if request.password:
+        pdf = reports.encrypt_pdf(pdf, request.password)
+    write_user_file(path, pdf)
+    with vault.session() as session, session.begin():
+        append_event(
+            session,
+            at=now,
+            actor=actor,
+            action="export-report",
+            intensive_id=request.intensive_id,
+            detail={
+                "kind": request.kind,
+                "identified": request.identified or request.kind == "summary",
+                "encrypted": bool(request.password),
+            },
+        )
+    return path
+
+
+__all__ = [
+    "ReportKind",
+    "ReportRequest",
+    "export_report",
+    "reports_available",
+    "suggested_file_name",
+]

@@ -1,0 +1,254 @@
+"""The case navigator's Qt model: couples -> intensives -> days -> blocks.
+
+Built from the casebook service's plain summaries, so no ORM object or
+session ever reaches the view. Items are addressed across reloads (and
+across a lock) by their key, `(kind, id)`, which is what the selection is
+restored from. `clear()` empties the model when the vault locks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 3
+
+COUPLE, INTENSIVE, DAY, BLOCK = "couple", "intensive", "day", "block"
+ItemKey = tuple[str, int]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(eq=False)
+class _Node:
+    kind: str
+    id: int
+    label: str
+    tooltip: str
+    summary: Any
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
+    row: int = 0
+    dimmed: bool = False
+
+    def add(self, child: _Node) -> None:
+        child.parent, child.row = self, len(self.children)
+        self.children.append(child)
+
+
+def _time(moment: Any) -> str:
+    return str(moment.strftime("%H:%M"))
+
+
+def long_date(day: Any) -> str:
+    """Like 2 Nov 2026 (without the platform-specific %-d)."""
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def short_date(day: Any) -> str:
+    """Like Mon 2 Nov."""
+    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+
+
+def _couple_node(couple: Any) -> _Node:
+    a, b = couple.partners
+    node = _Node(
+        COUPLE,
+        couple.id,
+        f"{couple.code} — {a.name} & {b.name}",
+        f"Couple {couple.code}: {a.name} ({a.pronouns or 'no pronouns given'}) and "
+        f"{b.name} ({b.pronouns or 'no pronouns given'})",
+        couple,
+    )
+    for intensive in couple.intensives:
+        node.add(_intensive_node(intensive))
+    return node
+
+
+def _intensive_node(intensive: Any) -> _Node:
+    first = long_date(intensive.days[0].date) if intensive.days else "no days"
+    tags = []
+    if intensive.trainee or intensive.supervisor:
+        tags.append("supervised")
+    if intensive.status == "archived":
+        tags.append("archived")
+    suffix = f" ({', '.join(tags)})" if tags else ""
+    node = _Node(
+        INTENSIVE,
+        intensive.id,
+        f"{intensive.title} · {first}{suffix}",
+        f"{intensive.title}, clinician {intensive.clinician}",
+        intensive,
+        dimmed=intensive.status == "archived",
+    )
+    for day in intensive.days:
+        day_node = _Node(
+            DAY,
+            day.id,
+            f"Day {day.number} · {short_date(day.date)}",
+            f"Day {day.number}, {day.date.isoformat()}, {len(day.blocks)} blocks",
+            day,
+        )
+        for block in day.blocks:
+            end = f"–{_time(block.end)}" if block.end else ""
+            signed = "  · signed" if block.signed else ""
+            day_node.add(
+                _Node(
+                    BLOCK,
+                    block.id,
+                    f"{_time(block.start)}{end}  {block.title}{signed}",
+                    f"{block.title} ({block.kind}), {block.observation_count} observations",
+                    block,
+                )
+            )
+        node.add(day_node)
+    return node
+
+
+class NavigatorModel(QAbstractItemModel):
+    """A read-only tree of the casebook; reload with `set_casebook`."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._roots: list[_Node] = []
+
+    def set_casebook(self, couples: list[Any]) -> None:
+        """Replace the whole tree with these couple summaries."""
+        self.beginResetModel()
+        self._roots = []
+        for row, couple in enumerate(couples):
+            node = _couple_node(couple)
+            node.row = row
+            self._roots.append(node)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Drop every item (the vault is locking)."""
+        self.set_casebook([])
+
+    def _node(self, index: AnyIndex) -> _Node | None:
+        if not index.isValid():
+            return None
+        node = index.internalPointer()
+        assert isinstance(node, _Node)
+        return node
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """The index of a child of `parent`."""
+        if column != 0 or row < 0:
+            return QModelIndex()
+        owner = self._node(parent)
+        children = self._roots if owner is None else owner.children
+        if row >= len(children):
+            return QModelIndex()
+        return self.createIndex(row, 0, children[row])
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        """The index of the item's parent (invalid for couples)."""
+        node = self._node(index)
+        if node is None or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.parent.row, 0, node.parent)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """How many children `parent` has."""
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        owner = self._node(parent)
+        return len(self._roots if owner is None else owner.children)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """One column: the item's label."""
+        return 1
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Label, tooltip, accessible text, and the item's kind, id and summary."""
+        node = self._node(index)
+        if node is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return node.label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return node.tooltip
+        if role == Qt.ItemDataRole.ForegroundRole and node.dimmed:
+            return QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        if role == Qt.ItemDataRole.DecorationRole and node.kind == COUPLE:
+            return QColor(node.summary.partners[0].colour or "#2E6DB4")
+        if role == KIND_ROLE:
+            return node.kind
+        if role == ID_ROLE:
+            return node.id
+        if role == SUMMARY_ROLE:
+            return node.summary
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """The single column's header."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and section == 0
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return "Couples and intensives"
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Items can be selected, not edited in place."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._node(index) is not None and not self._node(index).children:  # type: ignore[union-attr]
+            flags |= Qt.ItemFlag.ItemNeverHasChildren
+        return flags
+
+    def find(self, key: ItemKey) -> QModelIndex:
+        """The index of the item with this key, or an invalid index."""
+        stack = list(self._roots)
+        while stack:
+            node = stack.pop()
+            if (node.kind, node.id) == key:
+                return self.createIndex(node.row, 0, node)
+            stack.extend(node.children)
+        return QModelIndex()
+
+    def all_labels(self) -> list[str]:
+        """Every label in the tree (tests check none is left after locking)."""
+        labels, stack = [], list(self._roots)
+        while stack:
+            node = stack.pop()
+            labels.append(node.label)
+            stack.extend(node.children)
+        return labels
+
+
+class NavigatorFilter(QSortFilterProxyModel):
+    """Case-insensitive text filter that keeps the ancestors and children of a match."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self.setAutoAcceptChildRows(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(0)
+
+
+def key_of(index: AnyIndex) -> ItemKey | None:
+    """The (kind, id) of an index of the model or of a proxy over it."""
+    if not index.isValid():
+        return None
+    return (str(index.data(KIND_ROLE)), int(index.data(ID_ROLE)))

@@ -1,0 +1,281 @@
+"""The desktop session: first run or unlock, the workspace, and the lock.
+
+Locking means (reliability.md, test 9): one lock screen covering the app;
+no client text left in any widget, model or window title (dialogs and other
+windows are scrubbed and closed, the workspace is torn down); the engine is
+disposed and the data key wiped (`vault.lock()`), so no file handle on the
+vault stays open. Unlocking rebuilds the workspace and returns to the
+remembered `Place`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu, QWidget
+
+from app.services.settings import Settings
+from app.ui import theme
+from app.ui.background import BackgroundWork
+from app.ui.idle import IdleWatcher
+from app.ui.scrub import scrub
+from app.ui.shell_view import ShellWindow
+from app.ui.unlock import UnlockController
+from app.ui.unlock_view import UnlockView
+from app.ui.vault_gateway import VaultGateway
+
+
+class DesktopSession(QObject):
+    """Moves the shell window between setup, unlock, workspace and lock screen."""
+
+    opened = Signal()
+    locked = Signal()
+
+    def __init__(
+        self,
+        window: ShellWindow,
+        gateway: VaultGateway,
+        settings: Settings,
+        *,
+        background: BackgroundWork | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
+        idle_check_ms: int = 5000,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.gateway = gateway
+        self.settings = settings
+        self.background = background or BackgroundWork(self)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.app = app
+        self.idle = IdleWatcher(
+            app,
+            settings.idle_minutes,
+            clock=idle_clock,
+            check_interval_ms=idle_check_ms,
+            parent=self,
+        )
+        self.idle.idle.connect(self.lock)
+        self.vault: Any = None
+        self.profile: Any = None
+        self.workspace: Any = None
+        self.casebook_actions: Any = None
+        self.file_actions: Any = None
+        self.block_workspace_factory: Any = None
+        self.place: Any = None
+        self.setup: Any = None
+        self.unlock_view = UnlockView()
+        self.unlock = UnlockController(
+            self.unlock_view, gateway, self.background, self.error_colour
+        )
+        self.unlock.unlocked.connect(self.open_vault)
+        self._connect_menus()
+
+    def error_colour(self) -> str:
+        """The error text colour for the current light or dark palette."""
+        return theme.error_colour(self.app)
+
+    def _connect_menus(self) -> None:
+        w = self.window
+        w.lock.triggered.connect(self.lock)
+        w.quit.triggered.connect(self.quit)
+        w.settings.triggered.connect(self.open_settings)
+        w.new_couple.triggered.connect(lambda: self._delegate("casebook_actions", "new_couple"))
+        w.new_intensive.triggered.connect(
+            lambda: self._delegate("casebook_actions", "new_intensive")
+        )
+        w.import_json.triggered.connect(lambda: self._delegate("file_actions", "ask_import"))
+        w.export_json.triggered.connect(lambda: self._delegate("file_actions", "ask_export_json"))
+        w.export_report.triggered.connect(lambda: self._delegate("file_actions", "ask_report"))
+        w.find_action.triggered.connect(self._focus_filter)
+        w.show_archived.toggled.connect(self._show_archived)
+
+    def _delegate(self, owner: str, method: str) -> None:
+        target = getattr(self, owner)
+        if target is not None:
+            getattr(target, method)()
+
+    def _focus_filter(self) -> None:
+        if self.workspace is not None:
+            self.workspace.view.filter.setFocus()
+            self.workspace.view.filter.selectAll()
+
+    def _show_archived(self, on: bool) -> None:
+        if self.workspace is not None:
+            self.workspace.view.show_archived.setChecked(on)
+
+    # ------------------------------------------------------------------ start
+
+    def start(self) -> None:
+        """Show the setup screen on first run, else the unlock screen."""
+        if self.gateway.present():
+            self.unlock.reset(locked=False)
+            self.window.show_screen(self.unlock_view, "Unlock")
+            return
+        from app.ui.setup import SetupController
+        from app.ui.setup_view import SetupView
+
+        view = SetupView()
+        self.setup = SetupController(view, self.gateway, self.background, self.error_colour)
+        self.setup.completed.connect(self._setup_done)
+        self.window.show_screen(view, "Set up")
+
+    def _setup_done(self, vault: Any) -> None:
+        view = self.setup.view
+        self.setup = None
+        self.open_vault(vault)
+        self.window.stack.removeWidget(view)
+        scrub(view)
+        view.deleteLater()
+
+    # ------------------------------------------------------------------ open
+
+    def open_vault(self, vault: Any) -> None:
+        """Build the workspace over an unlocked vault and go back to the remembered place."""
+        from app.services.profile import get_profile
+        from app.ui.casebook_actions import CasebookActions
+        from app.ui.file_actions import FileActions
+        from app.ui.main_area import Workspace
+        from app.ui.main_area_view import WorkspaceView
+
+        self.vault = vault
+        self.profile = get_profile(vault)
+        view = WorkspaceView()
+        view.details.set_block_workspace(self.block_workspace_factory)
+        self.workspace = Workspace(
+            view, vault, profile=self.profile, error_colour=self.error_colour
+        )
+        self.casebook_actions = CasebookActions(self.workspace, self.window)
+        self.file_actions = FileActions(
+            self.workspace, self.window, self.background, lambda: self.settings
+        )
+        view.show_archived.toggled.connect(self.window.show_archived.setChecked)
+        if self.place is not None:
+            self.workspace.restore(self.place)
+        self.window.show_screen(view, "Casebook")
+        self.window.set_unlocked(True, reports=False)
+        self.idle.start()
+        self._check_reports()
+        self.opened.emit()
+
+    def _check_reports(self) -> None:
+        def work() -> bool:
+            from app.services.report_export import reports_available
+
+            return reports_available()
+
+        def done(available: bool) -> None:
+            if self.vault is not None:
+                self.window.set_unlocked(True, reports=available)
+
+        self.background.run(work, done, lambda _error: None)
+
+    def set_block_workspace(self, factory: Callable[[int], QWidget] | None) -> None:
+        """Install the block workspace (notes, live pad) for every workspace built from now on."""
+        self.block_workspace_factory = factory
+        if self.workspace is not None:
+            self.workspace.view.details.set_block_workspace(factory)
+
+    # ------------------------------------------------------------------ lock
+
+    def lock(self) -> None:
+        """Lock now: lock screen, nothing readable left, engine disposed, key wiped."""
+        if self.vault is None:
+            return
+        self.idle.stop()
+        self.place = self.workspace.place()
+        self.background.discard_pending()
+        self.background.wait()
+        self._close_other_windows()
+        view = self.workspace.view
+        self.workspace.teardown()
+        self.window.stack.removeWidget(view)
+        view.deleteLater()
+        self.workspace = self.casebook_actions = self.file_actions = None
+        vault, self.vault, self.profile = self.vault, None, None
+        vault.lock()
+        self.window.set_unlocked(False)
+        self.unlock.reset(locked=True)
+        self.window.show_screen(self.unlock_view, "Locked")
+        self.window.statusBar().clearMessage()
+        self.locked.emit()
+        # Delete the torn-down widgets now rather than at the next loop turn.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    def _close_other_windows(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget is self.window:
+                continue
+            if isinstance(widget, QMenu):
+                widget.hide()
+            elif isinstance(widget, QDialog):
+                scrub(widget)
+                widget.setWindowTitle("Crucible")
+                widget.reject()
+                widget.deleteLater()
+            elif isinstance(widget, QLabel):  # tooltips
+                widget.clear()
+                widget.hide()
+            elif widget.isVisible() and widget.parent() is None:
+                scrub(widget)
+                widget.close()
+
+    def quit(self) -> None:
+        """Lock, then leave the event loop."""
+        self.lock()
+        self.app.quit()
+
+    def shutdown(self) -> None:
+        """At exit: lock and let no background job outlive the vault."""
+        self.lock()
+        self.background.discard_pending()
+        self.background.wait()
+
+    def bring_forward(self) -> None:
+        """A second start asked for this window."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    # ------------------------------------------------------------------ settings
+
+    def open_settings(self) -> Any:
+        """Open the Settings dialog; saving applies, stores and audits the change."""
+        if self.vault is None:
+            return None
+        from app.services.settings import apply_settings
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.window, self.settings, self.error_colour)
+
+        def submit() -> str | None:
+            new = dialog.chosen()
+            try:
+                apply_settings(
+                    self.gateway.folder,
+                    self.settings,
+                    new,
+                    vault=self.vault,
+                    actor=self.profile.signature if self.profile else "crucible",
+                )
+            except Exception as error:
+                from app.ui.vault_gateway import error_sentence
+
+                return error_sentence(error)
+            self.apply(new)
+            return None
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+    def apply(self, settings: Settings) -> None:
+        """Use new settings now: theme and idle time."""
+        if settings.theme != self.settings.theme:
+            theme.apply_theme(self.app, settings.theme)
+        self.idle.set_minutes(settings.idle_minutes)
+        self.settings = settings

@@ -1,0 +1,103 @@
+"""The one top-level window: a stack of screens (setup, unlock/lock, workspace) and the menus.
+
+Keeping one window means the lock screen covers everything by construction:
+locking swaps the stack to the lock screen and closes every other window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
+
+APP_TITLE = "Crucible"
+
+
+def _action(
+    window: QWidget, text: str, shortcut: str | QKeySequence.StandardKey | None, tip: str
+) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.setStatusTip(tip)
+    action.setToolTip(tip)
+    return action
+
+
+class ShellWindow(QMainWindow):
+    """Menus, a status line, and a stack of screens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_TITLE)
+        self.setAccessibleName(APP_TITLE)
+        self.resize(1180, 760)
+        self.stack = QStackedWidget()
+        self.stack.setAccessibleName("Screens")
+        self.setCentralWidget(self.stack)
+        self.status = QLabel()
+        self.status.setAccessibleName("Status")
+        self.statusBar().addPermanentWidget(self.status)
+        self.statusBar().setAccessibleName("Status bar")
+        self.menuBar().setAccessibleName("Menu bar")
+        self._build_menus()
+        self.set_unlocked(False)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_couple = _action(self, "New &couple…", "Ctrl+Shift+N", "Add a couple")
+        self.new_intensive = _action(
+            self,
+            "&New intensive…",
+            QKeySequence.StandardKey.New,
+            "Start an intensive from a template",
+        )
+        self.import_json = _action(self, "&Import intensive…", "Ctrl+I", "Import a JSON document")
+        self.export_json = _action(self, "&Export intensive…", "Ctrl+E", "Export as JSON")
+        self.export_report = _action(self, "Export &report…", "Ctrl+R", "Export a PDF report")
+        self.settings = _action(self, "&Settings…", "Ctrl+,", "Change the app's settings")
+        self.lock = _action(self, "&Lock", "Ctrl+L", "Lock the vault now")
+        self.quit = _action(self, "&Quit", QKeySequence.StandardKey.Quit, "Lock and quit")
+        for action in (self.new_couple, self.new_intensive):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.import_json, self.export_json, self.export_report):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock)
+        file_menu.addAction(self.quit)
+        view_menu = self.menuBar().addMenu("&View")
+        self.find_action = _action(
+            self, "&Find…", QKeySequence.StandardKey.Find, "Filter the navigator"
+        )
+        self.show_archived = _action(self, "Show &archived intensives", "Ctrl+Shift+A", "")
+        self.show_archived.setCheckable(True)
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self.show_archived)
+        self.vault_actions = (
+            self.new_couple,
+            self.new_intensive,
+            self.import_json,
+            self.export_json,
+            self.export_report,
+            self.settings,
+            self.lock,
+            self.find_action,
+            self.show_archived,
+        )
+
+    def set_unlocked(self, unlocked: bool, *, reports: bool = True) -> None:
+        """Enable the vault's actions only while it is open."""
+        for action in self.vault_actions:
+            action.setEnabled(unlocked)
+        self.export_report.setEnabled(unlocked and reports)
+        if not reports:
+            self.export_report.setToolTip("The PDF report builders are not installed.")
+
+    def show_screen(self, screen: QWidget, title: str = "") -> None:
+        """Bring a screen to the front; the title always starts with "Crucible"."""
+        if self.stack.indexOf(screen) < 0:
+            self.stack.addWidget(screen)
+        self.stack.setCurrentWidget(screen)
+        self.setWindowTitle(f"{APP_TITLE} — {title}" if title else APP_TITLE)

@@ -1,0 +1,108 @@
+"""How the desktop app reaches the vault services, loaded only when first used.
+
+Importing the services pulls in SQLAlchemy, SQLCipher and Argon2; the setup
+and unlock windows must appear before any of that, so each method imports
+what it needs inside the call, which runs on the background thread. The
+test key profile (`kdf`) and throttle are constructor arguments: tests pass
+them in, the app never does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.services.instance import vault_present
+
+
+@dataclass(frozen=True)
+class NewProfile:
+    """What the setup screen collected about the clinician."""
+
+    name: str
+    credentials: str
+    role: str
+    supervisor: str | None
+
+
+class VaultGateway:
+    """Creates, unlocks and recovers the vault in one folder."""
+
+    def __init__(
+        self, folder: Path, *, kdf: Any = None, throttle: Any = None, clock: Any = None
+    ) -> None:
+        self.folder = folder
+        self._kdf = kdf
+        self._throttle = throttle
+        self._clock = clock
+
+    def present(self) -> bool:
+        """Whether a vault exists yet (setup or unlock), without loading database code."""
+        return vault_present(self.folder)
+
+    def _clock_kwargs(self) -> dict[str, Any]:
+        return {} if self._clock is None else {"clock": self._clock}
+
+    def create(self, passphrase: str, profile: NewProfile) -> tuple[Any, str]:
+        """Create the vault and store the profile; returns (vault, recovery code)."""
+        from app.domain.vocabulary import Role
+        from app.services import profile as profiles
+        from app.services.vault_access import new_vault
+
+        vault, code = new_vault(self.folder, passphrase, kdf=self._kdf, **self._clock_kwargs())
+        try:
+            profiles.save_profile(
+                vault,
+                profiles.ClinicianProfile(
+                    profile.name, profile.credentials, Role(profile.role), profile.supervisor
+                ),
+                **self._clock_kwargs(),
+            )
+        except BaseException:
+            vault.lock()
+            raise
+        return vault, code
+
+    def unlock(self, passphrase: str, actor: str = "crucible") -> Any:
+        """Open the vault with the passphrase (the slow key derivation happens here)."""
+        from app.services.vault_access import open_vault
+
+        extra = self._clock_kwargs()
+        if self._throttle is not None:
+            extra["throttle"] = self._throttle
+        return open_vault(self.folder, passphrase, actor=actor, **extra)
+
+    def recover(self, code: str, new_passphrase: str) -> Any:
+        """Open with the recovery code, then set the new passphrase; returns the vault."""
+        from app.services.vault_access import (
+            open_vault_with_recovery_code,
+            reset_passphrase_with_code,
+        )
+
+        extra = self._clock_kwargs()
+        if self._throttle is not None:
+            extra["throttle"] = self._throttle
+        vault = open_vault_with_recovery_code(self.folder, code, **extra)
+        try:
+            reset_passphrase_with_code(self.folder, code, new_passphrase, kdf=self._kdf)
+        except BaseException:
+            vault.lock()
+            raise
+        return vault
+
+    def now(self) -> datetime:
+        """The services' notion of now (fixed in tests)."""
+        return self._clock() if self._clock is not None else datetime.now().astimezone()
+
+
+def error_sentence(error: BaseException) -> str:
+    """The one sentence to show for a failure: a service error's own text, else a safe one."""
+    from app.services.errors import VaultError
+
+    if isinstance(error, VaultError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return "The computer ran out of memory; nothing was changed."
+    return f"Crucible hit an unexpected problem ({type(error).__name__}); nothing was changed."

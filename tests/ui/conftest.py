@@ -1,0 +1,126 @@
+"""Fixtures for the desktop app: real vaults (fast key profile), a fake idle clock, helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.store.vault import UnlockThrottle
+from app.ui.main import Desktop, launch
+from tests.conftest import FAST_KDF, PASSPHRASE
+
+DEMO = Path(__file__).parents[2] / "resources" / "demo-intensive.json"
+
+
+class IdleClock:
+    """A monotonic clock for the idle watcher that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def idle_clock() -> IdleClock:
+    return IdleClock()
+
+
+@pytest.fixture
+def start_desktop(
+    qtbot: Any, vault_folder: Path, idle_clock: IdleClock
+) -> Iterator[Callable[..., Desktop]]:
+    """Launch the app on `vault_folder` (or another folder); closed at teardown."""
+    started: list[Desktop] = []
+
+    def start(folder: Path | None = None) -> Desktop:
+        result = launch(
+            folder or vault_folder,
+            kdf=FAST_KDF,
+            throttle=UnlockThrottle(sleep=lambda _s: None),
+            idle_clock=idle_clock,
+            idle_check_ms=20,
+        )
+        assert isinstance(result, Desktop), result
+        started.append(result)
+        return result
+
+    yield start
+    for desktop in started:
+        desktop.close()
+        desktop.window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def demo_vault(vault_folder: Path) -> Path:
+    """A locked vault holding the demo intensive."""
+    from app.services.intensive_exchange import import_intensive
+    from app.services.profile import ClinicianProfile, save_profile
+    from app.services.vault_access import new_vault
+
+    vault, _code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF)
+    save_profile(vault, ClinicianProfile("Jordan Reyes", "LMFT"))
+    import_intensive(vault, DEMO.read_bytes(), actor="test")
+    vault.lock()
+    return vault_folder
+
+
+def unlock(qtbot: Any, desktop: Desktop, passphrase: str = PASSPHRASE) -> None:
+    """Type the passphrase on the unlock screen and wait for the workspace."""
+    view = desktop.session.unlock_view
+    view.passphrase.setText(passphrase)
+    with qtbot.waitSignal(desktop.session.opened, timeout=10_000):
+        view.unlock.click()
+    wait_idle(qtbot, desktop)
+
+
+def wait_idle(qtbot: Any, desktop: Desktop) -> None:
+    """Wait until no background job is pending (e.g. the reports check after unlock)."""
+    qtbot.waitUntil(lambda: not desktop.session.background.busy, timeout=10_000)
+
+
+@pytest.fixture
+def unlocked(qtbot: Any, demo_vault: Path, start_desktop: Callable[..., Desktop]) -> Desktop:
+    """The app unlocked on the demo vault."""
+    desktop = start_desktop(demo_vault)
+    unlock(qtbot, desktop)
+    return desktop
+
+
+def visible_dialog(kind: type) -> Any:
+    """The one visible top-level widget of this type."""
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def all_text(widget: QWidget) -> str:
+    """Every string a widget shows or announces."""
+    parts = [
+        widget.windowTitle(),
+        widget.toolTip(),
+        widget.accessibleName(),
+        widget.accessibleDescription(),
+        widget.statusTip(),
+        widget.whatsThis(),
+    ]
+    for getter in ("text", "toPlainText", "currentText", "placeholderText", "title"):
+        method = getattr(widget, getter, None)
+        if callable(method):
+            try:
+                value = method()
+            except TypeError:
+                continue
+            if isinstance(value, str):
+                parts.append(value)
+    return "\n".join(parts)
