@@ -28,6 +28,8 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
     except VaultError as error:
         terminal.err(str(error))
         return error.exit_status
+    except UsageError:
+        raise  # worded for the user already; main() prints it with status 2
     except MemoryError:
         terminal.err("The machine ran out of memory; nothing was changed.")
         return EXIT_PROBLEMS
