@@ -12,9 +12,12 @@ import importlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from app.services.clock import Clock, system_clock
+
+if TYPE_CHECKING:  # the store loads only when a vault is open
+    from app.store.vault import Vault
 
 ReportKind = Literal["summary", "supervision"]
 
@@ -47,7 +50,9 @@ def reports_available() -> bool:
     )
 
 
-def suggested_file_name(vault: Any, request: ReportRequest, *, clock: Clock = system_clock) -> str:
+def suggested_file_name(
+    vault: Vault, request: ReportRequest, *, clock: Clock = system_clock
+) -> str:
     """A safe file name; a de-identified report is named by the couple's code only."""
     from app.services.intensive_exchange import get_intensive
 
@@ -58,7 +63,7 @@ def suggested_file_name(vault: Any, request: ReportRequest, *, clock: Clock = sy
 
 
 def export_report(
-    vault: Any,
+    vault: Vault,
     request: ReportRequest,
     path: Path,
     *,

@@ -17,9 +17,12 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.store.files import write_atomically
+
+if TYPE_CHECKING:  # the store loads only when a vault is open
+    from app.store.vault import Vault
 
 SETTINGS_FILE = "settings.json"
 SETTINGS_VERSION = 1
@@ -152,7 +155,7 @@ def apply_settings(
     old: Settings,
     new: Settings,
     *,
-    vault: Any,
+    vault: Vault,
     actor: str,
     clock: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
