@@ -87,6 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="encrypt with the password on the first line of FILE",
     )
     report.add_argument("--paper", choices=("letter", "a4"), default="letter")
+    backup = commands.add_parser(
+        "backup", help="make a verified, encrypted backup now (stdin: the passphrase)"
+    )
+    backup.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="a new file or a folder to write into (default: the vault's backups folder)",
+    )
+    restore = commands.add_parser(
+        "restore",
+        help="restore a backup (stdin: the passphrase or recovery code valid when it was made)",
+    )
+    restore.add_argument("file", type=Path)
+    audit = commands.add_parser("audit", help="print the audit trail and verify its hash chain")
+    audit.add_argument("--json", action="store_true", help="print a JSON list of events")
     return parser
 
 

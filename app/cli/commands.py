@@ -20,7 +20,9 @@ CLI_ACTOR = "crucible-cli"
 def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
     """Dispatch to the handler; map every known failure to its sentence and exit status."""
     folder: Path = args.vault or default_vault_folder()
-    handler = _HANDLERS.get(args.command or "")
+    from app.cli.safety_commands import HANDLERS as SAFETY_HANDLERS
+
+    handler = {**_HANDLERS, **SAFETY_HANDLERS}.get(args.command or "")
     if handler is None:
         raise UsageError("The desktop app starts with 'crucible' alone; this entry runs commands.")
     try:

@@ -122,7 +122,7 @@ class _Action:
 
     def run(self, action: str, work: Any, intensive_id: Any = None, **detail: object) -> Any:
         try:
-            with self.vault.session() as session, session.begin():
+            with self.vault.write_session() as session:
                 result = work(session)
                 target = intensive_id(session) if callable(intensive_id) else intensive_id
                 if target is None and isinstance(result, int) and action.startswith("intensive"):

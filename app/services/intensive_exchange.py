@@ -50,7 +50,7 @@ def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = sy
     intensive = parse_document(data)
     now = clock()
     try:
-        with vault.session() as session, session.begin():
+        with vault.write_session() as session:
             new_id = add_intensive(session, intensive, now)
             append_event(
                 session,
@@ -81,7 +81,7 @@ def export_intensive(
 ) -> bytes:
     """The intensive as an exchange document (UTF-8 JSON), recorded in the audit trail."""
     document = intensive_to_document(get_intensive(vault, intensive_id))
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         append_event(
             session, at=clock(), actor=actor, action="export-json", intensive_id=intensive_id
         )

@@ -112,7 +112,7 @@ def save_note(
     Sections are matched by position: titles and texts update in place, new
     positions are added, missing ones removed, all in one transaction.
     """
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         note = _note_row(session, block_id, create=True)
         assert note is not None
         if note.signed_at is not None:
@@ -168,7 +168,7 @@ def sign_note(
     if not signer.strip():
         raise InputError("A signature needs the signer's name.")
     now = clock()
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         note = _note_row(session, block_id, create=True)
         assert note is not None
         if note.signed_at is not None:
@@ -209,7 +209,7 @@ def add_addendum(
     if not reason.strip() or not text.strip():
         raise InputError("An addendum needs both a reason and its text.")
     now = clock()
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         note = _note_row(session, block_id, create=False)
         if note is None or note.signed_at is None:
             raise InputError("Only a signed note takes addenda; edit the draft instead.")
@@ -227,7 +227,7 @@ def add_addendum(
 
 def set_reflections(vault: Vault, intensive_id: int, text: str) -> None:
     """Save the trainee's reflections on the whole intensive."""
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         intensive = session.get(models.Intensive, intensive_id)
         if intensive is None:
             raise NotFoundError(f"There is no intensive with id {intensive_id} in this vault.")

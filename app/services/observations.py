@@ -25,7 +25,7 @@ _INSERT = insert(models.Observation).returning(models.Observation.id)
 
 def log_observation(vault: Vault, block_id: int, observation: Observation) -> int:
     """Insert one observation in its own transaction; returns its id once durable."""
-    with vault.engine.begin() as connection:
+    with vault.write_connection() as connection:
         start = connection.scalar(_BLOCK_START, {"block_id": block_id})
         if start is None:
             raise NotFoundError(f"There is no block with id {block_id} in this vault.")
@@ -37,7 +37,7 @@ def log_observation(vault: Vault, block_id: int, observation: Observation) -> in
 
 def update_observation(vault: Vault, observation_id: int, observation: Observation) -> None:
     """Replace every field of a stored observation (an inline edit in the table)."""
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         row = session.get(models.Observation, observation_id)
         if row is None:
             raise NotFoundError(f"There is no observation with id {observation_id}.")
@@ -49,7 +49,7 @@ def update_observation(vault: Vault, observation_id: int, observation: Observati
 
 def delete_observation(vault: Vault, observation_id: int) -> tuple[int, Observation]:
     """Delete one observation; returns its block and content so undo can put it back."""
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         row = session.get(models.Observation, observation_id)
         if row is None:
             raise NotFoundError(f"There is no observation with id {observation_id}.")
@@ -62,7 +62,7 @@ def restore_observation(vault: Vault, block_id: int, observation: Observation) -
     """Put a deleted observation back under its old id (undo of a delete)."""
     if observation.id is None:
         return log_observation(vault, block_id, observation)
-    with vault.engine.begin() as connection:
+    with vault.write_connection() as connection:
         start = connection.scalar(_BLOCK_START, {"block_id": block_id})
         if start is None:
             raise NotFoundError(f"There is no block with id {block_id} in this vault.")

@@ -58,7 +58,7 @@ def get_profile(vault: Vault) -> ClinicianProfile | None:
 def save_profile(vault: Vault, profile: ClinicianProfile, *, clock: Clock = system_clock) -> None:
     """Create or replace the profile, and record that it changed (not what it says)."""
     profile = validated(profile)
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         row = session.scalar(select(models.ClinicianProfile).limit(1))
         if row is None:
             row = models.ClinicianProfile()

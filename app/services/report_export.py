@@ -99,7 +99,7 @@ def export_report(
     if request.password:
         pdf = reports.encrypt_pdf(pdf, request.password)
     write_user_file(path, pdf)
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         append_event(
             session,
             at=now,

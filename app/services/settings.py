@@ -170,7 +170,7 @@ def apply_settings(
     from app.services.clock import system_clock
     from app.store.audit import append_event
 
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         append_event(
             session,
             at=(clock or system_clock)(),

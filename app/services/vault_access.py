@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.services.audit_log import flush_pending, record_passphrase_change
 from app.services.clock import Clock, system_clock
 from app.store import migrate
 from app.store.audit import append_event
@@ -75,8 +76,20 @@ def open_vault_with_recovery_code(
 
 
 def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
-    with vault.session() as session, session.begin():
-        append_event(session, at=clock(), actor=actor, action="unlock", detail={"method": method})
+    """Append what happened while locked (pending events), then this unlock.
+
+    If either cannot be written the vault is locked again rather than left
+    open without its record.
+    """
+    try:
+        flush_pending(vault)
+        with vault.write_session() as session:
+            append_event(
+                session, at=clock(), actor=actor, action="unlock", detail={"method": method}
+            )
+    except BaseException:
+        vault.lock()
+        raise
 
 
 def new_vault(
@@ -84,26 +97,39 @@ def new_vault(
 ) -> tuple[Vault, str]:
     """Create a vault; returns it unlocked with the recovery code to show once."""
     vault, code = create_vault(folder, passphrase, kdf=kdf)
-    with vault.session() as session, session.begin():
+    with vault.write_session() as session:
         append_event(session, at=clock(), actor=SYSTEM_ACTOR, action="vault-created")
     return vault, code
 
 
 def set_new_passphrase(
-    folder: Path, current: str, new: str, *, kdf: KdfParams | None = None
+    folder: Path,
+    current: str,
+    new: str,
+    *,
+    kdf: KdfParams | None = None,
+    clock: Clock = system_clock,
 ) -> None:
-    """Rewrap the data key under `new`; vault.db is not touched."""
+    """Rewrap the data key under `new`; vault.db is not touched, so the audit event waits."""
     change_passphrase(folder, current, new, kdf=kdf)
+    record_passphrase_change(folder, clock, method="passphrase")
 
 
 def reset_passphrase_with_code(
-    folder: Path, code: str, new: str, *, kdf: KdfParams | None = None
+    folder: Path,
+    code: str,
+    new: str,
+    *,
+    kdf: KdfParams | None = None,
+    clock: Clock = system_clock,
 ) -> None:
-    """Set a new passphrase with the recovery code."""
+    """Set a new passphrase with the recovery code; audited at the next unlock."""
     recover_with_code(folder, code, new, kdf=kdf)
+    record_passphrase_change(folder, clock, method="recovery-code")
 
 
 __all__ = [
+    "UnlockThrottle",
     "has_vault",
     "new_vault",
     "open_vault",

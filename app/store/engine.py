@@ -23,9 +23,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from app.store.errors import DamagedDatabaseError
+from app.store.files import sqlite_storage_error
 from app.store.secrets import DataKey
 
 BUSY_TIMEOUT_MS = 5000
+WRITE_OPTION = "crucible_write"  # execution option: this transaction will write
 
 
 def _key_connection(connection: Any, data_key: DataKey) -> None:
@@ -81,7 +83,23 @@ def make_engine(db_path: Path, data_key: DataKey, *, pool_size: int = 2) -> Engi
 
     @event.listens_for(engine, "begin")
     def begin_explicitly(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Writers take the write lock up front (BEGIN IMMEDIATE): a deferred
+        # transaction that reads first and writes later cannot wait for
+        # another writer in WAL mode, it fails at once with "database is
+        # locked"; an immediate one waits out the busy timeout. Readers stay
+        # deferred so long checks never hold up a live session's writes.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    # A full disk must read as such, not as a driver error: raising here
+    # replaces SQLAlchemy's exception after it has rolled the transaction back.
+    @event.listens_for(engine, "handle_error")
+    def storage_full_in_plain_words(context: Any) -> None:
+        error = sqlite_storage_error(context.original_exception, db_path.parent)
+        if error is not None:
+            raise error from context.original_exception
 
     return engine
 

@@ -12,6 +12,8 @@ from app.store.errors import StorageFullError, VaultError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+SQLITE_IOERR, SQLITE_FULL = 10, 13
+LOW_SPACE_BYTES = 64 * 1024 * 1024
 
 
 def ensure_private_dir(path: Path) -> None:
@@ -60,3 +62,44 @@ def storage_error(error: OSError) -> VaultError:
     if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
         return StorageFullError()
     return VaultError("The vault's folder could not be written; check its permissions.")
+
+
+def sqlite_storage_error(error: BaseException, folder: Path) -> VaultError | None:
+    """The clear error for a SQLite write the disk refused, or None if the failure is another one.
+
+    SQLite reports ENOSPC as SQLITE_FULL, but a file-size limit (EFBIG) or a
+    quota only as a bare SQLITE_IOERR, which a damaged file can also cause;
+    an I/O error counts as "disk full" only when space or a size limit
+    explains it, so damage keeps its own message.
+    """
+    original = getattr(error, "orig", error)
+    code = getattr(original, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        # The backup API raises without a code; SQLite's fixed messages say the same.
+        message = str(original).lower()
+        code = (
+            SQLITE_FULL
+            if "database or disk is full" in message
+            else SQLITE_IOERR
+            if "disk i/o error" in message
+            else 0
+        )
+    primary = code & 0xFF
+    if primary == SQLITE_FULL or (primary == SQLITE_IOERR and _short_of_space(folder)):
+        return StorageFullError()
+    return None
+
+
+def _short_of_space(folder: Path) -> bool:
+    try:
+        import resource
+
+        if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+            return True
+    except ImportError:  # Windows: no size limits of this kind
+        pass
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    return stats.f_bavail * stats.f_frsize < LOW_SPACE_BYTES

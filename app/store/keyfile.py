@@ -61,6 +61,11 @@ class KdfParams:
 
 FLOOR_PARAMS = KdfParams(memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST)
 
+# Ceilings for parameters read from a key file: far above anything calibration
+# picks (256 MiB, a handful of passes), low enough that a tampered file cannot
+# make an unlock run for hours or exhaust memory before the tag check refuses it.
+KDF_LIMITS = {"memory_kib": 2 * 1024 * 1024, "time_cost": 64, "parallelism": 16}
+
 
 def derive_passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """Stretch a passphrase into a 256-bit wrapping key with Argon2id."""
@@ -277,7 +282,7 @@ class KeyFile:
             if (
                 not isinstance(value, int)
                 or isinstance(value, bool)
-                or not 1 <= value <= 4 * 1024 * 1024
+                or not 1 <= value <= KDF_LIMITS[name]
             ):
                 raise KeyFileError(
                     f"The vault's key file (vault.key) is damaged: kdf.{name} is not valid."

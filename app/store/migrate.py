@@ -15,6 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
+from app.store.engine import WRITE_OPTION
+
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at the packaged migrations, bound to `connection`."""
@@ -53,7 +55,7 @@ def _run(engine: Engine, action: Callable[[Config], None]) -> None:
         assert raw is not None
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
-            with connection.begin():
+            with connection.execution_options(**{WRITE_OPTION: True}).begin():
                 action(alembic_config(connection))
                 violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if violations:

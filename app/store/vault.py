@@ -12,14 +12,16 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import migrate
+from app.store.engine import WRITE_OPTION
 from app.store.errors import (
     DamagedDatabaseError,
     KeyFileError,
@@ -79,6 +81,9 @@ class Vault:
         self._engine: Engine | None = engine
         self._data_key: DataKey | None = data_key
         self._sessions: sessionmaker[Session] | None = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions: sessionmaker[Session] | None = sessionmaker(
+            engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
 
     @property
     def db_path(self) -> Path:
@@ -115,6 +120,18 @@ class Vault:
             raise RuntimeError("the vault is locked")
         return self._sessions()
 
+    @contextlib.contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session in a write transaction (BEGIN IMMEDIATE), committed on success."""
+        if self._write_sessions is None:
+            raise RuntimeError("the vault is locked")
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    def write_connection(self) -> AbstractContextManager[Connection]:
+        """A Core connection in a write transaction, for hot paths that skip the ORM."""
+        return self.engine.execution_options(**{WRITE_OPTION: True}).begin()
+
     def lock(self) -> None:
         """Close every connection and forget the key."""
         if self._engine is not None:
@@ -124,6 +141,7 @@ class Vault:
         self._engine = None
         self._data_key = None
         self._sessions = None
+        self._write_sessions = None
 
     def __enter__(self) -> Vault:
         return self
@@ -285,6 +303,7 @@ def change_passphrase(
     Weaker stored parameters are upgraded here: the new wrap uses freshly
     calibrated parameters (or `kdf`, the tests' profile).
     """
+    disable_core_dumps()  # the data key is about to be in memory
     key_file = read_vault_key_file(folder)
     data_key = key_file.unwrap_with_passphrase(current)
     try:
@@ -297,6 +316,7 @@ def change_passphrase(
 
 def recover_with_code(folder: Path, code: str, new: str, *, kdf: KdfParams | None = None) -> None:
     """Set a new passphrase using the recovery code; the recovery code stays valid."""
+    disable_core_dumps()  # the data key is about to be in memory
     key_file = read_vault_key_file(folder)
     data_key = key_file.unwrap_with_recovery_code(code)
     try:

@@ -130,3 +130,17 @@ def test_production_parameters_meet_the_floor_and_take_half_a_second() -> None:
     derive_passphrase_key("x", b"0123456789abcdef", params)
     elapsed = time.perf_counter() - started
     assert 0.35 <= elapsed <= 2.0  # loose: a loaded CI machine is slower; bench/ measures
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("time_cost", 10_000), ("memory_kib", 4 * 1024 * 1024), ("parallelism", 64)]
+)
+def test_absurd_kdf_parameters_are_refused_before_deriving(name: str, value: int) -> None:
+    """A tampered file cannot make unlocking run for hours: such parameters are damage."""
+    key_file = KeyFile.wrap(DataKey.generate(), "pw", new_recovery_code(), FAST_KDF)
+    document = json.loads(key_file.to_json())
+    document["kdf"][name] = value
+    started = time.perf_counter()
+    with pytest.raises(KeyFileError, match=f"kdf.{name}"):
+        KeyFile.from_json(json.dumps(document).encode())
+    assert time.perf_counter() - started < 1.0

@@ -1,0 +1,101 @@
+"""`crucible backup`, `crucible restore` and `crucible audit`: the data-safety verbs.
+
+Their arguments are declared with the others in `app.cli.build_parser` (which
+must stay light: it runs on the way to the first window); the handlers reach
+the dispatcher through `HANDLERS` and share the signature of those in
+`app.cli.commands`, and `run_command` there maps every `VaultError` to its
+sentence and exit status (1 a backup that fails verification, 2 bad
+input, 3 wrong secret, 4 damaged key file, 5 damaged database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal
+from app.services import audit_log, backups, vault_access
+from app.services.errors import NoVaultError
+
+CLI_ACTOR = "crucible-cli"
+
+Handler = Callable[[argparse.Namespace, Path, Terminal, Any], int]
+
+
+def _unlock(folder: Path, terminal: Terminal) -> Any:
+    if not vault_access.has_vault(folder):
+        raise NoVaultError()
+    passphrase = terminal.secret("Passphrase: ")
+    # One process, one attempt: a fresh throttle (the KDF's cost is the delay here).
+    return vault_access.open_vault(
+        folder, passphrase, actor=CLI_ACTOR, throttle=vault_access.UnlockThrottle()
+    )
+
+
+def _backup(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    with _unlock(folder, terminal) as vault:
+        result = backups.backup_now(
+            vault, reason="manual", actor=CLI_ACTOR, destination=args.output
+        )
+    terminal.out(f"Backup written and verified: {result.info.path} ({_size(result.info.size)}).")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    secret = terminal.secret("Passphrase or recovery code valid when the backup was made: ")
+    outcome = backups.restore(args.file, folder, secret, actor=CLI_ACTOR)
+    made = outcome.manifest.created_at.strftime("%Y-%m-%d %H:%M")
+    terminal.out(f"Restored the {outcome.manifest.reason} backup made {made}.")
+    if outcome.replaced is not None:
+        terminal.out(f"The vault that was there is kept in {outcome.replaced}.")
+    if outcome.method == "recovery-code":
+        terminal.out(
+            "It opens with the passphrase valid when it was made; "
+            "'crucible recover' sets a new one with the recovery code."
+        )
+    return EXIT_OK
+
+
+def _audit(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    with _unlock(folder, terminal) as vault:
+        events = audit_log.list_events(vault)
+        verdict = audit_log.verify(vault)
+    if args.json:
+        terminal.out(json.dumps([event.as_json() for event in events], indent=2))
+    else:
+        for event in events:
+            detail = json.dumps(event.detail, sort_keys=True) if event.detail else ""
+            intensive = "-" if event.intensive_id is None else str(event.intensive_id)
+            terminal.out(
+                f"{event.at.isoformat(timespec='seconds')}\t{event.actor}\t{event.action}"
+                f"\t{intensive}\t{detail}"
+            )
+    # With --json, stdout stays pure JSON and the verdict goes to stderr.
+    say = terminal.err if args.json else terminal.out
+    if verdict.ok:
+        say(f"The audit trail's hash chain verifies ({verdict.events} events).")
+        return EXIT_OK
+    for problem in verdict.problems:
+        terminal.err(problem)
+    terminal.err("The audit trail's hash chain does NOT verify.")
+    return EXIT_PROBLEMS
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+HANDLERS: dict[str, Handler] = {
+    "backup": _backup,
+    "restore": _restore,
+    "audit": _audit,
+}
+
+__all__ = ["HANDLERS"]

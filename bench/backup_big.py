@@ -1,0 +1,219 @@
+"""Budget of the data-safety issue: back up, check and restore a big vault.
+
+The vault: 500 intensives (one couple each, 2 days of 4 blocks) and
+1,000,000 observations with short texts, written with bulk Core inserts
+(`executemany`, one transaction per 50,000 rows). Generating it takes a
+minute or two, so it is cached in /tmp/crucible-bench-big/ and reused while
+its generator version matches; `--fresh` rebuilds it.
+
+Timed: a backup (target under 10 s), `quick_check`, `full_check`
+(integrity_check + cipher_integrity_check + audit chain), listing with hash
+checks, and a full restore into a new folder.
+
+Run: .venv/bin/python bench/backup_big.py [--fresh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import func, insert, select
+
+from app.services import backups, integrity, vault_access
+from app.store import models
+from app.store.audit import append_event
+from app.store.intensives import utc_key
+from app.store.keyfile import KdfParams
+from app.store.vault import UnlockThrottle, Vault, create_vault
+from bench.common import STANCES, STRATEGIES
+
+CACHE = Path("/tmp/crucible-bench-big")
+GENERATOR_VERSION = 1
+PASSPHRASE = "bench passphrase"
+TEST_PROFILE = KdfParams(1024, 1)  # the bench times backups, not the KDF
+INTENSIVES = 500
+DAYS, BLOCKS = 2, 4
+OBSERVATIONS = 1_000_000
+CHUNK = 50_000
+TZ = timezone(timedelta(hours=-5))
+
+
+def generate(folder: Path) -> None:
+    """Create the big vault in `folder` with bulk inserts."""
+    rng = random.Random(500)
+    vault, _code = create_vault(folder, PASSPHRASE, kdf=TEST_PROFILE)
+    per_block = OBSERVATIONS // (INTENSIVES * DAYS * BLOCKS)
+    started = time.perf_counter()
+    try:
+        with vault.engine.begin() as connection:
+            now = datetime(2026, 1, 5, 9, 0, tzinfo=TZ)
+            connection.execute(
+                insert(models.Couple.__table__),
+                [{"id": i, "code": f"C-{i:04d}", "archived": False} for i in range(1, 501)],
+            )
+            connection.execute(
+                insert(models.Partner.__table__),
+                [
+                    {"couple_id": i, "key": key, "name": f"Partner {key}{i}", "pronouns": ""}
+                    for i in range(1, 501)
+                    for key in "AB"
+                ],
+            )
+            connection.execute(
+                insert(models.Intensive.__table__),
+                [
+                    {
+                        "id": i,
+                        "couple_id": i,
+                        "title": f"Intensive {i}",
+                        "clinician": "Dr. Bench",
+                        "reflections": "",
+                        "status": "active",
+                    }
+                    for i in range(1, INTENSIVES + 1)
+                ],
+            )
+            days, blocks = [], []
+            for i in range(1, INTENSIVES + 1):
+                first = now + timedelta(days=7 * (i % 50))
+                for d in range(DAYS):
+                    day_id = (i - 1) * DAYS + d + 1
+                    days.append(
+                        {"id": day_id, "intensive_id": i, "number": d + 1, "date": first.date()}
+                    )
+                    for b in range(BLOCKS):
+                        start = first + timedelta(days=d, hours=2 * b)
+                        blocks.append(
+                            {
+                                "id": (day_id - 1) * BLOCKS + b + 1,
+                                "day_id": day_id,
+                                "position": b,
+                                "title": f"Block {b + 1}",
+                                "kind": "joint",
+                                "start": start,
+                                "end": start + timedelta(minutes=90),
+                            }
+                        )
+            connection.execute(insert(models.Day.__table__), days)
+            connection.execute(insert(models.Block.__table__), blocks)
+            for i in range(1, INTENSIVES + 1):
+                append_event_core(connection, i, now)
+        rows: list[dict[str, object]] = []
+        for block in blocks:
+            start: datetime = block["start"]  # type: ignore[assignment]
+            for n in range(per_block):
+                at = start + timedelta(seconds=n * 20 + rng.randrange(20))
+                rows.append(
+                    {
+                        "block_id": block["id"],
+                        "at": at,
+                        "at_utc": utc_key(at),
+                        "offset_s": (at - start).total_seconds(),
+                        "partner": "AB"[n % 2],
+                        "stance": rng.choice(STANCES),
+                        "boundary": None,
+                        "intensity": rng.randint(1, 5),
+                        "strategies": rng.sample(STRATEGIES, rng.randint(0, 2)),
+                        "trigger": "",
+                        "quote": f"a short quote number {n}",
+                        "intervention": "",
+                        "response": "",
+                        "note": "",
+                    }
+                )
+                if len(rows) >= CHUNK:
+                    _flush(vault, rows)
+        _flush(vault, rows)
+        with vault.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        vault.lock()
+    print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def append_event_core(connection: object, intensive_id: int, now: datetime) -> None:
+    """One import event per intensive, through the real chaining code."""
+    from sqlalchemy.orm import Session
+
+    with Session(bind=connection) as session:  # type: ignore[call-overload]
+        append_event(session, at=now, actor="bench", action="import", intensive_id=intensive_id)
+
+
+def _flush(vault: Vault, rows: list[dict[str, object]]) -> None:
+    if rows:
+        with vault.engine.begin() as connection:
+            connection.execute(insert(models.Observation.__table__), rows)
+        rows.clear()
+
+
+def cached_vault(fresh: bool) -> Path:
+    """The generated vault, from the cache when it is there and current."""
+    folder = CACHE / "vault"
+    stamp = CACHE / "generator.json"
+    current = {"version": GENERATOR_VERSION, "observations": OBSERVATIONS}
+    if not fresh and stamp.exists() and json.loads(stamp.read_text()) == current:
+        return folder
+    shutil.rmtree(CACHE, ignore_errors=True)
+    CACHE.mkdir(parents=True, mode=0o700)
+    generate(folder)
+    stamp.write_text(json.dumps(current))
+    return folder
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fresh", action="store_true", help="regenerate the cached vault")
+    args = parser.parse_args()
+    folder = cached_vault(args.fresh)
+    shutil.rmtree(folder / "backups", ignore_errors=True)
+    for stale in folder.glob("replaced-*"):
+        shutil.rmtree(stale)
+    vault = vault_access.open_vault(folder, PASSPHRASE, throttle=UnlockThrottle())
+    try:
+        with vault.session() as session:
+            count = session.scalar(select(func.count()).select_from(models.Observation))
+            intensives = session.scalar(select(func.count()).select_from(models.Intensive))
+        size = vault.db_path.stat().st_size
+        print(f"vault: {intensives} intensives, {count:,} observations, {size / 2**20:.0f} MiB")
+        steps: list[int] = []
+        started = time.perf_counter()
+        made = backups.backup_now(vault, progress=lambda done, _total: steps.append(done))
+        backup_s = time.perf_counter() - started
+        verdict = "OK" if backup_s < 10 else "OVER BUDGET"
+        print(
+            f"backup: {backup_s:.2f} s (budget 10 s: {verdict}), "
+            f"{made.info.size / 2**20:.0f} MiB, {len(steps)} progress calls"
+        )
+        quick = integrity.quick_check(vault)
+        print(f"quick_check: {quick.seconds:.2f} s, ok={quick.ok}")
+        full = integrity.full_check(vault)
+        parts = ", ".join(f"{r.name} {r.seconds:.2f} s" for r in full.results)
+        print(f"full_check: {full.seconds:.2f} s ({parts}), ok={full.ok}")
+        started = time.perf_counter()
+        listed = backups.list_backups(made.info.path.parent, vault=vault)
+        print(
+            f"list with full verification: {time.perf_counter() - started:.2f} s, "
+            f"{[item.verification.value for item in listed]}"
+        )
+    finally:
+        vault.lock()
+    target = Path(tempfile.mkdtemp(prefix="crucible-bench-restore-")) / "vault"
+    started = time.perf_counter()
+    backups.restore(made.info.path, target, PASSPHRASE)
+    print(f"restore (verify + swap) into a new folder: {time.perf_counter() - started:.2f} s")
+    shutil.rmtree(target.parent)
+    return 0 if backup_s < 10 and quick.ok and full.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
