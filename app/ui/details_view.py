@@ -1,9 +1,9 @@
 """The right-hand panel: what the selected navigator item is, and what can be done to it.
 
 One page per kind of item. The block page keeps a slot (`block_workspace`)
-for the note editor and live observation pad, which the workspace issue
-fills: `DetailsView.set_block_workspace(factory)` installs a factory called
-with each selected block's id.
+for the live workspace (pad, timeline, table, note): the session installs an
+opener with `DetailsView.set_block_workspace(opener)`, called on every
+selection, which returns the one workspace widget of the unlocked session.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ BLOCK_KINDS = (
     ("homework", "Homework"),
     ("other", "Other"),
 )
-BlockWorkspaceFactory = Callable[[int], QWidget]
+BlockWorkspaceOpener = Callable[[int | None, int | None], QWidget | None]
 
 
 def _value(name: str) -> QLabel:
@@ -79,7 +79,7 @@ class DetailsView(QStackedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Details of the selected item")
-        self._block_factory: BlockWorkspaceFactory | None = None
+        self._block_opener: BlockWorkspaceOpener | None = None
         self.pages = {
             "empty": self._empty_page(),
             "couple": self._couple_page(),
@@ -221,23 +221,25 @@ class DetailsView(QStackedWidget):
         layout.addWidget(self.block_workspace, 1)
         return page
 
-    def set_block_workspace(self, factory: BlockWorkspaceFactory | None) -> None:
-        """Install what fills a block's workspace: a function from block id to a widget."""
-        self._block_factory = factory
+    def set_block_workspace(self, opener: BlockWorkspaceOpener | None) -> None:
+        """Install what fills a block's page.
 
-    def show_block_workspace(self, block_id: int | None) -> None:
-        """Fill the slot for this block (or clear it with None)."""
+        The opener is called with (intensive id, block id) on every selection,
+        and with (None, None) when the selection leaves the block; it returns
+        the widget to show (the same one each time) or None.
+        """
+        self._block_opener = opener
+
+    def show_block_workspace(self, intensive_id: int | None, block_id: int | None) -> None:
+        """Show the workspace for this block, or hide it when `block_id` is None."""
+        widget = self._block_opener(intensive_id, block_id) if self._block_opener else None
         slot = self.block_workspace.layout()
-        assert slot is not None
-        while slot.count() > 1:
-            item = slot.takeAt(1)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        show_placeholder = block_id is None or self._block_factory is None
-        self.block_placeholder.setVisible(show_placeholder)
-        if block_id is not None and self._block_factory is not None:
-            slot.addWidget(self._block_factory(block_id))
+        assert isinstance(slot, QVBoxLayout)
+        if widget is not None and widget.parent() is not self.block_workspace:
+            slot.addWidget(widget, 1)
+        if widget is not None:
+            widget.setVisible(block_id is not None)
+        self.block_placeholder.setVisible(widget is None)
 
 
 def _labelled(text: str, field: QWidget) -> QLabel:

@@ -146,7 +146,7 @@ class Workspace(QObject):
         details = self.view.details
         key = key_of(index) if index is not None else None
         self._current = index.data(SUMMARY_ROLE) if key is not None and index is not None else None
-        details.show_block_workspace(None)
+        details.show_block_workspace(None, None)
         if key is None:
             details.show_kind("empty")
             self.selection_changed.emit(None)
@@ -223,7 +223,8 @@ class Workspace(QObject):
         siblings = index.model().rowCount(index.parent())
         d.block_up.setEnabled(index.row() > 0)
         d.block_down.setEnabled(index.row() < siblings - 1)
-        d.show_block_workspace(block.id)
+        intensive_key = key_of(index.parent().parent())
+        d.show_block_workspace(intensive_key[1] if intensive_key else None, block.id)
 
     # ------------------------------------------------------------------ lock
 

@@ -14,8 +14,11 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
+    QTableWidget,
     QTextEdit,
+    QTreeWidget,
     QWidget,
 )
 
@@ -30,6 +33,8 @@ def scrub(root: QWidget) -> None:
             widget.clear()
         elif isinstance(widget, QComboBox) and widget.isEditable():
             widget.clearEditText()
+        elif isinstance(widget, QListWidget | QTreeWidget | QTableWidget):
+            widget.clear()  # item widgets own their model; setModel() is private there
         elif isinstance(widget, QAbstractItemView):
             widget.setModel(None)
         elif isinstance(widget, QGroupBox):

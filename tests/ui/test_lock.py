@@ -53,7 +53,11 @@ def _model_strings(model: QAbstractItemModel, parent: QModelIndex | None = None)
     parent = parent or QModelIndex()
     found: list[str] = []
     for row in range(model.rowCount(parent)):
-        for column in range(model.columnCount(parent)):
+        try:
+            columns = model.columnCount(parent)
+        except TypeError:  # list models (a QListWidget's) keep columnCount private
+            columns = 1
+        for column in range(columns):
             index = model.index(row, column, parent)
             for role in (
                 Qt.ItemDataRole.DisplayRole,

@@ -1,0 +1,139 @@
+"""What the workspace knows about the open block: the intensive, and this block's observations.
+
+The intensive is loaded once when a block is opened; after that only this
+block's observations change (each one already committed to the vault), so
+they are kept here in time order and the frozen domain objects that the
+analytics need are rebuilt from them on demand. No Qt: the table model, the
+timeline and the summary all read from one record, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+from datetime import datetime
+
+from app.domain.intensive import Block, Day, Intensive, Observation, Partner
+from app.domain.vocabulary import PartnerKey
+
+PARTNER_COLOURS = {PartnerKey.A: "#1f77b4", PartnerKey.B: "#d9711c"}
+"""Blue and orange: told apart by most forms of colour blindness, on light and dark."""
+
+
+def _order(observation: Observation) -> tuple[datetime, int]:
+    return (observation.at, observation.id if observation.id is not None else 0)
+
+
+class BlockRecord:
+    """The open block's observations, kept sorted by (time, id), over the loaded intensive."""
+
+    def __init__(self, intensive: Intensive, block_id: int) -> None:
+        self.intensive = intensive
+        self.block_id = block_id
+        self.day_index, self.block_index = self._locate(intensive, block_id)
+        loaded = self._loaded_block().observations
+        self._observations: list[Observation] = sorted(loaded, key=_order)
+        self._keys: list[tuple[datetime, int]] = [_order(o) for o in self._observations]
+        self._block_cache: Block | None = None
+
+    @staticmethod
+    def _locate(intensive: Intensive, block_id: int) -> tuple[int, int]:
+        for day_index, day in enumerate(intensive.days):
+            for block_index, block in enumerate(day.blocks):
+                if block.id == block_id:
+                    return day_index, block_index
+        raise LookupError(f"block {block_id} is not in intensive {intensive.id}")
+
+    def _loaded_block(self) -> Block:
+        return self.intensive.days[self.day_index].blocks[self.block_index]
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def day(self) -> Day:
+        """The open block's day, as loaded (its blocks without this block's latest changes)."""
+        return self.intensive.days[self.day_index]
+
+    def partner(self, key: PartnerKey) -> Partner:
+        """One partner of the couple."""
+        return self.intensive.couple.partner(key)
+
+    def partner_colour(self, key: PartnerKey) -> str:
+        """The partner's colour: their own if the record has one, else the default pair's."""
+        return self.partner(key).colour or PARTNER_COLOURS[key]
+
+    def observations(self) -> list[Observation]:
+        """This block's observations in time order (a copy)."""
+        return list(self._observations)
+
+    def __len__(self) -> int:
+        return len(self._observations)
+
+    def at(self, row: int) -> Observation:
+        """The observation in time-order position `row`."""
+        return self._observations[row]
+
+    def row_of(self, observation_id: int) -> int | None:
+        """The time-order position of an observation, or None if it is not in the block."""
+        for row, observation in enumerate(self._observations):
+            if observation.id == observation_id:
+                return row
+        return None
+
+    def get(self, observation_id: int) -> Observation | None:
+        """The observation with this id, or None."""
+        row = self.row_of(observation_id)
+        return None if row is None else self._observations[row]
+
+    def block(self) -> Block:
+        """The open block as a frozen domain object, with its current observations."""
+        if self._block_cache is None:
+            self._block_cache = dataclasses.replace(
+                self._loaded_block(), observations=tuple(self._observations)
+            )
+        return self._block_cache
+
+    def day_blocks(self) -> tuple[Block, ...]:
+        """The open block's day, with the open block current."""
+        blocks = list(self.day.blocks)
+        blocks[self.block_index] = self.block()
+        return tuple(blocks)
+
+    def all_blocks(self) -> tuple[Block, ...]:
+        """Every block of the intensive, with the open block current."""
+        blocks: list[Block] = []
+        for day_index, day in enumerate(self.intensive.days):
+            blocks.extend(self.day_blocks() if day_index == self.day_index else day.blocks)
+        return tuple(blocks)
+
+    def current_intensive(self) -> Intensive:
+        """The intensive with this block's latest observations in it."""
+        days = list(self.intensive.days)
+        days[self.day_index] = dataclasses.replace(self.day, blocks=self.day_blocks())
+        return dataclasses.replace(self.intensive, days=tuple(days))
+
+    # ------------------------------------------------------------------ changing
+
+    def add(self, observation: Observation) -> int:
+        """Insert a committed observation (it carries its id); returns its row."""
+        key = _order(observation)
+        row = bisect.bisect_right(self._keys, key)
+        self._observations.insert(row, observation)
+        self._keys.insert(row, key)
+        self._block_cache = None
+        return row
+
+    def remove(self, observation_id: int) -> tuple[int, Observation]:
+        """Take an observation out; returns the row it had and its content."""
+        row = self.row_of(observation_id)
+        if row is None:
+            raise LookupError(f"observation {observation_id} is not in this block")
+        del self._keys[row]
+        self._block_cache = None
+        return row, self._observations.pop(row)
+
+    def replace(self, observation: Observation) -> None:
+        """Swap in a changed observation (same id), keeping time order."""
+        assert observation.id is not None
+        self.remove(observation.id)
+        self.add(observation)

@@ -1,0 +1,117 @@
+"""The services the block workspace calls, over one vault, with its writes serialized.
+
+Observations are written on the UI thread (a commit is under a millisecond
+and must be durable before the row is shown); note autosaves run on a
+worker thread so a slow disk never stalls typing. Both go through this one
+object, whose lock lets a single write reach the vault at a time, so the
+process stays one writer as the store expects. Only ids and frozen domain
+objects pass in and out, never ORM objects, so any thread may call it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from app.domain.intensive import Intensive, NoteSection, Observation
+from app.services import intensive_exchange, notes, observations
+from app.services.clock import system_clock
+from app.services.notes import NoteState, Revision
+
+
+class BlockServices:
+    """Use-cases of one block's workspace: observations, the note, reflections.
+
+    Args:
+        vault: The unlocked vault (an `app.store.vault.Vault`; typed loosely
+            so the UI does not import the store).
+        signer: The name written on signatures and addenda.
+        clock: Wall-clock time for observations, revisions and signatures.
+    """
+
+    def __init__(
+        self,
+        vault: Any,
+        *,
+        signer: str,
+        clock: Callable[[], datetime] = system_clock,
+    ) -> None:
+        self.vault = vault
+        self.signer = signer
+        self.clock = clock
+        self._write = threading.Lock()
+
+    # ------------------------------------------------------------------ reads
+
+    def intensive(self, intensive_id: int) -> Intensive:
+        """The whole intensive (blocks and observations carry their ids)."""
+        return intensive_exchange.get_intensive(self.vault, intensive_id)
+
+    def note(self, block_id: int) -> NoteState:
+        """The block's note as it stands (the empty template if never saved)."""
+        return notes.load_note(self.vault, block_id)
+
+    def revisions(self, block_id: int) -> list[Revision]:
+        """Every saved version of the note, oldest first."""
+        return notes.note_revisions(self.vault, block_id)
+
+    def observations(self, block_id: int) -> list[Observation]:
+        """The block's observations in time order, read back from the vault."""
+        return observations.block_observations(self.vault, block_id)
+
+    # ------------------------------------------------------------------ writes
+
+    def log(self, block_id: int, observation: Observation) -> int:
+        """Commit a new observation; returns its id once it is durable."""
+        with self._write:
+            return observations.log_observation(self.vault, block_id, observation)
+
+    def update(self, observation: Observation) -> None:
+        """Replace every field of a stored observation (it must carry its id)."""
+        assert observation.id is not None
+        with self._write:
+            observations.update_observation(self.vault, observation.id, observation)
+
+    def delete(self, observation_id: int) -> tuple[int, Observation]:
+        """Delete an observation; returns its block and content for undo."""
+        with self._write:
+            return observations.delete_observation(self.vault, observation_id)
+
+    def restore(self, block_id: int, observation: Observation) -> int:
+        """Put a deleted observation back under its old id."""
+        with self._write:
+            return observations.restore_observation(self.vault, block_id, observation)
+
+    def save_note(self, block_id: int, sections: Sequence[NoteSection]) -> bool:
+        """Save the draft as a revision (False when nothing changed); any thread."""
+        with self._write:
+            return notes.save_note(self.vault, block_id, sections, clock=self.clock)
+
+    def sign(self, block_id: int, intensive_id: int | None) -> NoteState:
+        """Sign the note as it stands, in the signer's name."""
+        with self._write:
+            return notes.sign_note(
+                self.vault, block_id, self.signer, clock=self.clock, intensive_id=intensive_id
+            )
+
+    def add_addendum(
+        self, block_id: int, intensive_id: int | None, reason: str, text: str
+    ) -> NoteState:
+        """Append an addendum to the signed note."""
+        with self._write:
+            return notes.add_addendum(
+                self.vault,
+                block_id,
+                by=self.signer,
+                reason=reason,
+                text=text,
+                clock=self.clock,
+                intensive_id=intensive_id,
+            )
+
+    def set_reflections(self, intensive_id: int, text: str) -> None:
+        """Save the trainee's reflections on the whole intensive."""
+        with self._write:
+            notes.set_reflections(self.vault, intensive_id, text)
