@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu, QWidget
@@ -27,6 +27,8 @@ from app.ui.unlock import UnlockController
 from app.ui.unlock_view import UnlockView
 from app.ui.vault_gateway import VaultGateway
 
+if TYPE_CHECKING:  # pyqtgraph and the analytics load with the first block
+    from app.ui.workspace import BlockWorkspace
 
 class DesktopSession(QObject):
     """Moves the shell window between setup, unlock, workspace and lock screen."""
@@ -65,7 +67,7 @@ class DesktopSession(QObject):
         self.workspace: Any = None
         self.casebook_actions: Any = None
         self.file_actions: Any = None
-        self.block_workspace_factory: Any = None
+        self.block_workspace: BlockWorkspace | None = None  # one per unlocked session
         self.place: Any = None
         self.setup: Any = None
         self.unlock_view = UnlockView()
@@ -74,6 +76,7 @@ class DesktopSession(QObject):
         )
         self.unlock.unlocked.connect(self.open_vault)
         self._connect_menus()
+        self._init_data_safety()
 
     def error_colour(self) -> str:
         """The error text colour for the current light or dark palette."""
@@ -145,7 +148,7 @@ class DesktopSession(QObject):
         self.vault = vault
         self.profile = get_profile(vault)
         view = WorkspaceView()
-        view.details.set_block_workspace(self.block_workspace_factory)
+        view.details.set_block_workspace(self._open_block)
         self.workspace = Workspace(
             view, vault, profile=self.profile, error_colour=self.error_colour
         )
@@ -174,11 +177,36 @@ class DesktopSession(QObject):
 
         self.background.run(work, done, lambda _error: None)
 
-    def set_block_workspace(self, factory: Callable[[int], QWidget] | None) -> None:
-        """Install the block workspace (notes, live pad) for every workspace built from now on."""
-        self.block_workspace_factory = factory
+    def _open_block(self, intensive_id: int | None, block_id: int | None) -> QWidget | None:
+        """Show a block in the session's one live workspace, built on first use.
+
+        One workspace lives as long as the unlocked session, so its undo
+        history, live mode and loaded timeline survive block switches; the
+        note draft is saved whenever the selection moves. pyqtgraph and the
+        analytics load here, on the first block opened, never at start-up.
+        """
+        if self.vault is None:
+            return None
+        if block_id is None:
+            if self.block_workspace is not None:
+                self.block_workspace.save_pending()
+            return self.block_workspace
+        if self.block_workspace is None:
+            from app.ui.workspace import BlockServices, BlockWorkspace
+
+            services = BlockServices(self.vault, signer=self.profile.signature)
+            self.block_workspace = BlockWorkspace(
+                services, flip_window_s=self.settings.flip_window_s
+            )
+            self.block_workspace.live_mode_changed.connect(self._live_mode_changed)
+        if intensive_id is not None:
+            self.block_workspace.show_block(intensive_id, block_id)
+        return self.block_workspace
+
+    def _live_mode_changed(self, live: bool) -> None:
+        """In live mode the navigator steps aside: the pad and the timeline get the room."""
         if self.workspace is not None:
-            self.workspace.view.details.set_block_workspace(factory)
+            self.workspace.view.splitter.widget(0).setVisible(not live)
 
     # ------------------------------------------------------------------ lock
 
@@ -187,6 +215,10 @@ class DesktopSession(QObject):
         if self.vault is None:
             return
         self.idle.stop()
+        if self.block_workspace is not None:
+            self.block_workspace.save_pending()  # a draft typed just now is kept
+            self.block_workspace.clear()
+            self.block_workspace = None  # torn down with the view below
         self.place = self.workspace.place()
         self.background.discard_pending()
         self.background.wait()
@@ -197,6 +229,7 @@ class DesktopSession(QObject):
         view.deleteLater()
         self.workspace = self.casebook_actions = self.file_actions = None
         vault, self.vault, self.profile = self.vault, None, None
+        self.data_safety.before_lock(vault)
         vault.lock()
         self.window.set_unlocked(False)
         self.unlock.reset(locked=True)
@@ -225,15 +258,21 @@ class DesktopSession(QObject):
                 widget.close()
 
     def quit(self) -> None:
-        """Lock, then leave the event loop."""
+        """Back up if this run changed the vault, then lock and leave the event loop."""
+        self.idle.stop()
+        self.data_safety.backup_before_quit(self._lock_and_quit)
+
+    def _lock_and_quit(self) -> None:
         self.lock()
         self.app.quit()
 
     def shutdown(self) -> None:
-        """At exit: lock and let no background job outlive the vault."""
+        """At exit: back up if needed, lock, and let no background job outlive the vault."""
+        self.data_safety.backup_at_exit()
         self.lock()
         self.background.discard_pending()
         self.background.wait()
+        self.clipboard_guard.clear_at_lock()
 
     def bring_forward(self) -> None:
         """A second start asked for this window."""
@@ -279,3 +318,34 @@ class DesktopSession(QObject):
             theme.apply_theme(self.app, settings.theme)
         self.idle.set_minutes(settings.idle_minutes)
         self.settings = settings
+
+    # ------------------------------------------------------------------ data safety
+
+    def _init_data_safety(self) -> None:
+        """Backups, integrity checks, the audit window, failed unlocks, the clipboard guard."""
+        from app.ui.clipboard_guard import ClipboardGuard
+        from app.ui.data_safety import DataSafety
+
+        self.clipboard_guard = ClipboardGuard(self.app.clipboard(), parent=self)
+        self.locked.connect(self.clipboard_guard.clear_at_lock)
+        self.data_safety = DataSafety(
+            self.window,
+            self.background,
+            self.gateway.folder,
+            self.gateway.now,
+            current_vault=lambda: self.vault,
+            lock=self.lock,
+            actor=lambda: self.profile.signature if self.profile else "crucible",
+            on_restored=self._show_unlock_after_restore,
+            error_colour=self.error_colour,
+        )
+        self.opened.connect(self.data_safety.vault_opened)
+        self.unlock.damaged.connect(self.data_safety.damaged_at_unlock)
+        self.window.backups.triggered.connect(self.data_safety.open_backups)
+        self.window.audit_trail.triggered.connect(self.data_safety.open_audit)
+
+    def _show_unlock_after_restore(self) -> None:
+        """After a restore the vault is locked: a fresh unlock screen, old messages gone."""
+        self.place = None
+        self.unlock.reset(locked=False)
+        self.window.show_screen(self.unlock_view, "Unlock")

@@ -40,6 +40,7 @@ class ShellWindow(QMainWindow):
         self.statusBar().setAccessibleName("Status bar")
         self.menuBar().setAccessibleName("Menu bar")
         self._build_menus()
+        self._build_tools_menu()
         self.set_unlocked(False)
 
     def _build_menus(self) -> None:
@@ -75,7 +76,7 @@ class ShellWindow(QMainWindow):
         self.show_archived.setCheckable(True)
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.show_archived)
-        self.vault_actions = (
+        self.vault_actions: tuple[QAction, ...] = (
             self.new_couple,
             self.new_intensive,
             self.import_json,
@@ -86,6 +87,19 @@ class ShellWindow(QMainWindow):
             self.find_action,
             self.show_archived,
         )
+
+    def _build_tools_menu(self) -> None:
+        """Tools: the data-safety windows, usable only while the vault is open."""
+        tools_menu = self.menuBar().addMenu("&Tools")
+        self.backups = _action(
+            self, "&Backups…", "Ctrl+Shift+B", "List, make and restore backups of the vault"
+        )
+        self.audit_trail = _action(
+            self, "Audit &trail…", "Ctrl+Shift+T", "See and verify the audit trail"
+        )
+        tools_menu.addAction(self.backups)
+        tools_menu.addAction(self.audit_trail)
+        self.vault_actions = (*self.vault_actions, self.backups, self.audit_trail)
 
     def set_unlocked(self, unlocked: bool, *, reports: bool = True) -> None:
         """Enable the vault's actions only while it is open."""

@@ -7,6 +7,7 @@ The recovery path unlocks with the code and sets a new passphrase at once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ class UnlockController(QObject):
     """Drives `UnlockView`; emits `unlocked(vault)`."""
 
     unlocked = Signal(object)
+    damaged = Signal()  # the right secret, but the database does not open: offer a backup
 
     def __init__(
         self,
@@ -92,7 +94,9 @@ class UnlockController(QObject):
         forms.show_message(self.view.message, "Unlocking…")
         self._set_busy(True)
         self._background.run(
-            lambda: self._gateway.unlock(passphrase), self._succeeded, self._failed
+            lambda: self._attempt(lambda: self._gateway.unlock(passphrase)),
+            self._succeeded,
+            self._failed,
         )
 
     def recover(self) -> None:
@@ -117,7 +121,9 @@ class UnlockController(QObject):
         forms.show_message(view.recovery_message, "Checking the recovery code…")
         self._set_busy(True)
         self._background.run(
-            lambda: self._gateway.recover(code, new), self._succeeded, self._failed
+            lambda: self._attempt(lambda: self._gateway.recover(code, new)),
+            self._succeeded,
+            self._failed,
         )
 
     def _succeeded(self, vault: Any) -> None:
@@ -133,3 +139,26 @@ class UnlockController(QObject):
             self.view.passphrase.selectAll()
         forms.show_message(label, error_sentence(error), self._error_colour())
         (self.view.passphrase if label is self.view.message else self.view.code).setFocus()
+        from app.services.errors import DamagedDatabaseError  # loaded by the attempt already
+
+        if isinstance(error, DamagedDatabaseError):
+            self.damaged.emit()
+
+    def _attempt(self, unlock: Callable[[], Any]) -> Any:
+        """Run one unlock attempt (on the worker); a wrong secret is noted for the audit trail.
+
+        Recording it is the UI's choice, made after the store's unlock has
+        failed: the unlock itself writes nothing (reliability test 3), and
+        the note goes to pending-audit.json, never to the locked vault. A
+        note that cannot be written must not hide the wrong-secret message.
+        """
+        from app.services.errors import VaultError, WrongSecretError
+
+        try:
+            return unlock()
+        except WrongSecretError:
+            from app.services.audit_log import record_failed_unlock
+
+            with contextlib.suppress(OSError, VaultError):
+                record_failed_unlock(self._gateway.folder, self._gateway.now)
+            raise

@@ -1,0 +1,87 @@
+"""Fixtures for the data-safety tests: the app on a demo vault with a clock the test moves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from app.store.vault import UnlockThrottle
+from app.ui.main import Desktop, launch
+from tests.conftest import FAST_KDF, FakeClock
+from tests.ui.conftest import IdleClock
+
+
+@pytest.fixture
+def real_clock() -> FakeClock:
+    """A clock that starts at the real now (file times and backup times then agree)."""
+    return FakeClock(datetime.now().astimezone())
+
+
+@pytest.fixture
+def start_safe_desktop(
+    qtbot: Any, demo_vault: Path, idle_clock: IdleClock
+) -> Iterator[Callable[..., Desktop]]:
+    """Launch the app on the demo vault with a given services clock; closed at teardown."""
+    started: list[Desktop] = []
+
+    def start(clock: FakeClock, folder: Path | None = None) -> Desktop:
+        result = launch(
+            folder or demo_vault,
+            kdf=FAST_KDF,
+            throttle=UnlockThrottle(sleep=lambda _s: None),
+            clock=clock,
+            idle_clock=idle_clock,
+            idle_check_ms=20,
+        )
+        assert isinstance(result, Desktop), result
+        started.append(result)
+        return result
+
+    yield start
+    for desktop in started:
+        desktop.close()
+        desktop.window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def backups_in(folder: Path, reason: str | None = None) -> list[Path]:
+    """The backup files in the vault's backups folder (of one reason, if given)."""
+    found = sorted((folder / "backups").glob("*.crucible-backup"))
+    return [p for p in found if reason is None or f"-{reason}-" in p.name]
+
+
+def make_backup(folder: Path, at: datetime, reason: str = "manual") -> Path:
+    """A backup made through the service, with the vault unlocked just for it."""
+    from app.services.backups import backup_now
+    from app.services.vault_access import open_vault
+    from tests.conftest import PASSPHRASE
+
+    vault = open_vault(folder, PASSPHRASE, throttle=UnlockThrottle(sleep=lambda _s: None))
+    try:
+        return backup_now(vault, reason=reason, clock=lambda: at).info.path
+    finally:
+        vault.lock()
+
+
+def visible(kind: type) -> list[Any]:
+    """Every visible top-level widget of this type."""
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+
+
+def hours_ago(clock: FakeClock, hours: float) -> datetime:
+    """A moment `hours` before the clock's now."""
+    return clock.now - timedelta(hours=hours)
+
+
+def button(box: QWidget, text: str) -> Any:
+    """The button of a message box whose text (without mnemonics) is `text`."""
+    for candidate in box.findChildren(QAbstractButton):
+        if candidate.text().replace("&", "") == text:
+            return candidate
+    raise AssertionError(f"no button {text!r}")
