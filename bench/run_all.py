@@ -10,7 +10,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["foundation.py", "summary.py", "reports.py", "startup.py"]
+SCRIPTS = [
+    "foundation.py",
+    "summary.py",
+    "reports.py",
+    "startup.py",
+    "workspace.py",
+    "backup_big.py",
+]
 
 
 def main() -> int:

@@ -1,5 +1,9 @@
 """No plaintext anywhere: canaries in every field never reach a file on disk (test 5).
 
+Covered: setup, import, live logging, note drafts, signing, an addendum, summary,
+JSON and PDF export, backup, restore, passphrase change, a wrong passphrase, a
+migration with its backup, and a kill -9 mid-transaction.
+
 Every feature that exists runs as the real `crucible` command in a sandbox
 (HOME, TMPDIR and the XDG folders all inside it); afterwards every file left
 in the sandbox is scanned as bytes, UTF-8 and UTF-16 for each canary and for
@@ -145,8 +149,63 @@ with vault.engine.begin() as c:
     assert crashed.returncode == -9, crashed.stderr
     assert _run(sandbox, env, "check", stdin=NEW_PASSPHRASE + "\n").returncode == 0
     assert list((sandbox / "vault" / "backups").iterdir()), "the migration made no backup"
+    # Live logging, note drafts, signing and an addendum through the app's services.
+    session = f"""
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from app.domain.intensive import NoteSection, Observation
+from app.domain.vocabulary import PartnerKey, Stance
+from app.services.intensive_exchange import get_intensive
+from app.services.notes import add_addendum, save_note, sign_note
+from app.services.observations import log_observation
+from app.services.vault_access import open_vault
+from app.store.vault import UnlockThrottle
+vault = open_vault(Path({str(sandbox / "vault")!r}), {NEW_PASSPHRASE!r}, throttle=UnlockThrottle())
+block = get_intensive(vault, {int(new_id)}).days[1].blocks[0]
+log_observation(vault, block.id, Observation(at=block.start + timedelta(minutes=3),
+    partner=PartnerKey.A, stance=Stance.ONE_DOWN, quote="CANARYliveZx9"))
+save_note(vault, block.id, [NoteSection("CANARYsectionZx9", "CANARYdraftZx9 first")])
+save_note(vault, block.id, [NoteSection("CANARYsectionZx9", "CANARYdraftZx9 second")])
+sign_note(vault, block.id, "CANARYsignerZx9")
+add_addendum(vault, block.id, by="CANARYsignerZx9", reason="CANARYreasonZx9",
+             text="CANARYaddZx9")
+vault.lock()
+"""
+    worked = subprocess.run(
+        [sys.executable, "-c", session],
+        env=env,
+        cwd=sandbox,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worked.returncode == 0, worked.stderr
+    # A backup, a restore of it (the replaced vault is kept aside), and both reports.
+    backup = _run(sandbox, env, "backup", stdin=NEW_PASSPHRASE + "\n")
+    assert backup.returncode == 0, backup.stderr
+    newest = max((sandbox / "vault" / "backups").iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    restored = _run(sandbox, env, "restore", str(newest), stdin=NEW_PASSPHRASE + "\n")
+    assert restored.returncode == 0, restored.stderr
+    for args in (
+        ("report", new_id, "-o", str(exported / "summary.pdf")),
+        ("report", new_id, "--supervision", "-o", str(exported)),
+    ):
+        made = _run(sandbox, env, *args, stdin=NEW_PASSPHRASE + "\n")
+        assert made.returncode == 0, made.stderr
+    assert len(list(exported.glob("*.pdf"))) == 2
 
-    needles = [*canaries, PASSPHRASE, NEW_PASSPHRASE, "CANARYcrashZx9"]
+    needles = [
+        *canaries,
+        PASSPHRASE,
+        NEW_PASSPHRASE,
+        "CANARYcrashZx9",
+        "CANARYliveZx9",
+        "CANARYsectionZx9",
+        "CANARYdraftZx9",
+        "CANARYsignerZx9",
+        "CANARYreasonZx9",
+        "CANARYaddZx9",
+    ]
     hits = []
     for path in sandbox.rglob("*"):
         if not path.is_file() or exported in path.parents:
