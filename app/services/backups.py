@@ -27,13 +27,10 @@ from app.services.audit_log import AuditAction, record, record_restore
 from app.services.clock import Clock, system_clock
 from app.services.errors import BackupError, InputError, StorageFullError, VaultError
 from app.store import migrate
-from app.store.backup import (
-    BACKUP_SUFFIX,
-    BackupInfo,
-    Progress,
+from app.store.backup import BACKUP_SUFFIX, BackupInfo, Progress, make_backup
+from app.store.backup_archive import (
     check_backup_hashes,
     copy_backup_file,
-    make_backup,
     read_manifest,
     verify_backup,
 )

@@ -34,11 +34,10 @@ from app.store import migrate
 from app.store.backup import (
     SIDE_SUFFIXES,
     BackupError,
-    BackupManifest,
-    extract_backup,
     remove_database_file,
     verify_database_copy,
 )
+from app.store.backup_archive import BackupManifest, extract_backup
 from app.store.engine import open_raw_connection
 from app.store.errors import KeyFileError, WrongSecretError
 from app.store.files import FILE_MODE, ensure_private_dir, fsync_dir, storage_error
