@@ -81,6 +81,15 @@ class Settings:
             choices=("system", "light", "dark"),
         ),
     )
+    key_layout: str = setting(
+        "qwerty",
+        SettingInfo(
+            "Live keys for",
+            "The keyboard the live pad's single keys are laid out for (top row one-up, "
+            "home row same-as, bottom row one-down). Takes effect at the next unlock.",
+            choices=("qwerty", "qwertz", "azerty"),
+        ),
+    )
 
 
 def declarations() -> list[tuple[str, type, Any, SettingInfo]]:

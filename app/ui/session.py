@@ -193,10 +193,13 @@ class DesktopSession(QObject):
             return self.block_workspace
         if self.block_workspace is None:
             from app.ui.workspace import BlockServices, BlockWorkspace
+            from app.ui.workspace.keymap import key_map_for
 
             services = BlockServices(self.vault, signer=self.profile.signature)
             self.block_workspace = BlockWorkspace(
-                services, flip_window_s=self.settings.flip_window_s
+                services,
+                flip_window_s=self.settings.flip_window_s,
+                key_map=key_map_for(self.settings.key_layout),
             )
             self.block_workspace.live_mode_changed.connect(self._live_mode_changed)
         if intensive_id is not None:

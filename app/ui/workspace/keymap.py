@@ -163,3 +163,34 @@ class KeyMap:
 
 
 DEFAULT_KEY_MAP = KeyMap()
+
+
+def _layout(stances: str, withdrawal: str = "W") -> KeyMap:
+    """The default bindings with the six stance keys (A up/same/down, B up/same/down) moved."""
+    bindings: dict[str, LiveAction] = {
+        k: v for k, v in _default_bindings().items() if not isinstance(v, LogStance)
+    }
+    if withdrawal != "W":
+        del bindings["W"]
+        bindings[withdrawal] = ToggleStrategy(Strategy.WITHDRAWAL)
+    for key, partner, stance in zip(
+        stances, [PartnerKey.A] * 3 + [PartnerKey.B] * 3, list(Stance) * 2, strict=True
+    ):
+        bindings[key] = LogStance(partner, stance)
+    return KeyMap(bindings)
+
+
+# The same hand-and-row rule on the keyboards clinicians actually have: Qt
+# reports the letter a key types, so on AZERTY the top-left key is "A".
+KEY_LAYOUTS: Mapping[str, KeyMap] = MappingProxyType(
+    {
+        "qwerty": DEFAULT_KEY_MAP,
+        "qwertz": _layout("QAYPLM"),
+        "azerty": _layout("AQWPMN", withdrawal="D"),
+    }
+)
+
+
+def key_map_for(layout: str) -> KeyMap:
+    """The live keys for a keyboard layout setting; unknown names fall back to QWERTY."""
+    return KEY_LAYOUTS.get(layout, DEFAULT_KEY_MAP)
