@@ -217,6 +217,8 @@ class BlockWorkspace(QWidget):
         # The loaded intensive lives as long as the block is open: keep the cyclic
         # collector from re-scanning its tens of thousands of objects mid-session
         # (a full collection measured 75 ms, a visible stall after a key).
+        # What earlier blocks left frozen is released at the next lock (see
+        # `clear`), where a pause costs nothing; here a pause would delay the block.
         gc.collect()
         gc.freeze()
 
@@ -226,6 +228,7 @@ class BlockWorkspace(QWidget):
 
     def clear(self) -> None:
         """Drop every piece of client text from every widget (at lock); stops live mode."""
+        gc.unfreeze()  # let the collector reclaim the session's frozen objects
         self.pad.clear()
         self.note.clear()
         self.summary_timer.stop()
