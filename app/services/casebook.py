@@ -22,12 +22,12 @@ from app.services.errors import InputError, NotFoundError
 from app.store import casebook as queries
 from app.store.audit import append_event
 from app.store.casebook import (
+    BlockOutline,
     BlockPlan,
-    BlockSummary,
-    CoupleSummary,
-    DaySummary,
-    IntensiveSummary,
-    PartnerSummary,
+    CoupleOutline,
+    DayOutline,
+    IntensiveOutline,
+    PartnerOutline,
 )
 from app.store.vault import Vault
 
@@ -108,7 +108,7 @@ def list_templates() -> list[Template]:
     return found
 
 
-def load_casebook(vault: Vault, *, include_archived: bool = False) -> list[CoupleSummary]:
+def load_casebook(vault: Vault, *, include_archived: bool = False) -> list[CoupleOutline]:
     """What the navigator shows: couples by code, with intensives, days and blocks."""
     with vault.session() as session:
         return queries.load_casebook(session, include_archived=include_archived)
@@ -153,18 +153,18 @@ def _check_code(code: str) -> str:
     return code
 
 
-def _check_partners(partners: list[PartnerSummary]) -> list[PartnerSummary]:
+def _check_partners(partners: list[PartnerOutline]) -> list[PartnerOutline]:
     if [p.key for p in partners] != ["A", "B"]:
         raise InputError("A couple has exactly two partners, A and B.")
     if any(not p.name.strip() for p in partners):
         raise InputError("Each partner needs a name.")
-    return [PartnerSummary(p.key, p.name.strip(), p.pronouns.strip(), p.colour) for p in partners]
+    return [PartnerOutline(p.key, p.name.strip(), p.pronouns.strip(), p.colour) for p in partners]
 
 
 def create_couple(
     vault: Vault,
     code: str,
-    partners: list[PartnerSummary],
+    partners: list[PartnerOutline],
     *,
     actor: str,
     clock: Clock = system_clock,
@@ -179,7 +179,7 @@ def update_couple(
     vault: Vault,
     couple_id: int,
     code: str,
-    partners: list[PartnerSummary],
+    partners: list[PartnerOutline],
     *,
     actor: str,
     clock: Clock = system_clock,
@@ -397,12 +397,12 @@ def remove_block(vault: Vault, block_id: int, *, actor: str, clock: Clock = syst
 
 
 __all__ = [
+    "BlockOutline",
     "BlockPlan",
-    "BlockSummary",
-    "CoupleSummary",
-    "DaySummary",
-    "IntensiveSummary",
-    "PartnerSummary",
+    "CoupleOutline",
+    "DayOutline",
+    "IntensiveOutline",
+    "PartnerOutline",
     "Template",
     "add_block",
     "add_day",

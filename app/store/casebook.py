@@ -26,7 +26,7 @@ class CasebookRuleError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class PartnerSummary:
+class PartnerOutline:
     """A partner as the navigator shows it."""
 
     key: str
@@ -36,7 +36,7 @@ class PartnerSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class BlockSummary:
+class BlockOutline:
     """A block of a day, with what decides whether it may be removed."""
 
     id: int
@@ -50,17 +50,17 @@ class BlockSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class DaySummary:
+class DayOutline:
     """A day of an intensive with its blocks in order."""
 
     id: int
     number: int
     date: date
-    blocks: tuple[BlockSummary, ...]
+    blocks: tuple[BlockOutline, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class IntensiveSummary:
+class IntensiveOutline:
     """An intensive with its days in order."""
 
     id: int
@@ -70,7 +70,7 @@ class IntensiveSummary:
     trainee: str | None
     supervisor: str | None
     status: str
-    days: tuple[DaySummary, ...]
+    days: tuple[DayOutline, ...]
 
     @property
     def has_signed_note(self) -> bool:
@@ -79,13 +79,13 @@ class IntensiveSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class CoupleSummary:
+class CoupleOutline:
     """A couple with its partners and intensives."""
 
     id: int
     code: str
-    partners: tuple[PartnerSummary, PartnerSummary]
-    intensives: tuple[IntensiveSummary, ...]
+    partners: tuple[PartnerOutline, PartnerOutline]
+    intensives: tuple[IntensiveOutline, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ class BlockPlan:
     end: time | None
 
 
-def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleSummary]:
+def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleOutline]:
     """Every couple (by code) with its intensives, days and blocks; archived ones on request."""
     counts = dict(
         session.execute(
@@ -127,15 +127,15 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleSum
             for row in sorted(couple.intensives, key=lambda i: i.id)
             if include_archived or row.status != "archived"
         )
-        a, b = (PartnerSummary(p.key, p.name, p.pronouns, p.colour) for p in couple.partners)
-        result.append(CoupleSummary(couple.id, couple.code, (a, b), intensives))
+        a, b = (PartnerOutline(p.key, p.name, p.pronouns, p.colour) for p in couple.partners)
+        result.append(CoupleOutline(couple.id, couple.code, (a, b), intensives))
     return result
 
 
 def _intensive_summary(
     row: models.Intensive, counts: dict[int, int], signed: set[int]
-) -> IntensiveSummary:
-    return IntensiveSummary(
+) -> IntensiveOutline:
+    return IntensiveOutline(
         id=row.id,
         couple_id=row.couple_id,
         title=row.title,
@@ -144,12 +144,12 @@ def _intensive_summary(
         supervisor=row.supervisor,
         status=row.status,
         days=tuple(
-            DaySummary(
+            DayOutline(
                 id=day.id,
                 number=day.number,
                 date=day.date,
                 blocks=tuple(
-                    BlockSummary(
+                    BlockOutline(
                         id=block.id,
                         position=block.position,
                         title=block.title,
@@ -167,7 +167,7 @@ def _intensive_summary(
     )
 
 
-def add_couple(session: Session, code: str, partners: list[PartnerSummary]) -> int:
+def add_couple(session: Session, code: str, partners: list[PartnerOutline]) -> int:
     """Insert a couple with partners A and B; the code must be free."""
     if session.scalar(select(models.Couple.id).where(models.Couple.code == code)) is not None:
         raise CasebookRuleError(f"The couple code {code!r} is already used in this vault.")
@@ -184,7 +184,7 @@ def add_couple(session: Session, code: str, partners: list[PartnerSummary]) -> i
 
 
 def update_couple(
-    session: Session, couple_id: int, code: str, partners: list[PartnerSummary]
+    session: Session, couple_id: int, code: str, partners: list[PartnerOutline]
 ) -> None:
     """Change a couple's code and its partners' names, pronouns and colours."""
     row = _get(session, models.Couple, couple_id)
@@ -444,12 +444,12 @@ def _get(session: Session, model: type[_Row], row_id: int) -> _Row:
 
 
 __all__ = [
+    "BlockOutline",
     "BlockPlan",
-    "BlockSummary",
     "CasebookRuleError",
-    "CoupleSummary",
-    "DaySummary",
-    "IntensiveSummary",
-    "PartnerSummary",
+    "CoupleOutline",
+    "DayOutline",
+    "IntensiveOutline",
+    "PartnerOutline",
     "load_casebook",
 ]

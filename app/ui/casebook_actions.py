@@ -78,7 +78,7 @@ class CasebookActions:
                 lambda: casebook.create_couple(
                     self.ws.vault,
                     code,
-                    [casebook.PartnerSummary(*p) for p in partners],
+                    [casebook.PartnerOutline(*p) for p in partners],
                     actor=self.ws.actor,
                 ),
                 lambda new_id: (COUPLE, new_id),
@@ -103,7 +103,7 @@ class CasebookActions:
                     self.ws.vault,
                     key[1],
                     code,
-                    [casebook.PartnerSummary(*p) for p in partners],
+                    [casebook.PartnerOutline(*p) for p in partners],
                     actor=self.ws.actor,
                 ),
                 key,

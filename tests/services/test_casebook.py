@@ -16,10 +16,10 @@ from tests.conftest import FakeClock
 ACTOR = "Jordan Reyes, LMFT"
 
 
-def partners(a: str = "Avery Stone", b: str = "Blake Rivera") -> list[casebook.PartnerSummary]:
+def partners(a: str = "Avery Stone", b: str = "Blake Rivera") -> list[casebook.PartnerOutline]:
     return [
-        casebook.PartnerSummary("A", a, "they/them", "#2E6DB4"),
-        casebook.PartnerSummary("B", b, "he/him", "#C2571A"),
+        casebook.PartnerOutline("A", a, "they/them", "#2E6DB4"),
+        casebook.PartnerOutline("B", b, "he/him", "#C2571A"),
     ]
 
 

@@ -25,8 +25,8 @@ def _add_canary_couple(desktop: Desktop) -> tuple[str, int]:
         ws.vault,
         f"C-{CANARY}",
         [
-            casebook.PartnerSummary("A", f"{CANARY} Ames", "she/her", "#2E6DB4"),
-            casebook.PartnerSummary("B", f"Bell {CANARY}", "he/him", "#C2571A"),
+            casebook.PartnerOutline("A", f"{CANARY} Ames", "she/her", "#2E6DB4"),
+            casebook.PartnerOutline("B", f"Bell {CANARY}", "he/him", "#C2571A"),
         ],
         actor="t",
     )

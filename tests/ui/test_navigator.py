@@ -128,7 +128,7 @@ def test_edit_template_blocks(qtbot: Any, unlocked: Desktop) -> None:
     couple_id = casebook.create_couple(
         ws.vault,
         "C-0200",
-        [casebook.PartnerSummary("A", "Ari", "", ""), casebook.PartnerSummary("B", "Bo", "", "")],
+        [casebook.PartnerOutline("A", "Ari", "", ""), casebook.PartnerOutline("B", "Bo", "", "")],
         actor="t",
     )
     intensive_id = casebook.create_intensive(

@@ -20,8 +20,8 @@ def _add_couple(desktop: Desktop, code: str) -> None:
         desktop.session.vault,
         code,
         [
-            casebook.PartnerSummary("A", "Ann Example", "she/her", "#2E6DB4"),
-            casebook.PartnerSummary("B", "Ben Example", "he/him", "#C2571A"),
+            casebook.PartnerOutline("A", "Ann Example", "she/her", "#2E6DB4"),
+            casebook.PartnerOutline("B", "Ben Example", "he/him", "#C2571A"),
         ],
         actor="t",
     )

@@ -94,8 +94,8 @@ def test_restore_with_the_old_passphrase_after_a_change(
         session.vault,
         "C-LATER",
         [
-            casebook.PartnerSummary("A", "Ann Later", "she/her", "#2E6DB4"),
-            casebook.PartnerSummary("B", "Ben Later", "he/him", "#C2571A"),
+            casebook.PartnerOutline("A", "Ann Later", "she/her", "#2E6DB4"),
+            casebook.PartnerOutline("B", "Ben Later", "he/him", "#C2571A"),
         ],
         actor="t",
     )
