@@ -1,5 +1,6 @@
 # Crucible: `make run` starts the app, `make test` runs everything CI runs.
-PYTHON ?= python3.11
+# The first Python 3.11+ found; override with `make PYTHON=/path/to/python3 ...`.
+PYTHON ?= $(firstword $(foreach v,3.11 3.12 3.13,$(shell command -v python$(v) 2>/dev/null)) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint typecheck layers unit bench clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Crucible needs Python 3.11 or newer ($(PYTHON) not found; set PYTHON=...)"; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "Crucible needs Python 3.11 or newer ($(PYTHON) is not; set PYTHON=...)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
