@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject
 from app.ui import forms
 from app.ui.audit_model import AuditFilter, AuditModel
 from app.ui.audit_view import AuditView
-from app.ui.background import BackgroundWork
+from app.ui.background import BackgroundWork, while_open
 from app.ui.vault_gateway import error_sentence
 
 # The chain check names an event as "audit event <id>: ..." (app.store.audit).
@@ -57,15 +57,6 @@ class AuditWindow(QObject):
         view.finished.connect(lambda _result: setattr(self, "open", False))
         self._fill_filters()
 
-    def _if_open(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
-        """The callback, skipped if the user closed the window while the job ran."""
-
-        def call(value: Any) -> None:
-            if self.open:
-                callback(value)
-
-        return call
-
     def reload(self) -> None:
         """Read every event (in the background) and show them."""
         vault = self._vault
@@ -75,7 +66,11 @@ class AuditWindow(QObject):
 
             return list_events(vault)
 
-        self._background.run(work, self._if_open(self._loaded), self._if_open(self._failed))
+        self._background.run(
+            work,
+            while_open(lambda: self.open, self._loaded),
+            while_open(lambda: self.open, self._failed),
+        )
 
     def _loaded(self, entries: list[Any]) -> None:
         self.model.set_entries(entries)
@@ -128,7 +123,11 @@ class AuditWindow(QObject):
         self.view.verify.setEnabled(False)
         self.view.busy.show()
         forms.show_message(self.view.verdict, "Checking the chain…")
-        self._background.run(work, self._if_open(self._verified), self._if_open(self._failed))
+        self._background.run(
+            work,
+            while_open(lambda: self.open, self._verified),
+            while_open(lambda: self.open, self._failed),
+        )
 
     def _verified(self, verdict: Any) -> None:
         self.verdict = verdict

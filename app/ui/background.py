@@ -118,3 +118,19 @@ class BackgroundWork(QObject):
         relay.deleteLater()
         if not self._relays:
             self.busy_changed.emit(False)
+
+
+def while_open(
+    is_open: Callable[[], bool], callback: Callable[[Any], None]
+) -> Callable[[Any], None]:
+    """Wrap a background job's callback so it is skipped if its window closed meanwhile.
+
+    A job may finish after the user closed the window that asked for it; its
+    result then has nowhere to go and must not touch deleted widgets.
+    """
+
+    def call(value: Any) -> None:
+        if is_open():
+            callback(value)
+
+    return call

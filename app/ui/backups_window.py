@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from app.ui import forms
-from app.ui.background import BackgroundWork
+from app.ui.background import BackgroundWork, while_open
 from app.ui.backups_model import BackupRow, BackupsModel
 from app.ui.backups_view import BackupsView
 from app.ui.restore_flow import RestoreChoice
@@ -93,15 +93,6 @@ class BackupsWindow(QObject):
         self.open = False
         self._poll.stop()
 
-    def _if_open(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
-        """The callback, skipped if the user closed the window while the job ran."""
-
-        def call(value: Any) -> None:
-            if self.open:
-                callback(value)
-
-        return call
-
     # ------------------------------------------------------------------ listing
 
     def reload(self) -> None:
@@ -114,7 +105,9 @@ class BackupsWindow(QObject):
             return [BackupRow.of(item) for item in list_backups(backups_folder(folder))]
 
         self.s.background.run(
-            work, self._if_open(self._listed), self._if_open(self._report_failure)
+            work,
+            while_open(lambda: self.open, self._listed),
+            while_open(lambda: self.open, self._report_failure),
         )
 
     def _listed(self, rows: list[BackupRow]) -> None:
@@ -153,7 +146,9 @@ class BackupsWindow(QObject):
             )
             self._check_next()
 
-        self.s.background.run(work, self._if_open(checked), self._if_open(failed))
+        self.s.background.run(
+            work, while_open(lambda: self.open, checked), while_open(lambda: self.open, failed)
+        )
 
     # ------------------------------------------------------------------ back up now
 
@@ -177,7 +172,11 @@ class BackupsWindow(QObject):
         self._poll.start()
         forms.show_message(self.view.message, "")
         self._update_buttons()
-        self.s.run_write(work, self._if_open(self._backed_up), self._if_open(self._backup_failed))
+        self.s.run_write(
+            work,
+            while_open(lambda: self.open, self._backed_up),
+            while_open(lambda: self.open, self._backup_failed),
+        )
 
     def _show_progress(self) -> None:
         box = self._progress

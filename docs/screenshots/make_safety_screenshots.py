@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
+from make_screenshots import PASSPHRASE, spin  # noqa: E402  (this folder is on sys.path)
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.services.backups import backup_now  # noqa: E402
@@ -34,17 +33,6 @@ from app.store.vault import UnlockThrottle  # noqa: E402
 from app.ui.main import Desktop, launch  # noqa: E402
 
 FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
-PASSPHRASE = "screenshots only passphrase"  # noqa: S105 - a throwaway temp vault
-
-
-def spin(app: QApplication, seconds: float = 0.3, until: object = None) -> None:
-    """Run the event loop for a while, or until `until()` holds."""
-    end = time.monotonic() + (10 if until else seconds)
-    while time.monotonic() < end:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 30)
-        if callable(until) and until():
-            spin(app, 0.3)
-            return
 
 
 def shoot(app: QApplication, widget: QWidget, name: str) -> None:

@@ -39,14 +39,15 @@ def idle_clock() -> IdleClock:
 def start_desktop(
     qtbot: Any, vault_folder: Path, idle_clock: IdleClock
 ) -> Iterator[Callable[..., Desktop]]:
-    """Launch the app on `vault_folder` (or another folder); closed at teardown."""
+    """Launch the app on `vault_folder` or another folder (optional services clock)."""
     started: list[Desktop] = []
 
-    def start(folder: Path | None = None) -> Desktop:
+    def start(folder: Path | None = None, *, clock: Any = None) -> Desktop:
         result = launch(
             folder or vault_folder,
             kdf=FAST_KDF,
             throttle=UnlockThrottle(sleep=lambda _s: None),
+            clock=clock,
             idle_clock=idle_clock,
             idle_check_ms=20,
         )

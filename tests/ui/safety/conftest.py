@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from app.store.vault import UnlockThrottle
-from app.ui.main import Desktop, launch
-from tests.conftest import FAST_KDF, FakeClock
-from tests.ui.conftest import IdleClock
+from app.ui.main import Desktop
+from tests.conftest import FakeClock
 
 
 @pytest.fixture
@@ -25,29 +23,14 @@ def real_clock() -> FakeClock:
 
 @pytest.fixture
 def start_safe_desktop(
-    qtbot: Any, demo_vault: Path, idle_clock: IdleClock
-) -> Iterator[Callable[..., Desktop]]:
+    demo_vault: Path, start_desktop: Callable[..., Desktop]
+) -> Callable[..., Desktop]:
     """Launch the app on the demo vault with a given services clock; closed at teardown."""
-    started: list[Desktop] = []
 
     def start(clock: FakeClock, folder: Path | None = None) -> Desktop:
-        result = launch(
-            folder or demo_vault,
-            kdf=FAST_KDF,
-            throttle=UnlockThrottle(sleep=lambda _s: None),
-            clock=clock,
-            idle_clock=idle_clock,
-            idle_check_ms=20,
-        )
-        assert isinstance(result, Desktop), result
-        started.append(result)
-        return result
+        return start_desktop(folder or demo_vault, clock=clock)
 
-    yield start
-    for desktop in started:
-        desktop.close()
-        desktop.window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return start
 
 
 def backups_in(folder: Path, reason: str | None = None) -> list[Path]:
