@@ -61,7 +61,7 @@ MIN_PARALLELISM = 4
 TARGET_SECONDS = (0.5, 1.0)
 MAX_MEMORY_KIB = 256 * 1024  # beyond this, add passes: laptops under memory pressure swap
 CALIBRATION_RUNS = 3  # each probe is timed this often and the fastest run counts
-CALIBRATION_BUDGET_S = 8.0  # stop probing (keeping what was reached) past this much timing
+CALIBRATION_BUDGET_S = 6.0  # stop probing (keeping what was reached) past this much timing
 RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 RECOVERY_GROUPS = 8
 RECOVERY_GROUP_SIZE = 4  # 32 symbols x 5 bits = 160 bits
