@@ -32,6 +32,8 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
         return error.exit_status
     except UsageError:
         raise  # worded for the user already; main() prints it with status 2
+    except BrokenPipeError:
+        raise  # the reader of stdout left (`| head`); main() ends quietly
     except MemoryError:
         terminal.err("The machine ran out of memory; nothing was changed.")
         return EXIT_PROBLEMS
