@@ -158,7 +158,6 @@ def profile_section(
     figures = [*partner.days.values(), partner.total]
     header = ["Figure", *(f"Day {n}" for n in partner.days), "Total"]
     out: list[Flowable] = [
-        CondPageBreak(260),
         Paragraph(inline(title, str(styles.h2.fontName)), styles.h2),
         Paragraph("Share of observations in each stance", styles.h3),
         stance_share_chart(partner.days, partner.total, width),
