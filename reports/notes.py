@@ -43,6 +43,7 @@ __all__ = [
     "notes_section",
     "signature_block",
     "signature_status",
+    "signers",
 ]
 
 _KIND_WORDS = {
@@ -173,23 +174,20 @@ def _block_section(
     note = block.note
     status = signature_status(note)
     colour = "#3A9D7A" if note.is_signed else "#B54708"
+    # The heading, the status line and a section title all keep with what
+    # follows (reports.layout), so a block never starts at a page's foot.
     out: list[Flowable] = [
-        CondPageBreak(90),
-        KeepTogether(
-            [
-                Paragraph(inline(_block_heading(block), BOLD_FONT), styles.h3),
-                Paragraph(
-                    f'{inline(_KIND_WORDS[block.kind])} · <font color="{colour}">'
-                    f"{inline(status)}</font>",
-                    styles.status,
-                ),
-            ]
+        Paragraph(inline(_block_heading(block), BOLD_FONT), styles.h3),
+        Paragraph(
+            f'{inline(_KIND_WORDS[block.kind])} · <font color="{colour}">'
+            f"{inline(status)}</font>",
+            styles.status,
         ),
     ]
     if not note.sections:
         out.append(Paragraph("No note was written for this block.", styles.small))
     for section in note.sections:
-        out.append(Paragraph(inline(section.title, BOLD_FONT), styles.cell_bold))
+        out.append(Paragraph(inline(section.title, BOLD_FONT), styles.note_heading))
         body = text_flowables(section.text, styles.note, width)
         out += body or [Paragraph("(left empty)", styles.small)]
         out.append(Spacer(1, 4))
@@ -249,6 +247,30 @@ def _signature_line(role: str, name: str, styles: Styles, width: float) -> Table
         )
     )
     return table
+
+
+def signers(intensive: Intensive, *, for_supervisor: bool = False) -> list[tuple[str, str]]:
+    """Who signs a report of this intensive, by role: (role, name) per signature line.
+
+    An intensive the clinician ran alone is signed by the clinician. A
+    supervised one is signed by the trainee who ran it (the clinician of
+    record, when no trainee name was given) and by the supervisor; never
+    twice by the same person under two roles. A supervision report always
+    has a supervisor's line, named or blank, since a supervisor is who it is for.
+
+    Args:
+        intensive: The intensive, as shown in the report.
+        for_supervisor: Whether this is the supervision report.
+    """
+    if intensive.is_supervised:
+        return [
+            ("Trainee", intensive.trainee or intensive.clinician),
+            ("Supervisor", intensive.supervisor or ""),
+        ]
+    lines = [("Clinician", intensive.clinician)]
+    if for_supervisor:
+        lines.append(("Supervisor", ""))
+    return lines
 
 
 def signature_block(

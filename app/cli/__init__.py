@@ -6,7 +6,9 @@ standard input when stdin is not a TTY.
 
 Exit status: 0 success; 1 a check found problems; 2 bad usage or bad input;
 3 wrong passphrase or recovery code; 4 damaged or missing key file; 5
-damaged database. Every message is one sentence on stderr, never a traceback.
+damaged database; 141 (128 + SIGPIPE, as a shell reports for any tool) when
+the reader of standard output went away, as with `crucible summary 1 | head -1`,
+which ends quietly. Every message is one sentence on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_CLOSED_PIPE = 141
 ENV_VAULT = "CRUCIBLE_VAULT"
 
 
@@ -147,13 +150,36 @@ def main(
 
     try:
         args = build_parser().parse_args(argv)
-        return run_command(args, terminal, kdf)
+        status = run_command(args, terminal, kdf)
+        terminal.stdout.flush()  # a closed pipe shows here, not in the flush at exit
+        return status
+    except BrokenPipeError:
+        _discard_further_output(terminal.stdout)
+        return EXIT_CLOSED_PIPE
     except UsageError as error:
         terminal.err(str(error))
         return EXIT_USAGE
     except KeyboardInterrupt:
         terminal.err("Interrupted; nothing was changed.")
         return 130
+
+
+def _discard_further_output(stream: IO[str]) -> None:
+    """Point stdout's descriptor at /dev/null once its reader has gone.
+
+    This is the recipe of Python's `signal` documentation (note on SIGPIPE):
+    the interpreter flushes stdout again at exit, and that flush would fail
+    with a second BrokenPipeError printed to stderr.
+    """
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # an in-memory stream (tests): nothing to redirect
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

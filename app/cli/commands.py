@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder
-from app.services import intensive_exchange, listing, vault_access
-from app.services.checks import check_vault
+from app.services import vault_access
 from app.services.errors import InputError, VaultError
 from app.store.vault import UnlockThrottle, Vault
+
+# Each handler imports the services it alone needs, after the unlock where it
+# can: the unlock imports the ORM beside the key derivation (app.store.vault),
+# and `crucible list` never loads the exchange format, the checks or ReportLab
+# (docs/performance.md, "CLI latency").
 
 CLI_ACTOR = "crucible-cli"
 
@@ -20,9 +25,12 @@ CLI_ACTOR = "crucible-cli"
 def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
     """Dispatch to the handler; map every known failure to its sentence and exit status."""
     folder: Path = args.vault or default_vault_folder()
-    from app.cli.safety_commands import HANDLERS as SAFETY_HANDLERS
+    handler: Callable[[argparse.Namespace, Path, Terminal, Any], int] | None
+    handler = _HANDLERS.get(args.command or "")
+    if handler is None:  # the data-safety verbs load backups and the audit trail up front
+        from app.cli.safety_commands import HANDLERS as SAFETY_HANDLERS
 
-    handler = {**_HANDLERS, **SAFETY_HANDLERS}.get(args.command or "")
+        handler = SAFETY_HANDLERS.get(args.command or "")
     if handler is None:
         raise UsageError("The desktop app starts with 'crucible' alone; this entry runs commands.")
     try:
@@ -32,6 +40,8 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
         return error.exit_status
     except UsageError:
         raise  # worded for the user already; main() prints it with status 2
+    except BrokenPipeError:
+        raise  # the reader of stdout left (`| head`); main() ends quietly
     except MemoryError:
         terminal.err("The machine ran out of memory; nothing was changed.")
         return EXIT_PROBLEMS
@@ -78,6 +88,8 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
 
 
 def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services import intensive_exchange
+
     try:
         data = args.file.read_bytes()
     except OSError:
@@ -92,6 +104,8 @@ def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
 
 def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     with _unlock(folder, terminal) as vault:
+        from app.services import listing  # after the unlock, which loads the ORM beside the KDF
+
         rows = listing.list_intensives(vault)
     for row in rows:
         first = row.first_date.isoformat() if row.first_date else "-"
@@ -100,6 +114,8 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
 
 
 def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services import intensive_exchange
+
     with _unlock(folder, terminal) as vault:
         data = intensive_exchange.export_intensive(vault, args.id, actor=CLI_ACTOR)
     if args.output is None:
@@ -132,6 +148,8 @@ def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 
 def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services.checks import check_vault
+
     with _unlock(folder, terminal) as vault:
         problems = check_vault(vault)
     if problems:
@@ -145,10 +163,11 @@ def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any)
 def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
     from app.domain.summary_format import summary_as_json, summary_as_table
-    from app.services.summary import intensive_summary
 
     window = DEFAULT_FLIP_WINDOW_S if args.flip_window is None else args.flip_window
     with _unlock(folder, terminal) as vault:
+        from app.services.summary import intensive_summary
+
         summary = intensive_summary(
             vault, args.id, flip_window_s=window, deidentify=args.deidentify
         )

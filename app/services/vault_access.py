@@ -7,13 +7,10 @@ and records the unlock in the audit trail.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.services.audit_log import flush_pending, record_passphrase_change
 from app.services.clock import Clock, system_clock
 from app.store import migrate
-from app.store.audit import append_event
-from app.store.backup import make_backup
-from app.store.keyfile import KdfParams
 from app.store.vault import (
     DEFAULT_THROTTLE,
     UnlockThrottle,
@@ -26,12 +23,21 @@ from app.store.vault import (
     vault_exists,
 )
 
+if TYPE_CHECKING:
+    from app.store.keyfile import KdfParams
+
+# The audit trail and backups need the ORM models: they are imported inside
+# the functions that use them, so that the key derivation of an unlock can
+# run beside their import (see app.store.vault) instead of after it.
+
 BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"
 
 
 def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
     """Make and verify the backup that must exist before any schema change."""
+    from app.store.backup import make_backup
+
     make_backup(
         vault.db_path,
         vault.key_path,
@@ -81,6 +87,9 @@ def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
     If either cannot be written the vault is locked again rather than left
     open without its record.
     """
+    from app.services.audit_log import flush_pending
+    from app.store.audit import append_event
+
     try:
         flush_pending(vault)
         with vault.write_session() as session:
@@ -96,6 +105,8 @@ def new_vault(
     folder: Path, passphrase: str, *, kdf: KdfParams | None = None, clock: Clock = system_clock
 ) -> tuple[Vault, str]:
     """Create a vault; returns it unlocked with the recovery code to show once."""
+    from app.store.audit import append_event
+
     vault, code = create_vault(folder, passphrase, kdf=kdf)
     with vault.write_session() as session:
         append_event(session, at=clock(), actor=SYSTEM_ACTOR, action="vault-created")
@@ -111,6 +122,8 @@ def set_new_passphrase(
     clock: Clock = system_clock,
 ) -> None:
     """Rewrap the data key under `new`; vault.db is not touched, so the audit event waits."""
+    from app.services.audit_log import record_passphrase_change
+
     change_passphrase(folder, current, new, kdf=kdf)
     record_passphrase_change(folder, clock, method="passphrase")
 
@@ -124,6 +137,8 @@ def reset_passphrase_with_code(
     clock: Clock = system_clock,
 ) -> None:
     """Set a new passphrase with the recovery code; audited at the next unlock."""
+    from app.services.audit_log import record_passphrase_change
+
     recover_with_code(folder, code, new, kdf=kdf)
     record_passphrase_change(folder, clock, method="recovery-code")
 

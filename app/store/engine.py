@@ -10,21 +10,27 @@ observation must stay under a millisecond, so connections are reused. The
 process has one writer by construction (the services serialize writes);
 extra pooled connections serve background reads such as integrity checks.
 Disposing the engine at lock closes every one of them.
+
+SQLAlchemy is imported inside :func:`make_engine`, not at the top: importing
+this module (for its constants, or for the raw connection of backups) must
+not cost the half second SQLAlchemy takes to load, which an unlock spends
+beside the key derivation instead (see :mod:`app.store.vault`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import QueuePool
 
 from app.store.errors import DamagedDatabaseError
 from app.store.files import sqlite_storage_error
 from app.store.secrets import DataKey
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "crucible_write"  # execution option: this transaction will write
@@ -65,6 +71,9 @@ def make_engine(db_path: Path, data_key: DataKey, *, pool_size: int = 2) -> Engi
     transaction starts with an explicit BEGIN, so DDL is transactional and a
     failed migration rolls back whole.
     """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
+
     engine = create_engine(
         "sqlite+pysqlite:///" + str(db_path),
         module=sqlcipher,

@@ -10,15 +10,14 @@ it cannot create a -wal file or touch an mtime.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from app.store import migrate
 from app.store.engine import WRITE_OPTION
@@ -40,6 +39,10 @@ from app.store.keyfile import (
     write_key_file,
 )
 from app.store.secrets import DataKey
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 DB_NAME = "vault.db"
 KEY_NAME = "vault.key"
@@ -77,6 +80,8 @@ class Vault:
     """An unlocked vault: the engine and a session factory, until `lock()`."""
 
     def __init__(self, folder: Path, engine: Engine, data_key: DataKey) -> None:
+        from sqlalchemy.orm import sessionmaker
+
         self.folder = folder
         self._engine: Engine | None = engine
         self._data_key: DataKey | None = data_key
@@ -224,12 +229,48 @@ def unlock_vault(
     key_file = read_vault_key_file(folder)
     throttle.before_attempt()
     try:
-        data_key = key_file.unwrap_with_passphrase(passphrase)
+        data_key = _unwrap_while_loading(key_file, passphrase)
     except WrongSecretError:
         throttle.record(success=False)
         raise
     throttle.record(success=True)
     return open_with_key(folder, data_key, before_migration=before_migration)
+
+
+DATABASE_CODE = ("sqlalchemy.orm", "app.store.engine", "app.store.models")
+"""What opening a vault needs loaded: about half a second of imports on a slow machine."""
+
+
+def _unwrap_while_loading(key_file: KeyFile, passphrase: str) -> DataKey:
+    """Derive the key on a worker thread while this thread imports the database code.
+
+    Argon2id is one C call that releases the GIL and keeps one core busy for
+    most of a second; SQLAlchemy and the models take about half a second to
+    import. Side by side on two cores an unlock costs the longer of the two,
+    not their sum (on one core, no more than before). The worker touches only
+    the parsed key file and the passphrase, so no import runs on it, and it
+    is joined before anything else happens: wrong passphrases and damaged
+    keys raise exactly as before.
+    """
+    outcome: list[DataKey | BaseException] = []
+
+    def derive() -> None:
+        try:
+            outcome.append(key_file.unwrap_with_passphrase(passphrase))
+        except BaseException as error:  # handed to the caller below, as if raised here
+            outcome.append(error)
+
+    worker = threading.Thread(target=derive, name="crucible-key-derivation", daemon=True)
+    worker.start()
+    try:
+        for module in DATABASE_CODE:
+            importlib.import_module(module)
+    finally:
+        worker.join()
+    (result,) = outcome
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def unlock_with_recovery_code(
@@ -262,6 +303,8 @@ def open_with_key(
         raise DamagedDatabaseError(
             "The vault's database (vault.db) is missing; restore the newest backup."
         )
+    from sqlalchemy.exc import DBAPIError
+
     vault = _open_engine(folder, data_key)
     try:
         if migrate.needs_upgrade(vault.engine):
@@ -279,6 +322,8 @@ def open_with_key(
 
 
 def _open_engine(folder: Path, data_key: DataKey) -> Vault:
+    from sqlalchemy.exc import DBAPIError
+
     from app.store.engine import make_engine
 
     engine = make_engine(folder / DB_NAME, data_key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from app.store import migrate
 from app.store.backup import verify_database_copy
 from app.store.engine import make_engine
 from app.store.vault import UnlockThrottle, Vault, read_vault_key_file
-from tests.conftest import DATA, SAMPLE_PATH
+from tests.conftest import DATA, PASSPHRASE, SAMPLE_PATH
 
 FIXTURE_0001 = DATA / "vaults" / "schema-0001"
 FIXTURE_PASSPHRASE = "fixture passphrase 0001"
@@ -44,6 +46,29 @@ def test_new_vault_is_at_head_without_drift(vault: Vault) -> None:
     """A created vault is at the head revision and the models match the migrations."""
     assert migrate.current_revision(vault.engine) == migrate.head_revision()
     migrate.check_no_drift(vault.engine)
+
+
+def test_the_head_read_from_the_files_is_alembics_head() -> None:
+    """The unlock's cheap head (revision files parsed, not imported) agrees with Alembic."""
+    assert migrate.known_head() == migrate.head_revision()
+
+
+def test_the_version_check_on_unlock_does_not_load_alembic(vault: Vault) -> None:
+    """Opening a vault at head reads its revision with one SELECT; Alembic stays unloaded."""
+    folder = vault.folder
+    vault.lock()
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from app.store.vault import UnlockThrottle, unlock_vault\n"
+        "vault = unlock_vault(Path(sys.argv[1]), sys.argv[2], throttle=UnlockThrottle())\n"
+        "print(vault.is_locked, sorted({m.split('.')[0] for m in sys.modules} & {'alembic'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(folder), PASSPHRASE], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "[]"]
 
 
 def test_downgrade_then_upgrade_keeps_the_data(vault: Vault, sample_bytes: bytes) -> None:
@@ -138,14 +163,8 @@ def failing_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (copy / "versions" / "2099_01_01_9999_fails.py").write_text(
         FAILING_REVISION.format(head=migrate.head_revision())
     )
-    original = migrate.alembic_config
-
-    def patched(connection=None):  # type: ignore[no-untyped-def]
-        config = original(connection)
-        config.set_main_option("script_location", str(copy))
-        return config
-
-    monkeypatch.setattr(migrate, "alembic_config", patched)
+    # Both Alembic and the cheap head check of every unlock read this location.
+    monkeypatch.setattr(migrate, "migrations_location", lambda: copy)
 
 
 def test_failed_migration_leaves_schema_and_data_as_they_were(
