@@ -59,13 +59,18 @@ class AuditAction(StrEnum):
     EXPORT_JSON = "export-json"
     EXPORT_REPORT = "export-report"
     NOTE_SIGNED = "sign"
+    SIGNATURE_IMPORTED = "signature-imported"
     ADDENDUM = "addendum"
     BACKUP = "backup"
     RESTORE = "restore"
     PASSPHRASE_CHANGED = "passphrase-changed"  # noqa: S105 (an action name)
     SETTINGS_CHANGED = "settings-changed"
     PENDING_LOST = "pending-audit-lost"
+    PENDING_REFUSED = "pending-audit-refused"
 
+
+# Events that record a signed note's content hash (detail `block`, `content_hash`).
+ANCHORING_ACTIONS = frozenset({AuditAction.NOTE_SIGNED, AuditAction.SIGNATURE_IMPORTED})
 
 PENDING_KINDS = frozenset(
     {AuditAction.FAILED_UNLOCK, AuditAction.PASSPHRASE_CHANGED, AuditAction.RESTORE}

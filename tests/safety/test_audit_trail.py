@@ -192,6 +192,8 @@ def test_events_filter_by_action_and_intensive(vault: Vault, sample_bytes: bytes
     export_intensive(vault, first, actor="t")
     assert [e.action for e in audit_log.list_events(vault, intensive_id=first)] == [
         "import",
+        "signature-imported",  # the sample holds two signed notes
+        "signature-imported",
         "export-json",
     ]
     assert len(audit_log.list_events(vault, action="export-json")) == 1
