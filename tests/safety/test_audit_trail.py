@@ -210,7 +210,15 @@ def test_cli_audit_prints_events_and_the_chain_verdict(initialized: Crucible) ->
     assert as_json.status == 0
     events = json.loads(as_json.out)
     assert [e["action"] for e in events][-2:] == ["unlock", "unlock"]
-    assert set(events[0]) == {"id", "at", "actor", "action", "intensive_id", "detail"}
+    assert set(events[0]) == {
+        "id",
+        "at",
+        "actor",
+        "action",
+        "intensive_id",
+        "detail",
+        "authenticated",
+    }
     _tamper_with_first_event(initialized.folder)
     broken = initialized("audit")
     assert broken.status == 1
