@@ -8,8 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 
-from app.services.audit_log import AuditEntry, list_events
-from app.services.audit_log import LOCKED_PROVENANCE
+from app.services.audit_log import LOCKED_PROVENANCE, AuditEntry, list_events
 from app.ui.audit_model import (
     ACTION,
     INTENSIVE,
@@ -58,7 +57,7 @@ def test_models_pass_the_model_tester(qtmodeltester: Any) -> None:
 
 
 def test_events_recorded_while_locked_are_marked(qtmodeltester: Any) -> None:
-    """An event from the pending file shows a warning mark, says why, and still filters by action."""
+    """An event from the pending file shows a warning mark, says why, and filters by action."""
     at = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
     locked = {"pending_id": "00112233aabbccdd", "provenance": LOCKED_PROVENANCE}
     model = AuditModel()
