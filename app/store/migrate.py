@@ -15,6 +15,8 @@ the revisions a backup may carry.
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -52,18 +54,21 @@ def head_revision() -> str:
     return head
 
 
+_ASSIGNMENT = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+
+
 def _literal_assignments(source: str, names: tuple[str, ...]) -> dict[str, object]:
-    """Module-level `name = <literal>` (or annotated) assignments of a revision file."""
+    """Module-level `name = <literal>` (or annotated) one-line assignments of a revision file.
+
+    Only unindented lines are looked at and only their right-hand side is
+    evaluated, as a literal: parsing whole revision files costs tens of
+    milliseconds, and every unlock asks for the head.
+    """
     found: dict[str, object] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            target, value = node.target, node.value
-        else:
-            continue
-        if isinstance(target, ast.Name) and target.id in names:
-            found[target.id] = ast.literal_eval(value)
+    for match in _ASSIGNMENT.finditer(source):
+        name, value = match.groups()
+        if name in names and name not in found:
+            found[name] = ast.literal_eval(value)
     return found
 
 
@@ -72,13 +77,20 @@ def known_head() -> str:
 
     The head is the one revision that no other revision names as its
     `down_revision`. A test checks that this agrees with Alembic's own answer.
+    Parsing the files costs tens of milliseconds, so it is done once per
+    process and location: every unlock asks.
 
     Raises:
         RuntimeError: If the files do not name exactly one head.
     """
+    return _head_of(migrations_location())
+
+
+@functools.lru_cache(maxsize=4)
+def _head_of(location: Path) -> str:
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in sorted((migrations_location() / "versions").glob("*.py")):
+    for path in sorted((location / "versions").glob("*.py")):
         values = _literal_assignments(path.read_text("utf-8"), ("revision", "down_revision"))
         revision = values.get("revision")
         if not isinstance(revision, str):
