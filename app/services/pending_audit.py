@@ -32,9 +32,9 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.services.audit_actions import (
     LOCKED_PROVENANCE,
@@ -55,6 +55,7 @@ from app.services.pending_schema import (
 )
 from app.store.audit import append_event
 from app.store.derived_keys import vault_id
+from app.store.errors import VaultError
 from app.store.files import write_atomically
 from app.store.models import AuditEvent
 from app.store.vault import Vault
@@ -114,7 +115,7 @@ def remember_vault_id(vault: Vault) -> None:
     with contextlib.suppress(OSError, UnicodeDecodeError):
         if path.read_text("utf-8") == identity:
             return
-    with contextlib.suppress(Exception):
+    with contextlib.suppress(OSError, VaultError):  # a full disk must not block the unlock
         write_atomically(path, identity.encode("ascii"))
 
 
@@ -154,7 +155,7 @@ def flush_pending(vault: Vault, clock: Clock = system_clock) -> int:
 
 
 def _append_document(
-    session: Any, vault: Vault, document: PendingDocument, now: datetime, file_time: datetime
+    session: Session, vault: Vault, document: PendingDocument, now: datetime, file_time: datetime
 ) -> int:
     already = _flushed_ids(session)
     this_vault = vault_id(vault.data_key)
@@ -200,7 +201,7 @@ def _append_document(
     return appended
 
 
-def _flushed_ids(session: Any) -> set[str]:
+def _flushed_ids(session: Session) -> set[str]:
     rows = session.scalars(
         select(AuditEvent.detail_json).where(AuditEvent.action.in_(sorted(PENDING_KINDS)))
     )
