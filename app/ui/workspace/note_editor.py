@@ -248,9 +248,20 @@ class NoteEditor(QObject):
     def _open(self, dialog: QDialog | QMessageBox, on_accept: Callable[[], None]) -> None:
         self._close_dialog()
         self.dialog = dialog
-        dialog.accepted.connect(on_accept)
+        if isinstance(dialog, QMessageBox):
+            # A message box's standard buttons do not end in `accepted` on every Qt
+            # version (6.11 emits it for Yes, earlier ones did not): the clicked
+            # button decides, read once when the box finishes.
+            dialog.finished.connect(lambda _result: self._answered(dialog, on_accept))
+        else:
+            dialog.accepted.connect(on_accept)
         dialog.finished.connect(lambda _result: self._forget(dialog))
         dialog.open()
+
+    @staticmethod
+    def _answered(box: QMessageBox, on_yes: Callable[[], None]) -> None:
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            on_yes()
 
     def _forget(self, dialog: QDialog | QMessageBox) -> None:
         if self.dialog is dialog:
@@ -267,13 +278,11 @@ class NoteEditor(QObject):
         """Confirm, flush the draft, then sign: the note becomes read-only."""
         if self.block_id is None:
             return
-        box = sign_confirmation(self.view, self.services.signer)
-        box.button(QMessageBox.StandardButton.Yes).clicked.connect(box.accept)
-        self._open(box, self.sign)
+        self._open(sign_confirmation(self.view, self.services.signer), self.sign)
 
     def sign(self) -> None:
-        """Sign the note as it stands now."""
-        if self.block_id is None:
+        """Sign the note as it stands now (once: a signed note has nothing left to sign)."""
+        if self.block_id is None or (self.state is not None and self.state.is_signed):
             return
         self.save_pending()
         try:
