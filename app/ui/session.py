@@ -202,9 +202,14 @@ class DesktopSession(QObject):
                 key_map=key_map_for(self.settings.key_layout),
             )
             self.block_workspace.live_mode_changed.connect(self._live_mode_changed)
+            self.block_workspace.status_changed.connect(self._block_status_changed)
         if intensive_id is not None:
             self.block_workspace.show_block(intensive_id, block_id)
         return self.block_workspace
+
+    def _block_status_changed(self, status: Any) -> None:
+        if self.workspace is not None:
+            self.workspace.show_block_status(status)
 
     def _live_mode_changed(self, live: bool) -> None:
         """In live mode the navigator steps aside: the pad and the timeline get the room."""

@@ -61,6 +61,8 @@ class NoteEditor(QObject):
 
     saved = Signal()
     """A save reached the vault (autosave or flush)."""
+    state_changed = Signal()
+    """A note was loaded, signed or given an addendum (`state` holds it)."""
 
     def __init__(
         self,
@@ -221,6 +223,7 @@ class NoteEditor(QObject):
         self.view.addenda.setVisible(bool(addenda))
         self.view.addenda_title.setVisible(bool(addenda))
         self._status_line(extra)
+        self.state_changed.emit()
 
     def _status_line(self, extra: str, *, error: bool = False) -> None:
         state = self.state
