@@ -79,8 +79,7 @@ class Workspace(QObject):
         super().__init__(view)
         self.view = view
         self.vault = vault
-        self.profile = profile
-        self.actor = profile.signature if profile is not None else "crucible"
+        self.set_profile(profile)
         self.error_colour = error_colour
         self.model = NavigatorModel(self)
         self.proxy = NavigatorFilter(self)
@@ -91,6 +90,11 @@ class Workspace(QObject):
         view.show_archived.toggled.connect(lambda _on: self.refresh())
         self._current: Any = None
         self.refresh()
+
+    def set_profile(self, profile: Any) -> None:
+        """Whose name new intensives and the audit trail carry (None: no complete profile yet)."""
+        self.profile = profile
+        self.actor = profile.signature if profile is not None else "crucible"
 
     # ------------------------------------------------------------------ loading
 

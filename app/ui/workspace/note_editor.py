@@ -35,6 +35,7 @@ from app.ui.workspace.note_editor_view import NoteEditorView
 from app.ui.workspace.observation_actions import error_sentence
 
 AUTOSAVE_MS = 1000
+NO_SIGNER = "complete your profile first (File › Profile…): a signature carries your name"
 _FAST_SWITCH_S = 0.0005
 _usual_switch_s: list[float] = []
 
@@ -281,6 +282,9 @@ class NoteEditor(QObject):
         """Confirm, flush the draft, then sign: the note becomes read-only."""
         if self.block_id is None:
             return
+        if not self.services.signer.strip():
+            self._status_line(NO_SIGNER, error=True)
+            return
         self._open(sign_confirmation(self.view, self.services.signer), self.sign)
 
     def sign(self) -> None:
@@ -299,6 +303,9 @@ class NoteEditor(QObject):
     def ask_addendum(self) -> None:
         """Ask for reason and text; append them under the signed note."""
         if self.block_id is None:
+            return
+        if not self.services.signer.strip():
+            self._status_line(NO_SIGNER, error=True)
             return
         dialog = AddendumDialog(self.view)
         self._open(
