@@ -233,7 +233,7 @@ class Workspace(QObject):
         d.block_start.setTime(QTime(block.start.hour, block.start.minute))
         end = block.end or block.start
         d.block_end.setTime(QTime(end.hour, end.minute))
-        d.block_record.setText(record_line(block.signed, block.observation_count))
+        d.set_block_record(record_line(block.signed, block.observation_count))
         d.remove_block.setEnabled(not block.signed)
         siblings = index.model().rowCount(index.parent())
         d.block_up.setEnabled(index.row() > 0)
@@ -250,7 +250,7 @@ class Workspace(QObject):
             return
         self._current = self.summary_of(("block", status.block_id))
         d = self.view.details
-        d.block_record.setText(record_line(status.signed, status.observations, status.addenda))
+        d.set_block_record(record_line(status.signed, status.observations, status.addenda))
         d.remove_block.setEnabled(not status.signed)
 
     # ------------------------------------------------------------------ lock

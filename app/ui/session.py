@@ -220,9 +220,10 @@ class DesktopSession(QObject):
             self.workspace.show_block_status(status)
 
     def _live_mode_changed(self, live: bool) -> None:
-        """In live mode the navigator steps aside: the pad and the timeline get the room."""
+        """In live mode the navigator and the block form step aside: the workspace gets the room."""
         if self.workspace is not None:
             self.workspace.view.splitter.widget(0).setVisible(not live)
+            self.workspace.view.details.set_live(live)
 
     # ------------------------------------------------------------------ lock
 
