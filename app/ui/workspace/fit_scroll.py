@@ -23,6 +23,7 @@ class FitScroll(QScrollArea):
         self.setWidget(content)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no extra Tab stop; the pad takes focus
         self.fit_content = False
 
     def set_fit_content(self, on: bool) -> None:
