@@ -59,7 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.add_parser("gui", help="start the desktop app (the default)")
-    commands.add_parser("init", help="create a vault and print its recovery code once")
+    init = commands.add_parser("init", help="create a vault and print its recovery code once")
+    init.add_argument("--name", help="your name as it should appear on reports and signatures")
+    init.add_argument("--credentials", help="e.g. LMFT (may be empty)")
+    init.add_argument("--role", choices=("clinician", "trainee", "supervisor"))
+    init.add_argument("--supervisor", metavar="NAME", help="a trainee's supervisor")
     imp = commands.add_parser("import", help="import a crucible.intensive/1 JSON document")
     imp.add_argument("file", type=Path)
     commands.add_parser("list", help="one line per intensive: id, couple code, first date, title")
@@ -131,6 +135,20 @@ class Terminal:
         if not line:
             raise UsageError("Expected a secret on standard input, found none.")
         return line.rstrip("\r\n")
+
+    def ask(self, prompt: str) -> str:
+        """One line typed on the TTY (echoed: not for secrets); the caller checks `interactive`."""
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            raise UsageError("Expected an answer on the terminal, found none.")
+        return line.strip()
+
+    @property
+    def interactive(self) -> bool:
+        """Whether a person is typing (stdin is a TTY), so missing answers can be asked."""
+        return bool(self.stdin.isatty())
 
     def out(self, text: str) -> None:
         """Write a line of output."""

@@ -69,13 +69,23 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
         from app.services.errors import VaultExistsError
 
         raise VaultExistsError()
+    from app.cli.init_profile import profile_for_init
+    from app.services.profile import save_profile, save_stand_in_profile
+
+    profile = profile_for_init(args, terminal)  # checked before anything is created
     passphrase = terminal.secret("New passphrase: ")
     if terminal.stdin.isatty() and terminal.secret("Repeat it: ") != passphrase:
         raise UsageError("The two passphrases differ; no vault was created.")
     if len(passphrase) < 8:
         raise InputError("The passphrase must be at least 8 characters; no vault was created.")
     vault, code = vault_access.new_vault(folder, passphrase, kdf=kdf)
-    vault.lock()
+    try:
+        if profile is None:
+            save_stand_in_profile(vault)
+        else:
+            save_profile(vault, profile)
+    finally:
+        vault.lock()
     terminal.out("Vault created. Your recovery code, shown only this once:")
     terminal.out("")
     terminal.out(f"    {code}")
@@ -84,6 +94,12 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
         "Keep it somewhere safe and apart from this computer: it is the only way in "
         "if the passphrase is lost."
     )
+    if profile is None:
+        terminal.out("")
+        terminal.out(
+            "No profile was given (--name, --credentials, --role): the app will ask for "
+            "your name and role at the first unlock."
+        )
     return EXIT_OK
 
 

@@ -217,6 +217,7 @@ def test_failed_migration_leaves_schema_and_data_as_they_were(
     """A migration failing part-way rolls back whole; a verified backup was made first."""
     import_intensive(vault, sample_bytes, actor="test")
     schema, content = _schema(vault), _content(vault)
+    assert migrate.current_revision(vault.engine) == failing_migration
     folder = vault.folder
     vault.lock()
     with pytest.raises(RuntimeError, match="injected failure"):
@@ -231,3 +232,17 @@ def test_failed_migration_leaves_schema_and_data_as_they_were(
         inspected.lock()
     backups = list((folder / "backups").iterdir())
     assert len(backups) == 1
+
+
+def test_profile_roles_step_back_and_forth(vault: Vault) -> None:
+    """0003 adds the supervisor role and "complete"; stepping back turns a supervisor clinician."""
+    from app.domain.vocabulary import Role
+    from app.services.profile import ClinicianProfile, get_profile, save_profile
+
+    save_profile(vault, ClinicianProfile("Morgan Hale", "PhD", Role.SUPERVISOR))
+    migrate.downgrade(vault.engine, "0002")
+    with vault.engine.connect() as connection:
+        role = connection.execute(text("SELECT role FROM clinician_profile")).scalar()
+    assert role == "clinician"
+    migrate.upgrade(vault.engine)
+    assert get_profile(vault) == ClinicianProfile("Morgan Hale", "PhD", Role.CLINICIAN, None, True)

@@ -9,7 +9,7 @@ Numbered 0004 while revision 0003 (block actual spans) is being written in
 parallel; `down_revision` points at today's head and moves when they meet.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from app.store.append_only import KEYING_TRIGGERS
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
