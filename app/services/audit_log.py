@@ -68,7 +68,14 @@ class AuditAction(StrEnum):
 
 
 PENDING_KINDS = frozenset(
-    {AuditAction.FAILED_UNLOCK, AuditAction.PASSPHRASE_CHANGED, AuditAction.RESTORE}
+    {
+        AuditAction.FAILED_UNLOCK,
+        AuditAction.PASSPHRASE_CHANGED,
+        AuditAction.RESTORE,
+        # Queued by reading commands while another process writes (services.deferred_audit).
+        AuditAction.UNLOCK,
+        AuditAction.BACKUP,
+    }
 )
 
 
@@ -179,6 +186,20 @@ def record_restore(
 ) -> None:
     """Note a restore; the restored database learns of it at its next unlock."""
     _add_pending(folder, AuditAction.RESTORE, clock(), actor, safe_detail(detail))
+
+
+def record_pending(
+    folder: Path,
+    kind: AuditAction,
+    clock: Clock = system_clock,
+    *,
+    actor: str = SYSTEM_ACTOR,
+    detail: Mapping[str, object] | None = None,
+) -> None:
+    """Queue an event of one of the pending kinds, for the next unlock to append."""
+    if kind not in PENDING_KINDS:
+        raise ValueError(f"{kind!r} cannot wait in the pending file")
+    _add_pending(folder, kind, clock(), actor, safe_detail(detail))
 
 
 def pending_count(folder: Path) -> int:
@@ -390,6 +411,7 @@ __all__ = [
     "record",
     "record_failed_unlock",
     "record_passphrase_change",
+    "record_pending",
     "record_restore",
     "safe_detail",
     "verify",
