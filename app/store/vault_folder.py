@@ -50,6 +50,7 @@ CRUCIBLE_NAMES = frozenset(
         "pending-audit.json",
         "pending-audit.lock",
         "settings.json",
+        "data-safety.json",
         "restore-journal.json",
     }
 )
@@ -78,7 +79,14 @@ DAMAGED_NO_BACKUPS = (
 
 
 def holds_only_crucible_files(folder: Path) -> bool:
-    """Whether every entry of the folder is one Crucible puts in a vault folder (or it is empty)."""
+    """Whether the folder is a vault's: it holds one, or only what Crucible puts there (or nothing).
+
+    A folder holding a vault may hold anything else besides (later versions
+    add files); a folder without one must hold only names Crucible uses,
+    such as the backups folder a lost vault leaves behind.
+    """
+    if (folder / KEY_NAME).exists() or (folder / DB_NAME).exists():
+        return True
     with os.scandir(folder) as entries:
         return all(
             entry.name in CRUCIBLE_NAMES or entry.name.startswith(CRUCIBLE_PREFIXES)
