@@ -54,10 +54,3 @@ def test_a_second_import_waits_for_the_first_and_says_so(
     assert result.status == 0, result.err
     assert result.err.count(WAITING) == 1
     assert result.out.splitlines()[-1] == "1"
-
-
-def test_check_reports_problems_only_with_exit_1(initialized: Crucible) -> None:
-    """An error that is not a finding of the check (here: the vault in use) is not exit 1."""
-    with Holder(initialized.folder, "exclusive"):
-        result = initialized("check")
-    assert result.status not in (0, 1)
