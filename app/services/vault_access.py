@@ -121,6 +121,9 @@ def new_vault(
     """
     prepare_vault_folder(folder)
     with vault_lock.exclusive(folder):
+        # A restore into this folder that a crash interrupted comes first:
+        # finished, it leaves a vault there, which creation then refuses.
+        vault_guard.finish_interrupted_restore(folder, clock)
         vault, code = create_vault(folder, passphrase, kdf=kdf)
     try:
         with vault.write_session() as session:

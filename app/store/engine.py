@@ -14,9 +14,9 @@ Disposing the engine at lock closes every one of them.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ TRY_ONLY_MS = 250  # an audit-only write gives up after this and queues its even
 RETRY_STEP_MS = 1000
 
 
-@dataclass
 class WriteWaits:
     """How a write transaction waits for another process's to end (BEGIN IMMEDIATE).
 
@@ -43,12 +42,29 @@ class WriteWaits:
     after `notice_after_s`, so it can say it is waiting) and a long
     `patience_s`. `try_only` is for writes whose only content is an audit
     event: they give up almost at once, and the caller queues the event.
+    It is per thread, so an audit write on a background thread never makes
+    a live-session write on the UI thread impatient.
     """
 
-    patience_s: float = BUSY_TIMEOUT_MS / 1000
-    notice_after_s: float = 1.0
-    on_wait: Callable[[], None] | None = None
-    try_only: bool = False
+    def __init__(
+        self,
+        patience_s: float = BUSY_TIMEOUT_MS / 1000,
+        notice_after_s: float = 1.0,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
+        self.patience_s = patience_s
+        self.notice_after_s = notice_after_s
+        self.on_wait = on_wait
+        self._local = threading.local()
+
+    @property
+    def try_only(self) -> bool:
+        """Whether writes on this thread give up at once when another process writes."""
+        return bool(getattr(self._local, "try_only", False))
+
+    @try_only.setter
+    def try_only(self, value: bool) -> None:
+        self._local.try_only = value
 
 
 DEFAULT_WAITS = WriteWaits()
@@ -98,7 +114,7 @@ def _begin_immediate(raw: Any, waits: WriteWaits, folder: Path) -> None:
     elif waits.on_wait is not None:
         budget_ms = int(min(waits.notice_after_s, waits.patience_s) * 1000)
     else:
-        budget_ms = BUSY_TIMEOUT_MS
+        budget_ms = int(waits.patience_s * 1000)
     if budget_ms != BUSY_TIMEOUT_MS:
         raw.execute(f"PRAGMA busy_timeout = {budget_ms}")
     started, told = time.monotonic(), False
