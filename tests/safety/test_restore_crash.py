@@ -138,3 +138,21 @@ def test_a_damaged_vault_without_backups_does_not_point_to_a_backups_folder(
     assert result.status == 5
     assert "backups folder" not in result.err
     assert "restore" in result.err
+
+
+def test_init_after_a_restore_into_a_new_folder_was_cut_finishes_the_restore(
+    tmp_path: Path,
+) -> None:
+    """Killed after its commit point, before any file was in place: `init` finds the vault."""
+    other = _vault_with(tmp_path / "other", "C-NEW", BACKUP_PASSPHRASE, tmp_path)
+    backup = tmp_path / "other.crucible-backup"
+    assert other("backup", "-o", str(backup), stdin=BACKUP_PASSPHRASE + "\n").status == 0
+    for step in range(1, 40):
+        folder = tmp_path / f"new-{step}"
+        assert _killed(_restore_killed_at(step, folder, backup)), "the restore never got that far"
+        if (folder / "restore-journal.json").exists() and not (folder / "vault.db").exists():
+            break
+        shutil.rmtree(folder, ignore_errors=True)
+    result = Crucible(folder)("init", stdin="a passphrase for a new vault\n")
+    assert (result.status, result.err.strip()) == (2, "A vault already exists in that folder.")
+    assert _opens(folder, BACKUP_PASSPHRASE) == "C-NEW"
