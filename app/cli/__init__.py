@@ -6,9 +6,12 @@ standard input when stdin is not a TTY.
 
 Exit status: 0 success; 1 a check found problems; 2 bad usage or bad input;
 3 wrong passphrase or recovery code; 4 damaged or missing key file; 5
-damaged database; 141 (128 + SIGPIPE, as a shell reports for any tool) when
-the reader of standard output went away, as with `crucible summary 1 | head -1`,
-which ends quietly. Every message is one sentence on stderr, never a traceback.
+damaged database; 6 the vault is in use by another window or command; 7
+disk full; 8 the vault's folder or a file cannot be written; 9 a vault file
+cannot be read; 10 an unexpected problem; 141 (128 + SIGPIPE, as a shell
+reports for any tool) when the reader of standard output went away, as with
+`crucible summary 1 | head -1`, which ends quietly. Every message is one
+sentence on stderr, never a traceback.
 """
 
 from __future__ import annotations

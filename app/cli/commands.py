@@ -20,6 +20,8 @@ from app.store.vault import UnlockThrottle, Vault
 # (docs/performance.md, "CLI latency").
 
 CLI_ACTOR = "crucible-cli"
+EXIT_UNEXPECTED = 10  # not 1: `check` keeps 1 for the problems it finds
+WAITING = "Waiting for another Crucible command to finish..."
 
 
 def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
@@ -44,14 +46,14 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
         raise  # the reader of stdout left (`| head`); main() ends quietly
     except MemoryError:
         terminal.err("The machine ran out of memory; nothing was changed.")
-        return EXIT_PROBLEMS
+        return EXIT_UNEXPECTED
     except Exception as error:  # last resort: a sentence, never a traceback with client data
         if os.environ.get("CRUCIBLE_DEBUG"):
             raise
         terminal.err(
             f"Crucible hit an unexpected problem ({type(error).__name__}); nothing was changed."
         )
-        return EXIT_PROBLEMS
+        return EXIT_UNEXPECTED
 
 
 def _unlock(folder: Path, terminal: Terminal) -> Vault:
@@ -61,7 +63,13 @@ def _unlock(folder: Path, terminal: Terminal) -> Vault:
         raise NoVaultError()
     passphrase = terminal.secret("Passphrase: ")
     # One process, one attempt: a fresh throttle (the KDF's cost is the delay here).
-    return vault_access.open_vault(folder, passphrase, actor=CLI_ACTOR, throttle=UnlockThrottle())
+    return vault_access.open_vault(
+        folder,
+        passphrase,
+        actor=CLI_ACTOR,
+        throttle=UnlockThrottle(),
+        on_wait=lambda: terminal.err(WAITING),
+    )
 
 
 def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:

@@ -41,7 +41,14 @@ ANCHORING_ACTIONS = frozenset({AuditAction.NOTE_SIGNED, AuditAction.SIGNATURE_IM
 
 # The actions that happen while the database cannot be written.
 PENDING_KINDS = frozenset(
-    {AuditAction.FAILED_UNLOCK, AuditAction.PASSPHRASE_CHANGED, AuditAction.RESTORE}
+    {
+        AuditAction.FAILED_UNLOCK,
+        AuditAction.PASSPHRASE_CHANGED,
+        AuditAction.RESTORE,
+        # Queued by reading commands while another process writes (services.deferred_audit).
+        AuditAction.UNLOCK,
+        AuditAction.BACKUP,
+    }
 )
 
 

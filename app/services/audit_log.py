@@ -39,6 +39,7 @@ from app.services.pending_audit import (
     pending_count,
     record_failed_unlock,
     record_passphrase_change,
+    record_pending,
     record_restore,
 )
 from app.store.audit import append_event, verify_chain
@@ -176,6 +177,7 @@ __all__ = [
     "record",
     "record_failed_unlock",
     "record_passphrase_change",
+    "record_pending",
     "record_restore",
     "safe_detail",
     "verify",

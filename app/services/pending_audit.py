@@ -105,6 +105,20 @@ def record_restore(
     _add_pending(folder, AuditAction.RESTORE, clock(), actor, checked)
 
 
+def record_pending(
+    folder: Path,
+    kind: AuditAction,
+    clock: Clock = system_clock,
+    *,
+    actor: str = SYSTEM_ACTOR,
+    detail: Mapping[str, object] | None = None,
+) -> None:
+    """Queue an event of one of the pending kinds, for the next unlock to append."""
+    if kind not in PENDING_KINDS:
+        raise ValueError(f"{kind!r} cannot wait in the pending file")
+    _add_pending(folder, kind, clock(), actor, safe_detail(detail))
+
+
 def remember_vault_id(vault: Vault) -> None:
     """Keep the open vault's id beside it, for the events recorded while it is locked.
 
@@ -291,6 +305,7 @@ __all__ = [
     "pending_count",
     "record_failed_unlock",
     "record_passphrase_change",
+    "record_pending",
     "record_restore",
     "remember_vault_id",
 ]

@@ -56,6 +56,10 @@ def _aware_time(value: object) -> bool:
     return parse_time(value) is not None
 
 
+def _byte_size(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**50
+
+
 # Each kind with the exact detail keys the app writes for it.
 DETAIL_SCHEMA: Mapping[str, Mapping[str, Check]] = {
     "failed-unlock": {},
@@ -66,6 +70,9 @@ DETAIL_SCHEMA: Mapping[str, Mapping[str, Check]] = {
         "method": _one_of(_METHODS),
         "kept_previous": _flag,
     },
+    # Queued by reading commands while another process writes (services.deferred_audit).
+    "unlock": {"method": _one_of(_METHODS)},
+    "backup": {"reason": is_label, "size": _byte_size, "mirrored": _flag},
 }
 ENTRY_KEYS_V1 = frozenset({"id", "kind", "at", "actor", "detail"})
 ENTRY_KEYS = ENTRY_KEYS_V1 | {"vault"}

@@ -15,20 +15,20 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.store import migrate
-from app.store.engine import WRITE_OPTION
+from app.store import migrate, vault_lock
+from app.store.engine import WRITE_OPTION, WriteWaits
 from app.store.errors import (
     DamagedDatabaseError,
     KeyFileError,
     NoVaultError,
     VaultExistsError,
+    VaultReplacedError,
     WrongSecretError,
 )
-from app.store.files import ensure_private_dir, fsync_dir
+from app.store.files import fsync_dir
 from app.store.hardening import disable_core_dumps
 from app.store.keyfile import (
     KdfParams,
@@ -39,6 +39,7 @@ from app.store.keyfile import (
     write_key_file,
 )
 from app.store.secrets import DataKey
+from app.store.vault_folder import damaged, prepare_vault_folder, sqlite_failure
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -77,17 +78,35 @@ DEFAULT_THROTTLE = UnlockThrottle()
 
 
 class Vault:
-    """An unlocked vault: the engine and a session factory, until `lock()`."""
+    """An unlocked vault: the engine and a session factory, until `lock()`.
 
-    def __init__(self, folder: Path, engine: Engine, data_key: DataKey) -> None:
+    It holds the vault's lock shared (`hold`, given back at `lock()`), and
+    remembers which file vault.db was when opened: a write that commits
+    after the file was replaced (by something that ignored the lock) raises
+    `VaultReplacedError` instead of reporting a success that is not in the
+    vault. `write_waits` says how writes wait for another process's.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        engine: Engine,
+        data_key: DataKey,
+        *,
+        hold: vault_lock.Hold | None = None,
+    ) -> None:
         from sqlalchemy.orm import sessionmaker
 
         self.folder = folder
         self._engine: Engine | None = engine
         self._data_key: DataKey | None = data_key
+        self._hold = hold
+        self._db_path = str(folder / DB_NAME)
+        self._identity = _file_identity(self._db_path)
+        self.write_waits = WriteWaits()
         self._sessions: sessionmaker[Session] | None = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions: sessionmaker[Session] | None = sessionmaker(
-            engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+            engine.execution_options(**{WRITE_OPTION: self.write_waits}), expire_on_commit=False
         )
 
     @property
@@ -132,13 +151,37 @@ class Vault:
             raise RuntimeError("the vault is locked")
         with self._write_sessions() as session, session.begin():
             yield session
+        self.ensure_in_place()
 
-    def write_connection(self) -> AbstractContextManager[Connection]:
+    @contextlib.contextmanager
+    def write_connection(self) -> Iterator[Connection]:
         """A Core connection in a write transaction, for hot paths that skip the ORM."""
-        return self.engine.execution_options(**{WRITE_OPTION: True}).begin()
+        writing = self.engine.execution_options(**{WRITE_OPTION: self.write_waits})
+        with writing.begin() as connection:
+            yield connection
+        self.ensure_in_place()
+
+    @contextlib.contextmanager
+    def writes_without_waiting(self) -> Iterator[None]:
+        """Within the block, a write finding another process's under way raises VaultBusyError.
+
+        For writes that only record an audit event: the caller queues the
+        event instead, so reading never waits for a long import.
+        """
+        before = self.write_waits.try_only
+        self.write_waits.try_only = True
+        try:
+            yield
+        finally:
+            self.write_waits.try_only = before
+
+    def ensure_in_place(self) -> None:
+        """Raise VaultReplacedError if vault.db is no longer the file this vault opened."""
+        if self._identity is not None and _file_identity(self._db_path) != self._identity:
+            raise VaultReplacedError()
 
     def lock(self) -> None:
-        """Close every connection and forget the key."""
+        """Close every connection, forget the key, and give back the hold on the lock file."""
         if self._engine is not None:
             self._engine.dispose()
         if self._data_key is not None:
@@ -147,6 +190,9 @@ class Vault:
         self._data_key = None
         self._sessions = None
         self._write_sessions = None
+        if self._hold is not None:
+            self._hold.release()
+            self._hold = None
 
     def __enter__(self) -> Vault:
         return self
@@ -157,6 +203,14 @@ class Vault:
     def __repr__(self) -> str:
         state = "locked" if self.is_locked else "unlocked"
         return f"Vault({state})"
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def vault_exists(folder: Path) -> bool:
@@ -184,8 +238,9 @@ def create_vault(
             "restore a backup there or choose another folder."
         )
     # The marker says "an interrupted creation may leave files here"; only
-    # with it present are leftover files cleared.
-    ensure_private_dir(folder)
+    # with it present are leftover files cleared. An existing folder keeps
+    # its mode; one holding anything but a vault's files is refused.
+    prepare_vault_folder(folder)
     marker.touch(mode=0o600)
     for suffix in ("", *SIDE_FILES):
         with contextlib.suppress(FileNotFoundError):
@@ -308,12 +363,15 @@ def open_with_key(
     vault = _open_engine(folder, data_key)
     try:
         if migrate.needs_upgrade(vault.engine):
-            if before_migration is not None:
-                before_migration(vault)
-            migrate.upgrade(vault.engine)
+            # A schema change under another process's feet is refused: the
+            # migration needs the vault alone (this process's hold upgrades).
+            with vault_lock.exclusive(folder):
+                if before_migration is not None:
+                    before_migration(vault)
+                migrate.upgrade(vault.engine)
     except DBAPIError as error:
         vault.lock()
-        raise DamagedDatabaseError() from error
+        raise (sqlite_failure(error, folder) or damaged(folder)) from error
     except BaseException:
         vault.lock()
         raise
@@ -326,17 +384,22 @@ def _open_engine(folder: Path, data_key: DataKey) -> Vault:
 
     from app.store.engine import make_engine
 
-    engine = make_engine(folder / DB_NAME, data_key)
-    vault = Vault(folder, engine, data_key)
+    hold = vault_lock.shared(folder)
+    try:
+        engine = make_engine(folder / DB_NAME, data_key)
+    except BaseException:
+        hold.release()
+        raise
+    vault = Vault(folder, engine, data_key, hold=hold)
     try:
         with engine.connect():
             pass
-    except DamagedDatabaseError:
-        vault.lock()
-        raise
     except DBAPIError as error:
         vault.lock()
-        raise DamagedDatabaseError() from error
+        raise (sqlite_failure(error, folder) or damaged(folder)) from error
+    except BaseException:
+        vault.lock()
+        raise
     return vault
 
 
