@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app.services.audit_log import SYSTEM_ACTOR, record_restore
+from app.services.audit_actions import SYSTEM_ACTOR
 from app.services.clock import Clock, system_clock
 from app.store import restore_journal, vault_lock
 from app.store.errors import NoVaultError
@@ -29,6 +29,10 @@ def restore_reporter(folder: Path, clock: Clock = system_clock) -> restore_journ
     """What a finished restore does with its journal's record: a pending audit event."""
 
     def report(record: dict[str, Any]) -> None:
+        # Imported here: the pending file's code loads SQLAlchemy, which
+        # every command's unlock loads beside the key derivation instead.
+        from app.services.pending_audit import record_restore
+
         actor = record.get("actor")
         facts = record.get("facts")
         try:
