@@ -6,7 +6,7 @@ finds them without a working directory or an alembic.ini beside it.
 Every unlock asks "is this vault behind?", and most of the time the answer is
 no. That question is answered without Alembic: the vault's revision is one
 SELECT on `alembic_version`, and this build's head is read from the revision
-files' `revision` and `down_revision` assignments (parsed, not imported). Alembic
+files' `revision` and `down_revision` lines (read as text, not imported). Alembic
 itself, which costs a few hundred milliseconds to import and more to load
 every revision script, is loaded only to migrate, to check drift, or to list
 the revisions a backup may carry.
@@ -15,6 +15,7 @@ the revisions a backup may carry.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -52,19 +53,16 @@ def head_revision() -> str:
     return head
 
 
-def _literal_assignments(source: str, names: tuple[str, ...]) -> dict[str, object]:
-    """Module-level `name = <literal>` (or annotated) assignments of a revision file."""
-    found: dict[str, object] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            target, value = node.target, node.value
-        else:
-            continue
-        if isinstance(target, ast.Name) and target.id in names:
-            found[target.id] = ast.literal_eval(value)
-    return found
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=]+)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def _literal_assignments(source: str) -> dict[str, object]:
+    """The `revision` and `down_revision` values of a revision file, from their own lines.
+
+    Alembic writes each as one top-level line (optionally annotated); only the
+    value after ``=`` is evaluated, as a literal.
+    """
+    return {name: ast.literal_eval(value) for name, value in _ASSIGNMENT.findall(source)}
 
 
 def known_head() -> str:
@@ -79,7 +77,7 @@ def known_head() -> str:
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in sorted((migrations_location() / "versions").glob("*.py")):
-        values = _literal_assignments(path.read_text("utf-8"), ("revision", "down_revision"))
+        values = _literal_assignments(path.read_text("utf-8"))
         revision = values.get("revision")
         if not isinstance(revision, str):
             continue  # not a revision script (e.g. __init__.py)
