@@ -1,7 +1,10 @@
 """The record part of a report: block notes, signature status, addenda, moments, signatures.
 
 A signed note is shown exactly as signed, with who signed it, when, and a
-content hash, so a reader can tell the PDF shows the locked text; addenda
+content hash, so a reader can tell the PDF shows the locked text. The hash
+is recomputed from the text printed, never taken on trust: a note whose
+text no longer matches the hash recorded at signing is marked in red, in
+words ("content does not match its signature"). Addenda
 follow it, never merged into it, as clinical records require. An unsigned
 note is labelled a draft.
 """
@@ -42,9 +45,13 @@ __all__ = [
     "note_content_hash",
     "notes_section",
     "signature_block",
+    "signature_holds",
     "signature_status",
     "signers",
 ]
+
+MISMATCH = "CONTENT DOES NOT MATCH ITS SIGNATURE"
+MISMATCH_COLOUR = "#C0262D"
 
 _KIND_WORDS = {
     BlockKind.JOINT: "joint session",
@@ -61,6 +68,14 @@ def note_content_hash(note: BlockNote) -> str:
     return note.content_hash or content_hash(note.sections)
 
 
+def signature_holds(note: BlockNote) -> bool:
+    """Whether the note's text still hashes to the hash recorded when it was signed.
+
+    A note without a recorded hash (not stored yet) has nothing to contradict.
+    """
+    return note.content_hash is None or note.content_hash == content_hash(note.sections)
+
+
 def _when(moment: datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y}, {moment:%H:%M}"
 
@@ -70,9 +85,12 @@ def signature_status(note: BlockNote) -> str:
     if note.signed_at is None:
         return "Unsigned draft"
     who = note.signed_by or "unknown signer"
-    return (
+    status = (
         f"Signed by {who} on {_when(note.signed_at)}, content hash {note_content_hash(note)[:16]}…"
     )
+    if not signature_holds(note):
+        status += f" — {MISMATCH}: the text below was changed after signing"
+    return status
 
 
 def _block_heading(block: Block) -> str:
@@ -174,6 +192,8 @@ def _block_section(
     note = block.note
     status = signature_status(note)
     colour = "#3A9D7A" if note.is_signed else "#B54708"
+    if note.is_signed and not signature_holds(note):
+        colour = MISMATCH_COLOUR
     # The heading, the status line and a section title all keep with what
     # follows (reports.layout), so a block never starts at a page's foot.
     out: list[Flowable] = [

@@ -156,7 +156,10 @@ def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any)
         for problem in problems:
             terminal.err(problem)
         return EXIT_PROBLEMS
-    terminal.out("All checks passed: integrity, encryption and audit trail.")
+    terminal.out(
+        "All checks passed: integrity, encryption, append-only triggers, "
+        "signed notes and audit trail."
+    )
     return EXIT_OK
 
 

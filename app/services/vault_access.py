@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.services.clock import Clock, system_clock
+from app.services.pending_audit import (
+    flush_pending,
+    record_passphrase_change,
+    remember_vault_id,
+)
 from app.store import migrate
 from app.store.vault import (
     DEFAULT_THROTTLE,
@@ -85,13 +90,15 @@ def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
     """Append what happened while locked (pending events), then this unlock.
 
     If either cannot be written the vault is locked again rather than left
-    open without its record.
+    open without its record. The vault's id is kept beside it for the
+    events that will be recorded while it is locked.
     """
     from app.services.audit_log import flush_pending
     from app.store.audit import append_event
 
     try:
-        flush_pending(vault)
+        flush_pending(vault, clock)
+        remember_vault_id(vault)
         with vault.write_session() as session:
             append_event(
                 session, at=clock(), actor=actor, action="unlock", detail={"method": method}
@@ -110,6 +117,7 @@ def new_vault(
     vault, code = create_vault(folder, passphrase, kdf=kdf)
     with vault.write_session() as session:
         append_event(session, at=clock(), actor=SYSTEM_ACTOR, action="vault-created")
+    remember_vault_id(vault)
     return vault, code
 
 

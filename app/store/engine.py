@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from app.store.derived_keys import CHAIN_KEY_INFO, audit_chain_key
 from app.store.errors import DamagedDatabaseError
 from app.store.files import sqlite_storage_error
 from app.store.secrets import DataKey
@@ -87,8 +88,12 @@ def make_engine(db_path: Path, data_key: DataKey, *, pool_size: int = 2) -> Engi
     # insert=True: this hook must run before SQLAlchemy's own first-connect
     # work, which reads the database and would fail on an unkeyed connection.
     @event.listens_for(engine, "connect", insert=True)
-    def key_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def key_on_connect(dbapi_connection: Any, record: Any) -> None:
         _key_connection(dbapi_connection, data_key)
+        # The connection that can read the audit chain can also extend it:
+        # app.store.audit finds the chain key here, and disposing the
+        # engine at lock drops it with the connection.
+        record.info[CHAIN_KEY_INFO] = audit_chain_key(data_key)
 
     @event.listens_for(engine, "begin")
     def begin_explicitly(connection: Any) -> None:

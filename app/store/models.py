@@ -268,3 +268,13 @@ class AuditEvent(Base):
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditKeying(Base):
+    """Where the audit chain's HMAC-keyed links begin (one row, append-only)."""
+
+    __tablename__ = "audit_keying"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+    keyed_after: Mapped[int] = mapped_column(Integer)

@@ -363,18 +363,14 @@ def change_passphrase(
 ) -> None:
     """Rewrap the data key under a new passphrase; vault.db is not touched.
 
-    Weaker stored parameters are upgraded here: the new wrap uses freshly
-    calibrated parameters (or `kdf`, the tests' profile).
+    The new wrap uses parameters calibrated afresh with the current ones as a
+    floor, so weaker stored parameters are raised and none is ever lowered
+    (`kdf`, the tests' profile, is used as given).
     """
     disable_core_dumps()  # the data key is about to be in memory
     key_file = read_vault_key_file(folder)
     data_key = key_file.unwrap_with_passphrase(current)
-    try:
-        write_key_file(
-            folder / KEY_NAME, key_file.rewrap_passphrase(data_key, new, kdf or calibrate())
-        )
-    finally:
-        data_key.wipe()
+    _rewrap(folder, key_file, data_key, new, kdf)
 
 
 def recover_with_code(folder: Path, code: str, new: str, *, kdf: KdfParams | None = None) -> None:
@@ -382,10 +378,16 @@ def recover_with_code(folder: Path, code: str, new: str, *, kdf: KdfParams | Non
     disable_core_dumps()  # the data key is about to be in memory
     key_file = read_vault_key_file(folder)
     data_key = key_file.unwrap_with_recovery_code(code)
+    _rewrap(folder, key_file, data_key, new, kdf)
+
+
+def _rewrap(
+    folder: Path, key_file: KeyFile, data_key: DataKey, new: str, kdf: KdfParams | None
+) -> None:
+    """Write the key file with a new passphrase wrap, then forget the data key."""
     try:
-        write_key_file(
-            folder / KEY_NAME, key_file.rewrap_passphrase(data_key, new, kdf or calibrate())
-        )
+        params = kdf or calibrate(floor=key_file.kdf)
+        write_key_file(folder / KEY_NAME, key_file.rewrap_passphrase(data_key, new, params))
     finally:
         data_key.wipe()
 

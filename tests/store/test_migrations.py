@@ -15,6 +15,7 @@ from sqlalchemy import inspect, text
 from app.services import vault_access
 from app.services.intensive_exchange import export_intensive, import_intensive
 from app.store import migrate
+from app.store.append_only import EXPECTED_TRIGGERS, INITIAL_TRIGGERS
 from app.store.backup import verify_database_copy
 from app.store.engine import make_engine
 from app.store.vault import UnlockThrottle, Vault, read_vault_key_file
@@ -83,7 +84,45 @@ def test_downgrade_then_upgrade_keeps_the_data(vault: Vault, sample_bytes: bytes
         triggers = connection.execute(
             text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
         ).scalar()
-    assert triggers == 9
+    assert triggers == len(EXPECTED_TRIGGERS)
+
+
+def test_the_0001_trigger_text_is_what_the_original_migration_created(tmp_path: Path) -> None:
+    """The shared trigger constants equal, byte for byte, those in the frozen 0001 vault."""
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURE_0001, folder)
+    key = read_vault_key_file(folder).unwrap_with_passphrase(FIXTURE_PASSPHRASE)
+    frozen = Vault(folder, make_engine(folder / "vault.db", key), key)
+    try:
+        with frozen.engine.connect() as connection:
+            stored = dict(
+                connection.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                ).all()
+            )
+    finally:
+        frozen.lock()
+    assert stored == dict(INITIAL_TRIGGERS)
+
+
+def test_keying_record_marks_the_last_unkeyed_event(tmp_path: Path) -> None:
+    """Revision 0004 records the newest event already present; later events are keyed."""
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURE_0001, folder)
+    key = read_vault_key_file(folder).unwrap_with_passphrase(FIXTURE_PASSPHRASE)
+    vault = Vault(folder, make_engine(folder / "vault.db", key), key)
+    try:
+        with vault.engine.connect() as connection:
+            newest = connection.exec_driver_sql("SELECT max(id) FROM audit_event").scalar()
+        migrate.upgrade(vault.engine)
+        with vault.engine.connect() as connection:
+            recorded = connection.exec_driver_sql(
+                "SELECT scheme, keyed_after FROM audit_keying"
+            ).all()
+    finally:
+        vault.lock()
+    assert newest
+    assert recorded == [("hmac-sha256/1", newest)]
 
 
 def test_frozen_0001_vault_upgrades_with_its_data(tmp_path: Path) -> None:
@@ -152,23 +191,28 @@ def downgrade() -> None:
 
 
 @pytest.fixture
-def failing_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the app at a copy of the migrations with a failing revision on top."""
+def failing_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the app at a copy of the migrations with a failing revision on top.
+
+    Returns the real head, the revision the failed upgrade must leave in place.
+    """
     copy = tmp_path / "migrations"
     shutil.copytree(
         Path(migrate.__file__).parents[2] / "db" / "migrations",
         copy,
         ignore=shutil.ignore_patterns("__pycache__"),
     )
+    real_head = migrate.head_revision()
     (copy / "versions" / "2099_01_01_9999_fails.py").write_text(
-        FAILING_REVISION.format(head=migrate.head_revision())
+        FAILING_REVISION.format(head=real_head)
     )
     # Both Alembic and the cheap head check of every unlock read this location.
     monkeypatch.setattr(migrate, "migrations_location", lambda: copy)
+    return real_head
 
 
 def test_failed_migration_leaves_schema_and_data_as_they_were(
-    vault: Vault, sample_bytes: bytes, failing_migration: None
+    vault: Vault, sample_bytes: bytes, failing_migration: str
 ) -> None:
     """A migration failing part-way rolls back whole; a verified backup was made first."""
     import_intensive(vault, sample_bytes, actor="test")
@@ -182,7 +226,7 @@ def test_failed_migration_leaves_schema_and_data_as_they_were(
     try:
         assert _schema(inspected) == schema
         assert _content(inspected) == content
-        assert migrate.current_revision(inspected.engine) == "0002"
+        assert migrate.current_revision(inspected.engine) == failing_migration
     finally:
         inspected.lock()
     backups = list((folder / "backups").iterdir())
