@@ -10,11 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.services.clock import Clock, system_clock
-from app.services.pending_audit import (
-    flush_pending,
-    record_passphrase_change,
-    remember_vault_id,
-)
 from app.store import migrate
 from app.store.vault import (
     DEFAULT_THROTTLE,
@@ -31,9 +26,9 @@ from app.store.vault import (
 if TYPE_CHECKING:
     from app.store.keyfile import KdfParams
 
-# The audit trail and backups need the ORM models: they are imported inside
-# the functions that use them, so that the key derivation of an unlock can
-# run beside their import (see app.store.vault) instead of after it.
+# The audit trail, pending events and backups need the ORM models: they are
+# imported inside the functions that use them, so that the key derivation of
+# an unlock runs beside their import (see app.store.vault), not after it.
 
 BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"
@@ -93,7 +88,7 @@ def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
     open without its record. The vault's id is kept beside it for the
     events that will be recorded while it is locked.
     """
-    from app.services.audit_log import flush_pending
+    from app.services.pending_audit import flush_pending, remember_vault_id
     from app.store.audit import append_event
 
     try:
@@ -112,6 +107,7 @@ def new_vault(
     folder: Path, passphrase: str, *, kdf: KdfParams | None = None, clock: Clock = system_clock
 ) -> tuple[Vault, str]:
     """Create a vault; returns it unlocked with the recovery code to show once."""
+    from app.services.pending_audit import remember_vault_id
     from app.store.audit import append_event
 
     vault, code = create_vault(folder, passphrase, kdf=kdf)
@@ -130,7 +126,7 @@ def set_new_passphrase(
     clock: Clock = system_clock,
 ) -> None:
     """Rewrap the data key under `new`; vault.db is not touched, so the audit event waits."""
-    from app.services.audit_log import record_passphrase_change
+    from app.services.pending_audit import record_passphrase_change
 
     change_passphrase(folder, current, new, kdf=kdf)
     record_passphrase_change(folder, clock, method="passphrase")
@@ -145,7 +141,7 @@ def reset_passphrase_with_code(
     clock: Clock = system_clock,
 ) -> None:
     """Set a new passphrase with the recovery code; audited at the next unlock."""
-    from app.services.audit_log import record_passphrase_change
+    from app.services.pending_audit import record_passphrase_change
 
     recover_with_code(folder, code, new, kdf=kdf)
     record_passphrase_change(folder, clock, method="recovery-code")
