@@ -17,7 +17,6 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,8 +28,14 @@ if TYPE_CHECKING:
 
 
 def migrations_location() -> Path:
-    """The folder of the packaged migrations (env.py, alembic.ini, versions/)."""
-    return Path(str(resources.files("db.migrations")))
+    """The folder of the packaged migrations (env.py, alembic.ini, versions/).
+
+    Read from the package's own location: Alembic needs a real folder anyway,
+    and importlib.resources would cost every unlock tens of milliseconds.
+    """
+    import db.migrations
+
+    return Path(db.migrations.__file__).resolve().parent
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
