@@ -138,9 +138,9 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
 
 
 def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.services import intensive_exchange
-
     with _unlock(folder, terminal) as vault:
+        from app.services import intensive_exchange
+
         data = intensive_exchange.export_intensive(vault, args.id, actor=CLI_ACTOR)
     if args.output is None:
         terminal.stdout.write(data.decode("utf-8"))
@@ -172,9 +172,9 @@ def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 
 def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.services.checks import check_vault
-
     with _unlock(folder, terminal) as vault:
+        from app.services.checks import check_vault
+
         problems = check_vault(vault)
     if problems:
         for problem in problems:
