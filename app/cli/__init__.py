@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = commands.add_parser("export-json", help="write an intensive as a JSON document")
     exp.add_argument("id", type=int)
     exp.add_argument("-o", "--output", type=Path)
+    exp.add_argument("--force", action="store_true", help="replace an existing file")
     commands.add_parser("passwd", help="change the passphrase (stdin: current, then new)")
     commands.add_parser("recover", help="set a new passphrase with the recovery code")
     commands.add_parser("check", help="run the integrity checks and verify the audit trail")
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="export a PDF report")
     report.add_argument("id", type=int)
     report.add_argument("-o", "--output", type=Path, required=True)
+    report.add_argument("--force", action="store_true", help="replace an existing file")
     report.add_argument(
         "--supervision", action="store_true", help="the de-identified supervision report"
     )

@@ -100,13 +100,15 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
 
 
 def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services.files import check_output_path, write_user_file
+
+    if args.output is not None:  # refused before a secret is asked for
+        check_output_path(folder, args.output, force=args.force)
     with _unlock(folder, terminal) as vault:
         data = intensive_exchange.export_intensive(vault, args.id, actor=CLI_ACTOR)
     if args.output is None:
         terminal.stdout.write(data.decode("utf-8"))
         return EXIT_OK
-    from app.services.files import write_user_file
-
     write_user_file(args.output, data)
     return EXIT_OK
 
@@ -161,6 +163,7 @@ def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
+    from app.services.files import check_output_path
     from app.services.report_export import ReportRequest, export_report, suggested_file_name
 
     if args.identified and not args.supervision:
@@ -184,10 +187,13 @@ def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
         flip_window_s=DEFAULT_FLIP_WINDOW_S,
         password=password,
     )
+    target: Path = args.output
+    into_folder = target.is_dir()
+    check_output_path(folder, target, force=args.force or into_folder)
     with _unlock(folder, terminal) as vault:
-        target: Path = args.output
-        if target.is_dir():
+        if into_folder:
             target = target / suggested_file_name(vault, request)
+            check_output_path(folder, target, force=args.force)
         export_report(vault, request, target, actor=CLI_ACTOR)
     terminal.out(f"Wrote {target}.")
     return EXIT_OK

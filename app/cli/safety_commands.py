@@ -36,6 +36,10 @@ def _unlock(folder: Path, terminal: Terminal) -> Any:
 
 
 def _backup(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    if args.output is not None:  # refused before a secret is asked for
+        from app.services.files import refuse_inside_vault
+
+        refuse_inside_vault(folder, args.output)
     with _unlock(folder, terminal) as vault:
         result = backups.backup_now(
             vault, reason="manual", actor=CLI_ACTOR, destination=args.output

@@ -26,6 +26,7 @@ from pathlib import Path
 from app.services.audit_log import AuditAction, record, record_restore
 from app.services.clock import Clock, system_clock
 from app.services.errors import BackupError, InputError, StorageFullError, VaultError
+from app.services.files import refuse_inside_vault
 from app.store import migrate
 from app.store.backup import BACKUP_SUFFIX, BackupInfo, Progress, make_backup
 from app.store.backup_archive import (
@@ -288,6 +289,7 @@ def restore(
 def _destination(vault_folder: Path, destination: Path | None) -> tuple[Path, str | None]:
     if destination is None:
         return backups_folder(vault_folder), None
+    refuse_inside_vault(vault_folder, destination)
     if destination.is_dir():
         return destination, None
     if destination.exists():

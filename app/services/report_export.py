@@ -76,10 +76,11 @@ def export_report(
     The PDF is encrypted before it touches the disk, so a protected report
     never exists unencrypted in a file.
     """
-    from app.services.files import write_user_file
+    from app.services.files import refuse_inside_vault, write_user_file
     from app.services.intensive_exchange import get_intensive
     from app.store.audit import append_event
 
+    refuse_inside_vault(vault.folder, path)
     reports = _reports()
     intensive = get_intensive(vault, request.intensive_id)
     now = clock()
