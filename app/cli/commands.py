@@ -170,15 +170,12 @@ def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
         raise UsageError("--identified applies to --supervision reports only.")
     password = None
     if args.password_file is not None:
+        from app.services.report_password import ReportPasswordError, read_password_file
+
         try:
-            lines = args.password_file.read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            raise InputError(
-                f"The password file {args.password_file.name!r} cannot be read."
-            ) from None
-        password = lines[0] if lines else ""
-        if not password:
-            raise InputError("The password file's first line is empty; no report was written.")
+            password = read_password_file(args.password_file)
+        except ReportPasswordError as error:
+            raise InputError(str(error)) from None
     request = ReportRequest(
         intensive_id=args.id,
         kind="supervision" if args.supervision else "summary",

@@ -62,6 +62,17 @@ def suggested_file_name(
     return name
 
 
+def _prepared(password: str) -> str:
+    """The password as PDF readers will check it (see `report_password`), or InputError."""
+    from app.services.errors import InputError
+    from app.services.report_password import ReportPasswordError, prepare_report_password
+
+    try:
+        return prepare_report_password(password)
+    except ReportPasswordError as error:
+        raise InputError(str(error)) from None
+
+
 def export_report(
     vault: Vault,
     request: ReportRequest,
@@ -98,7 +109,7 @@ def export_report(
     )
     pdf: bytes = build(intensive, options)
     if request.password:
-        pdf = reports.encrypt_pdf(pdf, request.password)
+        pdf = reports.encrypt_pdf(pdf, _prepared(request.password))
     write_user_file(path, pdf)
     with vault.write_session() as session:
         append_event(
