@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder
+from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import intensive_exchange, listing, vault_access
 from app.services.checks import check_vault
 from app.services.errors import InputError, VaultError
@@ -95,7 +96,7 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
         rows = listing.list_intensives(vault)
     for row in rows:
         first = row.first_date.isoformat() if row.first_date else "-"
-        terminal.out(f"{row.id}\t{row.couple_code}\t{first}\t{row.title}")
+        terminal.out(f"{row.id}\t{for_terminal(row.couple_code)}\t{first}\t{for_terminal(row.title)}")
     return EXIT_OK
 
 
@@ -107,7 +108,7 @@ def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf
     with _unlock(folder, terminal) as vault:
         data = intensive_exchange.export_intensive(vault, args.id, actor=CLI_ACTOR)
     if args.output is None:
-        terminal.stdout.write(data.decode("utf-8"))
+        terminal.stdout.write(json_for_terminal(data.decode("utf-8")))
         return EXIT_OK
     write_user_file(args.output, data)
     return EXIT_OK
@@ -155,9 +156,10 @@ def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
             vault, args.id, flip_window_s=window, deidentify=args.deidentify
         )
     if args.json:
-        terminal.out(json.dumps(summary_as_json(summary), ensure_ascii=False, indent=2))
+        text = json.dumps(summary_as_json(summary), ensure_ascii=False, indent=2)
+        terminal.out(json_for_terminal(text))
     else:
-        terminal.out(summary_as_table(summary))
+        terminal.out(lines_for_terminal(summary_as_table(summary)))
     return EXIT_OK
 
 

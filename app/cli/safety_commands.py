@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal
+from app.cli.terminal_text import for_terminal
 from app.services import audit_log, backups, vault_access
 from app.services.errors import NoVaultError
 
@@ -52,7 +53,7 @@ def _restore(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
     secret = terminal.secret("Passphrase or recovery code valid when the backup was made: ")
     outcome = backups.restore(args.file, folder, secret, actor=CLI_ACTOR)
     made = outcome.manifest.created_at.strftime("%Y-%m-%d %H:%M")
-    terminal.out(f"Restored the {outcome.manifest.reason} backup made {made}.")
+    terminal.out(f"Restored the {for_terminal(outcome.manifest.reason)} backup made {made}.")
     if outcome.replaced is not None:
         terminal.out(f"The vault that was there is kept in {outcome.replaced}.")
     if outcome.method == "recovery-code":
@@ -74,7 +75,8 @@ def _audit(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any)
             detail = json.dumps(event.detail, sort_keys=True) if event.detail else ""
             intensive = "-" if event.intensive_id is None else str(event.intensive_id)
             terminal.out(
-                f"{event.at.isoformat(timespec='seconds')}\t{event.actor}\t{event.action}"
+                f"{event.at.isoformat(timespec='seconds')}\t{for_terminal(event.actor)}"
+                f"\t{for_terminal(event.action)}"
                 f"\t{intensive}\t{detail}"
             )
     # With --json, stdout stays pure JSON and the verdict goes to stderr.
