@@ -15,7 +15,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -110,25 +111,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class Terminal:
-    """Where the command reads secrets and writes output; tests pass their own streams."""
+    """Where the command reads secrets, writes output and waits; tests pass their own."""
 
     def __init__(
         self,
         stdin: IO[str] | None = None,
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
+        self.sleep = sleep  # the unlock backoff's waits
 
     def secret(self, prompt: str) -> str:
-        """A secret from the TTY (not echoed) or one line of stdin."""
-        if self.stdin.isatty():
-            return getpass.getpass(prompt)
-        line = self.stdin.readline()
-        if not line:
+        """A secret from the TTY (not echoed) or one line of stdin, as UTF-8 text."""
+        try:
+            line = getpass.getpass(prompt) if self.stdin.isatty() else self.stdin.readline()
+        except UnicodeDecodeError:
+            line = "\udcff"  # reported below, like the surrogateescape form
+        if not line and not self.stdin.isatty():
             raise UsageError("Expected a secret on standard input, found none.")
+        if any("\ud800" <= ch <= "\udfff" for ch in line):
+            raise UsageError("The secret given is not UTF-8 text; check the terminal's encoding.")
         return line.rstrip("\r\n")
 
     def out(self, text: str) -> None:

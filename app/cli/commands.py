@@ -8,12 +8,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder
+from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder, unlocking
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import intensive_exchange, listing, vault_access
 from app.services.checks import check_vault
 from app.services.errors import InputError, VaultError
-from app.store.vault import UnlockThrottle, Vault
+from app.store.vault import Vault
 
 CLI_ACTOR = "crucible-cli"
 
@@ -46,13 +46,7 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
 
 
 def _unlock(folder: Path, terminal: Terminal) -> Vault:
-    if not vault_access.has_vault(folder):
-        from app.services.errors import NoVaultError
-
-        raise NoVaultError()
-    passphrase = terminal.secret("Passphrase: ")
-    # One process, one attempt: a fresh throttle (the KDF's cost is the delay here).
-    return vault_access.open_vault(folder, passphrase, actor=CLI_ACTOR, throttle=UnlockThrottle())
+    return unlocking.unlock(folder, terminal)  # under the backoff kept beside the vault
 
 
 def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
@@ -63,8 +57,6 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
     passphrase = terminal.secret("New passphrase: ")
     if terminal.stdin.isatty() and terminal.secret("Repeat it: ") != passphrase:
         raise UsageError("The two passphrases differ; no vault was created.")
-    if len(passphrase) < 8:
-        raise InputError("The passphrase must be at least 8 characters; no vault was created.")
     vault, code = vault_access.new_vault(folder, passphrase, kdf=kdf)
     vault.lock()
     terminal.out("Vault created. Your recovery code, shown only this once:")
@@ -117,9 +109,13 @@ def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf
 def _passwd(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     current = terminal.secret("Current passphrase: ")
     new = terminal.secret("New passphrase: ")
-    if len(new) < 8:
-        raise InputError("The new passphrase must be at least 8 characters; nothing was changed.")
-    vault_access.set_new_passphrase(folder, current, new, kdf=kdf)
+    unlocking.attempt(
+        folder,
+        terminal,
+        lambda throttle: vault_access.set_new_passphrase(
+            folder, current, new, kdf=kdf, throttle=throttle
+        ),
+    )
     terminal.out("Passphrase changed.")
     return EXIT_OK
 
@@ -127,9 +123,13 @@ def _passwd(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
 def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     code = terminal.secret("Recovery code: ")
     new = terminal.secret("New passphrase: ")
-    if len(new) < 8:
-        raise InputError("The new passphrase must be at least 8 characters; nothing was changed.")
-    vault_access.reset_passphrase_with_code(folder, code, new, kdf=kdf)
+    unlocking.attempt(
+        folder,
+        terminal,
+        lambda throttle: vault_access.reset_passphrase_with_code(
+            folder, code, new, kdf=kdf, throttle=throttle
+        ),
+    )
     terminal.out("New passphrase set; the recovery code still works.")
     return EXIT_OK
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal
 from app.cli.terminal_text import for_terminal
-from app.services import audit_log, backups, vault_access
-from app.services.errors import NoVaultError
+from app.cli.unlocking import unlock
+from app.services import audit_log, backups
 
 CLI_ACTOR = "crucible-cli"
 
@@ -27,13 +27,7 @@ Handler = Callable[[argparse.Namespace, Path, Terminal, Any], int]
 
 
 def _unlock(folder: Path, terminal: Terminal) -> Any:
-    if not vault_access.has_vault(folder):
-        raise NoVaultError()
-    passphrase = terminal.secret("Passphrase: ")
-    # One process, one attempt: a fresh throttle (the KDF's cost is the delay here).
-    return vault_access.open_vault(
-        folder, passphrase, actor=CLI_ACTOR, throttle=vault_access.UnlockThrottle()
-    )
+    return unlock(folder, terminal)  # under the backoff kept beside the vault
 
 
 def _backup(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:

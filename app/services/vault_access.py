@@ -6,13 +6,16 @@ and records the unlock in the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from app.domain.passphrase import passphrase_problem
 from app.services.audit_log import flush_pending, record_passphrase_change
 from app.services.clock import Clock, system_clock
 from app.store import migrate
 from app.store.audit import append_event
 from app.store.backup import make_backup
+from app.store.errors import WrongSecretError
 from app.store.keyfile import KdfParams
 from app.store.vault import (
     DEFAULT_THROTTLE,
@@ -28,6 +31,26 @@ from app.store.vault import (
 
 BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"
+
+
+def _require_acceptable(passphrase: str) -> None:
+    """Refuse a new passphrase the rule refuses, before any key is derived or file written."""
+    problem = passphrase_problem(passphrase)
+    if problem:
+        from app.services.errors import InputError
+
+        raise InputError(problem)
+
+
+def _throttled(folder: Path, throttle: UnlockThrottle, attempt: Callable[[], None]) -> None:
+    """Run a secret-checking `attempt` under the unlock backoff, counting a wrong secret."""
+    throttle.before_attempt(folder)
+    try:
+        attempt()
+    except WrongSecretError:
+        throttle.record(success=False, folder=folder)
+        raise
+    throttle.record(success=True, folder=folder)
 
 
 def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
@@ -96,6 +119,7 @@ def new_vault(
     folder: Path, passphrase: str, *, kdf: KdfParams | None = None, clock: Clock = system_clock
 ) -> tuple[Vault, str]:
     """Create a vault; returns it unlocked with the recovery code to show once."""
+    _require_acceptable(passphrase)
     vault, code = create_vault(folder, passphrase, kdf=kdf)
     with vault.write_session() as session:
         append_event(session, at=clock(), actor=SYSTEM_ACTOR, action="vault-created")
@@ -109,9 +133,15 @@ def set_new_passphrase(
     *,
     kdf: KdfParams | None = None,
     clock: Clock = system_clock,
+    throttle: UnlockThrottle = DEFAULT_THROTTLE,
 ) -> None:
-    """Rewrap the data key under `new`; vault.db is not touched, so the audit event waits."""
-    change_passphrase(folder, current, new, kdf=kdf)
+    """Rewrap the data key under `new`; vault.db is not touched, so the audit event waits.
+
+    A wrong `current` counts as a failed unlock for the backoff: changing the
+    passphrase must not become the way to guess it quickly.
+    """
+    _require_acceptable(new)
+    _throttled(folder, throttle, lambda: change_passphrase(folder, current, new, kdf=kdf))
     record_passphrase_change(folder, clock, method="passphrase")
 
 
@@ -122,9 +152,11 @@ def reset_passphrase_with_code(
     *,
     kdf: KdfParams | None = None,
     clock: Clock = system_clock,
+    throttle: UnlockThrottle = DEFAULT_THROTTLE,
 ) -> None:
     """Set a new passphrase with the recovery code; audited at the next unlock."""
-    recover_with_code(folder, code, new, kdf=kdf)
+    _require_acceptable(new)
+    _throttled(folder, throttle, lambda: recover_with_code(folder, code, new, kdf=kdf))
     record_passphrase_change(folder, clock, method="recovery-code")
 
 

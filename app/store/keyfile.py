@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from app.domain.passphrase import normalize_passphrase
 from app.store.errors import KeyFileError, WrongSecretError
 from app.store.files import write_atomically
 from app.store.secrets import DataKey
@@ -160,6 +161,7 @@ class KeyFile:
         cls, data_key: DataKey, passphrase: str, recovery_code: str, kdf: KdfParams
     ) -> KeyFile:
         """Wrap the data key under both secrets with fresh salts and nonces."""
+        passphrase = normalize_passphrase(passphrase)  # NFC: see app.domain.passphrase
         kdf_salt = secrets.token_bytes(16)
         recovery_salt = secrets.token_bytes(16)
         passphrase_nonce = secrets.token_bytes(12)
@@ -175,6 +177,7 @@ class KeyFile:
 
     def rewrap_passphrase(self, data_key: DataKey, passphrase: str, kdf: KdfParams) -> KeyFile:
         """Replace the passphrase wrap only; the recovery wrap is kept as it is."""
+        passphrase = normalize_passphrase(passphrase)  # NFC: see app.domain.passphrase
         kdf_salt = secrets.token_bytes(16)
         nonce = secrets.token_bytes(12)
         draft = KeyFile(
@@ -201,15 +204,27 @@ class KeyFile:
 
     # ------------------------------------------------------------------ open
     def unwrap_with_passphrase(self, passphrase: str) -> DataKey:
-        """Recover the data key; a wrong passphrase fails the GCM tag check."""
-        key = derive_passphrase_key(passphrase, self.kdf_salt, self.kdf)
-        return self._unwrap(
-            key,
-            self.passphrase_nonce,
-            self.passphrase_ciphertext,
-            "passphrase",
-            "The passphrase is not correct.",
-        )
+        """Recover the data key; a wrong passphrase fails the GCM tag check.
+
+        The NFC form is tried first (key files are written with it); a key file
+        written before passphrases were normalised may hold the raw string, so
+        that is tried next when it differs. An ASCII passphrase costs one
+        derivation, as before.
+        """
+        normalized = normalize_passphrase(passphrase)
+        candidates = [normalized] if normalized == passphrase else [normalized, passphrase]
+        for candidate in candidates:
+            try:
+                return self._unwrap(
+                    derive_passphrase_key(candidate, self.kdf_salt, self.kdf),
+                    self.passphrase_nonce,
+                    self.passphrase_ciphertext,
+                    "passphrase",
+                    "The passphrase is not correct.",
+                )
+            except WrongSecretError:
+                continue
+        raise WrongSecretError("The passphrase is not correct.")
 
     def unwrap_with_recovery_code(self, code: str) -> DataKey:
         """Recover the data key from the recovery code shown at creation."""
