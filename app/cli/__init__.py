@@ -43,6 +43,20 @@ def default_vault_folder() -> Path:
     return Path(user_data_dir("Crucible", appauthor=False))
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def record_id(text: str) -> int:
+    """An argparse type for ids: a whole number from 1 to what the database can hold."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a number such as 1)") from None
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not an id (ids run from 1 to {MAX_ID})")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per use-case."""
     parser = _Parser(
@@ -62,19 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     commands.add_parser("list", help="one line per intensive: id, couple code, first date, title")
     exp = commands.add_parser("export-json", help="write an intensive as a JSON document")
-    exp.add_argument("id", type=int)
+    exp.add_argument("id", type=record_id)
     exp.add_argument("-o", "--output", type=Path)
     exp.add_argument("--force", action="store_true", help="replace an existing file")
     commands.add_parser("passwd", help="change the passphrase (stdin: current, then new)")
     commands.add_parser("recover", help="set a new passphrase with the recovery code")
     commands.add_parser("check", help="run the integrity checks and verify the audit trail")
     summary = commands.add_parser("summary", help="the analytics of an intensive")
-    summary.add_argument("id", type=int)
+    summary.add_argument("id", type=record_id)
     summary.add_argument("--json", action="store_true", help="print JSON instead of a table")
     summary.add_argument("--flip-window", type=int, metavar="SECONDS")
     summary.add_argument("--deidentify", action="store_true", help='label partners "Partner A/B"')
     report = commands.add_parser("report", help="export a PDF report")
-    report.add_argument("id", type=int)
+    report.add_argument("id", type=record_id)
     report.add_argument("-o", "--output", type=Path, required=True)
     report.add_argument("--force", action="store_true", help="replace an existing file")
     report.add_argument(

@@ -28,6 +28,7 @@ from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strat
 
 FORMAT_V1 = "crucible.intensive/1"
 MAX_DAYS = 7
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 OBSERVATION_TEXT_FIELDS = ("trigger", "quote", "intervention", "response", "note")
 
 E = TypeVar("E", Stance, Boundary, Strategy, BlockKind, PartnerKey)
@@ -127,7 +128,14 @@ def _timestamp(value: object, where: str) -> datetime:
         _fail(where, f"{_describe(value)} is not an ISO 8601 time")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         _fail(where, f"{_describe(value)} has no UTC offset")
+    _within_years(parsed.year, value, where)
     return parsed
+
+
+def _within_years(year: int, text: str, where: str) -> None:
+    # Years at the calendar's ends overflow once an offset moves them to UTC.
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        _fail(where, f"{_describe(text)} is not between the years {FIRST_YEAR} and {LAST_YEAR}")
 
 
 def _required(doc: Mapping[str, Any], key: str, path: str) -> Any:
@@ -207,6 +215,7 @@ def _parse_day(raw: object, index: int) -> Day:
         day_date = date.fromisoformat(date_text)
     except ValueError:
         _fail(f"{path}.date", f"{_describe(date_text)} is not an ISO date (YYYY-MM-DD)")
+    _within_years(day_date.year, date_text, f"{path}.date")
     blocks_doc = _list(_required(doc, "blocks", path), f"{path}.blocks")
     blocks = tuple(_parse_block(item, f"{path}.blocks[{i}]") for i, item in enumerate(blocks_doc))
     return Day(number=number, date=day_date, blocks=blocks)
