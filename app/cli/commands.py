@@ -194,7 +194,7 @@ def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
             target = target / suggested_file_name(vault, request)
             check_output_path(folder, target, force=args.force)
         export_report(vault, request, target, actor=CLI_ACTOR)
-    terminal.out(f"Wrote {target}.")
+    terminal.out(f"Wrote {for_terminal(str(target))}.")
     return EXIT_OK
 
 
