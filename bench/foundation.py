@@ -40,7 +40,8 @@ def main() -> None:
     started = time.perf_counter()
     production = calibrate()
     print(f"calibration: {time.perf_counter() - started:.2f} s -> memory "
-          f"{production.memory_kib // 1024} MiB, t={production.time_cost}")
+          f"{production.memory_kib // 1024} MiB, t={production.time_cost}, "
+          f"p={production.parallelism}")
     prod = unlock_times(production, 5)
     print(f"unlock, production parameters: median {statistics.median(prod):.3f} s "
           f"(min {min(prod):.3f}, max {max(prod):.3f}); budget 0.5-1 s")

@@ -15,6 +15,7 @@ SCRIPTS = [
     "summary.py",
     "reports.py",
     "startup.py",
+    "cli_latency.py",
     "workspace.py",
     "backup_big.py",
 ]

@@ -137,7 +137,7 @@ def stance_share_chart(
     for index, (_, figures) in enumerate(rows):
         if figures.observations == 0:
             y = chart.y + plot_h - (index + 0.5) * step - 3
-            drawing.add(label("no observations", chart.x + 6, y, 8, colour=MUTED))
+            drawing.add(label("no observations logged", chart.x + 6, y, 8, colour=MUTED))
     _legend(drawing, chart.x, 4, _BAR_ORDER, with_flip=False)
     return drawing
 

@@ -5,6 +5,11 @@ keeps each page's state and draws the header and footer on all of them when
 the document is saved (the standard ReportLab numbered-canvas technique).
 The PDF is built into memory and returned as bytes: nothing touches disk, so
 an unencrypted copy of clinical text never exists as a file.
+
+Headings never stand alone at the foot of a page. Heading styles carry
+ReportLab's ``keepWithNext`` (:mod:`reports.styles`), and the document groups
+each run of such paragraphs with the flowable after it into
+:class:`HeadingsWithNext`: one mechanism for every heading of every report.
 """
 
 from __future__ import annotations
@@ -16,14 +21,65 @@ from datetime import date
 from typing import Any
 
 from reportlab.pdfgen import canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus.doctemplate import FrameBreak
 
 from reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
 from reports.styles import MARGIN, MUTED, PAPER, RULE
 
-__all__ = ["DocumentMeta", "frame_width", "render_pdf"]
+__all__ = ["DocumentMeta", "HeadingsWithNext", "frame_width", "render_pdf"]
 
 _HEADER_GAP = 10.0
+_FUZZ = 1e-6
+
+
+class HeadingsWithNext(KeepTogether):  # type: ignore[misc]
+    """Headings and the flowable after them: the headings go where that flowable can start.
+
+    ReportLab builds one of these for every run of ``keepWithNext`` flowables
+    plus the flowable that follows (the document's ``keepTogetherClass``).
+    Unlike a plain KeepTogether, the whole group need not fit on the page:
+    the headings need only the *start* of what follows under them (the first
+    lines of a paragraph, the header and first row of a table). So a long
+    table or note still begins right under its heading, and a heading never
+    ends a page. At the top of a frame nothing better is possible and the
+    content flows as it is.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        """Lay the group out here if its start fits, else move it whole to the next frame."""
+        content = list(self._content)
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
+        if at_top or self._start_fits(content, aW, aH):
+            return content
+        return [FrameBreak(), *content]
+
+    def _start_fits(self, content: list[Flowable], aW: float, aH: float) -> bool:
+        """Whether the headings and the first piece of the last flowable fit in ``aH``.
+
+        Spaces follow the frame's rule: between two flowables, the larger of
+        the first's spaceAfter and the second's spaceBefore (the frame has
+        already taken the group's own spaceBefore out of ``aH``).
+        """
+        *heads, following = content
+        used, after = 0.0, 0.0
+        for index, head in enumerate(heads):
+            _, height = head.wrapOn(self.canv, aW, aH)
+            gap = max(after, head.getSpaceBefore()) if index else 0.0
+            used += gap + height
+            after = head.getSpaceAfter()
+        room = aH - used - max(after, following.getSpaceBefore())
+        if room <= 0:
+            return False
+        _, height = following.wrapOn(self.canv, aW, room)
+        if height <= room + _FUZZ:
+            return True
+        pieces = following.splitOn(self.canv, aW, room)
+        if not pieces or isinstance(pieces[0], KeepTogether):
+            return False  # cannot start here (or would only move itself on)
+        _, first = pieces[0].wrapOn(self.canv, aW, room)
+        return bool(0 < first <= room + _FUZZ)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +178,7 @@ def render_pdf(story: Sequence[Flowable], meta: DocumentMeta, paper: str) -> byt
         keywords=list(meta.keywords),
         creator="Crucible",
         producer="Crucible (ReportLab)",
+        keepTogetherClass=HeadingsWithNext,
     )
     frame = Frame(
         doc.leftMargin,

@@ -1,7 +1,10 @@
 """The record part of a report: block notes, signature status, addenda, moments, signatures.
 
 A signed note is shown exactly as signed, with who signed it, when, and a
-content hash, so a reader can tell the PDF shows the locked text; addenda
+content hash, so a reader can tell the PDF shows the locked text. The hash
+is recomputed from the text printed, never taken on trust: a note whose
+text no longer matches the hash recorded at signing is marked in red, in
+words ("content does not match its signature"). Addenda
 follow it, never merged into it, as clinical records require. An unsigned
 note is labelled a draft.
 """
@@ -42,8 +45,13 @@ __all__ = [
     "note_content_hash",
     "notes_section",
     "signature_block",
+    "signature_holds",
     "signature_status",
+    "signers",
 ]
+
+MISMATCH = "CONTENT DOES NOT MATCH ITS SIGNATURE"
+MISMATCH_COLOUR = "#C0262D"
 
 _KIND_WORDS = {
     BlockKind.JOINT: "joint session",
@@ -60,6 +68,14 @@ def note_content_hash(note: BlockNote) -> str:
     return note.content_hash or content_hash(note.sections)
 
 
+def signature_holds(note: BlockNote) -> bool:
+    """Whether the note's text still hashes to the hash recorded when it was signed.
+
+    A note without a recorded hash (not stored yet) has nothing to contradict.
+    """
+    return note.content_hash is None or note.content_hash == content_hash(note.sections)
+
+
 def _when(moment: datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y}, {moment:%H:%M}"
 
@@ -69,9 +85,12 @@ def signature_status(note: BlockNote) -> str:
     if note.signed_at is None:
         return "Unsigned draft"
     who = note.signed_by or "unknown signer"
-    return (
+    status = (
         f"Signed by {who} on {_when(note.signed_at)}, content hash {note_content_hash(note)[:16]}…"
     )
+    if not signature_holds(note):
+        status += f" — {MISMATCH}: the text below was changed after signing"
+    return status
 
 
 def _block_heading(block: Block) -> str:
@@ -173,23 +192,22 @@ def _block_section(
     note = block.note
     status = signature_status(note)
     colour = "#3A9D7A" if note.is_signed else "#B54708"
+    if note.is_signed and not signature_holds(note):
+        colour = MISMATCH_COLOUR
+    # The heading, the status line and a section title all keep with what
+    # follows (reports.layout), so a block never starts at a page's foot.
     out: list[Flowable] = [
-        CondPageBreak(90),
-        KeepTogether(
-            [
-                Paragraph(inline(_block_heading(block), BOLD_FONT), styles.h3),
-                Paragraph(
-                    f'{inline(_KIND_WORDS[block.kind])} · <font color="{colour}">'
-                    f"{inline(status)}</font>",
-                    styles.status,
-                ),
-            ]
+        Paragraph(inline(_block_heading(block), BOLD_FONT), styles.h3),
+        Paragraph(
+            f'{inline(_KIND_WORDS[block.kind])} · <font color="{colour}">'
+            f"{inline(status)}</font>",
+            styles.status,
         ),
     ]
     if not note.sections:
         out.append(Paragraph("No note was written for this block.", styles.small))
     for section in note.sections:
-        out.append(Paragraph(inline(section.title, BOLD_FONT), styles.cell_bold))
+        out.append(Paragraph(inline(section.title, BOLD_FONT), styles.note_heading))
         body = text_flowables(section.text, styles.note, width)
         out += body or [Paragraph("(left empty)", styles.small)]
         out.append(Spacer(1, 4))
@@ -249,6 +267,30 @@ def _signature_line(role: str, name: str, styles: Styles, width: float) -> Table
         )
     )
     return table
+
+
+def signers(intensive: Intensive, *, for_supervisor: bool = False) -> list[tuple[str, str]]:
+    """Who signs a report of this intensive, by role: (role, name) per signature line.
+
+    An intensive the clinician ran alone is signed by the clinician. A
+    supervised one is signed by the trainee who ran it (the clinician of
+    record, when no trainee name was given) and by the supervisor; never
+    twice by the same person under two roles. A supervision report always
+    has a supervisor's line, named or blank, since a supervisor is who it is for.
+
+    Args:
+        intensive: The intensive, as shown in the report.
+        for_supervisor: Whether this is the supervision report.
+    """
+    if intensive.is_supervised:
+        return [
+            ("Trainee", intensive.trainee or intensive.clinician),
+            ("Supervisor", intensive.supervisor or ""),
+        ]
+    lines = [("Clinician", intensive.clinician)]
+    if for_supervisor:
+        lines.append(("Supervisor", ""))
+    return lines
 
 
 def signature_block(

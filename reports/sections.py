@@ -21,14 +21,18 @@ from reportlab.platypus import (
 
 from app.domain.analytics import (
     DayChange,
-    FigureUnit,
     IntensiveSummary,
     PartnerFigures,
     PartnerSummary,
     figure_values,
 )
 from app.domain.intensive import Intensive
-from app.domain.summary_format import format_difference, format_value
+from app.domain.summary_format import (
+    day_notes,
+    format_difference,
+    format_value,
+    partner_headline,
+)
 from app.domain.timeline import TimelineSeries
 from app.domain.vocabulary import PartnerKey, Stance
 from reports.charts import stance_share_chart, timeline_chart
@@ -113,49 +117,6 @@ def cover_section(
     ]
 
 
-def _direction(first: str, last: str, before: float, after: float, up: str, down: str) -> str:
-    if round(after - before, 6) > 0:
-        return f"{up} from {first} to {last}"
-    if round(after - before, 6) < 0:
-        return f"{down} from {first} to {last}"
-    return f"stayed at {first}"
-
-
-def partner_headline(partner: PartnerSummary) -> list[str]:
-    """The day-over-day change of one partner in words (same-as share, then flips)."""
-    change = partner.change
-    if change is None:
-        return [f"{partner.label}: single-day intensive: no day-over-day comparison."]
-    first_obs = change.row("observations").first or 0
-    last_obs = change.row("observations").last or 0
-    span = f"Day {change.first_day} to Day {change.last_day}"
-    lines: list[str] = []
-    if not first_obs or not last_obs:
-        empty = change.first_day if not first_obs else change.last_day
-        lines.append(
-            f"{partner.label}: no observations on Day {empty}, so the same-as share "
-            "cannot be compared."
-        )
-    else:
-        row = change.row(f"share.{Stance.SAME_AS}")
-        first = format_value(row.first, FigureUnit.SHARE)
-        last = format_value(row.last, FigureUnit.SHARE)
-        moved = _direction(first, last, row.first or 0.0, row.last or 0.0, "rose", "fell")
-        lines.append(f"{partner.label}: same-as share {moved} ({span}).")
-    rate = change.row("flips_per_hour")
-    if rate.first is None or rate.last is None:
-        lines.append(
-            f"{partner.label}: flips per joint hour cannot be compared "
-            "(no joint session on one of the days)."
-        )
-    else:
-        first = format_value(rate.first, FigureUnit.RATE)
-        last = format_value(rate.last, FigureUnit.RATE)
-        moved = _direction(first, last, rate.first, rate.last, "sped up", "slowed")
-        lines.append(f"{partner.label}: flips per joint hour {moved} ({span}).")
-    return lines
-
-
 def headlines(summary: IntensiveSummary, styles: Styles) -> list[Flowable]:
     """The sentences a supervisor reads first: did same-as grow, did flips slow."""
     out: list[Flowable] = [Paragraph("At a glance", styles.h2)]
@@ -176,39 +137,13 @@ def _tally_rows(figures: Sequence[PartnerFigures], prefix: str) -> list[list[str
     return rows
 
 
-def _undefined(name: str, observations: float | None, covered_minutes: float | None) -> bool:
-    """Whether a share is meaningless because its denominator is zero.
-
-    The analytics report 0.0 for shares of nothing so tables line up; the
-    report prints "n/a" there, because "0.0% same-as" would read as a finding.
-    """
-    if name.startswith("share."):
-        return not observations
-    if name.startswith("time_share."):
-        return not covered_minutes
-    return False
-
-
-def _cell(name: str, value: float | None, unit: FigureUnit, undefined: bool) -> str:
-    return format_value(None if undefined else value, unit)
-
-
 def _figure_rows(figures: Sequence[PartnerFigures]) -> list[list[str]]:
-    """Profile rows (``PROFILE_FIGURES``), formatted exactly as the summary formatter does."""
+    """Profile rows (``PROFILE_FIGURES``), with the n/a rule of :func:`figure_values`."""
     columns = [{v.name: v for v in figure_values(f)} for f in figures]
-    rows: list[list[str]] = []
-    for name in PROFILE_FIGURES:
-        cells = [
-            _cell(
-                name,
-                c[name].value,
-                c[name].unit,
-                _undefined(name, f.observations, f.covered_minutes),
-            )
-            for c, f in zip(columns, figures, strict=True)
-        ]
-        rows.append([columns[0][name].label, *cells])
-    return rows
+    return [
+        [columns[0][name].label, *(format_value(c[name].value, c[name].unit) for c in columns)]
+        for name in PROFILE_FIGURES
+    ]
 
 
 def profile_section(
@@ -223,12 +158,12 @@ def profile_section(
     figures = [*partner.days.values(), partner.total]
     header = ["Figure", *(f"Day {n}" for n in partner.days), "Total"]
     out: list[Flowable] = [
-        CondPageBreak(260),
         Paragraph(inline(title, str(styles.h2.fontName)), styles.h2),
         Paragraph("Share of observations in each stance", styles.h3),
         stance_share_chart(partner.days, partner.total, width),
         Spacer(1, 6),
         figure_table(header, _figure_rows(figures), styles, width, groups=(1, 4, 7, 10, 13)),
+        *(Paragraph(inline(note), styles.small) for note in day_notes(partner)),
         Spacer(1, 8),
     ]
     # Strategies and boundaries side by side: short tables, and it keeps a
@@ -288,24 +223,17 @@ def timeline_section(
     ]
 
 
-def _covered(change: DayChange, day: str) -> float:
-    """Minutes with a known stance on the first or last day (sum of the stance minutes)."""
-    return sum(getattr(change.row(f"minutes.{s}"), day) or 0.0 for s in Stance)
-
-
 def _change_rows(changes: Sequence[DayChange], names: Sequence[str]) -> list[list[str]]:
+    """First, last and change per figure and partner; n/a where either day has no basis."""
     rows: list[list[str]] = []
     for name in names:
         cells: list[str] = []
         for change in changes:
             row = change.row(name)
-            observations = change.row("observations")
-            first_na = _undefined(name, observations.first, _covered(change, "first"))
-            last_na = _undefined(name, observations.last, _covered(change, "last"))
             cells += [
-                _cell(name, row.first, row.unit, first_na),
-                _cell(name, row.last, row.unit, last_na),
-                format_difference(None if first_na or last_na else row.difference, row.unit),
+                format_value(row.first, row.unit),
+                format_value(row.last, row.unit),
+                format_difference(row.difference, row.unit),
             ]
         rows.append([changes[0].row(name).label, *cells])
     return rows
@@ -358,7 +286,8 @@ def comparison_section(summary: IntensiveSummary, styles: Styles, width: float) 
     out.append(
         Paragraph(
             "Change is the last day minus the first; share changes are in percentage points "
-            "(pp); n/a where a figure is undefined (no observations, or no joint time).",
+            "(pp). n/a marks a figure with no basis (nothing logged for the partner that day, "
+            "or no joint session with the partner observed in it); it is never compared.",
             styles.small,
         )
     )

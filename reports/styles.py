@@ -59,7 +59,14 @@ STANCE_SHORT: Final = {
 
 
 class Styles:
-    """The paragraph styles of a report, built once per document."""
+    """The paragraph styles of a report, built once per document.
+
+    Every heading style (and the status line under a block's heading) has
+    ``keepWithNext``: :mod:`reports.layout` keeps such paragraphs on the
+    same page as the start of what follows them, so no heading is ever left
+    alone at the foot of a page. Follow a heading with its content, not with
+    a Spacer or a conditional page break (use the style's spaceAfter).
+    """
 
     def __init__(self) -> None:
         register_fonts()
@@ -81,10 +88,22 @@ class Styles:
             "CellHeadCentre", parent=self.cell_head, alignment=TA_CENTER
         )
         self.title = ParagraphStyle(
-            "Title", parent=base, fontName=BOLD_FONT, fontSize=22, leading=27, spaceAfter=6
+            "Title",
+            parent=base,
+            fontName=BOLD_FONT,
+            fontSize=22,
+            leading=27,
+            spaceAfter=6,
+            keepWithNext=1,
         )
         self.subtitle = ParagraphStyle(
-            "Subtitle", parent=base, fontSize=12.5, leading=16, textColor=MUTED, spaceAfter=14
+            "Subtitle",
+            parent=base,
+            fontSize=12.5,
+            leading=16,
+            textColor=MUTED,
+            spaceAfter=14,
+            keepWithNext=1,
         )
         self.h1 = ParagraphStyle(
             "H1",
@@ -94,6 +113,7 @@ class Styles:
             leading=19,
             spaceBefore=14,
             spaceAfter=8,
+            keepWithNext=1,
         )
         self.h2 = ParagraphStyle(
             "H2",
@@ -103,6 +123,7 @@ class Styles:
             leading=15,
             spaceBefore=10,
             spaceAfter=5,
+            keepWithNext=1,
         )
         self.h3 = ParagraphStyle(
             "H3",
@@ -112,12 +133,22 @@ class Styles:
             leading=13,
             spaceBefore=7,
             spaceAfter=3,
+            keepWithNext=1,
         )
+        self.note_heading = ParagraphStyle(
+            "NoteHeading", parent=self.cell_bold, keepWithNext=1
+        )  # a section title inside a block note
         self.headline = ParagraphStyle(
             "Headline", parent=base, fontSize=10.5, leading=15, leftIndent=10, bulletIndent=0
         )
         self.status = ParagraphStyle(
-            "Status", parent=base, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=3
+            "Status",
+            parent=base,
+            fontSize=8.5,
+            leading=11,
+            textColor=MUTED,
+            spaceAfter=3,
+            keepWithNext=1,
         )
 
 

@@ -17,7 +17,7 @@ from app.domain.timeline import timeline_series
 from app.domain.vocabulary import PartnerKey
 from reports.charts import TIMELINE_HEIGHT
 from reports.layout import DocumentMeta, frame_width, render_pdf
-from reports.notes import notes_section, signature_block
+from reports.notes import notes_section, signature_block, signers
 from reports.options import ReportOptions
 from reports.sections import (
     comparison_section,
@@ -63,7 +63,9 @@ def summary_story(
     story += headlines(summary, styles)
     story.append(PageBreak())
     story.append(Paragraph("Partner profiles", styles.h1))
-    for key in PartnerKey:
+    for index, key in enumerate(PartnerKey):
+        if index:
+            story.append(CondPageBreak(260))  # a profile's chart and table, on one page if it can
         pronouns = intensive.couple.partner(key).pronouns
         story += profile_section(summary.partners[key], styles, width, pronouns)
     story.append(CondPageBreak(TIMELINE_HEIGHT + 90))
@@ -95,10 +97,7 @@ def build_summary_report(intensive: Intensive, options: ReportOptions) -> bytes:
     styles = make_styles()
     summary = summarize_intensive(intensive, options.flip_window_s)
     story = summary_story(intensive, summary, options, styles, "Intensive summary")
-    signers = [("Clinician", intensive.clinician)]
-    if intensive.trainee:
-        signers.append(("Trainee", intensive.trainee))
-    story += signature_block(signers, styles, frame_width(options.paper))
+    story += signature_block(signers(intensive), styles, frame_width(options.paper))
     code = intensive.couple.code
     meta = DocumentMeta(
         title=f"Crucible intensive summary — {code}",

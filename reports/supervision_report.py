@@ -16,7 +16,7 @@ from app.domain.analytics import summarize_intensive
 from app.domain.deidentify import deidentify_intensive
 from app.domain.intensive import Intensive
 from reports.layout import DocumentMeta, frame_width, render_pdf
-from reports.notes import signature_block
+from reports.notes import signature_block, signers
 from reports.options import ReportOptions
 from reports.styles import RULE, Styles, make_styles
 from reports.summary_report import summary_story
@@ -59,10 +59,8 @@ def _supervisor_fields(intensive: Intensive, styles: Styles, width: float) -> li
         lines,
         Spacer(1, 16),
     ]
-    signers = [("Supervisor", intensive.supervisor or "")]
-    if intensive.trainee:
-        signers.append(("Trainee", intensive.trainee))
-    return [KeepTogether(comments), *signature_block(signers, styles, width)]
+    lines = signers(intensive, for_supervisor=True)
+    return [KeepTogether(comments), *signature_block(lines, styles, width)]
 
 
 def build_supervision_report(intensive: Intensive, options: ReportOptions) -> bytes:

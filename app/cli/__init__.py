@@ -6,7 +6,12 @@ standard input when stdin is not a TTY.
 
 Exit status: 0 success; 1 a check found problems; 2 bad usage or bad input;
 3 wrong passphrase or recovery code; 4 damaged or missing key file; 5
-damaged database. Every message is one sentence on stderr, never a traceback.
+damaged database; 6 the vault is in use by another window or command; 7
+disk full; 8 the vault's folder or a file cannot be written; 9 a vault file
+cannot be read; 10 an unexpected problem; 141 (128 + SIGPIPE, as a shell
+reports for any tool) when the reader of standard output went away, as with
+`crucible summary 1 | head -1`, which ends quietly. Every message is one
+sentence on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_CLOSED_PIPE = 141
 ENV_VAULT = "CRUCIBLE_VAULT"
 
 
@@ -71,7 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.add_parser("gui", help="start the desktop app (the default)")
-    commands.add_parser("init", help="create a vault and print its recovery code once")
+    init = commands.add_parser("init", help="create a vault and print its recovery code once")
+    init.add_argument("--name", help="your name as it should appear on reports and signatures")
+    init.add_argument("--credentials", help="e.g. LMFT (may be empty)")
+    init.add_argument("--role", choices=("clinician", "trainee", "supervisor"))
+    init.add_argument("--supervisor", metavar="NAME", help="a trainee's supervisor")
     imp = commands.add_parser("import", help="import a crucible.intensive/1 JSON document")
     imp.add_argument("file", type=Path)
     commands.add_parser("list", help="one line per intensive: id, couple code, first date, title")
@@ -151,6 +161,20 @@ class Terminal:
             raise UsageError("The secret given is not UTF-8 text; check the terminal's encoding.")
         return line.rstrip("\r\n")
 
+    def ask(self, prompt: str) -> str:
+        """One line typed on the TTY (echoed: not for secrets); the caller checks `interactive`."""
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            raise UsageError("Expected an answer on the terminal, found none.")
+        return line.strip()
+
+    @property
+    def interactive(self) -> bool:
+        """Whether a person is typing (stdin is a TTY), so missing answers can be asked."""
+        return bool(self.stdin.isatty())
+
     def out(self, text: str) -> None:
         """Write a line of output."""
         print(text, file=self.stdout)
@@ -169,13 +193,36 @@ def main(
 
     try:
         args = build_parser().parse_args(argv)
-        return run_command(args, terminal, kdf)
+        status = run_command(args, terminal, kdf)
+        terminal.stdout.flush()  # a closed pipe shows here, not in the flush at exit
+        return status
+    except BrokenPipeError:
+        _discard_further_output(terminal.stdout)
+        return EXIT_CLOSED_PIPE
     except UsageError as error:
         terminal.err(str(error))
         return EXIT_USAGE
     except KeyboardInterrupt:
         terminal.err("Interrupted; nothing was changed.")
         return 130
+
+
+def _discard_further_output(stream: IO[str]) -> None:
+    """Point stdout's descriptor at /dev/null once its reader has gone.
+
+    This is the recipe of Python's `signal` documentation (note on SIGPIPE):
+    the interpreter flushes stdout again at exit, and that flush would fail
+    with a second BrokenPipeError printed to stderr.
+    """
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # an in-memory stream (tests): nothing to redirect
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -5,25 +5,35 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder, unlocking
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
-from app.services import intensive_exchange, listing, vault_access
-from app.services.checks import check_vault
+from app.services import vault_access
 from app.services.errors import InputError, VaultError
 from app.store.vault import Vault
 
+# Each handler imports the services it alone needs, after the unlock where it
+# can: the unlock imports the ORM beside the key derivation (app.store.vault),
+# and `crucible list` never loads the exchange format, the checks or ReportLab
+# (docs/performance.md, "CLI latency").
+
 CLI_ACTOR = "crucible-cli"
+EXIT_UNEXPECTED = 10  # not 1: `check` keeps 1 for the problems it finds
+WAITING = "Waiting for another Crucible command to finish..."
 
 
 def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
     """Dispatch to the handler; map every known failure to its sentence and exit status."""
     folder: Path = args.vault or default_vault_folder()
-    from app.cli.safety_commands import HANDLERS as SAFETY_HANDLERS
+    handler: Callable[[argparse.Namespace, Path, Terminal, Any], int] | None
+    handler = _HANDLERS.get(args.command or "")
+    if handler is None:  # the data-safety verbs load backups and the audit trail up front
+        from app.cli.safety_commands import HANDLERS as SAFETY_HANDLERS
 
-    handler = {**_HANDLERS, **SAFETY_HANDLERS}.get(args.command or "")
+        handler = SAFETY_HANDLERS.get(args.command or "")
     if handler is None:
         raise UsageError("The desktop app starts with 'crucible' alone; this entry runs commands.")
     try:
@@ -33,16 +43,18 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
         return error.exit_status
     except UsageError:
         raise  # worded for the user already; main() prints it with status 2
+    except BrokenPipeError:
+        raise  # the reader of stdout left (`| head`); main() ends quietly
     except MemoryError:
         terminal.err("The machine ran out of memory; nothing was changed.")
-        return EXIT_PROBLEMS
+        return EXIT_UNEXPECTED
     except Exception as error:  # last resort: a sentence, never a traceback with client data
         if os.environ.get("CRUCIBLE_DEBUG"):
             raise
         terminal.err(
             f"Crucible hit an unexpected problem ({type(error).__name__}); nothing was changed."
         )
-        return EXIT_PROBLEMS
+        return EXIT_UNEXPECTED
 
 
 def _unlock(folder: Path, terminal: Terminal) -> Vault:
@@ -54,11 +66,21 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
         from app.services.errors import VaultExistsError
 
         raise VaultExistsError()
+    from app.cli.init_profile import profile_for_init
+    from app.services.profile import save_profile, save_stand_in_profile
+
+    profile = profile_for_init(args, terminal)  # checked before anything is created
     passphrase = terminal.secret("New passphrase: ")
     if terminal.stdin.isatty() and terminal.secret("Repeat it: ") != passphrase:
         raise UsageError("The two passphrases differ; no vault was created.")
     vault, code = vault_access.new_vault(folder, passphrase, kdf=kdf)
-    vault.lock()
+    try:
+        if profile is None:
+            save_stand_in_profile(vault)
+        else:
+            save_profile(vault, profile)
+    finally:
+        vault.lock()
     terminal.out("Vault created. Your recovery code, shown only this once:")
     terminal.out("")
     terminal.out(f"    {code}")
@@ -67,10 +89,18 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
         "Keep it somewhere safe and apart from this computer: it is the only way in "
         "if the passphrase is lost."
     )
+    if profile is None:
+        terminal.out("")
+        terminal.out(
+            "No profile was given (--name, --credentials, --role): the app will ask for "
+            "your name and role at the first unlock."
+        )
     return EXIT_OK
 
 
 def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services import intensive_exchange
+
     try:
         data = args.file.read_bytes()
     except OSError:
@@ -85,6 +115,8 @@ def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
 
 def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     with _unlock(folder, terminal) as vault:
+        from app.services import listing  # after the unlock, which loads the ORM beside the KDF
+
         rows = listing.list_intensives(vault)
     for row in rows:
         first = row.first_date.isoformat() if row.first_date else "-"
@@ -93,6 +125,7 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
 
 
 def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services import intensive_exchange
     from app.services.files import check_output_path, write_user_file
 
     if args.output is not None:  # refused before a secret is asked for
@@ -135,23 +168,29 @@ def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 
 def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services.checks import check_vault
+
     with _unlock(folder, terminal) as vault:
         problems = check_vault(vault)
     if problems:
         for problem in problems:
             terminal.err(problem)
         return EXIT_PROBLEMS
-    terminal.out("All checks passed: integrity, encryption and audit trail.")
+    terminal.out(
+        "All checks passed: integrity, encryption, append-only triggers, "
+        "signed notes and audit trail."
+    )
     return EXIT_OK
 
 
 def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
     from app.domain.summary_format import summary_as_json, summary_as_table
-    from app.services.summary import intensive_summary
 
     window = DEFAULT_FLIP_WINDOW_S if args.flip_window is None else args.flip_window
     with _unlock(folder, terminal) as vault:
+        from app.services.summary import intensive_summary
+
         summary = intensive_summary(
             vault, args.id, flip_window_s=window, deidentify=args.deidentify
         )

@@ -5,7 +5,8 @@ must stay light: it runs on the way to the first window); the handlers reach
 the dispatcher through `HANDLERS` and share the signature of those in
 `app.cli.commands`, and `run_command` there maps every `VaultError` to its
 sentence and exit status (1 a backup that fails verification, 2 bad
-input, 3 wrong secret, 4 damaged key file, 5 damaged database).
+input, 3 wrong secret, 4 damaged key file, 5 damaged database, 6 the vault
+in use elsewhere, 7 disk full, 8 cannot write, 9 cannot read).
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def attempt(folder: Path, terminal: Terminal, check: Callable[[UnlockThrottle], 
     try:
         return check(throttle_for(terminal))
     except WrongSecretError:
-        from app.services.audit_log import record_failed_unlock
+        from app.services.pending_audit import record_failed_unlock
 
         with contextlib.suppress(OSError, VaultError):  # never hide the wrong-secret message
             record_failed_unlock(folder, actor=CLI_ACTOR)
@@ -57,12 +57,18 @@ def unlock(folder: Path, terminal: Terminal) -> Vault:
 
     if not vault_access.has_vault(folder):
         raise NoVaultError()
+    from app.cli.commands import WAITING
+
     passphrase = terminal.secret("Passphrase: ")
     return attempt(
         folder,
         terminal,
         lambda throttle: vault_access.open_vault(
-            folder, passphrase, actor=CLI_ACTOR, throttle=throttle
+            folder,
+            passphrase,
+            actor=CLI_ACTOR,
+            throttle=throttle,
+            on_wait=lambda: terminal.err(WAITING),
         ),
     )
 

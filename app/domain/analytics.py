@@ -24,6 +24,7 @@ from app.domain.figures import (
     PartnerFigures,
     figure_values,
     frozen_mapping,
+    has_basis,
     partner_figures,
 )
 from app.domain.flips import DEFAULT_FLIP_WINDOW_S, Flip, FlipDirection, find_flips
@@ -44,6 +45,7 @@ __all__ = [
     "day_change",
     "figure_values",
     "find_flips",
+    "has_basis",
     "partner_figures",
     "summarize_intensive",
 ]
@@ -79,16 +81,17 @@ class DayChange:
         last_day: Number of the last day.
         rows: One change per figure, in :func:`figure_values` order.
         same_as_share_change: Growth of the share of same-as observations
-            (positive is the direction therapy hopes for). When a day has no
-            observations its shares are 0.0, so check ``observations`` rows.
+            (positive is the direction therapy hopes for); None unless both
+            days have observations of the partner.
         flips_per_hour_change: Change in flips per joint hour (negative means
-            the flips slowed); None unless both days had joint time.
+            the flips slowed); None unless both days have a rate (joint time
+            with the partner observed in it).
     """
 
     first_day: int
     last_day: int
     rows: tuple[FigureChange, ...]
-    same_as_share_change: float
+    same_as_share_change: float | None
     flips_per_hour_change: float | None
 
     def row(self, name: str) -> FigureChange:
@@ -110,17 +113,22 @@ def _difference(first: float | None, last: float | None) -> float | None:
 def day_change(
     first: PartnerFigures, last: PartnerFigures, first_day: int, last_day: int
 ) -> DayChange:
-    """Compare two days' figures of one partner, figure by figure."""
+    """Compare two days' figures of one partner, figure by figure.
+
+    The values come from :func:`figure_values`, so a figure without a basis
+    on either day has no difference: it is never compared.
+    """
     rows = tuple(
         FigureChange(a.name, a.value, b.value, _difference(a.value, b.value), a.label, a.unit)
         for a, b in zip(figure_values(first), figure_values(last), strict=True)
     )
+    by_name = {row.name: row for row in rows}
     return DayChange(
         first_day=first_day,
         last_day=last_day,
         rows=rows,
-        same_as_share_change=last.shares[Stance.SAME_AS] - first.shares[Stance.SAME_AS],
-        flips_per_hour_change=_difference(first.flips_per_hour, last.flips_per_hour),
+        same_as_share_change=by_name[f"share.{Stance.SAME_AS}"].difference,
+        flips_per_hour_change=by_name["flips_per_hour"].difference,
     )
 
 
@@ -141,6 +149,11 @@ class PartnerSummary:
     days: Mapping[int, PartnerFigures]
     total: PartnerFigures
     change: DayChange | None
+
+    @property
+    def days_without_observations(self) -> tuple[int, ...]:
+        """Numbers of the days on which nothing was logged for this partner."""
+        return tuple(number for number, f in self.days.items() if not f.observations)
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,10 +222,26 @@ def _join(left: str, right: str) -> str:
 def _spelling_pattern(spelling: str) -> str:
     """Regex for one spelling of a name, whitespace-tolerant between its words."""
     words = spelling.split(" ")
-    pattern = re.escape(words[0])
+    pattern = _word_pattern(words[0])
     for left, right in itertools.pairwise(words):
-        pattern += _join(left, right) + re.escape(right)
+        pattern += _join(left, right) + _word_pattern(right)
     return pattern
+
+
+def _word_pattern(word: str) -> str:
+    """Regex for one word; a letter that folds to several ("ß" to "ss") matches either form.
+
+    Case-insensitive matching folds one character at a time, so "Ssß", the
+    title case of "ßß", would otherwise slip past both "ßß" and "ssss".
+    """
+    pieces = []
+    for char in word:
+        folded = char.casefold()
+        if len(folded) > 1:
+            pieces.append(f"(?:{re.escape(char)}|{re.escape(folded)})")
+        else:
+            pieces.append(re.escape(char))
+    return "".join(pieces)
 
 
 def name_redactor(partners: Iterable[Partner]) -> Callable[[str], str]:

@@ -5,6 +5,15 @@ for each day and the whole intensive; all of them come from
 :func:`partner_figures`, so the numbers a clinician sees during the session
 are the numbers in the PDF. :func:`figure_values` flattens them into named
 rows, the single list of "every figure" that comparisons and formatters share.
+
+The n/a rule lives here, in :func:`has_basis`, and every output goes through
+it by reading figures from :func:`figure_values`: a figure with no basis is
+None (printed "n/a") and is never compared. Zero observations of a partner
+on a day leave every figure about their stances without a basis, counts
+included: "0 one-up" or "0.0 % same-as" on a day with nothing logged would
+read as a finding. The observation count and the joint minutes (a fact of
+the schedule) always have one. The raw mappings of :class:`PartnerFigures`
+keep 0.0 so that a chart can still draw an empty bar.
 """
 
 from __future__ import annotations
@@ -40,7 +49,8 @@ class PartnerFigures:
     Attributes:
         observations: How many observations of this partner.
         counts: Observations per stance.
-        shares: ``counts / observations``; all 0.0 when there are none.
+        shares: ``counts / observations``; all 0.0 when there are none (raw:
+            :func:`figure_values` turns those into None).
         flips_up: Flips from one-down to one-up (see :mod:`app.domain.flips`).
         flips_down: Flips from one-up to one-down.
         stance_minutes: Minutes per stance under the stance-time rule.
@@ -55,7 +65,9 @@ class PartnerFigures:
         joint_minutes: Total minutes of the joint blocks among the blocks
             (the same for both partners).
         flips_per_hour: Flips (up and down) this partner made in joint blocks,
-            per hour of joint time; None when there is no joint time.
+            per hour of joint time; None without a basis: no joint time, or
+            nothing logged for this partner in a joint block (a rate of 0.00
+            would then describe the log, not the partner).
         covered_minutes: Minutes in which the partner had a known stance
             (from their first observation in each block to its end); the
             stance minutes add up to this.
@@ -136,13 +148,18 @@ def partner_figures(
     # One pass per block for flips: the joint-only count reuses the same result.
     flips_up = flips_down = joint_flips = 0
     joint_time = timedelta(0)
+    observed_in_joint = False
     for block in blocks:
         up, down = count_flips((block,), partner, flip_window_s)
         flips_up, flips_down = flips_up + up, flips_down + down
         if block.kind is BlockKind.JOINT:
             joint_flips += up + down
             joint_time += block_duration(block)
+            observed_in_joint = observed_in_joint or any(
+                o.partner == partner for o in block.observations
+            )
     joint_minutes = _minutes(joint_time)
+    rate_has_basis = joint_minutes > 0 and observed_in_joint
 
     durations = stance_durations(blocks, partner)
     covered = sum(durations.values(), timedelta(0))  # the spans tile the covered time
@@ -165,7 +182,7 @@ def partner_figures(
         strategies=frozen_mapping(strategies),
         boundaries=frozen_mapping(boundaries),
         joint_minutes=joint_minutes,
-        flips_per_hour=joint_flips / (joint_minutes / 60) if joint_minutes > 0 else None,
+        flips_per_hour=joint_flips / (joint_minutes / 60) if rate_has_basis else None,
         covered_minutes=_minutes(covered),
         joint_flips=joint_flips,
     )
@@ -189,7 +206,7 @@ class FigureValue:
         name: Stable key, e.g. ``"share.same-as"``; used in JSON.
         label: Human wording for a table row.
         unit: What kind of number it is.
-        value: The number, or None where it is undefined (a mean of nothing).
+        value: The number, or None where it has no basis (see :func:`has_basis`).
     """
 
     name: str
@@ -198,16 +215,42 @@ class FigureValue:
     value: float | None
 
 
+ALWAYS_BASED: frozenset[str] = frozenset({"observations", "joint_minutes", "covered_minutes"})
+"""Figures that rest on the log or the schedule itself, so they always have a basis."""
+
+
+def has_basis(name: str, figures: PartnerFigures) -> bool:
+    """The n/a rule: whether the figure with this stable name rests on anything logged.
+
+    Args:
+        name: A stable figure name, as in :class:`FigureValue` (``"share.same-as"``).
+        figures: The figures it belongs to.
+
+    Returns:
+        False when the figure would describe an empty log rather than the
+        partner: anything about their stances with no observations, a share
+        of time with no time covered, a rate or mean with nothing to divide.
+    """
+    if name in ALWAYS_BASED:
+        return True
+    if not figures.observations:
+        return False
+    if name.startswith("time_share."):
+        return figures.covered_minutes > 0
+    return True
+
+
 def figure_values(figures: PartnerFigures) -> tuple[FigureValue, ...]:
-    """Flatten figures into named rows, in the order a report shows them.
+    """Flatten figures into named rows, in the order a report shows them, n/a rule applied.
 
     This is the single list of "every figure", so the day-over-day change,
-    the JSON and the text table can never disagree about which rows exist.
+    the JSON, the text table and the PDFs can never disagree about which rows
+    exist or which of them have no basis (value None, see :func:`has_basis`).
     """
     rows: list[FigureValue] = []
 
     def add(name: str, label: str, unit: FigureUnit, value: float | None) -> None:
-        rows.append(FigureValue(name, label, unit, value))
+        rows.append(FigureValue(name, label, unit, value if has_basis(name, figures) else None))
 
     add("observations", "Observations", FigureUnit.COUNT, figures.observations)
     for s in Stance:

@@ -7,15 +7,19 @@ stay integers, minutes and mean intensities get one decimal, shares three
 decimals, flips per hour two. Unrounded values stay in the summary itself, so
 rounding never feeds back into a later calculation.
 
+Every value is read through :func:`app.domain.figures.figure_values`, which
+applies the n/a rule (a figure with no basis is None and never compared), and
+a day with nothing logged is named by :func:`no_observations_note`; the PDF
+reports use the same functions, headline sentences included.
+
 Labels come from the summary, so a de-identified summary produces
 de-identified JSON and tables; nothing here looks at names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import StrEnum
-from typing import Final, TypeVar
+from typing import Final
 
 from app.domain.analytics import (
     DayChange,
@@ -24,8 +28,9 @@ from app.domain.analytics import (
     PartnerFigures,
     PartnerSummary,
     figure_values,
+    has_basis,
 )
-from app.domain.vocabulary import Stance
+from app.domain.vocabulary import Boundary, Stance, Strategy
 
 _DECIMALS: Final = {
     FigureUnit.COUNT: 0,
@@ -34,9 +39,6 @@ _DECIMALS: Final = {
     FigureUnit.INTENSITY: 1,
     FigureUnit.RATE: 2,
 }
-
-_E = TypeVar("_E", bound=StrEnum)
-
 
 def rounded(value: float | None, unit: FigureUnit) -> float | int | None:
     """Round a figure for display by its unit; counts become ints, None stays None.
@@ -51,35 +53,36 @@ def rounded(value: float | None, unit: FigureUnit) -> float | int | None:
     return round(value, _DECIMALS[unit]) + 0.0
 
 
-def _by_value(mapping: Mapping[_E, float | None], unit: FigureUnit) -> dict[str, object]:
-    return {key.value: rounded(value, unit) for key, value in mapping.items()}
-
-
 def figures_as_json(figures: PartnerFigures) -> dict[str, object]:
     """Return one set of figures as plain data, with stance counts at the top level.
 
-    Every strategy and boundary is present, zero counts included, so that
-    consumers can lay days side by side without checking for missing keys.
+    Every strategy and boundary is present, so that consumers can lay days
+    side by side without checking for missing keys. A figure without a basis
+    is null (on a day with nothing logged, every figure but ``observations``,
+    ``joint_minutes`` and ``covered_minutes``).
     """
+    values = {v.name: rounded(v.value, v.unit) for v in figure_values(figures)}
+
+    def group(prefix: str, keys: tuple[StrEnum, ...]) -> dict[str, object]:
+        return {key.value: values[f"{prefix}.{key.value}"] for key in keys}
+
     data: dict[str, object] = {"observations": figures.observations}
-    data.update({stance.value: figures.counts[stance] for stance in Stance})
+    data.update(group("count", tuple(Stance)))
     data.update(
         {
-            "shares": _by_value(figures.shares, FigureUnit.SHARE),
-            "flips_up": figures.flips_up,
-            "flips_down": figures.flips_down,
-            "mean_intensity": rounded(figures.mean_intensity, FigureUnit.INTENSITY),
-            "mean_intensity_by_stance": _by_value(
-                figures.mean_intensity_by_stance, FigureUnit.INTENSITY
-            ),
-            "stance_minutes": _by_value(figures.stance_minutes, FigureUnit.MINUTES),
-            "stance_time_shares": _by_value(figures.stance_time_shares, FigureUnit.SHARE),
+            "shares": group("share", tuple(Stance)),
+            "flips_up": values["flips_up"],
+            "flips_down": values["flips_down"],
+            "mean_intensity": values["mean_intensity"],
+            "mean_intensity_by_stance": group("mean_intensity", tuple(Stance)),
+            "stance_minutes": group("minutes", tuple(Stance)),
+            "stance_time_shares": group("time_share", tuple(Stance)),
             "covered_minutes": rounded(figures.covered_minutes, FigureUnit.MINUTES),
-            "strategies": _by_value(figures.strategies, FigureUnit.COUNT),
-            "boundaries": _by_value(figures.boundaries, FigureUnit.COUNT),
-            "joint_minutes": rounded(figures.joint_minutes, FigureUnit.MINUTES),
-            "joint_flips": figures.joint_flips,
-            "flips_per_hour": rounded(figures.flips_per_hour, FigureUnit.RATE),
+            "strategies": group("strategy", tuple(Strategy)),
+            "boundaries": group("boundary", tuple(Boundary)),
+            "joint_minutes": values["joint_minutes"],
+            "joint_flips": figures.joint_flips if has_basis("joint_flips", figures) else None,
+            "flips_per_hour": values["flips_per_hour"],
         }
     )
     return data
@@ -107,6 +110,7 @@ def _partner_as_json(partner: PartnerSummary) -> dict[str, object]:
     return {
         "label": partner.label,
         "days": {str(number): figures_as_json(f) for number, f in partner.days.items()},
+        "days_without_observations": list(partner.days_without_observations),
         "total": figures_as_json(partner.total),
         "change": None if partner.change is None else change_as_json(partner.change),
     }
@@ -116,7 +120,8 @@ def summary_as_json(summary: IntensiveSummary) -> dict[str, object]:
     """Return the summary as a JSON-ready dict (string keys, numbers rounded, None for null).
 
     Day numbers become string keys because JSON object keys are strings;
-    ``change`` is null for a one-day intensive.
+    ``change`` is null for a one-day intensive; figures without a basis are
+    null, and ``days_without_observations`` names the days with nothing logged.
     """
     return {
         "intensive": summary.intensive_id,
@@ -151,6 +156,62 @@ def format_difference(value: float | None, unit: FigureUnit) -> str:
     return f"{round(value, decimals) + 0.0:+.{decimals}f}"
 
 
+def no_observations_note(day: int) -> str:
+    """The one wording, in every output, for a day with nothing logged for a partner."""
+    return f"Day {day}: no observations logged."
+
+
+def day_notes(partner: PartnerSummary) -> list[str]:
+    """A note for each day on which nothing was logged for this partner, in day order."""
+    return [no_observations_note(day) for day in partner.days_without_observations]
+
+
+def _direction(first: str, last: str, difference: float, up: str, down: str) -> str:
+    if round(difference, 6) > 0:
+        return f"{up} from {first} to {last}"
+    if round(difference, 6) < 0:
+        return f"{down} from {first} to {last}"
+    return f"stayed at {first}"
+
+
+def partner_headline(partner: PartnerSummary) -> list[str]:
+    """The day-over-day change of one partner in words: same-as share, then flips.
+
+    Only figures with a basis on both days are compared; a day with nothing
+    logged is named instead, and then nothing else is said about the change.
+    """
+    change = partner.change
+    if change is None:
+        return [f"{partner.label}: single-day intensive: no day-over-day comparison."]
+    span = f"Day {change.first_day} to Day {change.last_day}"
+    compared = (change.first_day, change.last_day)
+    empty = [day for day in compared if day in partner.days_without_observations]
+    if empty:
+        named = " ".join(no_observations_note(day) for day in empty)
+        return [f"{partner.label}: {named} The days are not compared."]
+    lines: list[str] = []
+    share = change.row(f"share.{Stance.SAME_AS}")
+    if share.first is None or share.last is None or share.difference is None:
+        lines.append(f"{partner.label}: the same-as share cannot be compared ({span}).")
+    else:
+        first = format_value(share.first, FigureUnit.SHARE)
+        last = format_value(share.last, FigureUnit.SHARE)
+        moved = _direction(first, last, share.difference, "rose", "fell")
+        lines.append(f"{partner.label}: same-as share {moved} ({span}).")
+    rate = change.row("flips_per_hour")
+    if rate.first is None or rate.last is None or rate.difference is None:
+        lines.append(
+            f"{partner.label}: flips per joint hour cannot be compared (on one of the days, "
+            "no joint session with this partner observed in it)."
+        )
+    else:
+        first = format_value(rate.first, FigureUnit.RATE)
+        last = format_value(rate.last, FigureUnit.RATE)
+        moved = _direction(first, last, rate.difference, "sped up", "slowed")
+        lines.append(f"{partner.label}: flips per joint hour {moved} ({span}).")
+    return lines
+
+
 def _partner_table(partner: PartnerSummary) -> list[str]:
     heading = f"Partner {partner.key}"
     if partner.label != heading:
@@ -177,6 +238,7 @@ def _partner_table(partner: PartnerSummary) -> list[str]:
     lines += [line(row) for row in rows]
     if partner.change is None:
         lines.append("(one day only: no day-over-day change)")
+    lines += day_notes(partner)
     return lines
 
 

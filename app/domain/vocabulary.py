@@ -66,10 +66,11 @@ class PartnerKey(StrEnum):
 
 
 class Role(StrEnum):
-    """Whether the vault's owner is a licensed clinician or a trainee under supervision."""
+    """Whether the vault's owner is a clinician, a trainee under supervision, or a supervisor."""
 
     CLINICIAN = "clinician"
     TRAINEE = "trainee"
+    SUPERVISOR = "supervisor"
 
 
 NOTE_TEMPLATE: tuple[str, ...] = (

@@ -23,10 +23,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from app.services.audit_log import AuditAction, record, record_restore
+from app.services.audit_log import AuditAction
 from app.services.clock import Clock, system_clock
-from app.services.errors import BackupError, InputError, StorageFullError, VaultError
+from app.services.deferred_audit import record_or_defer
+from app.services.errors import (
+    BackupError,
+    InputError,
+    StorageFullError,
+    VaultError,
+    VaultInUseError,
+)
 from app.services.files import refuse_inside_vault
+from app.services.vault_guard import restore_reporter
 from app.store import migrate
 from app.store.backup import BACKUP_SUFFIX, BackupInfo, Progress, make_backup
 from app.store.backup_archive import (
@@ -127,7 +135,8 @@ def backup_now(
         pruned += prune_automatic(folder)
         if mirror is not None and mirror_copy is not None:
             pruned += prune_automatic(mirror)
-    record(
+    # A backup is a read: while another process writes, its event waits in the pending file.
+    record_or_defer(
         vault,
         AuditAction.BACKUP,
         actor=actor,
@@ -259,28 +268,24 @@ def restore(
     """Restore `backup_file` into `vault_folder` with the secret valid when it was made.
 
     The backup is validated whole before anything in the folder changes.
-    An open vault of this process is locked first; a vault held by another
-    running Crucible is refused. The restore is recorded as a pending audit
-    event, appended to the restored vault's chain at its next unlock.
+    An open vault of this process is locked first; a vault used by another
+    window or command is refused (VaultInUseError), as is one another app
+    has open even at its lock screen. The restore is recorded as a pending
+    audit event, appended to the restored vault's chain at its next unlock.
     """
     if not backup_file.is_file():
         raise InputError(f"There is no backup file named {backup_file.name!r}.")
     if open_vault is not None:
         open_vault.lock()
     _refuse_if_open_elsewhere(vault_folder)
-    outcome = restore_backup(backup_file, vault_folder, secret, now=clock())
-    record_restore(
+    return restore_backup(
+        backup_file,
         vault_folder,
-        clock,
+        secret,
+        now=clock(),
         actor=actor,
-        detail={
-            "backup_created_at": outcome.manifest.created_at.isoformat(),
-            "backup_reason": outcome.manifest.reason,
-            "method": outcome.method,
-            "kept_previous": outcome.replaced is not None,
-        },
+        report=restore_reporter(vault_folder, clock),
     )
-    return outcome
 
 
 # ---------------------------------------------------------------------- internals
@@ -361,7 +366,7 @@ def _refuse_if_open_elsewhere(vault_folder: Path) -> None:
         return
     except PermissionError:
         pass  # alive, owned by someone else
-    raise InputError("Crucible is open on this vault; close it before restoring a backup.")
+    raise VaultInUseError()
 
 
 __all__ = [

@@ -6,11 +6,17 @@ from app.domain.exchange import FormatError
 from app.store.backup import BackupError
 from app.store.errors import (
     DamagedDatabaseError,
+    FileNotReadableError,
+    FolderNotEmptyError,
+    FolderNotWritableError,
     KeyFileError,
     NoVaultError,
     StorageFullError,
+    VaultBusyError,
     VaultError,
     VaultExistsError,
+    VaultInUseError,
+    VaultReplacedError,
     WrongSecretError,
 )
 
@@ -30,13 +36,19 @@ class InputError(VaultError):
 __all__ = [
     "BackupError",
     "DamagedDatabaseError",
+    "FileNotReadableError",
+    "FolderNotEmptyError",
+    "FolderNotWritableError",
     "FormatError",
     "InputError",
     "KeyFileError",
     "NoVaultError",
     "NotFoundError",
     "StorageFullError",
+    "VaultBusyError",
     "VaultError",
     "VaultExistsError",
+    "VaultInUseError",
+    "VaultReplacedError",
     "WrongSecretError",
 ]

@@ -3,8 +3,9 @@
 `quick_check` is SQLite's cheaper check (no index-to-table cross check),
 fit for a start-up or idle-time probe. `full_check` is what `crucible
 check` promises: `integrity_check`, SQLCipher's `cipher_integrity_check`
-(every page's HMAC) and the audit hash chain, each timed so the app can say
-how long a check takes on this vault before offering it.
+(every page's HMAC), the append-only triggers, the signed notes' hashes and
+the keyed audit chain, each timed so the app can say how long a check takes
+on this vault before offering it.
 
 When the vault cannot be opened or fails a check, `newest_restorable_backup`
 finds the newest backup whose bytes match its manifest (no secret is needed
@@ -31,6 +32,7 @@ from app.services.backups import (
     list_backups,
     verify_backup_file,
 )
+from app.services.checks import signature_check, trigger_check
 from app.services.errors import VaultError
 from app.store.vault import DB_NAME, Vault
 
@@ -84,7 +86,7 @@ def quick_check(vault: Vault) -> CheckResult:
 
 
 def full_check(vault: Vault) -> FullCheck:
-    """`integrity_check`, `cipher_integrity_check` and the audit chain, each timed."""
+    """SQLite's and SQLCipher's checks, the triggers, the signatures and the chain, each timed."""
     integrity = _timed(
         "integrity_check", lambda: _pragma_lines(vault, "PRAGMA integrity_check", ok=["ok"])
     )
@@ -92,8 +94,10 @@ def full_check(vault: Vault) -> FullCheck:
         "cipher_integrity_check",
         lambda: _pragma_lines(vault, "PRAGMA cipher_integrity_check", ok=[]),
     )
+    triggers = _timed("append_only_triggers", lambda: trigger_check(vault))
+    signatures = _timed("signed_notes", lambda: signature_check(vault))
     chain = _timed("audit_chain", lambda: list(verify(vault).problems))
-    return FullCheck((integrity, cipher, chain))
+    return FullCheck((integrity, cipher, triggers, signatures, chain))
 
 
 def newest_restorable_backup(

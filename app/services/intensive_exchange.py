@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.domain.exchange import FormatError, intensive_to_document, parse_intensive
 from app.domain.intensive import Intensive
+from app.services.audit_log import AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError, NotFoundError
 from app.store.audit import append_event
 from app.store.intensives import CoupleConflictError, add_intensive, load_intensive
+from app.store.signatures import signed_notes
 from app.store.vault import Vault
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -60,11 +64,32 @@ def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = sy
                 intensive_id=new_id,
                 detail={"format": "crucible.intensive/1"},
             )
+            _anchor_imported_signatures(session, new_id, now, actor)
     except CoupleConflictError as error:
         raise InputError(str(error)) from None
     except IntegrityError:
         raise InputError("The document conflicts with what the vault already holds.") from None
     return new_id
+
+
+def _anchor_imported_signatures(
+    session: Session, intensive_id: int, at: datetime, actor: str
+) -> None:
+    """One keyed event per note that came in signed, holding its hash.
+
+    `crucible check` compares each signed note's stored hash with the one
+    recorded here, so rewriting an imported signed note means relinking the
+    keyed audit chain too, not only recomputing a documented hash.
+    """
+    for note in signed_notes(session, intensive_id):
+        append_event(
+            session,
+            at=at,
+            actor=actor,
+            action=AuditAction.SIGNATURE_IMPORTED,
+            intensive_id=intensive_id,
+            detail={"block": note.block_id, "content_hash": note.stored_hash},
+        )
 
 
 def get_intensive(vault: Vault, intensive_id: int) -> Intensive:

@@ -1,22 +1,23 @@
 """Opening, creating and re-keying vaults, with the bookkeeping each of those implies.
 
 Unlocking makes the verified pre-migration backup when the schema is behind,
-and records the unlock in the audit trail.
+and records the unlock in the audit trail: at once if no other process is
+writing, else queued for a later unlock (a reader never waits for a long
+import). Every use-case holds the vault's lock (`vault_guard`): opening
+shares it, re-keying needs it alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.passphrase import passphrase_problem
-from app.services.audit_log import flush_pending, record_passphrase_change
+from app.services import vault_guard
 from app.services.clock import Clock, system_clock
-from app.store import migrate
-from app.store.audit import append_event
-from app.store.backup import make_backup
+from app.store import migrate, vault_lock
 from app.store.errors import WrongSecretError
-from app.store.keyfile import KdfParams
 from app.store.vault import (
     DEFAULT_THROTTLE,
     UnlockThrottle,
@@ -28,9 +29,18 @@ from app.store.vault import (
     unlock_with_recovery_code,
     vault_exists,
 )
+from app.store.vault_folder import prepare_vault_folder
+
+if TYPE_CHECKING:
+    from app.store.keyfile import KdfParams
+
+# The audit trail and backups need the ORM models: they are imported inside
+# the functions that use them, so that the key derivation of an unlock can
+# run beside their import (see app.store.vault) instead of after it.
 
 BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"
+PATIENT_WAIT_S = 600.0  # a command on a terminal waits this long for another's write
 
 
 def _require_acceptable(passphrase: str) -> None:
@@ -55,6 +65,8 @@ def _throttled(folder: Path, throttle: UnlockThrottle, attempt: Callable[[], Non
 
 def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
     """Make and verify the backup that must exist before any schema change."""
+    from app.store.backup import make_backup
+
     make_backup(
         vault.db_path,
         vault.key_path,
@@ -73,14 +85,24 @@ def open_vault(
     clock: Clock = system_clock,
     throttle: UnlockThrottle = DEFAULT_THROTTLE,
     actor: str = SYSTEM_ACTOR,
+    on_wait: Callable[[], None] | None = None,
 ) -> Vault:
-    """Unlock the vault in `folder`, migrating it (after a verified backup) if needed."""
-    vault = unlock_vault(
-        folder,
-        passphrase,
-        throttle=throttle,
-        before_migration=lambda v: backup_before_migration(v, clock),
-    )
+    """Unlock the vault in `folder`, migrating it (after a verified backup) if needed.
+
+    `on_wait` makes the vault's writes patient: when one has to wait for
+    another process's write, it is called once (the CLI says it is
+    waiting) and the write waits up to ten minutes instead of failing.
+    """
+    with vault_guard.opening(folder, clock):
+        vault = unlock_vault(
+            folder,
+            passphrase,
+            throttle=throttle,
+            before_migration=lambda v: backup_before_migration(v, clock),
+        )
+    if on_wait is not None:
+        vault.write_waits.on_wait = on_wait
+        vault.write_waits.patience_s = PATIENT_WAIT_S
     _record_unlock(vault, clock, actor, "passphrase")
     return vault
 
@@ -93,7 +115,8 @@ def open_vault_with_recovery_code(
     throttle: UnlockThrottle = DEFAULT_THROTTLE,
 ) -> Vault:
     """Unlock with the recovery code (the caller then asks for a new passphrase)."""
-    vault = unlock_with_recovery_code(folder, code, throttle=throttle)
+    with vault_guard.opening(folder, clock):
+        vault = unlock_with_recovery_code(folder, code, throttle=throttle)
     _record_unlock(vault, clock, SYSTEM_ACTOR, "recovery-code")
     return vault
 
@@ -101,15 +124,21 @@ def open_vault_with_recovery_code(
 def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
     """Append what happened while locked (pending events), then this unlock.
 
-    If either cannot be written the vault is locked again rather than left
-    open without its record.
+    While another process writes, both wait in the pending file instead. If
+    neither can be written nor queued, the vault is locked again rather than
+    left open without its record. The vault's id is kept beside it for the
+    events that will be recorded while it is locked.
     """
+    from app.services.audit_actions import AuditAction
+    from app.services.deferred_audit import flush_if_free, record_or_defer
+    from app.services.pending_audit import remember_vault_id
+
     try:
-        flush_pending(vault)
-        with vault.write_session() as session:
-            append_event(
-                session, at=clock(), actor=actor, action="unlock", detail={"method": method}
-            )
+        flush_if_free(vault, clock)
+        remember_vault_id(vault)
+        record_or_defer(
+            vault, AuditAction.UNLOCK, actor=actor, clock=clock, detail={"method": method}
+        )
     except BaseException:
         vault.lock()
         raise
@@ -118,11 +147,28 @@ def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
 def new_vault(
     folder: Path, passphrase: str, *, kdf: KdfParams | None = None, clock: Clock = system_clock
 ) -> tuple[Vault, str]:
-    """Create a vault; returns it unlocked with the recovery code to show once."""
+    """Create a vault; returns it unlocked with the recovery code to show once.
+
+    An existing folder keeps its permissions and must hold no other files;
+    a new one is created owner-only.
+    """
+    from app.services.pending_audit import remember_vault_id
+    from app.store.audit import append_event
+
     _require_acceptable(passphrase)
-    vault, code = create_vault(folder, passphrase, kdf=kdf)
-    with vault.write_session() as session:
-        append_event(session, at=clock(), actor=SYSTEM_ACTOR, action="vault-created")
+    prepare_vault_folder(folder)
+    with vault_lock.exclusive(folder):
+        # A restore into this folder that a crash interrupted comes first:
+        # finished, it leaves a vault there, which creation then refuses.
+        vault_guard.finish_interrupted_restore(folder, clock)
+        vault, code = create_vault(folder, passphrase, kdf=kdf)
+    try:
+        with vault.write_session() as session:
+            append_event(session, at=clock(), actor=SYSTEM_ACTOR, action="vault-created")
+        remember_vault_id(vault)
+    except BaseException:
+        vault.lock()
+        raise
     return vault, code
 
 
@@ -137,12 +183,16 @@ def set_new_passphrase(
 ) -> None:
     """Rewrap the data key under `new`; vault.db is not touched, so the audit event waits.
 
-    A wrong `current` counts as a failed unlock for the backoff: changing the
+    Refused while another window or command uses the vault. A wrong
+    `current` counts as a failed unlock for the backoff: changing the
     passphrase must not become the way to guess it quickly.
     """
+    from app.services.pending_audit import record_passphrase_change
+
     _require_acceptable(new)
-    _throttled(folder, throttle, lambda: change_passphrase(folder, current, new, kdf=kdf))
-    record_passphrase_change(folder, clock, method="passphrase")
+    with vault_guard.alone(folder, clock):
+        _throttled(folder, throttle, lambda: change_passphrase(folder, current, new, kdf=kdf))
+        record_passphrase_change(folder, clock, method="passphrase")
 
 
 def reset_passphrase_with_code(
@@ -154,10 +204,17 @@ def reset_passphrase_with_code(
     clock: Clock = system_clock,
     throttle: UnlockThrottle = DEFAULT_THROTTLE,
 ) -> None:
-    """Set a new passphrase with the recovery code; audited at the next unlock."""
+    """Set a new passphrase with the recovery code; audited at the next unlock.
+
+    Refused while another window or command uses the vault (this process's
+    own open vault, as in the app's recovery flow, does not count).
+    """
+    from app.services.pending_audit import record_passphrase_change
+
     _require_acceptable(new)
-    _throttled(folder, throttle, lambda: recover_with_code(folder, code, new, kdf=kdf))
-    record_passphrase_change(folder, clock, method="recovery-code")
+    with vault_guard.alone(folder, clock):
+        _throttled(folder, throttle, lambda: recover_with_code(folder, code, new, kdf=kdf))
+        record_passphrase_change(folder, clock, method="recovery-code")
 
 
 __all__ = [

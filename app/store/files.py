@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from app.store.errors import StorageFullError, VaultError
+from app.store.errors import FolderNotWritableError, StorageFullError, VaultError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -16,10 +16,21 @@ SQLITE_IOERR, SQLITE_FULL = 10, 13
 LOW_SPACE_BYTES = 64 * 1024 * 1024
 
 
-def ensure_private_dir(path: Path) -> None:
-    """Create the folder (and parents) if needed, and make it owner-only."""
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    os.chmod(path, DIR_MODE)
+def ensure_private_dir(path: Path) -> bool:
+    """Create the folder owner-only if it is missing; return whether it was created here.
+
+    An existing folder keeps its permissions: Crucible changes the mode only
+    of what it creates (a user's shared folder stays shared).
+    """
+    if path.is_dir():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=DIR_MODE)
+    except FileExistsError:
+        return False
+    os.chmod(path, DIR_MODE)  # whatever the umask
+    return True
 
 
 def fsync_dir(path: Path) -> None:
@@ -61,7 +72,7 @@ def storage_error(error: OSError) -> VaultError:
     """Map an OS write failure to a clear vault error without echoing paths or content."""
     if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
         return StorageFullError()
-    return VaultError("The vault's folder could not be written; check its permissions.")
+    return FolderNotWritableError("The folder could not be written; check its permissions.")
 
 
 def sqlite_storage_error(error: BaseException, folder: Path) -> VaultError | None:

@@ -3,16 +3,33 @@
 Format (JSON, versioned)::
 
     {"format": "crucible.vault-key/1",
-     "kdf": {"name": "argon2id", "memory_kib": 65536, "time_cost": 3,
-             "parallelism": 1, "salt": "<b64>"},
+     "kdf": {"name": "argon2id", "memory_kib": 262144, "time_cost": 3,
+             "parallelism": 4, "salt": "<b64>"},
      "passphrase_wrap": {"nonce": "<b64>", "ciphertext": "<b64>"},
-     "recovery_wrap": {"salt": "<b64>", "nonce": "<b64>", "ciphertext": "<b64>"}}
+     "recovery_wrap": {"salt": "<b64>", "nonce": "<b64>", "ciphertext": "<b64>",
+                       "aad_kdf": {"memory_kib": 262144, "time_cost": 3,
+                                   "parallelism": 4}}}
 
 Both wraps are AES-256-GCM. The passphrase is stretched with Argon2id because
 people choose guessable passphrases; the recovery code carries 160 random bits,
 so HKDF-SHA256 is enough for it. The associated data binds each wrap to the
-format and the KDF parameters, so parameters edited in the file fail the unwrap
+format and to KDF parameters, so parameters edited in the file fail the unwrap
 instead of silently weakening it.
+
+The passphrase wrap is bound to the top-level `kdf`, which every passphrase
+change recalibrates. The recovery wrap is made once, at creation, and never
+rewrapped (the recovery code is not stored, so it cannot be), so it must not
+follow `kdf`: it is bound to the parameters in force when it was made, which
+it records as `recovery_wrap.aad_kdf` (they derive nothing; they only rebuild
+its associated data). Key files written before that field existed lack it;
+their recovery wrap is bound to the top-level `kdf`, which is still the
+creation's as long as the file was never rewrapped, and the first rewrap by
+this code records it. (Before this, a rewrap with recalibrated parameters
+broke the recovery code.)
+
+Calibration starts from a floor, RFC 9106's second recommended setting
+(64 MiB, t=3, p=4), raised to the previous key file's parameters on a
+passphrase change, and only ever goes up from there.
 """
 
 from __future__ import annotations
@@ -22,9 +39,9 @@ import binascii
 import json
 import secrets
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -38,10 +55,14 @@ from app.store.files import write_atomically
 from app.store.secrets import DataKey
 
 FORMAT = "crucible.vault-key/1"
+# RFC 9106 section 4, second recommended option: 64 MiB, three passes, four lanes.
 MIN_MEMORY_KIB = 64 * 1024
 MIN_TIME_COST = 3
+MIN_PARALLELISM = 4
 TARGET_SECONDS = (0.5, 1.0)
 MAX_MEMORY_KIB = 256 * 1024  # beyond this, add passes: laptops under memory pressure swap
+CALIBRATION_RUNS = 3  # each probe is timed this often and the fastest run counts
+CALIBRATION_BUDGET_S = 6.0  # stop probing (keeping what was reached) past this much timing
 RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 RECOVERY_GROUPS = 8
 RECOVERY_GROUP_SIZE = 4  # 32 symbols x 5 bits = 160 bits
@@ -56,11 +77,21 @@ class KdfParams:
     parallelism: int = 1
 
     def meets_floor(self) -> bool:
-        """Whether these parameters are at least the production minimum."""
-        return self.memory_kib >= MIN_MEMORY_KIB and self.time_cost >= MIN_TIME_COST
+        """Whether these parameters are at least the production minimum in every dimension."""
+        return self.at_least(FLOOR_PARAMS) == self
+
+    def at_least(self, other: KdfParams) -> KdfParams:
+        """These parameters, each raised to `other`'s where that is higher."""
+        return KdfParams(
+            max(self.memory_kib, other.memory_kib),
+            max(self.time_cost, other.time_cost),
+            max(self.parallelism, other.parallelism),
+        )
 
 
-FLOOR_PARAMS = KdfParams(memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST)
+FLOOR_PARAMS = KdfParams(
+    memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST, parallelism=MIN_PARALLELISM
+)
 
 # Ceilings for parameters read from a key file: far above anything calibration
 # picks (256 MiB, a handful of passes), low enough that a tampered file cannot
@@ -82,32 +113,52 @@ def derive_passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> by
 
 
 def calibrate(
-    target: tuple[float, float] = TARGET_SECONDS, clock: Any = time.perf_counter
+    target: tuple[float, float] = TARGET_SECONDS,
+    clock: Callable[[], float] = time.perf_counter,
+    *,
+    floor: KdfParams | None = None,
+    runs: int = CALIBRATION_RUNS,
 ) -> KdfParams:
-    """Pick Argon2id parameters that take about 0.5-1 s on this machine, never below the floor.
+    """Pick Argon2id parameters that take about 0.5-1 s on this machine, never below a floor.
 
-    Memory grows first (it is what hurts GPU attackers), up to 256 MiB; then
-    passes. Each probe is one real derivation, so calibration costs a few seconds
-    at vault creation and at passphrase change, never at unlock.
+    The floor is FLOOR_PARAMS raised to `floor` (the current key file's
+    parameters on a passphrase change), so a busy or slower machine can keep
+    the parameters as they are but never weaken them. From there memory grows
+    first (it is what hurts GPU attackers), up to 256 MiB, then passes. Each
+    probe is real derivations, timed `runs` times with the fastest counting:
+    other programs can only make a run slower, and a slowed run would settle
+    calibration too low. That costs a few seconds at vault creation and
+    passphrase change, never at unlock.
     """
-    params = FLOOR_PARAMS
+    params = FLOOR_PARAMS if floor is None else FLOOR_PARAMS.at_least(floor)
     salt = secrets.token_bytes(16)
     low, high = target
+    # Aim below the middle of the band: unlocking also opens the database,
+    # and a first derivation in a fresh process is slower than a warm one.
+    aim = low + (high - low) * 0.3
+    spent = 0.0
     for _ in range(12):
-        started = clock()
-        derive_passphrase_key("calibration", salt, params)
-        elapsed = clock() - started
-        if elapsed >= low:
+        timings = [_timed_derivation(params, salt, clock) for _ in range(max(1, runs))]
+        elapsed, spent = min(timings), spent + sum(timings)
+        if elapsed >= low or spent >= CALIBRATION_BUDGET_S:
             return params
-        # Aim below the middle of the band: unlocking also opens the database,
-        # and a first derivation in a fresh process is slower than a warm one.
-        factor = max(1.2, (low + (high - low) * 0.3) / max(elapsed, 1e-3))
-        if params.memory_kib < MAX_MEMORY_KIB:
-            memory = min(MAX_MEMORY_KIB, int(params.memory_kib * factor))
-            params = KdfParams(memory, params.time_cost, params.parallelism)
-        else:
-            params = KdfParams(params.memory_kib, int(params.time_cost * factor) + 1)
+        params = _grown(params, max(1.2, aim / max(elapsed, 1e-3)))
     return params
+
+
+def _timed_derivation(params: KdfParams, salt: bytes, clock: Callable[[], float]) -> float:
+    started = clock()
+    derive_passphrase_key("calibration", salt, params)
+    return float(clock() - started)
+
+
+def _grown(params: KdfParams, factor: float) -> KdfParams:
+    """More memory while under 256 MiB, else more passes; never fewer of either."""
+    if params.memory_kib < MAX_MEMORY_KIB:
+        memory = max(params.memory_kib, min(MAX_MEMORY_KIB, int(params.memory_kib * factor)))
+        return KdfParams(memory, params.time_cost, params.parallelism)
+    passes = min(KDF_LIMITS["time_cost"], int(params.time_cost * factor) + 1)
+    return KdfParams(params.memory_kib, max(params.time_cost, passes), params.parallelism)
 
 
 def new_recovery_code() -> str:
@@ -154,6 +205,15 @@ class KeyFile:
     recovery_salt: bytes
     recovery_nonce: bytes
     recovery_ciphertext: bytes
+    # The parameters the recovery wrap's associated data is bound to: those in
+    # force when it was made. None only in key files written before the field
+    # existed, whose recovery wrap is bound to `kdf` (see the module docstring).
+    recovery_aad_kdf: KdfParams | None = None
+
+    @property
+    def recovery_binding(self) -> KdfParams:
+        """The KDF parameters in the recovery wrap's associated data."""
+        return self.kdf if self.recovery_aad_kdf is None else self.recovery_aad_kdf
 
     # ------------------------------------------------------------------ create
     @classmethod
@@ -161,46 +221,33 @@ class KeyFile:
         cls, data_key: DataKey, passphrase: str, recovery_code: str, kdf: KdfParams
     ) -> KeyFile:
         """Wrap the data key under both secrets with fresh salts and nonces."""
-        passphrase = normalize_passphrase(passphrase)  # NFC: see app.domain.passphrase
-        kdf_salt = secrets.token_bytes(16)
         recovery_salt = secrets.token_bytes(16)
-        passphrase_nonce = secrets.token_bytes(12)
         recovery_nonce = secrets.token_bytes(12)
-        draft = cls(kdf, kdf_salt, passphrase_nonce, b"", recovery_salt, recovery_nonce, b"")
-        pass_ct = AESGCM(derive_passphrase_key(passphrase, kdf_salt, kdf)).encrypt(
-            passphrase_nonce, data_key.raw(), draft._aad("passphrase")
-        )
+        draft = cls(kdf, b"", b"", b"", recovery_salt, recovery_nonce, b"", recovery_aad_kdf=kdf)
         rec_ct = AESGCM(_recovery_key(recovery_code, recovery_salt)).encrypt(
             recovery_nonce, data_key.raw(), draft._aad("recovery")
         )
-        return cls(kdf, kdf_salt, passphrase_nonce, pass_ct, recovery_salt, recovery_nonce, rec_ct)
+        return replace(draft, recovery_ciphertext=rec_ct).rewrap_passphrase(
+            data_key, passphrase, kdf
+        )
 
     def rewrap_passphrase(self, data_key: DataKey, passphrase: str, kdf: KdfParams) -> KeyFile:
-        """Replace the passphrase wrap only; the recovery wrap is kept as it is."""
+        """Replace the passphrase wrap only; the recovery wrap and its binding are kept as is."""
         passphrase = normalize_passphrase(passphrase)  # NFC: see app.domain.passphrase
         kdf_salt = secrets.token_bytes(16)
         nonce = secrets.token_bytes(12)
-        draft = KeyFile(
-            kdf,
-            kdf_salt,
-            nonce,
-            b"",
-            self.recovery_salt,
-            self.recovery_nonce,
-            self.recovery_ciphertext,
+        draft = replace(
+            self,
+            kdf=kdf,
+            kdf_salt=kdf_salt,
+            passphrase_nonce=nonce,
+            passphrase_ciphertext=b"",
+            recovery_aad_kdf=self.recovery_binding,  # pinned before `kdf` moves on
         )
         ciphertext = AESGCM(derive_passphrase_key(passphrase, kdf_salt, kdf)).encrypt(
             nonce, data_key.raw(), draft._aad("passphrase")
         )
-        return KeyFile(
-            kdf,
-            kdf_salt,
-            nonce,
-            ciphertext,
-            self.recovery_salt,
-            self.recovery_nonce,
-            self.recovery_ciphertext,
-        )
+        return replace(draft, passphrase_ciphertext=ciphertext)
 
     # ------------------------------------------------------------------ open
     def unwrap_with_passphrase(self, passphrase: str) -> DataKey:
@@ -252,7 +299,8 @@ class KeyFile:
             raise KeyFileError() from None
 
     def _aad(self, which: str) -> bytes:
-        header = {"format": FORMAT, "wrap": which, "kdf": asdict(self.kdf)}
+        bound = self.recovery_binding if which == "recovery" else self.kdf
+        header = {"format": FORMAT, "wrap": which, "kdf": asdict(bound)}
         return json.dumps(header, sort_keys=True).encode("ascii")
 
     # ------------------------------------------------------------------ (de)serialize
@@ -269,6 +317,7 @@ class KeyFile:
                 "salt": _b64(self.recovery_salt),
                 "nonce": _b64(self.recovery_nonce),
                 "ciphertext": _b64(self.recovery_ciphertext),
+                "aad_kdf": asdict(self.recovery_binding),
             },
         }
         return (json.dumps(document, indent=2) + "\n").encode("ascii")
@@ -291,28 +340,18 @@ class KeyFile:
             raise KeyFileError()
         if kdf.get("name") != "argon2id":
             raise KeyFileError()
-        params = []
-        for name in ("memory_kib", "time_cost", "parallelism"):
-            value = kdf.get(name)
-            if (
-                not isinstance(value, int)
-                or isinstance(value, bool)
-                or not 1 <= value <= KDF_LIMITS[name]
-            ):
-                raise KeyFileError(
-                    f"The vault's key file (vault.key) is damaged: kdf.{name} is not valid."
-                )
-            params.append(value)
-        if params[0] < 8 * params[2]:  # Argon2 needs 8 KiB per lane
-            raise KeyFileError()
+        binding = recovery.get("aad_kdf")
         parsed = cls(
-            kdf=KdfParams(*params),
+            kdf=_parse_params(kdf, "kdf"),
             kdf_salt=_unb64(kdf.get("salt"), "kdf.salt"),
             passphrase_nonce=_unb64(wrap.get("nonce"), "passphrase_wrap.nonce"),
             passphrase_ciphertext=_unb64(wrap.get("ciphertext"), "passphrase_wrap.ciphertext"),
             recovery_salt=_unb64(recovery.get("salt"), "recovery_wrap.salt"),
             recovery_nonce=_unb64(recovery.get("nonce"), "recovery_wrap.nonce"),
             recovery_ciphertext=_unb64(recovery.get("ciphertext"), "recovery_wrap.ciphertext"),
+            recovery_aad_kdf=(
+                None if binding is None else _parse_params(binding, "recovery_wrap.aad_kdf")
+            ),
         )
         if (
             len(parsed.kdf_salt) < 8
@@ -321,6 +360,27 @@ class KeyFile:
         ):
             raise KeyFileError()
         return parsed
+
+
+def _parse_params(value: object, where: str) -> KdfParams:
+    """Three integers within KDF_LIMITS, with Argon2's 8 KiB per lane; else a damaged file."""
+    if not isinstance(value, dict):
+        raise KeyFileError(f"The vault's key file (vault.key) is damaged: {where} is not valid.")
+    params = []
+    for name in ("memory_kib", "time_cost", "parallelism"):
+        number = value.get(name)
+        if (
+            not isinstance(number, int)
+            or isinstance(number, bool)
+            or not 1 <= number <= KDF_LIMITS[name]
+        ):
+            raise KeyFileError(
+                f"The vault's key file (vault.key) is damaged: {where}.{name} is not valid."
+            )
+        params.append(number)
+    if params[0] < 8 * params[2]:  # Argon2 needs 8 KiB per lane
+        raise KeyFileError()
+    return KdfParams(*params)
 
 
 def read_key_file(path: Path) -> KeyFile:

@@ -2,25 +2,43 @@
 
 Migrations ship inside the `db.migrations` package, so an installed app
 finds them without a working directory or an alembic.ini beside it.
+
+Every unlock asks "is this vault behind?", and most of the time the answer is
+no. That question is answered without Alembic: the vault's revision is one
+SELECT on `alembic_version`, and this build's head is read from the revision
+files' `revision` and `down_revision` assignments (parsed, not imported). Alembic
+itself, which costs a few hundred milliseconds to import and more to load
+every revision script, is loaded only to migrate, to check drift, or to list
+the revisions a backup may carry.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
+import re
 from collections.abc import Callable
 from importlib import resources
-
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.store.engine import WRITE_OPTION
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy import Connection, Engine
+
+
+def migrations_location() -> Path:
+    """The folder of the packaged migrations (env.py, alembic.ini, versions/)."""
+    return Path(str(resources.files("db.migrations")))
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at the packaged migrations, bound to `connection`."""
-    location = resources.files("db.migrations")
+    from alembic.config import Config
+
+    location = migrations_location()
     config = Config(str(location / "alembic.ini"))
     config.set_main_option("script_location", str(location))
     config.attributes["connection"] = connection
@@ -28,16 +46,80 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest revision this build of the app knows."""
+    """The newest revision this build of the app knows, as Alembic computes it."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+_ASSIGNMENT = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+
+
+def _literal_assignments(source: str, names: tuple[str, ...]) -> dict[str, object]:
+    """Module-level `name = <literal>` (or annotated) one-line assignments of a revision file.
+
+    Only unindented lines are looked at and only their right-hand side is
+    evaluated, as a literal: parsing whole revision files costs tens of
+    milliseconds, and every unlock asks for the head.
+    """
+    found: dict[str, object] = {}
+    for match in _ASSIGNMENT.finditer(source):
+        name, value = match.groups()
+        if name in names and name not in found:
+            found[name] = ast.literal_eval(value)
+    return found
+
+
+def known_head() -> str:
+    """This build's head revision, read from the revision files without importing them.
+
+    The head is the one revision that no other revision names as its
+    `down_revision`. A test checks that this agrees with Alembic's own answer.
+    Parsing the files costs tens of milliseconds, so it is done once per
+    process and location: every unlock asks.
+
+    Raises:
+        RuntimeError: If the files do not name exactly one head.
+    """
+    return _head_of(migrations_location())
+
+
+@functools.lru_cache(maxsize=4)
+def _head_of(location: Path) -> str:
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((location / "versions").glob("*.py")):
+        values = _literal_assignments(path.read_text("utf-8"), ("revision", "down_revision"))
+        revision = values.get("revision")
+        if not isinstance(revision, str):
+            continue  # not a revision script (e.g. __init__.py)
+        revisions.add(revision)
+        down = values.get("down_revision")
+        parents.update([down] if isinstance(down, str) else list(down or ()))  # type: ignore[call-overload]
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the packaged migrations have {len(heads)} heads, expected one")
+    return heads.pop()
+
+
 def current_revision(engine: Engine) -> str | None:
-    """The revision the vault's schema is at; None for an empty database."""
+    """The revision the vault's schema is at; None for an empty database.
+
+    Raises:
+        RuntimeError: If the version table holds more than one revision.
+    """
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        table = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if table is None:
+            return None
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+    if len(rows) > 1:
+        raise RuntimeError("the vault's schema records more than one revision")
+    return str(rows[0][0]) if rows else None
 
 
 def _run(engine: Engine, action: Callable[[Config], None]) -> None:
@@ -66,20 +148,26 @@ def _run(engine: Engine, action: Callable[[Config], None]) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade in one transaction: a failure part-way leaves the schema as it was."""
+    from alembic import command
+
     _run(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Downgrade in one transaction (used by tests and by rollback tooling)."""
+    from alembic import command
+
     _run(engine, lambda config: command.downgrade(config, revision))
 
 
 def check_no_drift(engine: Engine) -> None:
     """Raise if the models and the migrations disagree (`alembic check`)."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.check(alembic_config(connection))
 
 
 def needs_upgrade(engine: Engine) -> bool:
-    """Whether the vault is behind this build's head revision."""
-    return current_revision(engine) != head_revision()
+    """Whether the vault is behind this build's head revision (one SELECT, no Alembic)."""
+    return current_revision(engine) != known_head()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -43,13 +44,18 @@ class ClinicianProfile(Base):
     """The vault owner: one row."""
 
     __tablename__ = "clinician_profile"
-    __table_args__ = (CheckConstraint("role IN ('clinician', 'trainee')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('clinician', 'trainee', 'supervisor')", name="role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     credentials: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20), default="clinician")
     supervisor: Mapped[str | None] = mapped_column(String(200))
+    # False for the stand-in profile `crucible init` makes without a TTY or options:
+    # the app asks the clinician to complete it at unlock.
+    complete: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Couple(Base):
@@ -268,3 +274,13 @@ class AuditEvent(Base):
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditKeying(Base):
+    """Where the audit chain's HMAC-keyed links begin (one row, append-only)."""
+
+    __tablename__ = "audit_keying"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+    keyed_after: Mapped[int] = mapped_column(Integer)

@@ -8,15 +8,17 @@ schema revision known to this build. Only then are the current files moved
 aside into `replaced-<time>/` (kept, never deleted) and the backup's
 files renamed into place.
 
-Crash safety of the swap: the new files are complete and fsynced under
-temp names in the vault folder first. Each current file is hard-linked
-into `replaced-*/` and then atomically replaced, so at every instant both
-`vault.db` and `vault.key` exist; a crash between the two renames leaves
-the new database with the old key file, which opens it whenever the backup
-came from this vault (the data key never changes), and the previous files
-are always complete in `replaced-*/`. The old `-wal`/`-shm` files move out
-first: SQLite would otherwise replay the old vault's log into the restored
-database.
+The whole restore holds the vault's lock exclusively, so it is refused
+while any other window or command uses the vault. The swap itself is
+journaled (`app.store.restore_journal`): the new files are complete and
+fsynced under temp names, the journal that names them is the commit point,
+and a crash after it is finished by the next open. So a crash leaves the
+old vault or the restored one, never a database beside a key file that
+does not open it.
+
+The folder: one Crucible creates is owner-only and removed again if the
+restore fails; an existing one keeps its permissions, and one holding
+anything but a vault's files is refused.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 from alembic.script import ScriptDirectory
 
-from app.store import migrate
+from app.store import migrate, restore_journal, vault_lock
 from app.store.backup import (
     SIDE_SUFFIXES,
     BackupError,
@@ -40,11 +42,12 @@ from app.store.backup import (
 from app.store.backup_archive import BackupManifest, extract_backup
 from app.store.engine import open_raw_connection
 from app.store.errors import KeyFileError, WrongSecretError
-from app.store.files import FILE_MODE, ensure_private_dir, fsync_dir, storage_error
+from app.store.files import FILE_MODE, storage_error
 from app.store.hardening import disable_core_dumps
 from app.store.keyfile import RECOVERY_ALPHABET, KeyFile, normalize_recovery_code
 from app.store.secrets import DataKey
 from app.store.vault import DB_NAME, KEY_NAME
+from app.store.vault_folder import prepare_vault_folder
 
 REPLACED_PREFIX = "replaced-"
 UNMATCHED_BACKUP_MESSAGE = (
@@ -85,21 +88,43 @@ def unwrap_with_either(key_file: KeyFile, secret: str) -> tuple[DataKey, str]:
 
 
 def restore_backup(
-    backup_file: Path, vault_folder: Path, secret: str, *, now: datetime
+    backup_file: Path,
+    vault_folder: Path,
+    secret: str,
+    *,
+    now: datetime,
+    actor: str = "crucible",
+    report: restore_journal.Report | None = None,
 ) -> RestoreOutcome:
     """Validate `backup_file` whole, then make it the vault in `vault_folder`.
 
-    The vault must be locked (no connection open on it, in this process or
-    another); the services check that before calling. On any failure before
-    the swap the folder is left exactly as it was.
+    Refused (VaultInUseError) while another process uses the vault; the
+    caller locks its own open vault first. On any failure before the swap
+    the folder is left exactly as it was. `report` receives what the
+    restore did (the journal's record) once the swap is complete, this
+    restore's or an interrupted earlier one's, before its journal goes.
     """
-    created_folder = not vault_folder.exists()
+    created_folder = prepare_vault_folder(vault_folder)
+    lock_existed = vault_lock.lock_path(vault_folder).exists()
     try:
-        ensure_private_dir(vault_folder)
-    except OSError as error:
-        raise storage_error(error) from None
+        with vault_lock.exclusive(vault_folder):
+            restore_journal.roll_forward(vault_folder, report)
+            return _restore_locked(backup_file, vault_folder, secret, now, actor, report)
+    finally:
+        if not (vault_folder / KEY_NAME).exists() and not (vault_folder / DB_NAME).exists():
+            _undo_folder(vault_folder, created_folder, lock_existed)
+
+
+def _restore_locked(
+    backup_file: Path,
+    vault_folder: Path,
+    secret: str,
+    now: datetime,
+    actor: str,
+    report: restore_journal.Report | None,
+) -> RestoreOutcome:
     extracted = None
-    key_temp = vault_folder / f".restore-{os.urandom(6).hex()}.key"
+    key_temp = vault_folder / f"{restore_journal.TEMP_PREFIX}{os.urandom(6).hex()}.key"
     try:
         extracted = extract_backup(backup_file, vault_folder)
         key_file = _parse_backup_key(extracted.key_bytes)
@@ -110,20 +135,53 @@ def restore_backup(
             _check_revision(extracted.db_copy, data_key)
         finally:
             data_key.wipe()
+        remove_database_file_sides(extracted.db_copy)
         _write_synced(key_temp, extracted.key_bytes)
         _fsync_file(extracted.db_copy)
-        replaced = _swap_in(vault_folder, extracted.db_copy, key_temp, now)
+        replaced = _replaced_folder_if_needed(vault_folder, now)
+        record = {
+            "actor": actor,
+            "facts": {
+                "backup_created_at": extracted.manifest.created_at.isoformat(),
+                "backup_reason": extracted.manifest.reason,
+                "method": method,
+                "kept_previous": replaced is not None,
+            },
+        }
+        restore_journal.begin(
+            vault_folder,
+            database=extracted.db_copy,
+            key=key_temp,
+            replaced=replaced,
+            record=record,
+        )
+        restore_journal.roll_forward(vault_folder, report)
     except OSError as error:
         raise storage_error(error) from None
     finally:
-        if extracted is not None:
-            remove_database_file(extracted.db_copy)
-        with contextlib.suppress(OSError):
-            key_temp.unlink()
-        if created_folder and not (vault_folder / KEY_NAME).exists():
+        if not restore_journal.is_pending(vault_folder):
+            if extracted is not None:
+                remove_database_file(extracted.db_copy)
             with contextlib.suppress(OSError):
-                vault_folder.rmdir()  # only if empty: never remove anything we did not create
+                key_temp.unlink()
     return RestoreOutcome(manifest=extracted.manifest, method=method, replaced=replaced)
+
+
+def remove_database_file_sides(path: Path) -> None:
+    """Remove the side files SQLite may have left beside a checked copy (it is renamed in)."""
+    for suffix in SIDE_SUFFIXES:
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink()
+
+
+def _undo_folder(folder: Path, created: bool, lock_existed: bool) -> None:
+    """After a failed restore, take away what this restore put in a folder holding no vault."""
+    if not lock_existed:
+        with contextlib.suppress(OSError):
+            vault_lock.lock_path(folder).unlink()
+    if created:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only if empty: never remove anything we did not create
 
 
 def _parse_backup_key(key_bytes: bytes) -> KeyFile:
@@ -171,42 +229,16 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _swap_in(folder: Path, new_db: Path, new_key: Path, now: datetime) -> Path | None:
-    current = [
-        name
-        for name in (DB_NAME, KEY_NAME, *(DB_NAME + suffix for suffix in SIDE_SUFFIXES))
-        if (folder / name).exists()
-    ]
-    replaced = _new_replaced_folder(folder, now) if current else None
-    if replaced is not None:
-        for suffix in SIDE_SUFFIXES:
-            side = folder / (DB_NAME + suffix)
-            if side.exists():
-                os.replace(side, replaced / side.name)
-    for name, new in ((DB_NAME, new_db), (KEY_NAME, new_key)):
-        target = folder / name
-        if replaced is not None and target.exists():
-            try:
-                os.link(target, replaced / name)
-            except OSError:  # no hard links here (FAT, some network shares): move instead
-                os.replace(target, replaced / name)
-        os.replace(new, target)
-    if replaced is not None:
-        fsync_dir(replaced)
-    fsync_dir(folder)
-    return replaced
-
-
-def _new_replaced_folder(folder: Path, now: datetime) -> Path:
+def _replaced_folder_if_needed(folder: Path, now: datetime) -> Path | None:
+    """A free `replaced-<time>` name when there is a vault to keep; the roll-forward creates it."""
+    current = (DB_NAME, KEY_NAME, *(DB_NAME + suffix for suffix in SIDE_SUFFIXES))
+    if not any((folder / name).exists() for name in current):
+        return None
     stamp = now.strftime("%Y%m%d-%H%M%S")
     for attempt in range(100):
         candidate = folder / (f"{REPLACED_PREFIX}{stamp}" + (f"-{attempt}" if attempt else ""))
-        try:
-            candidate.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        ensure_private_dir(candidate)
-        return candidate
+        if not candidate.exists():
+            return candidate
     raise BackupError("Too many replaced vaults share this minute; nothing was changed.")
 
 

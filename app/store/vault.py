@@ -10,26 +10,25 @@ it cannot create a -wal file or touch an mtime.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
-
-from app.store import migrate
-from app.store.engine import WRITE_OPTION
+from app.store import migrate, vault_lock
+from app.store.engine import WRITE_OPTION, WriteWaits
 from app.store.errors import (
     DamagedDatabaseError,
     KeyFileError,
     NoVaultError,
     VaultExistsError,
+    VaultReplacedError,
     WrongSecretError,
 )
-from app.store.files import ensure_private_dir, fsync_dir
+from app.store.files import fsync_dir
 from app.store.hardening import disable_core_dumps
 from app.store.keyfile import (
     KdfParams,
@@ -41,6 +40,11 @@ from app.store.keyfile import (
 )
 from app.store.secrets import DataKey
 from app.store.throttle import Attempts, clear_attempts, read_attempts, record_failure
+from app.store.vault_folder import damaged, prepare_vault_folder, sqlite_failure
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 DB_NAME = "vault.db"
 KEY_NAME = "vault.key"
@@ -111,15 +115,35 @@ DEFAULT_THROTTLE = UnlockThrottle()
 
 
 class Vault:
-    """An unlocked vault: the engine and a session factory, until `lock()`."""
+    """An unlocked vault: the engine and a session factory, until `lock()`.
 
-    def __init__(self, folder: Path, engine: Engine, data_key: DataKey) -> None:
+    It holds the vault's lock shared (`hold`, given back at `lock()`), and
+    remembers which file vault.db was when opened: a write that commits
+    after the file was replaced (by something that ignored the lock) raises
+    `VaultReplacedError` instead of reporting a success that is not in the
+    vault. `write_waits` says how writes wait for another process's.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        engine: Engine,
+        data_key: DataKey,
+        *,
+        hold: vault_lock.Hold | None = None,
+    ) -> None:
+        from sqlalchemy.orm import sessionmaker
+
         self.folder = folder
         self._engine: Engine | None = engine
         self._data_key: DataKey | None = data_key
+        self._hold = hold
+        self._db_path = str(folder / DB_NAME)
+        self._identity = _file_identity(self._db_path)
+        self.write_waits = WriteWaits()
         self._sessions: sessionmaker[Session] | None = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions: sessionmaker[Session] | None = sessionmaker(
-            engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+            engine.execution_options(**{WRITE_OPTION: self.write_waits}), expire_on_commit=False
         )
 
     @property
@@ -164,13 +188,37 @@ class Vault:
             raise RuntimeError("the vault is locked")
         with self._write_sessions() as session, session.begin():
             yield session
+        self.ensure_in_place()
 
-    def write_connection(self) -> AbstractContextManager[Connection]:
+    @contextlib.contextmanager
+    def write_connection(self) -> Iterator[Connection]:
         """A Core connection in a write transaction, for hot paths that skip the ORM."""
-        return self.engine.execution_options(**{WRITE_OPTION: True}).begin()
+        writing = self.engine.execution_options(**{WRITE_OPTION: self.write_waits})
+        with writing.begin() as connection:
+            yield connection
+        self.ensure_in_place()
+
+    @contextlib.contextmanager
+    def writes_without_waiting(self) -> Iterator[None]:
+        """Within the block, a write finding another process's under way raises VaultBusyError.
+
+        For writes that only record an audit event: the caller queues the
+        event instead, so reading never waits for a long import.
+        """
+        before = self.write_waits.try_only
+        self.write_waits.try_only = True
+        try:
+            yield
+        finally:
+            self.write_waits.try_only = before
+
+    def ensure_in_place(self) -> None:
+        """Raise VaultReplacedError if vault.db is no longer the file this vault opened."""
+        if self._identity is not None and _file_identity(self._db_path) != self._identity:
+            raise VaultReplacedError()
 
     def lock(self) -> None:
-        """Close every connection and forget the key."""
+        """Close every connection, forget the key, and give back the hold on the lock file."""
         if self._engine is not None:
             self._engine.dispose()
         if self._data_key is not None:
@@ -179,6 +227,9 @@ class Vault:
         self._data_key = None
         self._sessions = None
         self._write_sessions = None
+        if self._hold is not None:
+            self._hold.release()
+            self._hold = None
 
     def __enter__(self) -> Vault:
         return self
@@ -189,6 +240,14 @@ class Vault:
     def __repr__(self) -> str:
         state = "locked" if self.is_locked else "unlocked"
         return f"Vault({state})"
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def vault_exists(folder: Path) -> bool:
@@ -216,8 +275,9 @@ def create_vault(
             "restore a backup there or choose another folder."
         )
     # The marker says "an interrupted creation may leave files here"; only
-    # with it present are leftover files cleared.
-    ensure_private_dir(folder)
+    # with it present are leftover files cleared. An existing folder keeps
+    # its mode; one holding anything but a vault's files is refused.
+    prepare_vault_folder(folder)
     marker.touch(mode=0o600)
     for suffix in ("", *SIDE_FILES):
         with contextlib.suppress(FileNotFoundError):
@@ -261,12 +321,48 @@ def unlock_vault(
     key_file = read_vault_key_file(folder)
     throttle.before_attempt(folder)
     try:
-        data_key = key_file.unwrap_with_passphrase(passphrase)
+        data_key = _unwrap_while_loading(key_file, passphrase)
     except WrongSecretError:
         throttle.record(success=False, folder=folder)
         raise
     throttle.record(success=True, folder=folder)
     return open_with_key(folder, data_key, before_migration=before_migration)
+
+
+DATABASE_CODE = ("sqlalchemy.orm", "app.store.engine", "app.store.models")
+"""What opening a vault needs loaded: about half a second of imports on a slow machine."""
+
+
+def _unwrap_while_loading(key_file: KeyFile, passphrase: str) -> DataKey:
+    """Derive the key on a worker thread while this thread imports the database code.
+
+    Argon2id is one C call that releases the GIL and keeps one core busy for
+    most of a second; SQLAlchemy and the models take about half a second to
+    import. Side by side on two cores an unlock costs the longer of the two,
+    not their sum (on one core, no more than before). The worker touches only
+    the parsed key file and the passphrase, so no import runs on it, and it
+    is joined before anything else happens: wrong passphrases and damaged
+    keys raise exactly as before.
+    """
+    outcome: list[DataKey | BaseException] = []
+
+    def derive() -> None:
+        try:
+            outcome.append(key_file.unwrap_with_passphrase(passphrase))
+        except BaseException as error:  # handed to the caller below, as if raised here
+            outcome.append(error)
+
+    worker = threading.Thread(target=derive, name="crucible-key-derivation", daemon=True)
+    worker.start()
+    try:
+        for module in DATABASE_CODE:
+            importlib.import_module(module)
+    finally:
+        worker.join()
+    (result,) = outcome
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def unlock_with_recovery_code(
@@ -299,15 +395,20 @@ def open_with_key(
         raise DamagedDatabaseError(
             "The vault's database (vault.db) is missing; restore the newest backup."
         )
+    from sqlalchemy.exc import DBAPIError
+
     vault = _open_engine(folder, data_key)
     try:
         if migrate.needs_upgrade(vault.engine):
-            if before_migration is not None:
-                before_migration(vault)
-            migrate.upgrade(vault.engine)
+            # A schema change under another process's feet is refused: the
+            # migration needs the vault alone (this process's hold upgrades).
+            with vault_lock.exclusive(folder):
+                if before_migration is not None:
+                    before_migration(vault)
+                migrate.upgrade(vault.engine)
     except DBAPIError as error:
         vault.lock()
-        raise DamagedDatabaseError() from error
+        raise (sqlite_failure(error, folder) or damaged(folder)) from error
     except BaseException:
         vault.lock()
         raise
@@ -316,19 +417,26 @@ def open_with_key(
 
 
 def _open_engine(folder: Path, data_key: DataKey) -> Vault:
+    from sqlalchemy.exc import DBAPIError
+
     from app.store.engine import make_engine
 
-    engine = make_engine(folder / DB_NAME, data_key)
-    vault = Vault(folder, engine, data_key)
+    hold = vault_lock.shared(folder)
+    try:
+        engine = make_engine(folder / DB_NAME, data_key)
+    except BaseException:
+        hold.release()
+        raise
+    vault = Vault(folder, engine, data_key, hold=hold)
     try:
         with engine.connect():
             pass
-    except DamagedDatabaseError:
-        vault.lock()
-        raise
     except DBAPIError as error:
         vault.lock()
-        raise DamagedDatabaseError() from error
+        raise (sqlite_failure(error, folder) or damaged(folder)) from error
+    except BaseException:
+        vault.lock()
+        raise
     return vault
 
 
@@ -337,18 +445,14 @@ def change_passphrase(
 ) -> None:
     """Rewrap the data key under a new passphrase; vault.db is not touched.
 
-    Weaker stored parameters are upgraded here: the new wrap uses freshly
-    calibrated parameters (or `kdf`, the tests' profile).
+    The new wrap uses parameters calibrated afresh with the current ones as a
+    floor, so weaker stored parameters are raised and none is ever lowered
+    (`kdf`, the tests' profile, is used as given).
     """
     disable_core_dumps()  # the data key is about to be in memory
     key_file = read_vault_key_file(folder)
     data_key = key_file.unwrap_with_passphrase(current)
-    try:
-        write_key_file(
-            folder / KEY_NAME, key_file.rewrap_passphrase(data_key, new, kdf or calibrate())
-        )
-    finally:
-        data_key.wipe()
+    _rewrap(folder, key_file, data_key, new, kdf)
 
 
 def recover_with_code(folder: Path, code: str, new: str, *, kdf: KdfParams | None = None) -> None:
@@ -356,10 +460,16 @@ def recover_with_code(folder: Path, code: str, new: str, *, kdf: KdfParams | Non
     disable_core_dumps()  # the data key is about to be in memory
     key_file = read_vault_key_file(folder)
     data_key = key_file.unwrap_with_recovery_code(code)
+    _rewrap(folder, key_file, data_key, new, kdf)
+
+
+def _rewrap(
+    folder: Path, key_file: KeyFile, data_key: DataKey, new: str, kdf: KdfParams | None
+) -> None:
+    """Write the key file with a new passphrase wrap, then forget the data key."""
     try:
-        write_key_file(
-            folder / KEY_NAME, key_file.rewrap_passphrase(data_key, new, kdf or calibrate())
-        )
+        params = kdf or calibrate(floor=key_file.kdf)
+        write_key_file(folder / KEY_NAME, key_file.rewrap_passphrase(data_key, new, params))
     finally:
         data_key.wipe()
 

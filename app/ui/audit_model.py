@@ -4,7 +4,9 @@ Rows are the service's `AuditEntry` values (plain data: time, actor,
 action, intensive id, a detail of flags, numbers and short labels). No
 event holds note text, so nothing here can show any. Entries the chain
 check reports as changed or unlinked are marked and drawn in the error
-colour, so "the chain is broken" points at a row.
+colour, so "the chain is broken" points at a row. Events recorded while
+the vault was locked (from the pending file: nothing can vouch for them)
+carry a warning mark before their action, and say why in their tooltip.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ EventIdRole = Qt.ItemDataRole.UserRole + 1
 ActionRole = Qt.ItemDataRole.UserRole + 2
 IntensiveRole = Qt.ItemDataRole.UserRole + 3
 BrokenRole = Qt.ItemDataRole.UserRole + 4
+UnauthenticatedRole = Qt.ItemDataRole.UserRole + 5
+LOCKED_MARK = "⚠ "
+LOCKED_TOOLTIP = (
+    "This event was recorded while the vault was locked, outside the encrypted "
+    "database; nothing can vouch for it (not authenticated)."
+)
 BROKEN_BACKGROUND = QColor(220, 40, 40, 70)  # readable over light and dark rows
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -79,11 +87,19 @@ class AuditModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
         entry = self._entries[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(entry, index.column())
+        locked = not getattr(entry, "authenticated", True)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, index.column(), locked)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = self._text(entry, index.column())
+            if locked and index.column() == ACTION:
+                text += ", recorded while locked, not authenticated"
+            return text
         if role == Qt.ItemDataRole.ToolTipRole:
             if entry.id in self._broken:
                 return f"Audit event {entry.id} does not verify."
+            if locked:
+                return LOCKED_TOOLTIP
             return self._text(entry, index.column()) or None
         if role == Qt.ItemDataRole.BackgroundRole and entry.id in self._broken:
             return QBrush(BROKEN_BACKGROUND)
@@ -95,16 +111,18 @@ class AuditModel(QAbstractTableModel):
             return entry.intensive_id
         if role == BrokenRole:
             return entry.id in self._broken
+        if role == UnauthenticatedRole:
+            return locked
         return None
 
     @staticmethod
-    def _text(entry: Any, column: int) -> str:
+    def _text(entry: Any, column: int, locked: bool = False) -> str:
         if column == TIME:
             return str(entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"))
         if column == ACTOR:
             return str(entry.actor)
         if column == ACTION:
-            return str(entry.action)
+            return (LOCKED_MARK if locked else "") + str(entry.action)
         if column == INTENSIVE:
             return "" if entry.intensive_id is None else str(entry.intensive_id)
         return describe_detail(entry.detail)

@@ -46,8 +46,10 @@ class AuditView(QDialog):
             forms.paragraph(
                 "Every sensitive action, oldest first: who did it, when, and on which "
                 "intensive. Events hold ids, flags and short labels only, never note text. "
-                "Each event carries a hash of the one before, so a changed or removed "
-                "event breaks the chain.",
+                "Each event carries a keyed hash of the one before, so a changed or removed "
+                "event breaks the chain. Events marked ⚠ were recorded while the vault was "
+                "locked (a failed unlock, a passphrase change, a restore): nothing can vouch "
+                "for them.",
                 "About the audit trail",
             )
         )

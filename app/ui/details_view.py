@@ -9,6 +9,7 @@ selection, which returns the one workspace widget of the unlocked session.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,6 +36,9 @@ BLOCK_KINDS = (
     ("homework", "Homework"),
     ("other", "Other"),
 )
+PAGE_MARGINS = (18, 14, 18, 14)
+LIVE_PAGE_MARGINS = (4, 2, 4, 2)
+WORKSPACE_TITLE = "Notes and live observations"
 BlockWorkspaceOpener = Callable[[int | None, int | None], QWidget | None]
 
 
@@ -49,7 +53,7 @@ def _value(name: str) -> QLabel:
 def _page(title_name: str) -> tuple[QWidget, QVBoxLayout, QLabel]:
     page = QWidget()
     layout = QVBoxLayout(page)
-    layout.setContentsMargins(18, 14, 18, 14)
+    layout.setContentsMargins(*PAGE_MARGINS)
     layout.setSpacing(10)
     title = forms.heading("", 4)
     title.setAccessibleName(title_name)
@@ -181,8 +185,23 @@ class DetailsView(QStackedWidget):
         return page
 
     def _block_page(self) -> QWidget:
-        page, layout, self.block_heading = _page("Block")
-        form = _form(layout)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(*PAGE_MARGINS)
+        layout.setSpacing(10)
+        self.block_page_layout = layout
+        # The edit form (title, kind, times, record, Save/Move/Remove) steps aside while
+        # live, leaving one header line, so the workspace under it gets the screen.
+        self.block_form = QWidget()
+        self.block_form.setAccessibleName("Block details")
+        form_layout = QVBoxLayout(self.block_form)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.setSpacing(6)
+        self.block_heading = forms.heading("", 4)
+        self.block_heading.setAccessibleName("Block")
+        form_layout.addWidget(self.block_heading)
+        form = _form(form_layout)
+        form.setVerticalSpacing(6)  # compact: the workspace below needs the height
         self.block_title = forms.text_field("Block title")
         self.block_kind = QComboBox()
         self.block_kind.setAccessibleName("Kind of block")
@@ -208,8 +227,15 @@ class DetailsView(QStackedWidget):
         self.block_up = forms.button("Move &up", "Move block up")
         self.block_down = forms.button("Move do&wn", "Move block down")
         self.remove_block = forms.button("&Remove block…", "Remove block")
-        _row(layout, self.save_block, self.block_up, self.block_down, self.remove_block)
-        self.block_workspace = QGroupBox("Notes and live observations")
+        _row(form_layout, self.save_block, self.block_up, self.block_down, self.remove_block)
+        layout.addWidget(self.block_form)
+        self.block_live_line = QLabel()
+        self.block_live_line.setAccessibleName("Block and record, while live")
+        self.block_live_line.setTextFormat(Qt.TextFormat.RichText)
+        self.block_live_line.setMinimumWidth(40)  # a long title is cut, not the window widened
+        self.block_live_line.hide()
+        layout.addWidget(self.block_live_line)
+        self.block_workspace = QGroupBox(WORKSPACE_TITLE)
         self.block_workspace.setAccessibleName("Block workspace")
         slot = QVBoxLayout(self.block_workspace)
         self.block_placeholder = forms.paragraph(
@@ -220,6 +246,25 @@ class DetailsView(QStackedWidget):
         slot.addWidget(self.block_placeholder)
         layout.addWidget(self.block_workspace, 1)
         return page
+
+    def set_block_record(self, text: str) -> None:
+        """Show the block's record line ("Signed note; 20 observations"), in the form and live."""
+        self.block_record.setText(text)
+        self.block_live_line.setText(
+            f"<b>{escape(self.block_heading.text())}</b> &nbsp;·&nbsp; {escape(text)}"
+        )
+
+    def set_live(self, live: bool) -> None:
+        """Live: the form folds to one header line and the workspace takes the page's room."""
+        self.block_form.setVisible(not live)
+        self.block_live_line.setVisible(live)
+        self.block_page_layout.setContentsMargins(*(LIVE_PAGE_MARGINS if live else PAGE_MARGINS))
+        self.block_page_layout.setSpacing(4 if live else 10)
+        self.block_workspace.setTitle("" if live else WORKSPACE_TITLE)
+        self.block_workspace.setFlat(live)
+        slot = self.block_workspace.layout()
+        assert slot is not None
+        slot.setContentsMargins(*((0, 0, 0, 0) if live else (9, 9, 9, 9)))
 
     def set_block_workspace(self, opener: BlockWorkspaceOpener | None) -> None:
         """Install what fills a block's page.

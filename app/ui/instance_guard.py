@@ -35,8 +35,10 @@ class InstanceGuard(QObject):
 
     def acquire(self) -> bool:
         """Take the vault for this process; False if another live process has it."""
-        self._folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(self._folder, 0o700)
+        if not self._folder.exists():  # the mode of a folder the user made is theirs
+            self._folder.parent.mkdir(parents=True, exist_ok=True)
+            self._folder.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(self._folder, 0o700)
         lock = QLockFile(str(lock_file_path(self._folder)))
         # Age alone never makes a lock stale (a clinician may keep the app open
         # for days); a dead owner PID does, and QLockFile checks that itself.

@@ -25,12 +25,15 @@ class Desktop:
     window: Any
     session: Any
     guard: Any
+    errors: Any = None
 
     def close(self) -> None:
-        """Lock, release the vault, close the window."""
+        """Lock, release the vault, close the window, give `sys.excepthook` back."""
         self.session.shutdown()
         self.guard.release()
         self.window.close()
+        if self.errors is not None:
+            self.errors.uninstall()
 
 
 def launch(
@@ -54,6 +57,7 @@ def launch(
     from app.ui.session import DesktopSession
     from app.ui.shell_view import ShellWindow
     from app.ui.theme import apply_theme
+    from app.ui.unexpected_error import UnexpectedErrors
     from app.ui.vault_gateway import VaultGateway
 
     app = QApplication.instance()
@@ -72,9 +76,11 @@ def launch(
         window, VaultGateway(folder, kdf=kdf, throttle=throttle, clock=clock), settings, **extra
     )
     guard.activation_requested.connect(session.bring_forward)
+    errors = UnexpectedErrors(lambda: window)
+    errors.install()
     session.start()
     window.show()
-    return Desktop(window, session, guard)
+    return Desktop(window, session, guard, errors)
 
 
 def run_app(vault_folder: Path) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QObject, QTime, Signal
 
@@ -27,6 +27,9 @@ from app.ui.navigator_model import (
 )
 from app.ui.scrub import scrub
 
+if TYPE_CHECKING:  # the workspace package (and the analytics) load with the first block
+    from app.ui.workspace.block_status import BlockStatus
+
 
 @dataclass(frozen=True)
 class Place:
@@ -35,6 +38,15 @@ class Place:
     key: ItemKey | None = None
     filter_text: str = ""
     show_archived: bool = False
+
+
+def record_line(signed: bool, observations: int, addenda: int = 0) -> str:
+    """The block's record line: note state, addenda, observations ("1 observation", "2 addenda")."""
+    note = "Signed note" if signed else "Note not signed"
+    if addenda:
+        note += f", {addenda} addend{'um' if addenda == 1 else 'a'}"
+    plural = "" if observations == 1 else "s"
+    return f"{note}; {observations} observation{plural}"
 
 
 def _schedule(intensive: Any) -> str:
@@ -67,8 +79,7 @@ class Workspace(QObject):
         super().__init__(view)
         self.view = view
         self.vault = vault
-        self.profile = profile
-        self.actor = profile.signature if profile is not None else "crucible"
+        self.set_profile(profile)
         self.error_colour = error_colour
         self.model = NavigatorModel(self)
         self.proxy = NavigatorFilter(self)
@@ -79,6 +90,11 @@ class Workspace(QObject):
         view.show_archived.toggled.connect(lambda _on: self.refresh())
         self._current: Any = None
         self.refresh()
+
+    def set_profile(self, profile: Any) -> None:
+        """Whose name new intensives and the audit trail carry (None: no complete profile yet)."""
+        self.profile = profile
+        self.actor = profile.signature if profile is not None else "crucible"
 
     # ------------------------------------------------------------------ loading
 
@@ -217,14 +233,25 @@ class Workspace(QObject):
         d.block_start.setTime(QTime(block.start.hour, block.start.minute))
         end = block.end or block.start
         d.block_end.setTime(QTime(end.hour, end.minute))
-        note = "Signed note" if block.signed else "Note not signed"
-        d.block_record.setText(f"{note}; {block.observation_count} observations")
+        d.set_block_record(record_line(block.signed, block.observation_count))
         d.remove_block.setEnabled(not block.signed)
         siblings = index.model().rowCount(index.parent())
         d.block_up.setEnabled(index.row() > 0)
         d.block_down.setEnabled(index.row() < siblings - 1)
         intensive_key = key_of(index.parent().parent())
         d.show_block_workspace(intensive_key[1] if intensive_key else None, block.id)
+
+    def show_block_status(self, status: BlockStatus) -> None:
+        """The open block changed in the workspace: update its record line and the navigator."""
+        self.model.update_block(
+            status.block_id, signed=status.signed, observation_count=status.observations
+        )
+        if self.selected_key() != ("block", status.block_id):
+            return
+        self._current = self.summary_of(("block", status.block_id))
+        d = self.view.details
+        d.set_block_record(record_line(status.signed, status.observations, status.addenda))
+        d.remove_block.setEnabled(not status.signed)
 
     # ------------------------------------------------------------------ lock
 

@@ -53,7 +53,7 @@ class WorkspaceView(QWidget):
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([430, 650])
+        self.splitter.setSizes([320, 960])  # a block's workspace needs the width more
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

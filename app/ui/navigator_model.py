@@ -8,7 +8,7 @@ restored from. `clear()` empties the model when the vault locks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -101,19 +101,25 @@ def _intensive_node(intensive: Any) -> _Node:
             day,
         )
         for block in day.blocks:
-            end = f"–{_time(block.end)}" if block.end else ""
-            signed = "  · signed" if block.signed else ""
-            day_node.add(
-                _Node(
-                    BLOCK,
-                    block.id,
-                    f"{_time(block.start)}{end}  {block.title}{signed}",
-                    f"{block.title} ({block.kind}), {block.observation_count} observations",
-                    block,
-                )
-            )
+            day_node.add(_Node(BLOCK, block.id, _block_label(block), _block_tooltip(block), block))
         node.add(day_node)
     return node
+
+
+def _block_label(block: Any) -> str:
+    end = f"–{_time(block.end)}" if block.end else ""
+    signed = "  · signed" if block.signed else ""
+    return f"{_time(block.start)}{end}  {block.title}{signed}"
+
+
+def _block_tooltip(block: Any) -> str:
+    return f"{block.title} ({block.kind}), {block.observation_count} observations"
+
+
+def _with_child(summary: Any, field_name: str, child: Any) -> Any:
+    """`summary` with the item of its `field_name` tuple that has `child`'s id replaced."""
+    items = tuple(child if item.id == child.id else item for item in getattr(summary, field_name))
+    return replace(summary, **{field_name: items})
 
 
 class NavigatorModel(QAbstractItemModel):
@@ -215,6 +221,27 @@ class NavigatorModel(QAbstractItemModel):
         if self._node(index) is not None and not self._node(index).children:  # type: ignore[union-attr]
             flags |= Qt.ItemFlag.ItemNeverHasChildren
         return flags
+
+    def update_block(self, block_id: int, *, signed: bool, observation_count: int) -> bool:
+        """Show a block's new signature state and count, here and in its day, intensive, couple.
+
+        The workspace changes these during a session; the summaries above the
+        block embed it, so each ancestor's summary is rebuilt with the new one.
+        Returns False if the block is not in the tree.
+        """
+        index = self.find((BLOCK, block_id))
+        node = self._node(index)
+        if node is None:
+            return False
+        node.summary = replace(node.summary, signed=signed, observation_count=observation_count)
+        node.label, node.tooltip = _block_label(node.summary), _block_tooltip(node.summary)
+        fields = {DAY: "blocks", INTENSIVE: "days", COUPLE: "intensives"}
+        child, parent = node, node.parent
+        while parent is not None:
+            parent.summary = _with_child(parent.summary, fields[parent.kind], child.summary)
+            child, parent = parent, parent.parent
+        self.dataChanged.emit(index, index)
+        return True
 
     def find(self, key: ItemKey) -> QModelIndex:
         """The index of the item with this key, or an invalid index."""

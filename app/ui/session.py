@@ -87,6 +87,7 @@ class DesktopSession(QObject):
         w.lock.triggered.connect(self.lock)
         w.quit.triggered.connect(self.quit)
         w.settings.triggered.connect(self.open_settings)
+        w.profile.triggered.connect(lambda: self.open_profile())
         w.new_couple.triggered.connect(lambda: self._delegate("casebook_actions", "new_couple"))
         w.new_intensive.triggered.connect(
             lambda: self._delegate("casebook_actions", "new_intensive")
@@ -139,7 +140,7 @@ class DesktopSession(QObject):
 
     def open_vault(self, vault: Any) -> None:
         """Build the workspace over an unlocked vault and go back to the remembered place."""
-        from app.services.profile import get_profile
+        from app.services.profile import get_profile, needs_completion
         from app.ui.casebook_actions import CasebookActions
         from app.ui.file_actions import FileActions
         from app.ui.main_area import Workspace
@@ -147,10 +148,14 @@ class DesktopSession(QObject):
 
         self.vault = vault
         self.profile = get_profile(vault)
+        incomplete = needs_completion(self.profile)
         view = WorkspaceView()
         view.details.set_block_workspace(self._open_block)
         self.workspace = Workspace(
-            view, vault, profile=self.profile, error_colour=self.error_colour
+            view,
+            vault,
+            profile=None if incomplete else self.profile,
+            error_colour=self.error_colour,
         )
         self.casebook_actions = CasebookActions(self.workspace, self.window)
         self.file_actions = FileActions(
@@ -164,6 +169,8 @@ class DesktopSession(QObject):
         self.idle.start()
         self._check_reports()
         self.opened.emit()
+        if incomplete:  # a vault from `crucible init` without a profile: ask now
+            self.open_profile(first_time=True)
 
     def _check_reports(self) -> None:
         def work() -> bool:
@@ -192,24 +199,31 @@ class DesktopSession(QObject):
                 self.block_workspace.save_pending()
             return self.block_workspace
         if self.block_workspace is None:
+            from app.services.profile import signer_of
             from app.ui.workspace import BlockServices, BlockWorkspace
             from app.ui.workspace.keymap import key_map_for
 
-            services = BlockServices(self.vault, signer=self.profile.signature)
+            services = BlockServices(self.vault, signer=signer_of(self.profile))
             self.block_workspace = BlockWorkspace(
                 services,
                 flip_window_s=self.settings.flip_window_s,
                 key_map=key_map_for(self.settings.key_layout),
             )
             self.block_workspace.live_mode_changed.connect(self._live_mode_changed)
+            self.block_workspace.status_changed.connect(self._block_status_changed)
         if intensive_id is not None:
             self.block_workspace.show_block(intensive_id, block_id)
         return self.block_workspace
 
+    def _block_status_changed(self, status: Any) -> None:
+        if self.workspace is not None:
+            self.workspace.show_block_status(status)
+
     def _live_mode_changed(self, live: bool) -> None:
-        """In live mode the navigator steps aside: the pad and the timeline get the room."""
+        """In live mode the navigator and the block form step aside: the workspace gets the room."""
         if self.workspace is not None:
             self.workspace.view.splitter.widget(0).setVisible(not live)
+            self.workspace.view.details.set_live(live)
 
     # ------------------------------------------------------------------ lock
 
@@ -302,7 +316,7 @@ class DesktopSession(QObject):
                     self.settings,
                     new,
                     vault=self.vault,
-                    actor=self.profile.signature if self.profile else "crucible",
+                    actor=self._actor(),
                 )
             except Exception as error:
                 from app.ui.vault_gateway import error_sentence
@@ -322,6 +336,48 @@ class DesktopSession(QObject):
         self.idle.set_minutes(settings.idle_minutes)
         self.settings = settings
 
+    # ------------------------------------------------------------------ profile
+
+    def _actor(self) -> str:
+        """Who the audit trail names: the clinician, or "crucible" before the profile exists."""
+        from app.services.profile import actor_of
+
+        return actor_of(self.profile)
+
+    def open_profile(self, *, first_time: bool = False) -> Any:
+        """Show the profile form; saving it signs and audits in the new name from then on."""
+        if self.vault is None:
+            return None
+        from app.ui.profile_dialog import ProfileDialog
+
+        dialog = ProfileDialog(self.window, self.profile, self.error_colour, first_time=first_time)
+
+        def submit() -> str | None:
+            from app.domain.vocabulary import Role
+            from app.services.profile import ClinicianProfile, get_profile, save_profile
+            from app.ui.vault_gateway import error_sentence
+
+            name, credentials, role, supervisor = dialog.chosen()
+            try:
+                save_profile(
+                    self.vault, ClinicianProfile(name, credentials, Role(role), supervisor)
+                )
+                self._use_profile(get_profile(self.vault))
+            except Exception as error:
+                return error_sentence(error)
+            return None
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+    def _use_profile(self, profile: Any) -> None:
+        self.profile = profile
+        if self.workspace is not None:
+            self.workspace.set_profile(profile)
+        if self.block_workspace is not None:
+            self.block_workspace.services.signer = profile.signature
+
     # ------------------------------------------------------------------ data safety
 
     def _init_data_safety(self) -> None:
@@ -338,7 +394,7 @@ class DesktopSession(QObject):
             self.gateway.now,
             current_vault=lambda: self.vault,
             lock=self.lock,
-            actor=lambda: self.profile.signature if self.profile else "crucible",
+            actor=self._actor,
             on_restored=self._show_unlock_after_restore,
             error_colour=self.error_colour,
         )

@@ -92,10 +92,11 @@ class SetupController(QObject):
             view.supervisor.setFocus()
             return
         forms.show_message(view.profile_message, "")
+        role = "trainee" if trainee else "supervisor" if view.role_supervisor.isChecked() else ""
         self._profile = NewProfile(
             name,
             view.credentials.text().strip(),
-            "trainee" if trainee else "clinician",
+            role or "clinician",
             supervisor if trainee else None,
         )
         self._go(PASSPHRASE)

@@ -56,6 +56,9 @@ class ShellWindow(QMainWindow):
         self.export_json = _action(self, "&Export intensive…", "Ctrl+E", "Export as JSON")
         self.export_report = _action(self, "Export &report…", "Ctrl+R", "Export a PDF report")
         self.settings = _action(self, "&Settings…", "Ctrl+,", "Change the app's settings")
+        self.profile = _action(
+            self, "&Profile…", None, "Your name, credentials and role, as reports show them"
+        )
         self.lock = _action(self, "&Lock", "Ctrl+L", "Lock the vault now")
         self.quit = _action(self, "&Quit", QKeySequence.StandardKey.Quit, "Lock and quit")
         for action in (self.new_couple, self.new_intensive):
@@ -64,6 +67,7 @@ class ShellWindow(QMainWindow):
         for action in (self.import_json, self.export_json, self.export_report):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        file_menu.addAction(self.profile)
         file_menu.addAction(self.settings)
         file_menu.addSeparator()
         file_menu.addAction(self.lock)
@@ -83,6 +87,7 @@ class ShellWindow(QMainWindow):
             self.export_json,
             self.export_report,
             self.settings,
+            self.profile,
             self.lock,
             self.find_action,
             self.show_archived,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -125,3 +126,40 @@ def test_summary_rejects_a_negative_window(initialized: Crucible) -> None:
     result = initialized("summary", new_id, "--flip-window", "-5")
     assert result.status == 2
     assert "flip window" in result.err
+
+
+EMPTY_DAY_PATH = SAMPLE_PATH.parent / "intensive-empty-day.json"
+
+
+def _cells(table: str, partner: str, label: str) -> list[str]:
+    section = table.split(f"Partner {partner}:")[1].split("\nPartner ")[0]
+    line = next(x for x in section.splitlines() if x.startswith(label + "  "))
+    return line[len(label) :].split()
+
+
+def test_a_day_without_observations_is_na_in_the_table_and_json(initialized: Crucible) -> None:
+    """Hand-worked case (see tests/domain/test_no_basis.py): Day 2 has nothing logged.
+
+    Partner A on Day 1: 5 observations, same-as 2 of 5 = 40.0 %, one flip in
+    1.5 joint hours = 0.67. Day 2 must read n/a, never 0.0 % or a -40.0 pp change.
+    """
+    new_id = initialized("import", str(EMPTY_DAY_PATH)).out.split()[-1]
+    table = initialized("summary", new_id)
+    assert table.status == 0, table.err
+    assert _cells(table.out, "A", "Same-as share") == ["40.0%", "n/a", "40.0%", "n/a"]
+    assert _cells(table.out, "A", "Flips per joint hour") == ["0.67", "n/a", "0.29", "n/a"]
+    assert _cells(table.out, "A", "Observations") == ["5", "0", "5", "-5"]
+    partner_a = table.out.split("Partner B:")[0]  # A has no real 0.0 % share on Day 1
+    assert re.search(r"(?<![\d.])0\.0%", partner_a) is None
+    assert " pp" not in table.out
+    assert table.out.count("Day 2: no observations logged.") == 2
+
+    result = initialized("summary", new_id, "--json")
+    data = json.loads(result.out)["partners"]["A"]
+    assert data["days"]["1"]["shares"]["same-as"] == 0.4
+    assert data["days"]["1"]["flips_per_hour"] == 0.67
+    assert data["days"]["2"]["shares"] == {"one-up": None, "same-as": None, "one-down": None}
+    assert data["days"]["2"]["flips_per_hour"] is None
+    assert data["days_without_observations"] == [2]
+    assert data["change"]["same_as_share_change"] is None
+    assert data["change"]["flips_per_hour_change"] is None

@@ -171,7 +171,7 @@ def test_stance_at_answers_the_current_stance() -> None:
 
 
 def test_empty_partner_has_zeros_and_no_means() -> None:
-    """A partner never observed has zero counts, 0.0 shares and None means."""
+    """A partner never observed has zero raw counts, 0.0 raw shares, and None means and rate."""
     figures = partner_figures([block(obs(0, B, UP), end=1800)], A)
     assert figures.observations == 0
     assert dict(figures.counts) == dict.fromkeys(Stance, 0)
@@ -179,7 +179,7 @@ def test_empty_partner_has_zeros_and_no_means() -> None:
     assert dict(figures.stance_time_shares) == dict.fromkeys(Stance, 0.0)
     assert figures.mean_intensity is None
     assert dict(figures.mean_intensity_by_stance) == dict.fromkeys(Stance)
-    assert figures.flips_per_hour == 0.0
+    assert figures.flips_per_hour is None  # joint time, but nothing logged in it
 
 
 def test_counts_shares_and_means() -> None:

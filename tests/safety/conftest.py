@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect, text
 
 from app.store.engine import make_engine
@@ -12,6 +16,14 @@ from tests.cli.conftest import Crucible, crucible, initialized  # noqa: F401 (fi
 from tests.conftest import PASSPHRASE
 
 CANARY = "CANARYsafetyZx9"
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A temp folder directly in the system temp folder, which any user can reach."""
+    folder = Path(tempfile.mkdtemp(prefix="crucible-test-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def open_without_migrating(folder: Path, passphrase: str = PASSPHRASE) -> Vault:

@@ -199,6 +199,8 @@ def test_events_filter_by_action_and_intensive(vault: Vault, sample_bytes: bytes
     export_intensive(vault, first, actor="t")
     assert [e.action for e in audit_log.list_events(vault, intensive_id=first)] == [
         "import",
+        "signature-imported",  # the sample holds two signed notes
+        "signature-imported",
         "export-json",
     ]
     assert len(audit_log.list_events(vault, action="export-json")) == 1
@@ -215,7 +217,15 @@ def test_cli_audit_prints_events_and_the_chain_verdict(initialized: Crucible) ->
     assert as_json.status == 0
     events = json.loads(as_json.out)
     assert [e["action"] for e in events][-2:] == ["unlock", "unlock"]
-    assert set(events[0]) == {"id", "at", "actor", "action", "intensive_id", "detail"}
+    assert set(events[0]) == {
+        "id",
+        "at",
+        "actor",
+        "action",
+        "intensive_id",
+        "detail",
+        "authenticated",
+    }
     _tamper_with_first_event(initialized.folder)
     broken = initialized("audit")
     assert broken.status == 1

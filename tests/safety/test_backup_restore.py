@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.services import audit_log, backups, vault_access
-from app.services.errors import BackupError, InputError, WrongSecretError
+from app.services.errors import BackupError, VaultInUseError, WrongSecretError
 from app.services.intensive_exchange import import_intensive
 from app.store.vault import UnlockThrottle, Vault
 from tests.conftest import PASSPHRASE, FakeClock, folder_snapshot
@@ -212,7 +212,7 @@ def test_restore_refuses_a_vault_another_crucible_holds(initialized: Crucible) -
     backup = _backup_of(initialized)
     lock = initialized.folder / "crucible.lock"
     lock.write_text(f"{os.getppid()}\ncrucible\nhost\n")
-    with pytest.raises(InputError, match="open on this vault"):
+    with pytest.raises(VaultInUseError, match="using this vault in another window"):
         backups.restore(backup, initialized.folder, PASSPHRASE)
     lock.write_text("999999999\ncrucible\nhost\n")
     backups.restore(backup, initialized.folder, PASSPHRASE)

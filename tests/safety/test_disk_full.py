@@ -116,10 +116,10 @@ def test_import_on_a_full_disk_fails_clearly_and_succeeds_once_space_is_back(
     assert len(after["intensive"]) == 2  # the original and the retried import, nothing half-done
 
 
-def test_cli_import_on_a_full_disk_prints_one_sentence_and_exits_1(
+def test_cli_import_on_a_full_disk_prints_one_sentence_and_exits_7(
     vault: Vault, sample_bytes: bytes, tmp_path: Path
 ) -> None:
-    """The real command: the disk-full sentence on stderr, exit 1, then exit 0 with space back."""
+    """The real command: the disk-full sentence on stderr, exit 7, then exit 0 with space back."""
     source = tmp_path / "big.json"
     source.write_bytes(_big_document(sample_bytes))
     folder = vault.folder
@@ -141,7 +141,7 @@ def test_cli_import_on_a_full_disk_prints_one_sentence_and_exits_1(
         return {"refused": refused, "retried": run()}
 
     result = _in_child(action, folder)
-    assert result == {"refused": (1, FULL), "retried": (0, "")}
+    assert result == {"refused": (7, FULL), "retried": (0, "")}
     assert len(_check_from_outside(folder)["intensive"]) == 1
 
 

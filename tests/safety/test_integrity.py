@@ -29,13 +29,15 @@ def test_checks_pass_on_a_sound_vault_with_their_durations(
     assert [r.name for r in full.results] == [
         "integrity_check",
         "cipher_integrity_check",
+        "append_only_triggers",
+        "signed_notes",
         "audit_chain",
     ]
     assert full.seconds == pytest.approx(sum(r.seconds for r in full.results))
 
 
 def test_full_check_names_a_broken_audit_chain(vault: Vault) -> None:
-    """An edited audit event fails the chain check with the event's id, nothing else."""
+    """An edited event fails the chain check with its id; the dropped triggers are named."""
     with vault.engine.begin() as connection:
         for (name,) in connection.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
@@ -44,8 +46,12 @@ def test_full_check_names_a_broken_audit_chain(vault: Vault) -> None:
         connection.exec_driver_sql("UPDATE audit_event SET action = 'x' WHERE id = 1")
     full = integrity.full_check(vault)
     assert not full.ok
-    assert [r.ok for r in full.results] == [True, True, False]
-    assert full.problems == ["audit_chain: audit event 1: was changed after it was written"]
+    assert [r.ok for r in full.results] == [True, True, False, True, False]
+    assert full.problems == [
+        "append_only_triggers: append-only trigger audit_no_update is missing",
+        "append_only_triggers: append-only trigger audit_no_delete is missing",
+        "audit_chain: audit event 1: was changed after it was written",
+    ]
 
 
 def test_a_damaged_vault_is_offered_its_newest_sound_backup(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from app.domain.intensive import NoteSection, Observation
@@ -13,8 +16,10 @@ from app.domain.vocabulary import PartnerKey, Stance
 from app.services.intensive_exchange import get_intensive, import_intensive
 from app.services.notes import save_note
 from app.services.observations import log_observation
+from app.store.errors import VaultBusyError
 from app.store.vault import UnlockThrottle, Vault, unlock_vault
 from tests.conftest import PASSPHRASE
+from tests.safety.processes import Holder
 
 WRITES = 400
 
@@ -60,3 +65,31 @@ def test_a_second_writer_process_waits_instead_of_failing(
             text("SELECT count(*) FROM observation WHERE block_id = :b"), {"b": block.id}
         ).scalar()
     assert logged == len(block.observations) + WRITES
+
+
+def test_a_writer_past_its_patience_gets_the_busy_sentence(vault: Vault) -> None:
+    """Not a driver error: VaultBusyError, after the vault's patience, with nothing written."""
+    folder = vault.folder
+    vault.lock()
+    with Holder(folder, "write"):
+        reopened = unlock_vault(folder, PASSPHRASE, throttle=UnlockThrottle())
+        reopened.write_waits.patience_s = 0.3
+        started = time.monotonic()
+        try:
+            with pytest.raises(VaultBusyError), reopened.write_connection() as connection:
+                connection.exec_driver_sql("DELETE FROM observation")
+        finally:
+            reopened.lock()
+    assert 0.3 <= time.monotonic() - started < 3
+
+
+def test_giving_up_at_once_is_per_thread(vault: Vault) -> None:
+    """An audit write on a background thread never makes another thread's writes impatient."""
+    seen: list[bool] = []
+    with vault.writes_without_waiting():
+        assert vault.write_waits.try_only
+        worker = threading.Thread(target=lambda: seen.append(vault.write_waits.try_only))
+        worker.start()
+        worker.join()
+    assert seen == [False]
+    assert not vault.write_waits.try_only

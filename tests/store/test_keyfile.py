@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import time
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given, settings
@@ -13,14 +15,22 @@ from hypothesis import strategies as st
 from app.store.errors import KeyFileError, WrongSecretError
 from app.store.keyfile import (
     FLOOR_PARAMS,
+    KdfParams,
     KeyFile,
     calibrate,
     derive_passphrase_key,
     new_recovery_code,
     normalize_recovery_code,
+    read_key_file,
 )
 from app.store.secrets import DataKey
-from tests.conftest import FAST_KDF
+from tests.conftest import DATA, FAST_KDF
+
+OTHER_KDF = KdfParams(memory_kib=2048, time_cost=2, parallelism=2)
+# Written by the code before the recovery wrap recorded its own binding (see its README).
+LEGACY_VAULT = DATA / "vaults" / "schema-0001"
+LEGACY_PASSPHRASE = "fixture passphrase 0001"
+LEGACY_CODE = "BNF2-VY57-942C-BGHD-5K0P-3RQX-8T9N-SB1W"
 
 
 @pytest.fixture
@@ -74,6 +84,62 @@ def test_edited_kdf_parameters_fail_the_unwrap(wrapped: tuple[KeyFile, DataKey, 
         tampered.unwrap_with_passphrase("passphrase one")
 
 
+def test_recovery_code_survives_a_rewrap_with_other_parameters(
+    wrapped: tuple[KeyFile, DataKey, str],
+) -> None:
+    """A passphrase change recalibrates the KDF; the untouched recovery wrap still opens."""
+    key_file, key, code = wrapped
+    rewrapped = KeyFile.from_json(
+        key_file.rewrap_passphrase(key, "passphrase two", OTHER_KDF).to_json()
+    )
+    assert rewrapped.kdf == OTHER_KDF
+    assert rewrapped.unwrap_with_passphrase("passphrase two").raw() == key.raw()
+    assert rewrapped.unwrap_with_recovery_code(code).raw() == key.raw()
+
+
+def test_a_key_file_from_before_the_fix_keeps_both_secrets_through_rewraps() -> None:
+    """A key file written by the old code (no recorded binding) opens, and survives rewraps."""
+    legacy = read_key_file(LEGACY_VAULT / "vault.key")
+    assert "aad_kdf" not in json.loads((LEGACY_VAULT / "vault.key").read_text())["recovery_wrap"]
+    key = legacy.unwrap_with_passphrase(LEGACY_PASSPHRASE)
+    assert legacy.unwrap_with_recovery_code(LEGACY_CODE).raw() == key.raw()
+    once = KeyFile.from_json(legacy.rewrap_passphrase(key, "second one", OTHER_KDF).to_json())
+    twice = KeyFile.from_json(
+        once.rewrap_passphrase(key, "third one", KdfParams(3072, 1)).to_json()
+    )
+    for key_file, passphrase in ((once, "second one"), (twice, "third one")):
+        assert key_file.unwrap_with_passphrase(passphrase).raw() == key.raw()
+        assert key_file.unwrap_with_recovery_code(LEGACY_CODE).raw() == key.raw()
+
+
+def test_edited_recovery_binding_fails_the_unwrap(wrapped: tuple[KeyFile, DataKey, str]) -> None:
+    """The recorded parameters of the recovery wrap are authenticated like the top-level ones."""
+    key_file, key, code = wrapped
+    document = json.loads(key_file.to_json())
+    assert document["recovery_wrap"]["aad_kdf"] == {
+        "memory_kib": FAST_KDF.memory_kib,
+        "time_cost": FAST_KDF.time_cost,
+        "parallelism": FAST_KDF.parallelism,
+    }
+    document["recovery_wrap"]["aad_kdf"]["time_cost"] = 2
+    tampered = KeyFile.from_json(json.dumps(document).encode())
+    with pytest.raises(WrongSecretError, match="recovery code is not correct"):
+        tampered.unwrap_with_recovery_code(code)
+    assert tampered.unwrap_with_passphrase("passphrase one").raw() == key.raw()
+
+
+@pytest.mark.parametrize("binding", ["x", [], {}, {"memory_kib": 1024, "time_cost": True}])
+def test_a_damaged_recovery_binding_is_a_damaged_key_file(
+    wrapped: tuple[KeyFile, DataKey, str], binding: object
+) -> None:
+    """A recorded binding that is not three sane integers is damage, never a crash."""
+    key_file, _, _ = wrapped
+    document = json.loads(key_file.to_json())
+    document["recovery_wrap"]["aad_kdf"] = binding
+    with pytest.raises(KeyFileError, match="key file"):
+        KeyFile.from_json(json.dumps(document).encode())
+
+
 def test_no_secret_in_reprs(wrapped: tuple[KeyFile, DataKey, str]) -> None:
     """The data key never shows in repr or str."""
     _, key, _ = wrapped
@@ -120,12 +186,60 @@ def test_fuzzed_key_files_never_crash(data: st.DataObject) -> None:
         KeyFile.from_json(bytes(raw)).unwrap_with_passphrase("pw")
 
 
+class ScriptedClock:
+    """A perf_counter stand-in: each timed run (a start and an end call) lasts the next duration."""
+
+    def __init__(self, durations: Iterable[float]) -> None:
+        self._durations = iter(durations)
+        self._now = 0.0
+        self._running = False
+        self.runs = 0
+
+    def __call__(self) -> float:
+        if self._running:
+            self._now += next(self._durations)
+            self.runs += 1
+        self._running = not self._running
+        return self._now
+
+
+def test_the_floor_is_rfc_9106s_second_recommendation() -> None:
+    """64 MiB, three passes, four lanes; anything weaker in any of them is below the floor."""
+    assert KdfParams(memory_kib=64 * 1024, time_cost=3, parallelism=4) == FLOOR_PARAMS
+    assert FLOOR_PARAMS.meets_floor()
+    assert not KdfParams(111_678, 3, 1).meets_floor()  # what a busy machine used to pick
+    assert not KdfParams(64 * 1024, 2, 4).meets_floor()
+    assert not KdfParams(60 * 1024, 3, 4).meets_floor()
+    assert KdfParams(256 * 1024, 5, 8).meets_floor()
+
+
+def test_calibration_on_a_machine_too_slow_for_the_target_stays_at_the_floor() -> None:
+    """When every probe takes seconds, calibration still returns the floor, never less."""
+    assert calibrate(clock=ScriptedClock(itertools.repeat(5.0))) == FLOOR_PARAMS
+
+
+def test_calibration_never_goes_below_the_previous_parameters() -> None:
+    """The key file's parameters are a floor too: each one is kept or raised, never lowered."""
+    previous = KdfParams(memory_kib=66_560, time_cost=1, parallelism=8)
+    params = calibrate(clock=ScriptedClock(itertools.repeat(5.0)), floor=previous)
+    assert params == KdfParams(memory_kib=66_560, time_cost=3, parallelism=8)
+
+
+def test_a_stall_during_one_timed_run_does_not_settle_calibration_low() -> None:
+    """Each probe is timed several times and the fastest run counts, so a hiccup is ignored."""
+    clock = ScriptedClock(itertools.chain([5.0, 0.45, 0.45], itertools.repeat(0.7)))
+    params = calibrate(clock=clock)
+    assert params.memory_kib > FLOOR_PARAMS.memory_kib
+    assert params.meets_floor()
+
+
 @pytest.mark.slow
 def test_production_parameters_meet_the_floor_and_take_half_a_second() -> None:
-    """calibrate() never goes below 64 MiB / t=3 and one derivation takes about 0.5-1 s."""
+    """calibrate() never goes below 64 MiB / t=3 / p=4 and one derivation takes about 0.5-1 s."""
     params = calibrate()
     assert params.meets_floor()
     assert params.memory_kib >= FLOOR_PARAMS.memory_kib
+    assert params.parallelism >= FLOOR_PARAMS.parallelism
     started = time.perf_counter()
     derive_passphrase_key("x", b"0123456789abcdef", params)
     elapsed = time.perf_counter() - started

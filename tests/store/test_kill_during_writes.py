@@ -27,10 +27,12 @@ from app.store.vault import UnlockThrottle, Vault, unlock_vault
 from tests.conftest import PASSPHRASE
 
 KILLS = 60
+READY = -1  # sent once unlocked: the kill window starts then, so a loaded machine still writes
 
 
 def _writer(folder: str, block_id: int, start_iso: str, pipe: object) -> None:
     vault = unlock_vault(Path(folder), PASSPHRASE, throttle=UnlockThrottle())
+    pipe.send(READY)  # type: ignore[attr-defined]
     start = datetime.fromisoformat(start_iso)
     n = 0
     while True:
@@ -65,6 +67,8 @@ def test_every_reported_commit_survives_kill_9(vault: Vault, sample_bytes: bytes
         child = context.Process(target=_writer, args=(folder, block_id, start_iso, sender))
         child.start()
         sender.close()
+        if receiver.poll(10):
+            assert receiver.recv() == READY
         deadline = time.monotonic() + rng.uniform(0.01, 0.12)
         while time.monotonic() < deadline:
             if receiver.poll(0.005):
@@ -77,6 +81,7 @@ def test_every_reported_commit_survives_kill_9(vault: Vault, sample_bytes: bytes
             except EOFError:
                 break
         receiver.close()
+    reported.discard(READY)
     assert len(reported) > KILLS  # the writers really wrote between kills
     reopened = unlock_vault(Path(folder), PASSPHRASE, throttle=UnlockThrottle())
     try:

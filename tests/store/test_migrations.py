@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -13,10 +15,11 @@ from sqlalchemy import inspect, text
 from app.services import vault_access
 from app.services.intensive_exchange import export_intensive, import_intensive
 from app.store import migrate
+from app.store.append_only import EXPECTED_TRIGGERS, INITIAL_TRIGGERS
 from app.store.backup import verify_database_copy
 from app.store.engine import make_engine
 from app.store.vault import UnlockThrottle, Vault, read_vault_key_file
-from tests.conftest import DATA, SAMPLE_PATH
+from tests.conftest import DATA, PASSPHRASE, SAMPLE_PATH
 
 FIXTURE_0001 = DATA / "vaults" / "schema-0001"
 FIXTURE_PASSPHRASE = "fixture passphrase 0001"
@@ -46,6 +49,29 @@ def test_new_vault_is_at_head_without_drift(vault: Vault) -> None:
     migrate.check_no_drift(vault.engine)
 
 
+def test_the_head_read_from_the_files_is_alembics_head() -> None:
+    """The unlock's cheap head (revision files parsed, not imported) agrees with Alembic."""
+    assert migrate.known_head() == migrate.head_revision()
+
+
+def test_the_version_check_on_unlock_does_not_load_alembic(vault: Vault) -> None:
+    """Opening a vault at head reads its revision with one SELECT; Alembic stays unloaded."""
+    folder = vault.folder
+    vault.lock()
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from app.store.vault import UnlockThrottle, unlock_vault\n"
+        "vault = unlock_vault(Path(sys.argv[1]), sys.argv[2], throttle=UnlockThrottle())\n"
+        "print(vault.is_locked, sorted({m.split('.')[0] for m in sys.modules} & {'alembic'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(folder), PASSPHRASE], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "[]"]
+
+
 def test_downgrade_then_upgrade_keeps_the_data(vault: Vault, sample_bytes: bytes) -> None:
     """Stepping back one revision and forward again leaves every intensive intact."""
     new_id = import_intensive(vault, sample_bytes, actor="test")
@@ -58,7 +84,45 @@ def test_downgrade_then_upgrade_keeps_the_data(vault: Vault, sample_bytes: bytes
         triggers = connection.execute(
             text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
         ).scalar()
-    assert triggers == 9
+    assert triggers == len(EXPECTED_TRIGGERS)
+
+
+def test_the_0001_trigger_text_is_what_the_original_migration_created(tmp_path: Path) -> None:
+    """The shared trigger constants equal, byte for byte, those in the frozen 0001 vault."""
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURE_0001, folder)
+    key = read_vault_key_file(folder).unwrap_with_passphrase(FIXTURE_PASSPHRASE)
+    frozen = Vault(folder, make_engine(folder / "vault.db", key), key)
+    try:
+        with frozen.engine.connect() as connection:
+            stored = dict(
+                connection.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                ).all()
+            )
+    finally:
+        frozen.lock()
+    assert stored == dict(INITIAL_TRIGGERS)
+
+
+def test_keying_record_marks_the_last_unkeyed_event(tmp_path: Path) -> None:
+    """Revision 0004 records the newest event already present; later events are keyed."""
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURE_0001, folder)
+    key = read_vault_key_file(folder).unwrap_with_passphrase(FIXTURE_PASSPHRASE)
+    vault = Vault(folder, make_engine(folder / "vault.db", key), key)
+    try:
+        with vault.engine.connect() as connection:
+            newest = connection.exec_driver_sql("SELECT max(id) FROM audit_event").scalar()
+        migrate.upgrade(vault.engine)
+        with vault.engine.connect() as connection:
+            recorded = connection.exec_driver_sql(
+                "SELECT scheme, keyed_after FROM audit_keying"
+            ).all()
+    finally:
+        vault.lock()
+    assert newest
+    assert recorded == [("hmac-sha256/1", newest)]
 
 
 def test_frozen_0001_vault_upgrades_with_its_data(tmp_path: Path) -> None:
@@ -127,33 +191,33 @@ def downgrade() -> None:
 
 
 @pytest.fixture
-def failing_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the app at a copy of the migrations with a failing revision on top."""
+def failing_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the app at a copy of the migrations with a failing revision on top.
+
+    Returns the real head, the revision the failed upgrade must leave in place.
+    """
     copy = tmp_path / "migrations"
     shutil.copytree(
         Path(migrate.__file__).parents[2] / "db" / "migrations",
         copy,
         ignore=shutil.ignore_patterns("__pycache__"),
     )
+    real_head = migrate.head_revision()
     (copy / "versions" / "2099_01_01_9999_fails.py").write_text(
-        FAILING_REVISION.format(head=migrate.head_revision())
+        FAILING_REVISION.format(head=real_head)
     )
-    original = migrate.alembic_config
-
-    def patched(connection=None):  # type: ignore[no-untyped-def]
-        config = original(connection)
-        config.set_main_option("script_location", str(copy))
-        return config
-
-    monkeypatch.setattr(migrate, "alembic_config", patched)
+    # Both Alembic and the cheap head check of every unlock read this location.
+    monkeypatch.setattr(migrate, "migrations_location", lambda: copy)
+    return real_head
 
 
 def test_failed_migration_leaves_schema_and_data_as_they_were(
-    vault: Vault, sample_bytes: bytes, failing_migration: None
+    vault: Vault, sample_bytes: bytes, failing_migration: str
 ) -> None:
     """A migration failing part-way rolls back whole; a verified backup was made first."""
     import_intensive(vault, sample_bytes, actor="test")
     schema, content = _schema(vault), _content(vault)
+    assert migrate.current_revision(vault.engine) == failing_migration
     folder = vault.folder
     vault.lock()
     with pytest.raises(RuntimeError, match="injected failure"):
@@ -163,8 +227,22 @@ def test_failed_migration_leaves_schema_and_data_as_they_were(
     try:
         assert _schema(inspected) == schema
         assert _content(inspected) == content
-        assert migrate.current_revision(inspected.engine) == "0002"
+        assert migrate.current_revision(inspected.engine) == failing_migration
     finally:
         inspected.lock()
     backups = list((folder / "backups").iterdir())
     assert len(backups) == 1
+
+
+def test_profile_roles_step_back_and_forth(vault: Vault) -> None:
+    """0003 adds the supervisor role and "complete"; stepping back turns a supervisor clinician."""
+    from app.domain.vocabulary import Role
+    from app.services.profile import ClinicianProfile, get_profile, save_profile
+
+    save_profile(vault, ClinicianProfile("Morgan Hale", "PhD", Role.SUPERVISOR))
+    migrate.downgrade(vault.engine, "0002")
+    with vault.engine.connect() as connection:
+        role = connection.execute(text("SELECT role FROM clinician_profile")).scalar()
+    assert role == "clinician"
+    migrate.upgrade(vault.engine)
+    assert get_profile(vault) == ClinicianProfile("Morgan Hale", "PhD", Role.CLINICIAN, None, True)

@@ -106,7 +106,10 @@ def test_a_tampered_audit_entry_is_reported(filled: Vault) -> None:
         connection.execute(text("DROP TRIGGER audit_no_update"))
         connection.execute(text("UPDATE audit_event SET action = 'nothing' WHERE id = 2"))
     problems = check_vault(filled)
-    assert problems == ["audit event 2: was changed after it was written"]
+    assert problems == [
+        "append-only trigger audit_no_update is missing",
+        "audit event 2: was changed after it was written",
+    ]
 
 
 def test_a_removed_audit_entry_is_reported(filled: Vault) -> None:
@@ -116,4 +119,7 @@ def test_a_removed_audit_entry_is_reported(filled: Vault) -> None:
     with filled.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER audit_no_delete"))
         connection.execute(text("DELETE FROM audit_event WHERE id = 2"))
-    assert check_vault(filled) == ["audit event 3: does not follow the event before it"]
+    assert check_vault(filled) == [
+        "append-only trigger audit_no_delete is missing",
+        "audit event 3: does not follow the event before it",
+    ]

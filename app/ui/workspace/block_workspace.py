@@ -37,6 +37,7 @@ from app.ui.background import BackgroundWork
 from app.ui.workspace.block_clock import BlockClock
 from app.ui.workspace.block_record import BlockRecord
 from app.ui.workspace.block_services import BlockServices
+from app.ui.workspace.block_status import BlockStatus
 from app.ui.workspace.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
 from app.ui.workspace.live_figures import LiveFigures, compute_figures
 from app.ui.workspace.note_editor import NoteEditor
@@ -78,6 +79,8 @@ class BlockWorkspace(QWidget):
     """
 
     live_mode_changed = Signal(bool)
+    status_changed = Signal(object)
+    """A `BlockStatus`: the open block's observation count, signature or addenda moved."""
     summary_ready = Signal()
     """The day and intensive figures have been recomputed (they come a slice at a time)."""
 
@@ -139,6 +142,8 @@ class BlockWorkspace(QWidget):
         self.observations.changed.connect(self.view.timeline.redraw_current)
         self.observations.changed.connect(self.summary_timer.start)
         self.observations.logged.connect(self._reveal)
+        self.observations.changed.connect(self._status_moved)
+        self.note.state_changed.connect(self._status_moved)
         self.view.timeline.observation_clicked.connect(self.select_observation)
         self.pad.live_changed.connect(self._live_changed)
         for text in LIVE_TOGGLE_KEYS:
@@ -316,6 +321,14 @@ class BlockWorkspace(QWidget):
             ):
                 combo.setCurrentIndex(0)
             self.table.select_observation(observation_id)
+
+    def _status_moved(self) -> None:
+        record, state = self.record, self.note.state
+        if record is None or state is None or self.note.block_id != record.block_id:
+            return  # mid-way through opening a block: the note follows in a moment
+        self.status_changed.emit(
+            BlockStatus(record.block_id, len(record), state.is_signed, len(state.addenda))
+        )
 
     def _reveal(self, observation_id: int) -> None:
         index = self.table.view_index(observation_id)

@@ -35,6 +35,7 @@ from app.ui.workspace.note_editor_view import NoteEditorView
 from app.ui.workspace.observation_actions import error_sentence
 
 AUTOSAVE_MS = 1000
+NO_SIGNER = "complete your profile first (File › Profile…): a signature carries your name"
 _FAST_SWITCH_S = 0.0005
 _usual_switch_s: list[float] = []
 
@@ -61,6 +62,8 @@ class NoteEditor(QObject):
 
     saved = Signal()
     """A save reached the vault (autosave or flush)."""
+    state_changed = Signal()
+    """A note was loaded, signed or given an addendum (`state` holds it)."""
 
     def __init__(
         self,
@@ -221,6 +224,7 @@ class NoteEditor(QObject):
         self.view.addenda.setVisible(bool(addenda))
         self.view.addenda_title.setVisible(bool(addenda))
         self._status_line(extra)
+        self.state_changed.emit()
 
     def _status_line(self, extra: str, *, error: bool = False) -> None:
         state = self.state
@@ -248,9 +252,20 @@ class NoteEditor(QObject):
     def _open(self, dialog: QDialog | QMessageBox, on_accept: Callable[[], None]) -> None:
         self._close_dialog()
         self.dialog = dialog
-        dialog.accepted.connect(on_accept)
+        if isinstance(dialog, QMessageBox):
+            # A message box's standard buttons do not end in `accepted` on every Qt
+            # version (6.11 emits it for Yes, earlier ones did not): the clicked
+            # button decides, read once when the box finishes.
+            dialog.finished.connect(lambda _result: self._answered(dialog, on_accept))
+        else:
+            dialog.accepted.connect(on_accept)
         dialog.finished.connect(lambda _result: self._forget(dialog))
         dialog.open()
+
+    @staticmethod
+    def _answered(box: QMessageBox, on_yes: Callable[[], None]) -> None:
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            on_yes()
 
     def _forget(self, dialog: QDialog | QMessageBox) -> None:
         if self.dialog is dialog:
@@ -267,13 +282,14 @@ class NoteEditor(QObject):
         """Confirm, flush the draft, then sign: the note becomes read-only."""
         if self.block_id is None:
             return
-        box = sign_confirmation(self.view, self.services.signer)
-        box.button(QMessageBox.StandardButton.Yes).clicked.connect(box.accept)
-        self._open(box, self.sign)
+        if not self.services.signer.strip():
+            self._status_line(NO_SIGNER, error=True)
+            return
+        self._open(sign_confirmation(self.view, self.services.signer), self.sign)
 
     def sign(self) -> None:
-        """Sign the note as it stands now."""
-        if self.block_id is None:
+        """Sign the note as it stands now (once: a signed note has nothing left to sign)."""
+        if self.block_id is None or (self.state is not None and self.state.is_signed):
             return
         self.save_pending()
         try:
@@ -287,6 +303,9 @@ class NoteEditor(QObject):
     def ask_addendum(self) -> None:
         """Ask for reason and text; append them under the signed note."""
         if self.block_id is None:
+            return
+        if not self.services.signer.strip():
+            self._status_line(NO_SIGNER, error=True)
             return
         dialog = AddendumDialog(self.view)
         self._open(

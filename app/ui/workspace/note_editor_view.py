@@ -88,6 +88,7 @@ class NoteEditorView(QWidget):
         self.addenda.setAccessibleName("Addenda to the signed note")
         self.addenda.setReadOnly(True)
         self.addenda.setMaximumHeight(110)
+        self.addenda.setMinimumHeight(2 * self.addenda.fontMetrics().lineSpacing() + 8)
         layout.addWidget(self.addenda_title)
         layout.addWidget(self.addenda)
         self.addenda_title.hide()

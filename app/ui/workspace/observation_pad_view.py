@@ -118,20 +118,10 @@ class ObservationPadView(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(6)
+        layout.setSpacing(4)  # compact: pad and summary must fit a 720-pixel screen while live
 
-        self.banner = QLabel(
-            f"●  LIVE — single keys log observations · {LIVE_TOGGLE_KEYS[0]} stops"
-        )
-        self.banner.setAccessibleName("Live mode is on")
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.setStyleSheet(
-            f"background: {LIVE_RED}; color: white; font-weight: bold; font-size: 15pt;"
-            "padding: 6px; border-radius: 4px;"
-        )
-        self.banner.hide()
-        layout.addWidget(self.banner)
-
+        # The switch and, beside it, either the state line or (live) the red banner:
+        # one row, so going live does not push the caps down.
         top = QHBoxLayout()
         self.live_button = QPushButton(f"Go &live  ({LIVE_TOGGLE_KEYS[0]})")
         self.live_button.setCheckable(True)
@@ -142,6 +132,16 @@ class ObservationPadView(QFrame):
         self.state_line.setAccessibleName("Live mode state")
         self.state_line.setWordWrap(True)
         top.addWidget(self.state_line, 1)
+        self.banner = QLabel(f"●  LIVE — single keys log · {LIVE_TOGGLE_KEYS[0]} stops")
+        self.banner.setAccessibleName("Live mode is on")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setMinimumWidth(60)
+        self.banner.setStyleSheet(
+            f"background: {LIVE_RED}; color: white; font-weight: bold; font-size: 13pt;"
+            "padding: 4px; border-radius: 4px;"
+        )
+        self.banner.hide()
+        top.addWidget(self.banner, 1)
         layout.addLayout(top)
 
         grid = QGridLayout()
@@ -150,13 +150,11 @@ class ObservationPadView(QFrame):
         self.caps: list[KeyCap] = []
         self.partner_labels: dict[PartnerKey, QLabel] = {}
         self.stance_caps: dict[PartnerKey, list[KeyCap]] = {}
-        for column, stance in enumerate(Stance, start=1):
-            head = _caption(STANCE_SHORT[stance])
-            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            grid.addWidget(head, 0, column)
-        for row, partner in enumerate(PartnerKey, start=1):
+        # No column heads: every stance cap names its stance under its key.
+        for row, partner in enumerate(PartnerKey):
             label = QLabel(f"Partner {partner}")
             label.setAccessibleName(f"Partner {partner}")
+            label.setMinimumWidth(60)  # a long name is cut rather than widening the pad
             font = QFont(label.font())
             font.setBold(True)
             font.setPointSize(font.pointSize() + 2)
@@ -167,7 +165,7 @@ class ObservationPadView(QFrame):
             for column, stance in enumerate(Stance, start=1):
                 action = LogStance(partner, stance)
                 cap = self._cap(key_map, action, STANCE_SHORT[stance], wide=True)
-                cap.setMinimumHeight(58)
+                cap.setMinimumHeight(52)
                 grid.addWidget(cap, row, column)
                 self.stance_caps[partner].append(cap)
         layout.addLayout(grid)
@@ -282,16 +280,12 @@ class ObservationPadView(QFrame):
         return frame
 
     def show_live(self, live: bool) -> None:
-        """Show whether live mode is on: banner, switch, state line."""
+        """Show whether live mode is on: the switch, and the banner in place of the state line."""
         self.banner.setVisible(live)
+        self.state_line.setVisible(not live)
         self.live_button.setChecked(live)
         self.live_button.setText(
             f"Stop &live  ({LIVE_TOGGLE_KEYS[0]})" if live else f"Go &live  ({LIVE_TOGGLE_KEYS[0]})"
-        )
-        self.state_line.setText(
-            "Keys log: left hand Partner A, right hand Partner B; rows are stances."
-            if live
-            else "Not live: keys type normally."
         )
 
     def show_partners(self, partners: dict[PartnerKey, tuple[str, str]]) -> None:

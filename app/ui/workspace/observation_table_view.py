@@ -36,10 +36,7 @@ class ObservationTableView(QWidget):
         self.setAccessibleName("Observations of this block")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        bar = QHBoxLayout()
-        show = QLabel("Show:")
-        show.setAccessibleName("Show")
-        bar.addWidget(show)
+        bar = QHBoxLayout()  # no "Show:" label: each combo says what it shows ("Every stance")
         self.partner_filter = _filter_combo("Filter by partner", "Both partners", [])
         self.stance_filter = _filter_combo(
             "Filter by stance", "Every stance", [(s.value, STANCE_SHORT[s]) for s in Stance]
@@ -50,11 +47,17 @@ class ObservationTableView(QWidget):
             [(s.value, STRATEGY_LABELS[s]) for s in Strategy],
         )
         for combo in (self.partner_filter, self.stance_filter, self.strategy_filter):
+            # Sized for "Every stance", not for the longest name or strategy: the bar must
+            # fit beside the pad on a 1280-pixel screen.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
             bar.addWidget(combo)
         bar.addStretch(1)
         self.count = QLabel()
         self.count.setAccessibleName("Number of observations shown")
-        self.count.setMinimumWidth(150)  # a new count must not re-lay out the bar
+        self.count.setMinimumWidth(100)  # a new count must not re-lay out the bar
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bar.addWidget(self.count)
         self.delete = QPushButton("&Delete")
@@ -78,6 +81,17 @@ class ObservationTableView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+
+    def keep_rows_visible(self, rows: int) -> None:
+        """Keep room for `rows` full rows in the table, whatever else wants the height (0: none)."""
+        if rows <= 0:
+            self.table.setMinimumHeight(0)
+            return
+        frame = 2 * self.table.frameWidth()
+        header = self.table.horizontalHeader().sizeHint().height()
+        scroll_bar = self.table.horizontalScrollBar().sizeHint().height()
+        body = rows * self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(frame + header + scroll_bar + body)
 
     def size_columns(self) -> None:
         """Widths that fit the usual contents without measuring every row (fast on big blocks)."""

@@ -35,7 +35,7 @@ class SummaryView(QFrame):
         title.setAccessibleName("Live summary title")
         outer.addWidget(title)
         grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
+        grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(3)
         outer.addLayout(grid)
         outer.addStretch(1)
@@ -47,6 +47,7 @@ class SummaryView(QFrame):
             name = _label(bold=True)
             name.setAccessibleName(f"Partner {key} name")
             name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            name.setMinimumWidth(40)  # a long name is cut; the figures under it set the width
             grid.addWidget(name, 0, first, 1, len(SCOPES))
             self.partner_names[key] = name
             for s_index, scope in enumerate(SCOPES):

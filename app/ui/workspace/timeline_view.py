@@ -38,13 +38,14 @@ class TimelineView(QWidget):
         super().__init__(parent)
         self.model = model
         self.setAccessibleName("Timeline of the intensive")
-        self.setMinimumHeight(170)
+        self.setMinimumHeight(140)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.legend = QLabel()
         self.legend.setAccessibleName("Timeline legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setMinimumWidth(40)  # long names are cut, the chart keeps its width
         layout.addWidget(self.legend)
         self.plot: Any = None
         self.colours: dict[PartnerKey, str] = {}

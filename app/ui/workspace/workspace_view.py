@@ -1,10 +1,13 @@
-"""The block workspace's layout: header, timeline, pad and summary, table and note.
+"""The block workspace's layout: the header; pad and summary left; timeline, table and note right.
 
 Only widgets are built here; `BlockWorkspace` (block_workspace.py) connects
-them. The timeline spans the top because it is read at a glance; the pad
-sits at the left under the clinician's eye line, with the live summary under
-it; the table and the note share the right as tabs, since one is used in the
-session and the other after it.
+them. The pad sits at the left under the clinician's eye line with the live
+summary under it, in a column that scrolls only when it must (outside live
+mode on a small screen; see `FitScroll`). The right holds the timeline over
+the table and the note, which share tabs since one is used in the session
+and the other after it. On a 1280x720 screen, live mode shows all of it at
+once: the navigator and the block form step aside, the pad column claims its
+full size, and the table keeps room for at least `LIVE_TABLE_ROWS` rows.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.workspace.fit_scroll import FitScroll
 from app.ui.workspace.keymap import KeyMap
 from app.ui.workspace.note_editor_view import NoteEditorView
 from app.ui.workspace.observation_pad_view import LIVE_RED, ObservationPadView
@@ -30,6 +34,9 @@ from app.ui.workspace.summary_view import SummaryView
 from app.ui.workspace.timeline_model import TimelineModel
 from app.ui.workspace.timeline_view import TimelineView
 
+LIVE_TABLE_ROWS = 8
+"""Rows of the observation table always in view while live: the recent ones, to check and fix."""
+MIN_LABEL_WIDTH = 40
 FRAME_STYLE = f"""
 QFrame#blockWorkspace {{ border: 4px solid transparent; border-radius: 6px; }}
 QFrame#blockWorkspace[live="true"] {{ border: 4px solid {LIVE_RED}; }}
@@ -69,24 +76,29 @@ class WorkspaceView(QFrame):
         self.tabs.addTab(self.note, "N&ote")
 
         left = QWidget()
+        left.setAccessibleName("Pad and live summary")
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(6)
         left_layout.addWidget(self.pad)
-        left_layout.addWidget(self.summary, 1)
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.setAccessibleName("Pad and records")
-        lower.setChildrenCollapsible(False)
-        lower.addWidget(left)
-        lower.addWidget(self.tabs)
-        lower.setStretchFactor(1, 1)
-        lower.setSizes([600, 800])
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setAccessibleName("Timeline and workspace")
+        left_layout.addWidget(self.summary)
+        left_layout.addStretch(1)
+        self.pad_column = FitScroll(left)
+        self.pad_column.setAccessibleName("Pad column")
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setAccessibleName("Timeline and records")
+        right.setChildrenCollapsible(False)
+        right.addWidget(self.timeline)
+        right.addWidget(self.tabs)
+        right.setStretchFactor(1, 1)
+        right.setSizes([200, 600])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setAccessibleName("Pad and records")
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.timeline)
-        self.splitter.addWidget(lower)
+        self.splitter.addWidget(self.pad_column)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([220, 620])
+        self.splitter.setSizes([560, 840])
         outer.addWidget(self.splitter, 1)
 
     def _header(self) -> QHBoxLayout:
@@ -100,9 +112,9 @@ class WorkspaceView(QFrame):
         self.partners = QLabel()
         self.partners.setAccessibleName("Partners")
         self.partners.setTextFormat(Qt.TextFormat.RichText)
-        row.addWidget(self.title)
-        row.addWidget(self.kind)
-        row.addWidget(self.partners)
+        for label in (self.title, self.kind, self.partners):
+            label.setMinimumWidth(MIN_LABEL_WIDTH)  # a long title is cut, not the window widened
+            row.addWidget(label)
         row.addStretch(1)
         self.clock = _bold(QLabel("0:00:00"), 6)
         self.clock.setAccessibleName("Elapsed time of the block")
@@ -121,7 +133,9 @@ class WorkspaceView(QFrame):
         return row
 
     def show_live(self, live: bool) -> None:
-        """The red frame round the whole workspace while live."""
+        """The red frame round the whole workspace while live; everything on screen, unscrolled."""
+        self.pad_column.set_fit_content(live)
+        self.table.keep_rows_visible(LIVE_TABLE_ROWS if live else 0)
         self.setProperty("live", live)
         self.style().unpolish(self)
         self.style().polish(self)

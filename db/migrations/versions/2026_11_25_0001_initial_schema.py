@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from app.store.append_only import INITIAL_TRIGGERS
 from app.store.types import AwareDateTime, IsoDate, JsonList
 
 revision = "0001"
@@ -20,47 +21,10 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-SIGNED = "RAISE(ABORT, 'signed notes cannot be changed; add an addendum')"
-APPEND_ONLY = "RAISE(ABORT, 'the audit trail is append-only')"
-
-TRIGGERS = (
-    # A signed note's row may not change or go away (signing itself is the
-    # one UPDATE allowed: it is made while signed_at is still NULL).
-    f"""CREATE TRIGGER signed_note_no_update BEFORE UPDATE ON block_note
-    WHEN OLD.signed_at IS NOT NULL BEGIN SELECT {SIGNED}; END""",
-    f"""CREATE TRIGGER signed_note_no_delete BEFORE DELETE ON block_note
-    WHEN OLD.signed_at IS NOT NULL BEGIN SELECT {SIGNED}; END""",
-    f"""CREATE TRIGGER signed_section_no_insert BEFORE INSERT ON note_section
-    WHEN (SELECT signed_at FROM block_note WHERE id = NEW.note_id) IS NOT NULL
-    BEGIN SELECT {SIGNED}; END""",
-    f"""CREATE TRIGGER signed_section_no_update BEFORE UPDATE ON note_section
-    WHEN (SELECT signed_at FROM block_note WHERE id = OLD.note_id) IS NOT NULL
-      OR (SELECT signed_at FROM block_note WHERE id = NEW.note_id) IS NOT NULL
-    BEGIN SELECT {SIGNED}; END""",
-    f"""CREATE TRIGGER signed_section_no_delete BEFORE DELETE ON note_section
-    WHEN (SELECT signed_at FROM block_note WHERE id = OLD.note_id) IS NOT NULL
-    BEGIN SELECT {SIGNED}; END""",
-    f"""CREATE TRIGGER addendum_no_update BEFORE UPDATE ON addendum
-    BEGIN SELECT {SIGNED}; END""",
-    f"""CREATE TRIGGER addendum_no_delete BEFORE DELETE ON addendum
-    WHEN (SELECT signed_at FROM block_note WHERE id = OLD.note_id) IS NOT NULL
-    BEGIN SELECT {SIGNED}; END""",
-    f"""CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_event
-    BEGIN SELECT {APPEND_ONLY}; END""",
-    f"""CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_event
-    BEGIN SELECT {APPEND_ONLY}; END""",
-)
-TRIGGER_NAMES = (
-    "signed_note_no_update",
-    "signed_note_no_delete",
-    "signed_section_no_insert",
-    "signed_section_no_update",
-    "signed_section_no_delete",
-    "addendum_no_update",
-    "addendum_no_delete",
-    "audit_no_update",
-    "audit_no_delete",
-)
+# The trigger statements live in app.store.append_only, unchanged, so that
+# `crucible check` compares the database with the very text created here.
+TRIGGERS = tuple(INITIAL_TRIGGERS.values())
+TRIGGER_NAMES = tuple(INITIAL_TRIGGERS)
 
 
 def upgrade() -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from PySide6.QtCore import Qt
 from sqlalchemy import text
 
-from app.services.audit_log import AuditEntry, list_events
-from app.ui.audit_model import ACTION, INTENSIVE, AuditFilter, AuditModel, BrokenRole
+from app.services.audit_log import LOCKED_PROVENANCE, AuditEntry, list_events
+from app.ui.audit_model import (
+    ACTION,
+    INTENSIVE,
+    AuditFilter,
+    AuditModel,
+    BrokenRole,
+    UnauthenticatedRole,
+)
 from app.ui.main import Desktop
 from tests.ui.conftest import wait_idle
 from tests.ui.test_accessibility import _unnamed
@@ -46,6 +54,31 @@ def test_models_pass_the_model_tester(qtmodeltester: Any) -> None:
     model.set_broken({2})
     assert model.index(1, 0).data(BrokenRole) is True
     assert model.index(2, 4).data() == "mirrored: no, reason: daily"
+
+
+def test_events_recorded_while_locked_are_marked(qtmodeltester: Any) -> None:
+    """An event from the pending file shows a warning mark, says why, and filters by action."""
+    at = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    locked = {"pending_id": "00112233aabbccdd", "provenance": LOCKED_PROVENANCE}
+    model = AuditModel()
+    model.set_entries(
+        [
+            AuditEntry(1, at, "crucible", "unlock", None, {"method": "passphrase"}),
+            AuditEntry(2, at, "crucible", "failed-unlock", None, locked),
+        ]
+    )
+    qtmodeltester.check(model)
+    assert model.index(0, ACTION).data() == "unlock"
+    assert model.index(0, ACTION).data(UnauthenticatedRole) is False
+    marked = model.index(1, ACTION)
+    assert marked.data() == "⚠ failed-unlock"
+    assert marked.data(UnauthenticatedRole) is True
+    assert "recorded while the vault was locked" in marked.data(Qt.ItemDataRole.ToolTipRole)
+    assert "not authenticated" in marked.data(Qt.ItemDataRole.AccessibleTextRole)
+    proxy = AuditFilter()
+    proxy.setSourceModel(model)
+    proxy.set_action("failed-unlock")
+    assert proxy.rowCount() == 1
 
 
 def test_window_lists_filters_and_verifies(qtbot: Any, unlocked: Desktop) -> None:

@@ -27,7 +27,8 @@ def test_wrong_passphrase_is_audited_at_the_next_unlock(
     events = list_events(desktop.session.vault)
     failed = [e for e in events if e.action == "failed-unlock"]
     assert len(failed) == 1
-    assert set(failed[0].detail) == {"pending_id"}
+    assert set(failed[0].detail) == {"pending_id", "provenance"}
+    assert not failed[0].authenticated
     actions = [e.action for e in events]
     assert actions.index("failed-unlock") < actions.index("unlock")  # flushed before the unlock
     assert not (demo_vault / PENDING_FILE).exists()

@@ -1,0 +1,81 @@
+"""The vocabulary of the audit trail: action names, and what an event's detail may hold.
+
+Shared by `audit_log` (recording, listing, verifying) and `pending_audit`
+(events recorded while the vault is locked); both re-export what callers use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+MAX_DETAIL_TEXT = 80
+SYSTEM_ACTOR = "crucible"
+# The detail every event from the pending file carries: nothing vouches for it.
+PROVENANCE_KEY = "provenance"
+LOCKED_PROVENANCE = "recorded while locked, not authenticated"
+
+
+class AuditAction(StrEnum):
+    """The names of audited actions, as stored in the chain."""
+
+    VAULT_CREATED = "vault-created"
+    UNLOCK = "unlock"
+    FAILED_UNLOCK = "failed-unlock"
+    IMPORT = "import"
+    EXPORT_JSON = "export-json"
+    EXPORT_REPORT = "export-report"
+    NOTE_SIGNED = "sign"
+    SIGNATURE_IMPORTED = "signature-imported"
+    ADDENDUM = "addendum"
+    BACKUP = "backup"
+    RESTORE = "restore"
+    PASSPHRASE_CHANGED = "passphrase-changed"  # noqa: S105 (an action name)
+    SETTINGS_CHANGED = "settings-changed"
+    PENDING_LOST = "pending-audit-lost"
+    PENDING_REFUSED = "pending-audit-refused"
+
+
+# Events that record a signed note's content hash (detail `block`, `content_hash`).
+ANCHORING_ACTIONS = frozenset({AuditAction.NOTE_SIGNED, AuditAction.SIGNATURE_IMPORTED})
+
+# The actions that happen while the database cannot be written.
+PENDING_KINDS = frozenset(
+    {
+        AuditAction.FAILED_UNLOCK,
+        AuditAction.PASSPHRASE_CHANGED,
+        AuditAction.RESTORE,
+        # Queued by reading commands while another process writes (services.deferred_audit).
+        AuditAction.UNLOCK,
+        AuditAction.BACKUP,
+    }
+)
+
+
+def safe_detail(detail: Mapping[str, object] | None) -> dict[str, object]:
+    """The detail, checked to hold only flags, numbers and short labels.
+
+    Raises ValueError (a programming error, not a user error) for anything
+    that could carry client text or a secret.
+    """
+    checked: dict[str, object] = {}
+    for key, value in (detail or {}).items():
+        if not isinstance(key, str) or len(key) > 40:
+            raise ValueError("audit detail keys are short strings")
+        if isinstance(value, str):
+            if len(value) > MAX_DETAIL_TEXT or "\n" in value:
+                raise ValueError(f"audit detail {key!r} is too long to be a label")
+        elif value is not None and not isinstance(value, bool | int | float):
+            raise ValueError(f"audit detail {key!r} must be a flag, a number or a label")
+        checked[key] = value
+    return checked
+
+
+__all__ = [
+    "ANCHORING_ACTIONS",
+    "LOCKED_PROVENANCE",
+    "PENDING_KINDS",
+    "SYSTEM_ACTOR",
+    "AuditAction",
+    "safe_detail",
+]
