@@ -49,9 +49,9 @@ def sample_bytes() -> bytes:
 
 @pytest.fixture
 def no_throttle() -> UnlockThrottle:
-    """A throttle whose waits are recorded, not slept."""
+    """A throttle whose waits are recorded, not slept, on a clock that does not move."""
     waits: list[float] = []
-    throttle = UnlockThrottle(sleep=waits.append)
+    throttle = UnlockThrottle(sleep=waits.append, clock=lambda: 1_000_000.0)
     throttle.waits = waits  # type: ignore[attr-defined]
     return throttle
 

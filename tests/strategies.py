@@ -8,10 +8,18 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from app.domain.text_rules import BIDI_CONTROLS
+
 # Any Unicode a clinician may type: RTL scripts, emoji, combining marks; no lone
 # surrogates (they cannot be encoded as UTF-8, so no JSON file holds them).
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
-NAME = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
+# One-line fields (codes, names, titles) hold the same minus control characters,
+# line separators and bidi controls (app.domain.text_rules); names are not blank.
+LINE_CHARACTERS = st.characters(
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=sorted(BIDI_CONTROLS)
+)
+LINE = st.text(LINE_CHARACTERS, max_size=40)
+NAME = st.text(LINE_CHARACTERS, min_size=1, max_size=30).filter(lambda text: text.strip() != "")
 OFFSETS = st.sampled_from([-8, -5, 0, 1, 2, 5.5, 9]).map(lambda h: timezone(timedelta(hours=h)))
 STRATEGIES = [
     "being-right",
@@ -54,7 +62,7 @@ def block_documents(draw: st.DrawFn, day_start: datetime) -> dict[str, Any]:
         "end": None if is_open else (start + timedelta(seconds=length_s)).isoformat(),
         "note": {
             "sections": [
-                {"title": draw(TEXT), "text": draw(TEXT)} for _ in range(draw(st.integers(0, 3)))
+                {"title": draw(LINE), "text": draw(TEXT)} for _ in range(draw(st.integers(0, 3)))
             ],
             "signed_at": (start + timedelta(hours=4)).isoformat() if signed else None,
             "signed_by": draw(NAME) if signed else None,
@@ -92,13 +100,13 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         "couple": {
             "code": f"{draw(st.text(max_size=20, alphabet='ABCXYZ-0123'))}{next(_codes)}",
             "partners": [
-                {"key": "A", "name": draw(NAME), "pronouns": draw(TEXT)},
-                {"key": "B", "name": draw(NAME), "pronouns": draw(TEXT)},
+                {"key": "A", "name": draw(NAME), "pronouns": draw(LINE)},
+                {"key": "B", "name": draw(NAME), "pronouns": draw(LINE)},
             ],
         },
         "intensive": {
             "title": draw(NAME),
-            "clinician": draw(TEXT),
+            "clinician": draw(LINE),
             "trainee": trainee,
             "supervisor": draw(NAME) if trainee else None,
             "reflections": draw(TEXT),

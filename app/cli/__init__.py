@@ -20,7 +20,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,6 +49,20 @@ def default_vault_folder() -> Path:
     return Path(user_data_dir("Crucible", appauthor=False))
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def record_id(text: str) -> int:
+    """An argparse type for ids: a whole number from 1 to what the database can hold."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a number such as 1)") from None
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not an id (ids run from 1 to {MAX_ID})")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per use-case."""
     parser = _Parser(
@@ -71,19 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     commands.add_parser("list", help="one line per intensive: id, couple code, first date, title")
     exp = commands.add_parser("export-json", help="write an intensive as a JSON document")
-    exp.add_argument("id", type=int)
+    exp.add_argument("id", type=record_id)
     exp.add_argument("-o", "--output", type=Path)
+    exp.add_argument("--force", action="store_true", help="replace an existing file")
     commands.add_parser("passwd", help="change the passphrase (stdin: current, then new)")
     commands.add_parser("recover", help="set a new passphrase with the recovery code")
     commands.add_parser("check", help="run the integrity checks and verify the audit trail")
     summary = commands.add_parser("summary", help="the analytics of an intensive")
-    summary.add_argument("id", type=int)
+    summary.add_argument("id", type=record_id)
     summary.add_argument("--json", action="store_true", help="print JSON instead of a table")
     summary.add_argument("--flip-window", type=int, metavar="SECONDS")
     summary.add_argument("--deidentify", action="store_true", help='label partners "Partner A/B"')
     report = commands.add_parser("report", help="export a PDF report")
-    report.add_argument("id", type=int)
+    report.add_argument("id", type=record_id)
     report.add_argument("-o", "--output", type=Path, required=True)
+    report.add_argument("--force", action="store_true", help="replace an existing file")
     report.add_argument(
         "--supervision", action="store_true", help="the de-identified supervision report"
     )
@@ -118,25 +135,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class Terminal:
-    """Where the command reads secrets and writes output; tests pass their own streams."""
+    """Where the command reads secrets, writes output and waits; tests pass their own."""
 
     def __init__(
         self,
         stdin: IO[str] | None = None,
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
+        self.sleep = sleep  # the unlock backoff's waits
 
     def secret(self, prompt: str) -> str:
-        """A secret from the TTY (not echoed) or one line of stdin."""
-        if self.stdin.isatty():
-            return getpass.getpass(prompt)
-        line = self.stdin.readline()
-        if not line:
+        """A secret from the TTY (not echoed) or one line of stdin, as UTF-8 text."""
+        try:
+            line = getpass.getpass(prompt) if self.stdin.isatty() else self.stdin.readline()
+        except UnicodeDecodeError:
+            line = "\udcff"  # reported below, like the surrogateescape form
+        if not line and not self.stdin.isatty():
             raise UsageError("Expected a secret on standard input, found none.")
+        if any("\ud800" <= ch <= "\udfff" for ch in line):
+            raise UsageError("The secret given is not UTF-8 text; check the terminal's encoding.")
         return line.rstrip("\r\n")
 
     def ask(self, prompt: str) -> str:

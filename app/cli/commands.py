@@ -9,10 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder
+from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder, unlocking
+from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import vault_access
 from app.services.errors import InputError, VaultError
-from app.store.vault import UnlockThrottle, Vault
+from app.store.vault import Vault
 
 # Each handler imports the services it alone needs, after the unlock where it
 # can: the unlock imports the ORM beside the key derivation (app.store.vault),
@@ -57,19 +58,7 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
 
 
 def _unlock(folder: Path, terminal: Terminal) -> Vault:
-    if not vault_access.has_vault(folder):
-        from app.services.errors import NoVaultError
-
-        raise NoVaultError()
-    passphrase = terminal.secret("Passphrase: ")
-    # One process, one attempt: a fresh throttle (the KDF's cost is the delay here).
-    return vault_access.open_vault(
-        folder,
-        passphrase,
-        actor=CLI_ACTOR,
-        throttle=UnlockThrottle(),
-        on_wait=lambda: terminal.err(WAITING),
-    )
+    return unlocking.unlock(folder, terminal)  # under the backoff kept beside the vault
 
 
 def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
@@ -84,8 +73,6 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
     passphrase = terminal.secret("New passphrase: ")
     if terminal.stdin.isatty() and terminal.secret("Repeat it: ") != passphrase:
         raise UsageError("The two passphrases differ; no vault was created.")
-    if len(passphrase) < 8:
-        raise InputError("The passphrase must be at least 8 characters; no vault was created.")
     vault, code = vault_access.new_vault(folder, passphrase, kdf=kdf)
     try:
         if profile is None:
@@ -133,20 +120,22 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
         rows = listing.list_intensives(vault)
     for row in rows:
         first = row.first_date.isoformat() if row.first_date else "-"
-        terminal.out(f"{row.id}\t{row.couple_code}\t{first}\t{row.title}")
+        terminal.out(f"{row.id}\t{for_terminal(row.couple_code)}\t{first}\t{for_terminal(row.title)}")
     return EXIT_OK
 
 
 def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services.files import check_output_path, write_user_file
+
+    if args.output is not None:  # refused before a secret is asked for
+        check_output_path(folder, args.output, force=args.force)
     with _unlock(folder, terminal) as vault:
         from app.services import intensive_exchange
 
         data = intensive_exchange.export_intensive(vault, args.id, actor=CLI_ACTOR)
     if args.output is None:
-        terminal.stdout.write(data.decode("utf-8"))
+        terminal.stdout.write(json_for_terminal(data.decode("utf-8")))
         return EXIT_OK
-    from app.services.files import write_user_file
-
     write_user_file(args.output, data)
     return EXIT_OK
 
@@ -154,9 +143,13 @@ def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf
 def _passwd(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     current = terminal.secret("Current passphrase: ")
     new = terminal.secret("New passphrase: ")
-    if len(new) < 8:
-        raise InputError("The new passphrase must be at least 8 characters; nothing was changed.")
-    vault_access.set_new_passphrase(folder, current, new, kdf=kdf)
+    unlocking.attempt(
+        folder,
+        terminal,
+        lambda throttle: vault_access.set_new_passphrase(
+            folder, current, new, kdf=kdf, throttle=throttle
+        ),
+    )
     terminal.out("Passphrase changed.")
     return EXIT_OK
 
@@ -164,9 +157,13 @@ def _passwd(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
 def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     code = terminal.secret("Recovery code: ")
     new = terminal.secret("New passphrase: ")
-    if len(new) < 8:
-        raise InputError("The new passphrase must be at least 8 characters; nothing was changed.")
-    vault_access.reset_passphrase_with_code(folder, code, new, kdf=kdf)
+    unlocking.attempt(
+        folder,
+        terminal,
+        lambda throttle: vault_access.reset_passphrase_with_code(
+            folder, code, new, kdf=kdf, throttle=throttle
+        ),
+    )
     terminal.out("New passphrase set; the recovery code still works.")
     return EXIT_OK
 
@@ -199,29 +196,28 @@ def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
             vault, args.id, flip_window_s=window, deidentify=args.deidentify
         )
     if args.json:
-        terminal.out(json.dumps(summary_as_json(summary), ensure_ascii=False, indent=2))
+        text = json.dumps(summary_as_json(summary), ensure_ascii=False, indent=2)
+        terminal.out(json_for_terminal(text))
     else:
-        terminal.out(summary_as_table(summary))
+        terminal.out(lines_for_terminal(summary_as_table(summary)))
     return EXIT_OK
 
 
 def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
+    from app.services.files import check_output_path
     from app.services.report_export import ReportRequest, export_report, suggested_file_name
 
     if args.identified and not args.supervision:
         raise UsageError("--identified applies to --supervision reports only.")
     password = None
     if args.password_file is not None:
+        from app.services.report_password import ReportPasswordError, read_password_file
+
         try:
-            lines = args.password_file.read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            raise InputError(
-                f"The password file {args.password_file.name!r} cannot be read."
-            ) from None
-        password = lines[0] if lines else ""
-        if not password:
-            raise InputError("The password file's first line is empty; no report was written.")
+            password = read_password_file(args.password_file)
+        except ReportPasswordError as error:
+            raise InputError(str(error)) from None
     request = ReportRequest(
         intensive_id=args.id,
         kind="supervision" if args.supervision else "summary",
@@ -230,12 +226,15 @@ def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
         flip_window_s=DEFAULT_FLIP_WINDOW_S,
         password=password,
     )
+    target: Path = args.output
+    into_folder = target.is_dir()
+    check_output_path(folder, target, force=args.force or into_folder)
     with _unlock(folder, terminal) as vault:
-        target: Path = args.output
-        if target.is_dir():
+        if into_folder:
             target = target / suggested_file_name(vault, request)
+            check_output_path(folder, target, force=args.force)
         export_report(vault, request, target, actor=CLI_ACTOR)
-    terminal.out(f"Wrote {target}.")
+    terminal.out(f"Wrote {for_terminal(str(target))}.")
     return EXIT_OK
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal
-from app.services import audit_log, backups, vault_access
-from app.services.errors import NoVaultError
+from app.cli.terminal_text import for_terminal
+from app.cli.unlocking import unlock
+from app.services import audit_log, backups
 
 CLI_ACTOR = "crucible-cli"
 
@@ -27,22 +28,14 @@ Handler = Callable[[argparse.Namespace, Path, Terminal, Any], int]
 
 
 def _unlock(folder: Path, terminal: Terminal) -> Any:
-    if not vault_access.has_vault(folder):
-        raise NoVaultError()
-    passphrase = terminal.secret("Passphrase: ")
-    # One process, one attempt: a fresh throttle (the KDF's cost is the delay here).
-    from app.cli.commands import WAITING
-
-    return vault_access.open_vault(
-        folder,
-        passphrase,
-        actor=CLI_ACTOR,
-        throttle=vault_access.UnlockThrottle(),
-        on_wait=lambda: terminal.err(WAITING),
-    )
+    return unlock(folder, terminal)  # under the backoff kept beside the vault
 
 
 def _backup(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    if args.output is not None:  # refused before a secret is asked for
+        from app.services.files import refuse_inside_vault
+
+        refuse_inside_vault(folder, args.output)
     with _unlock(folder, terminal) as vault:
         result = backups.backup_now(
             vault, reason="manual", actor=CLI_ACTOR, destination=args.output
@@ -55,7 +48,7 @@ def _restore(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
     secret = terminal.secret("Passphrase or recovery code valid when the backup was made: ")
     outcome = backups.restore(args.file, folder, secret, actor=CLI_ACTOR)
     made = outcome.manifest.created_at.strftime("%Y-%m-%d %H:%M")
-    terminal.out(f"Restored the {outcome.manifest.reason} backup made {made}.")
+    terminal.out(f"Restored the {for_terminal(outcome.manifest.reason)} backup made {made}.")
     if outcome.replaced is not None:
         terminal.out(f"The vault that was there is kept in {outcome.replaced}.")
     if outcome.method == "recovery-code":
@@ -77,7 +70,8 @@ def _audit(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any)
             detail = json.dumps(event.detail, sort_keys=True) if event.detail else ""
             intensive = "-" if event.intensive_id is None else str(event.intensive_id)
             terminal.out(
-                f"{event.at.isoformat(timespec='seconds')}\t{event.actor}\t{event.action}"
+                f"{event.at.isoformat(timespec='seconds')}\t{for_terminal(event.actor)}"
+                f"\t{for_terminal(event.action)}"
                 f"\t{intensive}\t{detail}"
             )
     # With --json, stdout stays pure JSON and the verdict goes to stderr.

@@ -23,10 +23,12 @@ from app.domain.intensive import (
     Observation,
     Partner,
 )
+from app.domain.text_rules import is_blank, line_problem, text_problem
 from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 FORMAT_V1 = "crucible.intensive/1"
 MAX_DAYS = 7
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 OBSERVATION_TEXT_FIELDS = ("trigger", "quote", "intervention", "response", "note")
 
 E = TypeVar("E", Stance, Boundary, Strategy, BlockKind, PartnerKey)
@@ -83,13 +85,28 @@ def _string(
         _fail(where, "must not be empty" if lo == 1 else f"must be at least {lo} characters")
     if hi is not None and len(value) > hi:
         _fail(where, f"must be at most {hi} characters, found {len(value)}")
+    problem = text_problem(value)
+    if problem:
+        _fail(where, problem)
+    return value
+
+
+def _line(doc: Mapping[str, Any], key: str, path: str, *, lo: int = 0, hi: int = 200) -> str:
+    """A one-line field (a code, a name, a title): no control characters, not only spaces."""
+    value = _string(doc, key, path, lo=lo, hi=hi)
+    where = f"{path}.{key}" if path else key
+    problem = line_problem(value)
+    if problem:
+        _fail(where, problem)
+    if lo and is_blank(value):
+        _fail(where, "must not be only spaces")
     return value
 
 
 def _optional_string(doc: Mapping[str, Any], key: str, path: str, hi: int = 200) -> str | None:
     if doc.get(key) is None:
         return None
-    return _string(doc, key, path, hi=hi)
+    return _line(doc, key, path, hi=hi)
 
 
 def _choice(value: object, kind: type[E], where: str) -> E:
@@ -111,7 +128,14 @@ def _timestamp(value: object, where: str) -> datetime:
         _fail(where, f"{_describe(value)} is not an ISO 8601 time")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         _fail(where, f"{_describe(value)} has no UTC offset")
+    _within_years(parsed.year, value, where)
     return parsed
+
+
+def _within_years(year: int, text: str, where: str) -> None:
+    # Years at the calendar's ends overflow once an offset moves them to UTC.
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        _fail(where, f"{_describe(text)} is not between the years {FIRST_YEAR} and {LAST_YEAR}")
 
 
 def _required(doc: Mapping[str, Any], key: str, path: str) -> Any:
@@ -131,7 +155,7 @@ def parse_intensive(document: object) -> Intensive:
 
 
 def _parse_couple(doc: Mapping[str, Any]) -> Couple:
-    code = _string(doc, "code", "couple", lo=1, hi=32)
+    code = _line(doc, "code", "couple", lo=1, hi=32)
     partners_doc = _list(_required(doc, "partners", "couple"), "couple.partners")
     if len(partners_doc) != 2:
         _fail("couple.partners", f"must list exactly two partners, found {len(partners_doc)}")
@@ -143,12 +167,12 @@ def _parse_couple(doc: Mapping[str, Any]) -> Couple:
         if key != expected:
             _fail(f"{path}.key", f"must be {expected!r}, found {_describe(key)}")
         pronouns = item.get("pronouns")
-        if pronouns is not None and not isinstance(pronouns, str):
-            _fail(f"{path}.pronouns", f"expected a string, found {_describe(pronouns)}")
+        if pronouns is not None:
+            pronouns = _line(item, "pronouns", path)
         partners.append(
             Partner(
                 key=PartnerKey(key),
-                name=_string(item, "name", path, lo=1, hi=200),
+                name=_line(item, "name", path, lo=1, hi=200),
                 pronouns=pronouns or "",
             )
         )
@@ -157,8 +181,8 @@ def _parse_couple(doc: Mapping[str, Any]) -> Couple:
 
 def _parse_intensive_body(doc: Mapping[str, Any], couple: Couple) -> Intensive:
     path = "intensive"
-    title = _string(doc, "title", path, lo=1, hi=200)
-    clinician = _string(doc, "clinician", path, hi=200)
+    title = _line(doc, "title", path, lo=1, hi=200)
+    clinician = _line(doc, "clinician", path, hi=200)
     trainee = _optional_string(doc, "trainee", path)
     supervisor = _optional_string(doc, "supervisor", path)
     reflections = _string(doc, "reflections", path, default="")
@@ -191,6 +215,7 @@ def _parse_day(raw: object, index: int) -> Day:
         day_date = date.fromisoformat(date_text)
     except ValueError:
         _fail(f"{path}.date", f"{_describe(date_text)} is not an ISO date (YYYY-MM-DD)")
+    _within_years(day_date.year, date_text, f"{path}.date")
     blocks_doc = _list(_required(doc, "blocks", path), f"{path}.blocks")
     blocks = tuple(_parse_block(item, f"{path}.blocks[{i}]") for i, item in enumerate(blocks_doc))
     return Day(number=number, date=day_date, blocks=blocks)
@@ -198,7 +223,7 @@ def _parse_day(raw: object, index: int) -> Day:
 
 def _parse_block(raw: object, path: str) -> Block:
     doc = _object(raw, path)
-    title = _string(doc, "title", path, lo=1, hi=200)
+    title = _line(doc, "title", path, lo=1, hi=200)
     kind = _choice(_required(doc, "kind", path), BlockKind, f"{path}.kind")
     start = _timestamp(_required(doc, "start", path), f"{path}.start")
     end_raw = doc.get("end")
@@ -225,7 +250,7 @@ def _parse_note(raw: object, path: str) -> BlockNote:
         section = _object(item, where)
         sections.append(
             NoteSection(
-                title=_string(section, "title", where, hi=200),
+                title=_line(section, "title", where, hi=200),
                 text=_string(section, "text", where, default=""),
             )
         )
@@ -234,7 +259,7 @@ def _parse_note(raw: object, path: str) -> BlockNote:
         _fail(f"{path}.signed_at", "signed_at and signed_by must both be set or both be null")
     signed_at = None if signed_at_raw is None else _timestamp(signed_at_raw, f"{path}.signed_at")
     if signed_by is not None:
-        signed_by = _string(doc, "signed_by", path, lo=1, hi=200)
+        signed_by = _line(doc, "signed_by", path, lo=1, hi=200)
     addenda = []
     for index, item in enumerate(_list(doc.get("addenda", []), f"{path}.addenda")):
         where = f"{path}.addenda[{index}]"
@@ -242,7 +267,7 @@ def _parse_note(raw: object, path: str) -> BlockNote:
         addenda.append(
             Addendum(
                 at=_timestamp(_required(entry, "at", where), f"{where}.at"),
-                by=_string(entry, "by", where, hi=200),
+                by=_line(entry, "by", where, hi=200),
                 reason=_string(entry, "reason", where),
                 text=_string(entry, "text", where),
             )

@@ -33,6 +33,7 @@ from app.services.errors import (
     VaultError,
     VaultInUseError,
 )
+from app.services.files import refuse_inside_vault
 from app.services.vault_guard import restore_reporter
 from app.store import migrate
 from app.store.backup import BACKUP_SUFFIX, BackupInfo, Progress, make_backup
@@ -293,6 +294,7 @@ def restore(
 def _destination(vault_folder: Path, destination: Path | None) -> tuple[Path, str | None]:
     if destination is None:
         return backups_folder(vault_folder), None
+    refuse_inside_vault(vault_folder, destination)
     if destination.is_dir():
         return destination, None
     if destination.exists():

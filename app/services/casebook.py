@@ -16,6 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from app.domain.text_rules import line_problem
 from app.domain.vocabulary import BlockKind
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError, NotFoundError
@@ -144,8 +145,16 @@ class _Action:
             ) from None
 
 
+def _one_line(value: str, field: str) -> str:
+    """`value` stripped, or InputError if a one-line field may not hold it (text_rules)."""
+    problem = line_problem(value)
+    if problem:
+        raise InputError(f"{field} {problem}.")
+    return value.strip()
+
+
 def _check_code(code: str) -> str:
-    code = code.strip()
+    code = _one_line(code, "The couple code")
     if not code:
         raise InputError("A couple needs a code, such as C-0007.")
     if len(code) > 32:
@@ -156,9 +165,18 @@ def _check_code(code: str) -> str:
 def _check_partners(partners: list[PartnerOutline]) -> list[PartnerOutline]:
     if [p.key for p in partners] != ["A", "B"]:
         raise InputError("A couple has exactly two partners, A and B.")
-    if any(not p.name.strip() for p in partners):
+    checked = [
+        PartnerOutline(
+            p.key,
+            _one_line(p.name, "A partner's name"),
+            _one_line(p.pronouns, "A partner's pronouns"),
+            p.colour,
+        )
+        for p in partners
+    ]
+    if any(not p.name for p in checked):
         raise InputError("Each partner needs a name.")
-    return [PartnerOutline(p.key, p.name.strip(), p.pronouns.strip(), p.colour) for p in partners]
+    return checked
 
 
 def create_couple(
@@ -207,6 +225,10 @@ def create_intensive(
     clock: Clock = system_clock,
 ) -> int:
     """Start an intensive for a couple from a template; days follow `first_date`."""
+    title = _one_line(title, "The title")
+    clinician = _one_line(clinician, "The clinician's name")
+    trainee = _one_line(trainee or "", "The trainee's name") or None
+    supervisor = _one_line(supervisor or "", "The supervisor's name") or None
     zone = clock().tzinfo
     if zone is None:
         raise InputError("The computer's clock has no time zone; set one and try again.")
@@ -216,10 +238,10 @@ def create_intensive(
             lambda s: queries.add_intensive_from_plan(
                 s,
                 couple_id,
-                title=title.strip() or template.name,
+                title=title or template.name,
                 clinician=clinician,
-                trainee=trainee or None,
-                supervisor=supervisor or None,
+                trainee=trainee,
+                supervisor=supervisor,
                 first_date=first_date,
                 days=[list(day) for day in template.days],
                 zone=zone,
@@ -239,8 +261,8 @@ def set_supervision(
     clock: Clock = system_clock,
 ) -> None:
     """Mark an intensive as run by a trainee under a supervisor (or clear both)."""
-    trainee = (trainee or "").strip() or None
-    supervisor = (supervisor or "").strip() or None
+    trainee = _one_line(trainee or "", "The trainee's name") or None
+    supervisor = _one_line(supervisor or "", "The supervisor's name") or None
     _Action(vault, actor, clock).run(
         "intensive-supervision",
         lambda s: queries.set_supervision(s, intensive_id, trainee, supervisor),
@@ -253,11 +275,12 @@ def rename_intensive(
     vault: Vault, intensive_id: int, title: str, *, actor: str, clock: Clock = system_clock
 ) -> None:
     """Give an intensive a new title."""
-    if not title.strip():
+    title = _one_line(title, "The title")
+    if not title:
         raise InputError("An intensive needs a title.")
     _Action(vault, actor, clock).run(
         "intensive-renamed",
-        lambda s: queries.set_title(s, intensive_id, title.strip()),
+        lambda s: queries.set_title(s, intensive_id, title),
         intensive_id,
     )
 
@@ -344,7 +367,7 @@ def add_block(
 
 
 def _check_block(title: str, kind: str, start: time, end: time | None) -> None:
-    if not title.strip():
+    if not _one_line(title, "A block's title"):
         raise InputError("A block needs a title.")
     if kind not in {k.value for k in BlockKind}:
         raise InputError("That is not a kind of block Crucible knows.")

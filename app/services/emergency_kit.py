@@ -89,9 +89,14 @@ def _wrap(text: str, width: int) -> list[str]:
 def save_emergency_kit(
     path: Path, recovery_code: str, *, clinician: str, vault_folder: Path, made: date
 ) -> None:
-    """Write the kit where the clinician chose, atomically and owner-only."""
-    from app.services.files import write_user_file
+    """Write the kit where the clinician chose, atomically and owner-only.
 
+    Never into the vault's folder: a recovery code beside the vault it opens
+    protects nothing.
+    """
+    from app.services.files import refuse_inside_vault, write_user_file
+
+    refuse_inside_vault(vault_folder, path)
     write_user_file(
         path,
         build_emergency_kit(

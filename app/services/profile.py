@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.domain.text_rules import line_problem
 from app.domain.vocabulary import Role
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError
@@ -59,7 +60,15 @@ def actor_of(profile: ClinicianProfile | None) -> str:
 
 
 def validated(profile: ClinicianProfile) -> ClinicianProfile:
-    """Trim the profile, or say in one sentence what is missing."""
+    """Trim the profile, or say in one sentence what is missing or not allowed."""
+    for value, field in (
+        (profile.name, "Your name"),
+        (profile.credentials, "Your credentials"),
+        (profile.supervisor or "", "The supervisor's name"),
+    ):
+        problem = line_problem(value)
+        if problem:  # it signs notes and heads reports: one plain line
+            raise InputError(f"{field} {problem}.")
     name = profile.name.strip()
     if not name:
         raise InputError("Please enter your name as it should appear on reports.")

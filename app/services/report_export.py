@@ -62,6 +62,17 @@ def suggested_file_name(
     return name
 
 
+def _prepared(password: str) -> str:
+    """The password as PDF readers will check it (see `report_password`), or InputError."""
+    from app.services.errors import InputError
+    from app.services.report_password import ReportPasswordError, prepare_report_password
+
+    try:
+        return prepare_report_password(password)
+    except ReportPasswordError as error:
+        raise InputError(str(error)) from None
+
+
 def export_report(
     vault: Vault,
     request: ReportRequest,
@@ -76,10 +87,11 @@ def export_report(
     The PDF is encrypted before it touches the disk, so a protected report
     never exists unencrypted in a file.
     """
-    from app.services.files import write_user_file
+    from app.services.files import refuse_inside_vault, write_user_file
     from app.services.intensive_exchange import get_intensive
     from app.store.audit import append_event
 
+    refuse_inside_vault(vault.folder, path)
     reports = _reports()
     intensive = get_intensive(vault, request.intensive_id)
     now = clock()
@@ -97,7 +109,7 @@ def export_report(
     )
     pdf: bytes = build(intensive, options)
     if request.password:
-        pdf = reports.encrypt_pdf(pdf, request.password)
+        pdf = reports.encrypt_pdf(pdf, _prepared(request.password))
     write_user_file(path, pdf)
     with vault.write_session() as session:
         append_event(

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.domain.passphrase import passphrase_problem
 from app.services import vault_guard
 from app.services.clock import Clock, system_clock
 from app.store import migrate, vault_lock
+from app.store.errors import WrongSecretError
 from app.store.vault import (
     DEFAULT_THROTTLE,
     UnlockThrottle,
@@ -39,6 +41,26 @@ if TYPE_CHECKING:
 BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"
 PATIENT_WAIT_S = 600.0  # a command on a terminal waits this long for another's write
+
+
+def _require_acceptable(passphrase: str) -> None:
+    """Refuse a new passphrase the rule refuses, before any key is derived or file written."""
+    problem = passphrase_problem(passphrase)
+    if problem:
+        from app.services.errors import InputError
+
+        raise InputError(problem)
+
+
+def _throttled(folder: Path, throttle: UnlockThrottle, attempt: Callable[[], None]) -> None:
+    """Run a secret-checking `attempt` under the unlock backoff, counting a wrong secret."""
+    throttle.before_attempt(folder)
+    try:
+        attempt()
+    except WrongSecretError:
+        throttle.record(success=False, folder=folder)
+        raise
+    throttle.record(success=True, folder=folder)
 
 
 def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
@@ -133,6 +155,7 @@ def new_vault(
     from app.services.pending_audit import remember_vault_id
     from app.store.audit import append_event
 
+    _require_acceptable(passphrase)
     prepare_vault_folder(folder)
     with vault_lock.exclusive(folder):
         # A restore into this folder that a crash interrupted comes first:
@@ -156,15 +179,19 @@ def set_new_passphrase(
     *,
     kdf: KdfParams | None = None,
     clock: Clock = system_clock,
+    throttle: UnlockThrottle = DEFAULT_THROTTLE,
 ) -> None:
     """Rewrap the data key under `new`; vault.db is not touched, so the audit event waits.
 
-    Refused while another window or command uses the vault.
+    Refused while another window or command uses the vault. A wrong
+    `current` counts as a failed unlock for the backoff: changing the
+    passphrase must not become the way to guess it quickly.
     """
     from app.services.pending_audit import record_passphrase_change
 
+    _require_acceptable(new)
     with vault_guard.alone(folder, clock):
-        change_passphrase(folder, current, new, kdf=kdf)
+        _throttled(folder, throttle, lambda: change_passphrase(folder, current, new, kdf=kdf))
         record_passphrase_change(folder, clock, method="passphrase")
 
 
@@ -175,6 +202,7 @@ def reset_passphrase_with_code(
     *,
     kdf: KdfParams | None = None,
     clock: Clock = system_clock,
+    throttle: UnlockThrottle = DEFAULT_THROTTLE,
 ) -> None:
     """Set a new passphrase with the recovery code; audited at the next unlock.
 
@@ -183,8 +211,9 @@ def reset_passphrase_with_code(
     """
     from app.services.pending_audit import record_passphrase_change
 
+    _require_acceptable(new)
     with vault_guard.alone(folder, clock):
-        recover_with_code(folder, code, new, kdf=kdf)
+        _throttled(folder, throttle, lambda: recover_with_code(folder, code, new, kdf=kdf))
         record_passphrase_change(folder, clock, method="recovery-code")
 
 

@@ -49,6 +49,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from app.domain.passphrase import normalize_passphrase
 from app.store.errors import KeyFileError, WrongSecretError
 from app.store.files import write_atomically
 from app.store.secrets import DataKey
@@ -232,6 +233,7 @@ class KeyFile:
 
     def rewrap_passphrase(self, data_key: DataKey, passphrase: str, kdf: KdfParams) -> KeyFile:
         """Replace the passphrase wrap only; the recovery wrap and its binding are kept as is."""
+        passphrase = normalize_passphrase(passphrase)  # NFC: see app.domain.passphrase
         kdf_salt = secrets.token_bytes(16)
         nonce = secrets.token_bytes(12)
         draft = replace(
@@ -249,15 +251,27 @@ class KeyFile:
 
     # ------------------------------------------------------------------ open
     def unwrap_with_passphrase(self, passphrase: str) -> DataKey:
-        """Recover the data key; a wrong passphrase fails the GCM tag check."""
-        key = derive_passphrase_key(passphrase, self.kdf_salt, self.kdf)
-        return self._unwrap(
-            key,
-            self.passphrase_nonce,
-            self.passphrase_ciphertext,
-            "passphrase",
-            "The passphrase is not correct.",
-        )
+        """Recover the data key; a wrong passphrase fails the GCM tag check.
+
+        The NFC form is tried first (key files are written with it); a key file
+        written before passphrases were normalised may hold the raw string, so
+        that is tried next when it differs. An ASCII passphrase costs one
+        derivation, as before.
+        """
+        normalized = normalize_passphrase(passphrase)
+        candidates = [normalized] if normalized == passphrase else [normalized, passphrase]
+        for candidate in candidates:
+            try:
+                return self._unwrap(
+                    derive_passphrase_key(candidate, self.kdf_salt, self.kdf),
+                    self.passphrase_nonce,
+                    self.passphrase_ciphertext,
+                    "passphrase",
+                    "The passphrase is not correct.",
+                )
+            except WrongSecretError:
+                continue
+        raise WrongSecretError("The passphrase is not correct.")
 
     def unwrap_with_recovery_code(self, code: str) -> DataKey:
         """Recover the data key from the recovery code shown at creation."""

@@ -39,6 +39,7 @@ from app.store.keyfile import (
     write_key_file,
 )
 from app.store.secrets import DataKey
+from app.store.throttle import Attempts, clear_attempts, read_attempts, record_failure
 from app.store.vault_folder import damaged, prepare_vault_folder, sqlite_failure
 
 if TYPE_CHECKING:
@@ -55,23 +56,59 @@ class UnlockThrottle:
     """Slows repeated failed unlocks: each failure doubles the wait before the next try.
 
     Argon2id already costs ~0.7 s a guess; this adds a growing pause for
-    someone guessing at the keyboard of an unattended laptop. The sleep is
-    injected so tests use a fake clock.
+    someone guessing at the keyboard of an unattended laptop, or a script
+    running `crucible` in a loop. Given the vault's folder, the count and
+    the time of the last failure live in unlock-attempts.json beside the
+    vault (`app.store.throttle`), so they survive a restart and carry from
+    one process to the next; the wait is what remains of 1, 2, 4 ... s
+    (up to the cap) since the last failure, so someone who took a moment
+    to retype waits for nothing. Sleep and clock are injected for tests.
     """
 
-    def __init__(self, sleep: Callable[[float], None] = time.sleep, cap_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        sleep: Callable[[float], None] = time.sleep,
+        cap_s: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._sleep = sleep
         self._cap_s = cap_s
-        self.failures = 0
+        self._clock = clock
+        self.failures = 0  # of the folder last tried, for tests and the status line
+        self._memory: dict[Path | None, Attempts] = {}  # per folder, in case the file is lost
 
-    def before_attempt(self) -> None:
-        """Wait 0 s before a first try, then 1, 2, 4 ... s up to the cap."""
-        if self.failures:
-            self._sleep(min(self._cap_s, 2.0 ** (self.failures - 1)))
+    def _known(self, folder: Path | None) -> Attempts:
+        """The failures so far: this process's or the file's, whichever says more."""
+        remembered = self._memory.get(folder, Attempts())
+        if folder is None:
+            return remembered
+        recorded = read_attempts(folder)
+        return recorded if recorded.failures > remembered.failures else remembered
 
-    def record(self, success: bool) -> None:
-        """Count a failure, or reset after success."""
-        self.failures = 0 if success else self.failures + 1
+    def before_attempt(self, folder: Path | None = None) -> None:
+        """Wait 0 s before a first try, then what remains of 1, 2, 4 ... s up to the cap."""
+        known = self._known(folder)
+        if not known.failures:
+            return
+        delay = min(self._cap_s, 2.0 ** (known.failures - 1))
+        elapsed = self._clock() - known.last_failure
+        wait = delay if elapsed < 0 else delay - elapsed  # a clock set back waits in full
+        if wait > 0:
+            self._sleep(wait)
+
+    def record(self, success: bool, folder: Path | None = None) -> None:
+        """Count a failure, or reset after success (in the file too, given the folder)."""
+        if success:
+            self._memory.pop(folder, None)
+            self.failures = 0
+            if folder is not None:
+                clear_attempts(folder)
+            return
+        now = Attempts(self._known(folder).failures + 1, self._clock())
+        self._memory[folder] = now
+        self.failures = now.failures
+        if folder is not None:
+            record_failure(folder, now.last_failure, now.failures)
 
 
 DEFAULT_THROTTLE = UnlockThrottle()
@@ -282,13 +319,13 @@ def unlock_vault(
 ) -> Vault:
     """Unlock with the passphrase; see `open_with_key` for what follows."""
     key_file = read_vault_key_file(folder)
-    throttle.before_attempt()
+    throttle.before_attempt(folder)
     try:
         data_key = _unwrap_while_loading(key_file, passphrase)
     except WrongSecretError:
-        throttle.record(success=False)
+        throttle.record(success=False, folder=folder)
         raise
-    throttle.record(success=True)
+    throttle.record(success=True, folder=folder)
     return open_with_key(folder, data_key, before_migration=before_migration)
 
 
@@ -351,13 +388,13 @@ def unlock_with_recovery_code(
 ) -> Vault:
     """Unlock with the recovery code (the caller then sets a new passphrase)."""
     key_file = read_vault_key_file(folder)
-    throttle.before_attempt()
+    throttle.before_attempt(folder)
     try:
         data_key = key_file.unwrap_with_recovery_code(code)
     except WrongSecretError:
-        throttle.record(success=False)
+        throttle.record(success=False, folder=folder)
         raise
-    throttle.record(success=True)
+    throttle.record(success=True, folder=folder)
     return open_with_key(folder, data_key)
 
 

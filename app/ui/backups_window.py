@@ -244,6 +244,11 @@ class BackupsWindow(QObject):
         return dialog
 
     def _set_mirror(self, folder: Path | None) -> None:
+        from app.services.files import INSIDE_VAULT, is_inside_vault
+
+        if folder is not None and is_inside_vault(Path(self.s.vault.folder), folder):
+            forms.show_message(self.view.message, INSIDE_VAULT, self.s.error_colour())
+            return
         self.s.set_mirror(folder)
         self._show_mirror()
         forms.show_message(

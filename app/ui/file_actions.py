@@ -120,9 +120,11 @@ class FileActions:
         vault, actor = self.ws.vault, self.ws.actor
 
         def work() -> Path:
-            from app.services.files import write_user_file
+            from app.services.files import check_output_path, write_user_file
             from app.services.intensive_exchange import export_intensive
 
+            # force: the save dialog has asked before replacing an existing file
+            check_output_path(vault.folder, path, force=True)
             write_user_file(path, export_intensive(vault, intensive_id, actor=actor))
             return path
 
@@ -193,8 +195,10 @@ class FileActions:
         vault, actor = self.ws.vault, self.ws.actor
 
         def work() -> Path:
+            from app.services.files import check_output_path
             from app.services.report_export import export_report
 
+            check_output_path(vault.folder, path, force=True)  # the dialog asked "replace?"
             return export_report(vault, request, path, actor=actor, prepared_by=actor)
 
         self._run(

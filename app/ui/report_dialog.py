@@ -74,12 +74,16 @@ class ReportDialog(FormDialog):
         return "supervision" if self.supervision.isChecked() else "summary"
 
     def chosen_password(self) -> tuple[str | None, str | None]:
-        """(password or None, problem or None)."""
+        """(password as PDF readers will check it, or None; problem or None)."""
+        from app.services.report_password import ReportPasswordError, prepare_report_password
+
         if not self.protect.isChecked():
             return None, None
         password = self.password.text()
-        if len(password) < 6:
-            return None, "A report password needs at least 6 characters."
+        try:
+            prepared = prepare_report_password(password)
+        except ReportPasswordError as error:
+            return None, str(error)
         if password != self.repeat.text():
             return None, "The two report passwords differ."
-        return password, None
+        return prepared, None

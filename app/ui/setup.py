@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLineEdit
 
+from app.domain.passphrase import passphrase_problem
 from app.ui import forms
 from app.ui.background import BackgroundWork
 from app.ui.passphrase_hint import MINIMUM_LENGTH, passphrase_hint
@@ -115,8 +116,9 @@ class SetupController(QObject):
         """Check the passphrase, then create the vault on the background thread."""
         view = self.view
         passphrase = view.passphrase.text()
-        if len(passphrase) < MINIMUM_LENGTH:
-            self._fail(view.passphrase_message, passphrase_hint(passphrase)[1])
+        problem = passphrase_problem(passphrase)
+        if problem:
+            self._fail(view.passphrase_message, problem)
             return
         if passphrase != view.repeat.text():
             self._fail(view.passphrase_message, "The two passphrases differ; type them again.")

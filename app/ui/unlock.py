@@ -13,9 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.domain.passphrase import passphrase_problem
 from app.ui import forms
 from app.ui.background import BackgroundWork
-from app.ui.passphrase_hint import MINIMUM_LENGTH, passphrase_hint
+from app.ui.passphrase_hint import passphrase_hint
 from app.ui.unlock_view import UnlockView
 from app.ui.vault_gateway import VaultGateway, error_sentence
 
@@ -108,8 +109,9 @@ class UnlockController(QObject):
                 view.recovery_message, "Type the recovery code.", self._error_colour()
             )
             return
-        if len(new) < MINIMUM_LENGTH:
-            forms.show_message(view.recovery_message, passphrase_hint(new)[1], self._error_colour())
+        problem = passphrase_problem(new)
+        if problem:
+            forms.show_message(view.recovery_message, problem, self._error_colour())
             return
         if new != view.repeat.text():
             forms.show_message(

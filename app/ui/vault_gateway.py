@@ -86,7 +86,8 @@ class VaultGateway:
             extra["throttle"] = self._throttle
         vault = open_vault_with_recovery_code(self.folder, code, **extra)
         try:
-            reset_passphrase_with_code(self.folder, code, new_passphrase, kdf=self._kdf)
+            extra.pop("clock", None)
+            reset_passphrase_with_code(self.folder, code, new_passphrase, kdf=self._kdf, **extra)
         except BaseException:
             vault.lock()
             raise

@@ -20,16 +20,20 @@ class Result:
 
 
 class Crucible:
-    """`crucible --vault FOLDER ...` with stdin lines given per call."""
+    """`crucible --vault FOLDER ...` with stdin lines given per call.
+
+    The unlock backoff's waits are recorded in `waits`, not slept.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.waits: list[float] = []
 
     def __call__(self, *args: str, stdin: str = PASSPHRASE + "\n") -> Result:
         out, err = io.StringIO(), io.StringIO()
         status = main(
             ["--vault", str(self.folder), *args],
-            terminal=Terminal(io.StringIO(stdin), out, err),
+            terminal=Terminal(io.StringIO(stdin), out, err, sleep=self.waits.append),
             kdf=FAST_KDF,
         )
         return Result(status, out.getvalue(), err.getvalue())

@@ -17,6 +17,7 @@ from app.services.errors import WrongSecretError
 from app.services.intensive_exchange import export_intensive, import_intensive
 from app.services.report_export import ReportRequest, export_report
 from app.store import models
+from app.store.throttle import ATTEMPTS_FILE
 from app.store.vault import UnlockThrottle, Vault
 from tests.conftest import FAST_KDF, PASSPHRASE, FakeClock, folder_snapshot
 from tests.safety.conftest import CANARY, Crucible, scan_for
@@ -114,13 +115,19 @@ def test_every_sensitive_action_becomes_a_chained_event(
 def test_a_failed_unlock_writes_only_the_pending_file_and_only_when_asked(
     new_vault: tuple[Vault, str], clock: FakeClock, no_throttle: UnlockThrottle
 ) -> None:
-    """The unlock touches nothing; the explicit call adds one owner-only file without secrets."""
+    """The unlock writes only the backoff's count; the explicit call adds one private file.
+
+    Neither holds a secret.
+    """
     vault, _ = new_vault
     vault.lock()
     before = folder_snapshot(vault.folder)
     with pytest.raises(WrongSecretError):
         vault_access.open_vault(vault.folder, NEW_PASSPHRASE, throttle=no_throttle)
-    assert folder_snapshot(vault.folder) == before
+    counted = folder_snapshot(vault.folder)
+    assert scan_for(counted.pop(ATTEMPTS_FILE)[0], [NEW_PASSPHRASE, PASSPHRASE]) == []
+    assert counted == before
+    (vault.folder / ATTEMPTS_FILE).unlink()
     audit_log.record_failed_unlock(vault.folder, clock)
     audit_log.record_failed_unlock(vault.folder, clock)
     after = folder_snapshot(vault.folder)

@@ -42,11 +42,11 @@ def start_desktop(
     """Launch the app on `vault_folder` or another folder (optional services clock)."""
     started: list[Desktop] = []
 
-    def start(folder: Path | None = None, *, clock: Any = None) -> Desktop:
+    def start(folder: Path | None = None, *, clock: Any = None, throttle: Any = None) -> Desktop:
         result = launch(
             folder or vault_folder,
             kdf=FAST_KDF,
-            throttle=UnlockThrottle(sleep=lambda _s: None),
+            throttle=throttle or UnlockThrottle(sleep=lambda _s: None),
             clock=clock,
             idle_clock=idle_clock,
             idle_check_ms=20,

@@ -92,3 +92,18 @@ def test_recovery_code_sets_a_new_passphrase(
     open_vault(vault_folder, "a brand new passphrase", throttle=throttle).lock()
     with pytest.raises(WrongSecretError):
         open_vault(vault_folder, PASSPHRASE, throttle=throttle).lock()
+
+
+def test_the_backoff_survives_a_restart(
+    qtbot: Any, demo_vault: Path, start_desktop: Callable[..., Desktop]
+) -> None:
+    """Two wrong passphrases, quit, start again: the next try still waits (finding 14)."""
+    desktop = start_desktop(demo_vault)
+    for _ in range(2):
+        assert _try(qtbot, desktop, "not the passphrase") == "The passphrase is not correct."
+    desktop.close()
+    waits: list[float] = []
+    again = start_desktop(demo_vault, throttle=UnlockThrottle(sleep=waits.append))
+    unlock(qtbot, again)
+    assert len(waits) == 1
+    assert 1.0 < waits[0] <= 2.0  # 2 s after the second failure, less the time since
