@@ -41,7 +41,6 @@ class UnlockController(QObject):
         self._background = background
         self._error_colour = error_colour
         view.unlock.clicked.connect(self.unlock)
-        view.passphrase.returnPressed.connect(self.unlock)
         view.use_code.clicked.connect(lambda: self.show_page(RECOVERY_PAGE))
         view.back.clicked.connect(lambda: self.show_page(PASSPHRASE_PAGE))
         view.recover.clicked.connect(self.recover)
