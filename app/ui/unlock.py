@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
 from app.ui import forms
 from app.ui.background import BackgroundWork
@@ -47,6 +47,25 @@ class UnlockController(QObject):
         view.new_passphrase.textChanged.connect(
             lambda text: view.hint.setText(passphrase_hint(text)[1] if text else "")
         )
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Whenever the screen shows (start, lock, after a restore), its field takes the keys."""
+        if watched is self.view and event.type() == QEvent.Type.Show:
+            self.focus_field()
+            # Again once the switch has settled: a lock tears the workspace down in the
+            # same turn, and Qt may move the focus while the old widgets go.
+            QTimer.singleShot(0, self, self.focus_field)
+        return False
+
+    def focus_field(self) -> None:
+        """Put the cursor in the shown page's first field, so typing goes there."""
+        if not self.view.isVisible():
+            return
+        page = self.view.pages.currentIndex()
+        field = self.view.passphrase if page == PASSPHRASE_PAGE else self.view.code
+        if field.isEnabled():
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def reset(self, *, locked: bool) -> None:
         """Show an empty passphrase page; `locked` words it as the lock screen."""

@@ -24,12 +24,15 @@ def test_setup_goes_through_with_enter_only(
     qtbot.keyClicks(view.name, "Jordan Reyes")
     qtbot.keyClick(view.name, RETURN)
     assert view.pages.currentIndex() == 1
+    assert desktop.window.windowTitle() == "Crucible — Set up: passphrase"
 
     qtbot.keyClicks(view.passphrase, PASSPHRASE)
     qtbot.keyClick(view.passphrase, Qt.Key.Key_Tab)
     qtbot.keyClicks(view.repeat, PASSPHRASE)
     qtbot.keyClick(view.repeat, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     qtbot.waitUntil(lambda: view.pages.currentIndex() == 2, timeout=10_000)
+    # The title says which step shows: a test driving the real app by keys waits on it.
+    assert desktop.window.windowTitle() == "Crucible — Set up: recovery code"
 
     last_group = view.code.text().split()[-1]
     qtbot.keyClicks(view.confirm, "ZZZZ" if last_group != "ZZZZ" else "YYYY")
