@@ -1,4 +1,8 @@
-"""Focus: the lock screen takes the keyboard, and shortcuts work again after any dialog."""
+"""Focus: shortcuts work again after any dialog, and the lock screen takes the keyboard.
+
+The offscreen platform moves the focus to the lock screen on its own even
+without the fix; tests/e2e (a real X server) is what catches that regression.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.ui.couple_dialog import CoupleDialog
 from app.ui.main import Desktop
 from app.ui.settings_dialog import SettingsDialog
-from tests.conftest import PASSPHRASE
 from tests.ui.conftest import visible_dialog, wait_idle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -68,21 +71,6 @@ def test_shortcuts_work_after_a_dialog_is_accepted(qtbot: Any, unlocked: Desktop
     opened[0].reject()
 
 
-def test_lock_screen_takes_the_keyboard(qtbot: Any, unlocked: Desktop) -> None:
-    """Ctrl+L from the navigator: the passphrase field has focus, typing + Enter unlocks."""
-    window = unlocked.window
-    _activate(qtbot, window)
-    unlocked.session.workspace.view.tree.setFocus()
-    with qtbot.waitSignal(unlocked.session.locked, timeout=2000):
-        _press(qtbot, Qt.Key.Key_L)
-    view = unlocked.session.unlock_view
-    qtbot.waitUntil(view.passphrase.hasFocus, timeout=2000)
-    qtbot.keyClicks(QApplication.focusWidget(), PASSPHRASE)
-    with qtbot.waitSignal(unlocked.session.opened, timeout=10_000):
-        _press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
-    wait_idle(qtbot, unlocked)
-
-
 def test_lock_while_a_dialog_is_open_focuses_the_passphrase(
     qtbot: Any, unlocked: Desktop
 ) -> None:
@@ -109,3 +97,4 @@ def test_lock_shortcut_works_from_the_backups_window(qtbot: Any, unlocked: Deskt
     with qtbot.waitSignal(unlocked.session.locked, timeout=5000):
         _press(qtbot, Qt.Key.Key_L)
     qtbot.waitUntil(unlocked.session.unlock_view.passphrase.hasFocus, timeout=2000)
+
