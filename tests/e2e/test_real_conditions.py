@@ -162,7 +162,8 @@ def test_first_session_by_keyboard(display: XDisplay, keyboard: Keyboard, tmp_pa
             journey.wait_closed("New intensive")
 
         with journey.step("open the first block"):
-            kb.key("ctrl+f", "Tab", "Down", "Right")  # the navigator: intensive, day 1, open it
+            # The navigator from its top: the couple, its intensive, day 1 (opened).
+            kb.key("ctrl+f", "Tab", "Home", "Down", "Down", "Right")
             time.sleep(0.3)
             before = kb.picture()
             kb.key("Down")
