@@ -130,6 +130,18 @@ def _reflections(desktop: Desktop) -> QDialog:
     return ReflectionsDialog(desktop.window, "")
 
 
+def _profile(desktop: Desktop) -> QDialog:
+    from app.ui.profile_dialog import ProfileDialog
+
+    return ProfileDialog(desktop.window, desktop.session.profile, _colour)
+
+
+def _unexpected_error(desktop: Desktop) -> QDialog:
+    from app.ui.unexpected_error import UnexpectedErrorDialog
+
+    return UnexpectedErrorDialog(desktop.window, KeyError("no client text here"))
+
+
 BUILDERS: dict[str, list[Builder]] = {
     "CoupleDialog": [_new_couple, _edit_couple],
     "NewIntensiveDialog": [_new_intensive],
@@ -143,6 +155,8 @@ BUILDERS: dict[str, list[Builder]] = {
     "AddendumDialog": [_addendum],
     "HistoryDialog": [_history],
     "ReflectionsDialog": [_reflections],
+    "ProfileDialog": [_profile],
+    "UnexpectedErrorDialog": [_unexpected_error],
 }
 # Bases that are never shown themselves.
 ABSTRACT = {"FormDialog"}
@@ -189,7 +203,15 @@ def test_every_dialog_has_a_default_button(qtbot: Any, unlocked: Desktop) -> Non
 def test_a_dialog_with_text_fields_opens_in_the_first(qtbot: Any, unlocked: Desktop) -> None:
     """Typing straight after a form opens goes into its first field, not to a button."""
     problems = []
-    for build in (_new_couple, _edit_couple, _rename, _supervision, _restore, _addendum):
+    for build in (
+        _new_couple,
+        _edit_couple,
+        _rename,
+        _supervision,
+        _restore,
+        _addendum,
+        _profile,
+    ):
         dialog = build(unlocked)
         _show(qtbot, dialog)
         fields = [f for f in dialog.findChildren(QLineEdit) if f.isVisible() and f.isEnabled()]
