@@ -55,7 +55,7 @@ class Journey:
         self.app = app
         self.folder = folder
         self.window = ""
-        self.sizes: dict[str, tuple[int, int]] = {}
+        self.too_big: dict[str, str] = {}
         self.seconds: dict[str, float] = {}
 
     @contextmanager
@@ -66,12 +66,19 @@ class Journey:
             yield
             self.seconds[name] = round(time.monotonic() - started, 1)
             if self.window:
-                self.sizes[name] = self.kb.size(self.window)
+                self.check_size(name)
         except (StepFailed, AssertionError) as error:
             shot = self.kb.screenshot(self.folder / f"failed-{name.replace(' ', '-')}.png")
             raise AssertionError(
                 f"step {name!r}: {error}\nscreenshot: {shot}\napp stderr:\n{self.app.stderr}"
             ) from error
+
+    def check_size(self, name: str) -> None:
+        """Note the window's size after a step; keep a picture of it if it outgrew the screen."""
+        size = self.kb.size(self.window)
+        if not _fits(size):
+            shot = self.kb.screenshot(self.folder / f"too-big-{name.replace(' ', '-')}.png")
+            self.too_big[name] = f"{size[0]}x{size[1]}, see {shot}"
 
     def wait_dialog(self, title: str) -> str:
         """Wait for a dialog and give it the keyboard, as a window manager would."""
@@ -220,8 +227,7 @@ def test_first_session_by_keyboard(display: XDisplay, keyboard: Keyboard, tmp_pa
     )
     print("seconds per step:", journey.seconds)  # shown with -s, or -rP
 
-    too_big = {step: size for step, size in journey.sizes.items() if not _fits(size)}
-    assert too_big == {}, f"the window outgrew the {SCREEN[0]}x{SCREEN[1]} screen"
+    assert journey.too_big == {}, f"the window outgrew the {SCREEN[0]}x{SCREEN[1]} screen"
     elapsed = time.monotonic() - started
     assert elapsed < CEILING_S, f"took {elapsed:.0f} s: {journey.seconds}"
 
