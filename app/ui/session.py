@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu, QWidget
 from app.services.settings import Settings
 from app.ui import theme
 from app.ui.background import BackgroundWork
+from app.ui.focus_return import FocusReturn
 from app.ui.idle import IdleWatcher
 from app.ui.scrub import scrub
 from app.ui.shell_view import ShellWindow
@@ -62,6 +63,7 @@ class DesktopSession(QObject):
             parent=self,
         )
         self.idle.idle.connect(self.lock)
+        self.focus_return = FocusReturn(app, window, self)
         self.vault: Any = None
         self.profile: Any = None
         self.workspace: Any = None

@@ -146,6 +146,7 @@ class BlockWorkspace(QWidget):
         self.note.state_changed.connect(self._status_moved)
         self.view.timeline.observation_clicked.connect(self.select_observation)
         self.pad.live_changed.connect(self._live_changed)
+        self.view.tabs.currentChanged.connect(self._tab_changed)
         for text in LIVE_TOGGLE_KEYS:
             shortcut = QShortcut(QKeySequence(text), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -334,6 +335,11 @@ class BlockWorkspace(QWidget):
         index = self.table.view_index(observation_id)
         if index.isValid():
             self.view.table.table.scrollTo(index)
+
+    def _tab_changed(self, _index: int) -> None:
+        """Choosing the note (Alt+E or a click) puts the cursor in it: the next keys write."""
+        if self.view.tabs.currentWidget() is self.view.note:
+            self.note.focus_text()
 
     def _live_changed(self, live: bool) -> None:
         self.view.show_live(live)
