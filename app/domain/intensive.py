@@ -110,7 +110,14 @@ class BlockNote:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A scheduled part of a day: a joint session, an individual session, a break."""
+    """A scheduled part of a day: a joint session, an individual session, a break.
+
+    ``start`` and ``end`` are the plan. ``actual_start`` and ``actual_end``
+    are what the app recorded of the session as it ran (live mode on, the
+    latest observation, live mode off), None where nothing was recorded; the
+    span the figures use comes from both, by the one rule in
+    :func:`app.domain.block_span.effective_span`.
+    """
 
     title: str
     kind: BlockKind
@@ -119,6 +126,8 @@ class Block:
     note: BlockNote = field(default_factory=BlockNote)
     observations: tuple[Observation, ...] = ()
     id: int | None = None
+    actual_start: datetime | None = None
+    actual_end: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
