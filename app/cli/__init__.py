@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.add_parser("gui", help="start the desktop app (the default)")
     commands.add_parser("init", help="create a vault and print its recovery code once")
-    imp = commands.add_parser("import", help="import a crucible.intensive/1 JSON document")
+    imp = commands.add_parser("import", help="import a crucible.intensive/1 or /1.1 JSON document")
     imp.add_argument("file", type=Path)
     commands.add_parser("list", help="one line per intensive: id, couple code, first date, title")
     exp = commands.add_parser("export-json", help="write an intensive as a JSON document")

@@ -1,4 +1,4 @@
-"""Importing and exporting intensives in the exchange format (crucible.intensive/1)."""
+"""Importing and exporting intensives in the exchange format (crucible.intensive/1 and /1.1)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,10 @@ def decode_document(data: bytes) -> Any:
 
 def parse_document(data: bytes) -> Intensive:
     """Decode and validate a document without touching the vault."""
-    document = decode_document(data)
+    return _parse(decode_document(data))
+
+
+def _parse(document: Any) -> Intensive:
     try:
         return parse_intensive(document)
     except FormatError as error:
@@ -47,7 +50,8 @@ def parse_document(data: bytes) -> Intensive:
 
 def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = system_clock) -> int:
     """Validate the whole document first, then insert it in one transaction; return its id."""
-    intensive = parse_document(data)
+    document = decode_document(data)
+    intensive = _parse(document)
     now = clock()
     try:
         with vault.write_session() as session:
@@ -58,7 +62,7 @@ def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = sy
                 actor=actor,
                 action="import",
                 intensive_id=new_id,
-                detail={"format": "crucible.intensive/1"},
+                detail={"format": document["format"]},
             )
     except CoupleConflictError as error:
         raise InputError(str(error)) from None

@@ -61,6 +61,25 @@ def test_downgrade_then_upgrade_keeps_the_data(vault: Vault, sample_bytes: bytes
     assert triggers == 9
 
 
+def test_stepping_back_over_the_run_columns_keeps_everything_else(
+    vault: Vault, sample_bytes: bytes
+) -> None:
+    """Down to 0002 drops only the recorded runs; back up, the intensive exports as /1."""
+    document = json.loads(sample_bytes)
+    plain = json.loads(sample_bytes)
+    document["format"] = "crucible.intensive/1.1"
+    for day in document["intensive"]["days"]:
+        for block in day["blocks"]:
+            block["actual_start"], block["actual_end"] = block["start"], None
+    new_id = import_intensive(vault, json.dumps(document).encode(), actor="test")
+    assert json.loads(export_intensive(vault, new_id, actor="test")) == document
+    migrate.downgrade(vault.engine, "0002")
+    assert "actual_start" not in _schema(vault)["block"]
+    migrate.upgrade(vault.engine)
+    assert json.loads(export_intensive(vault, new_id, actor="test")) == plain
+    migrate.check_no_drift(vault.engine)
+
+
 def test_frozen_0001_vault_upgrades_with_its_data(tmp_path: Path) -> None:
     """The vault frozen at revision 0001 opens, is backed up, upgrades and keeps the sample."""
     folder = tmp_path / "old"
@@ -154,6 +173,7 @@ def test_failed_migration_leaves_schema_and_data_as_they_were(
     """A migration failing part-way rolls back whole; a verified backup was made first."""
     import_intensive(vault, sample_bytes, actor="test")
     schema, content = _schema(vault), _content(vault)
+    revision = migrate.current_revision(vault.engine)
     folder = vault.folder
     vault.lock()
     with pytest.raises(RuntimeError, match="injected failure"):
@@ -163,7 +183,7 @@ def test_failed_migration_leaves_schema_and_data_as_they_were(
     try:
         assert _schema(inspected) == schema
         assert _content(inspected) == content
-        assert migrate.current_revision(inspected.engine) == "0002"
+        assert migrate.current_revision(inspected.engine) == revision
     finally:
         inspected.lock()
     backups = list((folder / "backups").iterdir())
