@@ -19,7 +19,8 @@ stance time, flips per hour, the timeline and the reports use is
 
 The same module holds the two other rules about dates: which moments an
 imported block may hold (:func:`observation_window`) and when logging needs
-the clinician's word that the block runs today (:func:`asks_for_today`).
+the clinician's word that the block runs today (:func:`asks_for_today`);
+and the one wording of a schedule that was not kept (:func:`schedule_text`).
 """
 
 from __future__ import annotations
@@ -110,15 +111,49 @@ def effective_span(block: Block) -> Span:
 
 
 def ran_off_plan(block: Block) -> bool:
-    """Whether the span used differs from the plan (an open plan compares its start only)."""
+    """Whether the span used differs from the plan, to the minute (:func:`differs_from_plan`)."""
     return differs_from_plan(block.start, block.end, effective_span(block))
 
 
 def differs_from_plan(planned_start: datetime, planned_end: datetime | None, span: Span) -> bool:
-    """Whether ``span`` is not the planned ``start..end`` (an open plan: not the same start)."""
-    if planned_end is None:
-        return span.start != planned_start
-    return (span.start, span.end) != (planned_start, planned_end)
+    """Whether ``span`` is not the planned ``start..end``, to the minute, as schedules are read.
+
+    An open plan (no end) compares its start only. Seconds are left out: a
+    session that went live at 09:00:40 ran as planned, and saying otherwise
+    would bury the real late starts under noise.
+    """
+    if _minute(span.start) != _minute(planned_start):
+        return True
+    return planned_end is not None and _minute(span.end) != _minute(planned_end)
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def _clock_time(moment: datetime, zone_of: datetime, on: date) -> str:
+    """``09:20``, or ``Tue 3 Nov 09:20`` when not on the date ``on``; on ``zone_of``'s clock."""
+    local = moment.astimezone(zone_of.tzinfo)
+    if local.date() == on:
+        return f"{local:%H:%M}"
+    return f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
+
+
+def ran_text(planned_start: datetime, span: Span) -> str:
+    """``ran 09:20–11:50``, naming the date where it is not the planned one, on the plan's clock."""
+    on = planned_start.date()
+    start = _clock_time(span.start, planned_start, on)
+    end_on = span.start.astimezone(planned_start.tzinfo).date()
+    return f"ran {start}–{_clock_time(span.end, planned_start, end_on)}"
+
+
+def schedule_text(planned_start: datetime, planned_end: datetime | None, span: Span) -> str:
+    """``planned 09:00–11:30, ran 09:20–11:50``: the one wording of a schedule not kept."""
+    plan = f"from {planned_start:%H:%M}"
+    if planned_end is not None:
+        until = _clock_time(planned_end, planned_start, planned_start.date())
+        plan = f"{planned_start:%H:%M}–{until}"
+    return f"planned {plan}, {ran_text(planned_start, span)}"
 
 
 def observation_window(block: Block) -> tuple[datetime, datetime]:

@@ -8,7 +8,8 @@ overnight gap between days is left to the chart to compress: the series keeps
 real wall-clock times, and ``day_breaks`` says where to cut. Days extend over
 what each block ran (:func:`app.domain.block_span.effective_span`), so a late
 start or an overrun is drawn where it happened; ``blocks`` keeps each plan
-beside it, for charts that show the plan as the plan.
+beside it, for charts that show the plan as the plan (outlined, on the same
+date; in words when the block moved to another day).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from app.domain.block_span import Span, differs_from_plan, effective_span
+from app.domain.block_span import Span, differs_from_plan, effective_span, schedule_text
 from app.domain.figures import frozen_mapping
 from app.domain.flips import DEFAULT_FLIP_WINDOW_S, find_flips
 from app.domain.intensive import Intensive
@@ -74,13 +75,45 @@ class TimelineBlock:
     end: datetime
 
     @property
+    def span(self) -> Span:
+        """The span it is drawn with."""
+        return Span(self.start, self.end)
+
+    @property
     def off_plan(self) -> bool:
         """Whether it ran otherwise than planned (late, over, early, on another day)."""
-        return differs_from_plan(self.planned_start, self.planned_end, Span(self.start, self.end))
+        return differs_from_plan(self.planned_start, self.planned_end, self.span)
+
+    @property
+    def plan_shown(self) -> bool:
+        """Whether the plan is drawn beside the run: it is on a date the block ran.
+
+        A block moved to another day keeps its plan in words only; drawing
+        it would stretch the day over the nights in between.
+        """
+        planned_on = self.planned_start.date()
+        zone = self.planned_start.tzinfo
+        return planned_on in {self.start.astimezone(zone).date(), self.end.astimezone(zone).date()}
+
+    @property
+    def extent(self) -> Span:
+        """What the chart must show of it: the run, and the plan when it is drawn."""
+        if not self.plan_shown:
+            return self.span
+        planned_end = self.planned_end or self.planned_start
+        return Span(min(self.start, self.planned_start), max(self.end, planned_end))
+
+    @property
+    def schedule(self) -> str:
+        """``planned 09:00–11:30, ran 09:20–11:50``."""
+        return schedule_text(self.planned_start, self.planned_end, self.span)
 
 
 class TimelineDay(NamedTuple):
-    """One day's extent on the timeline: ``(number, first start, last end)`` of the spans that ran.
+    """One day's extent on the timeline: ``(number, first start, last end)``.
+
+    It covers what every block of the day ran and, where drawn, its plan
+    (:attr:`TimelineBlock.extent`).
 
     A named tuple, so it unpacks as a plain triple too.
     """
@@ -132,11 +165,14 @@ def timeline_series(
     days: list[TimelineDay] = []
     blocks: list[TimelineBlock] = []
     for day in intensive.days:
-        spans_used = [effective_span(block) for block in day.blocks]
-        for block_index, (block, used) in enumerate(zip(day.blocks, spans_used, strict=True)):
-            blocks.append(
-                TimelineBlock(day.number, block_index, block.start, block.end, used.start, used.end)
+        extents: list[Span] = []
+        for block_index, block in enumerate(day.blocks):
+            used = effective_span(block)
+            entry = TimelineBlock(
+                day.number, block_index, block.start, block.end, used.start, used.end
             )
+            blocks.append(entry)
+            extents.append(entry.extent)
             flipped = {flip.after_index for flip in find_flips(block, flip_window_s)}
             for index, observation in chronological(block):
                 points[observation.partner].append(
@@ -153,9 +189,9 @@ def timeline_series(
                 )
             for key in PartnerKey:
                 spans[key].extend(stance_spans(block, key))
-        if day.blocks:
-            start = min(used.start for used in spans_used)
-            end = max(used.end for used in spans_used)
+        if extents:
+            start = min(extent.start for extent in extents)
+            end = max(extent.end for extent in extents)
             days.append(TimelineDay(day.number, start, end))
     # Blocks are usually listed in time order, but nothing enforces it; the
     # sorts are stable, so points sharing an instant keep their logging order.

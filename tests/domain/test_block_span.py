@@ -153,9 +153,9 @@ def test_a_block_run_on_the_next_day() -> None:
 
 
 def test_the_timeline_spans_what_ran_and_keeps_the_plan() -> None:
-    """The day runs 09:20-12:00; the block lists its plan beside what ran."""
+    """The day shows 09:00-12:00 (plan and run); the block lists its plan beside what ran."""
     series = timeline_series(intensive(day(1, *_late_and_over())))
-    assert series.days == (TimelineDay(1, at(1200), at(10800)),)
+    assert series.days == (TimelineDay(1, at(0), at(10800)),)
     assert series.blocks == (
         TimelineBlock(
             day=1,
@@ -167,9 +167,28 @@ def test_the_timeline_spans_what_ran_and_keeps_the_plan() -> None:
         ),
     )
     assert series.blocks[0].off_plan
+    assert series.blocks[0].schedule == "planned 09:00–11:30, ran 09:20–12:00"
     assert [p.at for p in series.points[A]] == [at(1200), at(1260), at(3600), at(9600)]
     last = series.spans[A][-1]
     assert (last.stance, last.start, last.end) == (UP, at(9600), at(10800))
+
+
+def test_a_block_moved_to_the_next_day_keeps_its_plan_in_words() -> None:
+    """Run on Tuesday 09:10-10:00: the day spans the run only; the plan is not drawn."""
+    moved = block(obs(DAY + 700, A), end=PLANNED_END, ran=(DAY + 600, DAY + 3600))
+    series = timeline_series(intensive(day(1, moved)))
+    assert series.days == (TimelineDay(1, at(DAY + 600), at(DAY + 3600)),)
+    assert not series.blocks[0].plan_shown
+    assert series.blocks[0].schedule == "planned 09:00–11:30, ran Tue 3 Nov 09:10–10:00"
+    assert [p.at for p in series.points[A]] == [at(DAY + 700)]
+
+
+def test_a_run_past_midnight_names_the_end_date() -> None:
+    """Planned 20:00-23:30, ran 20:05-00:20: the end's date is named."""
+    late = block(start=11 * H, end=14 * H + 1800, ran=(11 * H + 300, 15 * H + 1200))
+    series = timeline_series(intensive(day(1, late)))
+    assert series.blocks[0].plan_shown
+    assert series.blocks[0].schedule == "planned 20:00–23:30, ran 20:05–Tue 3 Nov 00:20"
 
 
 def test_the_timeline_of_a_block_on_plan_is_not_off_plan() -> None:
