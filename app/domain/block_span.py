@@ -180,8 +180,13 @@ def observation_window(block: Block) -> tuple[datetime, datetime]:
     )
 
 
-def asks_for_today(block: Block, day_date: date, now: datetime) -> bool:
+def asks_for_today(run: Run, day_date: date, now: datetime) -> bool:
     """Whether logging at ``now`` needs the clinician's word that the block runs today.
+
+    Args:
+        run: The block's recorded run (:func:`run_of`).
+        day_date: The date of the block's day.
+        now: When the key was pressed.
 
     No question on the block's planned day, nor on a day its run was already
     recorded (the clinician said yes before, or live mode started it today),
@@ -189,10 +194,9 @@ def asks_for_today(block: Block, day_date: date, now: datetime) -> bool:
     recorded moment at most :data:`RUN_GAP` ago). Only dates and two
     in-memory times are compared: this sits on the single-keystroke path.
     """
-    today = now.date()
-    if today == day_date:
+    if now.date() == day_date:
         return False
-    marks = [moment for moment in (block.actual_start, block.actual_end) if moment is not None]
+    marks = [moment for moment in (run.start, run.end) if moment is not None]
     if any(_same_date(moment, now) for moment in marks):
         return False
     if not marks:

@@ -233,19 +233,19 @@ def test_run_of_reads_the_block() -> None:
 def test_logging_on_the_blocks_day_asks_nothing() -> None:
     """At any hour of the planned day: no question."""
     planned = block(end=PLANNED_END)
-    assert not asks_for_today(planned, T0.date(), at(-30000))
-    assert not asks_for_today(planned, T0.date(), at(14 * H))
+    assert not asks_for_today(run_of(planned), T0.date(), at(-30000))
+    assert not asks_for_today(run_of(planned), T0.date(), at(14 * H))
 
 
 def test_logging_on_another_day_asks() -> None:
     """The next morning, a block never run: ask."""
-    assert asks_for_today(block(end=PLANNED_END), T0.date(), at(DAY + 600))
+    assert asks_for_today(run_of(block(end=PLANNED_END)), T0.date(), at(DAY + 600))
 
 
 def test_a_run_recorded_today_asks_nothing() -> None:
     """After "log it as today" the run is on today's date: no second question."""
     moved = block(end=PLANNED_END, ran=(DAY + 600, DAY + 700))
-    assert not asks_for_today(moved, T0.date(), at(DAY + 900))
+    assert not asks_for_today(run_of(moved), T0.date(), at(DAY + 900))
 
 
 def test_a_session_running_past_midnight_asks_nothing_while_it_runs() -> None:
@@ -254,6 +254,6 @@ def test_a_session_running_past_midnight_asks_nothing_while_it_runs() -> None:
     Three hours after its last sign of life it is another sitting, and the question comes.
     """
     evening = block(start=11 * H, end=14 * H, ran=(11 * H, 14 * H + 58 * 60))
-    assert not asks_for_today(evening, T0.date(), at(15 * H + 5 * 60))
+    assert not asks_for_today(run_of(evening), T0.date(), at(15 * H + 5 * 60))
     assert timedelta(hours=3) > RUN_GAP
-    assert asks_for_today(evening, T0.date(), at(14 * H + 58 * 60) + timedelta(hours=3))
+    assert asks_for_today(run_of(evening), T0.date(), at(14 * H + 58 * 60) + timedelta(hours=3))

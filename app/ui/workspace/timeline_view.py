@@ -54,6 +54,7 @@ class TimelineView(QWidget):
         self._xy: dict[TimelinePoint, tuple[float, float]] = {}
         self._span_xy: dict[StanceSpan, tuple[float, float]] = {}
         self._shown: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
+        self._axis_version = -1
 
     # ------------------------------------------------------------------ building
 
@@ -101,7 +102,7 @@ class TimelineView(QWidget):
         )
         self.legend.setText(
             f"{lanes} &nbsp; <span style='color:{FLIP_COLOUR}; font-weight:bold'>◯ flip</span>"
-            " &nbsp; size = intensity &nbsp; shaded = this block"
+            " &nbsp; size = intensity &nbsp; shaded = this block as it ran, dashed = as planned"
         )
 
     def redraw_all(self) -> None:
@@ -116,6 +117,7 @@ class TimelineView(QWidget):
             self.plot.removeItem(item)
         self._dynamic = {}
         self._xy, self._span_xy = {}, {}
+        self._axis_version = self.model.axis_version
         if not self.model.loaded:
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
             return
@@ -146,6 +148,14 @@ class TimelineView(QWidget):
         region.setZValue(-10)
         self._dynamic["region"] = region
         self.plot.addItem(region)
+        plan = pg.LinearRegionItem(
+            movable=False,
+            brush=pg.mkBrush(0, 0, 0, 0),
+            pen=pg.mkPen(muted, width=1.5, style=Qt.PenStyle.DashLine),
+        )
+        plan.setZValue(-9)
+        self._dynamic["plan"] = plan
+        self.plot.addItem(plan)
         for key in PartnerKey:
             self._add_static(self._scatter(key, self.model.other_points(key), static=True))
             for name in ("steps", "points", "flips"):
@@ -166,11 +176,15 @@ class TimelineView(QWidget):
         """Redraw only the open block's points, step lines, flips and shading."""
         if self.plot is None or not self.model.loaded or not self._dynamic:
             return
+        if self._axis_version != self.model.axis_version:
+            self.redraw_all()  # a day grew (an overrun): every point moves once
+            return
         axis, day = self.model.axis, self.model.current_day
         start, end = self.model.current_span()
         region = (axis.x(start, day), axis.x(end, day))
         if self._dynamic["region"].getRegion() != region:
             self._dynamic["region"].setRegion(region)
+        self._show_plan(axis, day)
         for key in PartnerKey:
             if self._drawn.get(key) == self.model.versions[key]:
                 continue
@@ -200,6 +214,17 @@ class TimelineView(QWidget):
             self._static, self._dynamic, self._xy, self._span_xy = [], {}, {}, {}
             self._drawn, self._shown = {}, {}
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
+
+    def _show_plan(self, axis: Any, day: int) -> None:
+        """Outline the open block's plan, or hide the outline (a plan on another date)."""
+        plan, planned = self._dynamic["plan"], self.model.planned_span()
+        if planned is None:
+            plan.setVisible(False)
+            return
+        region = (axis.x(planned[0], day), axis.x(planned[1], day))
+        if plan.getRegion() != region:
+            plan.setRegion(region)
+        plan.setVisible(True)
 
     # ------------------------------------------------------------------ items
 
