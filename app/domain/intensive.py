@@ -108,7 +108,7 @@ class BlockNote:
         return self.signed_at is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Block:
     """A scheduled part of a day: a joint session, an individual session, a break.
 
@@ -116,7 +116,8 @@ class Block:
     are what the app recorded of the session as it ran (live mode on, the
     latest observation, live mode off), None where nothing was recorded; the
     span the figures use comes from both, by the one rule in
-    :func:`app.domain.block_span.effective_span`.
+    :func:`app.domain.block_span.effective_span` (which remembers its answer
+    per block object, through a weak reference: hence the weakref slot).
     """
 
     title: str

@@ -5,6 +5,7 @@ The block in these tests is planned 09:00-11:30 (T0 is 09:00 on Monday 2 Novembe
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -257,3 +258,16 @@ def test_a_session_running_past_midnight_asks_nothing_while_it_runs() -> None:
     assert not asks_for_today(run_of(evening), T0.date(), at(15 * H + 5 * 60))
     assert timedelta(hours=3) > RUN_GAP
     assert asks_for_today(run_of(evening), T0.date(), at(14 * H + 58 * 60) + timedelta(hours=3))
+
+
+def test_a_span_is_remembered_only_while_its_block_lives() -> None:
+    """The span is worked out once per block object and forgotten with it (no client data kept)."""
+    from app.domain import block_span
+
+    before = len(block_span._SPANS)
+    late = _late_and_over()[0]
+    assert effective_span(late) is effective_span(late)
+    assert len(block_span._SPANS) == before + 1
+    del late
+    gc.collect()
+    assert len(block_span._SPANS) == before

@@ -54,6 +54,7 @@ class TimelineView(QWidget):
         self._xy: dict[TimelinePoint, tuple[float, float]] = {}
         self._span_xy: dict[StanceSpan, tuple[float, float]] = {}
         self._shown: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
+        self._steps: dict[PartnerKey, Any] = {}  # per lane: spans, xs, ys, end of each span
         self._axis_version = -1
 
     # ------------------------------------------------------------------ building
@@ -165,7 +166,7 @@ class TimelineView(QWidget):
                     part.setCacheMode(part.CacheMode.DeviceCoordinateCache)
                 self._dynamic[f"{name}-{key}"] = item
                 self.plot.addItem(item)
-        self._drawn, self._shown = {}, {}
+        self._drawn, self._shown, self._steps = {}, {}, {}
         ticks = axis.ticks()
         step = max(1, len(ticks) // 14)
         self.plot.getPlotItem().getAxis("bottom").setTicks([ticks[::step], []])
@@ -190,9 +191,11 @@ class TimelineView(QWidget):
                 continue
             self._drawn[key] = self.model.versions[key]
             points = self.model.current_points(key)
-            xs, ys = self._step_path(self.model.current_spans(key), day)
+            xs, ys = self._step_path(key, self.model.current_spans(key), day)
             self._dynamic[f"steps-{key}"].setData(xs, ys, connect="finite")
             shown = self._shown.get(key, ())
+            if points is shown:
+                continue  # only the step line moved (the block's end, for the other partner)
             if len(points) > len(shown) and points[: len(shown)] == shown:
                 new = points[len(shown) :]  # the live case: only the newest point is added
                 self._add(self._dynamic[f"points-{key}"], new, 0)
@@ -212,7 +215,7 @@ class TimelineView(QWidget):
             for item in [*self._static, *self._dynamic.values()]:
                 self.plot.removeItem(item)
             self._static, self._dynamic, self._xy, self._span_xy = [], {}, {}, {}
-            self._drawn, self._shown = {}, {}
+            self._drawn, self._shown, self._steps = {}, {}, {}
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
 
     def _show_plan(self, axis: Any, day: int) -> None:
@@ -252,13 +255,22 @@ class TimelineView(QWidget):
         return self._scatter(key, (), static=False)
 
     def _step_path(
-        self, spans: tuple[StanceSpan, ...], day: int
+        self, key: PartnerKey, spans: tuple[StanceSpan, ...], day: int
     ) -> tuple[list[float], list[float]]:
+        """The step line's points; only spans after those unchanged since last time are placed.
+
+        A live key changes the last span or two of a lane (and, when the block's
+        end moves, the other lane's last): the rest of the path is kept.
+        """
         axis = self.model.axis
-        xs: list[float] = []
-        ys: list[float] = []
-        previous_end = None
-        for span in spans:
+        old, xs, ys, marks = self._steps.get(key, ((), [], [], []))
+        keep, limit = 0, min(len(spans), len(old))
+        while keep < limit and spans[keep] is old[keep]:
+            keep += 1
+        cut = marks[keep - 1] if keep else 0
+        xs, ys, marks = xs[:cut], ys[:cut], marks[:keep]
+        previous_end = spans[keep - 1].end if keep else None
+        for span in spans[keep:]:
             if previous_end is not None and span.start != previous_end:
                 xs.append(float("nan"))
                 ys.append(float("nan"))
@@ -269,7 +281,9 @@ class TimelineView(QWidget):
             y = lane_y(span.partner, span.stance)
             xs.extend(placed)
             ys.extend((y, y))
+            marks.append(len(xs))
             previous_end = span.end
+        self._steps[key] = (spans, xs, ys, marks)
         return xs, ys
 
     def _scatter(self, key: PartnerKey, points: tuple[TimelinePoint, ...], *, static: bool) -> Any:
