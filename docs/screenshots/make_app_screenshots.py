@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +53,15 @@ def make_vault(folder: Path, home: Path) -> None:
     vault, _code = new_vault(folder, PASSPHRASE)
     save_profile(vault, ClinicianProfile("Jordan Reyes", "LMFT"))
     vault.lock()
-    result = run_cli(folder, "import", str(DEMO), secret=PASSPHRASE, home=home)
+    # The intensive runs today, as one being logged live does: keys pressed on
+    # another date would (rightly) first ask whether to log them as today.
+    today = date.today()
+    text = DEMO.read_text("utf-8")
+    for day, planned in enumerate(("2026-11-02", "2026-11-03")):
+        text = text.replace(planned, (today + timedelta(days=day)).isoformat())
+    dated = folder.parent / "demo-today.json"
+    dated.write_text(text, "utf-8")
+    result = run_cli(folder, "import", str(dated), secret=PASSPHRASE, home=home)
     if result.returncode != 0:
         raise SystemExit(f"crucible import failed: {result.stderr.strip()}")
 
