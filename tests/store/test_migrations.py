@@ -128,7 +128,7 @@ def test_keying_record_marks_the_last_unkeyed_event(tmp_path: Path) -> None:
 def test_stepping_back_over_the_run_columns_keeps_everything_else(
     vault: Vault, sample_bytes: bytes
 ) -> None:
-    """Down to 0002 drops only the recorded runs; back up, the intensive exports as /1."""
+    """One step back (below 0005) drops only the recorded runs; back up, it exports as /1."""
     document = json.loads(sample_bytes)
     plain = json.loads(sample_bytes)
     document["format"] = "crucible.intensive/1.1"
@@ -137,7 +137,7 @@ def test_stepping_back_over_the_run_columns_keeps_everything_else(
             block["actual_start"], block["actual_end"] = block["start"], None
     new_id = import_intensive(vault, json.dumps(document).encode(), actor="test")
     assert json.loads(export_intensive(vault, new_id, actor="test")) == document
-    migrate.downgrade(vault.engine, "0002")
+    migrate.downgrade(vault.engine, "0004")
     assert "actual_start" not in _schema(vault)["block"]
     migrate.upgrade(vault.engine)
     assert json.loads(export_intensive(vault, new_id, actor="test")) == plain
