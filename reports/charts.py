@@ -17,7 +17,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
 
 from app.domain.analytics import PartnerFigures
-from app.domain.timeline import TimelineDay, TimelineSeries
+from app.domain.timeline import TimelineBlock, TimelineDay, TimelineSeries
 from app.domain.vocabulary import PartnerKey, Stance
 from reports.bidi import has_rtl, shape_arabic, visual_line
 from reports.fonts import BODY_FONT, BOLD_FONT, measure_runs, runs_width
@@ -161,14 +161,23 @@ class _TimeAxis:
             self.spans.append((day, x, day_w))
             x += day_w + gap
 
-    def x(self, when: datetime) -> float:
-        """The x of a time; times outside every day clamp to the nearest day edge."""
+    def x(self, when: datetime, day_number: int | None = None) -> float:
+        """The x of a time, on its day when known (else the first day not over yet).
+
+        Every observation lies inside its day (the day covers what each block
+        ran); only a time outside every day clamps to the nearest day edge.
+        """
         for day, x0, day_w in self.spans:
-            if when <= day.end or day is self.days[-1]:
-                total = max((day.end - day.start).total_seconds(), 60.0)
-                offset = (when - day.start).total_seconds() / total
-                return x0 + day_w * max(0.0, min(1.0, offset))
-        return self.spans[-1][1] + self.spans[-1][2]
+            if day.number == day_number if day_number is not None else when <= day.end:
+                return self._place(day, x0, day_w, when)
+        day, x0, day_w = self.spans[-1]
+        return self._place(day, x0, day_w, when)
+
+    @staticmethod
+    def _place(day: TimelineDay, x0: float, day_w: float, when: datetime) -> float:
+        total = max((day.end - day.start).total_seconds(), 60.0)
+        offset = (when - day.start).total_seconds() / total
+        return x0 + day_w * max(0.0, min(1.0, offset))
 
 
 def _hour_ticks(day: TimelineDay, day_w: float) -> list[datetime]:
@@ -195,7 +204,8 @@ def timeline_chart(
     One-up is the top row of a lane, same-as the middle and one-down the
     bottom. A step line shows the stance held; each observation is a dot
     sized by intensity; a flip's landing point gets a red ring; a dashed
-    vertical line and label mark each new day (the night is left out).
+    vertical line and label mark each new day (the night is left out). Under
+    the hours, a strip shows when each block ran against its plan (outlined).
 
     Args:
         series: From :func:`app.domain.timeline.timeline_series`.
@@ -261,7 +271,7 @@ def timeline_chart(
             previous = span
         points = series.points.get(key, ())
         for point in points:
-            x, y, r = axis.x(point.at), row_y[point.stance], _radius(point.intensity)
+            x, y, r = axis.x(point.at, point.day), row_y[point.stance], _radius(point.intensity)
             drawing.add(
                 Circle(
                     x,
@@ -313,5 +323,40 @@ def timeline_chart(
                 Line(tx, lanes_bottom, tx, lanes_bottom - 3, strokeColor=MUTED, strokeWidth=0.5)
             )
             drawing.add(label(f"{tick.hour}:00", tx, lanes_bottom - 12, 7, "middle", colour=MUTED))
+    _schedule_strip(drawing, series.blocks, axis, x0)
     _legend(drawing, 4, 6, _LANE_ORDER, with_flip=True)
     return drawing
+
+
+def _schedule_strip(
+    drawing: Drawing, blocks: Sequence[TimelineBlock], axis: _TimeAxis, x0: float
+) -> None:
+    """Under the hours: a grey bar for when each block ran, a dashed outline for its plan.
+
+    A plan on another date than its run (a block moved to another day) is
+    not drawn; the timeline section says it in words.
+    """
+    if not blocks:
+        return
+    y = 20.0
+    drawing.add(label("plan / ran", x0 - 6, y + 1.5, 7, "end", colour=MUTED))
+    ran = colors.Color(*MUTED.rgb(), alpha=0.45)
+    for block in blocks:
+        xa, xb = axis.x(block.start, block.day), axis.x(block.end, block.day)
+        drawing.add(Rect(xa, y + 1.5, max(xb - xa, 0.8), 4, fillColor=ran, strokeColor=None))
+        if not block.plan_shown:
+            continue
+        planned_end = block.planned_end or block.planned_start
+        pa, pb = axis.x(block.planned_start, block.day), axis.x(planned_end, block.day)
+        drawing.add(
+            Rect(
+                pa,
+                y,
+                max(pb - pa, 0.8),
+                7,
+                fillColor=None,
+                strokeColor=INK,
+                strokeWidth=0.5,
+                strokeDashArray=[2, 1.5],
+            )
+        )

@@ -25,6 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.domain.block_span import effective_span, ran_off_plan, ran_text
 from app.domain.flips import find_flips
 from app.domain.intensive import Block, BlockNote, Intensive, Observation, content_hash
 from app.domain.vocabulary import BlockKind
@@ -95,7 +96,8 @@ def signature_status(note: BlockNote) -> str:
 
 def _block_heading(block: Block) -> str:
     end = f"–{block.end:%H:%M}" if block.end is not None else " (still open)"
-    return f"{block.start:%H:%M}{end}  {block.title}"
+    ran = f"  ({ran_text(block.start, effective_span(block))})" if ran_off_plan(block) else ""
+    return f"{block.start:%H:%M}{end}  {block.title}{ran}"
 
 
 def _observation_parts(obs: Observation) -> list[str]:

@@ -215,12 +215,16 @@ def timeline_section(
     )
     if len(series.days) > 1:
         how += " The dashed line marks the start of the next day (nights are left out)."
-    return [
+    how += " Under the hours, a grey bar shows when each block ran and a dashed outline its plan."
+    story: list[Flowable] = [
         Paragraph("Timeline across the intensive", styles.h1),
         Paragraph(how, styles.small),
-        Spacer(1, 8),
-        timeline_chart(series, lane_labels, width),
     ]
+    off_plan = [f"Day {block.day}: {block.schedule}" for block in series.blocks if block.off_plan]
+    if off_plan:
+        listed = inline("Not on schedule: " + "; ".join(off_plan) + ".")
+        story.append(Paragraph(listed, styles.small))
+    return [*story, Spacer(1, 8), timeline_chart(series, lane_labels, width)]
 
 
 def _change_rows(changes: Sequence[DayChange], names: Sequence[str]) -> list[list[str]]:

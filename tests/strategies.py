@@ -46,12 +46,27 @@ def observation_documents(draw: st.DrawFn, start: datetime, length_s: int) -> di
 
 
 @st.composite
-def block_documents(draw: st.DrawFn, day_start: datetime) -> dict[str, Any]:
+def runs(draw: st.DrawFn, start: datetime, length_s: int) -> dict[str, str | None]:
+    """When a block actually ran: each end recorded or not, late or early, over or short."""
+    ran_from = start + timedelta(seconds=draw(st.integers(-1800, 1800)))
+    ran_until = ran_from + timedelta(seconds=draw(st.integers(0, length_s + 3600)))
+    return {
+        "actual_start": draw(st.sampled_from([None, ran_from.isoformat()])),
+        "actual_end": draw(st.sampled_from([None, ran_until.isoformat()])),
+    }
+
+
+@st.composite
+def block_documents(draw: st.DrawFn, day_start: datetime, with_runs: bool) -> dict[str, Any]:
     start = day_start + timedelta(minutes=draw(st.integers(0, 600)))
     length_s = draw(st.integers(60, 3 * 3600))
     is_open = draw(st.booleans())
     signed = draw(st.booleans())
-    observations = draw(st.lists(observation_documents(start, length_s), max_size=8))
+    # Sessions start late and run over: observations may lie outside the plan.
+    early = draw(st.sampled_from([0, 0, 1800]))
+    logged_from = start - timedelta(seconds=early)
+    logged_for = length_s + early + draw(st.sampled_from([0, 0, 2400]))
+    observations = draw(st.lists(observation_documents(logged_from, logged_for), max_size=8))
     observations.sort(key=lambda o: datetime.fromisoformat(o["at"]))
     return {
         "title": draw(NAME),
@@ -60,6 +75,7 @@ def block_documents(draw: st.DrawFn, day_start: datetime) -> dict[str, Any]:
         ),
         "start": start.isoformat(),
         "end": None if is_open else (start + timedelta(seconds=length_s)).isoformat(),
+        **(draw(runs(start, length_s)) if with_runs else {}),
         "note": {
             "sections": [
                 {"title": draw(LINE), "text": draw(TEXT)} for _ in range(draw(st.integers(0, 3)))
@@ -84,6 +100,8 @@ def block_documents(draw: st.DrawFn, day_start: datetime) -> dict[str, Any]:
 def documents(draw: st.DrawFn) -> dict[str, Any]:
     tz = draw(OFFSETS)
     first = datetime(2026, 1, 5, 8, 0, tzinfo=tz) + timedelta(days=draw(st.integers(0, 300)))
+    # Version 1.1 carries when blocks ran; export writes it only when some block has a run.
+    with_runs = draw(st.booleans())
     days = []
     for number in range(1, draw(st.integers(1, 3)) + 1):
         day_start = first + timedelta(days=number - 1)
@@ -91,12 +109,18 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             {
                 "day": number,
                 "date": day_start.date().isoformat(),
-                "blocks": draw(st.lists(block_documents(day_start), max_size=3)),
+                "blocks": draw(st.lists(block_documents(day_start, with_runs), max_size=3)),
             }
         )
+    if with_runs:
+        blocks = [block for day in days for block in day["blocks"]]
+        if not any(b["actual_start"] or b["actual_end"] for b in blocks):
+            with_runs = False
+            for block in blocks:
+                del block["actual_start"], block["actual_end"]
     trainee = draw(st.one_of(st.none(), NAME))
     return {
-        "format": "crucible.intensive/1",
+        "format": "crucible.intensive/1.1" if with_runs else "crucible.intensive/1",
         "couple": {
             "code": f"{draw(st.text(max_size=20, alphabet='ABCXYZ-0123'))}{next(_codes)}",
             "partners": [

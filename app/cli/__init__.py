@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--credentials", help="e.g. LMFT (may be empty)")
     init.add_argument("--role", choices=("clinician", "trainee", "supervisor"))
     init.add_argument("--supervisor", metavar="NAME", help="a trainee's supervisor")
-    imp = commands.add_parser("import", help="import a crucible.intensive/1 JSON document")
+    imp = commands.add_parser("import", help="import a crucible.intensive/1 or /1.1 JSON document")
     imp.add_argument("file", type=Path)
     commands.add_parser("list", help="one line per intensive: id, couple code, first date, title")
     exp = commands.add_parser("export-json", help="write an intensive as a JSON document")

@@ -125,12 +125,13 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
 
 
 def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.services import intensive_exchange
     from app.services.files import check_output_path, write_user_file
 
     if args.output is not None:  # refused before a secret is asked for
         check_output_path(folder, args.output, force=args.force)
     with _unlock(folder, terminal) as vault:
+        from app.services import intensive_exchange
+
         data = intensive_exchange.export_intensive(vault, args.id, actor=CLI_ACTOR)
     if args.output is None:
         terminal.stdout.write(json_for_terminal(data.decode("utf-8")))
@@ -168,9 +169,9 @@ def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 
 def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.services.checks import check_vault
-
     with _unlock(folder, terminal) as vault:
+        from app.services.checks import check_vault
+
         problems = check_vault(vault)
     if problems:
         for problem in problems:

@@ -44,8 +44,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, TypeVar
 
+from app.domain.block_span import effective_span
 from app.domain.intensive import Block, Observation
-from app.domain.stance_time import StanceSpan, effective_end, stance_spans
+from app.domain.stance_time import StanceSpan, stance_spans
 from app.domain.vocabulary import PartnerKey, Stance
 
 DEFAULT_MATCH_TOLERANCE_S: Final[int] = 10
@@ -235,11 +236,12 @@ def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance
     """Return the (first, second) stance of every (second, partner) unit both coders labelled.
 
     The two codings are laid on one clock from the earlier start to the later
-    effective end, so blocks recorded with slightly different bounds still
-    line up by wall-clock time.
+    end of the spans the blocks ran (:func:`effective_span`), so blocks
+    recorded with slightly different bounds still line up by wall-clock time.
     """
-    origin = min(first.start, second.start)
-    horizon = max(effective_end(first), effective_end(second))
+    ran_first, ran_second = effective_span(first), effective_span(second)
+    origin = min(ran_first.start, ran_second.start)
+    horizon = max(ran_first.end, ran_second.end)
     seconds = max(0, math.ceil((horizon - origin).total_seconds()))
     pairs: list[tuple[Stance, Stance]] = []
     for key in PartnerKey:

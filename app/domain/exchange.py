@@ -1,17 +1,25 @@
-"""The intensive exchange format, version 1: validate a document, and write one back.
+"""The intensive exchange format, versions 1 and 1.1: validate a document, and write one back.
 
 Validation names the JSON path of the first problem, as the format page
 asks (`intensive.days[0].blocks[2].observations[17].stance: 'one-upp' is not
 one of one-up, same-as, one-down`), and builds domain objects only once the
 whole document is known good, so an import is all or nothing.
+
+Version 1.1 adds, per block, when it actually ran (``actual_start`` and
+``actual_end``, each optional) beside the plan; a version 1 document has no
+such fields and its plan is what ran. Writing picks 1.1 only when some block
+has a recorded run, so intensives without one stay readable by builds that
+know only version 1. docs/exchange-format.md describes the whole format.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, NoReturn, TypeVar
 
+from app.domain.block_span import observation_window
 from app.domain.intensive import (
     Addendum,
     Block,
@@ -27,6 +35,9 @@ from app.domain.text_rules import is_blank, line_problem, text_problem
 from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 FORMAT_V1 = "crucible.intensive/1"
+FORMAT_V1_1 = "crucible.intensive/1.1"
+FORMATS = (FORMAT_V1, FORMAT_V1_1)
+"""The versions this build reads; it writes the lowest one that holds the intensive."""
 MAX_DAYS = 7
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 OBSERVATION_TEXT_FIELDS = ("trigger", "quote", "intervention", "response", "note")
@@ -148,10 +159,11 @@ def parse_intensive(document: object) -> Intensive:
     """Validate a decoded JSON document and return the intensive it describes."""
     root = _object(document, "")
     fmt = root.get("format")
-    if fmt != FORMAT_V1:
-        _fail("format", f"{_describe(fmt)} is not {FORMAT_V1!r}")
+    if fmt not in FORMATS:
+        _fail("format", f"{_describe(fmt)} is not {FORMAT_V1!r} or {FORMAT_V1_1!r}")
     couple = _parse_couple(_object(_required(root, "couple", ""), "couple"))
-    return _parse_intensive_body(_object(_required(root, "intensive", ""), "intensive"), couple)
+    body = _object(_required(root, "intensive", ""), "intensive")
+    return _parse_intensive_body(body, couple, with_runs=fmt == FORMAT_V1_1)
 
 
 def _parse_couple(doc: Mapping[str, Any]) -> Couple:
@@ -179,7 +191,7 @@ def _parse_couple(doc: Mapping[str, Any]) -> Couple:
     return Couple(code=code, partners=(partners[0], partners[1]))
 
 
-def _parse_intensive_body(doc: Mapping[str, Any], couple: Couple) -> Intensive:
+def _parse_intensive_body(doc: Mapping[str, Any], couple: Couple, *, with_runs: bool) -> Intensive:
     path = "intensive"
     title = _line(doc, "title", path, lo=1, hi=200)
     clinician = _line(doc, "clinician", path, hi=200)
@@ -189,7 +201,7 @@ def _parse_intensive_body(doc: Mapping[str, Any], couple: Couple) -> Intensive:
     days_doc = _list(_required(doc, "days", path), "intensive.days")
     if not 1 <= len(days_doc) <= MAX_DAYS:
         _fail("intensive.days", f"must hold 1 to {MAX_DAYS} days, found {len(days_doc)}")
-    days = tuple(_parse_day(raw, index) for index, raw in enumerate(days_doc))
+    days = tuple(_parse_day(raw, index, with_runs) for index, raw in enumerate(days_doc))
     return Intensive(
         couple=couple,
         title=title,
@@ -201,7 +213,7 @@ def _parse_intensive_body(doc: Mapping[str, Any], couple: Couple) -> Intensive:
     )
 
 
-def _parse_day(raw: object, index: int) -> Day:
+def _parse_day(raw: object, index: int, with_runs: bool) -> Day:
     path = f"intensive.days[{index}]"
     doc = _object(raw, path)
     number = _required(doc, "day", path)
@@ -217,26 +229,46 @@ def _parse_day(raw: object, index: int) -> Day:
         _fail(f"{path}.date", f"{_describe(date_text)} is not an ISO date (YYYY-MM-DD)")
     _within_years(day_date.year, date_text, f"{path}.date")
     blocks_doc = _list(_required(doc, "blocks", path), f"{path}.blocks")
-    blocks = tuple(_parse_block(item, f"{path}.blocks[{i}]") for i, item in enumerate(blocks_doc))
+    blocks = tuple(
+        _parse_block(item, f"{path}.blocks[{i}]", with_runs) for i, item in enumerate(blocks_doc)
+    )
     return Day(number=number, date=day_date, blocks=blocks)
 
 
-def _parse_block(raw: object, path: str) -> Block:
+def _optional_timestamp(doc: Mapping[str, Any], key: str, path: str) -> datetime | None:
+    raw = doc.get(key)
+    return None if raw is None else _timestamp(raw, f"{path}.{key}")
+
+
+def _parse_block(raw: object, path: str, with_runs: bool) -> Block:
     doc = _object(raw, path)
     title = _line(doc, "title", path, lo=1, hi=200)
     kind = _choice(_required(doc, "kind", path), BlockKind, f"{path}.kind")
     start = _timestamp(_required(doc, "start", path), f"{path}.start")
-    end_raw = doc.get("end")
-    end = None if end_raw is None else _timestamp(end_raw, f"{path}.end")
+    end = _optional_timestamp(doc, "end", path)
     if end is not None and end <= start:
         _fail(f"{path}.end", "must be after the block's start")
+    actual_start = _optional_timestamp(doc, "actual_start", path) if with_runs else None
+    actual_end = _optional_timestamp(doc, "actual_end", path) if with_runs else None
+    if actual_start is not None and actual_end is not None and actual_end < actual_start:
+        _fail(f"{path}.actual_end", "must not be before the block's actual_start")
     note = _parse_note(doc.get("note"), f"{path}.note")
+    planned = Block(
+        title=title,
+        kind=kind,
+        start=start,
+        end=end,
+        note=note,
+        actual_start=actual_start,
+        actual_end=actual_end,
+    )
+    window = observation_window(planned)
     obs_doc = _list(doc.get("observations", []), f"{path}.observations")
     observations = tuple(
-        _parse_observation(item, f"{path}.observations[{i}]", start, end)
+        _parse_observation(item, f"{path}.observations[{i}]", window)
         for i, item in enumerate(obs_doc)
     )
-    return Block(title=title, kind=kind, start=start, end=end, note=note, observations=observations)
+    return dataclasses.replace(planned, observations=observations)
 
 
 def _parse_note(raw: object, path: str) -> BlockNote:
@@ -279,13 +311,11 @@ def _parse_note(raw: object, path: str) -> BlockNote:
     )
 
 
-def _parse_observation(
-    raw: object, path: str, start: datetime, end: datetime | None
-) -> Observation:
+def _parse_observation(raw: object, path: str, window: tuple[datetime, datetime]) -> Observation:
     doc = _object(raw, path)
     at = _timestamp(_required(doc, "at", path), f"{path}.at")
-    if at < start or (end is not None and at > end):
-        _fail(f"{path}.at", "is outside the block's start..end")
+    if not window[0] <= at < window[1]:
+        _fail(f"{path}.at", "is more than a day away from the block's planned and actual times")
     intensity = doc.get("intensity", 3)
     if not isinstance(intensity, int) or isinstance(intensity, bool) or not 1 <= intensity <= 5:
         _fail(
@@ -326,9 +356,18 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def intensive_to_document(intensive: Intensive) -> dict[str, Any]:
-    """The exchange document for an intensive, every field written with its value or default."""
+    """The exchange document for an intensive, every field written with its value or default.
+
+    Version 1.1 (with ``actual_start`` and ``actual_end`` on every block) only
+    when some block has a recorded run; otherwise version 1, unchanged.
+    """
+    with_runs = any(
+        block.actual_start is not None or block.actual_end is not None
+        for day in intensive.days
+        for block in day.blocks
+    )
     return {
-        "format": FORMAT_V1,
+        "format": FORMAT_V1_1 if with_runs else FORMAT_V1,
         "couple": {
             "code": intensive.couple.code,
             "partners": [
@@ -342,26 +381,28 @@ def intensive_to_document(intensive: Intensive) -> dict[str, Any]:
             "trainee": intensive.trainee,
             "supervisor": intensive.supervisor,
             "reflections": intensive.reflections,
-            "days": [_day_document(day) for day in intensive.days],
+            "days": [_day_document(day, with_runs) for day in intensive.days],
         },
     }
 
 
-def _day_document(day: Day) -> dict[str, Any]:
+def _day_document(day: Day, with_runs: bool) -> dict[str, Any]:
     return {
         "day": day.number,
         "date": day.date.isoformat(),
-        "blocks": [_block_document(block) for block in day.blocks],
+        "blocks": [_block_document(block, with_runs) for block in day.blocks],
     }
 
 
-def _block_document(block: Block) -> dict[str, Any]:
+def _block_document(block: Block, with_runs: bool) -> dict[str, Any]:
     note = block.note
+    runs = {"actual_start": _iso(block.actual_start), "actual_end": _iso(block.actual_end)}
     return {
         "title": block.title,
         "kind": block.kind.value,
         "start": _iso(block.start),
         "end": _iso(block.end),
+        **(runs if with_runs else {}),
         "note": {
             "sections": [{"title": s.title, "text": s.text} for s in note.sections],
             "signed_at": _iso(note.signed_at),

@@ -108,9 +108,17 @@ class BlockNote:
         return self.signed_at is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Block:
-    """A scheduled part of a day: a joint session, an individual session, a break."""
+    """A scheduled part of a day: a joint session, an individual session, a break.
+
+    ``start`` and ``end`` are the plan. ``actual_start`` and ``actual_end``
+    are what the app recorded of the session as it ran (live mode on, the
+    latest observation, live mode off), None where nothing was recorded; the
+    span the figures use comes from both, by the one rule in
+    :func:`app.domain.block_span.effective_span` (which remembers its answer
+    per block object, through a weak reference: hence the weakref slot).
+    """
 
     title: str
     kind: BlockKind
@@ -119,6 +127,8 @@ class Block:
     note: BlockNote = field(default_factory=BlockNote)
     observations: tuple[Observation, ...] = ()
     id: int | None = None
+    actual_start: datetime | None = None
+    actual_end: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,10 @@
 The domain rule: a partner's stance holds from an observation of that partner
 until their next observation or the end of the block, whichever comes first.
 Time is never carried across blocks, because a break or an individual session
-in between resets the room; and a block that is still running (``end`` is
-None) ends, for figures, at its last observation of either partner, since
-nothing later is known yet.
+in between resets the room. "The end of the block" is the end of the span the
+block actually ran, by the one rule in :func:`app.domain.block_span.effective_span`:
+what the app recorded as it ran (else the plan), ending at the last
+observation while it is still running, and covering every observation.
 
 Everything here works on :class:`datetime.timedelta` so that sums are exact
 (microseconds are integers): a day's minutes then add up to the intensive's
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from app.domain.block_span import effective_span
 from app.domain.intensive import Block, Observation
 from app.domain.vocabulary import PartnerKey, Stance
 
@@ -32,7 +34,7 @@ class StanceSpan:
     Attributes:
         partner: Whose stance it is.
         stance: The stance held.
-        start: When the observation that set it was made (clipped to the block).
+        start: When the observation that set it was made.
         end: The partner's next observation or the block's end, whichever is first.
         observation_index: Position of the setting observation in
             ``block.observations``, so callers can find it again even when two
@@ -51,22 +53,9 @@ class StanceSpan:
         return self.end - self.start
 
 
-def effective_end(block: Block) -> datetime:
-    """Return the end used for figures: the block's end, or its last observation if open.
-
-    An open block with no observations yet has lasted, as far as anyone knows,
-    no time at all, so its start is returned.
-    """
-    if block.end is not None:
-        return block.end
-    if block.observations:
-        return max(observation.at for observation in block.observations)
-    return block.start
-
-
 def block_duration(block: Block) -> timedelta:
-    """Return how long the block lasted under the :func:`effective_end` rule (never negative)."""
-    return max(_ZERO, effective_end(block) - block.start)
+    """Return how long the block ran, under the :func:`effective_span` rule (never negative)."""
+    return effective_span(block).duration
 
 
 def chronological(block: Block) -> tuple[tuple[int, Observation], ...]:
@@ -91,16 +80,17 @@ def partner_chronological(block: Block, partner: PartnerKey) -> tuple[tuple[int,
 def stance_spans(block: Block, partner: PartnerKey) -> tuple[StanceSpan, ...]:
     """Return the spans of one partner's stances in a block, in time order.
 
-    Spans are clipped to the block's start and effective end, so that data
-    logged slightly outside the block can never produce more time than the
-    block had. Spans never overlap and there is exactly one per observation.
+    Spans lie within the block's :func:`effective_span` (which covers every
+    observation), so no partner ever has more time than the block ran.
+    Spans never overlap and there is exactly one per observation.
     """
-    end = effective_end(block)
+    span = effective_span(block)
+    end = span.end
     own = partner_chronological(block, partner)
     spans: list[StanceSpan] = []
     for position, (index, observation) in enumerate(own):
         next_at = own[position + 1][1].at if position + 1 < len(own) else end
-        start = min(max(observation.at, block.start), end)
+        start = min(max(observation.at, span.start), end)
         stop = max(min(next_at, end), start)
         spans.append(StanceSpan(partner, observation.stance, start, stop, index))
     return tuple(spans)

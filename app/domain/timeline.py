@@ -5,7 +5,11 @@ is assembled here from the value objects, with no drawing in it. Points are
 the observations themselves; spans are the stretches each stance held (the
 stance-time rule), for charts that draw a step line rather than dots. The
 overnight gap between days is left to the chart to compress: the series keeps
-real wall-clock times, and ``day_breaks`` says where to cut.
+real wall-clock times, and ``day_breaks`` says where to cut. Days extend over
+what each block ran (:func:`app.domain.block_span.effective_span`), so a late
+start or an overrun is drawn where it happened; ``blocks`` keeps each plan
+beside it, for charts that show the plan as the plan (outlined, on the same
+date; in words when the block moved to another day).
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from app.domain.block_span import Span, differs_from_plan, effective_span, schedule_text
 from app.domain.figures import frozen_mapping
 from app.domain.flips import DEFAULT_FLIP_WINDOW_S, find_flips
 from app.domain.intensive import Intensive
-from app.domain.stance_time import StanceSpan, chronological, effective_end, stance_spans
+from app.domain.stance_time import StanceSpan, chronological, stance_spans
 from app.domain.vocabulary import PartnerKey, Stance
 
 
@@ -49,8 +54,66 @@ class TimelinePoint:
     observation_id: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class TimelineBlock:
+    """One block's plan beside the span it is drawn with (:func:`effective_span`).
+
+    Attributes:
+        day: Number of the day.
+        block_index: Position of the block within its day's ``blocks``.
+        planned_start: The plan's start.
+        planned_end: The plan's end; None for a block planned open.
+        start: Start of the span used (what ran, covering every observation).
+        end: End of the span used.
+    """
+
+    day: int
+    block_index: int
+    planned_start: datetime
+    planned_end: datetime | None
+    start: datetime
+    end: datetime
+
+    @property
+    def span(self) -> Span:
+        """The span it is drawn with."""
+        return Span(self.start, self.end)
+
+    @property
+    def off_plan(self) -> bool:
+        """Whether it ran otherwise than planned (late, over, early, on another day)."""
+        return differs_from_plan(self.planned_start, self.planned_end, self.span)
+
+    @property
+    def plan_shown(self) -> bool:
+        """Whether the plan is drawn beside the run: it is on a date the block ran.
+
+        A block moved to another day keeps its plan in words only; drawing
+        it would stretch the day over the nights in between.
+        """
+        planned_on = self.planned_start.date()
+        zone = self.planned_start.tzinfo
+        return planned_on in {self.start.astimezone(zone).date(), self.end.astimezone(zone).date()}
+
+    @property
+    def extent(self) -> Span:
+        """What the chart must show of it: the run, and the plan when it is drawn."""
+        if not self.plan_shown:
+            return self.span
+        planned_end = self.planned_end or self.planned_start
+        return Span(min(self.start, self.planned_start), max(self.end, planned_end))
+
+    @property
+    def schedule(self) -> str:
+        """``planned 09:00–11:30, ran 09:20–11:50``."""
+        return schedule_text(self.planned_start, self.planned_end, self.span)
+
+
 class TimelineDay(NamedTuple):
     """One day's extent on the timeline: ``(number, first start, last end)``.
+
+    It covers what every block of the day ran and, where drawn, its plan
+    (:attr:`TimelineBlock.extent`).
 
     A named tuple, so it unpacks as a plain triple too.
     """
@@ -71,12 +134,15 @@ class TimelineSeries:
         days: Extent of each day that has blocks, in day order; days without
             blocks have no extent and are left out.
         spans: Each partner's stance spans in time order, per the stance-time rule.
+        blocks: Every block's plan beside the span it ran, in day and block order,
+            so charts can draw the plan as the plan.
     """
 
     points: Mapping[PartnerKey, tuple[TimelinePoint, ...]]
     day_breaks: tuple[datetime, ...]
     days: tuple[TimelineDay, ...]
     spans: Mapping[PartnerKey, tuple[StanceSpan, ...]]
+    blocks: tuple[TimelineBlock, ...] = ()
 
 
 def timeline_series(
@@ -97,8 +163,16 @@ def timeline_series(
     points: dict[PartnerKey, list[TimelinePoint]] = {key: [] for key in PartnerKey}
     spans: dict[PartnerKey, list[StanceSpan]] = {key: [] for key in PartnerKey}
     days: list[TimelineDay] = []
+    blocks: list[TimelineBlock] = []
     for day in intensive.days:
+        extents: list[Span] = []
         for block_index, block in enumerate(day.blocks):
+            used = effective_span(block)
+            entry = TimelineBlock(
+                day.number, block_index, block.start, block.end, used.start, used.end
+            )
+            blocks.append(entry)
+            extents.append(entry.extent)
             flipped = {flip.after_index for flip in find_flips(block, flip_window_s)}
             for index, observation in chronological(block):
                 points[observation.partner].append(
@@ -115,9 +189,9 @@ def timeline_series(
                 )
             for key in PartnerKey:
                 spans[key].extend(stance_spans(block, key))
-        if day.blocks:
-            start = min(block.start for block in day.blocks)
-            end = max(effective_end(block) for block in day.blocks)
+        if extents:
+            start = min(extent.start for extent in extents)
+            end = max(extent.end for extent in extents)
             days.append(TimelineDay(day.number, start, end))
     # Blocks are usually listed in time order, but nothing enforces it; the
     # sorts are stable, so points sharing an instant keep their logging order.
@@ -130,4 +204,5 @@ def timeline_series(
         spans=frozen_mapping(
             {key: tuple(sorted(spans[key], key=lambda s: s.start)) for key in PartnerKey}
         ),
+        blocks=tuple(blocks),
     )

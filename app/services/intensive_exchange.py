@@ -1,4 +1,4 @@
-"""Importing and exporting intensives in the exchange format (crucible.intensive/1)."""
+"""Importing and exporting intensives in the exchange format (crucible.intensive/1 and /1.1)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,10 @@ def decode_document(data: bytes) -> Any:
 
 def parse_document(data: bytes) -> Intensive:
     """Decode and validate a document without touching the vault."""
-    document = decode_document(data)
+    return _parse(decode_document(data))
+
+
+def _parse(document: Any) -> Intensive:
     try:
         return parse_intensive(document)
     except FormatError as error:
@@ -51,7 +54,8 @@ def parse_document(data: bytes) -> Intensive:
 
 def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = system_clock) -> int:
     """Validate the whole document first, then insert it in one transaction; return its id."""
-    intensive = parse_document(data)
+    document = decode_document(data)
+    intensive = _parse(document)
     now = clock()
     try:
         with vault.write_session() as session:
@@ -62,7 +66,7 @@ def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = sy
                 actor=actor,
                 action="import",
                 intensive_id=new_id,
-                detail={"format": "crucible.intensive/1"},
+                detail={"format": document["format"]},
             )
             _anchor_imported_signatures(session, new_id, now, actor)
     except CoupleConflictError as error:

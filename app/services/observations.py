@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, insert, select
 
+from app.domain.block_span import Run
 from app.domain.intensive import Observation
+from app.services.block_runs import write_run
 from app.services.errors import NotFoundError
 from app.store import models
 from app.store.intensives import observation_from_row, observation_values
@@ -20,17 +22,27 @@ from app.store.vault import Vault
 
 # Built once: constructing statements per call costs more than the commit itself.
 _BLOCK_START = select(models.Block.start).where(models.Block.id == bindparam("block_id"))
+_BLOCK = select(models.Block.start, models.Block.actual_start, models.Block.actual_end).where(
+    models.Block.id == bindparam("block_id")
+)
 _INSERT = insert(models.Observation).returning(models.Observation.id)
 
 
 def log_observation(vault: Vault, block_id: int, observation: Observation) -> int:
-    """Insert one observation in its own transaction; returns its id once durable."""
+    """Insert one observation in its own transaction; returns its id once durable.
+
+    The same transaction extends the block's recorded run to the observation
+    (:meth:`app.domain.block_span.Run.reached`): the block ran at least until
+    its latest observation.
+    """
     with vault.write_connection() as connection:
-        start = connection.scalar(_BLOCK_START, {"block_id": block_id})
-        if start is None:
+        block = connection.execute(_BLOCK, {"block_id": block_id}).first()
+        if block is None:
             raise NotFoundError(f"There is no block with id {block_id} in this vault.")
-        values = observation_values(observation, start)
+        values = observation_values(observation, block.start)
         new_id = connection.scalar(_INSERT, {"block_id": block_id, **values})
+        run = Run(block.actual_start, block.actual_end)
+        write_run(connection, block_id, run, run.reached(observation.at))
     assert new_id is not None
     return int(new_id)
 

@@ -34,9 +34,9 @@ from app.store.vault_folder import prepare_vault_folder
 if TYPE_CHECKING:
     from app.store.keyfile import KdfParams
 
-# The audit trail and backups need the ORM models: they are imported inside
-# the functions that use them, so that the key derivation of an unlock can
-# run beside their import (see app.store.vault) instead of after it.
+# The audit trail, pending events and backups need the ORM models: they are
+# imported inside the functions that use them, so that the key derivation of
+# an unlock runs beside their import (see app.store.vault), not after it.
 
 BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import sys
 
 PR_SET_DUMPABLE = 4
@@ -20,8 +19,10 @@ def disable_core_dumps() -> None:
         return
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if sys.platform.startswith("linux"):
-        # The interpreter's own symbols include libc's prctl; find_library("c")
-        # would run ldconfig in a subprocess at every unlock.
+        import ctypes
+
+        # The C library is already loaded in this process: CDLL(None) reaches
+        # its prctl without ctypes.util.find_library, which runs ldconfig.
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 

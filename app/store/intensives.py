@@ -116,6 +116,8 @@ def _block_row(block: domain.Block, position: int, saved_at: datetime) -> models
         kind=block.kind.value,
         start=block.start,
         end=block.end,
+        actual_start=block.actual_start,
+        actual_end=block.actual_end,
         note=note_row,
         observations=[observation_row(o, block.start) for o in block.observations],
     )
@@ -284,6 +286,8 @@ def block_from_row(
         kind=BlockKind(row.kind),
         start=row.start,
         end=row.end,
+        actual_start=row.actual_start,
+        actual_end=row.actual_end,
         note=domain.BlockNote()
         if note is None
         else domain.BlockNote(

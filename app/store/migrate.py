@@ -6,7 +6,7 @@ finds them without a working directory or an alembic.ini beside it.
 Every unlock asks "is this vault behind?", and most of the time the answer is
 no. That question is answered without Alembic: the vault's revision is one
 SELECT on `alembic_version`, and this build's head is read from the revision
-files' `revision` and `down_revision` assignments (parsed, not imported). Alembic
+files' `revision` and `down_revision` lines (read as text, not imported). Alembic
 itself, which costs a few hundred milliseconds to import and more to load
 every revision script, is loaded only to migrate, to check drift, or to list
 the revisions a backup may carry.
@@ -18,7 +18,6 @@ import ast
 import functools
 import re
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +29,14 @@ if TYPE_CHECKING:
 
 
 def migrations_location() -> Path:
-    """The folder of the packaged migrations (env.py, alembic.ini, versions/)."""
-    return Path(str(resources.files("db.migrations")))
+    """The folder of the packaged migrations (env.py, alembic.ini, versions/).
+
+    Read from the package's own location: Alembic needs a real folder anyway,
+    and importlib.resources would cost every unlock tens of milliseconds.
+    """
+    import db.migrations
+
+    return Path(db.migrations.__file__).resolve().parent
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -1,6 +1,6 @@
 """ORM models of the vault, SQLAlchemy 2 typed style.
 
-Tables mirror docs of the exchange format (../formats/intensive-v1.md) and
+Tables mirror the exchange format (docs/exchange-format.md) and
 the domain: couple with two partners, intensive, day, block, block note
 (sections, revisions, signature, addenda), observation, audit event. Every
 constraint is named through the metadata's naming convention so Alembic's
@@ -131,7 +131,7 @@ class Day(Base):
 
 
 class Block(Base):
-    """A scheduled block of a day."""
+    """A scheduled block of a day: `start`/`end` are the plan, `actual_*` what ran (or NULL)."""
 
     __tablename__ = "block"
     __table_args__ = (
@@ -148,6 +148,8 @@ class Block(Base):
     kind: Mapped[str] = mapped_column(String(20))
     start: Mapped[datetime] = mapped_column(AwareDateTime)
     end: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    actual_start: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    actual_end: Mapped[datetime | None] = mapped_column(AwareDateTime)
     day: Mapped[Day] = relationship(back_populates="blocks")
     note: Mapped[BlockNote | None] = relationship(
         back_populates="block", cascade="all, delete-orphan", uselist=False

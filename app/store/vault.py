@@ -329,8 +329,27 @@ def unlock_vault(
     return open_with_key(folder, data_key, before_migration=before_migration)
 
 
-DATABASE_CODE = ("sqlalchemy.orm", "app.store.engine", "app.store.models")
-"""What opening a vault needs loaded: about half a second of imports on a slow machine."""
+DATABASE_CODE = (
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.sqlite.pysqlite",
+    "app.store.engine",
+    "app.store.models",
+    "app.store.audit",
+)
+"""What opening a vault needs loaded (the engine, its dialect, the models, the audit chain)."""
+
+
+def _load_database_code() -> None:
+    """Import the engine and the ORM models, and configure the mappers once.
+
+    SQLAlchemy configures mappers at the first query, which would otherwise
+    cost the first audit event of every unlock a tenth of a second or more.
+    """
+    for module in DATABASE_CODE:
+        importlib.import_module(module)
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
 
 
 def _unwrap_while_loading(key_file: KeyFile, passphrase: str) -> DataKey:
@@ -338,7 +357,7 @@ def _unwrap_while_loading(key_file: KeyFile, passphrase: str) -> DataKey:
 
     Argon2id is one C call that releases the GIL and keeps one core busy for
     most of a second; SQLAlchemy and the models take about half a second to
-    import. Side by side on two cores an unlock costs the longer of the two,
+    import and configure. Side by side on two cores an unlock costs the longer of the two,
     not their sum (on one core, no more than before). The worker touches only
     the parsed key file and the passphrase, so no import runs on it, and it
     is joined before anything else happens: wrong passphrases and damaged
@@ -355,8 +374,7 @@ def _unwrap_while_loading(key_file: KeyFile, passphrase: str) -> DataKey:
     worker = threading.Thread(target=derive, name="crucible-key-derivation", daemon=True)
     worker.start()
     try:
-        for module in DATABASE_CODE:
-            importlib.import_module(module)
+        _load_database_code()
     finally:
         worker.join()
     (result,) = outcome

@@ -85,7 +85,7 @@ class AuditView(QDialog):
         layout.addWidget(self.busy)
         self.verify = forms.button("&Verify chain", "Verify the audit chain")
         self.verify.setToolTip("Recompute every event's hash and check that each follows the last")
-        self.close_button = forms.button("Close")
+        self.close_button = forms.button("Close", default=True)  # Enter closes, as Escape does
         self.close_button.clicked.connect(self.close)
         row = QHBoxLayout()
         row.addWidget(self.verify)

@@ -75,7 +75,7 @@ class BackupsView(QDialog):
         self.restore.setToolTip(
             "Replace the vault with the selected backup (the vault is kept aside)"
         )
-        self.close_button = forms.button("Close")
+        self.close_button = forms.button("Close", default=True)  # Enter closes, as Escape does
         row = QHBoxLayout()
         row.addWidget(self.back_up)
         row.addWidget(self.restore)

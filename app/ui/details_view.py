@@ -223,7 +223,8 @@ class DetailsView(QStackedWidget):
         form.addRow(_labelled("&Time:", self.block_start), times)
         self.block_record = _value("Note and observations")
         form.addRow("Record:", self.block_record)
-        self.save_block = forms.button("&Save changes", "Save block changes")
+        # Alt+G: Alt+S is the note's Sign button, shown on the same page.
+        self.save_block = forms.button("Save chan&ges", "Save block changes")
         self.block_up = forms.button("Move &up", "Move block up")
         self.block_down = forms.button("Move do&wn", "Move block down")
         self.remove_block = forms.button("&Remove block…", "Remove block")

@@ -116,7 +116,7 @@ class FileActions:
         )
 
     def export_json(self, intensive_id: int, path: Path) -> None:
-        """Write the intensive as a crucible.intensive/1 document."""
+        """Write the intensive as an exchange document (crucible.intensive/1, or /1.1 with runs)."""
         vault, actor = self.ws.vault, self.ws.actor
 
         def work() -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -60,6 +61,30 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open with the cursor in the first field, so typing goes there rather than to OK."""
+        super().showEvent(event)
+        focused = self.focusWidget()
+        if focused is None or self.buttons.isAncestorOf(focused):
+            first = self.first_field()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_field(self) -> QWidget | None:
+        """The first control that takes the keyboard, outside the OK/Cancel row."""
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            if (
+                takes_tab
+                and widget.isVisibleTo(self)
+                and widget.isEnabled()
+                and not self.buttons.isAncestorOf(widget)
+            ):
+                return widget
+            widget = widget.nextInFocusChain()
+        return None
 
     def add_row(self, text: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
         """Add a labelled row; `text` may carry a mnemonic for the field (or `buddy`)."""

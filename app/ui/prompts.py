@@ -28,6 +28,7 @@ def show_error(parent: QWidget, text: str, title: str = "Not done") -> QMessageB
     """Show one sentence saying what went wrong; returns the (already open) box."""
     box = _box(parent, QMessageBox.Icon.Warning, title, text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
     box.open()
     return box
 
@@ -36,6 +37,7 @@ def show_info(parent: QWidget, text: str, title: str = "Done") -> QMessageBox:
     """Show a short confirmation."""
     box = _box(parent, QMessageBox.Icon.Information, title, text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
     box.open()
     return box
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu, QWidget
 from app.services.settings import Settings
 from app.ui import theme
 from app.ui.background import BackgroundWork
+from app.ui.focus_return import FocusReturn
 from app.ui.idle import IdleWatcher
 from app.ui.scrub import scrub
 from app.ui.shell_view import ShellWindow
@@ -62,6 +63,7 @@ class DesktopSession(QObject):
             parent=self,
         )
         self.idle.idle.connect(self.lock)
+        self.focus_return = FocusReturn(app, window, self)
         self.vault: Any = None
         self.profile: Any = None
         self.workspace: Any = None
@@ -220,8 +222,16 @@ class DesktopSession(QObject):
             self.workspace.show_block_status(status)
 
     def _live_mode_changed(self, live: bool) -> None:
-        """In live mode the navigator and the block form step aside: the workspace gets the room."""
+        """In live mode the navigator and the block form step aside: the workspace gets the room.
+
+        Leaving live mode, the pad column's new (scrolling) minimum is laid out
+        before the panes come back: otherwise the layout briefly adds the
+        column's live height to the form's and the navigator's, and Qt grows
+        the window past a laptop screen, where nothing shrinks it again.
+        """
         if self.workspace is not None:
+            if not live:
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             self.workspace.view.splitter.widget(0).setVisible(not live)
             self.workspace.view.details.set_live(live)
 

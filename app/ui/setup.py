@@ -24,6 +24,13 @@ from app.ui.vault_gateway import NewProfile, VaultGateway, error_sentence
 
 PROFILE, PASSPHRASE, CODE = range(3)
 _STEP_TITLES = ("Step 1 of 3: about you", "Step 2 of 3: passphrase", "Step 3 of 3: recovery code")
+# The window title names the step too: a screen reader announces it, and a
+# task switcher shows where setup stands (the first matches the session's).
+_WINDOW_TITLES = (
+    "Crucible — Set up",
+    "Crucible — Set up: passphrase",
+    "Crucible — Set up: recovery code",
+)
 
 
 def normalize_group(text: str) -> str:
@@ -69,6 +76,9 @@ class SetupController(QObject):
         self.view.pages.setCurrentIndex(page)
         forms.fit_stack(self.view.pages)
         self.view.step.setText(_STEP_TITLES[page])
+        window = self.view.window()
+        if window is not self.view:  # shown in the main window, not being built
+            window.setWindowTitle(_WINDOW_TITLES[page])
         first = (self.view.name, self.view.passphrase, self.view.confirm)[page]
         first.setFocus()
 

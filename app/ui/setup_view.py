@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import forms
+from app.ui.enter_key import EnterSubmits
 
 RECOVERY_EXPLANATION = (
     "This code is the only way back into your notes if you forget your passphrase; "
@@ -92,7 +93,7 @@ class SetupView(QWidget):
         roles.addStretch(1)
         self.supervisor = forms.text_field("Supervisor's name", "Needed for a trainee")
         self.supervisor.setEnabled(False)
-        form.addRow(_buddy("&Name:", self.name), self.name)
+        form.addRow(_buddy("Na&me:", self.name), self.name)
         form.addRow(_buddy("C&redentials:", self.credentials), self.credentials)
         form.addRow("Role:", roles)
         form.addRow(_buddy("&Supervisor:", self.supervisor), self.supervisor)
@@ -100,6 +101,7 @@ class SetupView(QWidget):
         layout.addWidget(self.profile_message)
         self.next = forms.button("&Next", "Next: choose a passphrase", default=True)
         _buttons(layout, self.next)
+        EnterSubmits(page, self.next)
         return page
 
     def _passphrase_page(self) -> QWidget:
@@ -130,6 +132,7 @@ class SetupView(QWidget):
         self.back = forms.button("&Back", "Back to your details")
         self.create_button = forms.button("&Create vault", default=True)
         _buttons(layout, self.back, self.create_button)
+        EnterSubmits(page, self.create_button)
         return page
 
     def _code_page(self) -> QWidget:
@@ -170,6 +173,7 @@ class SetupView(QWidget):
         self.finish = forms.button("C&ontinue", "Continue to Crucible", default=True)
         self.finish.setEnabled(False)
         _buttons(layout, self.finish)
+        EnterSubmits(page, self.finish)
         return page
 
 

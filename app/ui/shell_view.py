@@ -6,6 +6,7 @@ locking swaps the stack to the lock screen and closes every other window.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -61,6 +62,8 @@ class ShellWindow(QMainWindow):
         )
         self.lock = _action(self, "&Lock", "Ctrl+L", "Lock the vault now")
         self.quit = _action(self, "&Quit", QKeySequence.StandardKey.Quit, "Lock and quit")
+        for action in (self.lock, self.quit):  # from any window of the app, not only this one
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         for action in (self.new_couple, self.new_intensive):
             file_menu.addAction(action)
         file_menu.addSeparator()

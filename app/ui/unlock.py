@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
 from app.domain.passphrase import passphrase_problem
 from app.ui import forms
@@ -42,13 +42,31 @@ class UnlockController(QObject):
         self._background = background
         self._error_colour = error_colour
         view.unlock.clicked.connect(self.unlock)
-        view.passphrase.returnPressed.connect(self.unlock)
         view.use_code.clicked.connect(lambda: self.show_page(RECOVERY_PAGE))
         view.back.clicked.connect(lambda: self.show_page(PASSPHRASE_PAGE))
         view.recover.clicked.connect(self.recover)
         view.new_passphrase.textChanged.connect(
             lambda text: view.hint.setText(passphrase_hint(text)[1] if text else "")
         )
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Whenever the screen shows (start, lock, after a restore), its field takes the keys."""
+        if watched is self.view and event.type() == QEvent.Type.Show:
+            self.focus_field()
+            # Again once the switch has settled: a lock tears the workspace down in the
+            # same turn, and Qt may move the focus while the old widgets go.
+            QTimer.singleShot(0, self, self.focus_field)
+        return False
+
+    def focus_field(self) -> None:
+        """Put the cursor in the shown page's first field, so typing goes there."""
+        if not self.view.isVisible():
+            return
+        page = self.view.pages.currentIndex()
+        field = self.view.passphrase if page == PASSPHRASE_PAGE else self.view.code
+        if field.isEnabled():
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def reset(self, *, locked: bool) -> None:
         """Show an empty passphrase page; `locked` words it as the lock screen."""

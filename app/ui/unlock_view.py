@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import forms
+from app.ui.enter_key import EnterSubmits
 
 
 def _buddy(text: str, field: QWidget) -> QLabel:
@@ -70,6 +71,7 @@ class UnlockView(QWidget):
         row.addStretch(1)
         row.addWidget(self.unlock)
         layout.addLayout(row)
+        EnterSubmits(page, self.unlock)
         return page
 
     def _recovery_page(self) -> QWidget:
@@ -107,4 +109,5 @@ class UnlockView(QWidget):
         row.addStretch(1)
         row.addWidget(self.recover)
         layout.addLayout(row)
+        EnterSubmits(page, self.recover)
         return page

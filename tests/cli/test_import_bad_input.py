@@ -37,6 +37,13 @@ def _delete(path: tuple[Any, ...]) -> Callable[[Doc], None]:
     return mutate
 
 
+def _run_backwards(doc: Doc) -> None:
+    doc["format"] = "crucible.intensive/1.1"
+    block = doc["intensive"]["days"][0]["blocks"][1]
+    block["actual_start"] = "2026-11-02T13:00:00-05:00"
+    block["actual_end"] = "2026-11-02T12:59:00-05:00"
+
+
 BLOCK = ("intensive", "days", 0, "blocks", 1)
 NOTE = ("intensive", "days", 0, "blocks", 0, "note")
 CASES: list[tuple[str, Callable[[Doc], None], str]] = [
@@ -86,6 +93,11 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
         "intensive.days[0].blocks[1].end: must be after",
     ),
     (
+        "run ending before it starts",
+        _run_backwards,
+        "intensive.days[0].blocks[1].actual_end: must not be before the block's actual_start",
+    ),
+    (
         "half signed",
         _set((*NOTE, "signed_by"), None),
         "intensive.days[0].blocks[0].note.signed_at: signed_at and signed_by must both",
@@ -101,9 +113,9 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
         "intensive.days[0].blocks[0].note.sections[2].text: expected a string",
     ),
     (
-        "observation outside block",
-        _set((*OBS, "at"), "2026-11-02T20:00:00-05:00"),
-        "intensive.days[0].blocks[2].observations[17].at: is outside the block",
+        "observation days away from its block",
+        _set((*OBS, "at"), "2026-11-05T20:00:00-05:00"),
+        "intensive.days[0].blocks[2].observations[17].at: is more than a day away from the block",
     ),
     (
         "partner",

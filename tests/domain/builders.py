@@ -64,14 +64,20 @@ def block(
     end: float | None = 3600,
     kind: BlockKind = BlockKind.JOINT,
     title: str = "Block",
+    ran: tuple[float | None, float | None] = (None, None),
 ) -> Block:
-    """Return a block from ``start`` to ``end`` seconds after T0 (``end=None``: still open)."""
+    """Return a block from ``start`` to ``end`` seconds after T0 (``end=None``: still open).
+
+    ``ran`` is the recorded actual start and end, in seconds after T0 (None: not recorded).
+    """
     return Block(
         title=title,
         kind=kind,
         start=at(start),
         end=None if end is None else at(end),
         observations=tuple(observations),
+        actual_start=None if ran[0] is None else at(ran[0]),
+        actual_end=None if ran[1] is None else at(ran[1]),
     )
 
 

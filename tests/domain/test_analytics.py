@@ -17,8 +17,9 @@ from app.domain.analytics import (
     partner_figures,
     summarize_intensive,
 )
+from app.domain.block_span import effective_span
 from app.domain.intensive import Intensive
-from app.domain.stance_time import effective_end, stance_at, stance_spans
+from app.domain.stance_time import stance_at, stance_spans
 from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 from .builders import (
@@ -137,7 +138,7 @@ def test_stance_time_starts_at_first_observation_and_ignores_other_partner() -> 
 def test_open_block_ends_at_last_observation_of_any_partner() -> None:
     """A block still running ends, for figures, at its last observation of either partner."""
     b = block(obs(0, A, DOWN), obs(90, A, UP), obs(300, B, SAME), end=None)
-    assert effective_end(b) == b.observations[-1].at
+    assert effective_span(b).end == b.observations[-1].at
     figures = partner_figures([b], A)
     assert figures.stance_minutes[DOWN] == 1.5
     assert figures.stance_minutes[UP] == 3.5
@@ -321,7 +322,7 @@ def _check_sums(summary: IntensiveSummary, source: Intensive) -> None:
         assert total.joint_flips <= total.flips
         covered = sum(
             (
-                effective_end(b) - min(o.at for o in b.observations if o.partner == key)
+                effective_span(b).end - min(o.at for o in b.observations if o.partner == key)
             ).total_seconds()
             for d in source.days
             for b in d.blocks
@@ -383,7 +384,7 @@ def test_sample_figures_are_plausible() -> None:
         for number, figures in partner.days.items():
             assert figures.joint_minutes == pytest.approx(joint_by_day[number])
             day_minutes = sum(
-                (effective_end(b) - b.start).total_seconds() / 60
+                effective_span(b).duration.total_seconds() / 60
                 for b in source.days[number - 1].blocks
             )
             assert figures.covered_minutes <= day_minutes

@@ -125,6 +125,25 @@ def test_keying_record_marks_the_last_unkeyed_event(tmp_path: Path) -> None:
     assert recorded == [("hmac-sha256/1", newest)]
 
 
+def test_stepping_back_over_the_run_columns_keeps_everything_else(
+    vault: Vault, sample_bytes: bytes
+) -> None:
+    """Down to 0002 drops only the recorded runs; back up, the intensive exports as /1."""
+    document = json.loads(sample_bytes)
+    plain = json.loads(sample_bytes)
+    document["format"] = "crucible.intensive/1.1"
+    for day in document["intensive"]["days"]:
+        for block in day["blocks"]:
+            block["actual_start"], block["actual_end"] = block["start"], None
+    new_id = import_intensive(vault, json.dumps(document).encode(), actor="test")
+    assert json.loads(export_intensive(vault, new_id, actor="test")) == document
+    migrate.downgrade(vault.engine, "0002")
+    assert "actual_start" not in _schema(vault)["block"]
+    migrate.upgrade(vault.engine)
+    assert json.loads(export_intensive(vault, new_id, actor="test")) == plain
+    migrate.check_no_drift(vault.engine)
+
+
 def test_frozen_0001_vault_upgrades_with_its_data(tmp_path: Path) -> None:
     """The vault frozen at revision 0001 opens, is backed up, upgrades and keeps the sample."""
     folder = tmp_path / "old"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.store.vault import UnlockThrottle
 from app.ui.main import Desktop, launch
@@ -83,6 +83,14 @@ def unlock(qtbot: Any, desktop: Desktop, passphrase: str = PASSPHRASE) -> None:
     with qtbot.waitSignal(desktop.session.opened, timeout=10_000):
         view.unlock.click()
     wait_idle(qtbot, desktop)
+
+
+def press_live_key(qtbot: Any, workspace: Any, key: Any) -> None:
+    """Press a live key on the real clock; asked about the demo's other date, say "today"."""
+    qtbot.keyClick(workspace.view.pad, key)
+    box = workspace.run.question
+    if box is not None:
+        box.button(QMessageBox.StandardButton.Yes).click()
 
 
 def wait_idle(qtbot: Any, desktop: Desktop) -> None:

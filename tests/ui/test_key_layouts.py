@@ -22,7 +22,7 @@ from app.ui.workspace.keymap import (
     key_code,
     key_map_for,
 )
-from tests.ui.conftest import unlock
+from tests.ui.conftest import press_live_key, unlock
 
 
 @pytest.mark.parametrize(
@@ -62,6 +62,6 @@ def test_the_setting_reaches_the_live_pad(
     workspace = session.block_workspace
     workspace.set_live(True)
     before = {o.id for o in block_observations(session.vault, block_id)}
-    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_A)
+    press_live_key(qtbot, workspace, Qt.Key.Key_A)
     new = [o for o in block_observations(session.vault, block_id) if o.id not in before]
     assert [(o.partner, o.stance) for o in new] == [(PartnerKey.A, Stance.ONE_UP)]

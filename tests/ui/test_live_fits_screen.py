@@ -122,4 +122,5 @@ def test_live_mode_shows_every_control_on_a_laptop_screen(
     workspace.set_live(False)
     _settle(qtbot, window)
     assert details.block_form.isVisible()  # the form comes back when live ends
+    assert window.size() == screen  # and the window did not grow past the screen on the way
     assert not details.block_live_line.isVisible()

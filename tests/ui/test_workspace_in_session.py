@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from app.services.notes import load_note
 from app.services.observations import block_observations
 from app.ui.main import Desktop
-from tests.ui.conftest import unlock, wait_idle
+from tests.ui.conftest import press_live_key, unlock, wait_idle
 
 
 def _first_block(desktop: Desktop) -> tuple[int, int]:
@@ -32,7 +32,7 @@ def test_selecting_a_block_shows_the_live_workspace(qtbot: Any, unlocked: Deskto
     workspace.set_live(True)
     navigator = session.workspace.view.splitter.widget(0)
     assert not navigator.isVisible()  # live mode gives the navigator's room to the pad
-    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
+    press_live_key(qtbot, workspace, Qt.Key.Key_Q)
     assert len(block_observations(session.vault, block_id)) == before + 1
     workspace.set_live(False)
     assert navigator.isVisible()

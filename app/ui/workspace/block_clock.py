@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 
 
@@ -23,6 +23,9 @@ def format_elapsed(elapsed: timedelta) -> str:
 
 class BlockClock(QObject):
     """Start/stop/reset of the elapsed time, shown in a label."""
+
+    running_changed = Signal(bool)
+    """Started (True) or stopped (False) by the button: the block's run is recorded from it."""
 
     def __init__(
         self,
@@ -68,6 +71,7 @@ class BlockClock(QObject):
             self.started_at = None
             self.timer.stop()
         self.show()
+        self.running_changed.emit(self.running)
 
     def reset(self) -> None:
         """Back to zero, stopped (a new block starts its own clock)."""

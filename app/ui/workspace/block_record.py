@@ -13,6 +13,7 @@ import bisect
 import dataclasses
 from datetime import datetime
 
+from app.domain.block_span import Run, run_of
 from app.domain.intensive import Block, Day, Intensive, Observation, Partner
 from app.domain.vocabulary import PartnerKey
 
@@ -34,6 +35,8 @@ class BlockRecord:
         loaded = self._loaded_block().observations
         self._observations: list[Observation] = sorted(loaded, key=_order)
         self._keys: list[tuple[datetime, int]] = [_order(o) for o in self._observations]
+        self.run: Run = run_of(self._loaded_block())
+        """When the block actually ran, as the vault holds it now (see `set_run`)."""
         self._block_cache: Block | None = None
 
     @staticmethod
@@ -89,7 +92,10 @@ class BlockRecord:
         """The open block as a frozen domain object, with its current observations."""
         if self._block_cache is None:
             self._block_cache = dataclasses.replace(
-                self._loaded_block(), observations=tuple(self._observations)
+                self._loaded_block(),
+                observations=tuple(self._observations),
+                actual_start=self.run.start,
+                actual_end=self.run.end,
             )
         return self._block_cache
 
@@ -131,6 +137,12 @@ class BlockRecord:
         del self._keys[row]
         self._block_cache = None
         return row, self._observations.pop(row)
+
+    def set_run(self, run: Run) -> None:
+        """Take the run the vault now holds (live on/off, a log, "today")."""
+        if run != self.run:
+            self.run = run
+            self._block_cache = None
 
     def replace(self, observation: Observation) -> None:
         """Swap in a changed observation (same id), keeping time order."""

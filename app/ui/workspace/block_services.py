@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from app.domain.block_span import Run
 from app.domain.intensive import Intensive, NoteSection, Observation
-from app.services import intensive_exchange, notes, observations
+from app.services import block_runs, intensive_exchange, notes, observations
 from app.services.clock import system_clock
 from app.services.notes import NoteState, Revision
 
@@ -83,6 +84,21 @@ class BlockServices:
         """Put a deleted observation back under its old id."""
         with self._write:
             return observations.restore_observation(self.vault, block_id, observation)
+
+    def record_start(self, block_id: int, at: datetime) -> Run:
+        """Live on or the block clock started: the run's start if unset; returns the run."""
+        with self._write:
+            return block_runs.record_start(self.vault, block_id, at)
+
+    def record_end(self, block_id: int, at: datetime) -> Run:
+        """Live off or the block clock stopped: the run's end, if later; returns the run."""
+        with self._write:
+            return block_runs.record_end(self.vault, block_id, at)
+
+    def move_run_to(self, block_id: int, at: datetime) -> Run:
+        """The clinician said the block runs today; returns the run."""
+        with self._write:
+            return block_runs.move_run_to(self.vault, block_id, at)
 
     def save_note(self, block_id: int, sections: Sequence[NoteSection]) -> bool:
         """Save the draft as a revision (False when nothing changed); any thread."""

@@ -36,6 +36,7 @@ from app.services.errors import VaultError
 from app.ui.background import BackgroundWork
 from app.ui.workspace.block_clock import BlockClock
 from app.ui.workspace.block_record import BlockRecord
+from app.ui.workspace.block_run import BlockRun
 from app.ui.workspace.block_services import BlockServices
 from app.ui.workspace.block_status import BlockStatus
 from app.ui.workspace.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
@@ -125,6 +126,8 @@ class BlockWorkspace(QWidget):
             timer_factory,
             self,
         )
+        self.run = BlockRun(services, clock, self, self)
+        self.observations.run = self.run
         self._summary_generation = 0
         self._summary_steps: list[tuple[int, str, PartnerKey, tuple[Any, ...]]] = []
         self._summary_step = QTimer(self)  # zero-interval: the next slice after pending events
@@ -146,6 +149,10 @@ class BlockWorkspace(QWidget):
         self.note.state_changed.connect(self._status_moved)
         self.view.timeline.observation_clicked.connect(self.select_observation)
         self.pad.live_changed.connect(self._live_changed)
+        self.view.tabs.currentChanged.connect(self._tab_changed)
+        self.clock.running_changed.connect(self._clock_changed)
+        self.run.changed.connect(self._run_changed)
+        self.run.failed.connect(self.pad.show_error)
         for text in LIVE_TOGGLE_KEYS:
             shortcut = QShortcut(QKeySequence(text), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -191,6 +198,7 @@ class BlockWorkspace(QWidget):
         self.intensive_id, self.record, self.figures = intensive_id, record, None
         self._summary_generation += 1
         self.pad.hide_details()
+        self.run.open(record, ending=self.live or self.clock.running, starting=self.live)
         self.observations.open(record)
         block = record.block()
         partners = {
@@ -240,6 +248,7 @@ class BlockWorkspace(QWidget):
         self._summary_generation += 1
         self._summary_steps.clear()
         self._summary_step.stop()
+        self.run.clear()
         self.observations.open(None)
         self.intensive_id, self.record, self.figures = None, None, None
         self.view.timeline.clear()
@@ -335,7 +344,28 @@ class BlockWorkspace(QWidget):
         if index.isValid():
             self.view.table.table.scrollTo(index)
 
+    def _tab_changed(self, _index: int) -> None:
+        """Choosing the note (Alt+E or a click) puts the cursor in it: the next keys write."""
+        if self.view.tabs.currentWidget() is self.view.note:
+            self.note.focus_text()
+
+    def _clock_changed(self, running: bool) -> None:
+        if running:
+            self.run.started()
+        elif not self.live:
+            self.run.stopped()
+
+    def _run_changed(self) -> None:
+        """The block's recorded run moved: the shading, the step lines and the figures follow."""
+        self.timeline.refresh_block()
+        self.view.timeline.redraw_current()
+        self.summary_timer.start()
+
     def _live_changed(self, live: bool) -> None:
+        if live:
+            self.run.started()
+        elif not self.clock.running:
+            self.run.stopped()
         self.view.show_live(live)
         if live:
             self.view.tabs.setCurrentWidget(self.view.table)

@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.domain.intensive import NoteSection
@@ -140,6 +141,14 @@ class NoteEditor(QObject):
         self.block_id = self.intensive_id = self.state = None
         self.reflections = ""
         self.edited = False
+
+    def focus_text(self) -> None:
+        """Put the cursor at the end of the shown section, to go on writing."""
+        row = max(self.view.sections.currentRow(), 0)
+        if row < len(self.view.editors):
+            editor = self.view.editors[row]
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+            editor.moveCursor(QTextCursor.MoveOperation.End)
 
     def sections(self) -> list[NoteSection]:
         """The draft as shown."""

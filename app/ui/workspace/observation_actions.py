@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -24,6 +24,22 @@ from app.ui.workspace.block_services import BlockServices
 from app.ui.workspace.commands import DeleteCommand, EditCommand, LogCommand
 from app.ui.workspace.observation_table_model import ObservationTableModel
 from app.ui.workspace.timeline_model import TimelineModel
+
+
+class BlockRunGuard(Protocol):
+    """What logging needs of the block's run keeper (`app.ui.workspace.block_run.BlockRun`)."""
+
+    def allows(self, at: datetime) -> bool:
+        """Whether a key at ``at`` may log without asking."""
+        ...
+
+    def ask(self, at: datetime, then: Callable[[], object]) -> None:
+        """Ask the clinician; ``then`` logs on a yes."""
+        ...
+
+    def logged(self, at: datetime) -> None:
+        """An observation at ``at`` was committed."""
+        ...
 
 
 def error_sentence(error: BaseException) -> str:
@@ -60,6 +76,8 @@ class ObservationActions(QObject):
         self.clock = clock
         self.record: BlockRecord | None = None
         self.last_id: int | None = None
+        self.run: BlockRunGuard | None = None
+        """Checks the date before a key logs, and keeps the block's run (set by the workspace)."""
         model.edit_requested = self.edit
 
     def open(self, record: BlockRecord | None) -> None:
@@ -95,16 +113,35 @@ class ObservationActions(QObject):
     # ------------------------------------------------------------------ changes
 
     def log(self, partner: PartnerKey, stance: Stance) -> int | None:
-        """Log partner + stance at the current time; returns the id once durable and shown."""
-        if self.record is None:
+        """Log partner + stance at the current time; returns the id once durable and shown.
+
+        On a date that is not the block's day the clinician is asked first
+        (see `BlockRun`); the observation is then logged on a yes, with the
+        time of the key, and None is returned now.
+        """
+        record = self.record
+        if record is None:
             return None
-        observation = Observation(at=self.clock(), partner=partner, stance=stance)
-        block_id = self.record.block_id
+        at = self.clock()
+        if self.run is not None and not self.run.allows(at):
+            self.run.ask(at, lambda: self._log_at(record, partner, stance, at))
+            return None
+        return self._log_at(record, partner, stance, at)
+
+    def _log_at(
+        self, record: BlockRecord, partner: PartnerKey, stance: Stance, at: datetime
+    ) -> int | None:
+        if record is not self.record:
+            return None
+        observation = Observation(at=at, partner=partner, stance=stance)
+        block_id = record.block_id
         try:
             new_id = self.services.log(block_id, observation)
         except Exception as error:  # shown; the observation is not shown as logged
             self.failed.emit(error_sentence(error))
             return None
+        if self.run is not None:
+            self.run.logged(at)  # the vault extended the block's run in the same write
         logged = dataclasses.replace(observation, id=new_id)
         self.last_id = new_id
         self._show(None, logged)

@@ -7,6 +7,13 @@ rule) and, as observations are logged, recomputes only the open block's
 points: flips never cross blocks, so nothing else can change. Time is placed
 on a compressed axis (`TimeAxis`): each day's extent side by side with a
 short gap, so the overnight break does not squeeze two days into two dots.
+
+The open block is shaded over the span it actually ran (`effective_span`:
+the recorded run, growing with each observation) and its plan is kept
+beside it, for an outline. When a session runs past its day's extent (an
+overrun after the day's last block, a clock set wrong) the day is widened,
+with some slack so that this happens once in a while, not on every key, and
+`axis_version` tells the chart to redraw everything once.
 """
 
 from __future__ import annotations
@@ -16,20 +23,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.domain.block_span import Span, effective_span
 from app.domain.flips import find_flips
 from app.domain.intensive import Block, Observation
-from app.domain.stance_time import (
-    StanceSpan,
-    effective_end,
-    partner_chronological,
-    stance_spans,
-)
-from app.domain.timeline import TimelineDay, TimelinePoint, timeline_series
+from app.domain.stance_time import StanceSpan, partner_chronological, stance_spans
+from app.domain.timeline import TimelineBlock, TimelineDay, TimelinePoint, timeline_series
 from app.domain.vocabulary import PartnerKey, Stance
 from app.ui.workspace.block_record import BlockRecord
 
 DAY_GAP_H = 0.5
 """Hours of blank axis drawn between two days, where the day break line sits."""
+WIDEN_SLACK = timedelta(minutes=15)
+"""How far past the open block a day is widened when a session outgrows it."""
 
 _STANCE_ROW = {Stance.ONE_UP: 2, Stance.SAME_AS: 1, Stance.ONE_DOWN: 0}
 _LANE_BASE = {PartnerKey.A: 4, PartnerKey.B: 0}
@@ -53,13 +58,16 @@ class LiveTimeline:
         points: Each partner's points in time order, the open block included.
         day_breaks: Where each day after the first begins.
         days: Extent of each day with blocks.
-        current_block: Start and effective end of the open block (shaded).
+        current_block: The span the open block ran, per `effective_span` (shaded).
+        planned_block: The open block's plan (outlined); None when it is on
+            another date than the run (a block moved to another day).
     """
 
     points: Mapping[PartnerKey, tuple[TimelinePoint, ...]]
     day_breaks: tuple[datetime, ...]
     days: tuple[TimelineDay, ...]
     current_block: tuple[datetime, datetime]
+    planned_block: tuple[datetime, datetime] | None = None
 
     def flips(self) -> int:
         """How many points are highlighted as flips."""
@@ -155,27 +163,31 @@ class TimelineModel:
         """Bumped when a partner's open-block points change, so the chart redraws only those."""
         self._days: tuple[TimelineDay, ...] = ()
         self._breaks: tuple[datetime, ...] = ()
+        self._end: datetime | None = None  # the open block's end when last refreshed
         self.axis = TimeAxis(())
+        self.axis_version = 0
+        """Bumped when a day is widened, so the chart redraws everything once."""
 
     def load(self, record: BlockRecord) -> None:
         """Take the whole intensive from the record; the open block is then kept current."""
         self._record = record
-        series = timeline_series(record.intensive, self.flip_window_s)
+        series = timeline_series(record.current_intensive(), self.flip_window_s)
         number = record.day.number
         self._before, self._after = {}, {}
-        block = record.block()
+        start = effective_span(record.block()).start
         for key in PartnerKey:
             others = [
                 p
                 for p in series.points[key]
                 if not (p.day == number and p.block_index == record.block_index)
             ]
-            self._before[key] = tuple(p for p in others if p.at < block.start)
-            self._after[key] = tuple(p for p in others if p.at >= block.start)
+            self._before[key] = tuple(p for p in others if p.at < start)
+            self._after[key] = tuple(p for p in others if p.at >= start)
         self._days, self._breaks = series.days, series.day_breaks
         self.axis = TimeAxis(series.days)
+        self.axis_version += 1
         self._cache = {}
-        self._current, self._current_spans = {}, {}
+        self._current, self._current_spans, self._end = {}, {}, None
         self.refresh_block()
 
     def clear(self) -> None:
@@ -183,8 +195,9 @@ class TimelineModel:
         self._record = None
         self._before, self._after, self._current = {}, {}, {}
         self._current_spans, self._cache = {}, {}
-        self._days, self._breaks = (), ()
+        self._days, self._breaks, self._end = (), (), None
         self.axis = TimeAxis(())
+        self.axis_version += 1
 
     def refresh_block(
         self,
@@ -194,18 +207,30 @@ class TimelineModel:
         """Recompute the open block's points of the partners whose observations changed.
 
         Flips and stance spans are per partner, so a change to one partner's
-        observation can move nothing in the other's lane. `appended` names a
-        new observation that is the block's latest (the usual live case): then
-        only it and its partner's previous one are looked at.
+        observation can move nothing in the other's lane, except where the
+        block's end moved (a running block ends at its latest observation):
+        then the other partner's last span stretches to the new end.
+        `appended` names a new observation that is the block's latest (the
+        usual live case): then only it and its partner's previous one are
+        looked at.
         """
         record = self._record
         if record is None:
             return
         block = record.block()
-        if block.end is None:  # an open block ends at its last observation, of either partner
-            partners = tuple(PartnerKey)
-        elif appended is not None and self._append(record, block, appended):
+        span = effective_span(block)
+        previous_end, self._end = self._end, span.end
+        moved = previous_end is not None and previous_end != span.end
+        self._fit(record, span)
+        if appended is not None and self._append(record, block, appended):
+            if moved:
+                assert previous_end is not None
+                for key in PartnerKey:
+                    if key is not appended.partner:
+                        self._stretch_last(key, previous_end, span.end)
             return
+        if moved:
+            partners = tuple(PartnerKey)
         for key in set(partners):
             points = block_points(
                 block, record.day.number, record.block_index, self.flip_window_s, key, self._cache
@@ -215,6 +240,34 @@ class TimelineModel:
                 self._current[key] = points
                 self._current_spans[key] = spans
                 self.versions[key] += 1
+
+    def _stretch_last(self, key: PartnerKey, old_end: datetime, new_end: datetime) -> None:
+        """The block's end moved: the partner's last stance now holds until the new end."""
+        spans = self._current_spans.get(key, ())
+        if spans and spans[-1].end == old_end:
+            self._current_spans[key] = (*spans[:-1], dataclasses.replace(spans[-1], end=new_end))
+            self.versions[key] += 1
+
+    def _fit(self, record: BlockRecord, span: Span) -> None:
+        """Widen the open block's day (with slack) if what it ran, or its plan, is outside it."""
+        block = record.block()
+        shown = TimelineBlock(
+            record.day.number, record.block_index, block.start, block.end, span.start, span.end
+        ).extent
+        days = list(self._days)
+        for index, day in enumerate(days):
+            if day.number != record.day.number:
+                continue
+            if day.start <= shown.start and shown.end <= day.end:
+                return
+            start = shown.start - WIDEN_SLACK if shown.start < day.start else day.start
+            end = shown.end + WIDEN_SLACK if shown.end > day.end else day.end
+            days[index] = TimelineDay(day.number, start, end)
+            self._days = tuple(days)
+            self._breaks = tuple(d.start for d in self._days[1:])
+            self.axis = TimeAxis(self._days)
+            self.axis_version += 1
+            return
 
     def _append(self, record: BlockRecord, block: Block, new: Observation) -> bool:
         """Extend one lane by the block's newest observation; False if it is not the newest."""
@@ -253,7 +306,9 @@ class TimelineModel:
             key: self._before.get(key, ()) + self._current.get(key, ()) + self._after.get(key, ())
             for key in PartnerKey
         }
-        return LiveTimeline(points, self._breaks, self._days, self.current_span())
+        return LiveTimeline(
+            points, self._breaks, self._days, self.current_span(), self.planned_span()
+        )
 
     def current_points(self, key: PartnerKey) -> tuple[TimelinePoint, ...]:
         """The open block's points of one partner (redrawn on every change)."""
@@ -272,8 +327,19 @@ class TimelineModel:
         if self._record is None:
             now = datetime.min
             return now, now
+        span = effective_span(self._record.block())
+        return span.start, span.end
+
+    def planned_span(self) -> tuple[datetime, datetime] | None:
+        """The open block's plan, to outline; None if nothing is open or it is on another date."""
+        if self._record is None:
+            return None
         block = self._record.block()
-        return block.start, max(effective_end(block), block.start)
+        span = effective_span(block)
+        entry = TimelineBlock(0, 0, block.start, block.end, span.start, span.end)
+        if not entry.plan_shown:
+            return None
+        return block.start, block.end or block.start
 
     @property
     def current_day(self) -> int:

@@ -55,6 +55,8 @@ class TimelineView(QWidget):
         self._xy: dict[TimelinePoint, tuple[float, float]] = {}
         self._span_xy: dict[StanceSpan, tuple[float, float]] = {}
         self._shown: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
+        self._steps: dict[PartnerKey, Any] = {}  # per lane: spans, xs, ys, end of each span
+        self._axis_version = -1
 
     # ------------------------------------------------------------------ building
 
@@ -102,7 +104,7 @@ class TimelineView(QWidget):
         )
         self.legend.setText(
             f"{lanes} &nbsp; <span style='color:{FLIP_COLOUR}; font-weight:bold'>◯ flip</span>"
-            " &nbsp; size = intensity &nbsp; shaded = this block"
+            " &nbsp; size = intensity &nbsp; shaded = this block as it ran, dashed = as planned"
         )
 
     def redraw_all(self) -> None:
@@ -117,6 +119,7 @@ class TimelineView(QWidget):
             self.plot.removeItem(item)
         self._dynamic = {}
         self._xy, self._span_xy = {}, {}
+        self._axis_version = self.model.axis_version
         if not self.model.loaded:
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
             return
@@ -147,6 +150,14 @@ class TimelineView(QWidget):
         region.setZValue(-10)
         self._dynamic["region"] = region
         self.plot.addItem(region)
+        plan = pg.LinearRegionItem(
+            movable=False,
+            brush=pg.mkBrush(0, 0, 0, 0),
+            pen=pg.mkPen(muted, width=1.5, style=Qt.PenStyle.DashLine),
+        )
+        plan.setZValue(-9)
+        self._dynamic["plan"] = plan
+        self.plot.addItem(plan)
         for key in PartnerKey:
             self._add_static(self._scatter(key, self.model.other_points(key), static=True))
             for name in ("steps", "points", "flips"):
@@ -156,7 +167,7 @@ class TimelineView(QWidget):
                     part.setCacheMode(part.CacheMode.DeviceCoordinateCache)
                 self._dynamic[f"{name}-{key}"] = item
                 self.plot.addItem(item)
-        self._drawn, self._shown = {}, {}
+        self._drawn, self._shown, self._steps = {}, {}, {}
         ticks = axis.ticks()
         step = max(1, len(ticks) // 14)
         self.plot.getPlotItem().getAxis("bottom").setTicks([ticks[::step], []])
@@ -167,19 +178,25 @@ class TimelineView(QWidget):
         """Redraw only the open block's points, step lines, flips and shading."""
         if self.plot is None or not self.model.loaded or not self._dynamic:
             return
+        if self._axis_version != self.model.axis_version:
+            self.redraw_all()  # a day grew (an overrun): every point moves once
+            return
         axis, day = self.model.axis, self.model.current_day
         start, end = self.model.current_span()
         region = (axis.x(start, day), axis.x(end, day))
         if self._dynamic["region"].getRegion() != region:
             self._dynamic["region"].setRegion(region)
+        self._show_plan(axis, day)
         for key in PartnerKey:
             if self._drawn.get(key) == self.model.versions[key]:
                 continue
             self._drawn[key] = self.model.versions[key]
             points = self.model.current_points(key)
-            xs, ys = self._step_path(self.model.current_spans(key), day)
+            xs, ys = self._step_path(key, self.model.current_spans(key), day)
             self._dynamic[f"steps-{key}"].setData(xs, ys, connect="finite")
             shown = self._shown.get(key, ())
+            if points is shown:
+                continue  # only the step line moved (the block's end, for the other partner)
             if len(points) > len(shown) and points[: len(shown)] == shown:
                 new = points[len(shown) :]  # the live case: only the newest point is added
                 self._add(self._dynamic[f"points-{key}"], new, 0)
@@ -199,8 +216,19 @@ class TimelineView(QWidget):
             for item in [*self._static, *self._dynamic.values()]:
                 self.plot.removeItem(item)
             self._static, self._dynamic, self._xy, self._span_xy = [], {}, {}, {}
-            self._drawn, self._shown = {}, {}
+            self._drawn, self._shown, self._steps = {}, {}, {}
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
+
+    def _show_plan(self, axis: Any, day: int) -> None:
+        """Outline the open block's plan, or hide the outline (a plan on another date)."""
+        plan, planned = self._dynamic["plan"], self.model.planned_span()
+        if planned is None:
+            plan.setVisible(False)
+            return
+        region = (axis.x(planned[0], day), axis.x(planned[1], day))
+        if plan.getRegion() != region:
+            plan.setRegion(region)
+        plan.setVisible(True)
 
     # ------------------------------------------------------------------ items
 
@@ -228,13 +256,22 @@ class TimelineView(QWidget):
         return self._scatter(key, (), static=False)
 
     def _step_path(
-        self, spans: tuple[StanceSpan, ...], day: int
+        self, key: PartnerKey, spans: tuple[StanceSpan, ...], day: int
     ) -> tuple[list[float], list[float]]:
+        """The step line's points; only spans after those unchanged since last time are placed.
+
+        A live key changes the last span or two of a lane (and, when the block's
+        end moves, the other lane's last): the rest of the path is kept.
+        """
         axis = self.model.axis
-        xs: list[float] = []
-        ys: list[float] = []
-        previous_end = None
-        for span in spans:
+        old, xs, ys, marks = self._steps.get(key, ((), [], [], []))
+        keep, limit = 0, min(len(spans), len(old))
+        while keep < limit and spans[keep] is old[keep]:
+            keep += 1
+        cut = marks[keep - 1] if keep else 0
+        xs, ys, marks = xs[:cut], ys[:cut], marks[:keep]
+        previous_end = spans[keep - 1].end if keep else None
+        for span in spans[keep:]:
             if previous_end is not None and span.start != previous_end:
                 xs.append(float("nan"))
                 ys.append(float("nan"))
@@ -245,7 +282,9 @@ class TimelineView(QWidget):
             y = lane_y(span.partner, span.stance)
             xs.extend(placed)
             ys.extend((y, y))
+            marks.append(len(xs))
             previous_end = span.end
+        self._steps[key] = (spans, xs, ys, marks)
         return xs, ys
 
     def _scatter(self, key: PartnerKey, points: tuple[TimelinePoint, ...], *, static: bool) -> Any:

@@ -73,7 +73,7 @@ class WorkspaceView(QFrame):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Observations and note")
         self.tabs.addTab(self.table, "&Observations")
-        self.tabs.addTab(self.note, "N&ote")
+        self.tabs.addTab(self.note, "Not&e")  # Alt+E: Alt+O is Observations
 
         left = QWidget()
         left.setAccessibleName("Pad and live summary")

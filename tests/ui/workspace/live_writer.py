@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -19,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.services.intensive_exchange import get_intensive
 from app.services.vault_access import open_vault
 from app.ui.workspace import BlockServices, BlockWorkspace
 from app.ui.workspace.observation_table_model import ID_ROLE
@@ -31,7 +34,19 @@ def main() -> None:
     folder, passphrase, intensive_id, block_id = sys.argv[1:5]
     app = QApplication([])
     vault = open_vault(Path(folder), passphrase)
-    workspace = BlockWorkspace(BlockServices(vault, signer="writer"))
+    start = next(
+        b.start
+        for d in get_intensive(vault, int(intensive_id)).days
+        for b in d.blocks
+        if b.id == int(block_id)
+    )
+    began = time.monotonic()
+
+    def clock() -> datetime:
+        """Real time, moved onto the block's day: logging on another date would ask first."""
+        return start + timedelta(seconds=time.monotonic() - began)
+
+    workspace = BlockWorkspace(BlockServices(vault, signer="writer", clock=clock), clock=clock)
     workspace.resize(1200, 800)
     workspace.show()
     workspace.show_block(int(intensive_id), int(block_id))

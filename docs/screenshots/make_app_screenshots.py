@@ -1,0 +1,175 @@
+"""Take the README's app screenshots from the real app, driven by keys under Xvfb at 1366x768.
+
+    .venv/bin/python docs/screenshots/make_app_screenshots.py [--out DIR]
+
+Needs Xvfb, xdotool and ImageMagick (Debian: apt-get install xvfb xdotool
+imagemagick; .ci/run installs them). A temporary vault gets a profile and,
+through `crucible import`, the fictional demo intensive; then `python -m app`
+runs on its own X server with no window manager, and xdotool types:
+
+    unlock.png                   the unlock screen, before anything is typed
+    casebook-light.png           the demo intensive selected in the casebook
+    workspace-live-light.png     its first block in live mode, a few keys logged
+    workspace-live-dark.png      the same after Settings > Theme > Dark
+    casebook-dark.png            the casebook again, dark
+
+Each picture is the main window alone (`import -window`), as a clinician's
+screen would show it. The vault uses the production key derivation, so
+unlocking takes a second or so, as it does for real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.xsession import (  # noqa: E402  (the repository root is on sys.path now)
+    Keyboard,
+    RunningApp,
+    XDisplay,
+    missing_tools,
+    run_cli,
+)
+
+PASSPHRASE = "screenshots only passphrase"  # noqa: S105 - a throwaway temporary vault
+DEMO = ROOT / "resources" / "demo-intensive.json"
+LIVE_KEYS = ["q", "3", "p", "l", "a", "m", "r", "z", "p", "2", "a", "l"]
+
+
+def make_vault(folder: Path, home: Path) -> None:
+    """A vault with a clinician's profile, and the demo intensive imported with the CLI."""
+    from app.services.profile import ClinicianProfile, save_profile
+    from app.services.vault_access import new_vault
+
+    vault, _code = new_vault(folder, PASSPHRASE)
+    save_profile(vault, ClinicianProfile("Jordan Reyes", "LMFT"))
+    vault.lock()
+    # The intensive runs today, as one being logged live does: keys pressed on
+    # another date would (rightly) first ask whether to log them as today.
+    today = date.today()
+    text = DEMO.read_text("utf-8")
+    for day, planned in enumerate(("2026-11-02", "2026-11-03")):
+        text = text.replace(planned, (today + timedelta(days=day)).isoformat())
+    dated = folder.parent / "demo-today.json"
+    dated.write_text(text, "utf-8")
+    result = run_cli(folder, "import", str(dated), secret=PASSPHRASE, home=home)
+    if result.returncode != 0:
+        raise SystemExit(f"crucible import failed: {result.stderr.strip()}")
+
+
+class Camera:
+    """Keys, waits and pictures of the app's main window."""
+
+    def __init__(self, keyboard: Keyboard, window: str, out: Path) -> None:
+        self.kb = keyboard
+        self.window = window
+        self.out = out
+
+    def settle(self, before: bytes, timeout: float = 30.0) -> None:
+        """Wait for the screen to change from `before` and then hold still."""
+        self.kb.wait_repainted(before, timeout=timeout, settle=0.8)
+
+    def press(self, *keys: str, delay_ms: int = 60) -> None:
+        """Press keys, then wait for what they do to be painted."""
+        before = self.kb.picture()
+        self.kb.key(*keys, delay_ms=delay_ms)
+        self.settle(before)
+
+    def shoot(self, name: str) -> None:
+        """Save the main window as NAME in the output folder."""
+        time.sleep(0.3)
+        path = self.out / name
+        subprocess.run(
+            ["import", "-window", self.window, str(path)],  # noqa: S607
+            env=self.kb.env,
+            check=True,
+            timeout=30,
+        )
+        print("wrote", path)
+
+
+def choose_theme(camera: Camera, theme_label: str) -> None:
+    """Settings (Ctrl+,), Tab to the Theme box, type the choice's first letters, Enter."""
+    from app.services.settings import declarations
+
+    names = [name for name, _kind, _default, _info in declarations()]
+    kb = camera.kb
+    kb.key("ctrl+comma")
+    dialog = kb.wait_window("^Crucible — Settings")
+    kb.focus(dialog)
+    kb.key(*["Tab"] * names.index("theme"))  # the dialog opens in its first field
+    kb.type(theme_label)
+    before = kb.picture()
+    kb.key("Return")
+    kb.wait_gone("^Crucible — Settings")
+    kb.wait_focused(camera.window)
+    camera.settle(before)
+
+
+def take_all(out: Path, work: Path) -> None:
+    """Run the app once and take every picture."""
+    vault, home = work / "vault", work / "home"
+    make_vault(vault, home)
+    display = XDisplay()
+    app = RunningApp(vault, display.name, home, work / "logs")
+    try:
+        kb = Keyboard(display.name)
+        window = kb.wait_window("^Crucible — Unlock$", timeout=30)
+        kb.focus(window)
+        camera = Camera(kb, window, out)
+        time.sleep(1)
+        camera.shoot("unlock.png")
+
+        kb.type(PASSPHRASE)
+        kb.key("Return")
+        kb.wait_title(window, "Casebook", timeout=30)
+        camera.press("ctrl+f", "Tab", "Home", "Down")  # the navigator: the couple, its intensive
+        camera.shoot("casebook-light.png")
+
+        camera.press("Down", "Right", "Down")  # day 1, opened, its first block
+        camera.press("F2", *LIVE_KEYS, delay_ms=120)
+        camera.shoot("workspace-live-light.png")
+
+        choose_theme(camera, "Dark")
+        camera.shoot("workspace-live-dark.png")
+
+        camera.press("F2")  # live off: the navigator comes back
+        camera.press("ctrl+f", "Tab", "Left", "Up")  # from the block up to its intensive
+        camera.shoot("casebook-dark.png")
+
+        choose_theme(camera, "Light")  # leave the settings as they were found
+        kb.key("ctrl+q")
+        status = app.wait_exit(timeout=60)
+        if status != 0 or "Traceback" in app.stderr:
+            raise SystemExit(f"the app ended badly (status {status}):\n{app.stderr}")
+    finally:
+        app.stop()
+        display.stop()
+
+
+def main() -> int:
+    """Parse the arguments, check the tools, take the pictures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="where the PNGs go")
+    args = parser.parse_args()
+    missing = missing_tools()
+    if missing:
+        print(f"Needs {', '.join(missing)}: apt-get install xvfb xdotool imagemagick")
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="crucible-shots-") as temp:
+        take_all(args.out, Path(temp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
