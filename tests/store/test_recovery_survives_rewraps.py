@@ -27,6 +27,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from app.domain.passphrase import passphrase_problem
 from app.services import backups
 from app.services.vault_access import (
     UnlockThrottle,
@@ -44,7 +45,8 @@ kdf_params = st.builds(
     time_cost=st.integers(1, 2),
     parallelism=st.integers(1, 2),
 )
-passphrases = st.text(min_size=8, max_size=24)
+# Any passphrase the rule accepts (app.domain.passphrase: 8 characters that are not spaces).
+passphrases = st.text(min_size=8, max_size=24).filter(lambda text: passphrase_problem(text) is None)
 
 
 class PassphraseHistory(RuleBasedStateMachine):
