@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
-from app.domain.block_span import observation_window
+from app.domain.block_span import MARGIN_DAYS, observation_window
 from app.domain.intensive import (
     Addendum,
     Block,
@@ -39,6 +39,15 @@ FORMAT_V1_1 = "crucible.intensive/1.1"
 FORMATS = (FORMAT_V1, FORMAT_V1_1)
 """The versions this build reads; it writes the lowest one that holds the intensive."""
 MAX_DAYS = 7
+# A block runs on its day: its planned start lies on the day's date, give or
+# take MARGIN_DAYS for a session that crosses midnight, and no block (planned
+# or as it ran) lasts longer than this. Together with the observation window
+# this bounds every time a document can carry to a few days around its dates,
+# so a report's cost follows its data, never a century of empty axis.
+MAX_BLOCK_LENGTH = timedelta(hours=24)
+# A run recorded on another date than the plan's ("log it as today") may lie
+# this far from the plan, which covers a session rescheduled within a year.
+MAX_RUN_SHIFT = timedelta(days=366)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 OBSERVATION_TEXT_FIELDS = ("trigger", "quote", "intervention", "response", "note")
 
@@ -202,6 +211,13 @@ def _parse_intensive_body(doc: Mapping[str, Any], couple: Couple, *, with_runs: 
     if not 1 <= len(days_doc) <= MAX_DAYS:
         _fail("intensive.days", f"must hold 1 to {MAX_DAYS} days, found {len(days_doc)}")
     days = tuple(_parse_day(raw, index, with_runs) for index, raw in enumerate(days_doc))
+    for index in range(1, len(days)):
+        if days[index].date <= days[index - 1].date:
+            _fail(
+                f"intensive.days[{index}].date",
+                f"{days[index].date.isoformat()} must come after day {index}'s "
+                f"{days[index - 1].date.isoformat()} (days are in date order)",
+            )
     return Intensive(
         couple=couple,
         title=title,
@@ -232,7 +248,27 @@ def _parse_day(raw: object, index: int, with_runs: bool) -> Day:
     blocks = tuple(
         _parse_block(item, f"{path}.blocks[{i}]", with_runs) for i, item in enumerate(blocks_doc)
     )
+    for i, block in enumerate(blocks):
+        _check_on_its_day(block, day_date, f"{path}.blocks[{i}]")
     return Day(number=number, date=day_date, blocks=blocks)
+
+
+def _check_on_its_day(block: Block, day_date: date, path: str) -> None:
+    """Refuse a block planned away from its day, or one (planned or run) of absurd length."""
+    local = block.start.date()  # in the block's own UTC offset, as the clinician wrote it
+    if abs((local - day_date).days) > MARGIN_DAYS:
+        _fail(
+            f"{path}.start",
+            f"is on {local.isoformat()}, not on its day's date {day_date.isoformat()} "
+            f"(a block may start at most {MARGIN_DAYS} day away)",
+        )
+    if block.end is not None and block.end - block.start > MAX_BLOCK_LENGTH:
+        _fail(f"{path}.end", "is more than 24 hours after the block's start")
+    if block.actual_start is not None and abs(block.actual_start - block.start) > MAX_RUN_SHIFT:
+        _fail(f"{path}.actual_start", "is more than a year away from the block's planned start")
+    run_start = block.actual_start or block.start
+    if block.actual_end is not None and block.actual_end - run_start > MAX_BLOCK_LENGTH:
+        _fail(f"{path}.actual_end", "is more than 24 hours after the block's start")
 
 
 def _optional_timestamp(doc: Mapping[str, Any], key: str, path: str) -> datetime | None:

@@ -154,6 +154,21 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
     ),
     ("quote type", _set((*OBS, "quote"), 5), "observations[17].quote: expected a string"),
     ("observation not object", _set(OBS, "one-up"), "observations[17]: expected an object"),
+    (
+        "days out of date order",
+        _set(("intensive", "days", 1, "date"), "2026-11-02"),
+        "intensive.days[1].date: 2026-11-02 must come after day 1's 2026-11-02",
+    ),
+    (
+        "day date unrelated to its blocks",
+        _set(("intensive", "days", 0, "date"), "2030-01-01"),
+        "intensive.days[0].blocks[0].start: is on 2026-11-02, not on its day's date 2030-01-01",
+    ),
+    (
+        "block a century long",
+        _set((*BLOCK, "end"), "2126-11-02T12:30:00-05:00"),
+        "intensive.days[0].blocks[1].end: is more than 24 hours after the block's start",
+    ),
 ]
 
 
