@@ -11,6 +11,7 @@ from app.services import casebook
 from app.ui.main import Desktop
 from app.ui.navigator_model import SUMMARY_ROLE
 from app.ui.workspace.note_dialogs import AddendumDialog
+from tests.ui.conftest import press_live_key
 
 
 def _unsigned_block(desktop: Desktop) -> tuple[int, int, int]:
@@ -33,7 +34,7 @@ def test_the_record_line_follows_every_change_without_a_reload(
     workspace = session.block_workspace
     workspace.set_live(True)
     for key in (Qt.Key.Key_Q, Qt.Key.Key_A, Qt.Key.Key_P):
-        qtbot.keyClick(workspace.view.pad, key)
+        press_live_key(qtbot, workspace, key)
     assert record.text() == f"Note not signed; {count + 3} observations"
     workspace.undo_stack.undo()
     assert record.text() == f"Note not signed; {count + 2} observations"
