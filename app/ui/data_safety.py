@@ -41,7 +41,7 @@ def vault_signature(vault: Any) -> Signature:
     Every commit, audited or not (an observation, a note autosave), grows
     or rewrites the log, and a checkpoint rewrites the database; reads
     change neither. `stat` does not open the files, so SQLite's locks are
-    safe (reliability.md: never open the database file another way).
+    safe (docs/reliability.md: never open the database file another way).
     """
     db = Path(vault.db_path)
     parts: list[tuple[int, int] | None] = []

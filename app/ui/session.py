@@ -1,6 +1,6 @@
 """The desktop session: first run or unlock, the workspace, and the lock.
 
-Locking means (reliability.md, test 9): one lock screen covering the app;
+Locking means (docs/reliability.md, test 9): one lock screen covering the app;
 no client text left in any widget, model or window title (dialogs and other
 windows are scrubbed and closed, the workspace is torn down); the engine is
 disposed and the data key wiped (`vault.lock()`), so no file handle on the
