@@ -133,3 +133,20 @@ def all_text(widget: QWidget) -> str:
             if isinstance(value, str):
                 parts.append(value)
     return "\n".join(parts)
+
+
+def open_recovery_page(
+    vault_folder: Path, start_desktop: Callable[..., Desktop]
+) -> tuple[Desktop, Any, str]:
+    """A new vault, locked; the app started on it with the recovery page showing.
+
+    Returns the desktop, the unlock view and the vault's recovery code.
+    """
+    from app.services.vault_access import new_vault
+
+    vault, code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF)
+    vault.lock()
+    desktop = start_desktop(vault_folder)
+    view = desktop.session.unlock_view
+    view.use_code.click()
+    return desktop, view, code

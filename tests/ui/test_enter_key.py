@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from app.ui.main import Desktop
-from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.ui.conftest import wait_idle
+from tests.conftest import PASSPHRASE
+from tests.ui.conftest import open_recovery_page, wait_idle
 
 RETURN = Qt.Key.Key_Return
 
@@ -79,13 +79,7 @@ def test_enter_submits_the_recovery_page(
     qtbot: Any, vault_folder: Path, start_desktop: Callable[..., Desktop]
 ) -> None:
     """On the recovery page, Enter in the last field sets the new passphrase and unlocks."""
-    from app.services.vault_access import new_vault
-
-    vault, code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF)
-    vault.lock()
-    desktop = start_desktop(vault_folder)
-    view = desktop.session.unlock_view
-    view.use_code.click()
+    desktop, view, code = open_recovery_page(vault_folder, start_desktop)
     view.code.setText(code)
     view.new_passphrase.setText("a new passphrase for the test")
     view.repeat.setText("a new passphrase for the test")

@@ -14,8 +14,7 @@ from app.ui.couple_dialog import CoupleDialog
 from app.ui.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
 from app.ui.main import Desktop
 from app.ui.report_dialog import ReportDialog
-from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.ui.conftest import visible_dialog
+from tests.ui.conftest import open_recovery_page, visible_dialog
 
 # ---------------------------------------------------------------- report password (6)
 
@@ -141,13 +140,7 @@ def test_recovery_refuses_a_passphrase_of_spaces(
     qtbot: Any, vault_folder: Path, start_desktop: Callable[..., Desktop]
 ) -> None:
     """The recovery page applies the same rule before the code is even checked."""
-    from app.services.vault_access import new_vault
-
-    vault, code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF)
-    vault.lock()
-    desktop = start_desktop(vault_folder)
-    view = desktop.session.unlock_view
-    view.use_code.click()
+    _desktop, view, code = open_recovery_page(vault_folder, start_desktop)
     view.code.setText(code)
     view.new_passphrase.setText("  \t     \u3000  ")
     view.repeat.setText("  \t     \u3000  ")

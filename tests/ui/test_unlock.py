@@ -13,7 +13,7 @@ from app.services.vault_access import open_vault
 from app.store.vault import UnlockThrottle
 from app.ui.main import Desktop
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import unlock
+from tests.ui.conftest import open_recovery_page, unlock
 
 
 def _try(qtbot: Any, desktop: Desktop, passphrase: str) -> str:
@@ -69,14 +69,7 @@ def test_recovery_code_sets_a_new_passphrase(
     qtbot: Any, vault_folder: Path, start_desktop: Callable[..., Desktop]
 ) -> None:
     """The recovery path unlocks and sets a new passphrase; the old one stops working."""
-    from app.services.vault_access import new_vault
-    from tests.conftest import FAST_KDF
-
-    vault, code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF)
-    vault.lock()
-    desktop = start_desktop(vault_folder)
-    view = desktop.session.unlock_view
-    view.use_code.click()
+    desktop, view, code = open_recovery_page(vault_folder, start_desktop)
     assert view.pages.currentIndex() == 1
     view.code.setText("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")
     view.new_passphrase.setText("a brand new passphrase")
