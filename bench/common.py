@@ -13,8 +13,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "resources" / "demo-intensive.json"
 STANCES = ("one-up", "same-as", "one-down")
-STRATEGIES = ("being-right", "controlling", "unbridled-self-expression", "retaliation",
-              "withdrawal")
+STRATEGIES = (
+    "being-right",
+    "controlling",
+    "unbridled-self-expression",
+    "retaliation",
+    "withdrawal",
+)
 
 
 def temp_folder(prefix: str) -> Path:
@@ -31,8 +36,10 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def describe_ms(values: list[float]) -> str:
     """Median and p99 of durations given in seconds, as milliseconds."""
-    return (f"median {statistics.median(values) * 1000:.3f} ms, "
-            f"p99 {percentile(values, 0.99) * 1000:.3f} ms (n={len(values)})")
+    return (
+        f"median {statistics.median(values) * 1000:.3f} ms, "
+        f"p99 {percentile(values, 0.99) * 1000:.3f} ms (n={len(values)})"
+    )
 
 
 def big_document(observations: int, seed: int = 7, note_chars: int = 2000) -> dict[str, Any]:
@@ -51,11 +58,16 @@ def big_document(observations: int, seed: int = 7, note_chars: int = 2000) -> di
         block["observations"] = [
             {
                 "at": (start + timedelta(seconds=s)).isoformat(),
-                "partner": rng.choice("AB"), "stance": rng.choice(STANCES),
+                "partner": rng.choice("AB"),
+                "stance": rng.choice(STANCES),
                 "boundary": rng.choice([None, "walled-off", "boundaryless", "contained"]),
                 "intensity": rng.randint(1, 5),
                 "strategies": rng.sample(STRATEGIES, rng.randint(0, 2)),
-                "trigger": "", "quote": "", "intervention": "", "response": "", "note": "",
+                "trigger": "",
+                "quote": "",
+                "intervention": "",
+                "response": "",
+                "note": "",
             }
             for s in moments
         ]

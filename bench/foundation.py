@@ -39,12 +39,16 @@ def unlock_times(params: KdfParams, rounds: int) -> list[float]:
 def main() -> None:
     started = time.perf_counter()
     production = calibrate()
-    print(f"calibration: {time.perf_counter() - started:.2f} s -> memory "
-          f"{production.memory_kib // 1024} MiB, t={production.time_cost}, "
-          f"p={production.parallelism}")
+    print(
+        f"calibration: {time.perf_counter() - started:.2f} s -> memory "
+        f"{production.memory_kib // 1024} MiB, t={production.time_cost}, "
+        f"p={production.parallelism}"
+    )
     prod = unlock_times(production, 5)
-    print(f"unlock, production parameters: median {statistics.median(prod):.3f} s "
-          f"(min {min(prod):.3f}, max {max(prod):.3f}); budget 0.5-1 s")
+    print(
+        f"unlock, production parameters: median {statistics.median(prod):.3f} s "
+        f"(min {min(prod):.3f}, max {max(prod):.3f}); budget 0.5-1 s"
+    )
     fast = unlock_times(TEST_PROFILE, 30)
     print(f"unlock, test profile: {describe_ms(fast)}; budget < 20 ms")
 
@@ -57,8 +61,10 @@ def main() -> None:
         import_intensive(vault, data, actor="bench")
         imports.append(time.perf_counter() - began)
         vault.lock()
-    print(f"import of the sample (beyond unlock): median {statistics.median(imports):.3f} s "
-          f"(max {max(imports):.3f}); budget < 0.3 s")
+    print(
+        f"import of the sample (beyond unlock): median {statistics.median(imports):.3f} s "
+        f"(max {max(imports):.3f}); budget < 0.3 s"
+    )
 
     folder = temp_folder("commit")
     vault = create_vault(folder, PASSPHRASE, kdf=TEST_PROFILE)[0]
@@ -67,14 +73,19 @@ def main() -> None:
     assert block.id is not None
     commits = []
     for n in range(1000):
-        observation = Observation(at=block.start + timedelta(seconds=n),
-                                  partner=PartnerKey("AB"[n % 2]), stance=list(Stance)[n % 3])
+        observation = Observation(
+            at=block.start + timedelta(seconds=n),
+            partner=PartnerKey("AB"[n % 2]),
+            stance=list(Stance)[n % 3],
+        )
         began = time.perf_counter()
         log_observation(vault, block.id, observation)
         commits.append(time.perf_counter() - began)
     vault.lock()
-    print(f"commit one observation (WAL, synchronous=FULL): {describe_ms(commits)}; "
-          "budget median < 1 ms")
+    print(
+        f"commit one observation (WAL, synchronous=FULL): {describe_ms(commits)}; "
+        "budget median < 1 ms"
+    )
 
 
 if __name__ == "__main__":

@@ -38,15 +38,18 @@ def main() -> None:
     build_summary_report(parse_intensive(json.loads(SAMPLE.read_text("utf-8"))), OPTIONS)  # warm
     sample = parse_intensive(json.loads(SAMPLE.read_text("utf-8")))
     seconds, size = timed(build_summary_report, sample, 5)
-    print(f"summary report of the sample: median {seconds:.3f} s ({size // 1024} KiB); "
-          "budget < 0.5 s")
+    print(
+        f"summary report of the sample: median {seconds:.3f} s ({size // 1024} KiB); budget < 0.5 s"
+    )
     seconds, size = timed(build_supervision_report, sample, 5)
     print(f"supervision report of the sample: median {seconds:.3f} s ({size // 1024} KiB)")
     blocks = 7 * 7  # sections in the sample's seven blocks
     big = parse_intensive(big_document(5000, note_chars=50 * NOTE_PAGE_CHARS // blocks))
     seconds, size = timed(build_summary_report, big, 3)
-    print(f"summary report, 5,000 observations + ~50 pages of notes: median {seconds:.3f} s "
-          f"({size // 1024} KiB); budget < 3 s")
+    print(
+        f"summary report, 5,000 observations + ~50 pages of notes: median {seconds:.3f} s "
+        f"({size // 1024} KiB); budget < 3 s"
+    )
     pdf = build_summary_report(sample, OPTIONS)
     started = time.perf_counter()
     encrypt_pdf(pdf, "bench password")

@@ -30,10 +30,14 @@ def main() -> None:
         started = time.perf_counter()
         timeline_series(intensive)
         timelines.append(time.perf_counter() - started)
-    print(f"summary of {count} observations: median {statistics.median(summaries) * 1000:.1f} ms "
-          f"(max {max(summaries) * 1000:.1f}); budget < 50 ms")
-    print(f"timeline series of {count} observations: median "
-          f"{statistics.median(timelines) * 1000:.1f} ms")
+    print(
+        f"summary of {count} observations: median {statistics.median(summaries) * 1000:.1f} ms "
+        f"(max {max(summaries) * 1000:.1f}); budget < 50 ms"
+    )
+    print(
+        f"timeline series of {count} observations: median "
+        f"{statistics.median(timelines) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -37,9 +37,9 @@ from app.domain.vocabulary import PartnerKey
 from app.services.intensive_exchange import get_intensive, import_intensive
 from app.services.vault_access import new_vault
 from app.store.keyfile import KdfParams
-from app.ui.workspace import BlockServices, BlockWorkspace
-from app.ui.workspace.block_workspace import SUMMARY_DELAY_MS
-from app.ui.workspace.live_figures import compute_figures
+from app.ui.block import BlockController, BlockServices
+from app.ui.block.block_controller import SUMMARY_DELAY_MS
+from app.ui.block.live_figures import compute_figures
 from bench.common import big_document, describe_ms, percentile, temp_folder
 
 FAST = KdfParams(1024, 1, 1)
@@ -74,9 +74,9 @@ def unsigned(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def workspace_over(vault: Any, start: datetime) -> BlockWorkspace:
+def workspace_over(vault: Any, start: datetime) -> BlockController:
     clock = BenchClock(start)
-    workspace = BlockWorkspace(BlockServices(vault, signer="bench", clock=clock), clock=clock)
+    workspace = BlockController(BlockServices(vault, signer="bench", clock=clock), clock=clock)
     workspace.resize(1440, 900)
     workspace.show()
     QTest.qWaitForWindowExposed(workspace)
@@ -118,19 +118,25 @@ def bench_keypress() -> None:
     )
     summary = time.perf_counter() - started
     colliding = keys_during_summary(workspace, app)
-    print(f"keypress to committed and visible (table + timeline), {total} observations in the "
-          f"intensive, {workspace.table_model.rowCount()} in the block: {describe_ms(times)}, "
-          f"max {max(times) * 1000:.1f} ms; budget median < 16 ms, p99 < 50 ms")
-    print(f"  the summary refresh that follows {SUMMARY_DELAY_MS} ms later: {summary * 1000:.1f} ms"
-          " of figures for block, day and intensive, run in five slices")
-    print(f"  a key that lands just as that refresh starts (the worst moment), from its arrival: "
-          f"{describe_ms(colliding)}, max {max(colliding) * 1000:.1f} ms")
+    print(
+        f"keypress to committed and visible (table + timeline), {total} observations in the "
+        f"intensive, {workspace.table_model.rowCount()} in the block: {describe_ms(times)}, "
+        f"max {max(times) * 1000:.1f} ms; budget median < 16 ms, p99 < 50 ms"
+    )
+    print(
+        f"  the summary refresh that follows {SUMMARY_DELAY_MS} ms later: {summary * 1000:.1f} ms"
+        " of figures for block, day and intensive, run in five slices"
+    )
+    print(
+        f"  a key that lands just as that refresh starts (the worst moment), from its arrival: "
+        f"{describe_ms(colliding)}, max {max(colliding) * 1000:.1f} ms"
+    )
     workspace.clear()
     workspace.close()
     vault.lock()
 
 
-def keys_during_summary(workspace: BlockWorkspace, app: Any) -> list[float]:
+def keys_during_summary(workspace: BlockController, app: Any) -> list[float]:
     """Keys arriving 1 ms after the summary timer fires, timed from when they arrived."""
     latencies: list[float] = []
     for n in range(40):
@@ -159,7 +165,7 @@ def big_note_document(total_observations: int) -> dict[str, Any]:
     return document
 
 
-def bench_open(total_observations: int) -> tuple[Any, BlockWorkspace, int, int]:
+def bench_open(total_observations: int) -> tuple[Any, BlockController, int, int]:
     vault, intensive_id, blocks = vault_with(big_note_document(total_observations))
     workspace = workspace_over(vault, datetime.now().astimezone())
     app = QApplication.instance()
@@ -176,14 +182,16 @@ def bench_open(total_observations: int) -> tuple[Any, BlockWorkspace, int, int]:
         times.append(time.perf_counter() - started)
     rows = workspace.table_model.rowCount()
     chars = sum(len(e.toPlainText()) for e in workspace.view.note.editors)
-    print(f"open a block of {rows} observations and a {chars / 1000:.0f} KB note "
-          f"({total_observations} observations in the intensive): median "
-          f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms; "
-          "budget < 150 ms")
+    print(
+        f"open a block of {rows} observations and a {chars / 1000:.0f} KB note "
+        f"({total_observations} observations in the intensive): median "
+        f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms; "
+        "budget < 150 ms"
+    )
     return vault, workspace, intensive_id, blocks[1]
 
 
-def bench_autosave(vault: Any, workspace: BlockWorkspace, block_id: int) -> None:
+def bench_autosave(vault: Any, workspace: BlockController, block_id: int) -> None:
     services = BlockServices(vault, signer="bench")
     sections = [
         NoteSection(f"s{i}", "x" * NOTE_SECTION_CHARS + str(i))
@@ -195,9 +203,11 @@ def bench_autosave(vault: Any, workspace: BlockWorkspace, block_id: int) -> None
         started = time.perf_counter()
         services.save_note(block_id, sections)
         direct.append(time.perf_counter() - started)
-    print(f"  save_note of a 60 KB note, called directly: {describe_ms(direct)}, "
-          f"max {max(direct) * 1000:.1f} ms -> too close to 10 ms for the UI thread: "
-          "autosave runs it on the worker")
+    print(
+        f"  save_note of a 60 KB note, called directly: {describe_ms(direct)}, "
+        f"max {max(direct) * 1000:.1f} ms -> too close to 10 ms for the UI thread: "
+        "autosave runs it on the worker"
+    )
     workspace.show_block(workspace.intensive_id or 0, block_id)
     workspace.view.tabs.setCurrentWidget(workspace.view.note)
     editor = workspace.view.note.editors[2]
@@ -230,14 +240,20 @@ def bench_autosave(vault: Any, workspace: BlockWorkspace, block_id: int) -> None
         QTest.qWait(4)
     workspace.background.wait()
     ui = workspace.note.autosave_ui_ms
-    print(f"autosave, UI thread's share (copy the text, hand it over): median "
-          f"{statistics.median(ui):.2f} ms, max {max(ui):.2f} ms (n={len(ui)}); budget < 10 ms")
-    print(f"  keystrokes with no autosave (baseline): {describe_ms(baseline)}, "
-          f"max {max(baseline) * 1000:.1f} ms")
-    print(f"  keystrokes in the note: {describe_ms(keystrokes)}, max {max(keystrokes) * 1000:.1f}"
-          f" ms; while a save was running: n={len(during)}, max "
-          f"{(max(during) if during else 0) * 1000:.1f} ms, p99 "
-          f"{(percentile(during, 0.99) if during else 0) * 1000:.1f} ms; budget < 10 ms")
+    print(
+        f"autosave, UI thread's share (copy the text, hand it over): median "
+        f"{statistics.median(ui):.2f} ms, max {max(ui):.2f} ms (n={len(ui)}); budget < 10 ms"
+    )
+    print(
+        f"  keystrokes with no autosave (baseline): {describe_ms(baseline)}, "
+        f"max {max(baseline) * 1000:.1f} ms"
+    )
+    print(
+        f"  keystrokes in the note: {describe_ms(keystrokes)}, max {max(keystrokes) * 1000:.1f}"
+        f" ms; while a save was running: n={len(during)}, max "
+        f"{(max(during) if during else 0) * 1000:.1f} ms, p99 "
+        f"{(percentile(during, 0.99) if during else 0) * 1000:.1f} ms; budget < 10 ms"
+    )
 
 
 def main() -> None:

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import QApplication
 from app.services.intensive_exchange import get_intensive, import_intensive
 from app.services.vault_access import new_vault
 from app.store.keyfile import KdfParams
-from app.ui.theme import apply_theme
-from app.ui.workspace import BlockServices, BlockWorkspace
+from app.ui.block import BlockController, BlockServices
+from app.ui.shell.theme import apply_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo-intensive.json"
@@ -56,7 +56,7 @@ def shoot(app: QApplication, scheme: str, folder: Path) -> Path:
     block_id = next(b.id for d in intensive.days for b in d.blocks if b.title == BLOCK)
     assert block_id is not None
     services = BlockServices(vault, signer="Jordan Reyes, LMFT", clock=clock)
-    workspace = BlockWorkspace(services, clock=clock)
+    workspace = BlockController(services, clock=clock)
     workspace.setWindowTitle("Crucible — Joint: history and pattern")
     workspace.resize(1440, 900)
     workspace.show()

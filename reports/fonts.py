@@ -25,12 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
+
+from app.domain.resource_files import resource
 
 __all__ = [
     "BODY_FONT",
@@ -69,19 +70,8 @@ class FontRun:
 
 
 def _font_folder() -> Traversable:
-    """The bundled fonts folder, as package data or, from a source tree, beside this package.
-
-    ``resources`` has no ``__init__.py``; Python 3.11's namespace-package
-    reader refuses some ``sys.path`` layouts, so the source-tree location
-    is the fallback.
-    """
-    try:
-        folder = resources.files("resources").joinpath("fonts")
-        if folder.joinpath(_FILES[BODY_FONT]).is_file():
-            return folder
-    except (ModuleNotFoundError, NotADirectoryError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "resources" / "fonts"
+    """The bundled fonts folder (see app.domain.resource_files)."""
+    return resource("fonts")
 
 
 def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:

@@ -201,8 +201,7 @@ def _block_section(
     out: list[Flowable] = [
         Paragraph(inline(_block_heading(block), BOLD_FONT), styles.h3),
         Paragraph(
-            f'{inline(_KIND_WORDS[block.kind])} · <font color="{colour}">'
-            f"{inline(status)}</font>",
+            f'{inline(_KIND_WORDS[block.kind])} · <font color="{colour}">{inline(status)}</font>',
             styles.status,
         ),
     ]

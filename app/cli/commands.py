@@ -120,7 +120,9 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
         rows = listing.list_intensives(vault)
     for row in rows:
         first = row.first_date.isoformat() if row.first_date else "-"
-        terminal.out(f"{row.id}\t{for_terminal(row.couple_code)}\t{first}\t{for_terminal(row.title)}")
+        terminal.out(
+            f"{row.id}\t{for_terminal(row.couple_code)}\t{first}\t{for_terminal(row.title)}"
+        )
     return EXIT_OK
 
 

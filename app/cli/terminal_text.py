@@ -51,9 +51,7 @@ def json_for_terminal(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return "".join(
-        f"\\u{ord(ch):04x}" if ch != "\n" and _needs_escape(ch) else ch for ch in text
-    )
+    return "".join(f"\\u{ord(ch):04x}" if ch != "\n" and _needs_escape(ch) else ch for ch in text)
 
 
 __all__ = ["for_terminal", "json_for_terminal", "lines_for_terminal"]

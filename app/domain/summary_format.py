@@ -40,6 +40,7 @@ _DECIMALS: Final = {
     FigureUnit.RATE: 2,
 }
 
+
 def rounded(value: float | None, unit: FigureUnit) -> float | int | None:
     """Round a figure for display by its unit; counts become ints, None stays None.
 

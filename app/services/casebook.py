@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, time
-from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any
 
+from app.domain.resource_files import resource
 from app.domain.text_rules import line_problem
 from app.domain.vocabulary import BlockKind
 from app.services.clock import Clock, system_clock
@@ -82,19 +81,8 @@ def parse_template(key: str, document: Any) -> Template:
 
 
 def _template_folder() -> Traversable:
-    """resources/templates as package data, or beside the source tree.
-
-    `resources` has no __init__.py, and Python 3.11's namespace-package reader
-    refuses some sys.path layouts (an editable install among them), so the
-    source-tree location is the fallback, as in reports/fonts.py.
-    """
-    try:
-        folder = resources.files("resources").joinpath("templates")
-        if folder.joinpath(f"{DEFAULT_TEMPLATE}.json").is_file():
-            return folder
-    except (ModuleNotFoundError, NotADirectoryError, TypeError):
-        pass
-    return Path(__file__).resolve().parents[2] / "resources" / "templates"
+    """resources/templates, wherever the package data is (see app.domain.resource_files)."""
+    return resource("templates")
 
 
 def list_templates() -> list[Template]:

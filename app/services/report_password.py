@@ -49,9 +49,7 @@ def saslprep(text: str) -> str:
     allowed, as for a query string: NFKC leaves them unchanged.
     """
     mapped = "".join(
-        " " if stringprep.in_table_c12(ch) else ch
-        for ch in text
-        if not stringprep.in_table_b1(ch)
+        " " if stringprep.in_table_c12(ch) else ch for ch in text if not stringprep.in_table_b1(ch)
     )
     prepared = unicodedata.normalize("NFKC", mapped)
     for ch in prepared:
@@ -85,9 +83,7 @@ def prepare_report_password(password: str) -> str:
         raise ReportPasswordError("The report password is not UTF-8 text.")
     prepared = saslprep(password)
     if len(prepared) < MIN_CHARACTERS:
-        raise ReportPasswordError(
-            f"A report password needs at least {MIN_CHARACTERS} characters."
-        )
+        raise ReportPasswordError(f"A report password needs at least {MIN_CHARACTERS} characters.")
     size = len(prepared.encode("utf-8"))
     if size > MAX_UTF8_BYTES:
         raise ReportPasswordError(

@@ -115,6 +115,5 @@ class FolderNotEmptyError(VaultError):
 
     exit_status = 2
     default_message = (
-        "The folder is not empty and holds no Crucible vault; "
-        "choose an empty folder or a new one."
+        "The folder is not empty and holds no Crucible vault; choose an empty folder or a new one."
     )

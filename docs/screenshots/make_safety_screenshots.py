@@ -30,7 +30,7 @@ from app.services.profile import ClinicianProfile, save_profile  # noqa: E402
 from app.services.vault_access import new_vault  # noqa: E402
 from app.store.keyfile import KdfParams  # noqa: E402
 from app.store.vault import UnlockThrottle  # noqa: E402
-from app.ui.main import Desktop, launch  # noqa: E402
+from app.ui.shell.launch import Desktop, launch  # noqa: E402
 
 FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
 

@@ -27,8 +27,8 @@ from app.services.profile import ClinicianProfile, save_profile  # noqa: E402
 from app.services.vault_access import new_vault  # noqa: E402
 from app.store.keyfile import KdfParams  # noqa: E402
 from app.store.vault import UnlockThrottle  # noqa: E402
-from app.ui.main import Desktop, launch  # noqa: E402
-from app.ui.theme import apply_theme  # noqa: E402
+from app.ui.shell.launch import Desktop, launch  # noqa: E402
+from app.ui.shell.theme import apply_theme  # noqa: E402
 
 FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
 PASSPHRASE = "screenshots only passphrase"  # noqa: S105 - a throwaway temp vault

@@ -62,8 +62,15 @@ def imported(initialized: Crucible) -> Crucible:
         (("intensive", "days", 0, "date"), "0001-01-01", "days[0].date: "),
         ((*BLOCK, "note", "signed_at"), "9999-12-31T23:00:00-01:00", "note.signed_at: "),
     ],
-    ids=["surrogate-name", "surrogate-note", "surrogate-quote", "year-1", "year-9999",
-         "day-year-1", "signed-9999"],
+    ids=[
+        "surrogate-name",
+        "surrogate-note",
+        "surrogate-quote",
+        "year-1",
+        "year-9999",
+        "day-year-1",
+        "signed-9999",
+    ],
 )
 def test_import_refuses_what_the_review_found(
     initialized: Crucible, tmp_path: Path, path: tuple[Any, ...], value: str, expected: str
@@ -150,11 +157,13 @@ SWEEP = settings(
 )
 
 ids = st.integers(0, 9).flatmap(
-    lambda n: st.just("1")  # mostly the imported intensive, so the options get exercised
-    if n < 5
-    else st.integers(-(2**70), 2**70).map(str)
-    | st.sampled_from(["2", "0", "-1", "1e3", "0x10", " 1", "١", ""])
-    | st.text(max_size=12)
+    lambda n: (
+        st.just("1")  # mostly the imported intensive, so the options get exercised
+        if n < 5
+        else st.integers(-(2**70), 2**70).map(str)
+        | st.sampled_from(["2", "0", "-1", "1e3", "0x10", " 1", "١", ""])
+        | st.text(max_size=12)
+    )
 )
 timestamps = st.sampled_from(
     [
@@ -180,10 +189,12 @@ values = st.one_of(
     st.lists(odd_text, max_size=2),
 )
 stdin_bytes = st.integers(0, 9).flatmap(
-    lambda n: st.just((PASSPHRASE + "\n").encode())  # mostly: the command gets to run
-    if n < 7
-    else st.binary(max_size=24)
-    | st.sampled_from([b"\xff\xfe\n", b"caf\xe9\n", b"\x00" * 9 + b"\n", b""])
+    lambda n: (
+        st.just((PASSPHRASE + "\n").encode())  # mostly: the command gets to run
+        if n < 7
+        else st.binary(max_size=24)
+        | st.sampled_from([b"\xff\xfe\n", b"caf\xe9\n", b"\x00" * 9 + b"\n", b""])
+    )
 )
 
 

@@ -133,9 +133,7 @@ def test_list_prints_control_characters_escaped(older_vault: Crucible) -> None:
     result = older_vault("list")
     assert result.status == 0, result.err
     _assert_clean(result.out)
-    assert result.out.splitlines() == [
-        "1\tC\\x1b[31m-7\t2026-11-02\tTitle\\n\\r\\x1b[2J\\u202e"
-    ]
+    assert result.out.splitlines() == ["1\tC\\x1b[31m-7\t2026-11-02\tTitle\\n\\r\\x1b[2J\\u202e"]
 
 
 def test_audit_prints_control_characters_escaped(older_vault: Crucible) -> None:

@@ -56,9 +56,7 @@ def test_passwords_a_reader_could_not_use_are_refused(
     secret = tmp_path / "pw.txt"
     secret.write_bytes(password.encode("utf-8", "surrogateescape") + b"\n")
     out = tmp_path / "locked.pdf"
-    result = imported(
-        "report", "1", "-o", str(out), "--password-file", str(secret), stdin=""
-    )
+    result = imported("report", "1", "-o", str(out), "--password-file", str(secret), stdin="")
     assert result.status == 2, result.err
     assert expected in result.err
     assert len(result.err.strip().splitlines()) == 1

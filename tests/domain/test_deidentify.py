@@ -314,6 +314,6 @@ def test_examples_in_other_scripts(name: str, text: str, expected: str) -> None:
 
 
 def test_a_letter_that_folds_to_two_is_redacted_in_any_case() -> None:
-    """"ßß" typed in title case is "Ssß": found by hypothesis, redacted like the others."""
+    """Typed in title case, "ßß" is "Ssß": found by hypothesis, redacted like the others."""
     out = redact_with("ßß Ab", "Sam Okafor", f"{'ßß'.title()} and {'ßß'.upper()} and ßß came")
     assert out == "Partner A and Partner A and Partner A came"

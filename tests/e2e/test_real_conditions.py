@@ -222,9 +222,7 @@ def test_first_session_by_keyboard(display: XDisplay, keyboard: Keyboard, tmp_pa
     assert note.is_signed
     assert (note.signed_by or "").startswith("Jordan Reyes")
     assert note.sections[0].text == NOTE
-    journey.seconds["crucible list, summary, check"] = round(
-        time.monotonic() - cli_started, 1
-    )
+    journey.seconds["crucible list, summary, check"] = round(time.monotonic() - cli_started, 1)
     print("seconds per step:", journey.seconds)  # shown with -s, or -rP
 
     assert journey.too_big == {}, f"the window outgrew the {SCREEN[0]}x{SCREEN[1]} screen"

@@ -70,9 +70,7 @@ def test_the_chart_draws_an_overrun_past_the_plan(sample: Intensive) -> None:
     plan = next(b for b in series.blocks if b.day == 1 and b.block_index == 0)
     assert plan.off_plan
     assert plan.planned_end is not None
-    planned_outline = [
-        r for r in drawing.contents if isinstance(r, Rect) and r.strokeDashArray
-    ]
+    planned_outline = [r for r in drawing.contents if isinstance(r, Rect) and r.strokeDashArray]
     assert planned_outline, "the plan is drawn as a dashed outline"
     first, second = sorted(planned_outline, key=lambda r: r.x)[:2]  # 09:00-11:30, 12:30-13:30
     between = [c for c in _circles(drawing) if first.x + first.width < c.cx < second.x]
@@ -82,9 +80,10 @@ def test_the_chart_draws_an_overrun_past_the_plan(sample: Intensive) -> None:
 
 def test_the_summary_lists_plan_and_run(sample: Intensive, options: ReportOptions) -> None:
     """The timeline page says what ran off schedule; the block's notes heading says it too."""
-    text = " ".join(" ".join(page.split()) for page in page_texts(
-        build_summary_report(_late_and_over(sample), options)
-    ))
+    text = " ".join(
+        " ".join(page.split())
+        for page in page_texts(build_summary_report(_late_and_over(sample), options))
+    )
     assert "Day 1: planned 09:00–11:30, ran 09:20–11:50" in text
     assert "ran 09:20–11:50" in text.split("Joint: history and pattern", 1)[1]
 

@@ -16,8 +16,7 @@ from tests.cli.conftest import Crucible
 from tests.conftest import PASSPHRASE
 
 NOT_EMPTY = (
-    "The folder is not empty and holds no Crucible vault; "
-    "choose an empty folder or a new one."
+    "The folder is not empty and holds no Crucible vault; choose an empty folder or a new one."
 )
 
 

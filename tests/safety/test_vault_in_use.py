@@ -154,9 +154,7 @@ def test_a_write_into_a_vault_replaced_under_it_fails_loudly(
     assert caught.value.exit_status == EXIT_IN_USE
 
 
-def test_the_lock_is_released_at_lock_so_a_restore_can_follow(
-    vault: Vault, tmp_path: Path
-) -> None:
+def test_the_lock_is_released_at_lock_so_a_restore_can_follow(vault: Vault, tmp_path: Path) -> None:
     """Locking a vault gives its shared hold back; an exclusive holder elsewhere then gets in."""
     with pytest.raises(AssertionError, match="failed"), Holder(vault.folder, "exclusive"):
         pass

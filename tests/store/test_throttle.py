@@ -71,9 +71,7 @@ def test_the_wait_is_capped_and_a_clock_set_back_waits_in_full(
     ],
     ids=["empty", "truncated", "list", "other-format", "text-count", "nan"],
 )
-def test_a_damaged_file_counts_as_no_failures(
-    new_vault: tuple[Vault, str], content: bytes
-) -> None:
+def test_a_damaged_file_counts_as_no_failures(new_vault: tuple[Vault, str], content: bytes) -> None:
     """It is a convenience, not a lock: damage neither blocks the vault nor crashes the unlock."""
     vault, _ = new_vault
     vault.lock()

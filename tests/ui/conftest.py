@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.store.vault import UnlockThrottle
-from app.ui.main import Desktop, launch
+from app.ui.shell.launch import Desktop, launch
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 DEMO = Path(__file__).parents[2] / "resources" / "demo-intensive.json"

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from app.store.vault import UnlockThrottle
-from app.ui.main import Desktop
+from app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock
 
 

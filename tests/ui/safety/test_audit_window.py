@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from app.services.audit_log import LOCKED_PROVENANCE, AuditEntry, list_events
-from app.ui.audit_model import (
+from app.ui.safety.audit_model import (
     ACTION,
     INTENSIVE,
     AuditFilter,
@@ -17,9 +17,9 @@ from app.ui.audit_model import (
     BrokenRole,
     UnauthenticatedRole,
 )
-from app.ui.main import Desktop
+from app.ui.shell.launch import Desktop
 from tests.ui.conftest import wait_idle
-from tests.ui.test_accessibility import _unnamed
+from tests.ui.shell.test_accessibility import _unnamed
 
 
 def _open_audit(qtbot: Any, desktop: Desktop) -> Any:

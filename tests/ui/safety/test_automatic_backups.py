@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from app.services import casebook
-from app.ui.main import Desktop
-from app.ui.safety_state import load_state
+from app.ui.safety.safety_state import load_state
+from app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock
 from tests.ui.conftest import unlock, wait_idle
 from tests.ui.safety.conftest import backups_in

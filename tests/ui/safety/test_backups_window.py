@@ -14,12 +14,12 @@ from app.services import casebook
 from app.services.audit_log import list_events
 from app.services.vault_access import open_vault, set_new_passphrase
 from app.store.vault import UnlockThrottle
-from app.ui.backups_view import RestoreDialog
-from app.ui.main import Desktop
+from app.ui.safety.backups_view import RestoreDialog
+from app.ui.shell.launch import Desktop
 from tests.conftest import FAST_KDF, PASSPHRASE, FakeClock
 from tests.ui.conftest import unlock, wait_idle
 from tests.ui.safety.conftest import backups_in, make_backup, visible
-from tests.ui.test_accessibility import _unnamed
+from tests.ui.shell.test_accessibility import _unnamed
 
 NEW_PASSPHRASE = "a brand new passphrase for today"
 
@@ -178,7 +178,7 @@ def test_mirror_folder_is_remembered_and_used(
     wait_idle(qtbot, desktop)
     assert "mirror" in window.view.message.text()
     assert len(list(mirror.glob("*.crucible-backup"))) == 1
-    from app.ui.safety_state import load_state
+    from app.ui.safety.safety_state import load_state
 
     assert load_state(demo_vault).mirror_folder == mirror
     details = [e.detail for e in list_events(desktop.session.vault, action="settings-changed")]

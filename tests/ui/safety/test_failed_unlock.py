@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services.audit_log import PENDING_FILE, list_events
-from app.ui.main import Desktop
+from app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock
 from tests.ui.conftest import unlock
 

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.services import integrity
 from app.services.integrity import CheckResult
-from app.ui.backups_view import RestoreDialog
-from app.ui.main import Desktop
+from app.ui.safety.backups_view import RestoreDialog
+from app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE, FakeClock
 from tests.ui.conftest import unlock, wait_idle
 from tests.ui.safety.conftest import backups_in, button, hours_ago, make_backup, visible
-from tests.ui.test_accessibility import _unnamed
+from tests.ui.shell.test_accessibility import _unnamed
 
 BAD_PAGE = "*** in database main *** Page 7: btreeInitPage() returns error code 11"
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.services.report_export import ReportRequest, reports_available
-from app.ui.main import Desktop
+from app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock, folder_snapshot
 from tests.ui.conftest import unlock, visible_dialog, wait_idle
 
@@ -68,6 +68,6 @@ def test_a_mirror_folder_inside_the_vault_is_refused(
         wait_idle(qtbot, desktop)
         assert "vault's folder" in window.view.message.text()
         assert not window.view.stop_mirror.isEnabled()
-    from app.ui.safety_state import load_state
+    from app.ui.safety.safety_state import load_state
 
     assert load_state(demo_vault).mirror_folder is None

@@ -1,0 +1,1 @@
+"""Getting in: the first run, unlocking, and the recovery code."""

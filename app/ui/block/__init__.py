@@ -1,0 +1,18 @@
+"""The live-session workspace of one block: observation pad, timeline, summary, table, note.
+
+The main window needs only this package's top level::
+
+    services = BlockServices(vault, signer=profile.signature)
+    workspace = BlockController(services, flip_window_s=settings.flip_window_s)
+    workspace.show_block(intensive_id, block_id)
+    workspace.save_pending()   # before a block switch, a lock, quit
+    workspace.clear()          # at lock, after save_pending()
+
+See docs/workspace.md for the keys and the behaviour.
+"""
+
+from app.ui.block.block_controller import BlockController, real_timer
+from app.ui.block.block_services import BlockServices
+from app.ui.block.keymap import DEFAULT_KEY_MAP, KeyMap
+
+__all__ = ["DEFAULT_KEY_MAP", "BlockController", "BlockServices", "KeyMap", "real_timer"]

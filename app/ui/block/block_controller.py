@@ -1,0 +1,376 @@
+"""The block workspace: one widget that the main window shows for the selected block.
+
+It owns the parts (pad, table, timeline, summary, note) and the one path by
+which observations change (`ObservationActions`), and offers the main window
+four things: `show_block`, `save_pending` (before a block switch, a lock or
+quit), `clear` (at lock: no client text left in any widget) and the
+`live_mode_changed` signal. Everything it uses is passed in: the services
+facade, the flip window, the key map, the clock and a timer factory, so
+tests run it on a real vault with a fake clock and timers they fire.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+    QShowEvent,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from app.domain.analytics import partner_figures
+from app.domain.flips import DEFAULT_FLIP_WINDOW_S
+from app.domain.vocabulary import BlockKind, PartnerKey
+from app.services.clock import system_clock
+from app.services.errors import VaultError
+from app.ui.block.block_clock import BlockClock
+from app.ui.block.block_record import BlockRecord
+from app.ui.block.block_run import BlockRun
+from app.ui.block.block_services import BlockServices
+from app.ui.block.block_status import BlockStatus
+from app.ui.block.block_view import BlockView
+from app.ui.block.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
+from app.ui.block.live_figures import LiveFigures, compute_figures
+from app.ui.block.note_editor import NoteEditor
+from app.ui.block.observation_actions import ObservationActions, error_sentence
+from app.ui.block.observation_pad import ObservationPad
+from app.ui.block.observation_table import ObservationTable
+from app.ui.block.observation_table_model import ObservationTableModel
+from app.ui.block.timeline_data import TimelineData
+from app.ui.kit.background import BackgroundWork
+
+TimerFactory = Callable[[str], QTimer]
+SUMMARY_DELAY_MS = 150
+KIND_LABELS = {
+    BlockKind.JOINT: "Joint session",
+    BlockKind.INDIVIDUAL_A: "Individual: partner A",
+    BlockKind.INDIVIDUAL_B: "Individual: partner B",
+    BlockKind.BREAK: "Break",
+    BlockKind.HOMEWORK: "Homework",
+    BlockKind.OTHER: "Other",
+}
+
+
+def real_timer(_name: str) -> QTimer:
+    """The production timer factory: a plain QTimer (tests pass one they can fire)."""
+    return QTimer()
+
+
+class BlockController(QWidget):
+    """Header, observation pad, timeline, live summary, observation table and note of one block.
+
+    Args:
+        services: The use-cases over the unlocked vault (see `BlockServices`).
+        flip_window_s: The flip window setting, for the timeline and summary.
+        key_map: The live keys.
+        clock: Wall-clock time, for observations and the block clock.
+        timer_factory: Makes the autosave, summary and block-clock timers by name.
+        background: The worker for note saves (a private one-thread helper by default).
+        parent: The Qt parent.
+    """
+
+    live_mode_changed = Signal(bool)
+    status_changed = Signal(object)
+    """A `BlockStatus`: the open block's observation count, signature or addenda moved."""
+    summary_ready = Signal()
+    """The day and intensive figures have been recomputed (they come a slice at a time)."""
+
+    def __init__(
+        self,
+        services: BlockServices,
+        *,
+        flip_window_s: int = DEFAULT_FLIP_WINDOW_S,
+        key_map: KeyMap = DEFAULT_KEY_MAP,
+        clock: Callable[[], datetime] = system_clock,
+        timer_factory: TimerFactory = real_timer,
+        background: BackgroundWork | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Block workspace")
+        self.services = services
+        self.flip_window_s = flip_window_s
+        self.intensive_id: int | None = None
+        self.record: BlockRecord | None = None
+        self.figures: LiveFigures | None = None
+        self.timeline = TimelineData(flip_window_s)
+        self.view = BlockView(key_map, self.timeline)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+        self.undo_stack = QUndoStack(self)
+        self.table_model = ObservationTableModel(self)
+        self.observations = ObservationActions(
+            services, self.table_model, self.timeline, self.undo_stack, clock, self
+        )
+        self.pad = ObservationPad(self.view.pad, self.observations, key_map, self)
+        self.table = ObservationTable(self.view.table, self.table_model, self.observations.delete)
+        self.background = background or BackgroundWork(self)
+        self.note = NoteEditor(self.view.note, services, self.background, timer_factory, self)
+        self.clock = BlockClock(
+            self.view.clock,
+            self.view.clock_button,
+            self.view.clock_reset,
+            clock,
+            timer_factory,
+            self,
+        )
+        self.run = BlockRun(services, clock, self, self)
+        self.observations.run = self.run
+        self._summary_generation = 0
+        self._summary_steps: list[tuple[int, str, PartnerKey, tuple[Any, ...]]] = []
+        self._summary_step = QTimer(self)  # zero-interval: the next slice after pending events
+        self._summary_step.setSingleShot(True)
+        self._summary_step.setInterval(0)
+        self._summary_step.timeout.connect(self._next_summary_step)
+        self.summary_timer = timer_factory("summary")
+        self.summary_timer.setParent(self)
+        self.summary_timer.setSingleShot(True)
+        self.summary_timer.setInterval(SUMMARY_DELAY_MS)
+        self.summary_timer.timeout.connect(self.refresh_summary)
+        self._connect()
+
+    def _connect(self) -> None:
+        self.observations.changed.connect(self.view.timeline.redraw_current)
+        self.observations.changed.connect(self.summary_timer.start)
+        self.observations.logged.connect(self._reveal)
+        self.observations.changed.connect(self._status_moved)
+        self.note.state_changed.connect(self._status_moved)
+        self.view.timeline.observation_clicked.connect(self.select_observation)
+        self.pad.live_changed.connect(self._live_changed)
+        self.view.tabs.currentChanged.connect(self._tab_changed)
+        self.clock.running_changed.connect(self._clock_changed)
+        self.run.changed.connect(self._run_changed)
+        self.run.failed.connect(self.pad.show_error)
+        for text in LIVE_TOGGLE_KEYS:
+            shortcut = QShortcut(QKeySequence(text), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.pad.toggle_live)
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self.undo_action: QAction = undo
+        self.redo_action: QAction = redo
+        self.view.undo.clicked.connect(self.undo_stack.undo)
+        self.view.redo.clicked.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(self.view.undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.view.redo.setEnabled)
+        self.view.undo.setEnabled(False)
+        self.view.redo.setEnabled(False)
+
+    # ------------------------------------------------------------------ the API
+
+    @property
+    def live(self) -> bool:
+        """Whether live mode is on."""
+        return self.pad.live
+
+    def set_live(self, live: bool) -> None:
+        """Switch live mode on or off (F2 and the pad's switch do the same)."""
+        self.pad.set_live(live)
+
+    def show_block(self, intensive_id: int, block_id: int) -> None:
+        """Open a block: its header, observations, timeline, summary and note."""
+        self.save_pending()
+        try:
+            intensive = self.services.intensive(intensive_id)
+            record = BlockRecord(intensive, block_id)
+            note = self.services.note(block_id)
+        except (VaultError, LookupError) as error:
+            self.clear()
+            self.view.title.setText(f"This block could not be opened. {error_sentence(error)}")
+            return
+        self.intensive_id, self.record, self.figures = intensive_id, record, None
+        self._summary_generation += 1
+        self.pad.hide_details()
+        self.run.open(record, ending=self.live or self.clock.running, starting=self.live)
+        self.observations.open(record)
+        block = record.block()
+        partners = {
+            key: (record.partner(key).name, self._readable(record.partner_colour(key)))
+            for key in PartnerKey
+        }
+        self.table_model.colours = {key: QColor(c) for key, (_n, c) in partners.items()}
+        self.view.title.setText(block.title)
+        self.view.kind.setText(f"{KIND_LABELS[block.kind]} · Day {record.day.number}")
+        self.view.partners.setText(
+            " &amp; ".join(
+                f"<span style='color:{colour}; font-weight:bold'>{_escape(name)}</span>"
+                for name, colour in partners.values()
+            )
+        )
+        self.pad.names = {key: name for key, (name, _colour) in partners.items()}
+        self.pad.colours = {key: colour for key, (_name, colour) in partners.items()}
+        self.view.pad.show_partners(partners)
+        self.view.summary.set_partners(partners)
+        self.view.summary.set_day(record.day.number)
+        self.view.timeline.show_partners(partners)
+        self.view.timeline.redraw_all()
+        self.table.show_partners({key: name for key, (name, _c) in partners.items()})
+        self.pad.show_last()
+        self.refresh_summary(block_only=True)
+        self.summary_timer.start()  # day and intensive follow a moment later
+        self.note.load(block_id, intensive_id, note, intensive.reflections)
+        self.clock.reset()
+        # The loaded intensive lives as long as the block is open: keep the cyclic
+        # collector from re-scanning its tens of thousands of objects mid-session
+        # (a full collection measured 75 ms, a visible stall after a key).
+        # What earlier blocks left frozen is released at the next lock (see
+        # `clear`), where a pause costs nothing; here a pause would delay the block.
+        gc.collect()
+        gc.freeze()
+
+    def save_pending(self) -> None:
+        """Flush the note draft now (block switch, lock, quit); observations are always saved."""
+        self.note.save_pending()
+
+    def clear(self) -> None:
+        """Drop every piece of client text from every widget (at lock); stops live mode."""
+        gc.unfreeze()  # let the collector reclaim the session's frozen objects
+        self.pad.clear()
+        self.note.clear()
+        self.summary_timer.stop()
+        self._summary_generation += 1
+        self._summary_steps.clear()
+        self._summary_step.stop()
+        self.run.clear()
+        self.observations.open(None)
+        self.intensive_id, self.record, self.figures = None, None, None
+        self.view.timeline.clear()
+        self.view.summary.clear()
+        self.table.clear()
+        for label in (self.view.title, self.view.kind, self.view.partners):
+            label.clear()
+        self.clock.reset()
+
+    # ------------------------------------------------------------------ reactions
+
+    def _readable(self, colour: str) -> str:
+        """The partner's colour, lightened on a dark palette so names stay legible."""
+        if self.palette().color(QPalette.ColorRole.Base).lightness() < 128:
+            return QColor(colour).lighter(145).name()
+        return colour
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Build the chart the first time the workspace is seen (pyqtgraph loads lazily)."""
+        super().showEvent(event)
+        self.view.timeline.ensure_plot()
+
+    def refresh_summary(self, *, block_only: bool = False) -> None:
+        """Recompute the block, day and intensive figures from the record.
+
+        Opening a block computes the block's own figures at once; the day and
+        the intensive (tens of milliseconds on a big intensive) come with the
+        summary timer, so the block is on screen first.
+        """
+        record = self.record
+        if record is None:
+            self.view.summary.show_figures(None)
+            return
+        window = self.flip_window_s
+        figures = compute_figures({"Block": (record.block(),)}, window)
+        if self.figures is not None:
+            figures = {**self.figures.figures, **figures}
+        self.figures = LiveFigures(figures)
+        self.view.summary.show_figures(self.figures)
+        if block_only:
+            return
+        # One partner and scope per turn of the event loop (about 10 ms each on a
+        # 5,000-observation intensive), so a key pressed meanwhile waits for one
+        # slice, not for the whole 40 ms: measured, a worker thread was no better,
+        # since the GIL made the key wait for it anyway.
+        self._summary_generation += 1
+        generation = self._summary_generation
+        scopes = {"Day": record.day_blocks(), "Intensive": record.all_blocks()}
+        self._summary_steps = [
+            (generation, scope, key, blocks)
+            for scope, blocks in scopes.items()
+            for key in PartnerKey
+        ]
+        self._summary_step.start()
+
+    def _next_summary_step(self) -> None:
+        if not self._summary_steps:
+            return
+        generation, scope, key, blocks = self._summary_steps.pop(0)
+        if generation != self._summary_generation or self.figures is None:
+            self._summary_steps.clear()
+            return
+        figures = {(key, scope): partner_figures(blocks, key, self.flip_window_s)}
+        self.figures = LiveFigures({**self.figures.figures, **figures})
+        if self._summary_steps:
+            self._summary_step.start()
+        else:
+            self.view.summary.show_figures(self.figures)
+            self.summary_ready.emit()
+
+    def select_observation(self, observation_id: int) -> None:
+        """Show an observation in the table (from a click on the timeline)."""
+        self.view.tabs.setCurrentWidget(self.view.table)
+        if not self.table.select_observation(observation_id):
+            for combo in (
+                self.view.table.partner_filter,
+                self.view.table.stance_filter,
+                self.view.table.strategy_filter,
+            ):
+                combo.setCurrentIndex(0)
+            self.table.select_observation(observation_id)
+
+    def _status_moved(self) -> None:
+        record, state = self.record, self.note.state
+        if record is None or state is None or self.note.block_id != record.block_id:
+            return  # mid-way through opening a block: the note follows in a moment
+        self.status_changed.emit(
+            BlockStatus(record.block_id, len(record), state.is_signed, len(state.addenda))
+        )
+
+    def _reveal(self, observation_id: int) -> None:
+        index = self.table.view_index(observation_id)
+        if index.isValid():
+            self.view.table.table.scrollTo(index)
+
+    def _tab_changed(self, _index: int) -> None:
+        """Choosing the note (Alt+E or a click) puts the cursor in it: the next keys write."""
+        if self.view.tabs.currentWidget() is self.view.note:
+            self.note.focus_text()
+
+    def _clock_changed(self, running: bool) -> None:
+        if running:
+            self.run.started()
+        elif not self.live:
+            self.run.stopped()
+
+    def _run_changed(self) -> None:
+        """The block's recorded run moved: the shading, the step lines and the figures follow."""
+        self.timeline.refresh_block()
+        self.view.timeline.redraw_current()
+        self.summary_timer.start()
+
+    def _live_changed(self, live: bool) -> None:
+        if live:
+            self.run.started()
+        elif not self.clock.running:
+            self.run.stopped()
+        self.view.show_live(live)
+        if live:
+            self.view.tabs.setCurrentWidget(self.view.table)
+        self.live_mode_changed.emit(live)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,328 @@
+"""The timeline chart: two lanes, stances as rows, intensity as size, flips ringed.
+
+Only the open block draws the step line of the stance each partner holds
+(the stance-time rule); the other blocks show their points alone, which
+reads calmer at a glance and keeps opening a block fast.
+
+pyqtgraph is imported the first time the chart is shown (it costs ~0.4 s to
+import and is never on the path to the first window). The chart draws what
+`TimelineData` holds: the other blocks once per opened block, the open
+block again after every change, so logging stays cheap with thousands of
+points elsewhere in the intensive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.domain.stance_time import StanceSpan
+from app.domain.timeline import TimelinePoint
+from app.domain.vocabulary import PartnerKey, Stance
+from app.ui.block.timeline_data import TimelineData, lane_y, marker_size
+
+FLIP_COLOUR = "#e0218a"
+_STANCE_TICK = {Stance.ONE_UP: "one-up", Stance.SAME_AS: "same-as", Stance.ONE_DOWN: "one-down"}
+
+
+class TimelineView(QWidget):
+    """Legend line above the chart; the chart itself appears on first show."""
+
+    observation_clicked = Signal(int)
+
+    def __init__(self, model: TimelineData, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setAccessibleName("Timeline of the intensive")
+        self.setMinimumHeight(140)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.legend = QLabel()
+        self.legend.setAccessibleName("Timeline legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setMinimumWidth(40)  # long names are cut, the chart keeps its width
+        layout.addWidget(self.legend)
+        self.plot: Any = None
+        self.colours: dict[PartnerKey, str] = {}
+        self._static: list[Any] = []
+        self._dynamic: dict[str, Any] = {}
+        self._drawn: dict[PartnerKey, int] = {}
+        self._xy: dict[TimelinePoint, tuple[float, float]] = {}
+        self._span_xy: dict[StanceSpan, tuple[float, float]] = {}
+        self._shown: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
+        self._steps: dict[PartnerKey, Any] = {}  # per lane: spans, xs, ys, end of each span
+        self._axis_version = -1
+
+    # ------------------------------------------------------------------ building
+
+    def ensure_plot(self) -> None:
+        """Create the chart (importing pyqtgraph) if it does not exist yet, and draw."""
+        if self.plot is not None:
+            return
+        import pyqtgraph as pg
+
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+        plot.setAccessibleName("Timeline chart: click a point to select it in the table")
+        plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=True, y=False)
+        plot.setYRange(-0.6, 6.6, padding=0)
+        item = plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(text))
+            axis.setTextPen(pg.mkPen(text))
+        item.getAxis("left").setWidth(70)
+        item.getAxis("left").setTicks(
+            [[(lane_y(p, s), _STANCE_TICK[s]) for p in PartnerKey for s in Stance], []]
+        )
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addWidget(plot, 1)
+        self.plot = plot
+        self._pg = pg
+        self._dynamic = {}
+        self.redraw_all()
+
+    # ------------------------------------------------------------------ drawing
+
+    def show_partners(self, partners: dict[PartnerKey, tuple[str, str]]) -> None:
+        """Colours for the lanes and the legend: key -> (name, colour)."""
+        self.colours = {key: colour for key, (_name, colour) in partners.items()}
+        lanes = " &nbsp; ".join(
+            f"<span style='color:{colour}; font-weight:bold'>● {_escape(name)}</span>"
+            f" ({'top' if key is PartnerKey.A else 'bottom'} lane)"
+            for key, (name, colour) in partners.items()
+        )
+        self.legend.setText(
+            f"{lanes} &nbsp; <span style='color:{FLIP_COLOUR}; font-weight:bold'>◯ flip</span>"
+            " &nbsp; size = intensity &nbsp; shaded = this block as it ran, dashed = as planned"
+        )
+
+    def redraw_all(self) -> None:
+        """Draw everything for a newly opened block."""
+        if self.plot is None:
+            return
+        pg = self._pg
+        for item in self._static:
+            self.plot.removeItem(item)
+        self._static = []
+        for item in self._dynamic.values():
+            self.plot.removeItem(item)
+        self._dynamic = {}
+        self._xy, self._span_xy = {}, {}
+        self._axis_version = self.model.axis_version
+        if not self.model.loaded:
+            self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
+            return
+        axis = self.model.axis
+        muted = QColor(self.palette().color(QPalette.ColorRole.WindowText))
+        muted.setAlpha(120)
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        self._add_static(pg.InfiniteLine(pos=3.0, angle=0, pen=pg.mkPen(muted, width=1)))
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        for index, day in enumerate(axis.days):
+            if index:
+                self._add_static(
+                    pg.InfiniteLine(
+                        pos=axis.break_x(day.number),
+                        angle=90,
+                        pen=pg.mkPen(muted, width=2, style=Qt.PenStyle.DashLine),
+                    )
+                )
+            label = pg.TextItem(f"Day {day.number}", color=text, anchor=(0, 0.5))
+            label.setPos(axis.x(day.start, day.number) + 0.02, 3.0)
+            bold = label.textItem.font()
+            bold.setBold(True)
+            label.setFont(bold)
+            self._add_static(label)
+        region = pg.LinearRegionItem(
+            movable=False, brush=pg.mkBrush(255, 193, 7, 38 if dark else 55)
+        )
+        region.setZValue(-10)
+        self._dynamic["region"] = region
+        self.plot.addItem(region)
+        plan = pg.LinearRegionItem(
+            movable=False,
+            brush=pg.mkBrush(0, 0, 0, 0),
+            pen=pg.mkPen(muted, width=1.5, style=Qt.PenStyle.DashLine),
+        )
+        plan.setZValue(-9)
+        self._dynamic["plan"] = plan
+        self.plot.addItem(plan)
+        for key in PartnerKey:
+            self._add_static(self._scatter(key, self.model.other_points(key), static=True))
+            for name in ("steps", "points", "flips"):
+                item = self._new_dynamic(key, name)
+                # Cached too: a log redraws one partner's lane, the other's is blitted.
+                for part in (item, *item.childItems()):
+                    part.setCacheMode(part.CacheMode.DeviceCoordinateCache)
+                self._dynamic[f"{name}-{key}"] = item
+                self.plot.addItem(item)
+        self._drawn, self._shown, self._steps = {}, {}, {}
+        ticks = axis.ticks()
+        step = max(1, len(ticks) // 14)
+        self.plot.getPlotItem().getAxis("bottom").setTicks([ticks[::step], []])
+        self.plot.setXRange(-0.1, axis.length + 0.1, padding=0)
+        self.redraw_current()
+
+    def redraw_current(self) -> None:
+        """Redraw only the open block's points, step lines, flips and shading."""
+        if self.plot is None or not self.model.loaded or not self._dynamic:
+            return
+        if self._axis_version != self.model.axis_version:
+            self.redraw_all()  # a day grew (an overrun): every point moves once
+            return
+        axis, day = self.model.axis, self.model.current_day
+        start, end = self.model.current_span()
+        region = (axis.x(start, day), axis.x(end, day))
+        if self._dynamic["region"].getRegion() != region:
+            self._dynamic["region"].setRegion(region)
+        self._show_plan(axis, day)
+        for key in PartnerKey:
+            if self._drawn.get(key) == self.model.versions[key]:
+                continue
+            self._drawn[key] = self.model.versions[key]
+            points = self.model.current_points(key)
+            xs, ys = self._step_path(key, self.model.current_spans(key), day)
+            self._dynamic[f"steps-{key}"].setData(xs, ys, connect="finite")
+            shown = self._shown.get(key, ())
+            if points is shown:
+                continue  # only the step line moved (the block's end, for the other partner)
+            if len(points) > len(shown) and points[: len(shown)] == shown:
+                new = points[len(shown) :]  # the live case: only the newest point is added
+                self._add(self._dynamic[f"points-{key}"], new, 0)
+                self._add(self._dynamic[f"flips-{key}"], [p for p in new if p.is_flip], 9)
+            else:
+                self._dynamic[f"points-{key}"].clear()
+                self._dynamic[f"flips-{key}"].clear()
+                self._add(self._dynamic[f"points-{key}"], points, 0)
+                self._add(self._dynamic[f"flips-{key}"], [p for p in points if p.is_flip], 9)
+            self._shown[key] = points
+
+    def clear(self) -> None:
+        """Remove every drawn item and the names in the legend."""
+        self.legend.clear()
+        self.colours = {}
+        if self.plot is not None:
+            for item in [*self._static, *self._dynamic.values()]:
+                self.plot.removeItem(item)
+            self._static, self._dynamic, self._xy, self._span_xy = [], {}, {}, {}
+            self._drawn, self._shown, self._steps = {}, {}, {}
+            self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
+
+    def _show_plan(self, axis: Any, day: int) -> None:
+        """Outline the open block's plan, or hide the outline (a plan on another date)."""
+        plan, planned = self._dynamic["plan"], self.model.planned_span()
+        if planned is None:
+            plan.setVisible(False)
+            return
+        region = (axis.x(planned[0], day), axis.x(planned[1], day))
+        if plan.getRegion() != region:
+            plan.setRegion(region)
+        plan.setVisible(True)
+
+    # ------------------------------------------------------------------ items
+
+    def _add_static(self, item: Any) -> None:
+        # Drawn once into a pixmap: repainting thousands of other blocks' points and
+        # lines on every logged observation would cost more than the log itself.
+        for part in (item, *item.childItems()):
+            part.setCacheMode(part.CacheMode.DeviceCoordinateCache)
+        self._static.append(item)
+        self.plot.addItem(item)
+
+    def _colour(self, key: PartnerKey, alpha: int = 255) -> QColor:
+        colour = QColor(self.colours.get(key, "#808080"))
+        colour.setAlpha(alpha)
+        return colour
+
+    def _new_dynamic(self, key: PartnerKey, name: str) -> Any:
+        pg = self._pg
+        if name == "steps":
+            return pg.PlotDataItem(pen=pg.mkPen(self._colour(key, 190), width=1))
+        if name == "flips":
+            return pg.ScatterPlotItem(
+                symbol="o", pen=pg.mkPen(FLIP_COLOUR, width=2.5), brush=None, pxMode=True
+            )
+        return self._scatter(key, (), static=False)
+
+    def _step_path(
+        self, key: PartnerKey, spans: tuple[StanceSpan, ...], day: int
+    ) -> tuple[list[float], list[float]]:
+        """The step line's points; only spans after those unchanged since last time are placed.
+
+        A live key changes the last span or two of a lane (and, when the block's
+        end moves, the other lane's last): the rest of the path is kept.
+        """
+        axis = self.model.axis
+        old, xs, ys, marks = self._steps.get(key, ((), [], [], []))
+        keep, limit = 0, min(len(spans), len(old))
+        while keep < limit and spans[keep] is old[keep]:
+            keep += 1
+        cut = marks[keep - 1] if keep else 0
+        xs, ys, marks = xs[:cut], ys[:cut], marks[:keep]
+        previous_end = spans[keep - 1].end if keep else None
+        for span in spans[keep:]:
+            if previous_end is not None and span.start != previous_end:
+                xs.append(float("nan"))
+                ys.append(float("nan"))
+            placed = self._span_xy.get(span)
+            if placed is None:
+                placed = (axis.x(span.start, day), axis.x(span.end, day))
+                self._span_xy[span] = placed
+            y = lane_y(span.partner, span.stance)
+            xs.extend(placed)
+            ys.extend((y, y))
+            marks.append(len(xs))
+            previous_end = span.end
+        self._steps[key] = (spans, xs, ys, marks)
+        return xs, ys
+
+    def _scatter(self, key: PartnerKey, points: tuple[TimelinePoint, ...], *, static: bool) -> Any:
+        pg = self._pg
+        scatter = pg.ScatterPlotItem(
+            pen=pg.mkPen(self._colour(key).darker(130), width=1),
+            brush=pg.mkBrush(self._colour(key, 150 if static else 235)),
+            pxMode=True,
+            hoverable=False,
+        )
+        scatter.sigClicked.connect(self._clicked)
+        self._add(scatter, points, 0)
+        return scatter
+
+    def _place(self, point: TimelinePoint) -> tuple[float, float]:
+        placed = self._xy.get(point)
+        if placed is None:
+            placed = (self.model.axis.x(point.at, point.day), lane_y(point.partner, point.stance))
+            self._xy[point] = placed
+        return placed
+
+    def _add(self, scatter: Any, points: Sequence[TimelinePoint], extra: float) -> None:
+        if not points:
+            return
+        placed = [self._place(p) for p in points]
+        scatter.addPoints(
+            x=[x for x, _y in placed],
+            y=[y for _x, y in placed],
+            size=[marker_size(p.intensity) + extra for p in points],
+            data=[p.observation_id for p in points],
+        )
+
+    def _clicked(self, _item: Any, points: Any, *_args: Any) -> None:
+        if len(points):
+            observation_id = points[0].data()
+            if observation_id is not None:
+                self.observation_clicked.emit(int(observation_id))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

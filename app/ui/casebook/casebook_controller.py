@@ -1,0 +1,277 @@
+"""The unlocked app's main area: load the casebook, show and restore the selection.
+
+Owns the navigator model and its filter, fills the details page for the
+selected item, and remembers "where the clinician was" (`Place`) so that
+unlocking after a lock lands on the same item with the same filter. Edits
+live in casebook_actions.py, files in file_actions.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QObject, QTime, Signal
+
+from app.services import casebook
+from app.ui.casebook.casebook_view import CasebookView
+from app.ui.casebook.navigator_model import (
+    SUMMARY_ROLE,
+    ItemKey,
+    NavigatorFilter,
+    NavigatorModel,
+    key_of,
+    long_date,
+)
+from app.ui.shell.scrub import scrub
+
+if TYPE_CHECKING:  # the workspace package (and the analytics) load with the first block
+    from app.ui.block.block_status import BlockStatus
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the clinician was: the selected item, the filter text, the archived toggle."""
+
+    key: ItemKey | None = None
+    filter_text: str = ""
+    show_archived: bool = False
+
+
+def record_line(signed: bool, observations: int, addenda: int = 0) -> str:
+    """The block's record line: note state, addenda, observations ("1 observation", "2 addenda")."""
+    note = "Signed note" if signed else "Note not signed"
+    if addenda:
+        note += f", {addenda} addend{'um' if addenda == 1 else 'a'}"
+    plural = "" if observations == 1 else "s"
+    return f"{note}; {observations} observation{plural}"
+
+
+def _schedule(intensive: Any) -> str:
+    """One line per day: its date, its hours and its blocks' titles."""
+    lines = []
+    for day in intensive.days:
+        if day.blocks:
+            first = day.blocks[0].start.strftime("%H:%M")
+            last = max((b.end or b.start) for b in day.blocks).strftime("%H:%M")
+            titles = ", ".join(escape(b.title) for b in day.blocks)
+            lines.append(f"<b>Day {day.number}</b>, {first}–{last}: {titles}")
+        else:
+            lines.append(f"<b>Day {day.number}</b>: no blocks yet")
+    return "<br>".join(lines)
+
+
+class CasebookController(QObject):
+    """Navigator and details over one unlocked vault."""
+
+    selection_changed = Signal(object)
+
+    def __init__(
+        self,
+        view: CasebookView,
+        vault: Any,
+        *,
+        profile: Any,
+        error_colour: Callable[[], str],
+    ) -> None:
+        super().__init__(view)
+        self.view = view
+        self.vault = vault
+        self.set_profile(profile)
+        self.error_colour = error_colour
+        self.model = NavigatorModel(self)
+        self.proxy = NavigatorFilter(self)
+        self.proxy.setSourceModel(self.model)
+        view.tree.setModel(self.proxy)
+        view.tree.selectionModel().currentChanged.connect(self._current_changed)
+        view.filter.textChanged.connect(self._filter_changed)
+        view.show_archived.toggled.connect(lambda _on: self.refresh())
+        self._current: Any = None
+        self.refresh()
+
+    def set_profile(self, profile: Any) -> None:
+        """Whose name new intensives and the audit trail carry (None: no complete profile yet)."""
+        self.profile = profile
+        self.actor = profile.signature if profile is not None else "crucible"
+
+    # ------------------------------------------------------------------ loading
+
+    def refresh(self, select: ItemKey | None = None) -> None:
+        """Reload the casebook, keeping (or moving to) a selected item."""
+        key = select or self.selected_key()
+        couples = casebook.load_casebook(
+            self.vault, include_archived=self.view.show_archived.isChecked()
+        )
+        self.model.set_casebook(couples)
+        self.view.tree.expandToDepth(1)
+        if (key is not None and not self.select(key)) or key is None:
+            self._show(None)
+
+    def selected_key(self) -> ItemKey | None:
+        """The (kind, id) of the selected item, if any."""
+        return key_of(self.view.tree.currentIndex())
+
+    def selected_summary(self) -> Any:
+        """The summary object behind the selected item."""
+        return self._current
+
+    def select(self, key: ItemKey) -> bool:
+        """Select the item with this key; False if it is not (or no longer) shown."""
+        source = self.model.find(key)
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid():
+            return False
+        parent = index.parent()
+        while parent.isValid():
+            self.view.tree.expand(parent)
+            parent = parent.parent()
+        self.view.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.tree.scrollTo(index)
+        self._show(index)
+        return True
+
+    def parent_key(self, kind: str) -> ItemKey | None:
+        """The key of the selected item's ancestor (or itself) of this kind."""
+        index = self.view.tree.currentIndex()
+        while index.isValid():
+            found = key_of(index)
+            if found is not None and found[0] == kind:
+                return found
+            index = index.parent()
+        return None
+
+    def summary_of(self, key: ItemKey) -> Any:
+        """The summary of any item in the model."""
+        index = self.model.find(key)
+        return index.data(SUMMARY_ROLE) if index.isValid() else None
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self.view.tree.expandAll() if text else self.view.tree.expandToDepth(1)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show(current)
+
+    # ------------------------------------------------------------------ details
+
+    def _show(self, index: QModelIndex | None) -> None:
+        details = self.view.details
+        key = key_of(index) if index is not None else None
+        self._current = index.data(SUMMARY_ROLE) if key is not None and index is not None else None
+        details.show_block_workspace(None, None)
+        if key is None:
+            details.show_kind("empty")
+            self.selection_changed.emit(None)
+            return
+        kind, _id = key
+        getattr(self, f"_show_{kind}")(self._current, index)
+        details.show_kind(kind)
+        self.selection_changed.emit(key)
+
+    def _show_couple(self, couple: Any, _index: Any) -> None:
+        d = self.view.details
+        d.couple_title.setText(f"Couple {couple.code}")
+        for label, partner in zip((d.partner_a, d.partner_b), couple.partners, strict=True):
+            pronouns = f" ({partner.pronouns})" if partner.pronouns else ""
+            swatch = partner.colour or "#888888"
+            label.setText(
+                f"<span style='color:{escape(swatch)}'>■</span> {escape(partner.name + pronouns)}"
+            )
+        shown = len(couple.intensives)
+        d.couple_intensives.setText(f"{shown} shown" if shown else "None yet: start one below.")
+
+    def _show_intensive(self, intensive: Any, index: QModelIndex) -> None:
+        d = self.view.details
+        couple = index.parent().data(SUMMARY_ROLE)
+        d.intensive_title.setText(intensive.title)
+        d.intensive_couple.setText(couple.code if couple is not None else "")
+        if intensive.days:
+            first, last = intensive.days[0].date, intensive.days[-1].date
+            span = long_date(first) if first == last else f"{long_date(first)} – {long_date(last)}"
+            d.intensive_dates.setText(f"{span} ({len(intensive.days)} days)")
+        else:
+            d.intensive_dates.setText("No days yet")
+        d.intensive_clinician.setText(intensive.clinician)
+        if intensive.trainee or intensive.supervisor:
+            d.intensive_supervision.setText(
+                f"Trainee {intensive.trainee or '—'}, supervised by {intensive.supervisor or '—'}"
+            )
+        else:
+            d.intensive_supervision.setText("Not supervised")
+        archived = intensive.status == "archived"
+        d.intensive_status.setText("Archived (hidden unless shown)" if archived else "Active")
+        blocks = sum(len(day.blocks) for day in intensive.days)
+        signed = sum(b.signed for day in intensive.days for b in day.blocks)
+        d.intensive_records.setText(f"{blocks} blocks, {signed} signed notes")
+        d.intensive_schedule.setText(_schedule(intensive))
+        d.archive.setText("Rest&ore" if archived else "&Archive")
+        d.archive.setAccessibleName("Restore intensive" if archived else "Archive intensive")
+        d.delete_intensive.setToolTip(
+            "Intensives with signed notes cannot be deleted; archive them instead."
+            if signed
+            else ""
+        )
+
+    def _show_day(self, day: Any, index: QModelIndex) -> None:
+        d = self.view.details
+        d.day_title.setText(f"Day {day.number}")
+        d.day_date.setDate(QDate(day.date.year, day.date.month, day.date.day))
+        d.day_blocks.setText(f"{len(day.blocks)} blocks" if day.blocks else "No blocks yet")
+        siblings = index.model().rowCount(index.parent())
+        d.day_earlier.setEnabled(index.row() > 0)
+        d.day_later.setEnabled(index.row() < siblings - 1)
+
+    def _show_block(self, block: Any, index: QModelIndex) -> None:
+        d = self.view.details
+        d.block_heading.setText(block.title)
+        d.block_title.setText(block.title)
+        d.block_kind.setCurrentIndex(max(0, d.block_kind.findData(block.kind)))
+        d.block_start.setTime(QTime(block.start.hour, block.start.minute))
+        end = block.end or block.start
+        d.block_end.setTime(QTime(end.hour, end.minute))
+        d.set_block_record(record_line(block.signed, block.observation_count))
+        d.remove_block.setEnabled(not block.signed)
+        siblings = index.model().rowCount(index.parent())
+        d.block_up.setEnabled(index.row() > 0)
+        d.block_down.setEnabled(index.row() < siblings - 1)
+        intensive_key = key_of(index.parent().parent())
+        d.show_block_workspace(intensive_key[1] if intensive_key else None, block.id)
+
+    def show_block_status(self, status: BlockStatus) -> None:
+        """The open block changed in the workspace: update its record line and the navigator."""
+        self.model.update_block(
+            status.block_id, signed=status.signed, observation_count=status.observations
+        )
+        if self.selected_key() != ("block", status.block_id):
+            return
+        self._current = self.summary_of(("block", status.block_id))
+        d = self.view.details
+        d.set_block_record(record_line(status.signed, status.observations, status.addenda))
+        d.remove_block.setEnabled(not status.signed)
+
+    # ------------------------------------------------------------------ lock
+
+    def place(self) -> Place:
+        """Where the clinician is now, to come back to after unlocking."""
+        return Place(
+            self.selected_key(), self.view.filter.text(), self.view.show_archived.isChecked()
+        )
+
+    def restore(self, place: Place) -> None:
+        """Return to a remembered place."""
+        self.view.show_archived.setChecked(place.show_archived)
+        self.view.filter.setText(place.filter_text)
+        if place.key is not None:
+            self.select(place.key)
+
+    def teardown(self) -> None:
+        """Drop every piece of client text this workspace shows, and the vault reference."""
+        self.view.tree.setModel(None)
+        self.model.clear()
+        scrub(self.view)
+        self._current = None
+        self.vault = None

@@ -1,0 +1,357 @@
+"""Edits from the navigator: couples, intensives, days and blocks, through the casebook service.
+
+Each action reads the selection, opens a non-blocking dialog where input is
+needed, calls one service function, and reloads the navigator on the item
+that changed. A refusal (a code already used, a signed note) is shown as the
+service's sentence, in the dialog when there is one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from app.services import casebook
+from app.services.errors import VaultError
+from app.ui.casebook.casebook_controller import CasebookController
+from app.ui.casebook.couple_dialog import CoupleDialog
+from app.ui.casebook.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
+from app.ui.casebook.navigator_model import BLOCK, COUPLE, DAY, INTENSIVE
+from app.ui.kit.prompts import confirm, show_error
+
+
+class CasebookEdits:
+    """Wires the details buttons to casebook edits."""
+
+    def __init__(self, workspace: CasebookController, window: QWidget) -> None:
+        self.ws = workspace
+        self.window = window
+        d = workspace.view.details
+        d.empty_new_couple.clicked.connect(self.new_couple)
+        d.edit_couple.clicked.connect(self.edit_couple)
+        d.couple_new_intensive.clicked.connect(self.new_intensive)
+        d.rename_intensive.clicked.connect(self.rename_intensive)
+        d.supervision.clicked.connect(self.edit_supervision)
+        d.add_day.clicked.connect(self.add_day)
+        d.archive.clicked.connect(self.toggle_archived)
+        d.delete_intensive.clicked.connect(self.delete_intensive)
+        d.change_date.clicked.connect(self.redate_day)
+        d.add_block.clicked.connect(self.add_block)
+        d.day_earlier.clicked.connect(lambda: self.move_day(-1))
+        d.day_later.clicked.connect(lambda: self.move_day(+1))
+        d.remove_day.clicked.connect(self.remove_day)
+        d.save_block.clicked.connect(self.save_block)
+        d.block_up.clicked.connect(lambda: self.move_block(-1))
+        d.block_down.clicked.connect(lambda: self.move_block(+1))
+        d.remove_block.clicked.connect(self.remove_block)
+
+    def _call(self, work: Any, select: Any = None) -> None:
+        """Run one service call; show its refusal, reload the navigator either way."""
+        try:
+            result = work()
+        except VaultError as error:
+            show_error(self.window, str(error))
+            self.ws.refresh()
+            return
+        self.ws.refresh(select(result) if callable(select) else select)
+
+    def _in_dialog(self, dialog: Any, work: Any, select: Any = None) -> str | None:
+        try:
+            result = work()
+        except VaultError as error:
+            return str(error)
+        self.ws.refresh(select(result) if callable(select) else select)
+        return None
+
+    # ------------------------------------------------------------------ couples
+
+    def new_couple(self) -> CoupleDialog:
+        """Ask for a code and two partners, then create the couple."""
+        dialog = CoupleDialog(self.window, None, self.ws.error_colour)
+
+        def submit() -> str | None:
+            code, partners = dialog.values()
+            return self._in_dialog(
+                dialog,
+                lambda: casebook.create_couple(
+                    self.ws.vault,
+                    code,
+                    [casebook.PartnerOutline(*p) for p in partners],
+                    actor=self.ws.actor,
+                ),
+                lambda new_id: (COUPLE, new_id),
+            )
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+    def edit_couple(self) -> CoupleDialog | None:
+        """Edit the selected couple's code and partners."""
+        key = self.ws.parent_key(COUPLE)
+        if key is None:
+            return None
+        dialog = CoupleDialog(self.window, self.ws.summary_of(key), self.ws.error_colour)
+
+        def submit() -> str | None:
+            code, partners = dialog.values()
+            return self._in_dialog(
+                dialog,
+                lambda: casebook.update_couple(
+                    self.ws.vault,
+                    key[1],
+                    code,
+                    [casebook.PartnerOutline(*p) for p in partners],
+                    actor=self.ws.actor,
+                ),
+                key,
+            )
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+    # ------------------------------------------------------------------ intensives
+
+    def new_intensive(self) -> NewIntensiveDialog | None:
+        """Start an intensive for the selected couple from a template."""
+        key = self.ws.parent_key(COUPLE)
+        if key is None:
+            show_error(self.window, "Select a couple first, or create one.", "No couple selected")
+            return None
+        couple = self.ws.summary_of(key)
+        templates = casebook.list_templates()
+        dialog = NewIntensiveDialog(
+            self.window, couple.code, templates, self.ws.profile, self.ws.error_colour, date.today()
+        )
+
+        def submit() -> str | None:
+            supervised = dialog.supervised.isChecked()
+            if supervised and not (
+                dialog.trainee.text().strip() and dialog.supervisor.text().strip()
+            ):
+                return "A supervised intensive needs the trainee's and the supervisor's names."
+            return self._in_dialog(
+                dialog,
+                lambda: casebook.create_intensive(
+                    self.ws.vault,
+                    key[1],
+                    dialog.template.currentData(),
+                    first_date=dialog.chosen_date(),
+                    title=dialog.title.text(),
+                    clinician=self.ws.actor,
+                    trainee=dialog.trainee.text() if supervised else None,
+                    supervisor=dialog.supervisor.text() if supervised else None,
+                    actor=self.ws.actor,
+                ),
+                lambda new_id: (INTENSIVE, new_id),
+            )
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+    def _intensive_key(self) -> Any:
+        return self.ws.parent_key(INTENSIVE)
+
+    def rename_intensive(self) -> RenameDialog | None:
+        """Give the selected intensive a new title."""
+        key = self._intensive_key()
+        if key is None:
+            return None
+        dialog = RenameDialog(self.window, self.ws.summary_of(key).title, self.ws.error_colour)
+        dialog.on_submit = lambda: self._in_dialog(
+            dialog,
+            lambda: casebook.rename_intensive(
+                self.ws.vault, key[1], dialog.title.text(), actor=self.ws.actor
+            ),
+            key,
+        )
+        dialog.open()
+        return dialog
+
+    def edit_supervision(self) -> SupervisionDialog | None:
+        """Mark the selected intensive as supervised (trainee and supervisor), or clear it."""
+        key = self._intensive_key()
+        if key is None:
+            return None
+        dialog = SupervisionDialog(
+            self.window, self.ws.summary_of(key), self.ws.profile, self.ws.error_colour
+        )
+        dialog.on_submit = lambda: self._in_dialog(
+            dialog,
+            lambda: casebook.set_supervision(
+                self.ws.vault,
+                key[1],
+                dialog.trainee.text(),
+                dialog.supervisor.text(),
+                actor=self.ws.actor,
+            ),
+            key,
+        )
+        dialog.open()
+        return dialog
+
+    def toggle_archived(self) -> None:
+        """Archive the selected intensive, or restore an archived one."""
+        key = self._intensive_key()
+        if key is None:
+            return
+        archived = self.ws.summary_of(key).status == "archived"
+        if not archived and not self.ws.view.show_archived.isChecked():
+            select = self.ws.parent_key(COUPLE)
+        else:
+            select = key
+        self._call(
+            lambda: casebook.set_archived(self.ws.vault, key[1], not archived, actor=self.ws.actor),
+            select,
+        )
+
+    def delete_intensive(self) -> None:
+        """Delete the selected intensive after a question; refused outright if a note is signed."""
+        key = self._intensive_key()
+        if key is None:
+            return
+        if not casebook.can_delete_intensive(self.ws.vault, key[1]):
+            show_error(
+                self.window,
+                "This intensive has signed notes, and signed records cannot be deleted; "
+                "archive it instead.",
+                "Cannot delete",
+            )
+            return
+        couple_key = self.ws.parent_key(COUPLE)
+        confirm(
+            self.window,
+            "Delete intensive",
+            "Delete this intensive with all its days, blocks, notes and observations? "
+            "This cannot be undone.",
+            "&Delete",
+            lambda: self._call(
+                lambda: casebook.delete_intensive(self.ws.vault, key[1], actor=self.ws.actor),
+                couple_key,
+            ),
+        )
+
+    # ------------------------------------------------------------------ days
+
+    def add_day(self) -> None:
+        """Append a day after the selected intensive's last day."""
+        key = self._intensive_key()
+        if key is not None:
+            self._call(
+                lambda: casebook.add_day(self.ws.vault, key[1], actor=self.ws.actor),
+                lambda new_id: (DAY, new_id),
+            )
+
+    def redate_day(self) -> None:
+        """Give the selected day the date in the date field."""
+        key = self.ws.parent_key(DAY)
+        if key is None:
+            return
+        value = self.ws.view.details.day_date.date()
+        new_date = date(value.year(), value.month(), value.day())
+        self._call(
+            lambda: casebook.redate_day(self.ws.vault, key[1], new_date, actor=self.ws.actor), key
+        )
+
+    def move_day(self, step: int) -> None:
+        """Move the selected day earlier or later (the two days trade dates)."""
+        key = self.ws.parent_key(DAY)
+        if key is not None:
+            self._call(
+                lambda: casebook.move_day(self.ws.vault, key[1], step, actor=self.ws.actor), key
+            )
+
+    def remove_day(self) -> None:
+        """Remove the selected day and its blocks, after a question."""
+        key = self.ws.parent_key(DAY)
+        if key is None:
+            return
+        day = self.ws.summary_of(key)
+        if any(block.signed for block in day.blocks):
+            show_error(
+                self.window,
+                "This day has a block with a signed note, and signed records cannot be deleted.",
+                "Cannot remove",
+            )
+            return
+        parent = self.ws.parent_key(INTENSIVE)
+        observations = sum(b.observation_count for b in day.blocks)
+        confirm(
+            self.window,
+            "Remove day",
+            f"Remove day {day.number} with its {len(day.blocks)} blocks and "
+            f"{observations} observations? This cannot be undone.",
+            "&Remove",
+            lambda: self._call(
+                lambda: casebook.remove_day(self.ws.vault, key[1], actor=self.ws.actor), parent
+            ),
+        )
+
+    # ------------------------------------------------------------------ blocks
+
+    def add_block(self) -> None:
+        """Append a one-hour joint block after the day's last block."""
+        key = self.ws.parent_key(DAY)
+        if key is None:
+            return
+        day = self.ws.summary_of(key)
+        start = time(9, 0)
+        if day.blocks:
+            last = day.blocks[-1].end or day.blocks[-1].start
+            start = time(min(last.hour + (1 if last.minute else 0), 22), 0)
+        end = time(min(start.hour + 1, 23), 0)
+        plan = casebook.BlockPlan("New block", "joint", start, end)
+        self._call(
+            lambda: casebook.add_block(self.ws.vault, key[1], plan, actor=self.ws.actor),
+            lambda new_id: (BLOCK, new_id),
+        )
+
+    def save_block(self) -> None:
+        """Save the title, kind and times typed on the block page."""
+        key = self.ws.parent_key(BLOCK)
+        if key is None:
+            return
+        d = self.ws.view.details
+        start, end = d.block_start.time(), d.block_end.time()
+        self._call(
+            lambda: casebook.update_block(
+                self.ws.vault,
+                key[1],
+                title=d.block_title.text(),
+                kind=str(d.block_kind.currentData()),
+                start=time(start.hour(), start.minute()),
+                end=time(end.hour(), end.minute()),
+                actor=self.ws.actor,
+            ),
+            key,
+        )
+
+    def move_block(self, step: int) -> None:
+        """Move the selected block up or down within its day."""
+        key = self.ws.parent_key(BLOCK)
+        if key is not None:
+            self._call(
+                lambda: casebook.move_block(self.ws.vault, key[1], step, actor=self.ws.actor), key
+            )
+
+    def remove_block(self) -> None:
+        """Remove the selected block after a question (refused for a signed note)."""
+        key = self.ws.parent_key(BLOCK)
+        if key is None:
+            return
+        block = self.ws.summary_of(key)
+        parent = self.ws.parent_key(DAY)
+        confirm(
+            self.window,
+            "Remove block",
+            f"Remove this block and its {block.observation_count} observations? "
+            "This cannot be undone.",
+            "&Remove",
+            lambda: self._call(
+                lambda: casebook.remove_block(self.ws.vault, key[1], actor=self.ws.actor), parent
+            ),
+        )

@@ -1,0 +1,1 @@
+"""Building blocks every screen uses: forms, dialogs, prompts, the background helper."""

@@ -1,0 +1,1 @@
+"""Data safety: backups, restore, the audit trail and integrity checks."""

@@ -1,0 +1,392 @@
+"""Data safety in the desktop session: automatic backups, integrity on open, and the windows.
+
+What happens when:
+
+- **After each unlock** (the workspace already showing), on the background
+  helper, one job after the other: the quick integrity check; if it passes,
+  the day's automatic backup (`ensure_daily_backup`: only the first unlock
+  of a day makes one); then, once a day, the full check. A failing check
+  leads to the restore offer (`integrity_watch.py`).
+- **At quit**, an `on-quit` backup, only if this run of the app changed
+  the vault (see `ChangeWatch`). Quit from the menu backs up in the
+  background behind a progress dialog, then locks; closing the window
+  (the app's `aboutToQuit`) backs up and waits, since the loop is ending.
+- **Restore** (from the Backups window or the damaged-vault prompt) goes
+  through `RestoreFlow`: confirm, lock, restore, unlock screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QMainWindow, QProgressDialog
+
+from app.ui.kit.background import BackgroundWork
+from app.ui.kit.prompts import show_error
+from app.ui.safety.restore_flow import RestoreChoice, RestoreFlow
+from app.ui.safety.safety_state import SafetyState, load_state, save_state
+from app.ui.shell.vault_gateway import error_sentence
+
+Signature = tuple[tuple[int, int] | None, ...]
+
+
+def vault_signature(vault: Any) -> Signature:
+    """Size and modification time of `vault.db` and its write-ahead log.
+
+    Every commit, audited or not (an observation, a note autosave), grows
+    or rewrites the log, and a checkpoint rewrites the database; reads
+    change neither. `stat` does not open the files, so SQLite's locks are
+    safe (docs/reliability.md: never open the database file another way).
+    """
+    db = Path(vault.db_path)
+    parts: list[tuple[int, int] | None] = []
+    for path in (db, db.with_name(db.name + "-wal")):
+        try:
+            info = path.stat()
+        except OSError:
+            parts.append(None)
+        else:
+            parts.append((info.st_size, info.st_mtime_ns))
+    return tuple(parts)
+
+
+class ChangeWatch:
+    """Whether this run of the app changed the vault, for the on-quit backup.
+
+    The signature of the database files is taken right after each unlock's
+    own bookkeeping (its audit event, the pending events). Writes the app
+    makes for data safety itself (the daily or a manual backup, each of
+    which records an audit event) move that baseline along when nothing
+    else had changed before they began, so a session in which the clinician
+    only looked does not back up at quit. A lock keeps what was seen so
+    far, as locking rewrites the files (the final checkpoint).
+
+    The one blind spot: a clinician's write made during such a backup job
+    is taken as the job's own. It is then in neither that backup nor, unless
+    anything else changes before quitting, an on-quit one; the next day's
+    backup has it.
+    """
+
+    def __init__(self) -> None:
+        self._baseline: Signature | None = None
+        self._earlier = False
+
+    def start(self, vault: Any) -> None:
+        """Take the baseline (right after an unlock)."""
+        self._baseline = vault_signature(vault)
+
+    def own_write(self, before: Signature, after: Signature) -> None:
+        """A data-safety job wrote; discount it if nothing had changed before it."""
+        if self._baseline is not None and before == self._baseline:
+            self._baseline = after
+
+    def changed(self, vault: Any) -> bool:
+        """Whether anything was written since the app started (or the last reset)."""
+        if self._earlier:
+            return True
+        return self._baseline is not None and vault_signature(vault) != self._baseline
+
+    def pause(self, vault: Any) -> None:
+        """Before a lock: remember whether this stretch changed anything."""
+        self._earlier = self.changed(vault)
+        self._baseline = None
+
+    def reset(self) -> None:
+        """After a backup at quit or a restore: nothing unsaved any more."""
+        self._earlier = False
+        self._baseline = None
+
+
+class DataSafety(QObject):
+    """Automatic backups, integrity checks, the Backups and Audit windows, restore.
+
+    Args:
+        window: The main window.
+        background: The one background helper.
+        folder: The vault folder.
+        clock: The services' clock (fixed in tests).
+        current_vault: The open vault, or None while locked.
+        lock: The session's lock.
+        actor: The clinician's signature for audited actions.
+        on_restored: Shows a fresh unlock screen after a restore.
+        error_colour: The error text colour of the current theme.
+    """
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        background: BackgroundWork,
+        folder: Path,
+        clock: Callable[[], datetime],
+        *,
+        current_vault: Callable[[], Any],
+        lock: Callable[[], None],
+        actor: Callable[[], str],
+        on_restored: Callable[[], None],
+        error_colour: Callable[[], str],
+    ) -> None:
+        from app.ui.safety.integrity_watch import IntegrityWatch
+
+        super().__init__(window)
+        self.window = window
+        self.background = background
+        self.folder = folder
+        self.clock = clock
+        self._vault = current_vault
+        self._actor = actor
+        self._on_restored = on_restored
+        self._error_colour = error_colour
+        self.state = load_state(folder)
+        self.changes = ChangeWatch()
+        self.restore_flow = RestoreFlow(
+            window,
+            background,
+            folder,
+            clock,
+            lock=lock,
+            actor=actor,
+            on_restored=self._restored,
+            error_colour=error_colour,
+        )
+        self.integrity = IntegrityWatch(
+            window,
+            background,
+            folder,
+            mirror=lambda: self.state.mirror_folder,
+            restore=self.ask_restore,
+            status=self.status,
+        )
+        self.backups_window: Any = None
+        self.audit_window: Any = None
+        self.quit_progress: QProgressDialog | None = None
+
+    def status(self, text: str) -> None:
+        """A passing line in the status bar."""
+        self.window.statusBar().showMessage(text, 10_000)
+
+    # ------------------------------------------------------------------ unlock
+
+    def vault_opened(self) -> None:
+        """After an unlock: baseline for changes, then check, back up, full check."""
+        vault = self._vault()
+        self.state = load_state(self.folder)
+        self.changes.start(vault)
+        self.integrity.quick_check(vault, then=lambda: self._daily_backup(vault))
+
+    def damaged_at_unlock(self) -> None:
+        """The unlock found the database damaged: offer the newest backup that verifies."""
+        self.state = load_state(self.folder)
+        self.integrity.offer_restore("its database (vault.db) is damaged and does not open.")
+
+    def run_write(
+        self,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        """Run one of data safety's own writes, discounted by the change watch."""
+        vault = self._vault()
+
+        def job() -> tuple[Signature, Signature, Any]:
+            before = vault_signature(vault)
+            result = work()
+            return before, vault_signature(vault), result
+
+        def done(outcome: tuple[Signature, Signature, Any]) -> None:
+            before, after, result = outcome
+            self.changes.own_write(before, after)
+            on_success(result)
+
+        self.background.run(job, done, on_failure)
+
+    def _daily_backup(self, vault: Any) -> None:
+        clock, mirror = self.clock, self.state.mirror_folder
+
+        def work() -> Any:
+            from app.services.backups import ensure_daily_backup
+
+            return ensure_daily_backup(vault, clock, mirror=mirror)
+
+        def done(result: Any) -> None:
+            if result is not None:
+                self.status(result.mirror_problem or "Made today's backup.")
+            self._full_check_if_due(vault)
+
+        def failed(error: BaseException) -> None:
+            self.status(f"Today's backup was not made: {error_sentence(error)}")
+            self._full_check_if_due(vault)
+
+        self.run_write(work, done, failed)
+
+    def _full_check_if_due(self, vault: Any) -> None:
+        today = self.clock().date()
+        if self.state.last_full_check != today:
+            self.integrity.full_check(vault, today, self._full_check_passed)
+
+    def _full_check_passed(self, day: date) -> None:
+        self._store_state(self.state.with_full_check(day))
+
+    def _store_state(self, state: SafetyState) -> None:
+        self.state = state
+        folder = self.folder
+        self.background.run(lambda: save_state(folder, state), lambda _r: None, self._report)
+
+    def _report(self, error: BaseException) -> None:
+        self.status(error_sentence(error))
+
+    # ------------------------------------------------------------------ lock and quit
+
+    def before_lock(self, vault: Any) -> None:
+        """Called by the lock while the vault is still open."""
+        self.changes.pause(vault)
+
+    def backup_before_quit(self, then: Callable[[], None]) -> None:
+        """Back up (if anything changed) behind a progress dialog, then call `then()`."""
+        vault = self._vault()
+        if vault is None or not self.changes.changed(vault):
+            then()
+            return
+        progress = QProgressDialog("Backing up before closing…", "", 0, 0, self.window)
+        progress.setWindowTitle("Crucible — Backing up")
+        progress.setAccessibleName("Backing up before closing")
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(300)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.quit_progress = progress
+
+        def finished() -> None:
+            if self.quit_progress is not None:
+                self.quit_progress.close()
+                self.quit_progress = None
+            self.changes.reset()
+
+        def done(_result: Any) -> None:
+            finished()
+            then()
+
+        def failed(error: BaseException) -> None:
+            finished()
+            box = show_error(
+                self.window,
+                f"The backup before closing was not made: {error_sentence(error)} "
+                "The vault itself is unchanged; Crucible closes when you dismiss this.",
+                "Backup not made",
+            )
+            box.finished.connect(lambda _r: then())
+
+        self.background.run(self._on_quit_job(vault), done, failed)
+
+    def backup_at_exit(self) -> None:
+        """The app is ending with the vault open: back up if needed, before the lock.
+
+        The event loop is ending, so there is no window left to keep
+        responsive and no callback would be delivered: once the helper's
+        jobs are done (so writes stay serialized) the backup runs right
+        here. A failure cannot be shown any more and must not stop the
+        lock that follows.
+        """
+        vault = self._vault()
+        if vault is None:
+            return
+        self.background.wait()
+        if not self.changes.changed(vault):
+            return
+        self.changes.reset()
+        with contextlib.suppress(Exception):
+            self._on_quit_job(vault)()
+
+    def _on_quit_job(self, vault: Any) -> Callable[[], Any]:
+        clock, mirror = self.clock, self.state.mirror_folder
+
+        def work() -> Any:
+            from app.services.backups import backup_on_quit
+
+            return backup_on_quit(vault, clock, True, mirror=mirror)
+
+        return work
+
+    # ------------------------------------------------------------------ restore
+
+    def ask_restore(self, choice: RestoreChoice) -> None:
+        """Start the restore flow for one backup."""
+        self.restore_flow.ask(choice)
+
+    def _restored(self) -> None:
+        self.changes.reset()
+        self._on_restored()
+
+    # ------------------------------------------------------------------ windows
+
+    def open_backups(self) -> Any:
+        """Show the Backups window (or bring the open one forward)."""
+        from app.ui.safety.backups_controller import BackupsController, BackupServices
+        from app.ui.safety.backups_view import BackupsView
+
+        vault = self._vault()
+        if vault is None:
+            return None
+        if self.backups_window is not None:
+            self.backups_window.view.raise_()
+            self.backups_window.view.activateWindow()
+            return self.backups_window
+        view = BackupsView(self.window)
+        services = BackupServices(
+            vault=vault,
+            background=self.background,
+            clock=self.clock,
+            actor=self._actor,
+            mirror=lambda: self.state.mirror_folder,
+            set_mirror=self.set_mirror,
+            run_write=self.run_write,
+            restore=self.ask_restore,
+            error_colour=self._error_colour,
+        )
+        self.backups_window = BackupsController(view, services)
+        view.destroyed.connect(lambda _obj=None: setattr(self, "backups_window", None))
+        view.show()
+        self.backups_window.reload()
+        return self.backups_window
+
+    def open_audit(self) -> Any:
+        """Show the Audit trail window (or bring the open one forward)."""
+        from app.ui.safety.audit_controller import AuditController
+        from app.ui.safety.audit_view import AuditView
+
+        vault = self._vault()
+        if vault is None:
+            return None
+        if self.audit_window is not None:
+            self.audit_window.view.raise_()
+            self.audit_window.view.activateWindow()
+            return self.audit_window
+        view = AuditView(self.window)
+        self.audit_window = AuditController(view, vault, self.background, self._error_colour)
+        view.destroyed.connect(lambda _obj=None: setattr(self, "audit_window", None))
+        view.show()
+        self.audit_window.reload()
+        return self.audit_window
+
+    def set_mirror(self, folder: Path | None) -> None:
+        """Use (or stop using) a mirror folder; the change is stored and audited."""
+        state = self.state.with_mirror(folder)
+        self.state = state
+        vault, actor, clock, home = self._vault(), self._actor(), self.clock, self.folder
+
+        def work() -> None:
+            from app.services.audit_log import record
+
+            save_state(home, state)
+            if vault is not None:
+                detail = {"backup_mirror": folder is not None}
+                record(vault, "settings-changed", actor=actor, clock=clock, detail=detail)
+
+        if vault is None:
+            self.background.run(work, lambda _r: None, self._report)
+        else:
+            self.run_write(work, lambda _r: None, self._report)

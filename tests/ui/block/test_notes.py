@@ -1,0 +1,181 @@
+"""The block note: autosave and flush, sign and lock, addenda, history, reflections."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.domain.intensive import NoteSection, content_hash
+from app.services.intensive_exchange import get_intensive
+from app.services.notes import SignedNoteError, load_note, note_revisions, save_note
+from app.ui.block import BlockController
+from app.ui.block.note_dialogs import AddendumDialog, HistoryDialog, ReflectionsDialog
+from tests.ui.block.conftest import DAY2, SIGNED, SIGNER, Demo, ManualTimers, focus
+
+
+def _type(qtbot: Any, workspace: BlockController, section: int, text: str) -> None:
+    workspace.view.tabs.setCurrentWidget(workspace.view.note)
+    workspace.view.note.sections.setCurrentRow(section)
+    editor = workspace.view.note.editors[section]
+    focus(qtbot, editor)
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, text)
+
+
+def test_autosave_saves_a_revision_after_typing_stops(
+    qtbot: Any, workspace: BlockController, demo: Demo, timers: ManualTimers
+) -> None:
+    """Typing arms the one-second timer; when it fires, the draft is a new revision."""
+    block_id = demo.block_id(DAY2)
+    before = len(note_revisions(demo.vault, block_id))
+    _type(qtbot, workspace, 3, " Named the pattern.")
+    autosave = timers.made["autosave"]
+    assert autosave.isActive()
+    assert autosave.interval() == 1000
+    with qtbot.waitSignal(workspace.note.saved, timeout=5000):
+        timers.fire("autosave")
+    assert len(note_revisions(demo.vault, block_id)) == before + 1
+    stored = load_note(demo.vault, block_id).sections[3].text
+    assert stored.endswith(" Named the pattern.")
+    assert "saved" in workspace.view.note.status.text()
+
+
+def test_save_pending_flushes_the_draft(
+    qtbot: Any, workspace: BlockController, demo: Demo, timers: ManualTimers
+) -> None:
+    """save_pending() (lock, quit, block switch) writes what was typed, timer or not."""
+    _type(qtbot, workspace, 0, " Flushed.")
+    workspace.save_pending()
+    assert not timers.made["autosave"].isActive()
+    assert load_note(demo.vault, demo.block_id(DAY2)).sections[0].text.endswith(" Flushed.")
+
+
+def test_switching_blocks_saves_the_draft(
+    qtbot: Any, workspace: BlockController, demo: Demo
+) -> None:
+    """Opening another block first saves the note being written."""
+    _type(qtbot, workspace, 6, " Homework: daily check-in.")
+    workspace.show_block(demo.intensive_id, demo.block_id("Joint: repair practice"))
+    saved = load_note(demo.vault, demo.block_id(DAY2)).sections[6].text
+    assert saved.endswith(" Homework: daily check-in.")
+    assert not workspace.view.note.editors[6].toPlainText().endswith("check-in.")
+
+
+def test_an_untouched_note_is_not_saved(workspace: BlockController, demo: Demo) -> None:
+    """Opening and leaving a block adds no revision."""
+    block_id = demo.block_id(DAY2)
+    before = len(note_revisions(demo.vault, block_id))
+    workspace.save_pending()
+    workspace.show_block(demo.intensive_id, demo.block_id(SIGNED))
+    assert len(note_revisions(demo.vault, block_id)) == before
+
+
+def test_the_ui_thread_part_of_an_autosave_is_short(
+    qtbot: Any, workspace: BlockController, timers: ManualTimers
+) -> None:
+    """On a 60 KB note the UI thread spends well under 10 ms per autosave (the write is off it)."""
+    editor = workspace.view.note.editors[1]
+    editor.setPlainText("Fictional clinical prose. " * 2400)
+    for _ in range(5):
+        qtbot.keyClick(editor, Qt.Key.Key_A)
+        started = time.perf_counter()
+        timers.fire("autosave")
+        assert (time.perf_counter() - started) * 1000 < 10
+        workspace.background.wait()
+    assert max(workspace.note.autosave_ui_ms) < 10
+
+
+def test_signing_locks_the_note(qtbot: Any, workspace: BlockController, demo: Demo) -> None:
+    """Sign asks first, then the editor is read-only with signer and hash; writes are refused."""
+    block_id = demo.block_id(DAY2)
+    _type(qtbot, workspace, 0, " Signed text.")
+    workspace.view.note.sign.click()
+    box = workspace.note.dialog
+    assert isinstance(box, QMessageBox)
+    assert box.windowTitle().startswith("Crucible")
+    box.button(QMessageBox.StandardButton.Yes).click()
+    state = load_note(demo.vault, block_id)
+    assert state.is_signed
+    assert state.signed_by == SIGNER
+    assert state.sections[0].text.endswith(" Signed text.")
+    assert state.content_hash == content_hash(state.sections)
+    assert all(editor.isReadOnly() for editor in workspace.view.note.editors)
+    status = workspace.view.note.status.text()
+    assert SIGNER in status
+    assert str(state.content_hash) in status
+    assert not workspace.view.note.sign.isEnabled()
+    with pytest.raises(SignedNoteError):
+        save_note(demo.vault, block_id, [NoteSection("x", "changed")])
+
+
+def test_cancelling_the_signature_leaves_a_draft(workspace: BlockController, demo: Demo) -> None:
+    """Cancel in the confirmation signs nothing."""
+    workspace.view.note.sign.click()
+    box = workspace.note.dialog
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert not load_note(demo.vault, demo.block_id(DAY2)).is_signed
+    assert not workspace.view.note.editors[0].isReadOnly()
+
+
+def test_an_addendum_is_appended_under_the_signed_note(make_workspace: Any, demo: Demo) -> None:
+    """Reason and text go under the note; the signed sections stay exactly as they were."""
+    workspace = make_workspace()
+    block_id = demo.block_id(SIGNED)
+    workspace.show_block(demo.intensive_id, block_id)
+    original = load_note(demo.vault, block_id)
+    assert not workspace.view.note.addendum.isHidden()
+    workspace.view.note.addendum.click()
+    dialog = workspace.note.dialog
+    assert isinstance(dialog, AddendumDialog)
+    assert dialog.windowTitle().startswith("Crucible")
+    dialog.reason.setText("Correction")
+    dialog.text.setPlainText("Partner B's quote was from Day 2.")
+    dialog.buttons.accepted.emit()
+    state = load_note(demo.vault, block_id)
+    assert state.sections == original.sections
+    assert state.content_hash == original.content_hash
+    assert len(state.addenda) == len(original.addenda) + 1
+    assert state.addenda[-1].reason == "Correction"
+    assert state.addenda[-1].by == SIGNER
+    assert "Partner B's quote was from Day 2." in workspace.view.note.addenda.toPlainText()
+    assert not workspace.view.note.addenda.isHidden()
+
+
+def test_history_shows_older_versions_to_copy(
+    qtbot: Any, workspace: BlockController, demo: Demo, timers: ManualTimers
+) -> None:
+    """Each save is listed; an older version's text can be read and copied."""
+    _type(qtbot, workspace, 0, " first version")
+    workspace.save_pending()
+    _type(qtbot, workspace, 0, " second version")
+    workspace.save_pending()
+    workspace.view.note.history.click()
+    dialog = workspace.note.dialog
+    assert isinstance(dialog, HistoryDialog)
+    assert dialog.windowTitle().startswith("Crucible")
+    assert dialog.list.count() == len(note_revisions(demo.vault, demo.block_id(DAY2)))
+    assert "second version" in dialog.text.toPlainText()
+    dialog.list.setCurrentRow(1)
+    assert "first version" in dialog.text.toPlainText()
+    assert "second version" not in dialog.text.toPlainText()
+    dialog.copy.click()
+    assert QApplication.clipboard().text() == dialog.text.toPlainText()
+    QApplication.clipboard().clear()
+
+
+def test_reflections_are_saved_for_the_intensive(workspace: BlockController, demo: Demo) -> None:
+    """The reflections dialog stores the trainee's text on the intensive."""
+    workspace.view.note.reflections.click()
+    dialog = workspace.note.dialog
+    assert isinstance(dialog, ReflectionsDialog)
+    assert dialog.windowTitle().startswith("Crucible")
+    dialog.text.setPlainText("I joined Partner A too quickly.")
+    dialog.buttons.accepted.emit()
+    assert get_intensive(demo.vault, demo.intensive_id).reflections == (
+        "I joined Partner A too quickly."
+    )

@@ -1,0 +1,62 @@
+"""The live summary shows partner_figures for this block, this day and the intensive, live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.domain.analytics import partner_figures
+from app.domain.vocabulary import PartnerKey
+from app.services.intensive_exchange import get_intensive
+from app.ui.block import BlockController
+from app.ui.block.live_figures import ROW_LABELS, format_column
+from tests.ui.block.conftest import DAY2, Demo, ManualTimers
+
+
+def _shown(workspace: BlockController, key: PartnerKey, scope: str) -> tuple[str, ...]:
+    values = workspace.view.summary.values
+    return tuple(values[(key, scope, row)].text() for row in range(len(ROW_LABELS)))
+
+
+def _expected(demo: Demo, key: PartnerKey, window: int) -> dict[str, tuple[str, ...]]:
+    intensive = get_intensive(demo.vault, demo.intensive_id)
+    day = intensive.days[1]
+    block = next(b for b in day.blocks if b.title == DAY2)
+    every = [b for d in intensive.days for b in d.blocks]
+    return {
+        "Block": format_column(partner_figures([block], key, window)),
+        "Day": format_column(partner_figures(day.blocks, key, window)),
+        "Intensive": format_column(partner_figures(every, key, window)),
+    }
+
+
+def test_the_summary_matches_the_analytics(
+    qtbot: Any, workspace: BlockController, demo: Demo, timers: ManualTimers
+) -> None:
+    """The block's figures show on opening, day and intensive a moment later: partner_figures."""
+    for key in PartnerKey:
+        expected = _expected(demo, key, workspace.flip_window_s)
+        assert _shown(workspace, key, "Block") == expected["Block"]
+    assert timers.made["summary"].isActive()
+    with qtbot.waitSignal(workspace.summary_ready, timeout=5000):
+        timers.fire("summary")
+    for key in PartnerKey:
+        for scope, column in _expected(demo, key, workspace.flip_window_s).items():
+            assert _shown(workspace, key, scope) == column
+    assert workspace.view.summary.scope_labels[(PartnerKey.A, "Day")].text() == "Day 2"
+
+
+def test_the_summary_follows_new_observations(
+    qtbot: Any, workspace: BlockController, demo: Demo, timers: ManualTimers
+) -> None:
+    """Shortly after observations arrive (a coalescing timer), the figures include them."""
+    workspace.set_live(True)
+    for key in (Qt.Key.Key_Q, Qt.Key.Key_5, Qt.Key.Key_P, Qt.Key.Key_Q):
+        qtbot.keyClick(workspace.view.pad, key)
+    assert timers.made["summary"].isActive()
+    with qtbot.waitSignal(workspace.summary_ready, timeout=5000):
+        timers.fire("summary")
+    for key in PartnerKey:
+        for scope, column in _expected(demo, key, workspace.flip_window_s).items():
+            assert _shown(workspace, key, scope) == column

@@ -1,0 +1,116 @@
+"""The timeline's data: grows as observations are logged, flags the analytics' flips, marks days."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+from PySide6.QtCore import QPointF, Qt
+
+from app.domain.flips import find_flips
+from app.domain.timeline import timeline_series
+from app.domain.vocabulary import PartnerKey, Stance
+from app.services.intensive_exchange import get_intensive
+from app.ui.block import BlockController
+from app.ui.block.timeline_data import lane_y
+from tests.conftest import FakeClock
+from tests.ui.block.conftest import DAY2, Demo
+
+
+def _flip_ids(demo: Demo, window: int) -> set[int | None]:
+    intensive = get_intensive(demo.vault, demo.intensive_id)
+    return {
+        flip.after.id
+        for day in intensive.days
+        for block in day.blocks
+        for flip in find_flips(block, window)
+    }
+
+
+def test_the_timeline_starts_as_the_domain_series(workspace: BlockController, demo: Demo) -> None:
+    """On opening, the points are the domain's timeline series of the stored intensive."""
+    series = workspace.timeline.series()
+    expected = timeline_series(get_intensive(demo.vault, demo.intensive_id))
+    assert series.points == expected.points
+    assert series.day_breaks == expected.day_breaks
+    assert len(series.day_breaks) == 1
+
+
+def test_the_timeline_grows_with_each_observation(
+    qtbot: Any, workspace: BlockController, session_clock: FakeClock
+) -> None:
+    """Each logged observation is a new point at once, in its partner's lane, with its id."""
+    workspace.set_live(True)
+    for key, partner in ((Qt.Key.Key_Q, PartnerKey.A), (Qt.Key.Key_M, PartnerKey.B)) * 3:
+        before = len(workspace.timeline.series().points[partner])
+        session_clock.advance(30)
+        qtbot.keyClick(workspace.view.pad, key)
+        points = workspace.timeline.series().points[partner]
+        assert len(points) == before + 1
+        new = [p for p in points if p.observation_id == workspace.observations.last_id]
+        assert len(new) == 1
+        assert new[0].at == session_clock()
+
+
+def test_flips_are_the_ones_the_analytics_count(
+    qtbot: Any, workspace: BlockController, demo: Demo, session_clock: FakeClock
+) -> None:
+    """After a one-down then one-up within the window, the flagged points are find_flips' afters."""
+    workspace.set_live(True)
+    pad = workspace.view.pad
+    session_clock.advance(600)
+    qtbot.keyClick(pad, Qt.Key.Key_Z)
+    session_clock.advance(20)
+    qtbot.keyClick(pad, Qt.Key.Key_Q)
+    flip_id = workspace.observations.last_id
+    series = workspace.timeline.series()
+    flagged = {p.observation_id for pts in series.points.values() for p in pts if p.is_flip}
+    assert flip_id in flagged
+    assert flagged == _flip_ids(demo, workspace.flip_window_s)
+    assert series.flips() == len(flagged)
+
+
+def test_the_open_block_is_shaded(workspace: BlockController, demo: Demo) -> None:
+    """The shaded span is the open block's start and end."""
+    block = next(b for d in demo.intensive.days for b in d.blocks if b.title == DAY2)
+    assert workspace.timeline.series().current_block == (block.start, block.end)
+    assert workspace.timeline.current_day == 2
+
+
+def test_clicking_a_point_selects_it_in_the_table(qtbot: Any, workspace: BlockController) -> None:
+    """A click on a point in the chart selects that observation in the table."""
+    point = workspace.timeline.current_points(PartnerKey.B)[4]
+    plot = workspace.view.timeline.plot
+    qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 100)
+    x = workspace.timeline.axis.x(point.at, point.day)
+    y = lane_y(PartnerKey.B, point.stance)
+    scene = plot.getPlotItem().getViewBox().mapViewToScene(QPointF(x, y))
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.mapFromScene(scene))
+    assert workspace.table.selected_id() == point.observation_id
+
+
+def test_pyqtgraph_loads_only_when_the_workspace_is_shown() -> None:
+    """Building the workspace does not import pyqtgraph; showing it does."""
+    script = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6.QtWidgets import QApplication; app = QApplication([])\n"
+        "from app.ui.block import BlockServices, BlockController\n"
+        "w = BlockController(BlockServices(None, signer='x'))\n"
+        "print('pyqtgraph' in sys.modules)\n"
+        "w.show(); app.processEvents()\n"
+        "print('pyqtgraph' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_lanes_put_a_above_b_with_one_up_on_top() -> None:
+    """Stance is the vertical axis inside each partner's lane."""
+    a = [lane_y(PartnerKey.A, s) for s in (Stance.ONE_UP, Stance.SAME_AS, Stance.ONE_DOWN)]
+    b = [lane_y(PartnerKey.B, s) for s in (Stance.ONE_UP, Stance.SAME_AS, Stance.ONE_DOWN)]
+    assert a == sorted(a, reverse=True)
+    assert b == sorted(b, reverse=True)
+    assert min(a) > max(b)
