@@ -314,7 +314,7 @@ class DesktopSession(QObject):
         """Open the Settings dialog; saving applies, stores and audits the change."""
         if self.vault is None:
             return None
-        from app.services.settings import apply_settings
+        from app.services.settings_file import apply_settings
         from app.ui.shell.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.window, self.settings, self.error_colour)
