@@ -237,8 +237,8 @@ def _not_written(reading: _Reading, why: str) -> str:
     said = reading.complaints or [f"{SETTINGS_FILE} is from an older Crucible"]
     return _sentence(
         said,
-        f"it could not be rewritten ({why.rstrip('.')}), so Crucible uses what it could read "
-        "for now and leaves the files as they are",
+        f"it could not be rewritten ({why.rstrip('.').replace('. ', '; ')}), so Crucible uses "
+        "what it could read for now and leaves the files as they are",
     )
 
 

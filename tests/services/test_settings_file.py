@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import resource
 import shutil
+import signal
 import stat
 from datetime import date
 from pathlib import Path
@@ -243,3 +245,26 @@ def test_change_is_audited_and_hidden_ones_kept(vault: Vault, clock: FakeClock) 
     assert [json.loads(e.detail_json) for e in events] == [{"paper": "a4"}]
     same = Settings(paper=Paper.A4)
     assert apply_settings(folder, same, same, vault=vault, actor="me", clock=clock) == {}
+
+
+def test_an_upgrade_that_cannot_be_written_loses_nothing(tmp_path: Path) -> None:
+    """A full disk (a file-size limit here) during the upgrade: values used, old files untouched."""
+    shutil.copytree(OLD / "v1-with-safety", tmp_path / "vault")
+    folder = tmp_path / "vault"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        loaded = open_settings(folder)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous_handler)
+    assert loaded.settings.mirror_folder == Path("/media/usb/crucible-mirror")
+    assert loaded.settings.theme is Theme.DARK
+    assert loaded.problem is not None
+    assert loaded.problem.startswith("settings.json is from an older Crucible; it could not be")
+    assert loaded.problem.count(". ") == 0
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert open_settings(folder).problem is None  # space back: upgraded then
+    assert not (folder / OLD_SAFETY_FILE).exists()
