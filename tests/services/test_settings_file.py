@@ -68,8 +68,9 @@ def test_round_trip_owner_only(tmp_path: Path) -> None:
 
 def test_no_file_means_defaults_and_no_write(tmp_path: Path) -> None:
     """A new vault folder reads the defaults and is left empty."""
-    assert open_settings(tmp_path) == open_settings(tmp_path)
-    assert open_settings(tmp_path).settings == Settings()
+    loaded = open_settings(tmp_path)
+    assert loaded.settings == Settings()
+    assert loaded.problem is None
     assert list(tmp_path.iterdir()) == []
 
 
