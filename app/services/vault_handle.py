@@ -1,0 +1,13 @@
+"""The unlocked vault's type, named for the layers that may not import the store.
+
+The desktop app and the command hold a vault only to hand it back to the
+services; they must not import `app.store` (docs/architecture.md), yet their
+annotations should say what they hold. They import `Vault` from here, under
+`TYPE_CHECKING`, so naming the type loads no database code at start-up.
+"""
+
+from __future__ import annotations
+
+from app.store.vault import Vault
+
+__all__ = ["Vault"]
