@@ -43,7 +43,8 @@ class Composition:
         blocks: BlockWorkspaceSlot,
     ) -> None:
         self.vault = vault
-        self.view = view
+        self.screen = view
+        """The casebook screen the window shows while the vault is open."""
         self.casebook = casebook
         self.edits = edits
         self.files = files
@@ -53,7 +54,7 @@ class Composition:
     def teardown(self) -> Place:
         """Drop every piece of client text; returns where the clinician was, for the next unlock.
 
-        The block workspace saves its draft first; the view is left for the
+        The block workspace saves its draft first; the screen is left for the
         caller to take off the window's stack and delete.
         """
         self.blocks.close()

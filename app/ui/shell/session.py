@@ -205,7 +205,7 @@ class DesktopSession(QObject):
         self.parts = parts
         self.stage = Stage.UNLOCKED
         self._routes = UnlockedRoutes(self.window, parts)
-        self.window.show_screen(parts.view, "Casebook")
+        self.window.show_screen(parts.screen, "Casebook")
         self.window.set_unlocked(True, reports=False)
         self.idle.start()
         self._check_reports()
@@ -241,8 +241,8 @@ class DesktopSession(QObject):
         self.background.wait()
         self._close_other_windows()
         self.place = parts.teardown()
-        self.window.stack.removeWidget(parts.view)
-        parts.view.deleteLater()
+        self.window.stack.removeWidget(parts.screen)
+        parts.screen.deleteLater()
         self.parts = None
         self.stage = Stage.LOCKED
         self.data_safety.before_lock(parts.vault)
