@@ -25,9 +25,11 @@ def test_a_lock_cuts_the_menus_off_and_an_unlock_routes_them_to_the_new_parts(
     """After a lock even a forced menu trigger reaches nothing; after unlocking, the new parts."""
     session, window = unlocked.session, unlocked.window
     first = session.parts
-    assert session.stage is Stage.UNLOCKED and first is not None
+    assert session.stage is Stage.UNLOCKED
+    assert first is not None
     session.lock()
-    assert session.stage is Stage.LOCKED and session.parts is None
+    assert session.stage is Stage.LOCKED
+    assert session.parts is None
     window.new_couple.setEnabled(True)  # disabled while locked; fire it anyway
     window.new_couple.trigger()
     window.find_action.setEnabled(True)
@@ -36,7 +38,8 @@ def test_a_lock_cuts_the_menus_off_and_an_unlock_routes_them_to_the_new_parts(
 
     unlock(qtbot, unlocked)
     second = session.parts
-    assert second is not None and second is not first
+    assert second is not None
+    assert second is not first
     window.new_couple.trigger()
     assert visible_dialog(CoupleDialog) is not None
     window.show_archived.setChecked(True)
