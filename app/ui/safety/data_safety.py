@@ -22,22 +22,30 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMainWindow, QProgressDialog
 
-from app.services.settings import Settings
-from app.services.settings_file import open_settings, update_settings
 from app.ui.kit.background import BackgroundWork
 from app.ui.kit.prompts import show_error
 from app.ui.safety.restore_flow import RestoreChoice, RestoreFlow
+from app.services.settings import Settings
+from app.services.settings_file import LoadedSettings, open_settings, update_settings
 from app.ui.shell.vault_gateway import error_sentence
+
+if TYPE_CHECKING:  # the services load after the first unlock
+    from app.services.backups import BackupResult
+    from app.services.vault_handle import Vault
+    from app.ui.safety.audit_controller import AuditController
+    from app.ui.safety.backups_controller import BackupsController
+
+T = TypeVar("T")
 
 Signature = tuple[tuple[int, int] | None, ...]
 
 
-def vault_signature(vault: Any) -> Signature:
+def vault_signature(vault: Vault) -> Signature:
     """Size and modification time of `vault.db` and its write-ahead log.
 
     Every commit, audited or not (an observation, a note autosave), grows
@@ -78,7 +86,7 @@ class ChangeWatch:
         self._baseline: Signature | None = None
         self._earlier = False
 
-    def start(self, vault: Any) -> None:
+    def start(self, vault: Vault) -> None:
         """Take the baseline (right after an unlock)."""
         self._baseline = vault_signature(vault)
 
@@ -87,13 +95,13 @@ class ChangeWatch:
         if self._baseline is not None and before == self._baseline:
             self._baseline = after
 
-    def changed(self, vault: Any) -> bool:
+    def changed(self, vault: Vault) -> bool:
         """Whether anything was written since the app started (or the last reset)."""
         if self._earlier:
             return True
         return self._baseline is not None and vault_signature(vault) != self._baseline
 
-    def pause(self, vault: Any) -> None:
+    def pause(self, vault: Vault) -> None:
         """Before a lock: remember whether this stretch changed anything."""
         self._earlier = self.changed(vault)
         self._baseline = None
@@ -126,7 +134,7 @@ class DataSafety(QObject):
         folder: Path,
         clock: Callable[[], datetime],
         *,
-        current_vault: Callable[[], Any],
+        current_vault: Callable[[], Vault | None],
         lock: Callable[[], None],
         actor: Callable[[], str],
         on_restored: Callable[[], None],
@@ -163,8 +171,8 @@ class DataSafety(QObject):
             restore=self.ask_restore,
             status=self.status,
         )
-        self.backups_window: Any = None
-        self.audit_window: Any = None
+        self.backups_window: BackupsController | None = None
+        self.audit_window: AuditController | None = None
         self.quit_progress: QProgressDialog | None = None
 
     def status(self, text: str) -> None:
@@ -176,6 +184,7 @@ class DataSafety(QObject):
     def vault_opened(self) -> None:
         """After an unlock: baseline for changes, then check, back up, full check."""
         vault = self._vault()
+        assert vault is not None, "opened signalled without an open vault"
         self.state = self._load_state()
         self.changes.start(vault)
         self.integrity.quick_check(vault, then=lambda: self._daily_backup(vault))
@@ -187,34 +196,35 @@ class DataSafety(QObject):
 
     def run_write(
         self,
-        work: Callable[[], Any],
-        on_success: Callable[[Any], None],
+        work: Callable[[], T],
+        on_success: Callable[[T], None],
         on_failure: Callable[[BaseException], None],
     ) -> None:
         """Run one of data safety's own writes, discounted by the change watch."""
         vault = self._vault()
+        assert vault is not None, "a data-safety write while locked"
 
-        def job() -> tuple[Signature, Signature, Any]:
+        def job() -> tuple[Signature, Signature, T]:
             before = vault_signature(vault)
             result = work()
             return before, vault_signature(vault), result
 
-        def done(outcome: tuple[Signature, Signature, Any]) -> None:
+        def done(outcome: tuple[Signature, Signature, T]) -> None:
             before, after, result = outcome
             self.changes.own_write(before, after)
             on_success(result)
 
         self.background.run(job, done, on_failure)
 
-    def _daily_backup(self, vault: Any) -> None:
+    def _daily_backup(self, vault: Vault) -> None:
         clock, mirror = self.clock, self.state.mirror_folder
 
-        def work() -> Any:
+        def work() -> BackupResult | None:
             from app.services.backups import ensure_daily_backup
 
             return ensure_daily_backup(vault, clock, mirror=mirror)
 
-        def done(result: Any) -> None:
+        def done(result: BackupResult | None) -> None:
             if result is not None:
                 self.status(result.mirror_problem or "Made today's backup.")
             self._full_check_if_due(vault)
@@ -225,7 +235,7 @@ class DataSafety(QObject):
 
         self.run_write(work, done, failed)
 
-    def _full_check_if_due(self, vault: Any) -> None:
+    def _full_check_if_due(self, vault: Vault) -> None:
         today = self.clock().date()
         if self.state.last_full_check != today:
             self.integrity.full_check(vault, today, self._full_check_passed)
@@ -243,7 +253,7 @@ class DataSafety(QObject):
         self._said(loaded)
         return loaded.settings
 
-    def _said(self, loaded: Any) -> None:
+    def _said(self, loaded: LoadedSettings) -> None:
         if loaded.problem:
             self.status(loaded.problem)
 
@@ -252,7 +262,7 @@ class DataSafety(QObject):
 
     # ------------------------------------------------------------------ lock and quit
 
-    def before_lock(self, vault: Any) -> None:
+    def before_lock(self, vault: Vault) -> None:
         """Called by the lock while the vault is still open."""
         self.changes.pause(vault)
 
@@ -277,7 +287,7 @@ class DataSafety(QObject):
                 self.quit_progress = None
             self.changes.reset()
 
-        def done(_result: Any) -> None:
+        def done(_result: BackupResult | None) -> None:
             finished()
             then()
 
@@ -312,10 +322,10 @@ class DataSafety(QObject):
         with contextlib.suppress(Exception):
             self._on_quit_job(vault)()
 
-    def _on_quit_job(self, vault: Any) -> Callable[[], Any]:
+    def _on_quit_job(self, vault: Vault) -> Callable[[], BackupResult | None]:
         clock, mirror = self.clock, self.state.mirror_folder
 
-        def work() -> Any:
+        def work() -> BackupResult | None:
             from app.services.backups import backup_on_quit
 
             return backup_on_quit(vault, clock, True, mirror=mirror)
@@ -334,7 +344,7 @@ class DataSafety(QObject):
 
     # ------------------------------------------------------------------ windows
 
-    def open_backups(self) -> Any:
+    def open_backups(self) -> BackupsController | None:
         """Show the Backups window (or bring the open one forward)."""
         from app.ui.safety.backups_controller import BackupsController, BackupServices
         from app.ui.safety.backups_view import BackupsView
@@ -364,7 +374,7 @@ class DataSafety(QObject):
         self.backups_window.reload()
         return self.backups_window
 
-    def open_audit(self) -> Any:
+    def open_audit(self) -> AuditController | None:
         """Show the Audit trail window (or bring the open one forward)."""
         from app.ui.safety.audit_controller import AuditController
         from app.ui.safety.audit_view import AuditView
@@ -388,7 +398,7 @@ class DataSafety(QObject):
         self.state = replace(self.state, mirror_folder=folder)
         vault, actor, clock, home = self._vault(), self._actor(), self.clock, self.folder
 
-        def work() -> Any:
+        def work() -> LoadedSettings:
             from app.services.audit_log import record
 
             stored = update_settings(home, mirror_folder=folder)
