@@ -99,9 +99,10 @@ class Camera:
 
 def choose_theme(camera: Camera, theme_label: str) -> None:
     """Settings (Ctrl+,), Tab to the Theme box, type the choice's first letters, Enter."""
-    from app.services.settings import declarations
+    from app.services.settings import Settings
+    from app.services.settings_schema import entries
 
-    names = [name for name, _kind, _default, _info in declarations()]
+    names = [entry.name for entry in entries(Settings) if not entry.info.hidden]
     kb = camera.kb
     kb.key("ctrl+comma")
     dialog = kb.wait_window("^Crucible — Settings")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.domain.intensive import NoteSection
-from app.services import audit_log, backups, notes, settings, vault_access
+from app.services import audit_log, backups, notes, settings, settings_file, vault_access
 from app.services.audit_log import AuditAction
 from app.services.errors import WrongSecretError
 from app.services.intensive_exchange import export_intensive, import_intensive
@@ -59,7 +59,7 @@ def test_every_sensitive_action_becomes_a_chained_event(
         actor="dr-a",
         clock=clock,
     )
-    settings.apply_settings(
+    settings_file.apply_settings(
         folder,
         settings.Settings(),
         settings.Settings(idle_minutes=5),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import QMainWindow, QProgressDialog
 from app.ui.kit.background import BackgroundWork
 from app.ui.kit.prompts import show_error
 from app.ui.safety.restore_flow import RestoreChoice, RestoreFlow
-from app.ui.safety.safety_state import SafetyState, load_state, save_state
+from app.services.settings import Settings
+from app.services.settings_file import LoadedSettings, open_settings, update_settings
 from app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:  # the services load after the first unlock
@@ -149,7 +151,7 @@ class DataSafety(QObject):
         self._actor = actor
         self._on_restored = on_restored
         self._error_colour = error_colour
-        self.state = load_state(folder)
+        self.state = self._load_state()
         self.changes = ChangeWatch()
         self.restore_flow = RestoreFlow(
             window,
@@ -183,13 +185,13 @@ class DataSafety(QObject):
         """After an unlock: baseline for changes, then check, back up, full check."""
         vault = self._vault()
         assert vault is not None, "opened signalled without an open vault"
-        self.state = load_state(self.folder)
+        self.state = self._load_state()
         self.changes.start(vault)
         self.integrity.quick_check(vault, then=lambda: self._daily_backup(vault))
 
     def damaged_at_unlock(self) -> None:
         """The unlock found the database damaged: offer the newest backup that verifies."""
-        self.state = load_state(self.folder)
+        self.state = self._load_state()
         self.integrity.offer_restore("its database (vault.db) is damaged and does not open.")
 
     def run_write(
@@ -239,12 +241,21 @@ class DataSafety(QObject):
             self.integrity.full_check(vault, today, self._full_check_passed)
 
     def _full_check_passed(self, day: date) -> None:
-        self._store_state(self.state.with_full_check(day))
-
-    def _store_state(self, state: SafetyState) -> None:
-        self.state = state
+        self.state = replace(self.state, last_full_check=day)
         folder = self.folder
-        self.background.run(lambda: save_state(folder, state), lambda _r: None, self._report)
+        self.background.run(
+            lambda: update_settings(folder, last_full_check=day), self._said, self._report
+        )
+
+    def _load_state(self) -> Settings:
+        """The mirror folder and last full check (hidden settings); a bad file is said."""
+        loaded = open_settings(self.folder)
+        self._said(loaded)
+        return loaded.settings
+
+    def _said(self, loaded: LoadedSettings) -> None:
+        if loaded.problem:
+            self.status(loaded.problem)
 
     def _report(self, error: BaseException) -> None:
         self.status(error_sentence(error))
@@ -384,19 +395,19 @@ class DataSafety(QObject):
 
     def set_mirror(self, folder: Path | None) -> None:
         """Use (or stop using) a mirror folder; the change is stored and audited."""
-        state = self.state.with_mirror(folder)
-        self.state = state
+        self.state = replace(self.state, mirror_folder=folder)
         vault, actor, clock, home = self._vault(), self._actor(), self.clock, self.folder
 
-        def work() -> None:
+        def work() -> LoadedSettings:
             from app.services.audit_log import record
 
-            save_state(home, state)
+            stored = update_settings(home, mirror_folder=folder)
             if vault is not None:
                 detail = {"backup_mirror": folder is not None}
                 record(vault, "settings-changed", actor=actor, clock=clock, detail=detail)
+            return stored
 
         if vault is None:
-            self.background.run(work, lambda _r: None, self._report)
+            self.background.run(work, self._said, self._report)
         else:
-            self.run_write(work, lambda _r: None, self._report)
+            self.run_write(work, self._said, self._report)

@@ -62,7 +62,7 @@ def launch(
     """
     from PySide6.QtWidgets import QApplication
 
-    from app.services.settings import load_settings
+    from app.services.settings_file import open_settings
     from app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
     from app.ui.shell.session import DesktopSession
     from app.ui.shell.shell_window import ShellWindow
@@ -76,7 +76,8 @@ def launch(
     if not guard.acquire():
         guard.notify_running()
         return ALREADY_OPEN
-    settings = load_settings(folder)
+    loaded = open_settings(folder)
+    settings = loaded.settings
     apply_theme(app, settings.theme)
     window = ShellWindow()
     session = DesktopSession(
@@ -90,6 +91,8 @@ def launch(
     errors = UnexpectedErrors(lambda: window)
     errors.install()
     session.start()
+    if loaded.problem:  # a bad settings file: said once, kept aside, nothing lost
+        window.statusBar().showMessage(loaded.problem)
     window.show()
     return Desktop(window, session, guard, errors)
 

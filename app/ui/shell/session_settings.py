@@ -55,7 +55,7 @@ class SessionSettings:
         vault = self._vault()
         if vault is None:
             return None
-        from app.services.settings import apply_settings
+        from app.services.settings_file import apply_settings
         from app.ui.shell.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.window, self.settings, self.error_colour)

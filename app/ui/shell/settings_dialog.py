@@ -1,72 +1,53 @@
-"""The Settings dialog, generated from the declarations in app.services.settings.
+"""The Settings dialog, generated from the typed declarations in app.services.settings.
 
-Adding a setting there adds its control here: a spin box for a bounded
-number, a drop-down for a choice, a check box for a flag, each with the
-declared description underneath.
+Adding a setting there adds its control here (`setting_controls.control_for`
+picks it from the type), with the declared label and description; hidden
+settings are remembered but not shown. What the form holds is checked by
+the same `decode` that checks the settings file, so a bad entry is named in
+one sentence and the dialog stays open.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.services.settings import Settings, coerce, declarations
+from app.services.settings_schema import BadValue, decode, entries
 from app.ui.kit import forms
 from app.ui.kit.form_dialog import FormDialog
-
-CHOICE_LABELS = {
-    "letter": "US Letter",
-    "a4": "A4",
-    "system": "Follow the system",
-    "light": "Light",
-    "dark": "Dark",
-}
+from app.ui.shell.setting_controls import control_for
 
 
 class SettingsDialog(FormDialog):
-    """One control per declared setting."""
+    """One control per visible setting of `current`'s settings class."""
 
-    def __init__(self, parent: QWidget, current: Settings, error_colour: Callable[[], str]) -> None:
+    def __init__(self, parent: QWidget, current: Any, error_colour: Callable[[], str]) -> None:
         super().__init__(parent, "Settings", "&Save", error_colour)
+        self._current = current
+        self._schema: type = type(current)
         self._readers: dict[str, Callable[[], Any]] = {}
-        for name, kind, _default, info in declarations():
-            value = getattr(current, name)
-            control: QWidget
-            if info.choices:
-                combo = QComboBox()
-                for choice in info.choices:
-                    combo.addItem(CHOICE_LABELS.get(choice, choice), choice)
-                combo.setCurrentIndex(max(0, combo.findData(value)))
-                self._readers[name] = combo.currentData
-                control = combo
-            elif kind is bool:
-                box = QCheckBox()
-                box.setChecked(bool(value))
-                self._readers[name] = box.isChecked
-                control = box
-            else:
-                spin = QSpinBox()
-                spin.setRange(info.minimum or 0, info.maximum or 1_000_000)
-                spin.setValue(int(value))
-                if info.unit:
-                    spin.setSuffix(f" {info.unit}")
-                self._readers[name] = spin.value
-                control = spin
-            control.setAccessibleName(info.label)
-            control.setAccessibleDescription(info.description)
-            control.setToolTip(info.description)
-            control.setObjectName(f"setting-{name}")
+        for entry in entries(self._schema):
+            if entry.info.hidden:
+                continue
+            made = control_for(entry, getattr(current, entry.name))
+            info = entry.info
+            made.focus.setAccessibleName(info.label)
+            made.focus.setAccessibleDescription(info.description)
+            made.focus.setToolTip(info.description)
+            made.focus.setObjectName(f"setting-{entry.name}")
+            self._readers[entry.name] = made.read
             holder = QWidget()
             column = QVBoxLayout(holder)
             column.setContentsMargins(0, 0, 0, 4)
             column.setSpacing(2)
-            column.addWidget(control)
+            column.addWidget(made.widget)
             note: QLabel = forms.paragraph(info.description, f"{info.label}: description")
             note.setEnabled(False)
             column.addWidget(note)
-            self.add_row(f"{info.label}:", holder, control)
+            self.add_row(f"{info.label}:", holder, made.focus)
 
     def control(self, name: str) -> QWidget:
         """The control of one setting (tests drive it)."""
@@ -74,6 +55,25 @@ class SettingsDialog(FormDialog):
         assert found is not None
         return found
 
-    def chosen(self) -> Settings:
-        """The settings as the form now shows them."""
-        return coerce({name: read() for name, read in self._readers.items()})
+    def accept(self) -> None:
+        """Refuse an entry that does not fit its setting here, before it is saved."""
+        try:
+            self.chosen()
+        except BadValue as why:
+            self.fail(str(why))
+            return
+        super().accept()
+
+    def chosen(self) -> Any:
+        """The settings as the form shows them (hidden ones as they were).
+
+        Raises BadValue with a sentence naming the setting when an entry does not fit.
+        """
+        values = {}
+        for entry in entries(self._schema):
+            if entry.name in self._readers:
+                try:
+                    values[entry.name] = decode(entry, self._readers[entry.name]())
+                except BadValue as why:
+                    raise BadValue(f"{entry.info.label} {why}.") from None
+        return dataclasses.replace(self._current, **values)

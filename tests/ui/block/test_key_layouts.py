@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 
 from app.domain.vocabulary import PartnerKey, Stance, Strategy
 from app.services.observations import block_observations
-from app.services.settings import load_settings, save_settings
+from app.services.settings import KeyLayout
+from app.services.settings_file import open_settings, save_settings
 from app.ui.block.keymap import (
     DEFAULT_KEY_MAP,
     KEY_LAYOUTS,
@@ -50,8 +51,8 @@ def test_the_setting_reaches_the_live_pad(
     qtbot: Any, demo_vault: Path, start_desktop: Callable[..., Desktop]
 ) -> None:
     """With AZERTY chosen, pressing A in live mode logs Partner A one-up."""
-    settings = load_settings(demo_vault)
-    save_settings(demo_vault, dataclasses.replace(settings, key_layout="azerty"))
+    settings = open_settings(demo_vault).settings
+    save_settings(demo_vault, dataclasses.replace(settings, key_layout=KeyLayout.AZERTY))
     desktop = start_desktop(demo_vault)
     unlock(qtbot, desktop)
     session = desktop.session

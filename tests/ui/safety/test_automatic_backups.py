@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services import casebook
-from app.ui.safety.safety_state import load_state
+from app.services.settings_file import open_settings
 from app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock
 from tests.ui.conftest import unlock, wait_idle
@@ -35,7 +35,7 @@ def test_daily_backup_once_per_day(
     desktop = start_safe_desktop(clock)
     unlock(qtbot, desktop)
     assert len(backups_in(demo_vault, "daily")) == 1
-    assert load_state(demo_vault).last_full_check == date(2026, 11, 25)
+    assert open_settings(demo_vault).settings.last_full_check == date(2026, 11, 25)
     for _ in range(2):
         clock.advance(2 * 3600)
         desktop.session.lock()
@@ -46,7 +46,7 @@ def test_daily_backup_once_per_day(
     unlock(qtbot, desktop)
     daily = backups_in(demo_vault, "daily")
     assert [p.name[9:17] for p in daily] == ["20261125", "20261126"]
-    assert load_state(demo_vault).last_full_check == date(2026, 11, 26)
+    assert open_settings(demo_vault).settings.last_full_check == date(2026, 11, 26)
 
 
 def test_backup_on_quit_only_after_changes(

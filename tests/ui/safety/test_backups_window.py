@@ -178,9 +178,9 @@ def test_mirror_folder_is_remembered_and_used(
     wait_idle(qtbot, desktop)
     assert "mirror" in window.view.message.text()
     assert len(list(mirror.glob("*.crucible-backup"))) == 1
-    from app.ui.safety.safety_state import load_state
+    from app.services.settings_file import open_settings
 
-    assert load_state(demo_vault).mirror_folder == mirror
+    assert open_settings(demo_vault).settings.mirror_folder == mirror
     details = [e.detail for e in list_events(desktop.session.vault, action="settings-changed")]
     assert details == [{"backup_mirror": True}]
 

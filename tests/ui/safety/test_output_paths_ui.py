@@ -68,6 +68,6 @@ def test_a_mirror_folder_inside_the_vault_is_refused(
         wait_idle(qtbot, desktop)
         assert "vault's folder" in window.view.message.text()
         assert not window.view.stop_mirror.isEnabled()
-    from app.ui.safety.safety_state import load_state
+    from app.services.settings_file import open_settings
 
-    assert load_state(demo_vault).mirror_folder is None
+    assert open_settings(demo_vault).settings.mirror_folder is None
