@@ -9,23 +9,33 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 # Set by bench/startup.py and the second-instance test: quit as soon as the
 # first window has been shown, printing nothing but the exit status.
 EXIT_AFTER_FIRST_WINDOW = "CRUCIBLE_EXIT_AFTER_FIRST_WINDOW"
+
+if TYPE_CHECKING:  # names only: nothing heavy loads before the first window
+    from app.services.clock import Clock
+    from app.services.vault_handle import KdfParams, UnlockThrottle
+    from app.ui.shell.instance_guard import InstanceGuard
+    from app.ui.shell.session import DesktopSession
+    from app.ui.shell.shell_window import ShellWindow
+    from app.ui.shell.unexpected_error import UnexpectedErrors
 
 
 @dataclass
 class Desktop:
     """What `launch` built: the window, the session, and the instance guard."""
 
-    window: Any
-    session: Any
-    guard: Any
-    errors: Any = None
+    window: ShellWindow
+    session: DesktopSession
+    guard: InstanceGuard
+    errors: UnexpectedErrors | None = None
 
     def close(self) -> None:
         """Lock, release the vault, close the window, give `sys.excepthook` back."""
@@ -39,10 +49,10 @@ class Desktop:
 def launch(
     folder: Path,
     *,
-    kdf: Any = None,
-    throttle: Any = None,
-    clock: Any = None,
-    idle_clock: Any = None,
+    kdf: KdfParams | None = None,
+    throttle: UnlockThrottle | None = None,
+    clock: Clock | None = None,
+    idle_clock: Callable[[], float] | None = None,
     idle_check_ms: int = 5000,
 ) -> Desktop | str:
     """Build and show the app for `folder`; or, if it is open elsewhere, the sentence saying so.
@@ -69,11 +79,12 @@ def launch(
     settings = load_settings(folder)
     apply_theme(app, settings.theme)
     window = ShellWindow()
-    extra: dict[str, Any] = {"idle_check_ms": idle_check_ms}
-    if idle_clock is not None:
-        extra["idle_clock"] = idle_clock
     session = DesktopSession(
-        window, VaultGateway(folder, kdf=kdf, throttle=throttle, clock=clock), settings, **extra
+        window,
+        VaultGateway(folder, kdf=kdf, throttle=throttle, clock=clock),
+        settings,
+        idle_clock=idle_clock or time.monotonic,
+        idle_check_ms=idle_check_ms,
     )
     guard.activation_requested.connect(session.bring_forward)
     errors = UnexpectedErrors(lambda: window)
