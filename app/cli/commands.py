@@ -13,10 +13,10 @@ from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import vault_access
 from app.services.errors import InputError, VaultError
-from app.services.vault_access import Vault
 
 if TYPE_CHECKING:
     from app.services.listing import IntensiveListing
+    from app.services.vault_handle import Vault
 
 # Each handler imports the services it alone needs, after the unlock where it
 # can: the unlock imports the ORM beside the key derivation (app.store.vault).

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from app.cli import Terminal
 
 if TYPE_CHECKING:
-    from app.services.vault_access import UnlockThrottle, Vault
+    from app.services.vault_handle import UnlockThrottle, Vault
 
 CLI_ACTOR = "crucible-cli"
 T = TypeVar("T")
@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 def throttle_for(terminal: Terminal) -> UnlockThrottle:
     """A backoff for this run, sleeping through the terminal (tests record, not sleep)."""
-    from app.services.vault_access import UnlockThrottle
+    from app.services.vault_handle import UnlockThrottle
 
     def announce_and_wait(seconds: float) -> None:
         terminal.err(f"Waiting {math.ceil(seconds)} s after earlier failed attempts…")

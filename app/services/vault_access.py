@@ -301,9 +301,7 @@ def reset_passphrase_with_code(
 
 
 __all__ = [
-    "RawVaultReader",
     "UnlockThrottle",
-    "Vault",
     "has_vault",
     "new_vault",
     "open_vault",
