@@ -17,6 +17,7 @@ sentence on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import os
 import sys
@@ -63,8 +64,14 @@ def record_id(text: str) -> int:
     return value
 
 
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, one subcommand per use-case."""
+    """The argument parser, one subcommand per use-case.
+
+    Built once per process: the launcher parses to choose between the app
+    and the CLI, then the CLI parses again, and building costs tens of
+    milliseconds of `crucible list`'s budget. Parsing does not change it.
+    """
     parser = _Parser(
         prog="crucible",
         description="Crucible: encrypted notes and live stance tracking for couples intensives.",

@@ -5,20 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder, unlocking
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import vault_access
 from app.services.errors import InputError, VaultError
-from app.store.vault import Vault
+
+if TYPE_CHECKING:
+    from app.services.listing import IntensiveListing
+    from app.services.vault_handle import Vault
 
 # Each handler imports the services it alone needs, after the unlock where it
-# can: the unlock imports the ORM beside the key derivation (app.store.vault),
-# and `crucible list` never loads the exchange format, the checks or ReportLab
-# (docs/performance.md, "CLI latency").
+# can: the unlock imports the ORM beside the key derivation (app.store.vault).
+# `crucible list` loads no SQLAlchemy at all when the vault allows it, and
+# never the exchange format, the checks or ReportLab (docs/performance.md,
+# "CLI latency").
 
 CLI_ACTOR = "crucible-cli"
 EXIT_UNEXPECTED = 10  # not 1: `check` keeps 1 for the problems it finds
@@ -114,16 +118,33 @@ def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
 
 
 def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    with _unlock(folder, terminal) as vault:
-        from app.services import listing  # after the unlock, which loads the ORM beside the KDF
+    from app.services import listing
 
-        rows = listing.list_intensives(vault)
+    rows = unlocking.with_passphrase(
+        folder,
+        terminal,
+        lambda passphrase, throttle: listing.list_with_passphrase(
+            folder,
+            passphrase,
+            actor=CLI_ACTOR,
+            throttle=throttle,
+            on_wait=unlocking.waiting_notice(terminal),
+        ),
+    )
+    for line in listing_lines(rows):
+        terminal.out(line)
+    return EXIT_OK
+
+
+def listing_lines(rows: Iterable[IntensiveListing]) -> list[str]:
+    """The lines `crucible list` prints: id, couple code, first date, title, tab-separated."""
+    lines = []
     for row in rows:
         first = row.first_date.isoformat() if row.first_date else "-"
-        terminal.out(
+        lines.append(
             f"{row.id}\t{for_terminal(row.couple_code)}\t{first}\t{for_terminal(row.title)}"
         )
-    return EXIT_OK
+    return lines
 
 
 def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:

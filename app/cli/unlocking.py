@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from app.cli import Terminal
 
 if TYPE_CHECKING:
-    from app.store.vault import UnlockThrottle, Vault
+    from app.services.vault_handle import UnlockThrottle, Vault
 
 CLI_ACTOR = "crucible-cli"
 T = TypeVar("T")
@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 def throttle_for(terminal: Terminal) -> UnlockThrottle:
     """A backoff for this run, sleeping through the terminal (tests record, not sleep)."""
-    from app.store.vault import UnlockThrottle
+    from app.services.vault_handle import UnlockThrottle
 
     def announce_and_wait(seconds: float) -> None:
         terminal.err(f"Waiting {math.ceil(seconds)} s after earlier failed attempts…")
@@ -50,27 +50,39 @@ def attempt(folder: Path, terminal: Terminal, check: Callable[[UnlockThrottle], 
         raise
 
 
-def unlock(folder: Path, terminal: Terminal) -> Vault:
-    """Ask for the passphrase and open the vault in `folder`."""
+def with_passphrase(folder: Path, terminal: Terminal, use: Callable[[str, UnlockThrottle], T]) -> T:
+    """Ask for the passphrase of the vault in `folder` and `use` it under the backoff."""
     from app.services import vault_access
     from app.services.errors import NoVaultError
 
     if not vault_access.has_vault(folder):
         raise NoVaultError()
-    from app.cli.commands import WAITING
-
     passphrase = terminal.secret("Passphrase: ")
-    return attempt(
+    return attempt(folder, terminal, lambda throttle: use(passphrase, throttle))
+
+
+def unlock(folder: Path, terminal: Terminal) -> Vault:
+    """Ask for the passphrase and open the vault in `folder`."""
+    from app.services import vault_access
+
+    return with_passphrase(
         folder,
         terminal,
-        lambda throttle: vault_access.open_vault(
+        lambda passphrase, throttle: vault_access.open_vault(
             folder,
             passphrase,
             actor=CLI_ACTOR,
             throttle=throttle,
-            on_wait=lambda: terminal.err(WAITING),
+            on_wait=waiting_notice(terminal),
         ),
     )
 
 
-__all__ = ["CLI_ACTOR", "attempt", "throttle_for", "unlock"]
+def waiting_notice(terminal: Terminal) -> Callable[[], None]:
+    """What a write says once when it has to wait for another process's."""
+    from app.cli.commands import WAITING
+
+    return lambda: terminal.err(WAITING)
+
+
+__all__ = ["CLI_ACTOR", "attempt", "throttle_for", "unlock", "waiting_notice", "with_passphrase"]

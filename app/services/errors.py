@@ -1,9 +1,15 @@
-"""The errors services raise, gathered so the CLI and the UI never import the store."""
+"""The errors services raise, gathered so the CLI and the UI never import the store.
+
+`FormatError` and `BackupError` live with the exchange format and the
+backups, which take tens of milliseconds to import: they load when first
+asked for (PEP 562), so `crucible list`, which needs neither, does not pay
+for them (docs/performance.md, "CLI latency").
+"""
 
 from __future__ import annotations
 
-from app.domain.exchange import FormatError
-from app.store.backup import BackupError
+from typing import TYPE_CHECKING
+
 from app.store.errors import (
     DamagedDatabaseError,
     FileNotReadableError,
@@ -19,6 +25,23 @@ from app.store.errors import (
     VaultReplacedError,
     WrongSecretError,
 )
+
+if TYPE_CHECKING:
+    from app.domain.exchange import FormatError
+    from app.store.backup import BackupError
+
+
+def __getattr__(name: str) -> type[Exception]:
+    """The error classes that load with their own modules, on first use."""
+    if name == "FormatError":
+        from app.domain.exchange import FormatError
+
+        return FormatError
+    if name == "BackupError":
+        from app.store.backup import BackupError
+
+        return BackupError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class NotFoundError(VaultError):

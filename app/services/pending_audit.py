@@ -45,6 +45,7 @@ from app.services.audit_actions import (
     safe_detail,
 )
 from app.services.clock import Clock, system_clock
+from app.services.pending_files import PENDING_FILE, VAULT_ID_FILE, remember_vault_id_of
 from app.services.pending_schema import (
     FORMAT,
     MAX_ACTOR,
@@ -55,13 +56,10 @@ from app.services.pending_schema import (
 )
 from app.store.audit import append_event
 from app.store.derived_keys import vault_id
-from app.store.errors import VaultError
 from app.store.files import write_atomically
 from app.store.models import AuditEvent
 from app.store.vault import Vault
 
-PENDING_FILE = "pending-audit.json"
-VAULT_ID_FILE = "vault-id"
 MAX_PENDING = 500  # beyond this only a count is kept: a guessing script cannot fill the disk
 MAX_PENDING_BYTES = 512 * 1024  # 500 entries take about 150 KB; a bigger file is not ours
 EMPTY = PendingDocument((), 0, 0)
@@ -120,17 +118,8 @@ def record_pending(
 
 
 def remember_vault_id(vault: Vault) -> None:
-    """Keep the open vault's id beside it, for the events recorded while it is locked.
-
-    Best effort: without the file, entries carry no id and are kept as unbound.
-    """
-    identity = vault_id(vault.data_key) + "\n"
-    path = vault.folder / VAULT_ID_FILE
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        if path.read_text("utf-8") == identity:
-            return
-    with contextlib.suppress(OSError, VaultError):  # a full disk must not block the unlock
-        write_atomically(path, identity.encode("ascii"))
+    """Keep the open vault's id beside it, for the events recorded while it is locked."""
+    remember_vault_id_of(vault.folder, vault.data_key)
 
 
 def pending_count(folder: Path) -> int:

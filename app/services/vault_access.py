@@ -11,19 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from app.domain.passphrase import passphrase_problem
 from app.services import vault_guard
+from app.services.audit_actions import AuditAction
 from app.services.clock import Clock, system_clock
+from app.services.pending_files import has_pending_events, remember_vault_id_of
 from app.store import migrate, vault_lock
-from app.store.errors import WrongSecretError
+from app.store.errors import VaultBusyError, WrongSecretError
+from app.store.hardening import disable_core_dumps
+from app.store.raw_reader import RawVaultReader
 from app.store.vault import (
+    DB_NAME,
     DEFAULT_THROTTLE,
     UnlockThrottle,
     Vault,
     change_passphrase,
     create_vault,
+    open_with_key,
+    read_vault_key_file,
     recover_with_code,
     unlock_vault,
     unlock_with_recovery_code,
@@ -33,6 +40,7 @@ from app.store.vault_folder import prepare_vault_folder
 
 if TYPE_CHECKING:
     from app.store.keyfile import KdfParams
+    from app.store.secrets import DataKey
 
 # The audit trail, pending events and backups need the ORM models: they are
 # imported inside the functions that use them, so that the key derivation of
@@ -41,6 +49,7 @@ if TYPE_CHECKING:
 BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"
 PATIENT_WAIT_S = 600.0  # a command on a terminal waits this long for another's write
+T = TypeVar("T")
 
 
 def _require_acceptable(passphrase: str) -> None:
@@ -52,15 +61,16 @@ def _require_acceptable(passphrase: str) -> None:
         raise InputError(problem)
 
 
-def _throttled(folder: Path, throttle: UnlockThrottle, attempt: Callable[[], None]) -> None:
+def _throttled(folder: Path, throttle: UnlockThrottle, attempt: Callable[[], T]) -> T:
     """Run a secret-checking `attempt` under the unlock backoff, counting a wrong secret."""
     throttle.before_attempt(folder)
     try:
-        attempt()
+        result = attempt()
     except WrongSecretError:
         throttle.record(success=False, folder=folder)
         raise
     throttle.record(success=True, folder=folder)
+    return result
 
 
 def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
@@ -100,11 +110,84 @@ def open_vault(
             throttle=throttle,
             before_migration=lambda v: backup_before_migration(v, clock),
         )
+    return _after_unlock(vault, clock, actor, on_wait)
+
+
+def _after_unlock(
+    vault: Vault, clock: Clock, actor: str, on_wait: Callable[[], None] | None
+) -> Vault:
+    """Make the writes patient if asked (`on_wait`), and record the passphrase unlock."""
     if on_wait is not None:
         vault.write_waits.on_wait = on_wait
         vault.write_waits.patience_s = PATIENT_WAIT_S
     _record_unlock(vault, clock, actor, "passphrase")
     return vault
+
+
+def read_with_passphrase(
+    folder: Path,
+    passphrase: str,
+    *,
+    raw: Callable[[RawVaultReader], T],
+    full: Callable[[Vault], T],
+    clock: Clock = system_clock,
+    throttle: UnlockThrottle = DEFAULT_THROTTLE,
+    actor: str = SYSTEM_ACTOR,
+    on_wait: Callable[[], None] | None = None,
+) -> T:
+    """Unlock, record the unlock, read, lock again: for commands that only read.
+
+    A vault at this build's schema head with no queued audit events is read
+    by `raw` over a bare keyed connection (`app.store.raw_reader`), which
+    loads neither SQLAlchemy nor the models: that import costs more than a
+    command's whole latency budget (docs/performance.md, "CLI latency").
+    Any other vault is opened as `open_vault` opens it, with the key already
+    derived, and read by `full`: a migration (after its verified backup) and
+    the appending of queued events need the ORM. Either way the unlock is
+    audited first, at once or queued while another process writes.
+    """
+    with vault_guard.opening(folder, clock):
+        key_file = read_vault_key_file(folder)
+        data_key = _throttled(folder, throttle, lambda: key_file.unwrap_with_passphrase(passphrase))
+        disable_core_dumps()  # the data key is in memory now
+        if (folder / DB_NAME).exists():  # else the normal open names what is missing
+            with RawVaultReader(folder, data_key) as reader:
+                if reader.schema_is_current() and not has_pending_events(folder):
+                    _record_raw_unlock(reader, clock, actor)
+                    return raw(reader)
+                data_key = reader.release_key()
+        vault = _open_with_derived_key(folder, data_key, clock)
+    with _after_unlock(vault, clock, actor, on_wait):
+        return full(vault)
+
+
+def _open_with_derived_key(folder: Path, data_key: DataKey, clock: Clock) -> Vault:
+    """`open_with_key` with the pre-migration backup, wiping the key if the open fails."""
+    try:
+        return open_with_key(
+            folder, data_key, before_migration=lambda v: backup_before_migration(v, clock)
+        )
+    except BaseException:
+        data_key.wipe()
+        raise
+
+
+def _record_raw_unlock(reader: RawVaultReader, clock: Clock, actor: str) -> None:
+    """`_record_unlock` for the raw reader (which runs only when nothing is queued)."""
+    detail = {"method": "passphrase"}
+    remember_vault_id_of(reader.folder, reader.data_key)
+    try:
+        reader.append_audit_event(
+            at=clock(), actor=actor, action=str(AuditAction.UNLOCK), detail=detail
+        )
+    except VaultBusyError:
+        # Another process writes: queue the event, as record_or_defer does.
+        # These modules load the ORM, which only this rare case pays for.
+        from app.services.deferred_audit import pending_mutex
+        from app.services.pending_audit import record_pending
+
+        with pending_mutex(reader.folder):
+            record_pending(reader.folder, AuditAction.UNLOCK, clock, actor=actor, detail=detail)
 
 
 def open_vault_with_recovery_code(
@@ -223,6 +306,7 @@ __all__ = [
     "new_vault",
     "open_vault",
     "open_vault_with_recovery_code",
+    "read_with_passphrase",
     "reset_passphrase_with_code",
     "set_new_passphrase",
 ]

@@ -17,9 +17,7 @@ the data key can still derive the chain key (see docs/tamper-evidence.md).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,34 +25,11 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.store.audit_links import GENESIS, detail_text, keyed_link, payload, unkeyed_link
 from app.store.derived_keys import CHAIN_KEY_INFO
 from app.store.models import AuditEvent, AuditKeying
 
-GENESIS = "0" * 64
 KEYED_SCHEME = "hmac-sha256/1"  # as recorded by revision 0004
-
-
-def _payload(
-    prev_hash: str,
-    at: datetime,
-    actor: str,
-    action: str,
-    intensive_id: int | None,
-    detail_json: str,
-) -> bytes:
-    return json.dumps(
-        [prev_hash, at.isoformat(), actor, action, intensive_id, detail_json],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
-
-
-def _keyed_link(key: bytes, payload: bytes) -> str:
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
-
-
-def _unkeyed_link(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
 
 
 def chain_key(session: Session) -> bytes:
@@ -78,8 +53,8 @@ def append_event(
     key = chain_key(session)
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     prev_hash = prev or GENESIS
-    detail_json = json.dumps(dict(detail or {}), sort_keys=True, ensure_ascii=False)
-    payload = _payload(prev_hash, at, actor, action, intensive_id, detail_json)
+    detail_json = detail_text(detail)
+    linked = payload(prev_hash, at, actor, action, intensive_id, detail_json)
     event = AuditEvent(
         at=at,
         actor=actor,
@@ -87,7 +62,7 @@ def append_event(
         intensive_id=intensive_id,
         detail_json=detail_json,
         prev_hash=prev_hash,
-        hash=_keyed_link(key, payload),
+        hash=keyed_link(key, linked),
     )
     session.add(event)
     session.flush()
@@ -147,9 +122,9 @@ def verify_chain(session: Session) -> list[ChainProblem]:
     for event_id, at, actor, action, intensive_id, detail_json, prev_hash, link in rows:
         if prev_hash != expected_prev:
             problems.append(ChainProblem(event_id, "does not follow the event before it"))
-        payload = _payload(prev_hash, at, actor, action, intensive_id, detail_json)
-        if not hmac.compare_digest(_keyed_link(key, payload), link):
-            unkeyed = hmac.compare_digest(_unkeyed_link(payload), link)
+        linked = payload(prev_hash, at, actor, action, intensive_id, detail_json)
+        if not hmac.compare_digest(keyed_link(key, linked), link):
+            unkeyed = hmac.compare_digest(unkeyed_link(linked), link)
             if not unkeyed:
                 problems.append(ChainProblem(event_id, "was changed after it was written"))
             elif last_unkeyed is not None and event_id > last_unkeyed:

@@ -76,10 +76,23 @@ class WriteWaits:
 
 DEFAULT_WAITS = WriteWaits()
 
+CONNECTION_SETTINGS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA secure_delete = ON",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+)
+"""What every keyed connection sets after the key is proven (docs/architecture.md)."""
 
-def _key_connection(connection: Any, data_key: DataKey, folder: Path) -> None:
+
+def key_connection(connection: Any, data_key: DataKey, folder: Path) -> None:
     """Run the connection rules of docs/architecture.md, in their required order.
 
+    The one definition of how a connection to vault.db is keyed and set up:
+    the engine's connect hook, the raw connections of backups and the
+    ORM-free reader of `crucible list` (`app.store.raw_reader`) all call it.
     A failure is named from `folder`'s point of view: a full disk or a
     folder that cannot be written is not a damaged database.
     """
@@ -95,14 +108,7 @@ def _key_connection(connection: Any, data_key: DataKey, folder: Path) -> None:
             cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError as error:
             raise (sqlite_failure(error, folder) or damaged(folder)) from None
-        for pragma in (
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = FULL",
-            "PRAGMA temp_store = MEMORY",
-            "PRAGMA secure_delete = ON",
-            f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
-        ):
+        for pragma in CONNECTION_SETTINGS:
             try:
                 cursor.execute(pragma)
             except sqlcipher.DatabaseError as error:
@@ -114,8 +120,11 @@ def _key_connection(connection: Any, data_key: DataKey, folder: Path) -> None:
         cursor.close()
 
 
-def _begin_immediate(raw: Any, waits: WriteWaits, folder: Path) -> None:
-    """BEGIN IMMEDIATE, waiting for another writer as `waits` says (see WriteWaits)."""
+def begin_immediate(raw: Any, waits: WriteWaits, folder: Path) -> None:
+    """BEGIN IMMEDIATE on a DB-API connection, waiting for another writer as `waits` says.
+
+    Used by the engine's begin hook and by the raw reader's audit write.
+    """
     if waits.try_only:
         budget_ms = TRY_ONLY_MS
     elif waits.on_wait is not None:
@@ -181,7 +190,7 @@ def make_engine(db_path: Path, data_key: DataKey, *, pool_size: int = 2) -> Engi
     # work, which reads the database and would fail on an unkeyed connection.
     @event.listens_for(engine, "connect", insert=True)
     def key_on_connect(dbapi_connection: Any, record: Any) -> None:
-        _key_connection(dbapi_connection, data_key, db_path.parent)
+        key_connection(dbapi_connection, data_key, db_path.parent)
         # The connection that can read the audit chain can also extend it:
         # app.store.audit finds the chain key here, and disposing the
         # engine at lock drops it with the connection.
@@ -198,7 +207,7 @@ def make_engine(db_path: Path, data_key: DataKey, *, pool_size: int = 2) -> Engi
         if waits:
             raw = connection.connection.dbapi_connection
             policy = waits if isinstance(waits, WriteWaits) else DEFAULT_WAITS
-            _begin_immediate(raw, policy, db_path.parent)
+            begin_immediate(raw, policy, db_path.parent)
         else:
             connection.exec_driver_sql("BEGIN")
 
@@ -218,7 +227,7 @@ def open_raw_connection(db_path: Path, data_key: DataKey) -> Any:
     """A bare keyed DB-API connection, for SQLite's online backup API."""
     connection = sqlcipher.connect(str(db_path), check_same_thread=False, isolation_level=None)
     try:
-        _key_connection(connection, data_key, db_path.parent)
+        key_connection(connection, data_key, db_path.parent)
     except BaseException:
         connection.close()
         raise

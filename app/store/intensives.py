@@ -6,8 +6,7 @@ Queries take the caller's session (one per user action), never open their own.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.domain import intensive as domain
 from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 from app.store import models
+from app.store.raw_reader import IntensiveListing  # shared with the ORM-free listing
 
 DEFAULT_COLOURS = {"A": "#2E6DB4", "B": "#C2571A"}
 
@@ -319,17 +319,6 @@ def observation_from_row(row: models.Observation) -> domain.Observation:
         response=row.response,
         note=row.note,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class IntensiveListing:
-    """One line of `crucible list`."""
-
-    id: int
-    couple_code: str
-    first_date: date | None
-    title: str
-    status: str
 
 
 def list_intensives(session: Session) -> list[IntensiveListing]:

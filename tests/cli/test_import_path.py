@@ -1,4 +1,4 @@
-"""`crucible list` loads only what listing needs, and loads SQLAlchemy beside the key derivation.
+"""`crucible list` loads only what listing needs: no SQLAlchemy, no reports, no Qt.
 
 A real `python -X importtime -m app --vault DIR list` on a real vault (fast
 test key profile): its import log says which packages a command pulled in,
@@ -43,13 +43,27 @@ def test_list_never_loads_reports_qt_or_alembic(initialized: Crucible) -> None:
     assert {name.split(".")[0] for name in modules} & NEVER_FOR_LIST == set()
 
 
+def test_list_never_loads_sqlalchemy(initialized: Crucible) -> None:
+    """A current vault with nothing queued is listed over the raw reader: no ORM at all.
+
+    Importing SQLAlchemy's ORM alone costs more than the whole 0.4 s budget
+    (docs/performance.md, "CLI latency"); one eager import on the way breaks it.
+    """
+    assert initialized("import", str(ROOT / "resources" / "demo-intensive.json")).status == 0
+    modules = _imports_of(initialized.folder, "list")
+    assert "app.store.raw_reader" in modules  # the log is real and complete
+    assert [name for name in modules if name.split(".")[0] == "sqlalchemy"] == []
+    assert "app.store.models" not in modules
+
+
 def test_the_way_to_the_key_derivation_loads_no_sqlalchemy(initialized: Crucible) -> None:
     """The CLI and the unlock code load before SQLAlchemy, which loads during the derivation.
 
-    That order is what lets the unlock import the ORM beside Argon2id rather
-    than before it (app.store.vault); one eager import on the way breaks it.
+    That order is what lets the unlock of the commands that need the ORM
+    (here `check`) import it beside Argon2id rather than before it
+    (app.store.vault); one eager import on the way breaks it.
     """
-    modules = _imports_of(initialized.folder, "list")
+    modules = _imports_of(initialized.folder, "check")
     first_sqlalchemy = next(i for i, name in enumerate(modules) if name.startswith("sqlalchemy"))
     assert modules.index("app.cli.commands") < first_sqlalchemy
     assert modules.index("app.store.keyfile") < first_sqlalchemy
