@@ -9,7 +9,10 @@ shares it, re-keying needs it alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +20,7 @@ from app.domain.passphrase import passphrase_problem
 from app.services import vault_guard
 from app.services.clock import Clock, system_clock
 from app.store import migrate, vault_lock
-from app.store.errors import WrongSecretError
+from app.store.errors import VaultError, WrongSecretError
 from app.store.vault import (
     DEFAULT_THROTTLE,
     UnlockThrottle,
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"
 PATIENT_WAIT_S = 600.0  # a command on a terminal waits this long for another's write
+log = logging.getLogger(__name__)
 
 
 def _require_acceptable(passphrase: str) -> None:
@@ -50,6 +54,16 @@ def _require_acceptable(passphrase: str) -> None:
         from app.services.errors import InputError
 
         raise InputError(problem)
+
+
+@contextlib.contextmanager
+def _refusal_logged() -> Iterator[None]:
+    """Log a refused unlock by the error's type (its sentence is for the user, not the log)."""
+    try:
+        yield
+    except VaultError as error:
+        log.info("unlock refused: %s", type(error))
+        raise
 
 
 def _throttled(folder: Path, throttle: UnlockThrottle, attempt: Callable[[], None]) -> None:
@@ -76,6 +90,7 @@ def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
         reason="pre-migration",
         schema_revision=migrate.current_revision(vault.engine),
     )
+    log.info("pre-migration backup made")
 
 
 def open_vault(
@@ -93,13 +108,15 @@ def open_vault(
     another process's write, it is called once (the CLI says it is
     waiting) and the write waits up to ten minutes instead of failing.
     """
-    with vault_guard.opening(folder, clock):
+    started = time.monotonic()
+    with vault_guard.opening(folder, clock), _refusal_logged():
         vault = unlock_vault(
             folder,
             passphrase,
             throttle=throttle,
             before_migration=lambda v: backup_before_migration(v, clock),
         )
+    log.info("vault unlocked with the passphrase in %.3f s", time.monotonic() - started)
     if on_wait is not None:
         vault.write_waits.on_wait = on_wait
         vault.write_waits.patience_s = PATIENT_WAIT_S
@@ -115,8 +132,9 @@ def open_vault_with_recovery_code(
     throttle: UnlockThrottle = DEFAULT_THROTTLE,
 ) -> Vault:
     """Unlock with the recovery code (the caller then asks for a new passphrase)."""
-    with vault_guard.opening(folder, clock):
+    with vault_guard.opening(folder, clock), _refusal_logged():
         vault = unlock_with_recovery_code(folder, code, throttle=throttle)
+    log.info("vault unlocked with the recovery code")
     _record_unlock(vault, clock, SYSTEM_ACTOR, "recovery-code")
     return vault
 
@@ -169,6 +187,7 @@ def new_vault(
     except BaseException:
         vault.lock()
         raise
+    log.info("vault created")
     return vault, code
 
 
@@ -193,6 +212,7 @@ def set_new_passphrase(
     with vault_guard.alone(folder, clock):
         _throttled(folder, throttle, lambda: change_passphrase(folder, current, new, kdf=kdf))
         record_passphrase_change(folder, clock, method="passphrase")
+    log.info("passphrase changed")
 
 
 def reset_passphrase_with_code(
@@ -215,6 +235,7 @@ def reset_passphrase_with_code(
     with vault_guard.alone(folder, clock):
         _throttled(folder, throttle, lambda: recover_with_code(folder, code, new, kdf=kdf))
         record_passphrase_change(folder, clock, method="recovery-code")
+    log.info("passphrase set with the recovery code")
 
 
 __all__ = [
