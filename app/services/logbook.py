@@ -271,7 +271,7 @@ class VaultLogHandler(logging.Handler):
     Until then the lines wait in memory (the last `BUFFERED_RECORDS`): the
     folder may not exist yet (first run), or may be someone's documents
     folder that `crucible init` is about to refuse. `hold` keeps them there
-    until `release()` (or the first error), so opening the file and
+    until `stop_holding()` (or the first error), so opening the file and
     importing `logging.handlers` stay off the path to the first window.
     """
 
@@ -304,8 +304,12 @@ class VaultLogHandler(logging.Handler):
         except Exception as error:  # a log must never break the app; it says so on stderr
             self._report_failure(error)
 
-    def release(self) -> None:
-        """Stop holding lines back (the app calls this once its first window is up)."""
+    def stop_holding(self) -> None:
+        """Stop holding lines back (the app calls this once its first window is up).
+
+        Not named `release`: that is `logging.Handler`'s lock release, which
+        `handle()` calls after every record.
+        """
         try:
             with self._file_lock:
                 self._held = False
@@ -347,7 +351,7 @@ class VaultLogHandler(logging.Handler):
 
     def close(self) -> None:
         """Write what waits and close the file (a folder without a vault gets nothing)."""
-        self.release()
+        self.stop_holding()
         with self._file_lock:
             if self._file is not None:
                 self._file.close()
@@ -391,7 +395,13 @@ def stop_logbook() -> None:
 
 
 def recent_lines(vault_folder: Path, count: int = 200) -> list[str]:
-    """The last `count` lines of the log, reading the previous file too if needed."""
+    """The last `count` lines of the log, reading the previous file too if needed.
+
+    Lines still held back at start-up are written first, so none is missing.
+    """
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, VaultLogHandler):
+            handler.stop_holding()
     current = log_path(vault_folder)
     lines: list[str] = []
     for path in (current, current.with_name(LOG_NAME + ".1")):

@@ -67,7 +67,7 @@ def _log_start(folder: Path) -> Any:
         Version.of(qVersion()),
         Version.of(PySide6.__version__),
     )
-    QTimer.singleShot(LOG_RELEASE_MS, logbook.release)
+    QTimer.singleShot(LOG_RELEASE_MS, logbook.stop_holding)
     return logbook
 
 
