@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from app.domain.passphrase import passphrase_problem
 from app.ui.access.first_run_view import FirstRunView
@@ -21,6 +22,9 @@ from app.ui.kit.background import BackgroundWork
 from app.ui.kit.passphrase_hint import MINIMUM_LENGTH, passphrase_hint
 from app.ui.kit.prompts import ask_save_path
 from app.ui.shell.vault_gateway import NewProfile, VaultGateway, error_sentence
+
+if TYPE_CHECKING:
+    from app.services.vault_handle import Vault
 
 PROFILE, PASSPHRASE, CODE = range(3)
 _STEP_TITLES = ("Step 1 of 3: about you", "Step 2 of 3: passphrase", "Step 3 of 3: recovery code")
@@ -56,7 +60,7 @@ class FirstRunController(QObject):
         self._gateway = gateway
         self._background = background
         self._error_colour = error_colour
-        self._vault: Any = None
+        self._vault: Vault | None = None
         self._code: str | None = None
         self._profile: NewProfile | None = None
         view.role_trainee.toggled.connect(view.supervisor.setEnabled)
@@ -82,7 +86,7 @@ class FirstRunController(QObject):
         first = (self.view.name, self.view.passphrase, self.view.confirm)[page]
         first.setFocus()
 
-    def _fail(self, label: Any, text: str) -> None:
+    def _fail(self, label: QLabel, text: str) -> None:
         forms.show_message(label, text, self._error_colour())
 
     def submit_profile(self) -> None:
@@ -153,7 +157,7 @@ class FirstRunController(QObject):
             widget.setEnabled(not busy)
         self.view.create_busy.setVisible(busy)
 
-    def _created(self, result: tuple[Any, str]) -> None:
+    def _created(self, result: tuple[Vault, str]) -> None:
         self._set_busy(False)
         self._vault, self._code = result
         self.view.passphrase.clear()
@@ -177,7 +181,7 @@ class FirstRunController(QObject):
             default_suffix="pdf",
         )
 
-    def save_kit(self, path: Any) -> None:
+    def save_kit(self, path: Path) -> None:
         """Write the one-page PDF to `path` (ReportLab loads now, in the background)."""
         assert self._code is not None
         assert self._profile is not None

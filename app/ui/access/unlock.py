@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
@@ -19,6 +19,9 @@ from app.ui.kit import forms
 from app.ui.kit.background import BackgroundWork
 from app.ui.kit.passphrase_hint import passphrase_hint
 from app.ui.shell.vault_gateway import VaultGateway, error_sentence
+
+if TYPE_CHECKING:
+    from app.services.vault_handle import Vault
 
 PASSPHRASE_PAGE, RECOVERY_PAGE = 0, 1
 
@@ -146,7 +149,7 @@ class UnlockController(QObject):
             self._failed,
         )
 
-    def _succeeded(self, vault: Any) -> None:
+    def _succeeded(self, vault: Vault) -> None:
         self.reset(locked=False)
         self.unlocked.emit(vault)
 
@@ -164,7 +167,7 @@ class UnlockController(QObject):
         if isinstance(error, DamagedDatabaseError):
             self.damaged.emit()
 
-    def _attempt(self, unlock: Callable[[], Any]) -> Any:
+    def _attempt(self, unlock: Callable[[], Vault]) -> Vault:
         """Run one unlock attempt (on the worker); a wrong secret is noted for the audit trail.
 
         Recording it is the UI's choice, made after the store's unlock has

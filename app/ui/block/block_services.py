@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.domain.block_span import Run
 from app.domain.intensive import Intensive, NoteSection, Observation
@@ -21,20 +21,23 @@ from app.services import block_runs, intensive_exchange, notes, observations
 from app.services.clock import system_clock
 from app.services.notes import NoteState, Revision
 
+if TYPE_CHECKING:
+    from app.services.vault_handle import Vault
+
 
 class BlockServices:
     """Use-cases of one block's workspace: observations, the note, reflections.
 
     Args:
-        vault: The unlocked vault (an `app.store.vault.Vault`; typed loosely
-            so the UI does not import the store).
+        vault: The unlocked vault (its type named through
+            `app.services.vault_handle`, so the UI does not import the store).
         signer: The name written on signatures and addenda.
         clock: Wall-clock time for observations, revisions and signatures.
     """
 
     def __init__(
         self,
-        vault: Any,
+        vault: Vault,
         *,
         signer: str,
         clock: Callable[[], datetime] = system_clock,

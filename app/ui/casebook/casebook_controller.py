@@ -3,7 +3,10 @@
 Owns the navigator model and its filter, fills the details page for the
 selected item, and remembers "where the clinician was" (`Place`) so that
 unlocking after a lock lands on the same item with the same filter. Edits
-live in casebook_actions.py, files in file_actions.py.
+live in casebook_edits.py, files in file_actions.py; both see this
+controller only through `CasebookAccess` (casebook_access.py), never its
+widgets. The session asks it for the filter, the archived toggle and live
+mode through methods, for the same reason.
 """
 
 from __future__ import annotations
@@ -11,23 +14,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QObject, QTime, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QTime,
+    Signal,
+)
 
 from app.services import casebook
+from app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
 from app.ui.casebook.casebook_view import CasebookView
 from app.ui.casebook.navigator_model import (
     SUMMARY_ROLE,
     ItemKey,
     NavigatorFilter,
     NavigatorModel,
+    Summary,
     key_of,
     long_date,
 )
 from app.ui.shell.scrub import scrub
 
 if TYPE_CHECKING:  # the workspace package (and the analytics) load with the first block
+    from app.services.profile import ClinicianProfile
+    from app.services.vault_handle import Vault
     from app.ui.block.block_status import BlockStatus
 
 
@@ -49,7 +65,7 @@ def record_line(signed: bool, observations: int, addenda: int = 0) -> str:
     return f"{note}; {observations} observation{plural}"
 
 
-def _schedule(intensive: Any) -> str:
+def _schedule(intensive: IntensiveOutline) -> str:
     """One line per day: its date, its hours and its blocks' titles."""
     lines = []
     for day in intensive.days:
@@ -67,18 +83,20 @@ class CasebookController(QObject):
     """Navigator and details over one unlocked vault."""
 
     selection_changed = Signal(object)
+    show_archived_toggled = Signal(bool)
+    """The navigator's "show archived" box changed (the View menu mirrors it)."""
 
     def __init__(
         self,
         view: CasebookView,
-        vault: Any,
+        vault: Vault,
         *,
-        profile: Any,
+        profile: ClinicianProfile | None,
         error_colour: Callable[[], str],
     ) -> None:
         super().__init__(view)
         self.view = view
-        self.vault = vault
+        self.vault: Vault | None = vault
         self.set_profile(profile)
         self.error_colour = error_colour
         self.model = NavigatorModel(self)
@@ -88,10 +106,11 @@ class CasebookController(QObject):
         view.tree.selectionModel().currentChanged.connect(self._current_changed)
         view.filter.textChanged.connect(self._filter_changed)
         view.show_archived.toggled.connect(lambda _on: self.refresh())
-        self._current: Any = None
+        view.show_archived.toggled.connect(self.show_archived_toggled)
+        self._current: Summary | None = None
         self.refresh()
 
-    def set_profile(self, profile: Any) -> None:
+    def set_profile(self, profile: ClinicianProfile | None) -> None:
         """Whose name new intensives and the audit trail carry (None: no complete profile yet)."""
         self.profile = profile
         self.actor = profile.signature if profile is not None else "crucible"
@@ -101,9 +120,8 @@ class CasebookController(QObject):
     def refresh(self, select: ItemKey | None = None) -> None:
         """Reload the casebook, keeping (or moving to) a selected item."""
         key = select or self.selected_key()
-        couples = casebook.load_casebook(
-            self.vault, include_archived=self.view.show_archived.isChecked()
-        )
+        assert self.vault is not None, "refresh after teardown"
+        couples = casebook.load_casebook(self.vault, include_archived=self.showing_archived())
         self.model.set_casebook(couples)
         self.view.tree.expandToDepth(1)
         if (key is not None and not self.select(key)) or key is None:
@@ -113,7 +131,7 @@ class CasebookController(QObject):
         """The (kind, id) of the selected item, if any."""
         return key_of(self.view.tree.currentIndex())
 
-    def selected_summary(self) -> Any:
+    def selected_summary(self) -> Summary | None:
         """The summary object behind the selected item."""
         return self._current
 
@@ -144,10 +162,59 @@ class CasebookController(QObject):
             index = index.parent()
         return None
 
-    def summary_of(self, key: ItemKey) -> Any:
+    def summary_of(self, key: ItemKey) -> Summary | None:
         """The summary of any item in the model."""
         index = self.model.find(key)
-        return index.data(SUMMARY_ROLE) if index.isValid() else None
+        summary: Summary | None = index.data(SUMMARY_ROLE) if index.isValid() else None
+        return summary
+
+    def couple_of(self, key: ItemKey) -> CoupleOutline | None:
+        """The couple this key names, if it names one that is shown."""
+        summary = self.summary_of(key)
+        return summary if isinstance(summary, CoupleOutline) else None
+
+    def intensive_of(self, key: ItemKey) -> IntensiveOutline | None:
+        """The intensive this key names, if it names one that is shown."""
+        summary = self.summary_of(key)
+        return summary if isinstance(summary, IntensiveOutline) else None
+
+    def day_of(self, key: ItemKey) -> DayOutline | None:
+        """The day this key names, if it names one that is shown."""
+        summary = self.summary_of(key)
+        return summary if isinstance(summary, DayOutline) else None
+
+    def block_of(self, key: ItemKey) -> BlockOutline | None:
+        """The block this key names, if it names one that is shown."""
+        summary = self.summary_of(key)
+        return summary if isinstance(summary, BlockOutline) else None
+
+    def showing_archived(self) -> bool:
+        """Whether archived intensives are listed."""
+        return self.view.show_archived.isChecked()
+
+    def set_show_archived(self, on: bool) -> None:
+        """List archived intensives, or hide them (View › Show archived)."""
+        self.view.show_archived.setChecked(on)
+
+    def focus_filter(self) -> None:
+        """Put the cursor in the filter box with its text selected (View › Find)."""
+        self.view.filter.setFocus()
+        self.view.filter.selectAll()
+
+    def set_live(self, live: bool) -> None:
+        """In live mode the navigator and the block form step aside: the workspace gets the room.
+
+        Leaving live mode, the pad column's new (scrolling) minimum is laid out
+        before the panes come back: otherwise the layout briefly adds the
+        column's live height to the form's and the navigator's, and Qt grows
+        the window past a laptop screen, where nothing shrinks it again.
+        """
+        if not live:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        navigator = self.view.splitter.widget(0)
+        assert navigator is not None
+        navigator.setVisible(not live)
+        self.view.details.set_live(live)
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
@@ -167,12 +234,21 @@ class CasebookController(QObject):
             details.show_kind("empty")
             self.selection_changed.emit(None)
             return
+        assert index is not None
         kind, _id = key
-        getattr(self, f"_show_{kind}")(self._current, index)
+        summary = self._current
+        if isinstance(summary, CoupleOutline):
+            self._show_couple(summary, index)
+        elif isinstance(summary, IntensiveOutline):
+            self._show_intensive(summary, index)
+        elif isinstance(summary, DayOutline):
+            self._show_day(summary, index)
+        elif isinstance(summary, BlockOutline):
+            self._show_block(summary, index)
         details.show_kind(kind)
         self.selection_changed.emit(key)
 
-    def _show_couple(self, couple: Any, _index: Any) -> None:
+    def _show_couple(self, couple: CoupleOutline, _index: QModelIndex) -> None:
         d = self.view.details
         d.couple_title.setText(f"Couple {couple.code}")
         for label, partner in zip((d.partner_a, d.partner_b), couple.partners, strict=True):
@@ -184,7 +260,7 @@ class CasebookController(QObject):
         shown = len(couple.intensives)
         d.couple_intensives.setText(f"{shown} shown" if shown else "None yet: start one below.")
 
-    def _show_intensive(self, intensive: Any, index: QModelIndex) -> None:
+    def _show_intensive(self, intensive: IntensiveOutline, index: QModelIndex) -> None:
         d = self.view.details
         couple = index.parent().data(SUMMARY_ROLE)
         d.intensive_title.setText(intensive.title)
@@ -216,7 +292,7 @@ class CasebookController(QObject):
             else ""
         )
 
-    def _show_day(self, day: Any, index: QModelIndex) -> None:
+    def _show_day(self, day: DayOutline, index: QModelIndex) -> None:
         d = self.view.details
         d.day_title.setText(f"Day {day.number}")
         d.day_date.setDate(QDate(day.date.year, day.date.month, day.date.day))
@@ -225,7 +301,7 @@ class CasebookController(QObject):
         d.day_earlier.setEnabled(index.row() > 0)
         d.day_later.setEnabled(index.row() < siblings - 1)
 
-    def _show_block(self, block: Any, index: QModelIndex) -> None:
+    def _show_block(self, block: BlockOutline, index: QModelIndex) -> None:
         d = self.view.details
         d.block_heading.setText(block.title)
         d.block_title.setText(block.title)

@@ -4,31 +4,49 @@ Each action reads the selection, opens a non-blocking dialog where input is
 needed, calls one service function, and reloads the navigator on the item
 that changed. A refusal (a code already used, a signed note) is shown as the
 service's sentence, in the dialog when there is one.
+
+It owns the edit buttons and forms of the details pages (`DetailsView`) and
+sees the navigator only as `CasebookAccess`: the selection, the summaries,
+a reload. The session's composition (app/ui/shell/composition.py) hands it
+both, with the vault.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
 from app.services import casebook
 from app.services.errors import VaultError
-from app.ui.casebook.casebook_controller import CasebookController
+from app.ui.casebook.casebook_access import CasebookAccess
 from app.ui.casebook.couple_dialog import CoupleDialog
+from app.ui.casebook.details_view import DetailsView
 from app.ui.casebook.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
-from app.ui.casebook.navigator_model import BLOCK, COUPLE, DAY, INTENSIVE
+from app.ui.casebook.navigator_model import BLOCK, COUPLE, DAY, INTENSIVE, ItemKey
 from app.ui.kit.prompts import confirm, show_error
+
+if TYPE_CHECKING:
+    from app.services.vault_handle import Vault
+
+T = TypeVar("T")
+Select = ItemKey | Callable[[T], ItemKey] | None
+"""Where the navigator goes after an edit: a key, a key made from the result, or stay."""
 
 
 class CasebookEdits:
     """Wires the details buttons to casebook edits."""
 
-    def __init__(self, workspace: CasebookController, window: QWidget) -> None:
-        self.ws = workspace
+    def __init__(
+        self, casebook: CasebookAccess, details: DetailsView, vault: Vault, window: QWidget
+    ) -> None:
+        self.ws = casebook
+        self.details = details
+        self.vault = vault
         self.window = window
-        d = workspace.view.details
+        d = details
         d.empty_new_couple.clicked.connect(self.new_couple)
         d.edit_couple.clicked.connect(self.edit_couple)
         d.couple_new_intensive.clicked.connect(self.new_intensive)
@@ -47,7 +65,7 @@ class CasebookEdits:
         d.block_down.clicked.connect(lambda: self.move_block(+1))
         d.remove_block.clicked.connect(self.remove_block)
 
-    def _call(self, work: Any, select: Any = None) -> None:
+    def _call(self, work: Callable[[], T], select: Select[T] = None) -> None:
         """Run one service call; show its refusal, reload the navigator either way."""
         try:
             result = work()
@@ -57,7 +75,7 @@ class CasebookEdits:
             return
         self.ws.refresh(select(result) if callable(select) else select)
 
-    def _in_dialog(self, dialog: Any, work: Any, select: Any = None) -> str | None:
+    def _in_dialog(self, work: Callable[[], T], select: Select[T] = None) -> str | None:
         try:
             result = work()
         except VaultError as error:
@@ -74,9 +92,8 @@ class CasebookEdits:
         def submit() -> str | None:
             code, partners = dialog.values()
             return self._in_dialog(
-                dialog,
                 lambda: casebook.create_couple(
-                    self.ws.vault,
+                    self.vault,
                     code,
                     [casebook.PartnerOutline(*p) for p in partners],
                     actor=self.ws.actor,
@@ -91,16 +108,16 @@ class CasebookEdits:
     def edit_couple(self) -> CoupleDialog | None:
         """Edit the selected couple's code and partners."""
         key = self.ws.parent_key(COUPLE)
-        if key is None:
+        couple = self.ws.couple_of(key) if key is not None else None
+        if key is None or couple is None:
             return None
-        dialog = CoupleDialog(self.window, self.ws.summary_of(key), self.ws.error_colour)
+        dialog = CoupleDialog(self.window, couple, self.ws.error_colour)
 
         def submit() -> str | None:
             code, partners = dialog.values()
             return self._in_dialog(
-                dialog,
                 lambda: casebook.update_couple(
-                    self.ws.vault,
+                    self.vault,
                     key[1],
                     code,
                     [casebook.PartnerOutline(*p) for p in partners],
@@ -121,7 +138,9 @@ class CasebookEdits:
         if key is None:
             show_error(self.window, "Select a couple first, or create one.", "No couple selected")
             return None
-        couple = self.ws.summary_of(key)
+        couple = self.ws.couple_of(key)
+        if couple is None:
+            return None
         templates = casebook.list_templates()
         dialog = NewIntensiveDialog(
             self.window, couple.code, templates, self.ws.profile, self.ws.error_colour, date.today()
@@ -134,9 +153,8 @@ class CasebookEdits:
             ):
                 return "A supervised intensive needs the trainee's and the supervisor's names."
             return self._in_dialog(
-                dialog,
                 lambda: casebook.create_intensive(
-                    self.ws.vault,
+                    self.vault,
                     key[1],
                     dialog.template.currentData(),
                     first_date=dialog.chosen_date(),
@@ -153,19 +171,19 @@ class CasebookEdits:
         dialog.open()
         return dialog
 
-    def _intensive_key(self) -> Any:
+    def _intensive_key(self) -> ItemKey | None:
         return self.ws.parent_key(INTENSIVE)
 
     def rename_intensive(self) -> RenameDialog | None:
         """Give the selected intensive a new title."""
         key = self._intensive_key()
-        if key is None:
+        intensive = self.ws.intensive_of(key) if key is not None else None
+        if key is None or intensive is None:
             return None
-        dialog = RenameDialog(self.window, self.ws.summary_of(key).title, self.ws.error_colour)
+        dialog = RenameDialog(self.window, intensive.title, self.ws.error_colour)
         dialog.on_submit = lambda: self._in_dialog(
-            dialog,
             lambda: casebook.rename_intensive(
-                self.ws.vault, key[1], dialog.title.text(), actor=self.ws.actor
+                self.vault, key[1], dialog.title.text(), actor=self.ws.actor
             ),
             key,
         )
@@ -175,15 +193,13 @@ class CasebookEdits:
     def edit_supervision(self) -> SupervisionDialog | None:
         """Mark the selected intensive as supervised (trainee and supervisor), or clear it."""
         key = self._intensive_key()
-        if key is None:
+        intensive = self.ws.intensive_of(key) if key is not None else None
+        if key is None or intensive is None:
             return None
-        dialog = SupervisionDialog(
-            self.window, self.ws.summary_of(key), self.ws.profile, self.ws.error_colour
-        )
+        dialog = SupervisionDialog(self.window, intensive, self.ws.profile, self.ws.error_colour)
         dialog.on_submit = lambda: self._in_dialog(
-            dialog,
             lambda: casebook.set_supervision(
-                self.ws.vault,
+                self.vault,
                 key[1],
                 dialog.trainee.text(),
                 dialog.supervisor.text(),
@@ -197,15 +213,16 @@ class CasebookEdits:
     def toggle_archived(self) -> None:
         """Archive the selected intensive, or restore an archived one."""
         key = self._intensive_key()
-        if key is None:
+        intensive = self.ws.intensive_of(key) if key is not None else None
+        if key is None or intensive is None:
             return
-        archived = self.ws.summary_of(key).status == "archived"
-        if not archived and not self.ws.view.show_archived.isChecked():
+        archived = intensive.status == "archived"
+        if not archived and not self.ws.showing_archived():
             select = self.ws.parent_key(COUPLE)
         else:
             select = key
         self._call(
-            lambda: casebook.set_archived(self.ws.vault, key[1], not archived, actor=self.ws.actor),
+            lambda: casebook.set_archived(self.vault, key[1], not archived, actor=self.ws.actor),
             select,
         )
 
@@ -214,7 +231,7 @@ class CasebookEdits:
         key = self._intensive_key()
         if key is None:
             return
-        if not casebook.can_delete_intensive(self.ws.vault, key[1]):
+        if not casebook.can_delete_intensive(self.vault, key[1]):
             show_error(
                 self.window,
                 "This intensive has signed notes, and signed records cannot be deleted; "
@@ -230,7 +247,7 @@ class CasebookEdits:
             "This cannot be undone.",
             "&Delete",
             lambda: self._call(
-                lambda: casebook.delete_intensive(self.ws.vault, key[1], actor=self.ws.actor),
+                lambda: casebook.delete_intensive(self.vault, key[1], actor=self.ws.actor),
                 couple_key,
             ),
         )
@@ -242,7 +259,7 @@ class CasebookEdits:
         key = self._intensive_key()
         if key is not None:
             self._call(
-                lambda: casebook.add_day(self.ws.vault, key[1], actor=self.ws.actor),
+                lambda: casebook.add_day(self.vault, key[1], actor=self.ws.actor),
                 lambda new_id: (DAY, new_id),
             )
 
@@ -251,10 +268,9 @@ class CasebookEdits:
         key = self.ws.parent_key(DAY)
         if key is None:
             return
-        value = self.ws.view.details.day_date.date()
-        new_date = date(value.year(), value.month(), value.day())
+        new_date = self.details.chosen_day_date()
         self._call(
-            lambda: casebook.redate_day(self.ws.vault, key[1], new_date, actor=self.ws.actor), key
+            lambda: casebook.redate_day(self.vault, key[1], new_date, actor=self.ws.actor), key
         )
 
     def move_day(self, step: int) -> None:
@@ -262,15 +278,15 @@ class CasebookEdits:
         key = self.ws.parent_key(DAY)
         if key is not None:
             self._call(
-                lambda: casebook.move_day(self.ws.vault, key[1], step, actor=self.ws.actor), key
+                lambda: casebook.move_day(self.vault, key[1], step, actor=self.ws.actor), key
             )
 
     def remove_day(self) -> None:
         """Remove the selected day and its blocks, after a question."""
         key = self.ws.parent_key(DAY)
-        if key is None:
+        day = self.ws.day_of(key) if key is not None else None
+        if key is None or day is None:
             return
-        day = self.ws.summary_of(key)
         if any(block.signed for block in day.blocks):
             show_error(
                 self.window,
@@ -287,7 +303,7 @@ class CasebookEdits:
             f"{observations} observations? This cannot be undone.",
             "&Remove",
             lambda: self._call(
-                lambda: casebook.remove_day(self.ws.vault, key[1], actor=self.ws.actor), parent
+                lambda: casebook.remove_day(self.vault, key[1], actor=self.ws.actor), parent
             ),
         )
 
@@ -296,9 +312,9 @@ class CasebookEdits:
     def add_block(self) -> None:
         """Append a one-hour joint block after the day's last block."""
         key = self.ws.parent_key(DAY)
-        if key is None:
+        day = self.ws.day_of(key) if key is not None else None
+        if key is None or day is None:
             return
-        day = self.ws.summary_of(key)
         start = time(9, 0)
         if day.blocks:
             last = day.blocks[-1].end or day.blocks[-1].start
@@ -306,7 +322,7 @@ class CasebookEdits:
         end = time(min(start.hour + 1, 23), 0)
         plan = casebook.BlockPlan("New block", "joint", start, end)
         self._call(
-            lambda: casebook.add_block(self.ws.vault, key[1], plan, actor=self.ws.actor),
+            lambda: casebook.add_block(self.vault, key[1], plan, actor=self.ws.actor),
             lambda new_id: (BLOCK, new_id),
         )
 
@@ -315,16 +331,15 @@ class CasebookEdits:
         key = self.ws.parent_key(BLOCK)
         if key is None:
             return
-        d = self.ws.view.details
-        start, end = d.block_start.time(), d.block_end.time()
+        form = self.details.block_form_values()
         self._call(
             lambda: casebook.update_block(
-                self.ws.vault,
+                self.vault,
                 key[1],
-                title=d.block_title.text(),
-                kind=str(d.block_kind.currentData()),
-                start=time(start.hour(), start.minute()),
-                end=time(end.hour(), end.minute()),
+                title=form.title,
+                kind=form.kind,
+                start=form.start,
+                end=form.end,
                 actor=self.ws.actor,
             ),
             key,
@@ -335,15 +350,15 @@ class CasebookEdits:
         key = self.ws.parent_key(BLOCK)
         if key is not None:
             self._call(
-                lambda: casebook.move_block(self.ws.vault, key[1], step, actor=self.ws.actor), key
+                lambda: casebook.move_block(self.vault, key[1], step, actor=self.ws.actor), key
             )
 
     def remove_block(self) -> None:
         """Remove the selected block after a question (refused for a signed note)."""
         key = self.ws.parent_key(BLOCK)
-        if key is None:
+        block = self.ws.block_of(key) if key is not None else None
+        if key is None or block is None:
             return
-        block = self.ws.summary_of(key)
         parent = self.ws.parent_key(DAY)
         confirm(
             self.window,
@@ -352,6 +367,6 @@ class CasebookEdits:
             "This cannot be undone.",
             "&Remove",
             lambda: self._call(
-                lambda: casebook.remove_block(self.ws.vault, key[1], actor=self.ws.actor), parent
+                lambda: casebook.remove_block(self.vault, key[1], actor=self.ws.actor), parent
             ),
         )

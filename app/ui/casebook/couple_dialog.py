@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from app.ui.kit import forms
 from app.ui.kit.form_dialog import FormDialog
+
+if TYPE_CHECKING:
+    from app.services.casebook import CoupleOutline
 
 DEFAULT_COLOURS = {"A": "#2E6DB4", "B": "#C2571A"}
 
@@ -49,7 +52,7 @@ class CoupleDialog(FormDialog):
     """Code, and for each partner: name, pronouns, colour."""
 
     def __init__(
-        self, parent: QWidget, couple: Any | None, error_colour: Callable[[], str]
+        self, parent: QWidget, couple: CoupleOutline | None, error_colour: Callable[[], str]
     ) -> None:
         super().__init__(
             parent,
@@ -60,7 +63,7 @@ class CoupleDialog(FormDialog):
         self.code = forms.text_field("Couple code", "e.g. C-0007")
         self.code.setMaxLength(32)
         self.add_row("&Code:", self.code)
-        self.partner_fields: dict[str, tuple[Any, Any, ColourButton]] = {}
+        self.partner_fields: dict[str, tuple[QLineEdit, QLineEdit, ColourButton]] = {}
         for key, mnemonic in (("A", "&A"), ("B", "&B")):
             name = forms.text_field(f"Partner {key} name")
             pronouns = forms.text_field(f"Partner {key} pronouns", "e.g. she/her, they/them")

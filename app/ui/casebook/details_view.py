@@ -9,6 +9,8 @@ selection, which returns the one workspace widget of the unlocked session.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -248,6 +250,21 @@ class DetailsView(QStackedWidget):
         layout.addWidget(self.block_workspace, 1)
         return page
 
+    def chosen_day_date(self) -> date:
+        """The date typed on the day page."""
+        value = self.day_date.date()
+        return date(value.year(), value.month(), value.day())
+
+    def block_form_values(self) -> BlockForm:
+        """The title, kind and times typed on the block page."""
+        start, end = self.block_start.time(), self.block_end.time()
+        return BlockForm(
+            title=self.block_title.text(),
+            kind=str(self.block_kind.currentData()),
+            start=time(start.hour(), start.minute()),
+            end=time(end.hour(), end.minute()),
+        )
+
     def set_block_record(self, text: str) -> None:
         """Show the block's record line ("Signed note; 20 observations"), in the form and live."""
         self.block_record.setText(text)
@@ -286,6 +303,16 @@ class DetailsView(QStackedWidget):
         if widget is not None:
             widget.setVisible(block_id is not None)
         self.block_placeholder.setVisible(widget is None)
+
+
+@dataclass(frozen=True)
+class BlockForm:
+    """What the block page's form holds, as the casebook service takes it."""
+
+    title: str
+    kind: str
+    start: time
+    end: time
 
 
 def _labelled(text: str, field: QWidget) -> QLabel:

@@ -2,26 +2,34 @@
 
 All of it runs through the background helper with a progress dialog, so a
 large file never freezes the window; failures show the same sentence the
-`crucible` command prints.
+`crucible` command prints. Like the edits, it owns its buttons on the
+details pages and sees the navigator only as `CasebookAccess`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.ui.casebook.casebook_controller import CasebookController
-from app.ui.casebook.navigator_model import INTENSIVE
+from app.ui.casebook.casebook_access import CasebookAccess
+from app.ui.casebook.details_view import DetailsView
+from app.ui.casebook.navigator_model import COUPLE, INTENSIVE
 from app.ui.casebook.report_dialog import ReportDialog
 from app.ui.kit.background import BackgroundWork
 from app.ui.kit.prompts import ask_open_path, ask_save_path, show_error, show_info
 from app.ui.shell.vault_gateway import error_sentence
 
+if TYPE_CHECKING:
+    from app.services.report_export import ReportRequest
+    from app.services.settings import Settings
+    from app.services.vault_handle import Vault
+
 JSON_FILTER = "Crucible intensive (*.json)"
+T = TypeVar("T")
 
 
 class FileActions:
@@ -29,17 +37,20 @@ class FileActions:
 
     def __init__(
         self,
-        workspace: CasebookController,
+        casebook: CasebookAccess,
+        details: DetailsView,
+        vault: Vault,
         window: QWidget,
         background: BackgroundWork,
-        settings: Callable[[], Any],
+        settings: Callable[[], Settings],
     ) -> None:
-        self.ws = workspace
+        self.ws = casebook
+        self.vault = vault
         self.window = window
         self.background = background
         self.settings = settings
         self.progress: QProgressDialog | None = None
-        d = workspace.view.details
+        d = details
         d.empty_import.clicked.connect(self.ask_import)
         d.export_json.clicked.connect(self.ask_export_json)
         d.export_report.clicked.connect(self.ask_report)
@@ -59,14 +70,14 @@ class FileActions:
             self.progress.close()
             self.progress = None
 
-    def _run(self, text: str, work: Callable[[], Any], then: Callable[[Any], object]) -> None:
+    def _run(self, text: str, work: Callable[[], T], then: Callable[[T], object]) -> None:
         self._busy(text)
 
         def failed(error: BaseException) -> None:
             self._done()
             show_error(self.window, error_sentence(error))
 
-        def succeeded(result: Any) -> None:
+        def succeeded(result: T) -> None:
             self._done()
             then(result)
 
@@ -80,7 +91,7 @@ class FileActions:
 
     def import_file(self, path: Path) -> None:
         """Validate and import `path` off the UI thread; select the new intensive."""
-        vault, actor = self.ws.vault, self.ws.actor
+        vault, actor = self.vault, self.ws.actor
 
         def work() -> int:
             from app.services.errors import InputError
@@ -105,7 +116,9 @@ class FileActions:
         if key is None:
             show_error(self.window, "Select an intensive to export.", "Nothing selected")
             return
-        code = self.ws.summary_of(self.ws.parent_key("couple")).code  # type: ignore[arg-type]
+        couple_key = self.ws.parent_key(COUPLE)
+        couple = self.ws.couple_of(couple_key) if couple_key is not None else None
+        code = couple.code if couple is not None else "couple"
         ask_save_path(
             self.window,
             "Export intensive",
@@ -117,7 +130,7 @@ class FileActions:
 
     def export_json(self, intensive_id: int, path: Path) -> None:
         """Write the intensive as an exchange document (crucible.intensive/1, or /1.1 with runs)."""
-        vault, actor = self.ws.vault, self.ws.actor
+        vault, actor = self.vault, self.ws.actor
 
         def work() -> Path:
             from app.services.files import check_output_path, write_user_file
@@ -138,7 +151,9 @@ class FileActions:
         if key is None:
             show_error(self.window, "Select an intensive to report on.", "Nothing selected")
             return None
-        intensive = self.ws.summary_of(key)
+        intensive = self.ws.intensive_of(key)
+        if intensive is None:
+            return None
         settings = self.settings()
         dialog = ReportDialog(
             self.window,
@@ -169,8 +184,8 @@ class FileActions:
         dialog.open()
         return dialog
 
-    def _choose_report_file(self, request: Any) -> None:
-        vault = self.ws.vault
+    def _choose_report_file(self, request: ReportRequest) -> None:
+        vault = self.vault
 
         def name() -> str:
             from app.services.report_export import suggested_file_name
@@ -190,9 +205,9 @@ class FileActions:
             ),
         )
 
-    def export_report(self, request: Any, path: Path) -> None:
+    def export_report(self, request: ReportRequest, path: Path) -> None:
         """Build, maybe encrypt, and write the PDF; the export is audited."""
-        vault, actor = self.ws.vault, self.ws.actor
+        vault, actor = self.vault, self.ws.actor
 
         def work() -> Path:
             from app.services.files import check_output_path

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QWidget
 
 from app.ui.kit import forms
 from app.ui.kit.form_dialog import FormDialog
+
+if TYPE_CHECKING:
+    from app.services.casebook import IntensiveOutline, Template
+    from app.services.profile import ClinicianProfile
 
 
 class NewIntensiveDialog(FormDialog):
@@ -20,8 +24,8 @@ class NewIntensiveDialog(FormDialog):
         self,
         parent: QWidget,
         couple_code: str,
-        templates: list[Any],
-        profile: Any,
+        templates: list[Template],
+        profile: ClinicianProfile | None,
         error_colour: Callable[[], str],
         today: date,
     ) -> None:
@@ -48,8 +52,7 @@ class NewIntensiveDialog(FormDialog):
         self.supervisor = forms.text_field("Supervisor")
         self.add_row("Tr&ainee:", self.trainee)
         self.add_row("S&upervisor:", self.supervisor)
-        is_trainee = profile is not None and str(profile.role) == "trainee"
-        if is_trainee:
+        if profile is not None and str(profile.role) == "trainee":
             self.supervised.setChecked(True)
             self.trainee.setText(profile.signature)
             self.supervisor.setText(profile.supervisor or "")
@@ -70,7 +73,11 @@ class SupervisionDialog(FormDialog):
     """Trainee and supervisor; both blank marks the intensive as not supervised."""
 
     def __init__(
-        self, parent: QWidget, intensive: Any, profile: Any, error_colour: Callable[[], str]
+        self,
+        parent: QWidget,
+        intensive: IntensiveOutline,
+        profile: ClinicianProfile | None,
+        error_colour: Callable[[], str],
     ) -> None:
         super().__init__(parent, "Supervision", "&Save", error_colour)
         self.trainee = forms.text_field("Trainee")

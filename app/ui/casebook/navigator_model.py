@@ -9,17 +9,24 @@ restored from. `clear()` empties the model when the vault locks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import date, datetime, time
+from typing import TypeAlias, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+
+from app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
+
+Summary: TypeAlias = CoupleOutline | IntensiveOutline | DayOutline | BlockOutline
+"""What an item of the tree stands for: one of the casebook service's summaries."""
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -36,7 +43,7 @@ class _Node:
     id: int
     label: str
     tooltip: str
-    summary: Any
+    summary: Summary
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
     row: int = 0
@@ -47,21 +54,21 @@ class _Node:
         self.children.append(child)
 
 
-def _time(moment: Any) -> str:
+def _time(moment: datetime | time) -> str:
     return str(moment.strftime("%H:%M"))
 
 
-def long_date(day: Any) -> str:
+def long_date(day: date) -> str:
     """Like 2 Nov 2026 (without the platform-specific %-d)."""
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
-def short_date(day: Any) -> str:
+def short_date(day: date) -> str:
     """Like Mon 2 Nov."""
     return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
 
 
-def _couple_node(couple: Any) -> _Node:
+def _couple_node(couple: CoupleOutline) -> _Node:
     a, b = couple.partners
     node = _Node(
         COUPLE,
@@ -76,7 +83,7 @@ def _couple_node(couple: Any) -> _Node:
     return node
 
 
-def _intensive_node(intensive: Any) -> _Node:
+def _intensive_node(intensive: IntensiveOutline) -> _Node:
     first = long_date(intensive.days[0].date) if intensive.days else "no days"
     tags = []
     if intensive.trainee or intensive.supervisor:
@@ -106,30 +113,42 @@ def _intensive_node(intensive: Any) -> _Node:
     return node
 
 
-def _block_label(block: Any) -> str:
+def _block_label(block: BlockOutline) -> str:
     end = f"–{_time(block.end)}" if block.end else ""
     signed = "  · signed" if block.signed else ""
     return f"{_time(block.start)}{end}  {block.title}{signed}"
 
 
-def _block_tooltip(block: Any) -> str:
+def _block_tooltip(block: BlockOutline) -> str:
     return f"{block.title} ({block.kind}), {block.observation_count} observations"
 
 
-def _with_child(summary: Any, field_name: str, child: Any) -> Any:
-    """`summary` with the item of its `field_name` tuple that has `child`'s id replaced."""
-    items = tuple(child if item.id == child.id else item for item in getattr(summary, field_name))
-    return replace(summary, **{field_name: items})
+Child = TypeVar("Child", BlockOutline, DayOutline, IntensiveOutline)
+
+
+def _swapped(items: tuple[Child, ...], new: Child) -> tuple[Child, ...]:
+    return tuple(new if item.id == new.id else item for item in items)
+
+
+def _with_child(summary: Summary, child: Summary) -> Summary:
+    """`summary` with its item that has `child`'s id (a block, day or intensive) replaced."""
+    if isinstance(summary, DayOutline) and isinstance(child, BlockOutline):
+        return replace(summary, blocks=_swapped(summary.blocks, child))
+    if isinstance(summary, IntensiveOutline) and isinstance(child, DayOutline):
+        return replace(summary, days=_swapped(summary.days, child))
+    if isinstance(summary, CoupleOutline) and isinstance(child, IntensiveOutline):
+        return replace(summary, intensives=_swapped(summary.intensives, child))
+    raise TypeError(f"a {type(child).__name__} is not a child of a {type(summary).__name__}")
 
 
 class NavigatorModel(QAbstractItemModel):
     """A read-only tree of the casebook; reload with `set_casebook`."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._roots: list[_Node] = []
 
-    def set_casebook(self, couples: list[Any]) -> None:
+    def set_casebook(self, couples: list[CoupleOutline]) -> None:
         """Replace the whole tree with these couple summaries."""
         self.beginResetModel()
         self._roots = []
@@ -178,7 +197,7 @@ class NavigatorModel(QAbstractItemModel):
         """One column: the item's label."""
         return 1
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """Label, tooltip, accessible text, and the item's kind, id and summary."""
         node = self._node(index)
         if node is None:
@@ -191,7 +210,7 @@ class NavigatorModel(QAbstractItemModel):
             return QApplication.palette().color(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )
-        if role == Qt.ItemDataRole.DecorationRole and node.kind == COUPLE:
+        if role == Qt.ItemDataRole.DecorationRole and isinstance(node.summary, CoupleOutline):
             return QColor(node.summary.partners[0].colour or "#2E6DB4")
         if role == KIND_ROLE:
             return node.kind
@@ -203,7 +222,7 @@ class NavigatorModel(QAbstractItemModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> object:
         """The single column's header."""
         if (
             orientation == Qt.Orientation.Horizontal
@@ -233,12 +252,13 @@ class NavigatorModel(QAbstractItemModel):
         node = self._node(index)
         if node is None:
             return False
-        node.summary = replace(node.summary, signed=signed, observation_count=observation_count)
-        node.label, node.tooltip = _block_label(node.summary), _block_tooltip(node.summary)
-        fields = {DAY: "blocks", INTENSIVE: "days", COUPLE: "intensives"}
+        assert isinstance(node.summary, BlockOutline)
+        block = replace(node.summary, signed=signed, observation_count=observation_count)
+        node.summary = block
+        node.label, node.tooltip = _block_label(block), _block_tooltip(block)
         child, parent = node, node.parent
         while parent is not None:
-            parent.summary = _with_child(parent.summary, fields[parent.kind], child.summary)
+            parent.summary = _with_child(parent.summary, child.summary)
             child, parent = parent, parent.parent
         self.dataChanged.emit(index, index)
         return True
@@ -266,7 +286,7 @@ class NavigatorModel(QAbstractItemModel):
 class NavigatorFilter(QSortFilterProxyModel):
     """Case-insensitive text filter that keeps the ancestors and children of a match."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setRecursiveFilteringEnabled(True)
         self.setAutoAcceptChildRows(True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
@@ -20,6 +20,9 @@ from app.ui.kit.background import BackgroundWork, while_open
 from app.ui.safety.audit_model import AuditFilter, AuditModel
 from app.ui.safety.audit_view import AuditView
 from app.ui.shell.vault_gateway import error_sentence
+
+if TYPE_CHECKING:
+    from app.services.vault_handle import Vault
 
 # The chain check names an event as "audit event <id>: ..." (app.store.audit).
 EVENT_ID = re.compile(r"audit event (\d+)")
@@ -31,7 +34,7 @@ class AuditController(QObject):
     def __init__(
         self,
         view: AuditView,
-        vault: Any,
+        vault: Vault,
         background: BackgroundWork,
         error_colour: Callable[[], str],
     ) -> None:

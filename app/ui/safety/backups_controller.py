@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
@@ -27,6 +27,9 @@ from app.ui.safety.backups_view import BackupsView
 from app.ui.safety.restore_flow import RestoreChoice
 from app.ui.safety.safety_text import describe_gap, describe_size, describe_when
 from app.ui.shell.vault_gateway import error_sentence
+
+if TYPE_CHECKING:
+    from app.services.vault_handle import Vault
 
 
 @dataclass
@@ -49,7 +52,7 @@ class ProgressBox:
 class BackupServices:
     """What the window needs from the session, passed in rather than looked up."""
 
-    vault: Any
+    vault: Vault
     background: BackgroundWork
     clock: Callable[[], datetime]
     actor: Callable[[], str]

@@ -21,7 +21,7 @@ import contextlib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMainWindow, QProgressDialog
@@ -32,10 +32,18 @@ from app.ui.safety.restore_flow import RestoreChoice, RestoreFlow
 from app.ui.safety.safety_state import SafetyState, load_state, save_state
 from app.ui.shell.vault_gateway import error_sentence
 
+if TYPE_CHECKING:  # the services load after the first unlock
+    from app.services.backups import BackupResult
+    from app.services.vault_handle import Vault
+    from app.ui.safety.audit_controller import AuditController
+    from app.ui.safety.backups_controller import BackupsController
+
+T = TypeVar("T")
+
 Signature = tuple[tuple[int, int] | None, ...]
 
 
-def vault_signature(vault: Any) -> Signature:
+def vault_signature(vault: Vault) -> Signature:
     """Size and modification time of `vault.db` and its write-ahead log.
 
     Every commit, audited or not (an observation, a note autosave), grows
@@ -76,7 +84,7 @@ class ChangeWatch:
         self._baseline: Signature | None = None
         self._earlier = False
 
-    def start(self, vault: Any) -> None:
+    def start(self, vault: Vault) -> None:
         """Take the baseline (right after an unlock)."""
         self._baseline = vault_signature(vault)
 
@@ -85,13 +93,13 @@ class ChangeWatch:
         if self._baseline is not None and before == self._baseline:
             self._baseline = after
 
-    def changed(self, vault: Any) -> bool:
+    def changed(self, vault: Vault) -> bool:
         """Whether anything was written since the app started (or the last reset)."""
         if self._earlier:
             return True
         return self._baseline is not None and vault_signature(vault) != self._baseline
 
-    def pause(self, vault: Any) -> None:
+    def pause(self, vault: Vault) -> None:
         """Before a lock: remember whether this stretch changed anything."""
         self._earlier = self.changed(vault)
         self._baseline = None
@@ -124,7 +132,7 @@ class DataSafety(QObject):
         folder: Path,
         clock: Callable[[], datetime],
         *,
-        current_vault: Callable[[], Any],
+        current_vault: Callable[[], Vault | None],
         lock: Callable[[], None],
         actor: Callable[[], str],
         on_restored: Callable[[], None],
@@ -161,8 +169,8 @@ class DataSafety(QObject):
             restore=self.ask_restore,
             status=self.status,
         )
-        self.backups_window: Any = None
-        self.audit_window: Any = None
+        self.backups_window: BackupsController | None = None
+        self.audit_window: AuditController | None = None
         self.quit_progress: QProgressDialog | None = None
 
     def status(self, text: str) -> None:
@@ -174,6 +182,7 @@ class DataSafety(QObject):
     def vault_opened(self) -> None:
         """After an unlock: baseline for changes, then check, back up, full check."""
         vault = self._vault()
+        assert vault is not None, "opened signalled without an open vault"
         self.state = load_state(self.folder)
         self.changes.start(vault)
         self.integrity.quick_check(vault, then=lambda: self._daily_backup(vault))
@@ -185,34 +194,35 @@ class DataSafety(QObject):
 
     def run_write(
         self,
-        work: Callable[[], Any],
-        on_success: Callable[[Any], None],
+        work: Callable[[], T],
+        on_success: Callable[[T], None],
         on_failure: Callable[[BaseException], None],
     ) -> None:
         """Run one of data safety's own writes, discounted by the change watch."""
         vault = self._vault()
+        assert vault is not None, "a data-safety write while locked"
 
-        def job() -> tuple[Signature, Signature, Any]:
+        def job() -> tuple[Signature, Signature, T]:
             before = vault_signature(vault)
             result = work()
             return before, vault_signature(vault), result
 
-        def done(outcome: tuple[Signature, Signature, Any]) -> None:
+        def done(outcome: tuple[Signature, Signature, T]) -> None:
             before, after, result = outcome
             self.changes.own_write(before, after)
             on_success(result)
 
         self.background.run(job, done, on_failure)
 
-    def _daily_backup(self, vault: Any) -> None:
+    def _daily_backup(self, vault: Vault) -> None:
         clock, mirror = self.clock, self.state.mirror_folder
 
-        def work() -> Any:
+        def work() -> BackupResult | None:
             from app.services.backups import ensure_daily_backup
 
             return ensure_daily_backup(vault, clock, mirror=mirror)
 
-        def done(result: Any) -> None:
+        def done(result: BackupResult | None) -> None:
             if result is not None:
                 self.status(result.mirror_problem or "Made today's backup.")
             self._full_check_if_due(vault)
@@ -223,7 +233,7 @@ class DataSafety(QObject):
 
         self.run_write(work, done, failed)
 
-    def _full_check_if_due(self, vault: Any) -> None:
+    def _full_check_if_due(self, vault: Vault) -> None:
         today = self.clock().date()
         if self.state.last_full_check != today:
             self.integrity.full_check(vault, today, self._full_check_passed)
@@ -241,7 +251,7 @@ class DataSafety(QObject):
 
     # ------------------------------------------------------------------ lock and quit
 
-    def before_lock(self, vault: Any) -> None:
+    def before_lock(self, vault: Vault) -> None:
         """Called by the lock while the vault is still open."""
         self.changes.pause(vault)
 
@@ -266,7 +276,7 @@ class DataSafety(QObject):
                 self.quit_progress = None
             self.changes.reset()
 
-        def done(_result: Any) -> None:
+        def done(_result: BackupResult | None) -> None:
             finished()
             then()
 
@@ -301,10 +311,10 @@ class DataSafety(QObject):
         with contextlib.suppress(Exception):
             self._on_quit_job(vault)()
 
-    def _on_quit_job(self, vault: Any) -> Callable[[], Any]:
+    def _on_quit_job(self, vault: Vault) -> Callable[[], BackupResult | None]:
         clock, mirror = self.clock, self.state.mirror_folder
 
-        def work() -> Any:
+        def work() -> BackupResult | None:
             from app.services.backups import backup_on_quit
 
             return backup_on_quit(vault, clock, True, mirror=mirror)
@@ -323,7 +333,7 @@ class DataSafety(QObject):
 
     # ------------------------------------------------------------------ windows
 
-    def open_backups(self) -> Any:
+    def open_backups(self) -> BackupsController | None:
         """Show the Backups window (or bring the open one forward)."""
         from app.ui.safety.backups_controller import BackupsController, BackupServices
         from app.ui.safety.backups_view import BackupsView
@@ -353,7 +363,7 @@ class DataSafety(QObject):
         self.backups_window.reload()
         return self.backups_window
 
-    def open_audit(self) -> Any:
+    def open_audit(self) -> AuditController | None:
         """Show the Audit trail window (or bring the open one forward)."""
         from app.ui.safety.audit_controller import AuditController
         from app.ui.safety.audit_view import AuditView

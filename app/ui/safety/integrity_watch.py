@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -23,6 +23,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.ui.kit.background import BackgroundWork
 from app.ui.safety.restore_flow import RestoreChoice
 from app.ui.safety.safety_text import describe_gap, describe_reason, describe_when
+
+if TYPE_CHECKING:
+    from app.services.vault_handle import Vault
 
 RESTORE_BUTTON = "&Restore newest backup…"
 NOT_NOW_BUTTON = "&Not now"
@@ -59,7 +62,7 @@ class IntegrityWatch(QObject):
         self._status = status
         self.prompt: QMessageBox | None = None
 
-    def quick_check(self, vault: Any, then: Callable[[], None]) -> None:
+    def quick_check(self, vault: Vault, then: Callable[[], None]) -> None:
         """Run `quick_check` off the UI thread; `then()` follows only if it passed."""
 
         def work() -> Any:
@@ -75,7 +78,7 @@ class IntegrityWatch(QObject):
 
         self._background.run(work, done, lambda error: self.offer_restore(_sentence(error)))
 
-    def full_check(self, vault: Any, today: date, on_passed: Callable[[date], None]) -> None:
+    def full_check(self, vault: Vault, today: date, on_passed: Callable[[date], None]) -> None:
         """Run `full_check` off the UI thread; `on_passed(today)` records a clean result."""
 
         def work() -> Any:

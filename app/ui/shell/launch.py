@@ -11,9 +11,10 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 # Set by bench/startup.py and the second-instance test: quit as soon as the
 # first window has been shown, printing nothing but the exit status.
@@ -22,15 +23,24 @@ EXIT_AFTER_FIRST_WINDOW = "CRUCIBLE_EXIT_AFTER_FIRST_WINDOW"
 LOG_RELEASE_MS = 1000
 log = logging.getLogger(__name__)
 
+if TYPE_CHECKING:  # names only: nothing heavy loads before the first window
+    from app.services.clock import Clock
+    from app.services.logbook import VaultLogHandler
+    from app.services.vault_handle import KdfParams, UnlockThrottle
+    from app.ui.shell.instance_guard import InstanceGuard
+    from app.ui.shell.session import DesktopSession
+    from app.ui.shell.shell_window import ShellWindow
+    from app.ui.shell.unexpected_error import UnexpectedErrors
+
 
 @dataclass
 class Desktop:
     """What `launch` built: the window, the session, and the instance guard."""
 
-    window: Any
-    session: Any
-    guard: Any
-    errors: Any = None
+    window: ShellWindow
+    session: DesktopSession
+    guard: InstanceGuard
+    errors: UnexpectedErrors | None = None
     started: float = 0.0
 
     def close(self) -> None:
@@ -51,7 +61,7 @@ def stopped(started: float, status: int = 0) -> None:
     stop_logbook()
 
 
-def _log_start(folder: Path) -> Any:
+def _log_start(folder: Path) -> VaultLogHandler:
     """Start the vault's log, holding its lines until the first window is up."""
     import PySide6
     from PySide6.QtCore import QTimer, qVersion
@@ -74,10 +84,10 @@ def _log_start(folder: Path) -> Any:
 def launch(
     folder: Path,
     *,
-    kdf: Any = None,
-    throttle: Any = None,
-    clock: Any = None,
-    idle_clock: Any = None,
+    kdf: KdfParams | None = None,
+    throttle: UnlockThrottle | None = None,
+    clock: Clock | None = None,
+    idle_clock: Callable[[], float] | None = None,
     idle_check_ms: int = 5000,
 ) -> Desktop | str:
     """Build and show the app for `folder`; or, if it is open elsewhere, the sentence saying so.
@@ -106,11 +116,12 @@ def launch(
     settings = load_settings(folder)
     apply_theme(app, settings.theme)
     window = ShellWindow()
-    extra: dict[str, Any] = {"idle_check_ms": idle_check_ms}
-    if idle_clock is not None:
-        extra["idle_clock"] = idle_clock
     session = DesktopSession(
-        window, VaultGateway(folder, kdf=kdf, throttle=throttle, clock=clock), settings, **extra
+        window,
+        VaultGateway(folder, kdf=kdf, throttle=throttle, clock=clock),
+        settings,
+        idle_clock=idle_clock or time.monotonic,
+        idle_check_ms=idle_check_ms,
     )
     guard.activation_requested.connect(session.bring_forward)
     errors = UnexpectedErrors(lambda: window)

@@ -9,12 +9,15 @@ until the profile carries a name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
 
 from app.ui.kit import forms
 from app.ui.kit.form_dialog import FormDialog
+
+if TYPE_CHECKING:
+    from app.services.profile import ClinicianProfile
 
 COMPLETE_FIRST = (
     "Crucible was set up without your profile. Your name and role go on reports and on every "
@@ -28,7 +31,7 @@ class ProfileDialog(FormDialog):
     def __init__(
         self,
         parent: QWidget,
-        profile: Any,
+        profile: ClinicianProfile | None,
         error_colour: Callable[[], str],
         *,
         first_time: bool = False,
@@ -62,10 +65,9 @@ class ProfileDialog(FormDialog):
         self.role_trainee.toggled.connect(self.supervisor.setEnabled)
         self._fill(profile)
 
-    def _fill(self, profile: Any) -> None:
-        complete = profile is not None and getattr(profile, "complete", True)
+    def _fill(self, profile: ClinicianProfile | None) -> None:
         role = str(profile.role) if profile is not None else "clinician"
-        if complete:
+        if profile is not None and profile.complete:
             self.name.setText(profile.name)
             self.credentials.setText(profile.credentials)
             self.supervisor.setText(profile.supervisor or "")

@@ -1,4 +1,10 @@
-"""The desktop session: first run or unlock, the workspace, and the lock.
+"""The desktop session's state machine: setup → locked → unlocked → locked.
+
+This module decides *when*: the first-run screen or the unlock screen at
+start, the workspace after an unlock, the lock screen at a lock, the quit.
+*What* exists while unlocked is built in one place, `compose`
+(composition.py); the menus are connected in menu_routes.py; File ›
+Settings… is session_settings.py; the profile is profile_controller.py.
 
 Locking means (docs/reliability.md, test 9): one lock screen covering the app;
 no client text left in any widget, model or window title (dialogs and other
@@ -10,12 +16,13 @@ remembered `Place`.
 
 from __future__ import annotations
 
+import enum
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu
 
 from app.services.settings import Settings
 from app.ui.access.unlock import UnlockController
@@ -24,12 +31,32 @@ from app.ui.kit.background import BackgroundWork
 from app.ui.kit.focus_return import FocusReturn
 from app.ui.shell import theme
 from app.ui.shell.idle import IdleWatcher
+from app.ui.shell.menu_routes import UnlockedRoutes
 from app.ui.shell.scrub import scrub
+from app.ui.shell.session_settings import SessionSettings
 from app.ui.shell.shell_window import ShellWindow
 from app.ui.shell.vault_gateway import VaultGateway
 
-if TYPE_CHECKING:  # pyqtgraph and the analytics load with the first block
+if TYPE_CHECKING:  # the casebook, the services and pyqtgraph load after an unlock
+    from app.services.profile import ClinicianProfile
+    from app.services.vault_handle import Vault
+    from app.ui.access.first_run import FirstRunController
     from app.ui.block import BlockController
+    from app.ui.casebook.casebook_controller import CasebookController, Place
+    from app.ui.casebook.casebook_edits import CasebookEdits
+    from app.ui.casebook.file_actions import FileActions
+    from app.ui.safety.data_safety import DataSafety
+    from app.ui.shell.composition import Composition
+    from app.ui.shell.profile_dialog import ProfileDialog
+    from app.ui.shell.settings_dialog import SettingsDialog
+
+
+class Stage(enum.Enum):
+    """Where the session is: no vault yet, a closed vault, an open one."""
+
+    SETUP = "setup"
+    LOCKED = "locked"
+    UNLOCKED = "unlocked"
 
 
 class DesktopSession(QObject):
@@ -51,7 +78,6 @@ class DesktopSession(QObject):
         super().__init__(window)
         self.window = window
         self.gateway = gateway
-        self.settings = settings
         self.background = background or BackgroundWork(self)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -65,14 +91,21 @@ class DesktopSession(QObject):
         )
         self.idle.idle.connect(self.lock)
         self.focus_return = FocusReturn(app, window, self)
-        self.vault: Any = None
-        self.profile: Any = None
-        self.workspace: Any = None
-        self.casebook_actions: Any = None
-        self.file_actions: Any = None
-        self.block_workspace: BlockController | None = None  # one per unlocked session
-        self.place: Any = None
-        self.setup: Any = None
+        self.preferences = SessionSettings(
+            settings,
+            window=window,
+            app=app,
+            folder=gateway.folder,
+            idle=self.idle,
+            vault=lambda: self.vault,
+            actor=self._actor,
+            error_colour=self.error_colour,
+        )
+        self.stage = Stage.LOCKED
+        self.parts: Composition | None = None
+        self._routes: UnlockedRoutes | None = None
+        self.place: Place | None = None
+        self.setup: FirstRunController | None = None
         self.unlock_view = UnlockView()
         self.unlock = UnlockController(
             self.unlock_view, gateway, self.background, self.error_colour
@@ -86,34 +119,48 @@ class DesktopSession(QObject):
         return theme.error_colour(self.app)
 
     def _connect_menus(self) -> None:
+        """The routes that live as long as the window; the casebook's are made at each unlock."""
         w = self.window
         w.lock.triggered.connect(self.lock)
         w.quit.triggered.connect(self.quit)
         w.settings.triggered.connect(self.open_settings)
-        w.profile.triggered.connect(lambda: self.open_profile())
-        w.new_couple.triggered.connect(lambda: self._delegate("casebook_actions", "new_couple"))
-        w.new_intensive.triggered.connect(
-            lambda: self._delegate("casebook_actions", "new_intensive")
-        )
-        w.import_json.triggered.connect(lambda: self._delegate("file_actions", "ask_import"))
-        w.export_json.triggered.connect(lambda: self._delegate("file_actions", "ask_export_json"))
-        w.export_report.triggered.connect(lambda: self._delegate("file_actions", "ask_report"))
-        w.find_action.triggered.connect(self._focus_filter)
-        w.show_archived.toggled.connect(self._show_archived)
 
-    def _delegate(self, owner: str, method: str) -> None:
-        target = getattr(self, owner)
-        if target is not None:
-            getattr(target, method)()
+    # ------------------------------------------------------------------ what is open
 
-    def _focus_filter(self) -> None:
-        if self.workspace is not None:
-            self.workspace.view.filter.setFocus()
-            self.workspace.view.filter.selectAll()
+    @property
+    def vault(self) -> Vault | None:
+        """The open vault, or None while locked."""
+        return self.parts.vault if self.parts is not None else None
 
-    def _show_archived(self, on: bool) -> None:
-        if self.workspace is not None:
-            self.workspace.view.show_archived.setChecked(on)
+    @property
+    def settings(self) -> Settings:
+        """The settings in force."""
+        return self.preferences.settings
+
+    @property
+    def profile(self) -> ClinicianProfile | None:
+        """The open vault's clinician profile (None while locked or before one is stored)."""
+        return self.parts.profile.profile if self.parts is not None else None
+
+    @property
+    def workspace(self) -> CasebookController | None:
+        """The navigator and details of the open vault."""
+        return self.parts.casebook if self.parts is not None else None
+
+    @property
+    def casebook_actions(self) -> CasebookEdits | None:
+        """The casebook edits of the open vault."""
+        return self.parts.edits if self.parts is not None else None
+
+    @property
+    def file_actions(self) -> FileActions | None:
+        """Import, export and reports for the open vault."""
+        return self.parts.files if self.parts is not None else None
+
+    @property
+    def block_workspace(self) -> BlockController | None:
+        """The block workspace, once a block has been opened in this unlocked stretch."""
+        return self.parts.blocks.workspace if self.parts is not None else None
 
     # ------------------------------------------------------------------ start
 
@@ -126,12 +173,14 @@ class DesktopSession(QObject):
         from app.ui.access.first_run import FirstRunController
         from app.ui.access.first_run_view import FirstRunView
 
+        self.stage = Stage.SETUP
         view = FirstRunView()
         self.setup = FirstRunController(view, self.gateway, self.background, self.error_colour)
         self.setup.completed.connect(self._setup_done)
         self.window.show_screen(view, "Set up")
 
-    def _setup_done(self, vault: Any) -> None:
+    def _setup_done(self, vault: Vault) -> None:
+        assert self.setup is not None
         view = self.setup.view
         self.setup = None
         self.open_vault(vault)
@@ -141,39 +190,28 @@ class DesktopSession(QObject):
 
     # ------------------------------------------------------------------ open
 
-    def open_vault(self, vault: Any) -> None:
+    def open_vault(self, vault: Vault) -> None:
         """Build the workspace over an unlocked vault and go back to the remembered place."""
-        from app.services.profile import get_profile, needs_completion
-        from app.ui.casebook.casebook_controller import CasebookController
-        from app.ui.casebook.casebook_edits import CasebookEdits
-        from app.ui.casebook.casebook_view import CasebookView
-        from app.ui.casebook.file_actions import FileActions
+        from app.ui.shell.composition import compose
 
-        self.vault = vault
-        self.profile = get_profile(vault)
-        incomplete = needs_completion(self.profile)
-        view = CasebookView()
-        view.details.set_block_workspace(self._open_block)
-        self.workspace = CasebookController(
-            view,
+        parts = compose(
             vault,
-            profile=None if incomplete else self.profile,
+            window=self.window,
+            background=self.background,
+            settings=self.preferences.current,
             error_colour=self.error_colour,
+            place=self.place,
         )
-        self.casebook_actions = CasebookEdits(self.workspace, self.window)
-        self.file_actions = FileActions(
-            self.workspace, self.window, self.background, lambda: self.settings
-        )
-        view.show_archived.toggled.connect(self.window.show_archived.setChecked)
-        if self.place is not None:
-            self.workspace.restore(self.place)
-        self.window.show_screen(view, "Casebook")
+        self.parts = parts
+        self.stage = Stage.UNLOCKED
+        self._routes = UnlockedRoutes(self.window, parts)
+        self.window.show_screen(parts.screen, "Casebook")
         self.window.set_unlocked(True, reports=False)
         self.idle.start()
         self._check_reports()
         self.opened.emit()
-        if incomplete:  # a vault from `crucible init` without a profile: ask now
-            self.open_profile(first_time=True)
+        if parts.profile.incomplete():  # a vault from `crucible init` without a profile: ask now
+            parts.profile.open(first_time=True)
 
     def _check_reports(self) -> None:
         def work() -> bool:
@@ -187,78 +225,28 @@ class DesktopSession(QObject):
 
         self.background.run(work, done, lambda _error: None)
 
-    def _open_block(self, intensive_id: int | None, block_id: int | None) -> QWidget | None:
-        """Show a block in the session's one live workspace, built on first use.
-
-        One workspace lives as long as the unlocked session, so its undo
-        history, live mode and loaded timeline survive block switches; the
-        note draft is saved whenever the selection moves. pyqtgraph and the
-        analytics load here, on the first block opened, never at start-up.
-        """
-        if self.vault is None:
-            return None
-        if block_id is None:
-            if self.block_workspace is not None:
-                self.block_workspace.save_pending()
-            return self.block_workspace
-        if self.block_workspace is None:
-            from app.services.profile import signer_of
-            from app.ui.block import BlockController, BlockServices
-            from app.ui.block.keymap import key_map_for
-
-            services = BlockServices(self.vault, signer=signer_of(self.profile))
-            self.block_workspace = BlockController(
-                services,
-                flip_window_s=self.settings.flip_window_s,
-                key_map=key_map_for(self.settings.key_layout),
-            )
-            self.block_workspace.live_mode_changed.connect(self._live_mode_changed)
-            self.block_workspace.status_changed.connect(self._block_status_changed)
-        if intensive_id is not None:
-            self.block_workspace.show_block(intensive_id, block_id)
-        return self.block_workspace
-
-    def _block_status_changed(self, status: Any) -> None:
-        if self.workspace is not None:
-            self.workspace.show_block_status(status)
-
-    def _live_mode_changed(self, live: bool) -> None:
-        """In live mode the navigator and the block form step aside: the workspace gets the room.
-
-        Leaving live mode, the pad column's new (scrolling) minimum is laid out
-        before the panes come back: otherwise the layout briefly adds the
-        column's live height to the form's and the navigator's, and Qt grows
-        the window past a laptop screen, where nothing shrinks it again.
-        """
-        if self.workspace is not None:
-            if not live:
-                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-            self.workspace.view.splitter.widget(0).setVisible(not live)
-            self.workspace.view.details.set_live(live)
-
     # ------------------------------------------------------------------ lock
 
     def lock(self) -> None:
         """Lock now: lock screen, nothing readable left, engine disposed, key wiped."""
-        if self.vault is None:
+        parts = self.parts
+        if parts is None:
             return
         self.idle.stop()
-        if self.block_workspace is not None:
-            self.block_workspace.save_pending()  # a draft typed just now is kept
-            self.block_workspace.clear()
-            self.block_workspace = None  # torn down with the view below
-        self.place = self.workspace.place()
+        if self._routes is not None:
+            self._routes.disconnect()
+            self._routes = None
+        parts.blocks.close()  # a draft typed just now is kept
         self.background.discard_pending()
         self.background.wait()
         self._close_other_windows()
-        view = self.workspace.view
-        self.workspace.teardown()
-        self.window.stack.removeWidget(view)
-        view.deleteLater()
-        self.workspace = self.casebook_actions = self.file_actions = None
-        vault, self.vault, self.profile = self.vault, None, None
-        self.data_safety.before_lock(vault)
-        vault.lock()
+        self.place = parts.teardown()
+        self.window.stack.removeWidget(parts.screen)
+        parts.screen.deleteLater()
+        self.parts = None
+        self.stage = Stage.LOCKED
+        self.data_safety.before_lock(parts.vault)
+        parts.vault.lock()
         self.window.set_unlocked(False)
         self.unlock.reset(locked=True)
         self.window.show_screen(self.unlock_view, "Locked")
@@ -308,86 +296,27 @@ class DesktopSession(QObject):
         self.window.raise_()
         self.window.activateWindow()
 
-    # ------------------------------------------------------------------ settings
+    # ------------------------------------------------------------------ settings, profile
 
-    def open_settings(self) -> Any:
-        """Open the Settings dialog; saving applies, stores and audits the change."""
-        if self.vault is None:
-            return None
-        from app.services.settings import apply_settings
-        from app.ui.shell.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.window, self.settings, self.error_colour)
-
-        def submit() -> str | None:
-            new = dialog.chosen()
-            try:
-                apply_settings(
-                    self.gateway.folder,
-                    self.settings,
-                    new,
-                    vault=self.vault,
-                    actor=self._actor(),
-                )
-            except Exception as error:
-                from app.ui.shell.vault_gateway import error_sentence
-
-                return error_sentence(error)
-            self.apply(new)
-            return None
-
-        dialog.on_submit = submit
-        dialog.open()
-        return dialog
+    def open_settings(self) -> SettingsDialog | None:
+        """Open the Settings dialog (session_settings.py)."""
+        return self.preferences.open_settings()
 
     def apply(self, settings: Settings) -> None:
         """Use new settings now: theme and idle time."""
-        if settings.theme != self.settings.theme:
-            theme.apply_theme(self.app, settings.theme)
-        self.idle.set_minutes(settings.idle_minutes)
-        self.settings = settings
+        self.preferences.apply(settings)
 
-    # ------------------------------------------------------------------ profile
+    def open_profile(self, *, first_time: bool = False) -> ProfileDialog | None:
+        """Show the profile form of the open vault (profile_controller.py)."""
+        return self.parts.profile.open(first_time=first_time) if self.parts is not None else None
 
     def _actor(self) -> str:
         """Who the audit trail names: the clinician, or "crucible" before the profile exists."""
+        if self.parts is not None:
+            return self.parts.profile.actor()
         from app.services.profile import actor_of
 
-        return actor_of(self.profile)
-
-    def open_profile(self, *, first_time: bool = False) -> Any:
-        """Show the profile form; saving it signs and audits in the new name from then on."""
-        if self.vault is None:
-            return None
-        from app.ui.shell.profile_dialog import ProfileDialog
-
-        dialog = ProfileDialog(self.window, self.profile, self.error_colour, first_time=first_time)
-
-        def submit() -> str | None:
-            from app.domain.vocabulary import Role
-            from app.services.profile import ClinicianProfile, get_profile, save_profile
-            from app.ui.shell.vault_gateway import error_sentence
-
-            name, credentials, role, supervisor = dialog.chosen()
-            try:
-                save_profile(
-                    self.vault, ClinicianProfile(name, credentials, Role(role), supervisor)
-                )
-                self._use_profile(get_profile(self.vault))
-            except Exception as error:
-                return error_sentence(error)
-            return None
-
-        dialog.on_submit = submit
-        dialog.open()
-        return dialog
-
-    def _use_profile(self, profile: Any) -> None:
-        self.profile = profile
-        if self.workspace is not None:
-            self.workspace.set_profile(profile)
-        if self.block_workspace is not None:
-            self.block_workspace.services.signer = profile.signature
+        return actor_of(None)
 
     # ------------------------------------------------------------------ data safety
 
@@ -398,7 +327,7 @@ class DesktopSession(QObject):
 
         self.clipboard_guard = ClipboardGuard(self.app.clipboard(), parent=self)
         self.locked.connect(self.clipboard_guard.clear_at_lock)
-        self.data_safety = DataSafety(
+        self.data_safety: DataSafety = DataSafety(
             self.window,
             self.background,
             self.gateway.folder,

@@ -12,9 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from app.services.clock import Clock, system_clock
 from app.services.instance import vault_present
+
+if TYPE_CHECKING:
+    from app.services.vault_handle import KdfParams, UnlockThrottle, Vault
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,12 @@ class VaultGateway:
     """Creates, unlocks and recovers the vault in one folder."""
 
     def __init__(
-        self, folder: Path, *, kdf: Any = None, throttle: Any = None, clock: Any = None
+        self,
+        folder: Path,
+        *,
+        kdf: KdfParams | None = None,
+        throttle: UnlockThrottle | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.folder = folder
         self._kdf = kdf
@@ -42,52 +51,64 @@ class VaultGateway:
         """Whether a vault exists yet (setup or unlock), without loading database code."""
         return vault_present(self.folder)
 
-    def _clock_kwargs(self) -> dict[str, Any]:
-        return {} if self._clock is None else {"clock": self._clock}
+    @property
+    def _services_clock(self) -> Clock:
+        return self._clock if self._clock is not None else system_clock
 
-    def create(self, passphrase: str, profile: NewProfile) -> tuple[Any, str]:
+    def create(self, passphrase: str, profile: NewProfile) -> tuple[Vault, str]:
         """Create the vault and store the profile; returns (vault, recovery code)."""
         from app.domain.vocabulary import Role
         from app.services import profile as profiles
         from app.services.vault_access import new_vault
 
-        vault, code = new_vault(self.folder, passphrase, kdf=self._kdf, **self._clock_kwargs())
+        vault, code = new_vault(self.folder, passphrase, kdf=self._kdf, clock=self._services_clock)
         try:
             profiles.save_profile(
                 vault,
                 profiles.ClinicianProfile(
                     profile.name, profile.credentials, Role(profile.role), profile.supervisor
                 ),
-                **self._clock_kwargs(),
+                clock=self._services_clock,
             )
         except BaseException:
             vault.lock()
             raise
         return vault, code
 
-    def unlock(self, passphrase: str, actor: str = "crucible") -> Any:
+    def unlock(self, passphrase: str, actor: str = "crucible") -> Vault:
         """Open the vault with the passphrase (the slow key derivation happens here)."""
         from app.services.vault_access import open_vault
 
-        extra = self._clock_kwargs()
         if self._throttle is not None:
-            extra["throttle"] = self._throttle
-        return open_vault(self.folder, passphrase, actor=actor, **extra)
+            return open_vault(
+                self.folder,
+                passphrase,
+                actor=actor,
+                throttle=self._throttle,
+                clock=self._services_clock,
+            )
+        return open_vault(self.folder, passphrase, actor=actor, clock=self._services_clock)
 
-    def recover(self, code: str, new_passphrase: str) -> Any:
+    def recover(self, code: str, new_passphrase: str) -> Vault:
         """Open with the recovery code, then set the new passphrase; returns the vault."""
         from app.services.vault_access import (
             open_vault_with_recovery_code,
             reset_passphrase_with_code,
         )
 
-        extra = self._clock_kwargs()
         if self._throttle is not None:
-            extra["throttle"] = self._throttle
-        vault = open_vault_with_recovery_code(self.folder, code, **extra)
+            vault = open_vault_with_recovery_code(
+                self.folder, code, throttle=self._throttle, clock=self._services_clock
+            )
+        else:
+            vault = open_vault_with_recovery_code(self.folder, code, clock=self._services_clock)
         try:
-            extra.pop("clock", None)
-            reset_passphrase_with_code(self.folder, code, new_passphrase, kdf=self._kdf, **extra)
+            if self._throttle is not None:
+                reset_passphrase_with_code(
+                    self.folder, code, new_passphrase, kdf=self._kdf, throttle=self._throttle
+                )
+            else:
+                reset_passphrase_with_code(self.folder, code, new_passphrase, kdf=self._kdf)
         except BaseException:
             vault.lock()
             raise

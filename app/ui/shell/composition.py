@@ -1,0 +1,105 @@
+"""Everything that exists while the vault is open, built in one place.
+
+`compose` is the desktop app's one composition root for the unlocked state:
+it makes the casebook view and gives each controller its own widgets and
+what it needs of the others (a Protocol, a callable, or a signal connected
+here), so no controller reaches into another's widgets. The session
+(session.py) decides *when* to compose and to tear down; the menus
+(menu_routes.py) connect to the bound methods of what is built here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
+
+from app.services.settings import Settings
+from app.ui.kit.background import BackgroundWork
+from app.ui.shell.block_slot import BlockWorkspaceSlot
+from app.ui.shell.profile_controller import ProfileController
+
+if TYPE_CHECKING:  # the casebook loads the services: only after an unlock
+    from app.services.profile import ClinicianProfile
+    from app.services.vault_handle import Vault
+    from app.ui.casebook.casebook_controller import CasebookController, Place
+    from app.ui.casebook.casebook_edits import CasebookEdits
+    from app.ui.casebook.casebook_view import CasebookView
+    from app.ui.casebook.file_actions import FileActions
+
+
+class Composition:
+    """The unlocked session's parts: casebook, edits, files, profile, block workspace."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        view: CasebookView,
+        casebook: CasebookController,
+        edits: CasebookEdits,
+        files: FileActions,
+        profile: ProfileController,
+        blocks: BlockWorkspaceSlot,
+    ) -> None:
+        self.vault = vault
+        self.screen = view
+        """The casebook screen the window shows while the vault is open."""
+        self.casebook = casebook
+        self.edits = edits
+        self.files = files
+        self.profile = profile
+        self.blocks = blocks
+
+    def teardown(self) -> Place:
+        """Drop every piece of client text; returns where the clinician was, for the next unlock.
+
+        The block workspace saves its draft first; the screen is left for the
+        caller to take off the window's stack and delete.
+        """
+        self.blocks.close()
+        place = self.casebook.place()
+        self.casebook.teardown()
+        self.profile.deleteLater()  # the slot goes with the view
+        return place
+
+
+def compose(
+    vault: Vault,
+    *,
+    window: QWidget,
+    background: BackgroundWork,
+    settings: Callable[[], Settings],
+    error_colour: Callable[[], str],
+    place: Place | None = None,
+) -> Composition:
+    """Build the unlocked workspace over `vault`, back at `place` if there is one."""
+    from app.services.profile import get_profile
+    from app.ui.casebook.casebook_controller import CasebookController
+    from app.ui.casebook.casebook_edits import CasebookEdits
+    from app.ui.casebook.casebook_view import CasebookView
+    from app.ui.casebook.file_actions import FileActions
+
+    profiles = ProfileController(vault, get_profile(vault), window, error_colour)
+    complete = None if profiles.incomplete() else profiles.profile
+    view = CasebookView()
+    blocks = BlockWorkspaceSlot(vault, signer=profiles.signer(), settings=settings, parent=view)
+    view.details.set_block_workspace(blocks.open)
+    casebook = CasebookController(view, vault, profile=complete, error_colour=error_colour)
+    edits = CasebookEdits(casebook, view.details, vault, window)
+    files = FileActions(casebook, view.details, vault, window, background, settings)
+    blocks.live_mode_changed.connect(casebook.set_live)
+    blocks.status_changed.connect(casebook.show_block_status)
+    profiles.changed.connect(lambda profile: _use_profile(profile, casebook, blocks))
+    if place is not None:
+        casebook.restore(place)
+    return Composition(vault, view, casebook, edits, files, profiles, blocks)
+
+
+def _use_profile(
+    profile: ClinicianProfile | None, casebook: CasebookController, blocks: BlockWorkspaceSlot
+) -> None:
+    """A saved profile: new intensives, audit events and signatures carry the new name."""
+    casebook.set_profile(profile)
+    if profile is not None:
+        blocks.set_signer(profile.signature)
