@@ -197,9 +197,11 @@ def main(
     """Run the command; `kdf` is for tests' fast key profile and is not reachable from argv."""
     terminal = terminal or Terminal()
     from app.cli.commands import run_command  # the services load only when a command needs them
+    from app.services.logbook import start_logbook, stop_logbook
 
     try:
         args = build_parser().parse_args(argv)
+        start_logbook(args.vault or default_vault_folder())
         status = run_command(args, terminal, kdf)
         terminal.stdout.flush()  # a closed pipe shows here, not in the flush at exit
         return status
@@ -212,6 +214,8 @@ def main(
     except KeyboardInterrupt:
         terminal.err("Interrupted; nothing was changed.")
         return 130
+    finally:
+        stop_logbook()  # writes the run's lines to the vault's log, if there is a vault
 
 
 def _discard_further_output(stream: IO[str]) -> None:

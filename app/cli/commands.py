@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app import __version__
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder, unlocking
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import vault_access
 from app.services.errors import InputError, VaultError
+from app.services.logbook import Version
 
 if TYPE_CHECKING:
     from app.services.listing import IntensiveListing
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
 CLI_ACTOR = "crucible-cli"
 EXIT_UNEXPECTED = 10  # not 1: `check` keeps 1 for the problems it finds
 WAITING = "Waiting for another Crucible command to finish..."
+log = logging.getLogger(__name__)
 
 
 def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
@@ -40,9 +46,19 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
         handler = SAFETY_HANDLERS.get(args.command or "")
     if handler is None:
         raise UsageError("The desktop app starts with 'crucible' alone; this entry runs commands.")
+    started = time.monotonic()
+    log.info(
+        "command %s started: Crucible %s, Python %s",
+        handler,
+        Version.of(__version__),
+        Version(sys.version_info[:3]),
+    )
     try:
-        return handler(args, folder, terminal, kdf)
+        status = handler(args, folder, terminal, kdf)
+        log.info("command %s ended: status %d in %.3f s", handler, status, _since(started))
+        return status
     except VaultError as error:
+        log.info("command %s refused: %s (status %d)", handler, type(error), error.exit_status)
         terminal.err(str(error))
         return error.exit_status
     except UsageError:
@@ -50,15 +66,21 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
     except BrokenPipeError:
         raise  # the reader of stdout left (`| head`); main() ends quietly
     except MemoryError:
+        log.error("command %s ran out of memory", handler)
         terminal.err("The machine ran out of memory; nothing was changed.")
         return EXIT_UNEXPECTED
     except Exception as error:  # last resort: a sentence, never a traceback with client data
+        log.error("command %s hit an unexpected problem", handler, exc_info=error)
         if os.environ.get("CRUCIBLE_DEBUG"):
             raise
         terminal.err(
             f"Crucible hit an unexpected problem ({type(error).__name__}); nothing was changed."
         )
         return EXIT_UNEXPECTED
+
+
+def _since(started: float) -> float:
+    return time.monotonic() - started
 
 
 def _unlock(folder: Path, terminal: Terminal) -> Vault:

@@ -16,7 +16,9 @@ counts for one rule only, so 60 days of daily unlocks leave exactly 11.
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -53,6 +55,7 @@ KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 SYSTEM_ACTOR = "crucible"
 LOCK_FILE = "crucible.lock"  # the GUI's QLockFile (see app.services.instance)
+log = logging.getLogger(__name__)
 
 
 class Verification(StrEnum):
@@ -107,6 +110,7 @@ def backup_now(
     `destination` is a folder (the default is the vault's backups folder) or
     the path of a new file; an existing file is never overwritten.
     """
+    started = time.monotonic()
     folder, file_name = _destination(vault.folder, destination)
     info = make_backup(
         vault.db_path,
@@ -135,6 +139,14 @@ def backup_now(
         pruned += prune_automatic(folder)
         if mirror is not None and mirror_copy is not None:
             pruned += prune_automatic(mirror)
+    log.info(
+        "backup made: %d bytes in %.3f s, automatic %s, mirrored %s, %d old files pruned",
+        info.size,
+        time.monotonic() - started,
+        reason in AUTOMATIC_REASONS,
+        mirror_copy is not None,
+        len(pruned),
+    )
     # A backup is a read: while another process writes, its event waits in the pending file.
     record_or_defer(
         vault,
@@ -278,7 +290,8 @@ def restore(
     if open_vault is not None:
         open_vault.lock()
     _refuse_if_open_elsewhere(vault_folder)
-    return restore_backup(
+    started = time.monotonic()
+    outcome = restore_backup(
         backup_file,
         vault_folder,
         secret,
@@ -286,6 +299,8 @@ def restore(
         actor=actor,
         report=restore_reporter(vault_folder, clock),
     )
+    log.info("backup restored in %.3f s", time.monotonic() - started)
+    return outcome
 
 
 # ---------------------------------------------------------------------- internals

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +22,7 @@ from app.store.signatures import signed_notes
 from app.store.vault import Vault
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def decode_document(data: bytes) -> Any:
@@ -54,6 +57,7 @@ def _parse(document: Any) -> Intensive:
 
 def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = system_clock) -> int:
     """Validate the whole document first, then insert it in one transaction; return its id."""
+    started = time.monotonic()
     document = decode_document(data)
     intensive = _parse(document)
     now = clock()
@@ -73,6 +77,15 @@ def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = sy
         raise InputError(str(error)) from None
     except IntegrityError:
         raise InputError("The document conflicts with what the vault already holds.") from None
+    log.info(
+        "imported intensive %d: %d days, %d blocks, %d observations, %d bytes in %.3f s",
+        new_id,
+        len(intensive.days),
+        sum(len(day.blocks) for day in intensive.days),
+        sum(len(block.observations) for day in intensive.days for block in day.blocks),
+        len(data),
+        time.monotonic() - started,
+    )
     return new_id
 
 
@@ -114,7 +127,9 @@ def export_intensive(
         append_event(
             session, at=clock(), actor=actor, action="export-json", intensive_id=intensive_id
         )
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    data = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    log.info("exported intensive %d as JSON: %d bytes", intensive_id, len(data))
+    return data
 
 
 __all__ = ["decode_document", "export_intensive", "get_intensive", "import_intensive"]

@@ -9,6 +9,7 @@ shows the entry disabled.
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # the store loads only when a vault is open
     from app.store.vault import Vault
 
 ReportKind = Literal["summary", "supervision"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,13 @@ def export_report(
     if request.password:
         pdf = reports.encrypt_pdf(pdf, _prepared(request.password))
     write_user_file(path, pdf)
+    log.info(
+        "exported intensive %d by %s: %d bytes, encrypted %s",
+        request.intensive_id,
+        build,
+        len(pdf),
+        bool(request.password),
+    )
     with vault.write_session() as session:
         append_event(
             session,

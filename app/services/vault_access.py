@@ -9,7 +9,10 @@ shares it, re-keying needs it alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -19,7 +22,7 @@ from app.services.audit_actions import AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.pending_files import has_pending_events, remember_vault_id_of
 from app.store import migrate, vault_lock
-from app.store.errors import VaultBusyError, WrongSecretError
+from app.store.errors import VaultBusyError, VaultError, WrongSecretError
 from app.store.hardening import disable_core_dumps
 from app.store.raw_reader import RawVaultReader
 from app.store.vault import (
@@ -50,6 +53,7 @@ BACKUP_FOLDER = "backups"
 SYSTEM_ACTOR = "crucible"
 PATIENT_WAIT_S = 600.0  # a command on a terminal waits this long for another's write
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _require_acceptable(passphrase: str) -> None:
@@ -59,6 +63,16 @@ def _require_acceptable(passphrase: str) -> None:
         from app.services.errors import InputError
 
         raise InputError(problem)
+
+
+@contextlib.contextmanager
+def _refusal_logged() -> Iterator[None]:
+    """Log a refused unlock by the error's type (its sentence is for the user, not the log)."""
+    try:
+        yield
+    except VaultError as error:
+        log.info("unlock refused: %s", type(error))
+        raise
 
 
 def _throttled(folder: Path, throttle: UnlockThrottle, attempt: Callable[[], T]) -> T:
@@ -86,6 +100,7 @@ def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
         reason="pre-migration",
         schema_revision=migrate.current_revision(vault.engine),
     )
+    log.info("pre-migration backup made")
 
 
 def open_vault(
@@ -103,13 +118,15 @@ def open_vault(
     another process's write, it is called once (the CLI says it is
     waiting) and the write waits up to ten minutes instead of failing.
     """
-    with vault_guard.opening(folder, clock):
+    started = time.monotonic()
+    with vault_guard.opening(folder, clock), _refusal_logged():
         vault = unlock_vault(
             folder,
             passphrase,
             throttle=throttle,
             before_migration=lambda v: backup_before_migration(v, clock),
         )
+    log.info("vault unlocked with the passphrase in %.3f s", time.monotonic() - started)
     return _after_unlock(vault, clock, actor, on_wait)
 
 
@@ -146,17 +163,23 @@ def read_with_passphrase(
     the appending of queued events need the ORM. Either way the unlock is
     audited first, at once or queued while another process writes.
     """
-    with vault_guard.opening(folder, clock):
+    started = time.monotonic()
+    with vault_guard.opening(folder, clock), _refusal_logged():
         key_file = read_vault_key_file(folder)
         data_key = _throttled(folder, throttle, lambda: key_file.unwrap_with_passphrase(passphrase))
         disable_core_dumps()  # the data key is in memory now
         if (folder / DB_NAME).exists():  # else the normal open names what is missing
             with RawVaultReader(folder, data_key) as reader:
                 if reader.schema_is_current() and not has_pending_events(folder):
+                    log.info(
+                        "vault unlocked with the passphrase in %.3f s (raw read)",
+                        time.monotonic() - started,
+                    )
                     _record_raw_unlock(reader, clock, actor)
                     return raw(reader)
                 data_key = reader.release_key()
         vault = _open_with_derived_key(folder, data_key, clock)
+    log.info("vault unlocked with the passphrase in %.3f s", time.monotonic() - started)
     with _after_unlock(vault, clock, actor, on_wait):
         return full(vault)
 
@@ -198,8 +221,9 @@ def open_vault_with_recovery_code(
     throttle: UnlockThrottle = DEFAULT_THROTTLE,
 ) -> Vault:
     """Unlock with the recovery code (the caller then asks for a new passphrase)."""
-    with vault_guard.opening(folder, clock):
+    with vault_guard.opening(folder, clock), _refusal_logged():
         vault = unlock_with_recovery_code(folder, code, throttle=throttle)
+    log.info("vault unlocked with the recovery code")
     _record_unlock(vault, clock, SYSTEM_ACTOR, "recovery-code")
     return vault
 
@@ -252,6 +276,7 @@ def new_vault(
     except BaseException:
         vault.lock()
         raise
+    log.info("vault created")
     return vault, code
 
 
@@ -276,6 +301,7 @@ def set_new_passphrase(
     with vault_guard.alone(folder, clock):
         _throttled(folder, throttle, lambda: change_passphrase(folder, current, new, kdf=kdf))
         record_passphrase_change(folder, clock, method="passphrase")
+    log.info("passphrase changed")
 
 
 def reset_passphrase_with_code(
@@ -298,6 +324,7 @@ def reset_passphrase_with_code(
     with vault_guard.alone(folder, clock):
         _throttled(folder, throttle, lambda: recover_with_code(folder, code, new, kdf=kdf))
         record_passphrase_change(folder, clock, method="recovery-code")
+    log.info("passphrase set with the recovery code")
 
 
 __all__ = [

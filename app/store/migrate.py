@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import ast
 import functools
+import logging
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.store.engine import WRITE_OPTION
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -137,6 +141,7 @@ def _run(engine: Engine, action: Callable[[Config], None]) -> None:
     `foreign_key_check` must come back empty before the commit. The pragma is
     set on the raw connection, outside any transaction, where SQLite honours it.
     """
+    started = time.monotonic()
     with engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         assert raw is not None
@@ -147,8 +152,12 @@ def _run(engine: Engine, action: Callable[[Config], None]) -> None:
                 violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if violations:
                     raise RuntimeError("the migration left rows pointing at nothing; rolled back")
+        except Exception as error:
+            log.warning("schema migration failed (%s) and was rolled back", type(error))
+            raise
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
+    log.info("schema migration finished in %.3f s", time.monotonic() - started)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

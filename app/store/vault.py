@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import os
 import threading
 import time
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
 DB_NAME = "vault.db"
 KEY_NAME = "vault.key"
+log = logging.getLogger(__name__)
 SIDE_FILES = ("-wal", "-shm", "-journal")
 CREATING_MARKER = ".creating"
 
@@ -219,6 +221,8 @@ class Vault:
 
     def lock(self) -> None:
         """Close every connection, forget the key, and give back the hold on the lock file."""
+        if self._data_key is not None:
+            log.info("vault locked")
         if self._engine is not None:
             self._engine.dispose()
         if self._data_key is not None:

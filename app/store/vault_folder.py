@@ -45,6 +45,7 @@ CRUCIBLE_NAMES = frozenset(
         KEY_NAME,
         *(DB_NAME + suffix for suffix in SIDE_SUFFIXES),
         BACKUPS_FOLDER,
+        "logs",  # app.services.logbook
         "vault.lock",
         "crucible.lock",
         "pending-audit.json",

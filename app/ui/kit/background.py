@@ -13,10 +13,14 @@ are dropped instead of reaching a torn-down screen.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
@@ -66,13 +70,20 @@ class _Job(QRunnable):
         self._relay = relay
 
     def run(self) -> None:
+        started = time.monotonic()
         try:
             result = self._work()
         except BaseException as error:  # delivered to the caller's failure callback
             self._relay.outcome = (False, error)
+            log.info("job %s failed (%s) after %.3f s", self._work, type(error), _since(started))
         else:
             self._relay.outcome = (True, result)
+            log.info("job %s finished in %.3f s", self._work, _since(started))
         self._relay.done.emit()
+
+
+def _since(started: float) -> float:
+    return time.monotonic() - started
 
 
 class BackgroundWork(QObject):

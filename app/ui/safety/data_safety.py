@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMainWindow, QProgressDialog
 
+from app.services.settings import Settings
+from app.services.settings_file import LoadedSettings, open_settings, update_settings
 from app.ui.kit.background import BackgroundWork
 from app.ui.kit.prompts import show_error
 from app.ui.safety.restore_flow import RestoreChoice, RestoreFlow
-from app.services.settings import Settings
-from app.services.settings_file import LoadedSettings, open_settings, update_settings
 from app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:  # the services load after the first unlock

@@ -7,6 +7,7 @@ thread while the clinician types (bench/startup.py measures it).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -18,9 +19,13 @@ from typing import TYPE_CHECKING
 # Set by bench/startup.py and the second-instance test: quit as soon as the
 # first window has been shown, printing nothing but the exit status.
 EXIT_AFTER_FIRST_WINDOW = "CRUCIBLE_EXIT_AFTER_FIRST_WINDOW"
+# The log file opens this long after the first window (an error opens it at once).
+LOG_RELEASE_MS = 1000
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # names only: nothing heavy loads before the first window
     from app.services.clock import Clock
+    from app.services.logbook import VaultLogHandler
     from app.services.vault_handle import KdfParams, UnlockThrottle
     from app.ui.shell.instance_guard import InstanceGuard
     from app.ui.shell.session import DesktopSession
@@ -36,14 +41,44 @@ class Desktop:
     session: DesktopSession
     guard: InstanceGuard
     errors: UnexpectedErrors | None = None
+    started: float = 0.0
 
     def close(self) -> None:
-        """Lock, release the vault, close the window, give `sys.excepthook` back."""
+        """Lock, release the vault, close the window, give `sys.excepthook` back, close the log."""
         self.session.shutdown()
         self.guard.release()
         self.window.close()
         if self.errors is not None:
             self.errors.uninstall()
+        stopped(self.started)
+
+
+def stopped(started: float, status: int = 0) -> None:
+    """Log the end of the run, then write and close the log."""
+    from app.services.logbook import stop_logbook
+
+    log.info("app stopped with status %d after %.1f s", status, time.monotonic() - started)
+    stop_logbook()
+
+
+def _log_start(folder: Path) -> VaultLogHandler:
+    """Start the vault's log, holding its lines until the first window is up."""
+    import PySide6
+    from PySide6.QtCore import QTimer, qVersion
+
+    from app import __version__
+    from app.services.logbook import Version, start_logbook
+
+    logbook = start_logbook(folder, hold=True)
+    log.info(
+        "app started: Crucible %s, Python %s, Qt %s, PySide6 %s",
+        Version.of(__version__),
+        Version(sys.version_info[:3]),
+        Version.of(qVersion()),
+        Version.of(PySide6.__version__),
+    )
+    QTimer.singleShot(LOG_RELEASE_MS, logbook.stop_holding)
+    return logbook
 
 
 def launch(
@@ -63,6 +98,7 @@ def launch(
     from PySide6.QtWidgets import QApplication
 
     from app.services.settings_file import open_settings
+    from app.ui.shell.diagnostics import copy_diagnostics
     from app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
     from app.ui.shell.session import DesktopSession
     from app.ui.shell.shell_window import ShellWindow
@@ -72,6 +108,7 @@ def launch(
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    started = time.monotonic()
     guard = InstanceGuard(folder)
     if not guard.acquire():
         guard.notify_running()
@@ -90,11 +127,13 @@ def launch(
     guard.activation_requested.connect(session.bring_forward)
     errors = UnexpectedErrors(lambda: window)
     errors.install()
+    _log_start(folder)
+    window.copy_diagnostics.triggered.connect(lambda: copy_diagnostics(folder, window))
     session.start()
     if loaded.problem:  # a bad settings file: said once, kept aside, nothing lost
         window.statusBar().showMessage(loaded.problem)
     window.show()
-    return Desktop(window, session, guard, errors)
+    return Desktop(window, session, guard, errors, started)
 
 
 def run_app(vault_folder: Path) -> int:
@@ -121,4 +160,5 @@ def run_app(vault_folder: Path) -> int:
     app.aboutToQuit.connect(result.session.shutdown)
     status = int(app.exec())
     result.guard.release()
+    stopped(result.started, status)
     return status

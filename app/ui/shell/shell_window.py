@@ -42,6 +42,7 @@ class ShellWindow(QMainWindow):
         self.menuBar().setAccessibleName("Menu bar")
         self._build_menus()
         self._build_tools_menu()
+        self._build_help_menu()
         self.set_unlocked(False)
 
     def _build_menus(self) -> None:
@@ -108,6 +109,17 @@ class ShellWindow(QMainWindow):
         tools_menu.addAction(self.backups)
         tools_menu.addAction(self.audit_trail)
         self.vault_actions = (*self.vault_actions, self.backups, self.audit_trail)
+
+    def _build_help_menu(self) -> None:
+        """Help: diagnostics for a bug report, usable locked or not (they hold no client text)."""
+        help_menu = self.menuBar().addMenu("&Help")
+        self.copy_diagnostics = _action(
+            self,
+            "Copy &diagnostics",
+            None,
+            "Copy versions and the recent log (no client text) for a bug report",
+        )
+        help_menu.addAction(self.copy_diagnostics)
 
     def set_unlocked(self, unlocked: bool, *, reports: bool = True) -> None:
         """Enable the vault's actions only while it is open."""

@@ -7,14 +7,15 @@ may quote client text (a name in a KeyError, say). So the app installs its
 own hook: a small window says in one sentence that something went wrong,
 with "Copy details" for a bug report. The details hold the exception's type
 and, for each frame, the file, line and function, never the message or any
-variable, so they cannot carry anything from the record.
+variable, so they cannot carry anything from the record. The same details
+go to the vault's log (`app.services.logbook`), whose filter enforces that rule.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -30,46 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.logbook import client_free_traceback
+
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
-# The folder holding the `app` package: as many levels up as this module is deep.
-_ROOT = Path(__file__).resolve().parents[__name__.count(".")]
-_MAX_CHAIN = 5
-
-
-def _where(filename: str) -> str:
-    """A frame's file, relative to the app or to site-packages (no home folder in reports)."""
-    path = Path(filename)
-    try:
-        return path.resolve().relative_to(_ROOT).as_posix()
-    except (ValueError, OSError):
-        parts = path.parts
-        if "site-packages" in parts:
-            return "/".join(parts[parts.index("site-packages") + 1 :])
-        return path.name
-
-
-def type_name(kind: type[BaseException]) -> str:
-    """`KeyError` for built-ins, `module.Class` otherwise."""
-    module = kind.__module__
-    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+log = logging.getLogger(__name__)
 
 
 def client_free_details(error: BaseException) -> str:
-    """Type, then "file, line, function" per frame, for the error and what caused it."""
-    import traceback
-
-    lines: list[str] = []
-    current: BaseException | None = error
-    for depth in range(_MAX_CHAIN):
-        if current is None:
-            break
-        if depth:
-            lines.append("which happened while handling:")
-        lines.append(type_name(type(current)))
-        for frame in traceback.extract_tb(current.__traceback__):
-            lines.append(f'  File "{_where(frame.filename)}", line {frame.lineno}, in {frame.name}')
-        current = current.__cause__ or current.__context__
-    return "\n".join(lines)
+    """Type, then "file, line, function" per frame: the log's own rendering of a traceback."""
+    return client_free_traceback(error)
 
 
 def sentence(error: BaseException, times: int = 1) -> str:
@@ -134,7 +104,7 @@ class UnexpectedErrorDialog(QDialog):
 
 
 class UnexpectedErrors:
-    """The app's `sys.excepthook`: a window for the clinician, client-free details on stderr.
+    """The app's `sys.excepthook`: a window, client-free details on stderr and in the log.
 
     A hook installed before this one (a debugger, a test harness) is still
     told; Python's default hook is not, since it prints the message.
@@ -167,6 +137,8 @@ class UnexpectedErrors:
         if error.__traceback__ is None and trace is not None:
             error = error.with_traceback(trace)
         print(f"Crucible: unexpected problem\n{client_free_details(error)}", file=sys.stderr)
+        # The log's filter keeps the type and the frames, never the message.
+        log.error("unexpected problem reached the event loop", exc_info=(kind, error, trace))
         previous = self._previous
         if previous is not None and previous is not sys.__excepthook__:
             previous(kind, error, trace)
