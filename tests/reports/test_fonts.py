@@ -12,15 +12,26 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+import reportlab
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import ttfonts
 from reportlab.platypus import Paragraph
 
+import reports.fonts as fonts_module
 from app.domain.intensive import Intensive, NoteSection
 from reports import ReportOptions, build_summary_report, build_supervision_report
 from reports.bidi import base_is_rtl, shape_arabic, visual_line, visual_lines
-from reports.fonts import BODY_FONT, BOLD_FONT, font_runs, has_glyph, markup, register_fonts
+from reports.fonts import (
+    BODY_FONT,
+    BOLD_FONT,
+    cmap_fix_applies,
+    font_runs,
+    has_glyph,
+    markup,
+    register_fonts,
+)
 from reports.textflow import text_flowables
 from tests.reports.conftest import page_texts, with_names
 
@@ -279,3 +290,28 @@ def test_explicit_embedding_in_a_note_is_honoured() -> None:
     """A note pasted with a right-to-left embedding (U+202B ... U+202C) reads as written."""
     note = "he wrote \u202bשלום abc 12\u202c today"
     assert visual_line(note, False) == "he wrote abc 12 םולש today"
+
+
+def _original_cmap_is_broken() -> bool:
+    """Whether the installed ReportLab writes U+1F31F as the odd-length ``<1F31F>``."""
+    original = fonts_module._ORIGINAL_CMAP("F", [0x41, 0x1F31F])
+    return "<1F31F>" in original
+
+
+def test_cmap_fix_range_matches_the_installed_reportlab() -> None:
+    """The fix is applied exactly when the installed ReportLab still has the bug it fixes."""
+    assert cmap_fix_applies() == _original_cmap_is_broken(), (
+        f"ReportLab {reportlab.Version}: update CMAP_FIX_VERSIONS in reports/fonts.py"
+    )
+    register_fonts()
+    installed = ttfonts.makeToUnicodeCMap is fonts_module._to_unicode_cmap
+    assert installed == cmap_fix_applies()
+
+
+@pytest.mark.parametrize(
+    ("version", "applies"),
+    [("4.1.9", False), ("4.2.0", True), ("5.1.0", True), ("5.1.7", True), ("5.2.0", False)],
+)
+def test_cmap_fix_version_range(version: str, applies: bool) -> None:
+    """The guard reads major.minor and holds the range it names."""
+    assert cmap_fix_applies(version) is applies
