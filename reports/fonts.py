@@ -27,6 +27,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from xml.sax.saxutils import escape
 
+import reportlab
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
@@ -36,7 +37,9 @@ from app.domain.resource_files import resource
 __all__ = [
     "BODY_FONT",
     "BOLD_FONT",
+    "CMAP_FIX_VERSIONS",
     "FontRun",
+    "cmap_fix_applies",
     "font_runs",
     "has_glyph",
     "markup",
@@ -96,6 +99,23 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
 
 _ORIGINAL_CMAP = ttfonts.makeToUnicodeCMap
 
+# The CMap fix rewrites the text of ReportLab's CMap and replaces a module
+# function ReportLab looks up at call time: both are internals. It was written
+# against ReportLab 4.2 to 5.1, whose writer has the bug; a later release may
+# fix it (the fix would then be wrong to apply) or change the format. So it is
+# applied only in this range, and tests/reports/test_fonts.py fails when the
+# installed ReportLab falls outside it while still having the bug, or inside
+# it without the bug: widen or drop the range then, after checking the source.
+CMAP_FIX_VERSIONS = ((4, 2), (5, 2))
+"""ReportLab versions ``[low, high)`` whose ToUnicode CMap writer gets the fix."""
+
+
+def cmap_fix_applies(version: str = reportlab.Version) -> bool:
+    """Whether the CMap fix is for this ReportLab version (see CMAP_FIX_VERSIONS)."""
+    parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+    low, high = CMAP_FIX_VERSIONS
+    return low <= parts < high
+
 
 @functools.cache
 def register_fonts() -> None:
@@ -105,9 +125,11 @@ def register_fonts() -> None:
     with :mod:`importlib.resources`, so an installed app finds them too.
     Registration also installs :func:`_to_unicode_cmap` in place of
     ReportLab's CMap writer, fixing text extraction of emoji (the only
-    change is for code points above U+FFFF).
+    change is for code points above U+FFFF), on the ReportLab versions
+    that need it (:data:`CMAP_FIX_VERSIONS`).
     """
-    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    if cmap_fix_applies():
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     folder = _font_folder()
     for name, file_name in _FILES.items():
         with resources.as_file(folder.joinpath(file_name)) as path:

@@ -23,7 +23,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from reports.bidi import base_is_rtl, has_rtl, paragraph_levels, shape_arabic, visual_line
+from reports.bidi import base_is_rtl, has_rtl, shape_arabic, visual_line, visual_lines
 from reports.fonts import BODY_FONT, markup, runs_width
 
 __all__ = ["MAX_PIECE_CHARS", "inline", "text_flowables", "text_paragraph"]
@@ -107,9 +107,9 @@ def text_paragraph(text: str, style: ParagraphStyle, width: float) -> Paragraph:
         return Paragraph(markup(text, font), style)
     rtl = base_is_rtl(text)
     shaped = shape_arabic(text)
-    levels = paragraph_levels(shaped, rtl)
     lines = _wrap_logical(shaped, width * _SAFETY, float(style.fontSize), font)
-    body = "<br/>".join(markup(visual_line(shaped[a:b], rtl, levels[a:b]), font) for a, b in lines)
+    visual = visual_lines([shaped[a:b] for a, b in lines], rtl)
+    body = "<br/>".join(markup(line, font) for line in visual)
     aligned = ParagraphStyle(
         f"{style.name}-{'rtl' if rtl else 'ltr'}",
         parent=style,

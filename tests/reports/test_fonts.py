@@ -12,15 +12,26 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+import reportlab
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import ttfonts
 from reportlab.platypus import Paragraph
 
+import reports.fonts as fonts_module
 from app.domain.intensive import Intensive, NoteSection
 from reports import ReportOptions, build_summary_report, build_supervision_report
-from reports.bidi import base_is_rtl, paragraph_levels, shape_arabic, visual_line
-from reports.fonts import BODY_FONT, BOLD_FONT, font_runs, has_glyph, markup, register_fonts
+from reports.bidi import base_is_rtl, shape_arabic, visual_line, visual_lines
+from reports.fonts import (
+    BODY_FONT,
+    BOLD_FONT,
+    cmap_fix_applies,
+    font_runs,
+    has_glyph,
+    markup,
+    register_fonts,
+)
 from reports.textflow import text_flowables
 from tests.reports.conftest import page_texts, with_names
 
@@ -123,18 +134,55 @@ def test_visual_order_of_mixed_lines(logical: str, visual: str) -> None:
     assert visual_line(logical, base_is_rtl(logical)) == visual
 
 
+def test_arabic_shaping_keeps_harakat_and_joins_only_lam_alef() -> None:
+    """Vowel marks typed by the clinician survive; the word ligature Allah has no glyph, so no."""
+    shaped = shape_arabic("مُحَمَّد")
+    assert all(mark in shaped for mark in "\u064f\u064e\u0651")
+    assert "\ufdf2" not in shape_arabic("الله")
+    assert "\ufefb" in shape_arabic("لا")
+
+
+@pytest.mark.parametrize(
+    ("logical", "visual"),
+    [
+        ("חדר 12 with Dana", "with Dana 12 רדח"),
+        ("Room 12: דנה 3 פעמים, then Sam 4", "Room 12: םימעפ 3 הנד, then Sam 4"),
+        ("Note: 10:30-11:45 (דנה)", "Note: 10:30-11:45 (הנד)"),
+    ],
+)
+def test_mixed_line_with_numbers(logical: str, visual: str) -> None:
+    """Numbers keep their digit order beside either script, in either paragraph direction."""
+    assert visual_line(logical, base_is_rtl(logical)) == visual
+
+
 def test_levels_are_resolved_over_the_paragraph_not_the_line() -> None:
     """A number wrapped onto the next line still belongs to the Hebrew sentence before it."""
-    paragraph = "Note: דנה בשעה 10:30 הלכה"
-    levels = paragraph_levels(paragraph, False)
-    start = paragraph.index("10:30")
-    assert levels[start] == 2
-    assert visual_line(paragraph[start:], False, levels[start:]) == "הכלה 10:30"
+    first, second = "Note: דנה בשעה", "10:30 הלכה"
+    assert visual_lines([first, second], False) == ["Note: העשב הנד", "הכלה 10:30"]
+    # Reordered alone, the line would read left to right from the number.
+    assert visual_line(second, False) == "10:30 הכלה"
 
 
-def test_marks_follow_their_base_letter() -> None:
-    """Hebrew points stay after their letter once the word is reversed."""
-    assert visual_line("שָׁלוֹם", True) == "םוֹלשָׁ"
+@pytest.mark.parametrize(
+    ("logical", "visual"),
+    [
+        ("שָׁלוֹם", "םוֹלשָׁ"),
+        ("a וֹ", "a וֹ"),
+        ("e\u0301ש", "e\u0301ש"),
+        ("ש\u0301 a", "a ש\u0301"),
+        ("مُحَمَّد", None),
+    ],
+)
+def test_marks_follow_their_base_letter(logical: str, visual: str | None) -> None:
+    """Hebrew points and Arabic harakat stay after their letter once the word is reversed."""
+    shaped = shape_arabic(logical)
+    drawn = visual_line(shaped, base_is_rtl(logical))
+    if visual is not None:
+        assert drawn == visual
+    for index, char in enumerate(drawn):
+        if unicodedata.category(char) == "Mn":
+            base = next(c for c in reversed(drawn[:index]) if unicodedata.category(c) != "Mn")
+            assert (unicodedata.bidirectional(base) == "L") == (base == "e"), (drawn, index)
 
 
 def _drawn_x(pdf: bytes, logical: str) -> list[float]:
@@ -229,3 +277,41 @@ def test_supervision_report_with_names_in_every_script(sample: Intensive) -> Non
             if part != "🌟":
                 assert part not in text, part
                 assert part[::-1] not in text, part
+
+
+def test_unassigned_code_points_survive_reordering() -> None:
+    """A character without a bidi class keeps its place; the report names it [U+XXXX]."""
+    unassigned = "\U0009191d"
+    assert visual_line(f"a{unassigned} דנה", False) == f"a{unassigned} הנד"
+    assert visual_line(f"דנה {unassigned}", True) == f"{unassigned} הנד"
+
+
+def test_explicit_embedding_in_a_note_is_honoured() -> None:
+    """A note pasted with a right-to-left embedding (U+202B ... U+202C) reads as written."""
+    note = "he wrote \u202bשלום abc 12\u202c today"
+    assert visual_line(note, False) == "he wrote abc 12 םולש today"
+
+
+def _original_cmap_is_broken() -> bool:
+    """Whether the installed ReportLab writes U+1F31F as the odd-length ``<1F31F>``."""
+    original = fonts_module._ORIGINAL_CMAP("F", [0x41, 0x1F31F])
+    return "<1F31F>" in original
+
+
+def test_cmap_fix_range_matches_the_installed_reportlab() -> None:
+    """The fix is applied exactly when the installed ReportLab still has the bug it fixes."""
+    assert cmap_fix_applies() == _original_cmap_is_broken(), (
+        f"ReportLab {reportlab.Version}: update CMAP_FIX_VERSIONS in reports/fonts.py"
+    )
+    register_fonts()
+    installed = ttfonts.makeToUnicodeCMap is fonts_module._to_unicode_cmap
+    assert installed == cmap_fix_applies()
+
+
+@pytest.mark.parametrize(
+    ("version", "applies"),
+    [("4.1.9", False), ("4.2.0", True), ("5.1.0", True), ("5.1.7", True), ("5.2.0", False)],
+)
+def test_cmap_fix_version_range(version: str, applies: bool) -> None:
+    """The guard reads major.minor and holds the range it names."""
+    assert cmap_fix_applies(version) is applies
