@@ -113,10 +113,6 @@ class CasebookController(QObject):
         """The (kind, id) of the selected item, if any."""
         return key_of(self.view.tree.currentIndex())
 
-    def selected_summary(self) -> Any:
-        """The summary object behind the selected item."""
-        return self._current
-
     def select(self, key: ItemKey) -> bool:
         """Select the item with this key; False if it is not (or no longer) shown."""
         source = self.model.find(key)

@@ -168,24 +168,11 @@ class DesktopSession(QObject):
         if self.place is not None:
             self.workspace.restore(self.place)
         self.window.show_screen(view, "Casebook")
-        self.window.set_unlocked(True, reports=False)
+        self.window.set_unlocked(True)
         self.idle.start()
-        self._check_reports()
         self.opened.emit()
         if incomplete:  # a vault from `crucible init` without a profile: ask now
             self.open_profile(first_time=True)
-
-    def _check_reports(self) -> None:
-        def work() -> bool:
-            from app.services.report_export import reports_available
-
-            return reports_available()
-
-        def done(available: bool) -> None:
-            if self.vault is not None:
-                self.window.set_unlocked(True, reports=available)
-
-        self.background.run(work, done, lambda _error: None)
 
     def _open_block(self, intensive_id: int | None, block_id: int | None) -> QWidget | None:
         """Show a block in the session's one live workspace, built on first use.

@@ -109,13 +109,10 @@ class ShellWindow(QMainWindow):
         tools_menu.addAction(self.audit_trail)
         self.vault_actions = (*self.vault_actions, self.backups, self.audit_trail)
 
-    def set_unlocked(self, unlocked: bool, *, reports: bool = True) -> None:
+    def set_unlocked(self, unlocked: bool) -> None:
         """Enable the vault's actions only while it is open."""
         for action in self.vault_actions:
             action.setEnabled(unlocked)
-        self.export_report.setEnabled(unlocked and reports)
-        if not reports:
-            self.export_report.setToolTip("The PDF report builders are not installed.")
 
     def show_screen(self, screen: QWidget, title: str = "") -> None:
         """Bring a screen to the front; the title always starts with "Crucible"."""

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from app.services import casebook
-from app.services.report_export import reports_available
 from app.ui.casebook.couple_dialog import CoupleDialog
 from app.ui.casebook.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
 from app.ui.casebook.report_dialog import ReportDialog
@@ -19,7 +18,6 @@ from tests.ui.conftest import open_recovery_page, visible_dialog
 # ---------------------------------------------------------------- report password (6)
 
 
-@pytest.mark.skipif(not reports_available(), reason="the report builders are not installed")
 @pytest.mark.parametrize(
     ("password", "expected"),
     [
