@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from app.services.audit_actions import (
+from app.domain.audit_vocabulary import (
     ANCHORING_ACTIONS,
     LOCKED_PROVENANCE,
     PENDING_KINDS,
@@ -87,7 +87,7 @@ class ChainVerdict:
 
 def record(
     vault: Vault,
-    action: AuditAction | str,
+    action: AuditAction,
     *,
     actor: str,
     clock: Clock = system_clock,
@@ -98,16 +98,18 @@ def record(
 
     Services that write data audit inside their own transaction (so the
     event and the change commit together); this is for actions that change
-    nothing in the database, such as a backup or an export to a file.
+    nothing in the database, such as a backup or an export to a file. Both
+    go through `app.store.audit.append_event`, which checks the action and
+    the detail.
     """
     with vault.write_session() as session:
         append_event(
             session,
             at=clock(),
             actor=actor,
-            action=str(action),
+            action=action,
             intensive_id=intensive_id,
-            detail=safe_detail(detail),
+            detail=detail,
         )
 
 

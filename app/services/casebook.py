@@ -14,6 +14,7 @@ from datetime import date, time
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from app.domain.audit_vocabulary import AuditAction
 from app.domain.resource_files import resource
 from app.domain.text_rules import line_problem
 from app.domain.vocabulary import BlockKind
@@ -109,7 +110,9 @@ class _Action:
     def __init__(self, vault: Vault, actor: str, clock: Clock) -> None:
         self.vault, self.actor, self.clock = vault, actor, clock
 
-    def run(self, action: str, work: Any, intensive_id: Any = None, **detail: object) -> Any:
+    def run(
+        self, action: AuditAction, work: Any, intensive_id: Any = None, **detail: object
+    ) -> Any:
         try:
             with self.vault.write_session() as session:
                 result = work(session)
@@ -178,7 +181,9 @@ def create_couple(
     """Add a couple and return its id."""
     code, partners = _check_code(code), _check_partners(partners)
     action = _Action(vault, actor, clock)
-    return int(action.run("couple-created", lambda s: queries.add_couple(s, code, partners)))
+    return int(
+        action.run(AuditAction.COUPLE_CREATED, lambda s: queries.add_couple(s, code, partners))
+    )
 
 
 def update_couple(
@@ -193,7 +198,7 @@ def update_couple(
     """Change a couple's code and partners."""
     code, partners = _check_code(code), _check_partners(partners)
     _Action(vault, actor, clock).run(
-        "couple-edited",
+        AuditAction.COUPLE_EDITED,
         lambda s: queries.update_couple(s, couple_id, code, partners),
         couple=couple_id,
     )
@@ -222,7 +227,7 @@ def create_intensive(
         raise InputError("The computer's clock has no time zone; set one and try again.")
     return int(
         _Action(vault, actor, clock).run(
-            "intensive-created",
+            AuditAction.INTENSIVE_CREATED,
             lambda s: queries.add_intensive_from_plan(
                 s,
                 couple_id,
@@ -252,7 +257,7 @@ def set_supervision(
     trainee = _one_line(trainee or "", "The trainee's name") or None
     supervisor = _one_line(supervisor or "", "The supervisor's name") or None
     _Action(vault, actor, clock).run(
-        "intensive-supervision",
+        AuditAction.INTENSIVE_SUPERVISION,
         lambda s: queries.set_supervision(s, intensive_id, trainee, supervisor),
         intensive_id,
         supervised=bool(trainee or supervisor),
@@ -267,7 +272,7 @@ def rename_intensive(
     if not title:
         raise InputError("An intensive needs a title.")
     _Action(vault, actor, clock).run(
-        "intensive-renamed",
+        AuditAction.INTENSIVE_RENAMED,
         lambda s: queries.set_title(s, intensive_id, title),
         intensive_id,
     )
@@ -278,8 +283,9 @@ def set_archived(
 ) -> None:
     """Archive an intensive (hidden by default) or make it active again."""
     status = "archived" if archived else "active"
+    action = AuditAction.INTENSIVE_ARCHIVED if archived else AuditAction.INTENSIVE_ACTIVE
     _Action(vault, actor, clock).run(
-        f"intensive-{status}", lambda s: queries.set_status(s, intensive_id, status), intensive_id
+        action, lambda s: queries.set_status(s, intensive_id, status), intensive_id
     )
 
 
@@ -294,7 +300,9 @@ def delete_intensive(
 ) -> None:
     """Delete an intensive with no signed note; refused with a clear sentence otherwise."""
     _Action(vault, actor, clock).run(
-        "intensive-deleted", lambda s: queries.delete_intensive(s, intensive_id), intensive_id
+        AuditAction.INTENSIVE_DELETED,
+        lambda s: queries.delete_intensive(s, intensive_id),
+        intensive_id,
     )
 
 
@@ -302,7 +310,7 @@ def add_day(vault: Vault, intensive_id: int, *, actor: str, clock: Clock = syste
     """Append an empty day after the last one; returns its id."""
     return int(
         _Action(vault, actor, clock).run(
-            "day-added", lambda s: queries.add_day(s, intensive_id), intensive_id
+            AuditAction.DAY_ADDED, lambda s: queries.add_day(s, intensive_id), intensive_id
         )
     )
 
@@ -315,7 +323,9 @@ def remove_day(vault: Vault, day_id: int, *, actor: str, clock: Clock = system_c
         holder["intensive"] = queries.intensive_of_day(session, day_id)
         queries.remove_day(session, day_id)
 
-    _Action(vault, actor, clock).run("day-removed", work, lambda _s: holder.get("intensive"))
+    _Action(vault, actor, clock).run(
+        AuditAction.DAY_REMOVED, work, lambda _s: holder.get("intensive")
+    )
 
 
 def move_day(
@@ -323,7 +333,7 @@ def move_day(
 ) -> None:
     """Move a day earlier (-1) or later (+1); the two days trade dates."""
     _Action(vault, actor, clock).run(
-        "day-moved",
+        AuditAction.DAY_MOVED,
         lambda s: queries.move_day(s, day_id, step),
         lambda s: queries.intensive_of_day(s, day_id),
     )
@@ -334,7 +344,7 @@ def redate_day(
 ) -> None:
     """Give a day another date; its blocks keep their times of day."""
     _Action(vault, actor, clock).run(
-        "day-redated",
+        AuditAction.DAY_REDATED,
         lambda s: queries.redate_day(s, day_id, new_date),
         lambda s: queries.intensive_of_day(s, day_id),
     )
@@ -347,7 +357,7 @@ def add_block(
     _check_block(plan.title, plan.kind, plan.start, plan.end)
     return int(
         _Action(vault, actor, clock).run(
-            "block-added",
+            AuditAction.BLOCK_ADDED,
             lambda s: queries.add_block(s, day_id, plan),
             lambda s: queries.intensive_of_day(s, day_id),
         )
@@ -377,7 +387,7 @@ def update_block(
     """Retitle and retime a block."""
     _check_block(title, kind, start, end)
     _Action(vault, actor, clock).run(
-        "block-edited",
+        AuditAction.BLOCK_EDITED,
         lambda s: queries.update_block(
             s, block_id, title=title.strip(), kind=kind, start=start, end=end
         ),
@@ -390,7 +400,7 @@ def move_block(
 ) -> None:
     """Move a block one place earlier (-1) or later (+1) in its day."""
     _Action(vault, actor, clock).run(
-        "block-moved",
+        AuditAction.BLOCK_MOVED,
         lambda s: queries.move_block(s, block_id, step),
         lambda s: queries.intensive_of_block(s, block_id),
     )
@@ -404,7 +414,9 @@ def remove_block(vault: Vault, block_id: int, *, actor: str, clock: Clock = syst
         holder["intensive"] = queries.intensive_of_block(session, block_id)
         queries.remove_block(session, block_id)
 
-    _Action(vault, actor, clock).run("block-removed", work, lambda _s: holder.get("intensive"))
+    _Action(vault, actor, clock).run(
+        AuditAction.BLOCK_REMOVED, work, lambda _s: holder.get("intensive")
+    )
 
 
 __all__ = [

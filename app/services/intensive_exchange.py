@@ -64,7 +64,7 @@ def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = sy
                 session,
                 at=now,
                 actor=actor,
-                action="import",
+                action=AuditAction.IMPORT,
                 intensive_id=new_id,
                 detail={"format": document["format"]},
             )
@@ -112,7 +112,11 @@ def export_intensive(
     document = intensive_to_document(get_intensive(vault, intensive_id))
     with vault.write_session() as session:
         append_event(
-            session, at=clock(), actor=actor, action="export-json", intensive_id=intensive_id
+            session,
+            at=clock(),
+            actor=actor,
+            action=AuditAction.EXPORT_JSON,
+            intensive_id=intensive_id,
         )
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.audit_actions import (
+from app.domain.audit_vocabulary import (
     LOCKED_PROVENANCE,
     PENDING_KINDS,
     PROVENANCE_KEY,
@@ -186,7 +186,7 @@ def _append_document(
                 session,
                 at=entry.at,
                 actor=entry.actor,
-                action=entry.kind,
+                action=AuditAction(entry.kind),
                 detail={**entry.detail, "pending_id": entry.id, PROVENANCE_KEY: LOCKED_PROVENANCE},
             )
             appended += 1

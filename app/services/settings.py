@@ -176,6 +176,7 @@ def apply_settings(
     if not difference:
         return difference
     save_settings(folder, new)
+    from app.domain.audit_vocabulary import AuditAction
     from app.services.clock import system_clock
     from app.store.audit import append_event
 
@@ -184,7 +185,7 @@ def apply_settings(
             session,
             at=(clock or system_clock)(),
             actor=actor,
-            action="settings-changed",
+            action=AuditAction.SETTINGS_CHANGED,
             detail=difference,
         )
     return difference

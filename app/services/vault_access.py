@@ -129,7 +129,7 @@ def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
     left open without its record. The vault's id is kept beside it for the
     events that will be recorded while it is locked.
     """
-    from app.services.audit_actions import AuditAction
+    from app.domain.audit_vocabulary import AuditAction
     from app.services.deferred_audit import flush_if_free, record_or_defer
     from app.services.pending_audit import remember_vault_id
 
@@ -152,6 +152,7 @@ def new_vault(
     An existing folder keeps its permissions and must hold no other files;
     a new one is created owner-only.
     """
+    from app.domain.audit_vocabulary import AuditAction
     from app.services.pending_audit import remember_vault_id
     from app.store.audit import append_event
 
@@ -164,7 +165,7 @@ def new_vault(
         vault, code = create_vault(folder, passphrase, kdf=kdf)
     try:
         with vault.write_session() as session:
-            append_event(session, at=clock(), actor=SYSTEM_ACTOR, action="vault-created")
+            append_event(session, at=clock(), actor=SYSTEM_ACTOR, action=AuditAction.VAULT_CREATED)
         remember_vault_id(vault)
     except BaseException:
         vault.lock()

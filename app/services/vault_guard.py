@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app.services.audit_actions import SYSTEM_ACTOR
+from app.domain.audit_vocabulary import SYSTEM_ACTOR
 from app.services.clock import Clock, system_clock
 from app.store import restore_journal, vault_lock
 from app.store.errors import NoVaultError

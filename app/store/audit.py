@@ -27,6 +27,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.domain.audit_vocabulary import AuditAction, safe_detail
 from app.store.derived_keys import CHAIN_KEY_INFO
 from app.store.models import AuditEvent, AuditKeying
 
@@ -70,20 +71,30 @@ def append_event(
     *,
     at: datetime,
     actor: str,
-    action: str,
+    action: AuditAction,
     intensive_id: int | None = None,
     detail: Mapping[str, object] | None = None,
 ) -> AuditEvent:
-    """Add an event with a keyed link to the newest one, inside the caller's transaction."""
+    """Add an event with a keyed link to the newest one, inside the caller's transaction.
+
+    This is the only way an event is written. The action must be a member of
+    `AuditAction` and the detail passes `safe_detail` here, so no caller can
+    put client text or a secret into the trail, or an action name the audit
+    window and `crucible audit` do not know. Both refusals are ValueError:
+    a programming error, not a user's.
+    """
+    if not isinstance(action, AuditAction):
+        raise ValueError(f"audit actions are AuditAction members, not {type(action).__name__}")
+    checked = safe_detail(detail)
     key = chain_key(session)
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     prev_hash = prev or GENESIS
-    detail_json = json.dumps(dict(detail or {}), sort_keys=True, ensure_ascii=False)
+    detail_json = json.dumps(checked, sort_keys=True, ensure_ascii=False)
     payload = _payload(prev_hash, at, actor, action, intensive_id, detail_json)
     event = AuditEvent(
         at=at,
         actor=actor,
-        action=action,
+        action=str(action),
         intensive_id=intensive_id,
         detail_json=detail_json,
         prev_hash=prev_hash,

@@ -189,8 +189,8 @@ def test_detail_refuses_anything_that_could_hold_client_text(vault: Vault) -> No
     """Long or multi-line strings and nested values are refused before they reach the chain."""
     for detail in ({"note": "x" * 200}, {"text": "a\nb"}, {"nested": {"a": 1}}, {"l": [1]}):
         with pytest.raises(ValueError, match="audit detail"):
-            audit_log.record(vault, "export-json", actor="t", detail=detail)
-    audit_log.record(vault, "export-json", actor="t", detail={"kind": "summary", "n": 3})
+            audit_log.record(vault, AuditAction.EXPORT_JSON, actor="t", detail=detail)
+    audit_log.record(vault, AuditAction.EXPORT_JSON, actor="t", detail={"kind": "summary", "n": 3})
 
 
 def test_events_filter_by_action_and_intensive(vault: Vault, sample_bytes: bytes) -> None:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from app.domain.audit_vocabulary import AuditAction
 from app.services.checks import check_vault
 from app.services.intensive_exchange import import_intensive
 from app.store.audit import append_event
@@ -115,7 +116,7 @@ def test_a_tampered_audit_entry_is_reported(filled: Vault) -> None:
 def test_a_removed_audit_entry_is_reported(filled: Vault) -> None:
     """Deleting an entry breaks the link of the one after it."""
     with filled.session() as session, session.begin():
-        append_event(session, at=datetime.now(UTC), actor="test", action="export-json")
+        append_event(session, at=datetime.now(UTC), actor="test", action=AuditAction.EXPORT_JSON)
     with filled.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER audit_no_delete"))
         connection.execute(text("DELETE FROM audit_event WHERE id = 2"))

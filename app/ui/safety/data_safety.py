@@ -379,12 +379,12 @@ class DataSafety(QObject):
         vault, actor, clock, home = self._vault(), self._actor(), self.clock, self.folder
 
         def work() -> None:
-            from app.services.audit_log import record
+            from app.services.audit_log import AuditAction, record
 
             save_state(home, state)
             if vault is not None:
                 detail = {"backup_mirror": folder is not None}
-                record(vault, "settings-changed", actor=actor, clock=clock, detail=detail)
+                record(vault, AuditAction.SETTINGS_CHANGED, actor=actor, clock=clock, detail=detail)
 
         if vault is None:
             self.background.run(work, lambda _r: None, self._report)

@@ -1,7 +1,9 @@
 """The vocabulary of the audit trail: action names, and what an event's detail may hold.
 
-Shared by `audit_log` (recording, listing, verifying) and `pending_audit`
-(events recorded while the vault is locked); both re-export what callers use.
+It lives below the store so that the one write path, `app.store.audit.append_event`,
+can take an `AuditAction` and run `safe_detail` itself: no caller can write an
+event with a made-up action name or with client text in its detail.
+`app.services.audit_log` and `pending_audit` re-export what callers use.
 """
 
 from __future__ import annotations
@@ -32,8 +34,26 @@ class AuditAction(StrEnum):
     RESTORE = "restore"
     PASSPHRASE_CHANGED = "passphrase-changed"  # noqa: S105 (an action name)
     SETTINGS_CHANGED = "settings-changed"
+    PROFILE_SAVED = "profile-saved"
     PENDING_LOST = "pending-audit-lost"
     PENDING_REFUSED = "pending-audit-refused"
+    # Casebook edits (app.services.casebook).
+    COUPLE_CREATED = "couple-created"
+    COUPLE_EDITED = "couple-edited"
+    INTENSIVE_CREATED = "intensive-created"
+    INTENSIVE_SUPERVISION = "intensive-supervision"
+    INTENSIVE_RENAMED = "intensive-renamed"
+    INTENSIVE_ARCHIVED = "intensive-archived"
+    INTENSIVE_ACTIVE = "intensive-active"
+    INTENSIVE_DELETED = "intensive-deleted"
+    DAY_ADDED = "day-added"
+    DAY_REMOVED = "day-removed"
+    DAY_MOVED = "day-moved"
+    DAY_REDATED = "day-redated"
+    BLOCK_ADDED = "block-added"
+    BLOCK_EDITED = "block-edited"
+    BLOCK_MOVED = "block-moved"
+    BLOCK_REMOVED = "block-removed"
 
 
 # Events that record a signed note's content hash (detail `block`, `content_hash`).
@@ -74,7 +94,9 @@ def safe_detail(detail: Mapping[str, object] | None) -> dict[str, object]:
 __all__ = [
     "ANCHORING_ACTIONS",
     "LOCKED_PROVENANCE",
+    "MAX_DETAIL_TEXT",
     "PENDING_KINDS",
+    "PROVENANCE_KEY",
     "SYSTEM_ACTOR",
     "AuditAction",
     "safe_detail",
