@@ -15,6 +15,7 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 from app.domain.audit_vocabulary import AuditAction
+from app.domain.intensive import supervision_problem
 from app.domain.resource_files import resource
 from app.domain.text_rules import line_problem
 from app.domain.vocabulary import BlockKind
@@ -144,6 +145,18 @@ def _one_line(value: str, field: str) -> str:
     return value.strip()
 
 
+def _supervision(trainee: str | None, supervisor: str | None) -> tuple[str | None, str | None]:
+    """Both names checked and stripped, or (None, None); InputError when only one is given."""
+    problem = supervision_problem(trainee, supervisor)
+    if problem:
+        raise InputError(problem)
+    if trainee is None:
+        return None, None
+    return _one_line(trainee, "The trainee's name"), _one_line(
+        supervisor or "", "The supervisor's name"
+    )
+
+
 def _check_code(code: str) -> str:
     code = _one_line(code, "The couple code")
     if not code:
@@ -217,11 +230,14 @@ def create_intensive(
     actor: str,
     clock: Clock = system_clock,
 ) -> int:
-    """Start an intensive for a couple from a template; days follow `first_date`."""
+    """Start an intensive for a couple from a template; days follow `first_date`.
+
+    `trainee` and `supervisor` are None for an intensive the clinician runs;
+    given (even blank), the intensive is supervised and needs both names.
+    """
     title = _one_line(title, "The title")
     clinician = _one_line(clinician, "The clinician's name")
-    trainee = _one_line(trainee or "", "The trainee's name") or None
-    supervisor = _one_line(supervisor or "", "The supervisor's name") or None
+    trainee, supervisor = _supervision(trainee, supervisor)
     zone = clock().tzinfo
     if zone is None:
         raise InputError("The computer's clock has no time zone; set one and try again.")
@@ -253,9 +269,9 @@ def set_supervision(
     actor: str,
     clock: Clock = system_clock,
 ) -> None:
-    """Mark an intensive as run by a trainee under a supervisor (or clear both)."""
-    trainee = _one_line(trainee or "", "The trainee's name") or None
-    supervisor = _one_line(supervisor or "", "The supervisor's name") or None
+    """Mark an intensive as run by a trainee under a supervisor, or clear both (two blanks)."""
+    blank = not (trainee or "").strip() and not (supervisor or "").strip()
+    trainee, supervisor = _supervision(None, None) if blank else _supervision(trainee, supervisor)
     _Action(vault, actor, clock).run(
         AuditAction.INTENSIVE_SUPERVISION,
         lambda s: queries.set_supervision(s, intensive_id, trainee, supervisor),

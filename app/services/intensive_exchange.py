@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.exchange import FormatError, intensive_to_document, parse_intensive
-from app.domain.intensive import Intensive
+from app.domain.intensive import Intensive, supervision_problem
 from app.services.audit_log import AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError, NotFoundError
@@ -46,10 +46,15 @@ def parse_document(data: bytes) -> Intensive:
 
 
 def _parse(document: Any) -> Intensive:
+    """The document as an intensive, refused (InputError) as the app refuses the same intensive."""
     try:
-        return parse_intensive(document)
+        intensive = parse_intensive(document)
     except FormatError as error:
         raise InputError(str(error)) from None
+    problem = supervision_problem(intensive.trainee, intensive.supervisor)
+    if problem:
+        raise InputError(problem)
+    return intensive
 
 
 def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = system_clock) -> int:

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from app.domain.intensive import SUPERVISION_NEEDS_BOTH
 from app.services import casebook
+from app.services.intensive_exchange import get_intensive
 from app.ui.casebook.couple_dialog import CoupleDialog
 from app.ui.casebook.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
 from app.ui.casebook.report_dialog import ReportDialog
@@ -145,3 +147,40 @@ def test_recovery_refuses_a_passphrase_of_spaces(
     view.recover.click()
     assert "not spaces" in view.recovery_message.text()
     assert view.recover.isEnabled()  # nothing started
+
+
+# ---------------------------------------------------------------- a supervised intensive
+
+
+def test_new_supervised_intensive_needs_both_names(qtbot: Any, unlocked: Desktop) -> None:
+    """The service's sentence, shown in the dialog; nothing is created."""
+    ws = unlocked.session.workspace
+    couple = casebook.load_casebook(ws.vault)[0]
+    before = len(couple.intensives)
+    ws.select(("couple", couple.id))
+    unlocked.window.new_intensive.trigger()
+    new = visible_dialog(NewIntensiveDialog)
+    new.supervised.setChecked(True)
+    new.trainee.setText("Robin Trainee")
+    new.supervisor.setText("  ")
+    new.accept()
+    assert new.isVisible()
+    assert new.message.text() == SUPERVISION_NEEDS_BOTH
+    new.reject()
+    assert len(casebook.load_casebook(ws.vault)[0].intensives) == before
+
+
+def test_supervision_dialog_refuses_one_name(qtbot: Any, unlocked: Desktop) -> None:
+    """Naming a trainee without a supervisor is refused in place; the intensive is unchanged."""
+    ws = unlocked.session.workspace
+    intensive = casebook.load_casebook(ws.vault)[0].intensives[0]
+    ws.select(("intensive", intensive.id))
+    ws.view.details.supervision.click()
+    supervision = visible_dialog(SupervisionDialog)
+    supervision.trainee.setText("Robin Trainee")
+    supervision.supervisor.setText("")
+    supervision.accept()
+    assert supervision.isVisible()
+    assert supervision.message.text() == SUPERVISION_NEEDS_BOTH
+    supervision.reject()
+    assert not get_intensive(ws.vault, intensive.id).is_supervised
