@@ -9,7 +9,8 @@ event with a made-up action name or with client text in its detail.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
+from dataclasses import dataclass
+from enum import Enum, StrEnum
 
 MAX_DETAIL_TEXT = 80
 SYSTEM_ACTOR = "crucible"
@@ -72,6 +73,38 @@ PENDING_KINDS = frozenset(
 )
 
 
+class ChainBreak(Enum):
+    """How the hash chain can fail to verify; worded once, by `chain_problem_sentence`."""
+
+    NOT_FOLLOWING = "does not follow the event before it"
+    CHANGED = "was changed after it was written"
+    UNKEYED_LINK = "has an unkeyed link in the keyed chain"
+    KEYING_RECORD_MISSING = "the record of where its keyed links begin is missing"
+    UNREADABLE = "could not be read; the database is damaged"
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    """Where the chain breaks (an event id, or None for the trail as a whole) and how.
+
+    Structured so the audit window can mark the broken rows by id and the
+    command can print them, each wording them with `chain_problem_sentence`,
+    instead of parsing ids back out of English.
+    """
+
+    event_id: int | None
+    kind: ChainBreak
+
+
+def chain_problem_sentence(problem: ChainProblem) -> str:
+    """The problem in words, without repeating the entry's content."""
+    if problem.kind is ChainBreak.UNREADABLE:
+        return "The audit trail could not be read; the database is damaged."
+    if problem.event_id is None:
+        return f"audit trail: {problem.kind.value}"
+    return f"audit event {problem.event_id}: {problem.kind.value}"
+
+
 def safe_detail(detail: Mapping[str, object] | None) -> dict[str, object]:
     """The detail, checked to hold only flags, numbers and short labels.
 
@@ -99,5 +132,8 @@ __all__ = [
     "PROVENANCE_KEY",
     "SYSTEM_ACTOR",
     "AuditAction",
+    "ChainBreak",
+    "ChainProblem",
+    "chain_problem_sentence",
     "safe_detail",
 ]

@@ -21,13 +21,12 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.domain.audit_vocabulary import AuditAction, safe_detail
+from app.domain.audit_vocabulary import AuditAction, ChainBreak, ChainProblem, safe_detail
 from app.store.derived_keys import CHAIN_KEY_INFO
 from app.store.models import AuditEvent, AuditKeying
 
@@ -105,19 +104,6 @@ def append_event(
     return event
 
 
-@dataclass(frozen=True, slots=True)
-class ChainProblem:
-    """Where the chain breaks, said without repeating the entry's content."""
-
-    event_id: int | None  # None: the trail as a whole
-    problem: str
-
-    def __str__(self) -> str:
-        if self.event_id is None:
-            return f"audit trail: {self.problem}"
-        return f"audit event {self.event_id}: {self.problem}"
-
-
 def keyed_after(session: Session) -> int | None:
     """The last event with an unkeyed link; None if the keying record is missing."""
     has_table = session.execute(
@@ -137,10 +123,10 @@ def verify_chain(session: Session) -> list[ChainProblem]:
     before the switch) or keyed; after it, only a keyed link verifies.
     """
     key = chain_key(session)
-    problems = []
+    problems: list[ChainProblem] = []
     last_unkeyed = keyed_after(session)
     if last_unkeyed is None:
-        problems.append(ChainProblem(None, "the record of where its keyed links begin is missing"))
+        problems.append(ChainProblem(None, ChainBreak.KEYING_RECORD_MISSING))
     expected_prev = GENESIS
     # Plain rows, not ORM objects: a long trail verifies about twice as fast.
     rows = session.execute(
@@ -157,13 +143,13 @@ def verify_chain(session: Session) -> list[ChainProblem]:
     )
     for event_id, at, actor, action, intensive_id, detail_json, prev_hash, link in rows:
         if prev_hash != expected_prev:
-            problems.append(ChainProblem(event_id, "does not follow the event before it"))
+            problems.append(ChainProblem(event_id, ChainBreak.NOT_FOLLOWING))
         payload = _payload(prev_hash, at, actor, action, intensive_id, detail_json)
         if not hmac.compare_digest(_keyed_link(key, payload), link):
             unkeyed = hmac.compare_digest(_unkeyed_link(payload), link)
             if not unkeyed:
-                problems.append(ChainProblem(event_id, "was changed after it was written"))
+                problems.append(ChainProblem(event_id, ChainBreak.CHANGED))
             elif last_unkeyed is not None and event_id > last_unkeyed:
-                problems.append(ChainProblem(event_id, "has an unkeyed link in the keyed chain"))
+                problems.append(ChainProblem(event_id, ChainBreak.UNKEYED_LINK))
         expected_prev = link
     return problems
