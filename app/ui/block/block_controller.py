@@ -42,12 +42,13 @@ from app.ui.block.block_view import BlockView
 from app.ui.block.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
 from app.ui.block.live_figures import LiveFigures, compute_figures
 from app.ui.block.note_editor import NoteEditor
-from app.ui.block.observation_actions import ObservationActions, error_sentence
+from app.ui.block.observation_actions import ObservationActions
 from app.ui.block.observation_pad import ObservationPad
 from app.ui.block.observation_table import ObservationTable
 from app.ui.block.observation_table_model import ObservationTableModel
 from app.ui.block.timeline_data import TimelineData
 from app.ui.kit.background import BackgroundWork
+from app.ui.shell.vault_gateway import error_sentence
 
 TimerFactory = Callable[[str], QTimer]
 SUMMARY_DELAY_MS = 150

@@ -32,8 +32,8 @@ from app.ui.block.note_dialogs import (
     sign_confirmation,
 )
 from app.ui.block.note_editor_view import NoteEditorView
-from app.ui.block.observation_actions import error_sentence
 from app.ui.kit.background import BackgroundWork
+from app.ui.shell.vault_gateway import error_sentence
 
 AUTOSAVE_MS = 1000
 NO_SIGNER = "complete your profile first (File › Profile…): a signature carries your name"
