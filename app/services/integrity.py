@@ -31,6 +31,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from app.domain.vault_layout import DB_NAME
 from app.services.audit_log import ANCHORING_ACTIONS, chain_problem_sentence, verify
 from app.services.backups import (
     BackupListing,
@@ -42,7 +43,7 @@ from app.services.backups import (
 from app.services.errors import VaultError
 from app.store.append_only import trigger_problems
 from app.store.signatures import signature_problems
-from app.store.vault import DB_NAME, Vault
+from app.store.vault import Vault
 
 # The one sentence for a part of the database that cannot be read at all.
 UNREADABLE = "The {what} could not be read; the database is damaged."

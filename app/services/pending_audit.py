@@ -44,6 +44,7 @@ from app.domain.audit_vocabulary import (
     AuditAction,
     safe_detail,
 )
+from app.domain.vault_layout import PENDING_FILE, VAULT_ID_FILE
 from app.services.clock import Clock, system_clock
 from app.services.pending_schema import (
     FORMAT,
@@ -60,8 +61,6 @@ from app.store.files import write_atomically
 from app.store.models import AuditEvent
 from app.store.vault import Vault
 
-PENDING_FILE = "pending-audit.json"
-VAULT_ID_FILE = "vault-id"
 MAX_PENDING = 500  # beyond this only a count is kept: a guessing script cannot fill the disk
 MAX_PENDING_BYTES = 512 * 1024  # 500 entries take about 150 KB; a bigger file is not ours
 EMPTY = PendingDocument((), 0, 0)

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.domain.vault_layout import SETTINGS_FILE
 from app.store.files import write_atomically
 
 if TYPE_CHECKING:  # the store loads only when a vault is open
     from app.store.vault import Vault
 
-SETTINGS_FILE = "settings.json"
 SETTINGS_VERSION = 1
 
 

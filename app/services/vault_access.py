@@ -13,7 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.domain.audit_vocabulary import SYSTEM_ACTOR
 from app.domain.passphrase import passphrase_problem
+from app.domain.vault_layout import BACKUPS_FOLDER as BACKUP_FOLDER
 from app.services import vault_guard
 from app.services.clock import Clock, system_clock
 from app.store import migrate, vault_lock
@@ -38,8 +40,6 @@ if TYPE_CHECKING:
 # imported inside the functions that use them, so that the key derivation of
 # an unlock runs beside their import (see app.store.vault), not after it.
 
-BACKUP_FOLDER = "backups"
-SYSTEM_ACTOR = "crucible"
 PATIENT_WAIT_S = 600.0  # a command on a terminal waits this long for another's write
 
 

@@ -18,7 +18,6 @@ from app.services.settings import (
     save_settings,
 )
 from app.store import models
-from app.store import vault as store_vault
 from app.store.vault import Vault
 from tests.conftest import FakeClock
 
@@ -76,21 +75,6 @@ def test_change_is_audited(vault: Vault, clock: FakeClock) -> None:
         )
         == {}
     )
-
-
-def test_light_vault_check_agrees_with_the_store(tmp_path: Path) -> None:
-    """The stdlib-only presence check uses the store's file names and rules."""
-    assert (instance.DB_NAME, instance.KEY_NAME, instance.CREATING_MARKER) == (
-        store_vault.DB_NAME,
-        store_vault.KEY_NAME,
-        store_vault.CREATING_MARKER,
-    )
-    assert not instance.vault_present(tmp_path)
-    (tmp_path / "vault.db").touch()
-    (tmp_path / ".creating").touch()
-    assert instance.vault_present(tmp_path) is store_vault.vault_exists(tmp_path) is False
-    (tmp_path / ".creating").unlink()
-    assert instance.vault_present(tmp_path) is store_vault.vault_exists(tmp_path) is True
 
 
 def test_instance_name_is_stable_per_folder(tmp_path: Path) -> None:

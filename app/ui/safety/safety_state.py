@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-STATE_FILE = "data-safety.json"
+from app.domain.vault_layout import SAFETY_STATE_FILE as STATE_FILE
+
 STATE_FORMAT = "crucible.data-safety/1"
 
 
