@@ -33,6 +33,7 @@ from app.ui.block.note_dialogs import (
 )
 from app.ui.block.note_editor_view import NoteEditorView
 from app.ui.kit.background import BackgroundWork
+from app.ui.shell import theme
 from app.ui.shell.vault_gateway import error_sentence
 
 AUTOSAVE_MS = 1000
@@ -252,7 +253,7 @@ class NoteEditor(QObject):
             text += f" · {extra}"
         if self.view.status.text() != text:
             self.view.status.setText(text)
-        style = "color: #c62828;" if error else ""
+        style = f"color: {theme.error_colour()};" if error else ""
         if self.view.status.styleSheet() != style:
             self.view.status.setStyleSheet(style)
 

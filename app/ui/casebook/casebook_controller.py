@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QObject, QTime, Signal
 
+from app.domain.vocabulary import partner_colour
 from app.services import casebook
 from app.ui.casebook.casebook_view import CasebookView
 from app.ui.casebook.navigator_model import (
@@ -173,7 +174,7 @@ class CasebookController(QObject):
         d.couple_title.setText(f"Couple {couple.code}")
         for label, partner in zip((d.partner_a, d.partner_b), couple.partners, strict=True):
             pronouns = f" ({partner.pronouns})" if partner.pronouns else ""
-            swatch = partner.colour or "#888888"
+            swatch = partner_colour(partner.key, partner.colour)
             label.setText(
                 f"<span style='color:{escape(swatch)}'>■</span> {escape(partner.name + pronouns)}"
             )

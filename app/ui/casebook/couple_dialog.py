@@ -8,10 +8,9 @@ from typing import Any
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QPushButton, QWidget
 
+from app.domain.vocabulary import partner_colour
 from app.ui.kit import forms
 from app.ui.kit.form_dialog import FormDialog
-
-DEFAULT_COLOURS = {"A": "#2E6DB4", "B": "#C2571A"}
 
 
 class ColourButton(QPushButton):
@@ -64,7 +63,7 @@ class CoupleDialog(FormDialog):
         for key, mnemonic in (("A", "&A"), ("B", "&B")):
             name = forms.text_field(f"Partner {key} name")
             pronouns = forms.text_field(f"Partner {key} pronouns", "e.g. she/her, they/them")
-            colour = ColourButton(DEFAULT_COLOURS[key], f"Partner {key} colour")
+            colour = ColourButton(partner_colour(key, None), f"Partner {key} colour")
             self.add_row(f"Partner {mnemonic}:", name)
             row = QHBoxLayout()
             row.addWidget(pronouns, 1)
@@ -80,7 +79,7 @@ class CoupleDialog(FormDialog):
                 name, pronouns, colour = self.partner_fields[partner.key]
                 name.setText(partner.name)
                 pronouns.setText(partner.pronouns)
-                colour.set_colour(partner.colour or DEFAULT_COLOURS[partner.key])
+                colour.set_colour(partner_colour(partner.key, partner.colour))
 
     def values(self) -> tuple[str, list[tuple[str, str, str, str]]]:
         """The code and (key, name, pronouns, colour) for A and B."""

@@ -21,6 +21,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.domain.vocabulary import partner_colour
+
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -192,7 +194,7 @@ class NavigatorModel(QAbstractItemModel):
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )
         if role == Qt.ItemDataRole.DecorationRole and node.kind == COUPLE:
-            return QColor(node.summary.partners[0].colour or "#2E6DB4")
+            return QColor(partner_colour("A", node.summary.partners[0].colour))
         if role == KIND_ROLE:
             return node.kind
         if role == ID_ROLE:
