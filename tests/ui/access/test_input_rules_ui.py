@@ -152,22 +152,26 @@ def test_recovery_refuses_a_passphrase_of_spaces(
 # ---------------------------------------------------------------- a supervised intensive
 
 
+def _refused_with_one_name(dialog: Any, supervisor: str) -> None:
+    """Name a trainee and a blank supervisor, submit: the dialog stays with the rule's sentence."""
+    dialog.trainee.setText("Robin Trainee")
+    dialog.supervisor.setText(supervisor)
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.message.text() == SUPERVISION_NEEDS_BOTH
+    dialog.reject()
+
+
 def test_new_supervised_intensive_needs_both_names(qtbot: Any, unlocked: Desktop) -> None:
     """The service's sentence, shown in the dialog; nothing is created."""
     ws = unlocked.session.workspace
     couple = casebook.load_casebook(ws.vault)[0]
-    before = len(couple.intensives)
     ws.select(("couple", couple.id))
     unlocked.window.new_intensive.trigger()
     new = visible_dialog(NewIntensiveDialog)
     new.supervised.setChecked(True)
-    new.trainee.setText("Robin Trainee")
-    new.supervisor.setText("  ")
-    new.accept()
-    assert new.isVisible()
-    assert new.message.text() == SUPERVISION_NEEDS_BOTH
-    new.reject()
-    assert len(casebook.load_casebook(ws.vault)[0].intensives) == before
+    _refused_with_one_name(new, "  ")
+    assert casebook.load_casebook(ws.vault)[0].intensives == couple.intensives
 
 
 def test_supervision_dialog_refuses_one_name(qtbot: Any, unlocked: Desktop) -> None:
@@ -176,11 +180,5 @@ def test_supervision_dialog_refuses_one_name(qtbot: Any, unlocked: Desktop) -> N
     intensive = casebook.load_casebook(ws.vault)[0].intensives[0]
     ws.select(("intensive", intensive.id))
     ws.view.details.supervision.click()
-    supervision = visible_dialog(SupervisionDialog)
-    supervision.trainee.setText("Robin Trainee")
-    supervision.supervisor.setText("")
-    supervision.accept()
-    assert supervision.isVisible()
-    assert supervision.message.text() == SUPERVISION_NEEDS_BOTH
-    supervision.reject()
+    _refused_with_one_name(visible_dialog(SupervisionDialog), "")
     assert not get_intensive(ws.vault, intensive.id).is_supervised
