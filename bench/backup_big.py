@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select
 
+from app.domain.audit_vocabulary import AuditAction
 from app.services import backups, integrity, vault_access
 from app.store import models
 from app.store.audit import append_event
@@ -146,7 +147,9 @@ def append_event_core(connection: object, intensive_id: int, now: datetime) -> N
     from sqlalchemy.orm import Session
 
     with Session(bind=connection) as session:  # type: ignore[call-overload]
-        append_event(session, at=now, actor="bench", action="import", intensive_id=intensive_id)
+        append_event(
+            session, at=now, actor="bench", action=AuditAction.IMPORT, intensive_id=intensive_id
+        )
 
 
 def _flush(vault: Vault, rows: list[dict[str, object]]) -> None:

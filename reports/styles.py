@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from app.domain.vocabulary import Stance
+from app.domain.vocabulary import STANCE_SHORT, Stance
 from reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
 
 __all__ = [
@@ -50,11 +50,6 @@ STANCE_COLOURS: Final = {
     Stance.ONE_UP: colors.HexColor("#E08E2B"),
     Stance.SAME_AS: colors.HexColor("#3A9D7A"),
     Stance.ONE_DOWN: colors.HexColor("#4A6FB5"),
-}
-STANCE_SHORT: Final = {
-    Stance.ONE_UP: "One-up",
-    Stance.SAME_AS: "Same-as",
-    Stance.ONE_DOWN: "One-down",
 }
 
 

@@ -215,9 +215,9 @@ def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     with _unlock(folder, terminal) as vault:
-        from app.services.checks import check_vault
+        from app.services.integrity import full_check
 
-        problems = check_vault(vault)
+        problems = full_check(vault).problems
     if problems:
         for problem in problems:
             terminal.err(problem)

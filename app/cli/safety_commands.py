@@ -79,8 +79,8 @@ def _audit(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any)
     if verdict.ok:
         say(f"The audit trail's hash chain verifies ({verdict.events} events).")
         return EXIT_OK
-    for problem in verdict.problems:
-        terminal.err(problem)
+    for problem in verdict.breaks:
+        terminal.err(audit_log.chain_problem_sentence(problem))
     terminal.err("The audit trail's hash chain does NOT verify.")
     return EXIT_PROBLEMS
 

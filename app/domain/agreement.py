@@ -156,11 +156,6 @@ class MatchedPair:
     second: Observation
 
     @property
-    def agrees(self) -> bool:
-        """Whether both coders saw the same stance."""
-        return self.first.stance == self.second.stance
-
-    @property
     def seconds_apart(self) -> float:
         """How far apart the two coders logged it."""
         return abs((self.second.at - self.first.at).total_seconds())

@@ -140,6 +140,25 @@ class Day:
     blocks: tuple[Block, ...] = ()
 
 
+SUPERVISION_NEEDS_BOTH = "A supervised intensive needs the trainee's and the supervisor's names."
+
+
+def supervision_problem(trainee: str | None, supervisor: str | None) -> str | None:
+    """None if the pair may describe an intensive, else the sentence that says why not.
+
+    None for a name means "not supervised"; any text, even blank, means the
+    intensive is supervised. A supervised intensive names both people: a
+    supervision report without a supervisor (or a trainee) has no one to
+    address. The app's dialogs, the casebook service and `crucible import`
+    all ask this one function.
+    """
+    if trainee is None and supervisor is None:
+        return None
+    if (trainee or "").strip() and (supervisor or "").strip():
+        return None
+    return SUPERVISION_NEEDS_BOTH
+
+
 @dataclass(frozen=True, slots=True)
 class Intensive:
     """A couple's intensive with everything logged in it."""

@@ -96,14 +96,6 @@ def stance_spans(block: Block, partner: PartnerKey) -> tuple[StanceSpan, ...]:
     return tuple(spans)
 
 
-def covered_time(blocks: Iterable[Block], partner: PartnerKey) -> timedelta:
-    """Return the time a partner had any known stance: first observation to block end, summed."""
-    return sum(
-        (span.duration for block in blocks for span in stance_spans(block, partner)),
-        _ZERO,
-    )
-
-
 def stance_durations(blocks: Iterable[Block], partner: PartnerKey) -> dict[Stance, timedelta]:
     """Return, for every stance (zero included), how long the partner held it in the blocks."""
     totals = dict.fromkeys(Stance, _ZERO)

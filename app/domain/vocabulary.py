@@ -1,12 +1,16 @@
-"""The words of the relational grid, as closed sets.
+"""The words of the relational grid, as closed sets, and the one wording of each for people.
 
 Each enum's value is the spelling used in the exchange format and the vault,
-so a value read from either place maps to exactly one member.
+so a value read from either place maps to exactly one member. The labels
+below are what the app, the live pad and the reports show; each word has
+one long and (where space is short) one short label, spelled only here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class Stance(StrEnum):
@@ -63,6 +67,51 @@ class PartnerKey(StrEnum):
 
     A = "A"
     B = "B"
+
+
+STANCE_SHORT: Mapping[Stance, str] = MappingProxyType(
+    {Stance.ONE_UP: "One-up", Stance.SAME_AS: "Same-as", Stance.ONE_DOWN: "One-down"}
+)
+STRATEGY_LABELS: Mapping[Strategy, str] = MappingProxyType(
+    {
+        Strategy.BEING_RIGHT: "Being right",
+        Strategy.CONTROLLING: "Controlling",
+        Strategy.UNBRIDLED_SELF_EXPRESSION: "Unbridled self-expression",
+        Strategy.RETALIATION: "Retaliation",
+        Strategy.WITHDRAWAL: "Withdrawal",
+    }
+)
+STRATEGY_SHORT: Mapping[Strategy, str] = MappingProxyType(
+    {**STRATEGY_LABELS, Strategy.UNBRIDLED_SELF_EXPRESSION: "Unbridled"}
+)
+BOUNDARY_LABELS: Mapping[Boundary, str] = MappingProxyType(
+    {
+        Boundary.WALLED_OFF: "Walled-off",
+        Boundary.BOUNDARYLESS: "Boundaryless",
+        Boundary.CONTAINED: "Contained",
+    }
+)
+BLOCK_KIND_LABELS: Mapping[BlockKind, str] = MappingProxyType(
+    {
+        BlockKind.JOINT: "Joint session",
+        BlockKind.INDIVIDUAL_A: "Individual: partner A",
+        BlockKind.INDIVIDUAL_B: "Individual: partner B",
+        BlockKind.BREAK: "Break",
+        BlockKind.HOMEWORK: "Homework",
+        BlockKind.OTHER: "Other",
+    }
+)
+
+
+DEFAULT_PARTNER_COLOURS: Mapping[PartnerKey, str] = MappingProxyType(
+    {PartnerKey.A: "#2E6DB4", PartnerKey.B: "#C2571A"}
+)
+"""A new couple's colours, and the colour of a partner stored without one."""
+
+
+def partner_colour(key: str, colour: str | None) -> str:
+    """The partner's own colour, else the default for their key; every view shows this one."""
+    return colour or DEFAULT_PARTNER_COLOURS[PartnerKey(key)]
 
 
 class Role(StrEnum):

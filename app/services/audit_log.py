@@ -21,13 +21,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from app.services.audit_actions import (
+from app.domain.audit_vocabulary import (
     ANCHORING_ACTIONS,
     LOCKED_PROVENANCE,
     PENDING_KINDS,
     PROVENANCE_KEY,
     SYSTEM_ACTOR,
     AuditAction,
+    ChainBreak,
+    ChainProblem,
+    chain_problem_sentence,
     safe_detail,
 )
 from app.services.clock import Clock, system_clock
@@ -78,16 +81,25 @@ class AuditEntry:
 
 @dataclass(frozen=True, slots=True)
 class ChainVerdict:
-    """Whether the hash chain holds, and where it breaks if not."""
+    """Whether the hash chain holds, and where it breaks if not.
+
+    Structured, not worded: the audit window marks `broken_ids` in its
+    table, and each edge words `breaks` with `chain_problem_sentence`.
+    """
 
     ok: bool
     events: int
-    problems: tuple[str, ...]
+    breaks: tuple[ChainProblem, ...]
+
+    @property
+    def broken_ids(self) -> tuple[int, ...]:
+        """The ids of the events named by a break, in chain order, each once."""
+        return tuple(sorted({b.event_id for b in self.breaks if b.event_id is not None}))
 
 
 def record(
     vault: Vault,
-    action: AuditAction | str,
+    action: AuditAction,
     *,
     actor: str,
     clock: Clock = system_clock,
@@ -98,16 +110,18 @@ def record(
 
     Services that write data audit inside their own transaction (so the
     event and the change commit together); this is for actions that change
-    nothing in the database, such as a backup or an export to a file.
+    nothing in the database, such as a backup or an export to a file. Both
+    go through `app.store.audit.append_event`, which checks the action and
+    the detail.
     """
     with vault.write_session() as session:
         append_event(
             session,
             at=clock(),
             actor=actor,
-            action=str(action),
+            action=action,
             intensive_id=intensive_id,
-            detail=safe_detail(detail),
+            detail=detail,
         )
 
 
@@ -141,12 +155,11 @@ def verify(vault: Vault) -> ChainVerdict:
     """Recompute the hash chain; a database that cannot be read is a failed verdict too."""
     try:
         with vault.session() as session:
-            problems = tuple(str(problem) for problem in verify_chain(session))
+            breaks = tuple(verify_chain(session))
             count = len(session.scalars(select(AuditEvent.id)).all())
     except DBAPIError:
-        unreadable = "The audit trail could not be read; the database is damaged."
-        return ChainVerdict(ok=False, events=0, problems=(unreadable,))
-    return ChainVerdict(ok=not problems, events=count, problems=problems)
+        return ChainVerdict(ok=False, events=0, breaks=(ChainProblem(None, ChainBreak.UNREADABLE),))
+    return ChainVerdict(ok=not breaks, events=count, breaks=breaks)
 
 
 # ---------------------------------------------------------------------- internals
@@ -170,7 +183,10 @@ __all__ = [
     "SYSTEM_ACTOR",
     "AuditAction",
     "AuditEntry",
+    "ChainBreak",
+    "ChainProblem",
     "ChainVerdict",
+    "chain_problem_sentence",
     "flush_pending",
     "list_events",
     "pending_count",

@@ -25,6 +25,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from app.domain.audit_vocabulary import SYSTEM_ACTOR
+from app.domain.vault_layout import BACKUPS_FOLDER as BACKUP_FOLDER
+from app.domain.vault_layout import INSTANCE_LOCK as LOCK_FILE
 from app.services.audit_log import AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.deferred_audit import record_or_defer
@@ -38,7 +41,7 @@ from app.services.errors import (
 from app.services.files import refuse_inside_vault
 from app.services.vault_guard import restore_reporter
 from app.store import migrate
-from app.store.backup import BACKUP_SUFFIX, BackupInfo, Progress, make_backup
+from app.store.backup import BACKUP_SUFFIX, KEY_MEMBER, BackupInfo, Progress, make_backup
 from app.store.backup_archive import (
     check_backup_hashes,
     copy_backup_file,
@@ -49,12 +52,9 @@ from app.store.keyfile import KeyFile
 from app.store.restore import RestoreOutcome, restore_backup
 from app.store.vault import Vault
 
-BACKUP_FOLDER = "backups"
 AUTOMATIC_REASONS = frozenset({"daily", "on-quit"})
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
-SYSTEM_ACTOR = "crucible"
-LOCK_FILE = "crucible.lock"  # the GUI's QLockFile (see app.services.instance)
 log = logging.getLogger(__name__)
 
 
@@ -357,7 +357,7 @@ def _backup_key_wrap(path: Path) -> tuple[bytes, ...] | None:
 
     try:
         with zipfile.ZipFile(path) as archive:
-            return _recovery_wrap(archive.read("vault.key"))
+            return _recovery_wrap(archive.read(KEY_MEMBER))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return None
 

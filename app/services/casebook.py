@@ -14,6 +14,8 @@ from datetime import date, time
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from app.domain.audit_vocabulary import AuditAction
+from app.domain.intensive import supervision_problem
 from app.domain.resource_files import resource
 from app.domain.text_rules import line_problem
 from app.domain.vocabulary import BlockKind
@@ -109,7 +111,9 @@ class _Action:
     def __init__(self, vault: Vault, actor: str, clock: Clock) -> None:
         self.vault, self.actor, self.clock = vault, actor, clock
 
-    def run(self, action: str, work: Any, intensive_id: Any = None, **detail: object) -> Any:
+    def run(
+        self, action: AuditAction, work: Any, intensive_id: Any = None, **detail: object
+    ) -> Any:
         try:
             with self.vault.write_session() as session:
                 result = work(session)
@@ -139,6 +143,18 @@ def _one_line(value: str, field: str) -> str:
     if problem:
         raise InputError(f"{field} {problem}.")
     return value.strip()
+
+
+def _supervision(trainee: str | None, supervisor: str | None) -> tuple[str | None, str | None]:
+    """Both names checked and stripped, or (None, None); InputError when only one is given."""
+    problem = supervision_problem(trainee, supervisor)
+    if problem:
+        raise InputError(problem)
+    if trainee is None:
+        return None, None
+    return _one_line(trainee, "The trainee's name"), _one_line(
+        supervisor or "", "The supervisor's name"
+    )
 
 
 def _check_code(code: str) -> str:
@@ -178,7 +194,9 @@ def create_couple(
     """Add a couple and return its id."""
     code, partners = _check_code(code), _check_partners(partners)
     action = _Action(vault, actor, clock)
-    return int(action.run("couple-created", lambda s: queries.add_couple(s, code, partners)))
+    return int(
+        action.run(AuditAction.COUPLE_CREATED, lambda s: queries.add_couple(s, code, partners))
+    )
 
 
 def update_couple(
@@ -193,7 +211,7 @@ def update_couple(
     """Change a couple's code and partners."""
     code, partners = _check_code(code), _check_partners(partners)
     _Action(vault, actor, clock).run(
-        "couple-edited",
+        AuditAction.COUPLE_EDITED,
         lambda s: queries.update_couple(s, couple_id, code, partners),
         couple=couple_id,
     )
@@ -212,17 +230,20 @@ def create_intensive(
     actor: str,
     clock: Clock = system_clock,
 ) -> int:
-    """Start an intensive for a couple from a template; days follow `first_date`."""
+    """Start an intensive for a couple from a template; days follow `first_date`.
+
+    `trainee` and `supervisor` are None for an intensive the clinician runs;
+    given (even blank), the intensive is supervised and needs both names.
+    """
     title = _one_line(title, "The title")
     clinician = _one_line(clinician, "The clinician's name")
-    trainee = _one_line(trainee or "", "The trainee's name") or None
-    supervisor = _one_line(supervisor or "", "The supervisor's name") or None
+    trainee, supervisor = _supervision(trainee, supervisor)
     zone = clock().tzinfo
     if zone is None:
         raise InputError("The computer's clock has no time zone; set one and try again.")
     return int(
         _Action(vault, actor, clock).run(
-            "intensive-created",
+            AuditAction.INTENSIVE_CREATED,
             lambda s: queries.add_intensive_from_plan(
                 s,
                 couple_id,
@@ -248,11 +269,11 @@ def set_supervision(
     actor: str,
     clock: Clock = system_clock,
 ) -> None:
-    """Mark an intensive as run by a trainee under a supervisor (or clear both)."""
-    trainee = _one_line(trainee or "", "The trainee's name") or None
-    supervisor = _one_line(supervisor or "", "The supervisor's name") or None
+    """Mark an intensive as run by a trainee under a supervisor, or clear both (two blanks)."""
+    blank = not (trainee or "").strip() and not (supervisor or "").strip()
+    trainee, supervisor = _supervision(None, None) if blank else _supervision(trainee, supervisor)
     _Action(vault, actor, clock).run(
-        "intensive-supervision",
+        AuditAction.INTENSIVE_SUPERVISION,
         lambda s: queries.set_supervision(s, intensive_id, trainee, supervisor),
         intensive_id,
         supervised=bool(trainee or supervisor),
@@ -267,7 +288,7 @@ def rename_intensive(
     if not title:
         raise InputError("An intensive needs a title.")
     _Action(vault, actor, clock).run(
-        "intensive-renamed",
+        AuditAction.INTENSIVE_RENAMED,
         lambda s: queries.set_title(s, intensive_id, title),
         intensive_id,
     )
@@ -278,8 +299,9 @@ def set_archived(
 ) -> None:
     """Archive an intensive (hidden by default) or make it active again."""
     status = "archived" if archived else "active"
+    action = AuditAction.INTENSIVE_ARCHIVED if archived else AuditAction.INTENSIVE_ACTIVE
     _Action(vault, actor, clock).run(
-        f"intensive-{status}", lambda s: queries.set_status(s, intensive_id, status), intensive_id
+        action, lambda s: queries.set_status(s, intensive_id, status), intensive_id
     )
 
 
@@ -294,7 +316,9 @@ def delete_intensive(
 ) -> None:
     """Delete an intensive with no signed note; refused with a clear sentence otherwise."""
     _Action(vault, actor, clock).run(
-        "intensive-deleted", lambda s: queries.delete_intensive(s, intensive_id), intensive_id
+        AuditAction.INTENSIVE_DELETED,
+        lambda s: queries.delete_intensive(s, intensive_id),
+        intensive_id,
     )
 
 
@@ -302,7 +326,7 @@ def add_day(vault: Vault, intensive_id: int, *, actor: str, clock: Clock = syste
     """Append an empty day after the last one; returns its id."""
     return int(
         _Action(vault, actor, clock).run(
-            "day-added", lambda s: queries.add_day(s, intensive_id), intensive_id
+            AuditAction.DAY_ADDED, lambda s: queries.add_day(s, intensive_id), intensive_id
         )
     )
 
@@ -315,7 +339,9 @@ def remove_day(vault: Vault, day_id: int, *, actor: str, clock: Clock = system_c
         holder["intensive"] = queries.intensive_of_day(session, day_id)
         queries.remove_day(session, day_id)
 
-    _Action(vault, actor, clock).run("day-removed", work, lambda _s: holder.get("intensive"))
+    _Action(vault, actor, clock).run(
+        AuditAction.DAY_REMOVED, work, lambda _s: holder.get("intensive")
+    )
 
 
 def move_day(
@@ -323,7 +349,7 @@ def move_day(
 ) -> None:
     """Move a day earlier (-1) or later (+1); the two days trade dates."""
     _Action(vault, actor, clock).run(
-        "day-moved",
+        AuditAction.DAY_MOVED,
         lambda s: queries.move_day(s, day_id, step),
         lambda s: queries.intensive_of_day(s, day_id),
     )
@@ -334,7 +360,7 @@ def redate_day(
 ) -> None:
     """Give a day another date; its blocks keep their times of day."""
     _Action(vault, actor, clock).run(
-        "day-redated",
+        AuditAction.DAY_REDATED,
         lambda s: queries.redate_day(s, day_id, new_date),
         lambda s: queries.intensive_of_day(s, day_id),
     )
@@ -347,7 +373,7 @@ def add_block(
     _check_block(plan.title, plan.kind, plan.start, plan.end)
     return int(
         _Action(vault, actor, clock).run(
-            "block-added",
+            AuditAction.BLOCK_ADDED,
             lambda s: queries.add_block(s, day_id, plan),
             lambda s: queries.intensive_of_day(s, day_id),
         )
@@ -377,7 +403,7 @@ def update_block(
     """Retitle and retime a block."""
     _check_block(title, kind, start, end)
     _Action(vault, actor, clock).run(
-        "block-edited",
+        AuditAction.BLOCK_EDITED,
         lambda s: queries.update_block(
             s, block_id, title=title.strip(), kind=kind, start=start, end=end
         ),
@@ -390,7 +416,7 @@ def move_block(
 ) -> None:
     """Move a block one place earlier (-1) or later (+1) in its day."""
     _Action(vault, actor, clock).run(
-        "block-moved",
+        AuditAction.BLOCK_MOVED,
         lambda s: queries.move_block(s, block_id, step),
         lambda s: queries.intensive_of_block(s, block_id),
     )
@@ -404,7 +430,9 @@ def remove_block(vault: Vault, block_id: int, *, actor: str, clock: Clock = syst
         holder["intensive"] = queries.intensive_of_block(session, block_id)
         queries.remove_block(session, block_id)
 
-    _Action(vault, actor, clock).run("block-removed", work, lambda _s: holder.get("intensive"))
+    _Action(vault, actor, clock).run(
+        AuditAction.BLOCK_REMOVED, work, lambda _s: holder.get("intensive")
+    )
 
 
 __all__ = [

@@ -1,9 +1,9 @@
 """Facts about a vault folder that the app needs before loading any database code.
 
 The first window must show fast, so these answers use only the standard
-library: whether a vault is there (the setup or the unlock screen), and the
-names that tie one running app to one vault (its lock file and the local
-socket a second start talks to).
+library and `app.domain.vault_layout`: whether a vault is there (the setup
+or the unlock screen), and the names that tie one running app to one
+vault (its lock file and the local socket a second start talks to).
 """
 
 from __future__ import annotations
@@ -11,19 +11,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-# The same file names as app.store.vault, which cannot be imported this early
-# (it loads SQLAlchemy); tests/services/test_settings.py checks they agree.
-DB_NAME = "vault.db"
-KEY_NAME = "vault.key"
-CREATING_MARKER = ".creating"
-LOCK_FILE = "crucible.lock"
+from app.domain.vault_layout import INSTANCE_LOCK as LOCK_FILE
+from app.domain.vault_layout import vault_exists
 
 
 def vault_present(folder: Path) -> bool:
-    """Whether the folder holds a vault, as `app.store.vault.vault_exists` decides it."""
-    if (folder / KEY_NAME).exists():
-        return True
-    return (folder / DB_NAME).exists() and not (folder / CREATING_MARKER).exists()
+    """Whether the folder holds a vault (`app.domain.vault_layout.vault_exists`, stdlib only)."""
+    return vault_exists(folder)
 
 
 def instance_name(folder: Path) -> str:

@@ -1,11 +1,18 @@
 """Integrity checks with their durations, and the backup to offer when the vault is damaged.
 
 `quick_check` is SQLite's cheaper check (no index-to-table cross check),
-fit for a start-up or idle-time probe. `full_check` is what `crucible
-check` promises: `integrity_check`, SQLCipher's `cipher_integrity_check`
-(every page's HMAC), the append-only triggers, the signed notes' hashes and
-the keyed audit chain, each timed so the app can say how long a check takes
-on this vault before offering it.
+fit for a start-up or idle-time probe. `full_check` is the one full check,
+run by `crucible check` and by the app: `integrity_check`, SQLCipher's
+`cipher_integrity_check` (every page's HMAC), then the tamper-evidence
+checks, each timed so the app can say how long a check takes on this vault
+before offering it.
+
+The tamper-evidence checks assume the database opened (so whoever changed
+it held the data key) and ask whether it still says what was written: every
+append-only trigger in place with its expected SQL, every signed note's
+hash recomputed and compared with the stored one and with the one in the
+audit trail, and the keyed audit chain recomputed. What they can and cannot
+reveal is in docs/tamper-evidence.md.
 
 When the vault cannot be opened or fails a check, `newest_restorable_backup`
 finds the newest backup whose bytes match its manifest (no secret is needed
@@ -24,7 +31,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.services.audit_log import verify
+from app.domain.vault_layout import DB_NAME
+from app.services.audit_log import ANCHORING_ACTIONS, chain_problem_sentence, verify
 from app.services.backups import (
     BackupListing,
     Verification,
@@ -32,11 +40,13 @@ from app.services.backups import (
     list_backups,
     verify_backup_file,
 )
-from app.services.checks import signature_check, trigger_check
 from app.services.errors import VaultError
-from app.store.vault import DB_NAME, Vault
+from app.store.append_only import trigger_problems
+from app.store.signatures import signature_problems
+from app.store.vault import Vault
 
-DAMAGED_READ = "The database could not be read to the end; it is damaged."
+# The one sentence for a part of the database that cannot be read at all.
+UNREADABLE = "The {what} could not be read; the database is damaged."
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +106,26 @@ def full_check(vault: Vault) -> FullCheck:
     )
     triggers = _timed("append_only_triggers", lambda: trigger_check(vault))
     signatures = _timed("signed_notes", lambda: signature_check(vault))
-    chain = _timed("audit_chain", lambda: list(verify(vault).problems))
+    chain = _timed("audit_chain", lambda: [chain_problem_sentence(p) for p in verify(vault).breaks])
     return FullCheck((integrity, cipher, triggers, signatures, chain))
+
+
+def trigger_check(vault: Vault) -> list[str]:
+    """Every append-only trigger present with its expected SQL, and no stranger on those tables."""
+    try:
+        with vault.engine.connect() as connection:
+            return trigger_problems(connection)
+    except DBAPIError:
+        return [UNREADABLE.format(what="database schema")]
+
+
+def signature_check(vault: Vault) -> list[str]:
+    """Every signed note's text against its stored hash, and that hash against the trail's."""
+    try:
+        with vault.session() as session:
+            return signature_problems(session, ANCHORING_ACTIONS)
+    except DBAPIError:
+        return [UNREADABLE.format(what="signed notes")]
 
 
 def newest_restorable_backup(
@@ -136,7 +164,7 @@ def _pragma_lines(vault: Vault, pragma: str, *, ok: list[str]) -> list[str]:
         with vault.engine.connect() as connection:
             lines = [str(row[0]) for row in connection.execute(text(pragma))]
     except DBAPIError:
-        return [DAMAGED_READ]
+        return [UNREADABLE.format(what="database")]
     except VaultError as error:
         return [str(error)]
     return [] if lines == ok else lines
@@ -155,4 +183,6 @@ __all__ = [
     "full_check",
     "newest_restorable_backup",
     "quick_check",
+    "signature_check",
+    "trigger_check",
 ]

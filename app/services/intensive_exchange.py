@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.exchange import FormatError, intensive_to_document, parse_intensive
-from app.domain.intensive import Intensive
+from app.domain.intensive import Intensive, supervision_problem
 from app.services.audit_log import AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError, NotFoundError
@@ -49,10 +49,15 @@ def parse_document(data: bytes) -> Intensive:
 
 
 def _parse(document: Any) -> Intensive:
+    """The document as an intensive, refused (InputError) as the app refuses the same intensive."""
     try:
-        return parse_intensive(document)
+        intensive = parse_intensive(document)
     except FormatError as error:
         raise InputError(str(error)) from None
+    problem = supervision_problem(intensive.trainee, intensive.supervisor)
+    if problem:
+        raise InputError(problem)
+    return intensive
 
 
 def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = system_clock) -> int:
@@ -68,7 +73,7 @@ def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = sy
                 session,
                 at=now,
                 actor=actor,
-                action="import",
+                action=AuditAction.IMPORT,
                 intensive_id=new_id,
                 detail={"format": document["format"]},
             )
@@ -125,7 +130,11 @@ def export_intensive(
     document = intensive_to_document(get_intensive(vault, intensive_id))
     with vault.write_session() as session:
         append_event(
-            session, at=clock(), actor=actor, action="export-json", intensive_id=intensive_id
+            session,
+            at=clock(),
+            actor=actor,
+            action=AuditAction.EXPORT_JSON,
+            intensive_id=intensive_id,
         )
     data = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     log.info("exported intensive %d as JSON: %d bytes", intensive_id, len(data))

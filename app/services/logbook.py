@@ -37,6 +37,7 @@ import datetime
 import enum
 import functools
 import io
+import contextlib
 import logging
 import os
 import re
@@ -47,7 +48,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
-LOG_FOLDER = "logs"
+from app.domain.vault_layout import KEY_NAME
+from app.domain.vault_layout import LOGS_FOLDER as LOG_FOLDER
+
 LOG_NAME = "crucible.log"
 MAX_BYTES = 1_000_000
 KEPT_FILES = 5
@@ -260,6 +263,11 @@ class _PrivateRotatingFile:
                 os.fchmod(descriptor, 0o600)  # an older file keeps no wider mode
                 return open(descriptor, "a", encoding="utf-8")
 
+            def handleError(self, record: logging.LogRecord) -> None:
+                # Not the default, which prints the line to stderr: the failure
+                # goes up to VaultLogHandler, which says once that logging stopped.
+                raise  # called inside the handler's `except`
+
         return PrivateRotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=KEPT_FILES, encoding="utf-8", delay=True
         )
@@ -338,11 +346,13 @@ class VaultLogHandler(logging.Handler):
     def _report_failure(self, error: BaseException) -> None:
         self.failures += 1
         if self.failures == 1:  # once per run: a full disk would repeat it on every record
-            print(
-                f"Crucible could not write its log ({type(error).__name__}); "
-                "the app carries on without it.",
-                file=sys.stderr,
-            )
+            # stderr may be a file on the same full disk: then nothing more can be said.
+            with contextlib.suppress(OSError):
+                print(
+                    f"Crucible could not write its log ({type(error).__name__}); "
+                    "the app carries on without it.",
+                    file=sys.stderr,
+                )
 
     def handleError(self, record: logging.LogRecord) -> None:
         """Never print the record (the default prints its arguments): count and say so once."""
@@ -353,14 +363,17 @@ class VaultLogHandler(logging.Handler):
         """Write what waits and close the file (a folder without a vault gets nothing)."""
         self.stop_holding()
         with self._file_lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
+            file, self._file = self._file, None
+            if file is not None:
+                try:  # the last flush can meet a full disk; the command's outcome stands
+                    file.close()
+                except Exception as error:
+                    self._report_failure(error)
         super().close()
 
 
 def _holds_vault(folder: Path) -> bool:
-    return (folder / "vault.key").is_file()
+    return (folder / KEY_NAME).is_file()
 
 
 # ------------------------------------------------------------------ set-up

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.audit_vocabulary import AuditAction
 from app.domain.intensive import Addendum, NoteSection, content_hash
 from app.domain.vocabulary import NOTE_TEMPLATE
 from app.services.clock import Clock, system_clock
@@ -188,7 +189,7 @@ def sign_note(
             session,
             at=now,
             actor=signer,
-            action="sign",
+            action=AuditAction.NOTE_SIGNED,
             intensive_id=intensive_id,
             detail={"block": block_id, "content_hash": note.content_hash},
         )
@@ -218,7 +219,7 @@ def add_addendum(
             session,
             at=now,
             actor=by,
-            action="addendum",
+            action=AuditAction.ADDENDUM,
             intensive_id=intensive_id,
             detail={"block": block_id},
         )

@@ -36,7 +36,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.audit_actions import (
+from app.domain.audit_vocabulary import (
     LOCKED_PROVENANCE,
     PENDING_KINDS,
     PROVENANCE_KEY,
@@ -44,8 +44,9 @@ from app.services.audit_actions import (
     AuditAction,
     safe_detail,
 )
+from app.domain.vault_layout import PENDING_FILE, VAULT_ID_FILE
 from app.services.clock import Clock, system_clock
-from app.services.pending_files import PENDING_FILE, VAULT_ID_FILE, remember_vault_id_of
+from app.services.pending_files import remember_vault_id_of
 from app.services.pending_schema import (
     FORMAT,
     MAX_ACTOR,
@@ -175,7 +176,7 @@ def _append_document(
                 session,
                 at=entry.at,
                 actor=entry.actor,
-                action=entry.kind,
+                action=AuditAction(entry.kind),
                 detail={**entry.detail, "pending_id": entry.id, PROVENANCE_KEY: LOCKED_PROVENANCE},
             )
             appended += 1

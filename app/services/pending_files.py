@@ -11,13 +11,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from app.domain.vault_layout import PENDING_FILE, VAULT_ID_FILE
 from app.store.derived_keys import vault_id
 from app.store.errors import VaultError
 from app.store.files import write_atomically
 from app.store.secrets import DataKey
-
-PENDING_FILE = "pending-audit.json"
-VAULT_ID_FILE = "vault-id"
 
 
 def has_pending_events(folder: Path) -> bool:

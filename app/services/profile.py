@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.domain.audit_vocabulary import AuditAction
 from app.domain.text_rules import line_problem
 from app.domain.vocabulary import Role
 from app.services.clock import Clock, system_clock
@@ -115,7 +116,7 @@ def _store(vault: Vault, profile: ClinicianProfile, clock: Clock) -> None:
             session,
             at=clock(),
             actor=actor_of(profile),
-            action="profile-saved",
+            action=AuditAction.PROFILE_SAVED,
             detail={"role": profile.role.value, "complete": profile.complete},
         )
 

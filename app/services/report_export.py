@@ -1,19 +1,18 @@
 """Exporting an intensive as a PDF report, with the audit entry that says it left the vault.
 
 The report builders (the `reports` package) are imported only when a report
-is made: ReportLab is heavy, and the app must start without it. When the
-package cannot be imported at all, `reports_available()` says so and the UI
-shows the entry disabled.
+is made: ReportLab is heavy, and the app must start without waiting for it.
+The package is part of Crucible, so a failure to import it is a bug that is
+reported, not a state the UI hides by disabling the entry.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from app.services.clock import Clock, system_clock
 
@@ -36,31 +35,16 @@ class ReportRequest:
     password: str | None = None
 
 
-def _reports() -> Any:
-    return importlib.import_module("reports")
-
-
-def reports_available() -> bool:
-    """Whether the PDF builders can be loaded in this installation."""
-    try:
-        module = _reports()
-    except Exception:  # any import failure means "not available", never a crash
-        return False
-    return all(
-        hasattr(module, name)
-        for name in ("build_summary_report", "build_supervision_report", "ReportOptions")
-    )
-
-
 def suggested_file_name(
     vault: Vault, request: ReportRequest, *, clock: Clock = system_clock
 ) -> str:
     """A safe file name; a de-identified report is named by the couple's code only."""
     from app.services.intensive_exchange import get_intensive
+    from reports import default_file_name
 
     intensive = get_intensive(vault, request.intensive_id)
     identified = request.identified or request.kind == "summary"
-    name: str = _reports().default_file_name(intensive, request.kind, identified, clock().date())
+    name: str = default_file_name(intensive, request.kind, identified, clock().date())
     return name
 
 
@@ -89,29 +73,31 @@ def export_report(
     The PDF is encrypted before it touches the disk, so a protected report
     never exists unencrypted in a file.
     """
+    from app.domain.audit_vocabulary import AuditAction
     from app.services.files import refuse_inside_vault, write_user_file
     from app.services.intensive_exchange import get_intensive
     from app.store.audit import append_event
+    from reports import (
+        ReportOptions,
+        build_summary_report,
+        build_supervision_report,
+        encrypt_pdf,
+    )
 
     refuse_inside_vault(vault.folder, path)
-    reports = _reports()
     intensive = get_intensive(vault, request.intensive_id)
     now = clock()
-    options = reports.ReportOptions(
+    options = ReportOptions(
         paper=request.paper,
         flip_window_s=request.flip_window_s,
         identified=request.identified,
         report_date=date(now.year, now.month, now.day),
         prepared_by=prepared_by,
     )
-    build = (
-        reports.build_summary_report
-        if request.kind == "summary"
-        else reports.build_supervision_report
-    )
+    build = build_summary_report if request.kind == "summary" else build_supervision_report
     pdf: bytes = build(intensive, options)
     if request.password:
-        pdf = reports.encrypt_pdf(pdf, _prepared(request.password))
+        pdf = encrypt_pdf(pdf, _prepared(request.password))
     write_user_file(path, pdf)
     log.info(
         "exported intensive %d by %s: %d bytes, encrypted %s",
@@ -125,7 +111,7 @@ def export_report(
             session,
             at=now,
             actor=actor,
-            action="export-report",
+            action=AuditAction.EXPORT_REPORT,
             intensive_id=request.intensive_id,
             detail={
                 "kind": request.kind,
@@ -140,6 +126,5 @@ __all__ = [
     "ReportKind",
     "ReportRequest",
     "export_report",
-    "reports_available",
     "suggested_file_name",
 ]

@@ -32,6 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.domain.vault_layout import REPLACED_PREFIX as KEPT_PREFIX
+from app.domain.vault_layout import SAFETY_STATE_FILE as OLD_SAFETY_FILE
+from app.domain.vault_layout import SETTINGS_FILE
 from app.services.settings import Settings
 from app.services.settings_schema import BadValue, Entry, decode, encode, entries
 from app.store.errors import FileNotReadableError, VaultError
@@ -40,11 +43,8 @@ from app.store.files import write_atomically
 if TYPE_CHECKING:  # the store's vault loads only when a vault is open
     from app.store.vault import Vault
 
-SETTINGS_FILE = "settings.json"
 SETTINGS_VERSION = 2
-OLD_SAFETY_FILE = "data-safety.json"
 OLD_SAFETY_FORMAT = "crucible.data-safety/1"
-KEPT_PREFIX = "replaced-"
 
 # One writer at a time in this process: the Settings dialog (UI thread) and
 # data safety (background helper) both read, change and write the file. One
@@ -324,6 +324,7 @@ def apply_settings(
     if not difference:
         return difference
     update_settings(folder, **difference)
+    from app.domain.audit_vocabulary import AuditAction
     from app.services.clock import system_clock
     from app.store.audit import append_event
 
@@ -332,7 +333,7 @@ def apply_settings(
             session,
             at=(clock or system_clock)(),
             actor=actor,
-            action="settings-changed",
+            action=AuditAction.SETTINGS_CHANGED,
             detail=audit_detail(difference),
         )
     return difference

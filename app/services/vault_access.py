@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
 from app.domain.passphrase import passphrase_problem
+from app.domain.vault_layout import BACKUPS_FOLDER as BACKUP_FOLDER
+from app.domain.vault_layout import DB_NAME
 from app.services import vault_guard
-from app.services.audit_actions import AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.pending_files import has_pending_events, remember_vault_id_of
 from app.store import migrate, vault_lock
@@ -26,7 +28,6 @@ from app.store.errors import VaultBusyError, VaultError, WrongSecretError
 from app.store.hardening import disable_core_dumps
 from app.store.raw_reader import RawVaultReader
 from app.store.vault import (
-    DB_NAME,
     DEFAULT_THROTTLE,
     UnlockThrottle,
     Vault,
@@ -49,8 +50,6 @@ if TYPE_CHECKING:
 # imported inside the functions that use them, so that the key derivation of
 # an unlock runs beside their import (see app.store.vault), not after it.
 
-BACKUP_FOLDER = "backups"
-SYSTEM_ACTOR = "crucible"
 PATIENT_WAIT_S = 600.0  # a command on a terminal waits this long for another's write
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -200,9 +199,7 @@ def _record_raw_unlock(reader: RawVaultReader, clock: Clock, actor: str) -> None
     detail = {"method": "passphrase"}
     remember_vault_id_of(reader.folder, reader.data_key)
     try:
-        reader.append_audit_event(
-            at=clock(), actor=actor, action=str(AuditAction.UNLOCK), detail=detail
-        )
+        reader.append_audit_event(at=clock(), actor=actor, action=AuditAction.UNLOCK, detail=detail)
     except VaultBusyError:
         # Another process writes: queue the event, as record_or_defer does.
         # These modules load the ORM, which only this rare case pays for.
@@ -236,7 +233,7 @@ def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
     left open without its record. The vault's id is kept beside it for the
     events that will be recorded while it is locked.
     """
-    from app.services.audit_actions import AuditAction
+    from app.domain.audit_vocabulary import AuditAction
     from app.services.deferred_audit import flush_if_free, record_or_defer
     from app.services.pending_audit import remember_vault_id
 
@@ -259,6 +256,7 @@ def new_vault(
     An existing folder keeps its permissions and must hold no other files;
     a new one is created owner-only.
     """
+    from app.domain.audit_vocabulary import AuditAction
     from app.services.pending_audit import remember_vault_id
     from app.store.audit import append_event
 
@@ -271,7 +269,7 @@ def new_vault(
         vault, code = create_vault(folder, passphrase, kdf=kdf)
     try:
         with vault.write_session() as session:
-            append_event(session, at=clock(), actor=SYSTEM_ACTOR, action="vault-created")
+            append_event(session, at=clock(), actor=SYSTEM_ACTOR, action=AuditAction.VAULT_CREATED)
         remember_vault_id(vault)
     except BaseException:
         vault.lock()

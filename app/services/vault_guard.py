@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app.services.audit_actions import SYSTEM_ACTOR
+from app.domain.audit_vocabulary import SYSTEM_ACTOR
+from app.domain.vault_layout import DB_NAME, KEY_NAME
 from app.services.clock import Clock, system_clock
 from app.store import restore_journal, vault_lock
 from app.store.errors import NoVaultError
-from app.store.vault import DB_NAME, KEY_NAME
 from app.store.vault_folder import check_vault_files
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.domain.audit_vocabulary import AuditAction, ChainBreak, ChainProblem, safe_detail
 from app.store.audit_links import GENESIS, detail_text, keyed_link, payload, unkeyed_link
 from app.store.derived_keys import CHAIN_KEY_INFO
 from app.store.models import AuditEvent, AuditKeying
@@ -45,20 +45,30 @@ def append_event(
     *,
     at: datetime,
     actor: str,
-    action: str,
+    action: AuditAction,
     intensive_id: int | None = None,
     detail: Mapping[str, object] | None = None,
 ) -> AuditEvent:
-    """Add an event with a keyed link to the newest one, inside the caller's transaction."""
+    """Add an event with a keyed link to the newest one, inside the caller's transaction.
+
+    This is the only way an event is written. The action must be a member of
+    `AuditAction` and the detail passes `safe_detail` here, so no caller can
+    put client text or a secret into the trail, or an action name the audit
+    window and `crucible audit` do not know. Both refusals are ValueError:
+    a programming error, not a user's.
+    """
+    if not isinstance(action, AuditAction):
+        raise ValueError(f"audit actions are AuditAction members, not {type(action).__name__}")
+    checked = safe_detail(detail)
     key = chain_key(session)
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     prev_hash = prev or GENESIS
-    detail_json = detail_text(detail)
+    detail_json = detail_text(checked)
     linked = payload(prev_hash, at, actor, action, intensive_id, detail_json)
     event = AuditEvent(
         at=at,
         actor=actor,
-        action=action,
+        action=str(action),
         intensive_id=intensive_id,
         detail_json=detail_json,
         prev_hash=prev_hash,
@@ -67,19 +77,6 @@ def append_event(
     session.add(event)
     session.flush()
     return event
-
-
-@dataclass(frozen=True, slots=True)
-class ChainProblem:
-    """Where the chain breaks, said without repeating the entry's content."""
-
-    event_id: int | None  # None: the trail as a whole
-    problem: str
-
-    def __str__(self) -> str:
-        if self.event_id is None:
-            return f"audit trail: {self.problem}"
-        return f"audit event {self.event_id}: {self.problem}"
 
 
 def keyed_after(session: Session) -> int | None:
@@ -101,10 +98,10 @@ def verify_chain(session: Session) -> list[ChainProblem]:
     before the switch) or keyed; after it, only a keyed link verifies.
     """
     key = chain_key(session)
-    problems = []
+    problems: list[ChainProblem] = []
     last_unkeyed = keyed_after(session)
     if last_unkeyed is None:
-        problems.append(ChainProblem(None, "the record of where its keyed links begin is missing"))
+        problems.append(ChainProblem(None, ChainBreak.KEYING_RECORD_MISSING))
     expected_prev = GENESIS
     # Plain rows, not ORM objects: a long trail verifies about twice as fast.
     rows = session.execute(
@@ -121,13 +118,13 @@ def verify_chain(session: Session) -> list[ChainProblem]:
     )
     for event_id, at, actor, action, intensive_id, detail_json, prev_hash, link in rows:
         if prev_hash != expected_prev:
-            problems.append(ChainProblem(event_id, "does not follow the event before it"))
+            problems.append(ChainProblem(event_id, ChainBreak.NOT_FOLLOWING))
         linked = payload(prev_hash, at, actor, action, intensive_id, detail_json)
         if not hmac.compare_digest(keyed_link(key, linked), link):
             unkeyed = hmac.compare_digest(unkeyed_link(linked), link)
             if not unkeyed:
-                problems.append(ChainProblem(event_id, "was changed after it was written"))
+                problems.append(ChainProblem(event_id, ChainBreak.CHANGED))
             elif last_unkeyed is not None and event_id > last_unkeyed:
-                problems.append(ChainProblem(event_id, "has an unkeyed link in the keyed chain"))
+                problems.append(ChainProblem(event_id, ChainBreak.UNKEYED_LINK))
         expected_prev = link
     return problems

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from app.domain.vault_layout import DB_NAME, KEY_NAME
 from app.store.engine import open_raw_connection
 from app.store.errors import DamagedDatabaseError, VaultError
 from app.store.files import (
@@ -47,7 +48,9 @@ from app.store.secrets import DataKey
 
 BACKUP_FORMAT = "crucible.backup/1"
 BACKUP_SUFFIX = ".crucible-backup"
-MANIFEST, KEY_MEMBER, DB_MEMBER = "manifest.json", "vault.key", "vault.db"
+MANIFEST = "manifest.json"
+# The archive holds the two files under their names in the vault folder.
+KEY_MEMBER, DB_MEMBER = KEY_NAME, DB_NAME
 MEMBERS = frozenset({MANIFEST, KEY_MEMBER, DB_MEMBER})
 REASONS = ("manual", "daily", "pre-migration", "on-quit")
 MAX_SMALL_MEMBER = 64 * 1024

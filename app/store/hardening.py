@@ -25,13 +25,3 @@ def disable_core_dumps() -> None:
         # its prctl without ctypes.util.find_library, which runs ldconfig.
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-
-
-def core_dumps_disabled() -> bool:
-    """Whether core dumps are off for this process (for tests and `crucible check`)."""
-    try:
-        import resource
-    except ImportError:
-        return True
-    soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
-    return soft == 0 and hard == 0

@@ -13,11 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import intensive as domain
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy, partner_colour
 from app.store import models
 from app.store.raw_reader import IntensiveListing  # shared with the ORM-free listing
-
-DEFAULT_COLOURS = {"A": "#2E6DB4", "B": "#C2571A"}
 
 
 class CoupleConflictError(ValueError):
@@ -43,7 +41,7 @@ def find_or_add_couple(
                     key=p.key.value,
                     name=p.name,
                     pronouns=p.pronouns,
-                    colour=p.colour or DEFAULT_COLOURS[p.key.value],
+                    colour=partner_colour(p.key, p.colour),
                 )
                 for p in couple.partners
             ],

@@ -26,13 +26,14 @@ from typing import Any, TypeVar
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from app.domain.audit_vocabulary import AuditAction, safe_detail
+from app.domain.vault_layout import DB_NAME
 from app.store import migrate
 from app.store.audit_links import GENESIS, detail_text, keyed_link, payload
 from app.store.derived_keys import audit_chain_key
 from app.store.engine import WriteWaits, begin_immediate, is_damage, open_raw_connection
 from app.store.errors import VaultReplacedError
 from app.store.secrets import DataKey
-from app.store.vault import DB_NAME
 from app.store.vault_folder import damaged, sqlite_failure
 
 T = TypeVar("T")
@@ -120,10 +121,13 @@ class RawVaultReader:
         *,
         at: datetime,
         actor: str,
-        action: str,
+        action: AuditAction,
         detail: Mapping[str, object] | None = None,
     ) -> None:
         """Append one chained event in its own transaction, not waiting for another writer.
+
+        The same rules as `app.store.audit.append_event` (the ORM's one write
+        path): an `AuditAction` member, and a detail that passes `safe_detail`.
 
         Raises VaultBusyError at once while another process writes; the
         caller queues the event instead. `at` must carry its offset, as the
@@ -131,6 +135,9 @@ class RawVaultReader:
         """
         if at.tzinfo is None:
             raise ValueError("datetimes stored in the vault must carry an offset")
+        if not isinstance(action, AuditAction):
+            raise ValueError(f"audit actions are AuditAction members, not {type(action).__name__}")
+        checked = safe_detail(detail)
         key = audit_chain_key(self.data_key)
         waits = WriteWaits()
         waits.try_only = True
@@ -141,13 +148,13 @@ class RawVaultReader:
                     "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1"
                 ).fetchone()
                 prev_hash = prev[0] if prev and prev[0] else GENESIS
-                detail_json = detail_text(detail)
+                detail_json = detail_text(checked)
                 link = keyed_link(key, payload(prev_hash, at, actor, action, None, detail_json))
                 cursor.execute(
                     "INSERT INTO audit_event "
                     "(at, actor, action, intensive_id, detail_json, prev_hash, hash) "
                     "VALUES (?, ?, ?, NULL, ?, ?, ?)",
-                    (at.isoformat(), actor, action, detail_json, prev_hash, link),
+                    (at.isoformat(), actor, str(action), detail_json, prev_hash, link),
                 )
             self._storage_errors_named(lambda: self._connection.execute("COMMIT"))
         except BaseException:

@@ -32,6 +32,7 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 from alembic.script import ScriptDirectory
 
+from app.domain.vault_layout import DB_NAME, KEY_NAME, REPLACED_PREFIX
 from app.store import migrate, restore_journal, vault_lock
 from app.store.backup import (
     SIDE_SUFFIXES,
@@ -46,10 +47,8 @@ from app.store.files import FILE_MODE, storage_error
 from app.store.hardening import disable_core_dumps
 from app.store.keyfile import RECOVERY_ALPHABET, KeyFile, normalize_recovery_code
 from app.store.secrets import DataKey
-from app.store.vault import DB_NAME, KEY_NAME
 from app.store.vault_folder import prepare_vault_folder
 
-REPLACED_PREFIX = "replaced-"
 UNMATCHED_BACKUP_MESSAGE = (
     "Neither a passphrase nor a recovery code valid when this backup was made matches; "
     "nothing was changed."

@@ -34,11 +34,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.domain.vault_layout import DB_NAME, KEY_NAME, SIDE_SUFFIXES
+from app.domain.vault_layout import RESTORE_JOURNAL as JOURNAL_NAME
 from app.store.errors import DamagedDatabaseError
 from app.store.files import fsync_dir, write_atomically
-from app.store.vault_folder import DB_NAME, KEY_NAME, SIDE_SUFFIXES
 
-JOURNAL_NAME = "restore-journal.json"
 JOURNAL_FORMAT = "crucible.restore-journal/1"
 TEMP_PREFIX = ".restore-"
 _TEMP = re.compile(r"\.restore-[0-9a-f]{6,32}\.(db|key)")

@@ -26,10 +26,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.vault_layout import ATTEMPTS_FILE
 from app.store.errors import VaultError
 from app.store.files import write_atomically
 
-ATTEMPTS_FILE = "unlock-attempts.json"
 ATTEMPTS_FORMAT = "crucible.unlock-attempts/1"
 MAX_FAILURES = 1_000_000  # far beyond the cap's reach; bounds what a damaged file can say
 

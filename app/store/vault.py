@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.domain.vault_layout import CREATING_MARKER, DB_NAME, KEY_NAME, vault_exists
+from app.domain.vault_layout import SIDE_SUFFIXES as SIDE_FILES
 from app.store import migrate, vault_lock
 from app.store.engine import WRITE_OPTION, WriteWaits
 from app.store.errors import (
@@ -47,11 +49,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-DB_NAME = "vault.db"
-KEY_NAME = "vault.key"
 log = logging.getLogger(__name__)
-SIDE_FILES = ("-wal", "-shm", "-journal")
-CREATING_MARKER = ".creating"
 
 
 class UnlockThrottle:
@@ -252,13 +250,6 @@ def _file_identity(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
-
-
-def vault_exists(folder: Path) -> bool:
-    """Whether the folder holds a vault, even one missing its key file."""
-    if (folder / KEY_NAME).exists():
-        return True  # written last: even with the marker left over, creation finished
-    return (folder / DB_NAME).exists() and not (folder / CREATING_MARKER).exists()
 
 
 def create_vault(

@@ -22,6 +22,13 @@ import os
 import stat
 from pathlib import Path
 
+from app.domain.vault_layout import (
+    BACKUPS_FOLDER,
+    CRUCIBLE_NAMES,
+    CRUCIBLE_PREFIXES,
+    DB_NAME,
+    KEY_NAME,
+)
 from app.store.errors import (
     DamagedDatabaseError,
     FileNotReadableError,
@@ -32,32 +39,6 @@ from app.store.errors import (
 )
 from app.store.files import DIR_MODE, FILE_MODE, sqlite_storage_error, storage_error
 
-DB_NAME = "vault.db"
-KEY_NAME = "vault.key"
-SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
-BACKUPS_FOLDER = "backups"
-# Every name Crucible puts in a vault folder (app.services.instance and the
-# services' own files included); hidden files count too (temp files, and
-# what a desktop leaves in any folder).
-CRUCIBLE_NAMES = frozenset(
-    {
-        DB_NAME,
-        KEY_NAME,
-        *(DB_NAME + suffix for suffix in SIDE_SUFFIXES),
-        BACKUPS_FOLDER,
-        "logs",  # app.services.logbook
-        "vault.lock",
-        "crucible.lock",
-        "pending-audit.json",
-        "pending-audit.lock",
-        "settings.json",
-        "data-safety.json",
-        "restore-journal.json",
-        "vault-id",
-        "unlock-attempts.json",
-    }
-)
-CRUCIBLE_PREFIXES = ("replaced-", ".")
 SQLITE_PERM, SQLITE_BUSY, SQLITE_READONLY, SQLITE_CANTOPEN = 3, 5, 8, 14
 SQLITE_IOERR = 10
 

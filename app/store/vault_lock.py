@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from app.domain.vault_layout import LOCK_NAME
 from app.store.errors import (
     FolderNotWritableError,
     NoVaultError,
@@ -44,7 +45,6 @@ from app.store.errors import (
     VaultInUseError,
 )
 
-LOCK_NAME = "vault.lock"
 SHARED_WAIT_S = 3.0  # a passwd or a small restore finishes well within this
 POLL_S = 0.05
 _SHARED, _EXCLUSIVE = 1, 2

@@ -100,7 +100,7 @@ def test_a_code_of_spaces_is_refused(initialized: Crucible, tmp_path: Path) -> N
 @pytest.fixture
 def older_vault(crucible: Crucible) -> Crucible:
     """A vault written before the rule: control characters in a title, a code and an actor."""
-    from app.services.audit_log import record
+    from app.services.audit_log import AuditAction, record
     from app.services.intensive_exchange import parse_document
     from app.services.vault_access import new_vault
     from app.store.intensives import add_intensive
@@ -119,7 +119,7 @@ def older_vault(crucible: Crucible) -> Crucible:
     with vault:
         with vault.write_session() as session:
             add_intensive(session, intensive, intensive.days[0].blocks[0].start)
-        record(vault, "sign", actor="Jordan\x1b[2J\x9b")
+        record(vault, AuditAction.NOTE_SIGNED, actor="Jordan\x1b[2J\x9b")
     return crucible
 
 

@@ -189,8 +189,8 @@ def test_detail_refuses_anything_that_could_hold_client_text(vault: Vault) -> No
     """Long or multi-line strings and nested values are refused before they reach the chain."""
     for detail in ({"note": "x" * 200}, {"text": "a\nb"}, {"nested": {"a": 1}}, {"l": [1]}):
         with pytest.raises(ValueError, match="audit detail"):
-            audit_log.record(vault, "export-json", actor="t", detail=detail)
-    audit_log.record(vault, "export-json", actor="t", detail={"kind": "summary", "n": 3})
+            audit_log.record(vault, AuditAction.EXPORT_JSON, actor="t", detail=detail)
+    audit_log.record(vault, AuditAction.EXPORT_JSON, actor="t", detail={"kind": "summary", "n": 3})
 
 
 def test_events_filter_by_action_and_intensive(vault: Vault, sample_bytes: bytes) -> None:
@@ -265,3 +265,19 @@ def test_pending_file_survives_being_copied_with_the_vault(tmp_path: Path, vault
         assert len(audit_log.list_events(reopened, action="failed-unlock")) == 1
     finally:
         reopened.lock()
+
+
+def test_the_verdict_names_broken_events_by_id_and_kind(vault: Vault, clock: FakeClock) -> None:
+    """The window and the command get ids and kinds, not sentences to parse."""
+    audit_log.record(vault, AuditAction.BACKUP, actor="t", clock=clock)
+    audit_log.record(vault, AuditAction.BACKUP, actor="t", clock=clock)
+    with vault.engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER audit_no_update"))
+        connection.execute(text("UPDATE audit_event SET actor = 'someone' WHERE id = 2"))
+    verdict = audit_log.verify(vault)
+    assert not verdict.ok
+    assert verdict.breaks == (audit_log.ChainProblem(2, audit_log.ChainBreak.CHANGED),)
+    assert verdict.broken_ids == (2,)
+    assert [audit_log.chain_problem_sentence(b) for b in verdict.breaks] == [
+        "audit event 2: was changed after it was written"
+    ]

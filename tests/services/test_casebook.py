@@ -190,3 +190,31 @@ def test_supervision_is_recorded(vault: Vault, clock: FakeClock, intensive_id: i
     assert get_intensive(vault, intensive_id).is_supervised
     casebook.set_supervision(vault, intensive_id, " ", "", actor=ACTOR, clock=clock)
     assert not get_intensive(vault, intensive_id).is_supervised
+
+
+@pytest.mark.parametrize(("trainee", "supervisor"), [("Robin Trainee", " "), ("", "Dr. Sup")])
+def test_supervision_names_both_people(
+    vault: Vault,
+    clock: FakeClock,
+    couple_id: int,
+    intensive_id: int,
+    trainee: str,
+    supervisor: str,
+) -> None:
+    """One name alone is refused by the service, with the sentence the dialogs show."""
+    with pytest.raises(InputError, match="needs the trainee's and the supervisor's names"):
+        casebook.set_supervision(vault, intensive_id, trainee, supervisor, actor=ACTOR, clock=clock)
+    with pytest.raises(InputError, match="needs the trainee's and the supervisor's names"):
+        casebook.create_intensive(
+            vault,
+            couple_id,
+            casebook.list_templates()[0],
+            first_date=date(2027, 1, 4),
+            title="Supervised",
+            clinician=ACTOR,
+            trainee=trainee,
+            supervisor=supervisor,
+            actor=ACTOR,
+            clock=clock,
+        )
+    assert not get_intensive(vault, intensive_id).is_supervised

@@ -23,7 +23,7 @@ from app.services.intensive_exchange import get_intensive
 from app.services.logbook import LOG_FOLDER, start_logbook, stop_logbook
 from app.services.notes import save_note
 from app.services.observations import log_observation
-from app.services.report_export import ReportRequest, export_report, reports_available
+from app.services.report_export import ReportRequest, export_report
 from app.services.vault_access import open_vault
 from tests.cli.conftest import Crucible
 from tests.conftest import PASSPHRASE, SAMPLE_PATH
@@ -48,7 +48,6 @@ def _everything_logged(folder: Path) -> str:
     return "\n".join(path.read_bytes().decode("utf-8") for path in files)
 
 
-@pytest.mark.skipif(not reports_available(), reason="the report builders are not installed")
 def test_no_canary_secret_or_recovery_code_reaches_the_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

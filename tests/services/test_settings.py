@@ -12,7 +12,6 @@ import pytest
 from app.services import instance
 from app.services.settings import KeyLayout, Paper, Settings, Theme
 from app.services.settings_schema import BadValue, Choice, Entry, decode, encode, entries, setting
-from app.store import vault as store_vault
 
 
 def _entry(name: str) -> Entry:
@@ -127,21 +126,6 @@ def test_an_unstorable_type_is_refused_at_declaration() -> None:
 
     with pytest.raises(TypeError, match="ratio"):
         entries(Bad)
-
-
-def test_light_vault_check_agrees_with_the_store(tmp_path: Path) -> None:
-    """The stdlib-only presence check uses the store's file names and rules."""
-    assert (instance.DB_NAME, instance.KEY_NAME, instance.CREATING_MARKER) == (
-        store_vault.DB_NAME,
-        store_vault.KEY_NAME,
-        store_vault.CREATING_MARKER,
-    )
-    assert not instance.vault_present(tmp_path)
-    (tmp_path / "vault.db").touch()
-    (tmp_path / ".creating").touch()
-    assert instance.vault_present(tmp_path) is store_vault.vault_exists(tmp_path) is False
-    (tmp_path / ".creating").unlink()
-    assert instance.vault_present(tmp_path) is store_vault.vault_exists(tmp_path) is True
 
 
 def test_instance_name_is_stable_per_folder(tmp_path: Path) -> None:

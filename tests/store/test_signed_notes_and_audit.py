@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from app.services.checks import check_vault
+from app.domain.audit_vocabulary import AuditAction
+from app.services.integrity import full_check
 from app.services.intensive_exchange import import_intensive
 from app.store.audit import append_event
 from app.store.vault import Vault
@@ -101,25 +102,25 @@ def test_audit_trail_is_append_only(filled: Vault) -> None:
 
 def test_a_tampered_audit_entry_is_reported(filled: Vault) -> None:
     """Someone who drops the trigger and edits an entry is caught by the chain check."""
-    assert check_vault(filled) == []
+    assert full_check(filled).problems == []
     with filled.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER audit_no_update"))
         connection.execute(text("UPDATE audit_event SET action = 'nothing' WHERE id = 2"))
-    problems = check_vault(filled)
+    problems = full_check(filled).problems
     assert problems == [
-        "append-only trigger audit_no_update is missing",
-        "audit event 2: was changed after it was written",
+        "append_only_triggers: append-only trigger audit_no_update is missing",
+        "audit_chain: audit event 2: was changed after it was written",
     ]
 
 
 def test_a_removed_audit_entry_is_reported(filled: Vault) -> None:
     """Deleting an entry breaks the link of the one after it."""
     with filled.session() as session, session.begin():
-        append_event(session, at=datetime.now(UTC), actor="test", action="export-json")
+        append_event(session, at=datetime.now(UTC), actor="test", action=AuditAction.EXPORT_JSON)
     with filled.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER audit_no_delete"))
         connection.execute(text("DELETE FROM audit_event WHERE id = 2"))
-    assert check_vault(filled) == [
-        "append-only trigger audit_no_delete is missing",
-        "audit event 3: does not follow the event before it",
+    assert full_check(filled).problems == [
+        "append_only_triggers: append-only trigger audit_no_delete is missing",
+        "audit_chain: audit event 3: does not follow the event before it",
     ]

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.services.checks import check_vault
+from app.services.integrity import full_check
 from app.services.intensive_exchange import get_intensive, import_intensive
 from app.store.errors import DamagedDatabaseError, KeyFileError, WrongSecretError
 from app.store.throttle import ATTEMPTS_FILE
@@ -151,7 +151,7 @@ def test_bit_flips_are_caught_and_nothing_wrong_is_shown(
             assert vault.db_path.read_bytes() == tampered, f"written after failed open @{offset}"
             continue
         try:
-            problems = check_vault(opened)
+            problems = full_check(opened).problems
             try:
                 shown = get_intensive(opened, new_id)
             except DBAPIError:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from app.domain.passphrase import passphrase_problem
+from app.domain.passphrase import MINIMUM_CHARACTERS, passphrase_problem
 from app.ui.access.first_run_view import FirstRunView
 from app.ui.kit import forms
 from app.ui.kit.background import BackgroundWork
-from app.ui.kit.passphrase_hint import MINIMUM_LENGTH, passphrase_hint
+from app.ui.kit.passphrase_hint import passphrase_hint
 from app.ui.kit.prompts import ask_save_path
 from app.ui.shell.vault_gateway import NewProfile, VaultGateway, error_sentence
 
@@ -117,7 +117,7 @@ class FirstRunController(QObject):
 
     def _update_hint(self, text: str) -> None:
         score, sentence = passphrase_hint(text)
-        self.view.hint.setText(sentence if text else f"At least {MINIMUM_LENGTH} characters.")
+        self.view.hint.setText(sentence if text else f"At least {MINIMUM_CHARACTERS} characters.")
         weak = bool(text) and score < 2
         self.view.hint.setStyleSheet(f"color: {self._error_colour()};" if weak else "")
 

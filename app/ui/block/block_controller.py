@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.domain.analytics import partner_figures
 from app.domain.flips import DEFAULT_FLIP_WINDOW_S
-from app.domain.vocabulary import BlockKind, PartnerKey
+from app.domain.vocabulary import BLOCK_KIND_LABELS, PartnerKey
 from app.services.clock import system_clock
 from app.services.errors import VaultError
 from app.ui.block.block_clock import BlockClock
@@ -42,23 +42,16 @@ from app.ui.block.block_view import BlockView
 from app.ui.block.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
 from app.ui.block.live_figures import LiveFigures, compute_figures
 from app.ui.block.note_editor import NoteEditor
-from app.ui.block.observation_actions import ObservationActions, error_sentence
+from app.ui.block.observation_actions import ObservationActions
 from app.ui.block.observation_pad import ObservationPad
 from app.ui.block.observation_table import ObservationTable
 from app.ui.block.observation_table_model import ObservationTableModel
 from app.ui.block.timeline_data import TimelineData
 from app.ui.kit.background import BackgroundWork
+from app.ui.shell.vault_gateway import error_sentence
 
 TimerFactory = Callable[[str], QTimer]
 SUMMARY_DELAY_MS = 150
-KIND_LABELS = {
-    BlockKind.JOINT: "Joint session",
-    BlockKind.INDIVIDUAL_A: "Individual: partner A",
-    BlockKind.INDIVIDUAL_B: "Individual: partner B",
-    BlockKind.BREAK: "Break",
-    BlockKind.HOMEWORK: "Homework",
-    BlockKind.OTHER: "Other",
-}
 
 
 def real_timer(_name: str) -> QTimer:
@@ -207,7 +200,7 @@ class BlockController(QWidget):
         }
         self.table_model.colours = {key: QColor(c) for key, (_n, c) in partners.items()}
         self.view.title.setText(block.title)
-        self.view.kind.setText(f"{KIND_LABELS[block.kind]} · Day {record.day.number}")
+        self.view.kind.setText(f"{BLOCK_KIND_LABELS[block.kind]} · Day {record.day.number}")
         self.view.partners.setText(
             " &amp; ".join(
                 f"<span style='color:{colour}; font-weight:bold'>{_escape(name)}</span>"

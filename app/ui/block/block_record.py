@@ -15,9 +15,8 @@ from datetime import datetime
 
 from app.domain.block_span import Run, run_of
 from app.domain.intensive import Block, Day, Intensive, Observation, Partner
-from app.domain.vocabulary import PartnerKey
+from app.domain.vocabulary import PartnerKey, partner_colour
 
-PARTNER_COLOURS = {PartnerKey.A: "#1f77b4", PartnerKey.B: "#d9711c"}
 """Blue and orange: told apart by most forms of colour blindness, on light and dark."""
 
 
@@ -63,7 +62,7 @@ class BlockRecord:
 
     def partner_colour(self, key: PartnerKey) -> str:
         """The partner's colour: their own if the record has one, else the default pair's."""
-        return self.partner(key).colour or PARTNER_COLOURS[key]
+        return partner_colour(key, self.partner(key).colour)
 
     def observations(self) -> list[Observation]:
         """This block's observations in time order (a copy)."""

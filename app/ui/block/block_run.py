@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.domain.block_span import Run, asks_for_today
 from app.ui.block.block_record import BlockRecord
 from app.ui.block.block_services import BlockServices
-from app.ui.block.observation_actions import error_sentence
+from app.ui.shell.vault_gateway import error_sentence
 
 QUESTION_TITLE = "Log it as today?"
 

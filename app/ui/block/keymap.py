@@ -61,35 +61,6 @@ LiveAction = LogStance | SetIntensity | ToggleStrategy | ToggleBoundary | OpenDe
 LIVE_TOGGLE_KEYS = ("F2", "Ctrl+Space")
 """Shortcuts that switch live mode on and off (the first is shown on the pad)."""
 
-STRATEGY_LABELS: Mapping[Strategy, str] = MappingProxyType(
-    {
-        Strategy.BEING_RIGHT: "Being right",
-        Strategy.CONTROLLING: "Controlling",
-        Strategy.UNBRIDLED_SELF_EXPRESSION: "Unbridled self-expression",
-        Strategy.RETALIATION: "Retaliation",
-        Strategy.WITHDRAWAL: "Withdrawal",
-    }
-)
-BOUNDARY_LABELS: Mapping[Boundary, str] = MappingProxyType(
-    {
-        Boundary.WALLED_OFF: "Walled-off",
-        Boundary.BOUNDARYLESS: "Boundaryless",
-        Boundary.CONTAINED: "Contained",
-    }
-)
-STRATEGY_SHORT: Mapping[Strategy, str] = MappingProxyType(
-    {
-        Strategy.BEING_RIGHT: "Being right",
-        Strategy.CONTROLLING: "Controlling",
-        Strategy.UNBRIDLED_SELF_EXPRESSION: "Unbridled",
-        Strategy.RETALIATION: "Retaliation",
-        Strategy.WITHDRAWAL: "Withdrawal",
-    }
-)
-STANCE_SHORT: Mapping[Stance, str] = MappingProxyType(
-    {Stance.ONE_UP: "One-up", Stance.SAME_AS: "Same-as", Stance.ONE_DOWN: "One-down"}
-)
-
 
 def _default_bindings() -> dict[str, LiveAction]:
     bindings: dict[str, LiveAction] = {

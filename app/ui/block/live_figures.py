@@ -13,14 +13,11 @@ from dataclasses import dataclass
 
 from app.domain.analytics import PartnerFigures, partner_figures
 from app.domain.intensive import Block
-from app.domain.vocabulary import PartnerKey, Stance
-from app.ui.block.keymap import STRATEGY_SHORT
+from app.domain.vocabulary import STANCE_SHORT, STRATEGY_SHORT, PartnerKey, Stance
 
 ROW_LABELS = (
     "Observations",
-    "One-up",
-    "Same-as",
-    "One-down",
+    *(STANCE_SHORT[stance] for stance in Stance),
     "Flips up / down",
     "Mean intensity",
     "Main strategy",

@@ -32,8 +32,9 @@ from app.ui.block.note_dialogs import (
     sign_confirmation,
 )
 from app.ui.block.note_editor_view import NoteEditorView
-from app.ui.block.observation_actions import error_sentence
 from app.ui.kit.background import BackgroundWork
+from app.ui.shell import theme
+from app.ui.shell.vault_gateway import error_sentence
 
 AUTOSAVE_MS = 1000
 NO_SIGNER = "complete your profile first (File › Profile…): a signature carries your name"
@@ -252,7 +253,7 @@ class NoteEditor(QObject):
             text += f" · {extra}"
         if self.view.status.text() != text:
             self.view.status.setText(text)
-        style = "color: #c62828;" if error else ""
+        style = f"color: {theme.error_colour()};" if error else ""
         if self.view.status.styleSheet() != style:
             self.view.status.setStyleSheet(style)
 

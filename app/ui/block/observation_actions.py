@@ -18,12 +18,12 @@ from PySide6.QtGui import QUndoStack
 
 from app.domain.intensive import Observation
 from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
-from app.services.errors import VaultError
 from app.ui.block.block_record import BlockRecord
 from app.ui.block.block_services import BlockServices
 from app.ui.block.commands import DeleteCommand, EditCommand, LogCommand
 from app.ui.block.observation_table_model import ObservationTableModel
 from app.ui.block.timeline_data import TimelineData
+from app.ui.shell.vault_gateway import error_sentence
 
 
 class BlockRunGuard(Protocol):
@@ -40,13 +40,6 @@ class BlockRunGuard(Protocol):
     def logged(self, at: datetime) -> None:
         """An observation at ``at`` was committed."""
         ...
-
-
-def error_sentence(error: BaseException) -> str:
-    """One sentence for the clinician: the vault's own message, or a generic one."""
-    if isinstance(error, VaultError):
-        return str(error)
-    return "The vault could not be written; nothing was changed."
 
 
 class ObservationActions(QObject):

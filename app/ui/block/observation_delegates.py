@@ -22,8 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
-from app.ui.block.keymap import BOUNDARY_LABELS, STANCE_SHORT, STRATEGY_LABELS
+from app.domain.vocabulary import (
+    BOUNDARY_LABELS,
+    STANCE_SHORT,
+    STRATEGY_LABELS,
+    Boundary,
+    PartnerKey,
+    Stance,
+    Strategy,
+)
 from app.ui.block.observation_table_model import (
     BOUNDARY,
     INTENSITY,

@@ -27,10 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.intensive import Observation
+from app.domain.vocabulary import BOUNDARY_LABELS, STANCE_SHORT, STRATEGY_LABELS
 from app.ui.block.keymap import (
-    BOUNDARY_LABELS,
-    STANCE_SHORT,
-    STRATEGY_LABELS,
     KeyMap,
     LiveAction,
     LogStance,
@@ -41,6 +39,7 @@ from app.ui.block.keymap import (
 )
 from app.ui.block.observation_actions import ObservationActions
 from app.ui.block.observation_pad_view import DETAIL_FIELDS, ObservationPadView
+from app.ui.shell import theme
 
 _BLOCKING_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
@@ -226,7 +225,9 @@ class ObservationPad(QObject):
     def show_error(self, sentence: str) -> None:
         """Show (or with "", hide) a message under the caps."""
         self.view.message.setText(sentence)
-        self.view.message.setStyleSheet("color: #c62828; font-weight: bold;" if sentence else "")
+        self.view.message.setStyleSheet(
+            f"color: {theme.error_colour()}; font-weight: bold;" if sentence else ""
+        )
         self.view.message.setVisible(bool(sentence))
 
     def clear(self) -> None:

@@ -22,12 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
-from app.ui.block.keymap import (
+from app.domain.vocabulary import (
     BOUNDARY_LABELS,
-    LIVE_TOGGLE_KEYS,
     STANCE_SHORT,
     STRATEGY_SHORT,
+    Boundary,
+    PartnerKey,
+    Stance,
+    Strategy,
+)
+from app.ui.block.keymap import (
+    LIVE_TOGGLE_KEYS,
     KeyMap,
     LiveAction,
     LogStance,

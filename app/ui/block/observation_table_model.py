@@ -24,9 +24,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from app.domain.intensive import Observation
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
+from app.domain.vocabulary import (
+    BOUNDARY_LABELS,
+    STANCE_SHORT,
+    STRATEGY_LABELS,
+    Boundary,
+    PartnerKey,
+    Stance,
+    Strategy,
+)
 from app.ui.block.block_record import BlockRecord
-from app.ui.block.keymap import BOUNDARY_LABELS, STANCE_SHORT, STRATEGY_LABELS
 
 COLUMNS = (
     "Time",

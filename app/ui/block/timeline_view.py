@@ -22,11 +22,10 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.domain.stance_time import StanceSpan
 from app.domain.timeline import TimelinePoint
-from app.domain.vocabulary import PartnerKey, Stance
+from app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
 from app.ui.block.timeline_data import TimelineData, lane_y, marker_size
 
 FLIP_COLOUR = "#e0218a"
-_STANCE_TICK = {Stance.ONE_UP: "one-up", Stance.SAME_AS: "same-as", Stance.ONE_DOWN: "one-down"}
 
 
 class TimelineView(QWidget):
@@ -82,7 +81,7 @@ class TimelineView(QWidget):
             axis.setTextPen(pg.mkPen(text))
         item.getAxis("left").setWidth(70)
         item.getAxis("left").setTicks(
-            [[(lane_y(p, s), _STANCE_TICK[s]) for p in PartnerKey for s in Stance], []]
+            [[(lane_y(p, s), STANCE_SHORT[s].lower()) for p in PartnerKey for s in Stance], []]
         )
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from app.domain.vocabulary import partner_colour
 from app.services import casebook
 from app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
 from app.ui.casebook.casebook_view import CasebookView
@@ -130,10 +131,6 @@ class CasebookController(QObject):
     def selected_key(self) -> ItemKey | None:
         """The (kind, id) of the selected item, if any."""
         return key_of(self.view.tree.currentIndex())
-
-    def selected_summary(self) -> Summary | None:
-        """The summary object behind the selected item."""
-        return self._current
 
     def select(self, key: ItemKey) -> bool:
         """Select the item with this key; False if it is not (or no longer) shown."""
@@ -253,7 +250,7 @@ class CasebookController(QObject):
         d.couple_title.setText(f"Couple {couple.code}")
         for label, partner in zip((d.partner_a, d.partner_b), couple.partners, strict=True):
             pronouns = f" ({partner.pronouns})" if partner.pronouns else ""
-            swatch = partner.colour or "#888888"
+            swatch = partner_colour(partner.key, partner.colour)
             label.setText(
                 f"<span style='color:{escape(swatch)}'>■</span> {escape(partner.name + pronouns)}"
             )

@@ -148,10 +148,6 @@ class CasebookEdits:
 
         def submit() -> str | None:
             supervised = dialog.supervised.isChecked()
-            if supervised and not (
-                dialog.trainee.text().strip() and dialog.supervisor.text().strip()
-            ):
-                return "A supervised intensive needs the trainee's and the supervisor's names."
             return self._in_dialog(
                 lambda: casebook.create_intensive(
                     self.vault,

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
+from app.domain.vocabulary import partner_colour
 from app.ui.kit import forms
 from app.ui.kit.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from app.services.casebook import CoupleOutline
-
-DEFAULT_COLOURS = {"A": "#2E6DB4", "B": "#C2571A"}
 
 
 class ColourButton(QPushButton):
@@ -67,7 +66,7 @@ class CoupleDialog(FormDialog):
         for key, mnemonic in (("A", "&A"), ("B", "&B")):
             name = forms.text_field(f"Partner {key} name")
             pronouns = forms.text_field(f"Partner {key} pronouns", "e.g. she/her, they/them")
-            colour = ColourButton(DEFAULT_COLOURS[key], f"Partner {key} colour")
+            colour = ColourButton(partner_colour(key, None), f"Partner {key} colour")
             self.add_row(f"Partner {mnemonic}:", name)
             row = QHBoxLayout()
             row.addWidget(pronouns, 1)
@@ -83,7 +82,7 @@ class CoupleDialog(FormDialog):
                 name, pronouns, colour = self.partner_fields[partner.key]
                 name.setText(partner.name)
                 pronouns.setText(partner.pronouns)
-                colour.set_colour(partner.colour or DEFAULT_COLOURS[partner.key])
+                colour.set_colour(partner_colour(partner.key, partner.colour))
 
     def values(self) -> tuple[str, list[tuple[str, str, str, str]]]:
         """The code and (key, name, pronouns, colour) for A and B."""

@@ -28,16 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.vocabulary import BLOCK_KIND_LABELS
 from app.ui.kit import forms
 
-BLOCK_KINDS = (
-    ("joint", "Joint session"),
-    ("individual-A", "Individual: partner A"),
-    ("individual-B", "Individual: partner B"),
-    ("break", "Break"),
-    ("homework", "Homework"),
-    ("other", "Other"),
-)
+BLOCK_KINDS = tuple((kind.value, label) for kind, label in BLOCK_KIND_LABELS.items())
 PAGE_MARGINS = (18, 14, 18, 14)
 LIVE_PAGE_MARGINS = (4, 2, 4, 2)
 WORKSPACE_TITLE = "Notes and live observations"

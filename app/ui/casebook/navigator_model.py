@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.domain.vocabulary import partner_colour
 from app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
 
 Summary: TypeAlias = CoupleOutline | IntensiveOutline | DayOutline | BlockOutline
@@ -211,7 +212,7 @@ class NavigatorModel(QAbstractItemModel):
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )
         if role == Qt.ItemDataRole.DecorationRole and isinstance(node.summary, CoupleOutline):
-            return QColor(node.summary.partners[0].colour or "#2E6DB4")
+            return QColor(partner_colour("A", node.summary.partners[0].colour))
         if role == KIND_ROLE:
             return node.kind
         if role == ID_ROLE:

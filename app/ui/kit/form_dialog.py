@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.kit import forms
+from app.ui.shell import theme
 
 SubmitHandler = Callable[[], str | None]
 
@@ -34,7 +35,7 @@ class FormDialog(QDialog):
         parent: QWidget,
         title: str,
         ok_text: str,
-        error_colour: Callable[[], str] = lambda: "#a4161a",
+        error_colour: Callable[[], str] = theme.error_colour,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Crucible — {title}")

@@ -13,10 +13,9 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from app.domain.passphrase import MINIMUM_CHARACTERS, passphrase_problem
+from app.domain.passphrase import passphrase_problem
 from app.domain.resource_files import resource
 
-MINIMUM_LENGTH = MINIMUM_CHARACTERS
 COMMON_FILE = "common-passwords.txt"
 _COMMON = ("password", "passwort", "123456", "qwerty", "letmein", "iloveyou", "crucible")
 _TRAILING = "0123456789!@#$%^&*()-_=+.,?;:'\"~ "
@@ -41,16 +40,9 @@ def is_common(passphrase: str) -> bool:
 def passphrase_hint(passphrase: str) -> tuple[int, str]:
     """A score 0-3 and one sentence: 0 too weak to accept, 3 strong."""
     text = passphrase.strip()
-    problem = passphrase_problem(passphrase)
+    problem = passphrase_problem(passphrase)  # the one rule, worded once (app.domain.passphrase)
     if problem:
-        shown = sum(1 for ch in passphrase if not ch.isspace())
-        if shown >= MINIMUM_LENGTH:
-            return 0, problem
-        return (
-            0,
-            f"Too short: use at least {MINIMUM_LENGTH} characters that are not spaces; "
-            "four unrelated words work well.",
-        )
+        return 0, problem
     if is_common(passphrase):
         return 1, "Easy to guess: it is one of the most common passwords; choose your own words."
     lowered = text.lower()

@@ -9,7 +9,6 @@ scrolled to.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +22,6 @@ from app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
     from app.services.vault_handle import Vault
-
-# The chain check names an event as "audit event <id>: ..." (app.store.audit).
-EVENT_ID = re.compile(r"audit event (\d+)")
 
 
 class AuditController(QObject):
@@ -143,11 +139,13 @@ class AuditController(QObject):
                 f"The chain verifies: all {verdict.events} events are as written, in order.",
             )
             return
-        broken = {int(m.group(1)) for p in verdict.problems for m in EVENT_ID.finditer(p)}
+        from app.services.audit_log import chain_problem_sentence
+
+        broken = set(verdict.broken_ids)
         self.model.set_broken(broken)
         forms.show_message(
             self.view.verdict,
-            "The chain is broken. " + "; ".join(verdict.problems),
+            "The chain is broken. " + "; ".join(map(chain_problem_sentence, verdict.breaks)),
             self._error_colour(),
         )
         self._show_first_broken(broken)

@@ -7,7 +7,7 @@ rather than showing a level it has not earned yet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -135,13 +135,6 @@ class BackupsModel(QAbstractTableModel):
             if existing.path == row.path:
                 self._rows[number] = row
                 self.dataChanged.emit(self.index(number, 0), self.index(number, len(COLUMNS) - 1))
-                return
-
-    def mark_checking(self, path: Path, checking: bool) -> None:
-        """Show (or stop showing) that a row is being checked."""
-        for existing in self._rows:
-            if existing.path == path:
-                self.update_row(replace(existing, checking=checking))
                 return
 
     def row(self, number: int) -> BackupRow:

@@ -399,12 +399,12 @@ class DataSafety(QObject):
         vault, actor, clock, home = self._vault(), self._actor(), self.clock, self.folder
 
         def work() -> LoadedSettings:
-            from app.services.audit_log import record
+            from app.services.audit_log import AuditAction, record
 
             stored = update_settings(home, mirror_folder=folder)
             if vault is not None:
                 detail = {"backup_mirror": folder is not None}
-                record(vault, "settings-changed", actor=actor, clock=clock, detail=detail)
+                record(vault, AuditAction.SETTINGS_CHANGED, actor=actor, clock=clock, detail=detail)
             return stored
 
         if vault is None:

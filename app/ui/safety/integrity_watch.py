@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.ui.kit.background import BackgroundWork
 from app.ui.safety.restore_flow import RestoreChoice
 from app.ui.safety.safety_text import describe_gap, describe_reason, describe_when
+from app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
     from app.services.vault_handle import Vault
@@ -76,7 +77,7 @@ class IntegrityWatch(QObject):
             else:
                 self.offer_restore(_first(result.problems))
 
-        self._background.run(work, done, lambda error: self.offer_restore(_sentence(error)))
+        self._background.run(work, done, lambda error: self.offer_restore(error_sentence(error)))
 
     def full_check(self, vault: Vault, today: date, on_passed: Callable[[date], None]) -> None:
         """Run `full_check` off the UI thread; `on_passed(today)` records a clean result."""
@@ -93,7 +94,7 @@ class IntegrityWatch(QObject):
             else:
                 self.offer_restore(_first(result.problems))
 
-        self._background.run(work, done, lambda error: self.offer_restore(_sentence(error)))
+        self._background.run(work, done, lambda error: self.offer_restore(error_sentence(error)))
 
     def offer_restore(self, problem: str) -> None:
         """Look for the newest backup that verifies, then show the prompt."""
@@ -163,9 +164,3 @@ def _first(problems: Any) -> str:
         return "the check failed."
     more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
     return items[0][:200] + more
-
-
-def _sentence(error: BaseException) -> str:
-    from app.ui.shell.vault_gateway import error_sentence
-
-    return error_sentence(error)

@@ -206,24 +206,11 @@ class DesktopSession(QObject):
         self.stage = Stage.UNLOCKED
         self._routes = UnlockedRoutes(self.window, parts)
         self.window.show_screen(parts.screen, "Casebook")
-        self.window.set_unlocked(True, reports=False)
+        self.window.set_unlocked(True)
         self.idle.start()
-        self._check_reports()
         self.opened.emit()
         if parts.profile.incomplete():  # a vault from `crucible init` without a profile: ask now
             parts.profile.open(first_time=True)
-
-    def _check_reports(self) -> None:
-        def work() -> bool:
-            from app.services.report_export import reports_available
-
-            return reports_available()
-
-        def done(available: bool) -> None:
-            if self.vault is not None:
-                self.window.set_unlocked(True, reports=available)
-
-        self.background.run(work, done, lambda _error: None)
 
     # ------------------------------------------------------------------ lock
 

@@ -121,13 +121,10 @@ class ShellWindow(QMainWindow):
         )
         help_menu.addAction(self.copy_diagnostics)
 
-    def set_unlocked(self, unlocked: bool, *, reports: bool = True) -> None:
+    def set_unlocked(self, unlocked: bool) -> None:
         """Enable the vault's actions only while it is open."""
         for action in self.vault_actions:
             action.setEnabled(unlocked)
-        self.export_report.setEnabled(unlocked and reports)
-        if not reports:
-            self.export_report.setToolTip("The PDF report builders are not installed.")
 
     def show_screen(self, screen: QWidget, title: str = "") -> None:
         """Bring a screen to the front; the title always starts with "Crucible"."""

@@ -97,6 +97,12 @@ def apply_theme(app: QApplication, theme: str) -> str:
     return scheme
 
 
-def error_colour(app: QApplication) -> str:
-    """The colour for error text under the current scheme."""
-    return ERROR_COLOURS.get(str(app.property("crucibleScheme") or "light"), "#a4161a")
+def error_colour(app: QApplication | None = None) -> str:
+    """The colour for error text under the current scheme (light before a theme is applied).
+
+    Every error message takes its colour from here, so it stays readable in
+    dark mode; `app` defaults to the running application.
+    """
+    current = app if app is not None else QApplication.instance()
+    scheme = str(current.property("crucibleScheme") or "light") if current is not None else "light"
+    return ERROR_COLOURS.get(scheme, ERROR_COLOURS["light"])

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.domain.passphrase import passphrase_problem
 from app.services.profile import get_profile
 from app.ui.access.first_run import normalize_group
 from app.ui.shell.launch import Desktop
@@ -36,7 +37,7 @@ def test_setup_end_to_end(
     assert view.pages.currentIndex() == 1
 
     view.passphrase.setText("short")
-    assert "Too short" in view.hint.text()
+    assert view.hint.text() == passphrase_problem("short")
     view.create_button.click()
     assert "at least 8 characters" in view.passphrase_message.text()
     view.passphrase.setText(PASSPHRASE)

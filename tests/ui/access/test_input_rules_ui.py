@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from app.domain.intensive import SUPERVISION_NEEDS_BOTH
 from app.services import casebook
-from app.services.report_export import reports_available
+from app.services.intensive_exchange import get_intensive
 from app.ui.casebook.couple_dialog import CoupleDialog
 from app.ui.casebook.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
 from app.ui.casebook.report_dialog import ReportDialog
@@ -19,7 +20,6 @@ from tests.ui.conftest import open_recovery_page, visible_dialog
 # ---------------------------------------------------------------- report password (6)
 
 
-@pytest.mark.skipif(not reports_available(), reason="the report builders are not installed")
 @pytest.mark.parametrize(
     ("password", "expected"),
     [
@@ -147,3 +147,38 @@ def test_recovery_refuses_a_passphrase_of_spaces(
     view.recover.click()
     assert "not spaces" in view.recovery_message.text()
     assert view.recover.isEnabled()  # nothing started
+
+
+# ---------------------------------------------------------------- a supervised intensive
+
+
+def _refused_with_one_name(dialog: Any, supervisor: str) -> None:
+    """Name a trainee and a blank supervisor, submit: the dialog stays with the rule's sentence."""
+    dialog.trainee.setText("Robin Trainee")
+    dialog.supervisor.setText(supervisor)
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.message.text() == SUPERVISION_NEEDS_BOTH
+    dialog.reject()
+
+
+def test_new_supervised_intensive_needs_both_names(qtbot: Any, unlocked: Desktop) -> None:
+    """The service's sentence, shown in the dialog; nothing is created."""
+    ws = unlocked.session.workspace
+    couple = casebook.load_casebook(ws.vault)[0]
+    ws.select(("couple", couple.id))
+    unlocked.window.new_intensive.trigger()
+    new = visible_dialog(NewIntensiveDialog)
+    new.supervised.setChecked(True)
+    _refused_with_one_name(new, "  ")
+    assert casebook.load_casebook(ws.vault)[0].intensives == couple.intensives
+
+
+def test_supervision_dialog_refuses_one_name(qtbot: Any, unlocked: Desktop) -> None:
+    """Naming a trainee without a supervisor is refused in place; the intensive is unchanged."""
+    ws = unlocked.session.workspace
+    intensive = casebook.load_casebook(ws.vault)[0].intensives[0]
+    ws.select(("intensive", intensive.id))
+    ws.view.details.supervision.click()
+    _refused_with_one_name(visible_dialog(SupervisionDialog), "")
+    assert not get_intensive(ws.vault, intensive.id).is_supervised

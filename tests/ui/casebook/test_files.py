@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from app.services.report_export import reports_available
 from app.ui.casebook.report_dialog import ReportDialog
 from app.ui.shell.launch import Desktop
 from tests.ui.conftest import DEMO, visible_dialog, wait_idle
@@ -46,7 +44,6 @@ def test_import_then_export_json(qtbot: Any, unlocked: Desktop, tmp_path: Path) 
     assert json.loads(out.read_text())["couple"]["code"] == "C-0999"
 
 
-@pytest.mark.skipif(not reports_available(), reason="the report builders are not installed")
 def test_export_supervision_report_deidentified(
     qtbot: Any, unlocked: Desktop, tmp_path: Path
 ) -> None:

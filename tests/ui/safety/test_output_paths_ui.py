@@ -7,10 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.services.report_export import ReportRequest, reports_available
+from app.services.report_export import ReportRequest
 from app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock, folder_snapshot
 from tests.ui.conftest import unlock, visible_dialog, wait_idle
@@ -34,7 +33,6 @@ def test_export_json_onto_the_key_file_is_refused(
     assert folder_snapshot(demo_vault) == before
 
 
-@pytest.mark.skipif(not reports_available(), reason="the report builders are not installed")
 def test_report_onto_the_database_is_refused(
     qtbot: Any, unlocked: Desktop, demo_vault: Path, tmp_path: Path
 ) -> None:

@@ -1,13 +1,16 @@
 """The vocabulary of the audit trail: action names, and what an event's detail may hold.
 
-Shared by `audit_log` (recording, listing, verifying) and `pending_audit`
-(events recorded while the vault is locked); both re-export what callers use.
+It lives below the store so that the one write path, `app.store.audit.append_event`,
+can take an `AuditAction` and run `safe_detail` itself: no caller can write an
+event with a made-up action name or with client text in its detail.
+`app.services.audit_log` and `pending_audit` re-export what callers use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
+from dataclasses import dataclass
+from enum import Enum, StrEnum
 
 MAX_DETAIL_TEXT = 80
 SYSTEM_ACTOR = "crucible"
@@ -32,8 +35,26 @@ class AuditAction(StrEnum):
     RESTORE = "restore"
     PASSPHRASE_CHANGED = "passphrase-changed"  # noqa: S105 (an action name)
     SETTINGS_CHANGED = "settings-changed"
+    PROFILE_SAVED = "profile-saved"
     PENDING_LOST = "pending-audit-lost"
     PENDING_REFUSED = "pending-audit-refused"
+    # Casebook edits (app.services.casebook).
+    COUPLE_CREATED = "couple-created"
+    COUPLE_EDITED = "couple-edited"
+    INTENSIVE_CREATED = "intensive-created"
+    INTENSIVE_SUPERVISION = "intensive-supervision"
+    INTENSIVE_RENAMED = "intensive-renamed"
+    INTENSIVE_ARCHIVED = "intensive-archived"
+    INTENSIVE_ACTIVE = "intensive-active"
+    INTENSIVE_DELETED = "intensive-deleted"
+    DAY_ADDED = "day-added"
+    DAY_REMOVED = "day-removed"
+    DAY_MOVED = "day-moved"
+    DAY_REDATED = "day-redated"
+    BLOCK_ADDED = "block-added"
+    BLOCK_EDITED = "block-edited"
+    BLOCK_MOVED = "block-moved"
+    BLOCK_REMOVED = "block-removed"
 
 
 # Events that record a signed note's content hash (detail `block`, `content_hash`).
@@ -50,6 +71,38 @@ PENDING_KINDS = frozenset(
         AuditAction.BACKUP,
     }
 )
+
+
+class ChainBreak(Enum):
+    """How the hash chain can fail to verify; worded once, by `chain_problem_sentence`."""
+
+    NOT_FOLLOWING = "does not follow the event before it"
+    CHANGED = "was changed after it was written"
+    UNKEYED_LINK = "has an unkeyed link in the keyed chain"
+    KEYING_RECORD_MISSING = "the record of where its keyed links begin is missing"
+    UNREADABLE = "could not be read; the database is damaged"
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    """Where the chain breaks (an event id, or None for the trail as a whole) and how.
+
+    Structured so the audit window can mark the broken rows by id and the
+    command can print them, each wording them with `chain_problem_sentence`,
+    instead of parsing ids back out of English.
+    """
+
+    event_id: int | None
+    kind: ChainBreak
+
+
+def chain_problem_sentence(problem: ChainProblem) -> str:
+    """The problem in words, without repeating the entry's content."""
+    if problem.kind is ChainBreak.UNREADABLE:
+        return "The audit trail could not be read; the database is damaged."
+    if problem.event_id is None:
+        return f"audit trail: {problem.kind.value}"
+    return f"audit event {problem.event_id}: {problem.kind.value}"
 
 
 def safe_detail(detail: Mapping[str, object] | None) -> dict[str, object]:
@@ -74,8 +127,13 @@ def safe_detail(detail: Mapping[str, object] | None) -> dict[str, object]:
 __all__ = [
     "ANCHORING_ACTIONS",
     "LOCKED_PROVENANCE",
+    "MAX_DETAIL_TEXT",
     "PENDING_KINDS",
+    "PROVENANCE_KEY",
     "SYSTEM_ACTOR",
     "AuditAction",
+    "ChainBreak",
+    "ChainProblem",
+    "chain_problem_sentence",
     "safe_detail",
 ]
