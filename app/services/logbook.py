@@ -33,11 +33,11 @@ a rotation by one while the other writes may put a few lines in `.1`.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime
 import enum
 import functools
 import io
-import contextlib
 import logging
 import os
 import re
