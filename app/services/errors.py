@@ -17,6 +17,7 @@ from app.store.errors import (
     VaultExistsError,
     VaultInUseError,
     VaultReplacedError,
+    WriterBusyError,
     WrongSecretError,
 )
 
@@ -50,5 +51,6 @@ __all__ = [
     "VaultExistsError",
     "VaultInUseError",
     "VaultReplacedError",
+    "WriterBusyError",
     "WrongSecretError",
 ]

@@ -53,7 +53,9 @@ def launch(
     from PySide6.QtWidgets import QApplication
 
     from app.services.settings import load_settings
+    from app.ui.kit.background import BackgroundWork
     from app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
+    from app.ui.shell.process_policy import apply_process_policy
     from app.ui.shell.session import DesktopSession
     from app.ui.shell.shell_window import ShellWindow
     from app.ui.shell.theme import apply_theme
@@ -68,8 +70,12 @@ def launch(
         return ALREADY_OPEN
     settings = load_settings(folder)
     apply_theme(app, settings.theme)
+    apply_process_policy()
     window = ShellWindow()
-    extra: dict[str, Any] = {"idle_check_ms": idle_check_ms}
+    # The one background helper: every controller gets this one (a second
+    # pool would be a second writer in the process; docs/decisions/0017).
+    background = BackgroundWork(window)
+    extra: dict[str, Any] = {"idle_check_ms": idle_check_ms, "background": background}
     if idle_clock is not None:
         extra["idle_clock"] = idle_clock
     session = DesktopSession(

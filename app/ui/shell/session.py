@@ -211,6 +211,7 @@ class DesktopSession(QObject):
                 services,
                 flip_window_s=self.settings.flip_window_s,
                 key_map=key_map_for(self.settings.key_layout),
+                background=self.background,
             )
             self.block_workspace.live_mode_changed.connect(self._live_mode_changed)
             self.block_workspace.status_changed.connect(self._block_status_changed)
