@@ -72,7 +72,8 @@ def test_a_live_key_returns_at_once_and_is_stored_after_the_import(
     big = get_intensive(demo.vault, imported[0])
     imported_ids = [o.id or 0 for d in big.days for b in d.blocks for o in b.observations]
     assert len(imported_ids) == IMPORTED_OBSERVATIONS
-    assert new.id is not None and new.id > max(imported_ids)  # written after the import
+    assert new.id is not None
+    assert new.id > max(imported_ids)  # written after the import
 
     qtbot.keyClick(workspace.view.pad, Qt.Key.Key_P)  # writer free again: written at once
     assert not workspace.observations.queued
