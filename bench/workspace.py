@@ -75,10 +75,14 @@ def unsigned(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def workspace_over(vault: Any, start: datetime) -> BlockController:
+def workspace_over(
+    vault: Any, start: datetime, background: BackgroundWork | None = None
+) -> BlockController:
     clock = BenchClock(start)
     workspace = BlockController(
-        BlockServices(vault, signer="bench", clock=clock), clock=clock, background=BackgroundWork()
+        BlockServices(vault, signer="bench", clock=clock),
+        clock=clock,
+        background=background or BackgroundWork(),
     )
     workspace.resize(1440, 900)
     workspace.show()

@@ -55,7 +55,7 @@ def launch(
     from app.services.settings import load_settings
     from app.ui.kit.background import BackgroundWork
     from app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
-    from app.ui.shell.process_policy import apply_process_policy
+    from app.ui.shell.process_policy import MemoryPolicy, apply_process_policy
     from app.ui.shell.session import DesktopSession
     from app.ui.shell.shell_window import ShellWindow
     from app.ui.shell.theme import apply_theme
@@ -75,7 +75,12 @@ def launch(
     # The one background helper: every controller gets this one (a second
     # pool would be a second writer in the process; docs/decisions/0017).
     background = BackgroundWork(window)
-    extra: dict[str, Any] = {"idle_check_ms": idle_check_ms, "background": background}
+    memory = MemoryPolicy()
+    extra: dict[str, Any] = {
+        "idle_check_ms": idle_check_ms,
+        "background": background,
+        "memory": memory,
+    }
     if idle_clock is not None:
         extra["idle_clock"] = idle_clock
     session = DesktopSession(

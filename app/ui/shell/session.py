@@ -45,6 +45,7 @@ class DesktopSession(QObject):
         settings: Settings,
         *,
         background: BackgroundWork | None = None,
+        memory: Any = None,
         idle_clock: Callable[[], float] = time.monotonic,
         idle_check_ms: int = 5000,
     ) -> None:
@@ -53,6 +54,7 @@ class DesktopSession(QObject):
         self.gateway = gateway
         self.settings = settings
         self.background = background or BackgroundWork(self)
+        self.memory = memory  # the root's MemoryPolicy (None in tests that build a session)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.app = app
@@ -213,6 +215,8 @@ class DesktopSession(QObject):
                 key_map=key_map_for(self.settings.key_layout),
                 background=self.background,
             )
+            if self.memory is not None:
+                self.block_workspace.block_opened.connect(self.memory.block_opened)
             self.block_workspace.live_mode_changed.connect(self._live_mode_changed)
             self.block_workspace.status_changed.connect(self._block_status_changed)
         if intensive_id is not None:
@@ -248,6 +252,8 @@ class DesktopSession(QObject):
             self.block_workspace.save_pending()  # a draft typed just now is kept
             self.block_workspace.clear()
             self.block_workspace = None  # torn down with the view below
+            if self.memory is not None:
+                self.memory.release()
         self.place = self.workspace.place()
         self.background.discard_pending()
         self.background.wait()
