@@ -40,6 +40,7 @@ from app.store.keyfile import KdfParams
 from app.ui.block import BlockController, BlockServices
 from app.ui.block.block_controller import SUMMARY_DELAY_MS
 from app.ui.block.live_figures import compute_figures
+from app.ui.kit.background import BackgroundWork
 from bench.common import big_document, describe_ms, percentile, temp_folder
 
 FAST = KdfParams(1024, 1, 1)
@@ -74,9 +75,15 @@ def unsigned(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def workspace_over(vault: Any, start: datetime) -> BlockController:
+def workspace_over(
+    vault: Any, start: datetime, background: BackgroundWork | None = None
+) -> BlockController:
     clock = BenchClock(start)
-    workspace = BlockController(BlockServices(vault, signer="bench", clock=clock), clock=clock)
+    workspace = BlockController(
+        BlockServices(vault, signer="bench", clock=clock),
+        clock=clock,
+        background=background or BackgroundWork(),
+    )
     workspace.resize(1440, 900)
     workspace.show()
     QTest.qWaitForWindowExposed(workspace)

@@ -27,6 +27,7 @@ from app.services.intensive_exchange import get_intensive, import_intensive
 from app.services.vault_access import new_vault
 from app.store.keyfile import KdfParams
 from app.ui.block import BlockController, BlockServices
+from app.ui.kit.background import BackgroundWork
 from app.ui.shell.theme import apply_theme
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +57,7 @@ def shoot(app: QApplication, scheme: str, folder: Path) -> Path:
     block_id = next(b.id for d in intensive.days for b in d.blocks if b.title == BLOCK)
     assert block_id is not None
     services = BlockServices(vault, signer="Jordan Reyes, LMFT", clock=clock)
-    workspace = BlockController(services, clock=clock)
+    workspace = BlockController(services, clock=clock, background=BackgroundWork())
     workspace.setWindowTitle("Crucible — Joint: history and pattern")
     workspace.resize(1440, 900)
     workspace.show()

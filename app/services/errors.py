@@ -23,6 +23,7 @@ from app.store.errors import (
     VaultExistsError,
     VaultInUseError,
     VaultReplacedError,
+    WriterBusyError,
     WrongSecretError,
 )
 
@@ -73,5 +74,6 @@ __all__ = [
     "VaultExistsError",
     "VaultInUseError",
     "VaultReplacedError",
+    "WriterBusyError",
     "WrongSecretError",
 ]

@@ -28,14 +28,18 @@ _BLOCK = select(models.Block.start, models.Block.actual_start, models.Block.actu
 _INSERT = insert(models.Observation).returning(models.Observation.id)
 
 
-def log_observation(vault: Vault, block_id: int, observation: Observation) -> int:
+def log_observation(
+    vault: Vault, block_id: int, observation: Observation, *, wait: bool = True
+) -> int:
     """Insert one observation in its own transaction; returns its id once durable.
 
     The same transaction extends the block's recorded run to the observation
     (:meth:`app.domain.block_span.Run.reached`): the block ran at least until
-    its latest observation.
+    its latest observation. With `wait=False` it raises `WriterBusyError` at
+    once if another thread of this process is writing (an import): the live
+    key on the UI thread then queues the write instead of waiting behind it.
     """
-    with vault.write_connection() as connection:
+    with vault.write_connection(wait=wait) as connection:
         block = connection.execute(_BLOCK, {"block_id": block_id}).first()
         if block is None:
             raise NotFoundError(f"There is no block with id {block_id} in this vault.")

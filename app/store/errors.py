@@ -83,6 +83,15 @@ class VaultBusyError(VaultInUseError):
     )
 
 
+class WriterBusyError(VaultBusyError):
+    """Another thread of this process holds the vault's writer lock (an import, a restore)."""
+
+    default_message = (
+        "A longer write of this window (an import, a restore) is still under way; "
+        "nothing was changed. Try again when it has finished."
+    )
+
+
 class VaultReplacedError(VaultInUseError):
     """vault.db is no longer the file this process opened: something replaced it meanwhile."""
 

@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING
 from app.domain.vault_layout import CREATING_MARKER, DB_NAME, KEY_NAME, vault_exists
 from app.domain.vault_layout import SIDE_SUFFIXES as SIDE_FILES
 from app.store import migrate, vault_lock
-from app.store.engine import WRITE_OPTION, WriteWaits
+from app.store.engine import TRY_ONLY_MS, WRITE_OPTION, WriteWaits
 from app.store.errors import (
     DamagedDatabaseError,
     KeyFileError,
     NoVaultError,
     VaultExistsError,
     VaultReplacedError,
+    WriterBusyError,
     WrongSecretError,
 )
 from app.store.files import fsync_dir
@@ -122,6 +123,12 @@ class Vault:
     after the file was replaced (by something that ignored the lock) raises
     `VaultReplacedError` instead of reporting a success that is not in the
     vault. `write_waits` says how writes wait for another process's.
+
+    Within the process, every write transaction first takes the vault's one
+    writer lock (`writing()`): threads queue on it in Python instead of
+    spinning in SQLite's busy handler, and a caller that must not wait (a
+    live key on the UI thread) can ask whether the writer is free and queue
+    its write instead (`writing(wait=False)`).
     """
 
     def __init__(
@@ -141,6 +148,7 @@ class Vault:
         self._db_path = str(folder / DB_NAME)
         self._identity = _file_identity(self._db_path)
         self.write_waits = WriteWaits()
+        self._writer = threading.RLock()  # re-entrant: a write may call a helper that writes
         self._sessions: sessionmaker[Session] | None = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions: sessionmaker[Session] | None = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: self.write_waits}), expire_on_commit=False
@@ -182,19 +190,49 @@ class Vault:
         return self._sessions()
 
     @contextlib.contextmanager
-    def write_session(self) -> Iterator[Session]:
+    def writing(self, *, wait: bool = True) -> Iterator[None]:
+        """Hold the process's one writer lock for the block (write transactions take it).
+
+        With `wait`, a thread waits as long as `write_waits` lets a write wait
+        for another process (5 s by default; an audit-only write a quarter
+        second), then raises `WriterBusyError`. Without it, a held lock raises
+        at once: the caller queues its write rather than stall the UI thread.
+        """
+        if not wait:
+            acquired = self._writer.acquire(blocking=False)
+        elif self.write_waits.try_only:
+            acquired = self._writer.acquire(timeout=TRY_ONLY_MS / 1000)
+        else:
+            acquired = self._writer.acquire(timeout=self.write_waits.patience_s)
+        if not acquired:
+            raise WriterBusyError()
+        try:
+            yield
+        finally:
+            self._writer.release()
+
+    @property
+    def writer_busy(self) -> bool:
+        """Whether another thread of this process holds the writer lock right now (a hint)."""
+        if self._writer.acquire(blocking=False):
+            self._writer.release()
+            return False
+        return True
+
+    @contextlib.contextmanager
+    def write_session(self, *, wait: bool = True) -> Iterator[Session]:
         """A session in a write transaction (BEGIN IMMEDIATE), committed on success."""
         if self._write_sessions is None:
             raise RuntimeError("the vault is locked")
-        with self._write_sessions() as session, session.begin():
+        with self.writing(wait=wait), self._write_sessions() as session, session.begin():
             yield session
         self.ensure_in_place()
 
     @contextlib.contextmanager
-    def write_connection(self) -> Iterator[Connection]:
+    def write_connection(self, *, wait: bool = True) -> Iterator[Connection]:
         """A Core connection in a write transaction, for hot paths that skip the ORM."""
         writing = self.engine.execution_options(**{WRITE_OPTION: self.write_waits})
-        with writing.begin() as connection:
+        with self.writing(wait=wait), writing.begin() as connection:
             yield connection
         self.ensure_in_place()
 

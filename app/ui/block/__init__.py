@@ -3,7 +3,7 @@
 The main window needs only this package's top level::
 
     services = BlockServices(vault, signer=profile.signature)
-    workspace = BlockController(services, flip_window_s=settings.flip_window_s)
+    workspace = BlockController(services, flip_window_s=..., background=background)
     workspace.show_block(intensive_id, block_id)
     workspace.save_pending()   # before a block switch, a lock, quit
     workspace.clear()          # at lock, after save_pending()

@@ -11,7 +11,6 @@ tests run it on a real vault with a fake clock and timers they fire.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -68,13 +67,17 @@ class BlockController(QWidget):
         key_map: The live keys.
         clock: Wall-clock time, for observations and the block clock.
         timer_factory: Makes the autosave, summary and block-clock timers by name.
-        background: The worker for note saves (a private one-thread helper by default).
+        background: The app's one background helper (made by the composition root):
+            note autosaves and live keys that find the vault's writer taken queue
+            on its writer lane.
         parent: The Qt parent.
     """
 
     live_mode_changed = Signal(bool)
     status_changed = Signal(object)
     """A `BlockStatus`: the open block's observation count, signature or addenda moved."""
+    block_opened = Signal()
+    """A block is on screen (the composition root's memory policy listens)."""
     summary_ready = Signal()
     """The day and intensive figures have been recomputed (they come a slice at a time)."""
 
@@ -86,7 +89,7 @@ class BlockController(QWidget):
         key_map: KeyMap = DEFAULT_KEY_MAP,
         clock: Callable[[], datetime] = system_clock,
         timer_factory: TimerFactory = real_timer,
-        background: BackgroundWork | None = None,
+        background: BackgroundWork,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -109,7 +112,7 @@ class BlockController(QWidget):
         )
         self.pad = ObservationPad(self.view.pad, self.observations, key_map, self)
         self.table = ObservationTable(self.view.table, self.table_model, self.observations.delete)
-        self.background = background or BackgroundWork(self)
+        self.background = background
         self.note = NoteEditor(self.view.note, services, self.background, timer_factory, self)
         self.clock = BlockClock(
             self.view.clock,
@@ -121,6 +124,7 @@ class BlockController(QWidget):
         )
         self.run = BlockRun(services, clock, self, self)
         self.observations.run = self.run
+        self.observations.writes = self.background.scope()
         self._summary_generation = 0
         self._summary_steps: list[tuple[int, str, PartnerKey, tuple[Any, ...]]] = []
         self._summary_step = QTimer(self)  # zero-interval: the next slice after pending events
@@ -220,13 +224,7 @@ class BlockController(QWidget):
         self.summary_timer.start()  # day and intensive follow a moment later
         self.note.load(block_id, intensive_id, note, intensive.reflections)
         self.clock.reset()
-        # The loaded intensive lives as long as the block is open: keep the cyclic
-        # collector from re-scanning its tens of thousands of objects mid-session
-        # (a full collection measured 75 ms, a visible stall after a key).
-        # What earlier blocks left frozen is released at the next lock (see
-        # `clear`), where a pause costs nothing; here a pause would delay the block.
-        gc.collect()
-        gc.freeze()
+        self.block_opened.emit()
 
     def save_pending(self) -> None:
         """Flush the note draft now (block switch, lock, quit); observations are always saved."""
@@ -234,7 +232,6 @@ class BlockController(QWidget):
 
     def clear(self) -> None:
         """Drop every piece of client text from every widget (at lock); stops live mode."""
-        gc.unfreeze()  # let the collector reclaim the session's frozen objects
         self.pad.clear()
         self.note.clear()
         self.summary_timer.stop()

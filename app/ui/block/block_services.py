@@ -1,16 +1,18 @@
 """The services the block workspace calls, over one vault, with its writes serialized.
 
-Observations are written on the UI thread (a commit is under a millisecond
-and must be durable before the row is shown); note autosaves run on a
-worker thread so a slow disk never stalls typing. Both go through this one
-object, whose lock lets a single write reach the vault at a time, so the
-process stays one writer as the store expects. Only ids and frozen domain
-objects pass in and out, never ORM objects, so any thread may call it.
+Observations are written on the UI thread when the vault's writer is free
+(a commit is under a millisecond and must be durable before the row is
+shown); when another thread holds it (an import), `try_log` says so at once
+and the key's write is queued on the background helper's writer thread.
+Note autosaves run on that writer thread so a slow disk never stalls typing.
+The vault's own writer lock (`Vault.writing`) lets a single write reach the
+vault at a time, so the process stays one writer as the store expects. Only
+ids and frozen domain objects pass in and out, never ORM objects, so any
+thread may call it.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from app.domain.block_span import Run
 from app.domain.intensive import Intensive, NoteSection, Observation
 from app.services import block_runs, intensive_exchange, notes, observations
 from app.services.clock import system_clock
+from app.services.errors import WriterBusyError
 from app.services.notes import NoteState, Revision
 
 if TYPE_CHECKING:
@@ -45,7 +48,6 @@ class BlockServices:
         self.vault = vault
         self.signer = signer
         self.clock = clock
-        self._write = threading.Lock()
 
     # ------------------------------------------------------------------ reads
 
@@ -69,68 +71,71 @@ class BlockServices:
 
     def log(self, block_id: int, observation: Observation) -> int:
         """Commit a new observation; returns its id once it is durable."""
-        with self._write:
-            return observations.log_observation(self.vault, block_id, observation)
+        return observations.log_observation(self.vault, block_id, observation)
+
+    @property
+    def writer_busy(self) -> bool:
+        """Whether another thread is writing to the vault now (a live key would wait)."""
+        return bool(self.vault.writer_busy)
+
+    def try_log(self, block_id: int, observation: Observation) -> int | None:
+        """Commit a new observation if no other thread is writing; None at once if one is."""
+        if self.writer_busy:
+            return None
+        try:
+            return observations.log_observation(self.vault, block_id, observation, wait=False)
+        except WriterBusyError:
+            return None  # taken between the hint and the write: queue it
 
     def update(self, observation: Observation) -> None:
         """Replace every field of a stored observation (it must carry its id)."""
         assert observation.id is not None
-        with self._write:
-            observations.update_observation(self.vault, observation.id, observation)
+        observations.update_observation(self.vault, observation.id, observation)
 
     def delete(self, observation_id: int) -> tuple[int, Observation]:
         """Delete an observation; returns its block and content for undo."""
-        with self._write:
-            return observations.delete_observation(self.vault, observation_id)
+        return observations.delete_observation(self.vault, observation_id)
 
     def restore(self, block_id: int, observation: Observation) -> int:
         """Put a deleted observation back under its old id."""
-        with self._write:
-            return observations.restore_observation(self.vault, block_id, observation)
+        return observations.restore_observation(self.vault, block_id, observation)
 
     def record_start(self, block_id: int, at: datetime) -> Run:
         """Live on or the block clock started: the run's start if unset; returns the run."""
-        with self._write:
-            return block_runs.record_start(self.vault, block_id, at)
+        return block_runs.record_start(self.vault, block_id, at)
 
     def record_end(self, block_id: int, at: datetime) -> Run:
         """Live off or the block clock stopped: the run's end, if later; returns the run."""
-        with self._write:
-            return block_runs.record_end(self.vault, block_id, at)
+        return block_runs.record_end(self.vault, block_id, at)
 
     def move_run_to(self, block_id: int, at: datetime) -> Run:
         """The clinician said the block runs today; returns the run."""
-        with self._write:
-            return block_runs.move_run_to(self.vault, block_id, at)
+        return block_runs.move_run_to(self.vault, block_id, at)
 
     def save_note(self, block_id: int, sections: Sequence[NoteSection]) -> bool:
         """Save the draft as a revision (False when nothing changed); any thread."""
-        with self._write:
-            return notes.save_note(self.vault, block_id, sections, clock=self.clock)
+        return notes.save_note(self.vault, block_id, sections, clock=self.clock)
 
     def sign(self, block_id: int, intensive_id: int | None) -> NoteState:
         """Sign the note as it stands, in the signer's name."""
-        with self._write:
-            return notes.sign_note(
-                self.vault, block_id, self.signer, clock=self.clock, intensive_id=intensive_id
-            )
+        return notes.sign_note(
+            self.vault, block_id, self.signer, clock=self.clock, intensive_id=intensive_id
+        )
 
     def add_addendum(
         self, block_id: int, intensive_id: int | None, reason: str, text: str
     ) -> NoteState:
         """Append an addendum to the signed note."""
-        with self._write:
-            return notes.add_addendum(
-                self.vault,
-                block_id,
-                by=self.signer,
-                reason=reason,
-                text=text,
-                clock=self.clock,
-                intensive_id=intensive_id,
-            )
+        return notes.add_addendum(
+            self.vault,
+            block_id,
+            by=self.signer,
+            reason=reason,
+            text=text,
+            clock=self.clock,
+            intensive_id=intensive_id,
+        )
 
     def set_reflections(self, intensive_id: int, text: str) -> None:
         """Save the trainee's reflections on the whole intensive."""
-        with self._write:
-            notes.set_reflections(self.vault, intensive_id, text)
+        notes.set_reflections(self.vault, intensive_id, text)

@@ -1,18 +1,20 @@
 """The block note's behaviour: autosave, flush on demand, sign, addenda, history, reflections.
 
 Autosave waits for about a second of quiet, then saves a revision. The save
-itself runs on the background helper's single worker thread: `save_note` on
+itself runs on the background helper's writer thread: `save_note` on
 a 60 KB note measured 3.5-4.5 ms typically but up to 9 ms on this machine's
 disk (bench/workspace.py), too close to the 10 ms a keystroke may wait, so
 the UI thread only copies the text (well under a millisecond) and hands
 plain `NoteSection`s over. `save_pending()` (block switch, lock, quit) waits
-for that worker and then saves synchronously, so nothing typed is lost.
+for this editor's own saves (not for an import queued on the same helper)
+and then saves synchronously, so nothing typed is lost. How the interpreter
+shares the GIL between the UI thread and the worker is the composition
+root's decision (`app.ui.shell.process_policy`), not this widget's.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -38,25 +40,6 @@ from app.ui.shell.vault_gateway import error_sentence
 
 AUTOSAVE_MS = 1000
 NO_SIGNER = "complete your profile first (File › Profile…): a signature carries your name"
-_FAST_SWITCH_S = 0.0005
-_usual_switch_s: list[float] = []
-
-
-def fast_switching() -> None:
-    """While a save runs on the worker, let the UI thread take the GIL back within 0.5 ms.
-
-    The worker's ORM code is Python: with the interpreter's usual 5 ms switch
-    interval a keystroke could wait a whole slice for it (measured: up to 12 ms).
-    """
-    if not _usual_switch_s:
-        _usual_switch_s.append(sys.getswitchinterval())
-        sys.setswitchinterval(_FAST_SWITCH_S)
-
-
-def usual_switching() -> None:
-    """Back to the interpreter's usual switch interval once the save has reported."""
-    if _usual_switch_s:
-        sys.setswitchinterval(_usual_switch_s.pop())
 
 
 class NoteEditor(QObject):
@@ -78,7 +61,7 @@ class NoteEditor(QObject):
         super().__init__(parent)
         self.view = view
         self.services = services
-        self.background = background
+        self.saves = background.scope()  # this editor's saves, apart from other work
         self.timer = timer_factory("autosave")
         self.timer.setParent(self)
         self.timer.setSingleShot(True)
@@ -109,8 +92,7 @@ class NoteEditor(QObject):
 
     def load(self, block_id: int, intensive_id: int, state: NoteState, reflections: str) -> None:
         """Show a block's note (the previous one must have been flushed by the caller)."""
-        self.background.discard_pending()
-        usual_switching()  # a discarded save never reports back
+        self.saves.discard_pending()
         self.timer.stop()
         self.block_id, self.intensive_id, self.reflections = block_id, intensive_id, reflections
         self._loading = True
@@ -126,9 +108,8 @@ class NoteEditor(QObject):
 
     def clear(self) -> None:
         """Drop the note from every widget and close any dialog (the caller flushed first)."""
-        self.background.discard_pending()
-        self.background.wait()
-        usual_switching()
+        self.saves.discard_pending()
+        self.saves.wait()
         self.timer.stop()
         self._close_dialog()
         self._loading = True
@@ -172,8 +153,7 @@ class NoteEditor(QObject):
         if self.block_id is None or self.state is None or self.state.is_signed:
             return
         block_id, sections = self.block_id, self.sections()
-        fast_switching()
-        self.background.run(
+        self.saves.run_write(
             lambda: self.services.save_note(block_id, sections),
             self._autosaved,
             self._autosave_failed,
@@ -184,7 +164,7 @@ class NoteEditor(QObject):
     def save_pending(self) -> None:
         """Flush now, synchronously: on block switch, lock and quit nothing typed is lost."""
         self.timer.stop()
-        self.background.wait()
+        self.saves.wait()
         if self.block_id is None or not self.edited or self.state is None or self.state.is_signed:
             return
         try:
@@ -195,11 +175,9 @@ class NoteEditor(QObject):
         self._saved(changed)
 
     def _autosaved(self, changed: bool) -> None:
-        usual_switching()
         self._saved(changed)
 
     def _autosave_failed(self, error: BaseException) -> None:
-        usual_switching()
         self._save_failed(error)
 
     def _saved(self, changed: bool) -> None:

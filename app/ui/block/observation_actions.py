@@ -4,11 +4,18 @@ Every change follows one order: the service commits it to the vault, then
 the table, the timeline and the summary are told, then a command goes on the
 undo stack. An observation is therefore never shown as logged before it is
 durable, and a write that fails shows an error instead of a row.
+
+A live key never waits behind a longer write of this window (an import of a
+big intensive on the background helper): if the vault's writer is taken,
+the key's observation is queued on the helper's writer thread, the pad says
+so at once, and the row appears when the queued write is durable. Follow-up
+keys meanwhile refine the queued observation (`Queued`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
@@ -23,7 +30,10 @@ from app.ui.block.block_services import BlockServices
 from app.ui.block.commands import DeleteCommand, EditCommand, LogCommand
 from app.ui.block.observation_table_model import ObservationTableModel
 from app.ui.block.timeline_data import TimelineData
+from app.ui.kit.background import WorkScope
 from app.ui.shell.vault_gateway import error_sentence
+
+QUEUED_SENTENCE = "Saving as soon as the import under way finishes…"
 
 
 class BlockRunGuard(Protocol):
@@ -42,6 +52,35 @@ class BlockRunGuard(Protocol):
         ...
 
 
+class Queued:
+    """A live key's observation waiting for the writer thread, refinable until it is taken.
+
+    The UI thread may change `observation` (a follow-up key) while the
+    writer thread takes it; the lock makes "take" and "change" exclusive, and
+    a change after the take is written as an ordinary edit once the log is
+    durable (`ObservationActions._queued_logged`).
+    """
+
+    def __init__(
+        self, block_id: int, observation: Observation, before: Observation | None = None
+    ) -> None:
+        self.block_id = block_id
+        self.observation = observation
+        self.before = before
+        """None for a new observation; for a refinement, the stored one it changes."""
+        self._lock = threading.Lock()
+
+    def take(self) -> Observation:
+        """What the writer thread writes: the observation as refined so far."""
+        with self._lock:
+            return self.observation
+
+    def refine(self, observation: Observation) -> None:
+        """A follow-up key changed the observation (before or after it was taken)."""
+        with self._lock:
+            self.observation = observation
+
+
 class ObservationActions(QObject):
     """The one path by which observations change while a block is open."""
 
@@ -51,6 +90,8 @@ class ObservationActions(QObject):
     """A new observation is durable and shown: its id."""
     failed = Signal(str)
     """A write failed: the sentence to show."""
+    waiting = Signal(str)
+    """A key's write was queued behind a longer one: the sentence to show (or "" once done)."""
 
     def __init__(
         self,
@@ -71,6 +112,10 @@ class ObservationActions(QObject):
         self.last_id: int | None = None
         self.run: BlockRunGuard | None = None
         """Checks the date before a key logs, and keeps the block's run (set by the workspace)."""
+        self.writes: WorkScope | None = None
+        """The background helper's writer lane, for keys that find the writer taken."""
+        self.queued: list[Queued] = []
+        """Keys whose write waits on the writer thread, oldest first."""
         model.edit_requested = self.edit
 
     def open(self, record: BlockRecord | None) -> None:
@@ -78,6 +123,9 @@ class ObservationActions(QObject):
         self.undo_stack.clear()
         self.record = record
         self.last_id = None
+        self.queued = []  # still written; shown when the block is opened again
+        if self.writes is not None:
+            self.writes.discard_pending()
         self.model.set_record(record)
         if record is None:
             self.timeline.clear()
@@ -92,6 +140,8 @@ class ObservationActions(QObject):
         Never an older one: a stray "4" pressed on going live must not rewrite an
         observation from earlier in the day.
         """
+        if self.queued:
+            return self.queued[-1].observation
         if self.record is None or self.last_id is None:
             return None
         return self.record.get(self.last_id)
@@ -128,11 +178,76 @@ class ObservationActions(QObject):
             return None
         observation = Observation(at=at, partner=partner, stance=stance)
         block_id = record.block_id
+        if self.queued and self.writes is not None:  # keys stay in the order pressed
+            self._queue(record, Queued(block_id, observation))
+            return None
         try:
-            new_id = self.services.log(block_id, observation)
+            if self.writes is None:
+                new_id: int | None = self.services.log(block_id, observation)
+            else:
+                new_id = self.services.try_log(block_id, observation)
         except Exception as error:  # shown; the observation is not shown as logged
             self.failed.emit(error_sentence(error))
             return None
+        if new_id is None:
+            self._queue(record, Queued(block_id, observation))
+            return None
+        return self._logged(record, observation, new_id)
+
+    def _queue(self, record: BlockRecord, queued: Queued) -> None:
+        """Hand the write to the writer thread; the UI thread returns at once."""
+        assert self.writes is not None
+        self.queued.append(queued)
+        if queued.before is None:
+            self.last_id = None
+        services = self.services
+
+        def write() -> tuple[int, Observation]:
+            observation = queued.take()
+            if queued.before is None:
+                return services.log(queued.block_id, observation), observation
+            assert observation.id is not None
+            services.update(observation)
+            return observation.id, observation
+
+        self.writes.run_write(
+            write,
+            lambda result: self._queued_logged(record, queued, *result),
+            lambda error: self._queued_failed(queued, error),
+        )
+        self.waiting.emit(QUEUED_SENTENCE)
+        self.changed.emit()
+
+    def _queued_logged(
+        self, record: BlockRecord, queued: Queued, new_id: int, written: Observation
+    ) -> None:
+        if queued in self.queued:
+            self.queued.remove(queued)
+        if record is not self.record:
+            return
+        if queued.before is None:
+            self._logged(record, written, new_id)
+        else:
+            self._edited(queued.before, written, "refine observation")
+        wanted = dataclasses.replace(queued.observation, id=new_id)
+        stored = dataclasses.replace(written, id=new_id)
+        if wanted != stored:  # a follow-up key after the writer had taken it
+            self.edit(stored, wanted, "refine observation")
+        if not self.queued:
+            self.waiting.emit("")
+
+    def _queued_failed(self, queued: Queued, error: BaseException) -> None:
+        if queued in self.queued:
+            self.queued.remove(queued)
+        if not self.queued:
+            self.waiting.emit("")
+        self.failed.emit(error_sentence(error))
+        self.changed.emit()
+
+    def _logged(self, record: BlockRecord, observation: Observation, new_id: int) -> int:
+        """The observation is durable: show it, make it undoable, say so."""
+        at = observation.at
+        block_id = record.block_id
         if self.run is not None:
             self.run.logged(at)  # the vault extended the block's run in the same write
         logged = dataclasses.replace(observation, id=new_id)
@@ -150,6 +265,13 @@ class ObservationActions(QObject):
         after = dataclasses.replace(before, **changes)
         if after == before:
             return before
+        if self.queued and before is self.queued[-1].observation:
+            self.queued[-1].refine(after)  # written with the queued one, or as an edit after it
+            self.changed.emit()
+            return after
+        if self.record is not None and self.writes is not None and self.services.writer_busy:
+            self._queue(self.record, Queued(self.record.block_id, after, before))
+            return after
         return after if self.edit(before, after, text) else None
 
     def set_intensity(self, value: int) -> Observation | None:
@@ -180,11 +302,14 @@ class ObservationActions(QObject):
         except Exception as error:  # shown; the old values stay on screen
             self.failed.emit(error_sentence(error))
             return False
+        self._edited(before, after, text)
+        return True
+
+    def _edited(self, before: Observation, after: Observation, text: str) -> None:
         self._show(before, after)
         self.undo_stack.push(
             EditCommand(before, after, self.services, self._show, self._failed, text)
         )
-        return True
 
     def delete(self, observation_id: int) -> bool:
         """Delete an observation (undo restores it with the same id)."""

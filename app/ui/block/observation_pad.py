@@ -96,6 +96,7 @@ class ObservationPad(QObject):
         view.live_button.toggled.connect(self.set_live)
         actions.changed.connect(self.show_last)
         actions.failed.connect(self.show_error)
+        actions.waiting.connect(self.show_waiting)
         actions.logged.connect(lambda _id: self.show_error(""))
         fields = list(view.detail_fields.values())
         for index, field in enumerate(fields):
@@ -228,6 +229,14 @@ class ObservationPad(QObject):
         self.view.message.setStyleSheet(
             f"color: {theme.error_colour()}; font-weight: bold;" if sentence else ""
         )
+        self.view.message.setVisible(bool(sentence))
+
+    def show_waiting(self, sentence: str) -> None:
+        """Say (plainly, not as an error) that the keys' writes wait for a longer one."""
+        if not sentence and self.view.message.styleSheet():
+            return  # an error shown meanwhile stays until the next key
+        self.view.message.setText(sentence)
+        self.view.message.setStyleSheet("")
         self.view.message.setVisible(bool(sentence))
 
     def clear(self) -> None:

@@ -21,6 +21,8 @@ from app.services.settings import Settings
 if TYPE_CHECKING:  # pyqtgraph and the analytics load with the first block
     from app.services.vault_handle import Vault
     from app.ui.block import BlockController
+    from app.ui.kit.background import BackgroundWork
+    from app.ui.shell.process_policy import MemoryPolicy
 
 
 class BlockWorkspaceSlot(QObject):
@@ -37,12 +39,16 @@ class BlockWorkspaceSlot(QObject):
         *,
         signer: str,
         settings: Callable[[], Settings],
+        background: BackgroundWork,
+        memory: MemoryPolicy | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._vault = vault
         self._signer = signer
         self._settings = settings
+        self._background = background
+        self._memory = memory  # None in tests that build a session without the root's policy
         self.workspace: BlockController | None = None
 
     def open(self, intensive_id: int | None, block_id: int | None) -> QWidget | None:
@@ -66,7 +72,10 @@ class BlockWorkspaceSlot(QObject):
             BlockServices(self._vault, signer=self._signer),
             flip_window_s=settings.flip_window_s,
             key_map=key_map_for(settings.key_layout),
+            background=self._background,
         )
+        if self._memory is not None:
+            workspace.block_opened.connect(self._memory.block_opened)
         workspace.live_mode_changed.connect(self.live_mode_changed)
         workspace.status_changed.connect(self.status_changed)
         return workspace
@@ -83,3 +92,5 @@ class BlockWorkspaceSlot(QObject):
             self.workspace.save_pending()
             self.workspace.clear()
             self.workspace = None  # torn down with the casebook view it sits in
+            if self._memory is not None:
+                self._memory.release()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the casebook loads the services: only after an unlock
     from app.ui.casebook.casebook_edits import CasebookEdits
     from app.ui.casebook.casebook_view import CasebookView
     from app.ui.casebook.file_actions import FileActions
+    from app.ui.shell.process_policy import MemoryPolicy
 
 
 class Composition:
@@ -72,6 +73,7 @@ def compose(
     settings: Callable[[], Settings],
     error_colour: Callable[[], str],
     place: Place | None = None,
+    memory: MemoryPolicy | None = None,
 ) -> Composition:
     """Build the unlocked workspace over `vault`, back at `place` if there is one."""
     from app.services.profile import get_profile
@@ -83,7 +85,14 @@ def compose(
     profiles = ProfileController(vault, get_profile(vault), window, error_colour)
     complete = None if profiles.incomplete() else profiles.profile
     view = CasebookView()
-    blocks = BlockWorkspaceSlot(vault, signer=profiles.signer(), settings=settings, parent=view)
+    blocks = BlockWorkspaceSlot(
+        vault,
+        signer=profiles.signer(),
+        settings=settings,
+        background=background,
+        memory=memory,
+        parent=view,
+    )
     view.details.set_block_workspace(blocks.open)
     casebook = CasebookController(view, vault, profile=complete, error_colour=error_colour)
     edits = CasebookEdits(casebook, view.details, vault, window)

@@ -98,8 +98,10 @@ def launch(
     from PySide6.QtWidgets import QApplication
 
     from app.services.settings_file import open_settings
+    from app.ui.kit.background import BackgroundWork
     from app.ui.shell.diagnostics import copy_diagnostics
     from app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
+    from app.ui.shell.process_policy import MemoryPolicy, apply_process_policy
     from app.ui.shell.session import DesktopSession
     from app.ui.shell.shell_window import ShellWindow
     from app.ui.shell.theme import apply_theme
@@ -116,13 +118,20 @@ def launch(
     loaded = open_settings(folder)
     settings = loaded.settings
     apply_theme(app, settings.theme)
+    apply_process_policy()
     window = ShellWindow()
+    # The one background helper: every controller gets this one (a second
+    # pool would be a second writer in the process; docs/decisions/0017).
+    background = BackgroundWork(window)
+    memory = MemoryPolicy()
     session = DesktopSession(
         window,
         VaultGateway(folder, kdf=kdf, throttle=throttle, clock=clock),
         settings,
         idle_clock=idle_clock or time.monotonic,
         idle_check_ms=idle_check_ms,
+        background=background,
+        memory=memory,
     )
     guard.activation_requested.connect(session.bring_forward)
     errors = UnexpectedErrors(lambda: window)

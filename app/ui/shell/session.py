@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the casebook, the services and pyqtgraph load after an unlo
     from app.ui.casebook.file_actions import FileActions
     from app.ui.safety.data_safety import DataSafety
     from app.ui.shell.composition import Composition
+    from app.ui.shell.process_policy import MemoryPolicy
     from app.ui.shell.profile_dialog import ProfileDialog
     from app.ui.shell.settings_dialog import SettingsDialog
 
@@ -72,6 +73,7 @@ class DesktopSession(QObject):
         settings: Settings,
         *,
         background: BackgroundWork | None = None,
+        memory: MemoryPolicy | None = None,
         idle_clock: Callable[[], float] = time.monotonic,
         idle_check_ms: int = 5000,
     ) -> None:
@@ -79,6 +81,7 @@ class DesktopSession(QObject):
         self.window = window
         self.gateway = gateway
         self.background = background or BackgroundWork(self)
+        self.memory = memory  # the root's MemoryPolicy (None in tests that build a session)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.app = app
@@ -201,6 +204,7 @@ class DesktopSession(QObject):
             settings=self.preferences.current,
             error_colour=self.error_colour,
             place=self.place,
+            memory=self.memory,
         )
         self.parts = parts
         self.stage = Stage.UNLOCKED

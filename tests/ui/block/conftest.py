@@ -16,6 +16,7 @@ from app.domain.intensive import Intensive
 from app.services.intensive_exchange import get_intensive, import_intensive
 from app.store.vault import Vault
 from app.ui.block import BlockController, BlockServices
+from app.ui.kit.background import BackgroundWork
 from tests.conftest import FakeClock
 
 DEMO = Path(__file__).parents[3] / "resources" / "demo-intensive.json"
@@ -103,6 +104,7 @@ def make_workspace(
 
     def make(**kwargs: Any) -> BlockController:
         services = BlockServices(demo.vault, signer=SIGNER, clock=session_clock)
+        kwargs.setdefault("background", BackgroundWork())
         workspace = BlockController(services, clock=session_clock, timer_factory=timers, **kwargs)
         workspace.resize(1440, 900)
         workspace.show()

@@ -25,6 +25,7 @@ from app.services.intensive_exchange import get_intensive
 from app.services.vault_access import open_vault
 from app.ui.block import BlockController, BlockServices
 from app.ui.block.observation_table_model import ID_ROLE
+from app.ui.kit.background import BackgroundWork
 
 STANCE_KEYS = (Qt.Key.Key_Q, Qt.Key.Key_A, Qt.Key.Key_Z, Qt.Key.Key_P, Qt.Key.Key_L, Qt.Key.Key_M)
 FOLLOW_UP = (Qt.Key.Key_4, Qt.Key.Key_W, Qt.Key.Key_G, Qt.Key.Key_2)
@@ -46,7 +47,11 @@ def main() -> None:
         """Real time, moved onto the block's day: logging on another date would ask first."""
         return start + timedelta(seconds=time.monotonic() - began)
 
-    workspace = BlockController(BlockServices(vault, signer="writer", clock=clock), clock=clock)
+    workspace = BlockController(
+        BlockServices(vault, signer="writer", clock=clock),
+        clock=clock,
+        background=BackgroundWork(),
+    )
     workspace.resize(1200, 800)
     workspace.show()
     workspace.show_block(int(intensive_id), int(block_id))

@@ -1,0 +1,100 @@
+"""One writer per process: write transactions queue on the vault's writer lock.
+
+A thread that must not wait (a live key on the UI thread) is told at once
+that another thread is writing; one that may wait does so until the lock is
+free, and gives up with a clear error after its patience.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from app.domain.intensive import Observation
+from app.domain.vocabulary import PartnerKey, Stance
+from app.services.intensive_exchange import get_intensive, import_intensive
+from app.services.observations import block_observations, log_observation
+from app.store.errors import VaultBusyError, WriterBusyError
+from app.store.vault import Vault
+
+
+def _block(vault: Vault, sample_bytes: bytes) -> tuple[int, Observation]:
+    intensive = get_intensive(vault, import_intensive(vault, sample_bytes, actor="t"))
+    block = intensive.days[0].blocks[1]
+    assert block.id is not None
+    return block.id, Observation(at=block.start, partner=PartnerKey.A, stance=Stance.ONE_UP)
+
+
+@contextmanager
+def _held_by_another_thread(vault: Vault, release: threading.Event) -> Iterator[None]:
+    taken = threading.Event()
+
+    def hold() -> None:
+        with vault.writing():
+            taken.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(10)
+
+
+def test_a_write_that_must_not_wait_is_refused_at_once(vault: Vault, sample_bytes: bytes) -> None:
+    """While another thread writes, `wait=False` raises WriterBusyError and stores nothing."""
+    block_id, observation = _block(vault, sample_bytes)
+    before = len(block_observations(vault, block_id))
+    with _held_by_another_thread(vault, threading.Event()):
+        assert vault.writer_busy
+        started = time.monotonic()
+        with pytest.raises(WriterBusyError) as raised:
+            log_observation(vault, block_id, observation, wait=False)
+        assert time.monotonic() - started < 0.1
+        assert isinstance(raised.value, VaultBusyError)  # callers of the old error still catch it
+        assert "still under way" in str(raised.value)
+    assert not vault.writer_busy
+    assert len(block_observations(vault, block_id)) == before
+
+
+def test_a_waiting_write_goes_in_after_the_holder(vault: Vault, sample_bytes: bytes) -> None:
+    """A write that may wait is stored once the other thread's write is done, not before."""
+    block_id, observation = _block(vault, sample_bytes)
+    release = threading.Event()
+    order: list[str] = []
+    with _held_by_another_thread(vault, release):
+        threading.Timer(0.2, lambda: (order.append("released"), release.set())).start()
+        new_id = log_observation(vault, block_id, observation)
+        order.append("written")
+    assert order == ["released", "written"]
+    assert new_id in {o.id for o in block_observations(vault, block_id)}
+
+
+def test_a_write_gives_up_after_its_patience(vault: Vault, sample_bytes: bytes) -> None:
+    """Held longer than the write waits: WriterBusyError, nothing stored, the lock not leaked."""
+    block_id, observation = _block(vault, sample_bytes)
+    vault.write_waits.patience_s = 0.2
+    before = len(block_observations(vault, block_id))
+    with _held_by_another_thread(vault, threading.Event()):
+        started = time.monotonic()
+        with pytest.raises(WriterBusyError):
+            log_observation(vault, block_id, observation)
+        assert 0.15 < time.monotonic() - started < 2
+    assert len(block_observations(vault, block_id)) == before
+    log_observation(vault, block_id, observation, wait=False)
+    assert len(block_observations(vault, block_id)) == before + 1
+
+
+def test_the_same_thread_may_write_inside_its_own_write(vault: Vault, sample_bytes: bytes) -> None:
+    """The lock is re-entrant: a write helper called inside a write does not deadlock."""
+    block_id, observation = _block(vault, sample_bytes)
+    with vault.writing():
+        assert not vault.writer_busy  # not busy for the thread that holds it
+        log_observation(vault, block_id, observation, wait=False)
