@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from pathlib import Path
 
 from app.store.errors import FolderNotWritableError, StorageFullError, VaultError
@@ -49,7 +48,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     The temp file sits beside the target, so the rename is atomic on the same
     filesystem, and it is created 0600 before any byte is written.
     """
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    # os.urandom, not `secrets`: the same source, without loading hashlib before the first window
+    temp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         try:

@@ -81,6 +81,13 @@ def _log_start(folder: Path) -> VaultLogHandler:
     return logbook
 
 
+def _copy_diagnostics(folder: Path, window: ShellWindow) -> None:
+    """Help › Copy diagnostics; its module (and `platform`) load on first use, not at start."""
+    from app.ui.shell.diagnostics import copy_diagnostics
+
+    copy_diagnostics(folder, window)
+
+
 def launch(
     folder: Path,
     *,
@@ -99,7 +106,6 @@ def launch(
 
     from app.services.settings_file import open_settings
     from app.ui.kit.background import BackgroundWork
-    from app.ui.shell.diagnostics import copy_diagnostics
     from app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
     from app.ui.shell.process_policy import MemoryPolicy, apply_process_policy
     from app.ui.shell.session import DesktopSession
@@ -137,7 +143,7 @@ def launch(
     errors = UnexpectedErrors(lambda: window)
     errors.install()
     _log_start(folder)
-    window.copy_diagnostics.triggered.connect(lambda: copy_diagnostics(folder, window))
+    window.copy_diagnostics.triggered.connect(lambda: _copy_diagnostics(folder, window))
     session.start()
     if loaded.problem:  # a bad settings file: said once, kept aside, nothing lost
         window.statusBar().showMessage(loaded.problem)
