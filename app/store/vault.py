@@ -446,10 +446,8 @@ def open_with_key(
         raise DamagedDatabaseError(
             "The vault's database (vault.db) is missing; restore the newest backup."
         )
-    from sqlalchemy.exc import DBAPIError
-
     vault = _open_engine(folder, data_key)
-    try:
+    with _locked_if_it_fails(vault, folder):
         if migrate.needs_upgrade(vault.engine):
             # A schema change under another process's feet is refused: the
             # migration needs the vault alone (this process's hold upgrades).
@@ -457,19 +455,26 @@ def open_with_key(
                 if before_migration is not None:
                     before_migration(vault)
                 migrate.upgrade(vault.engine)
+    disable_core_dumps()
+    return vault
+
+
+@contextlib.contextmanager
+def _locked_if_it_fails(vault: Vault, folder: Path) -> Iterator[None]:
+    """Lock the half-opened vault on any failure; name SQLite's from outside, else "damaged"."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        yield
     except DBAPIError as error:
         vault.lock()
         raise (sqlite_failure(error, folder) or damaged(folder)) from error
     except BaseException:
         vault.lock()
         raise
-    disable_core_dumps()
-    return vault
 
 
 def _open_engine(folder: Path, data_key: DataKey) -> Vault:
-    from sqlalchemy.exc import DBAPIError
-
     from app.store.engine import make_engine
 
     hold = vault_lock.shared(folder)
@@ -479,15 +484,8 @@ def _open_engine(folder: Path, data_key: DataKey) -> Vault:
         hold.release()
         raise
     vault = Vault(folder, engine, data_key, hold=hold)
-    try:
-        with engine.connect():
-            pass
-    except DBAPIError as error:
-        vault.lock()
-        raise (sqlite_failure(error, folder) or damaged(folder)) from error
-    except BaseException:
-        vault.lock()
-        raise
+    with _locked_if_it_fails(vault, folder), engine.connect():
+        pass
     return vault
 
 

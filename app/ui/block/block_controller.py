@@ -280,10 +280,10 @@ class BlockController(QWidget):
         self.view.summary.show_figures(self.figures)
         if block_only:
             return
-        # One partner and scope per turn of the event loop (about 10 ms each on a
-        # 5,000-observation intensive), so a key pressed meanwhile waits for one
-        # slice, not for the whole 40 ms: measured, a worker thread was no better,
-        # since the GIL made the key wait for it anyway.
+        # One partner and scope per turn of the event loop, so a key pressed
+        # meanwhile waits for one slice, not for the whole refresh; a worker
+        # thread was no better, since the GIL made the key wait for it anyway
+        # (docs/performance.md, "Live workspace").
         self._summary_generation += 1
         generation = self._summary_generation
         scopes = {"Day": record.day_blocks(), "Intensive": record.all_blocks()}

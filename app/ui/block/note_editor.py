@@ -1,11 +1,10 @@
 """The block note's behaviour: autosave, flush on demand, sign, addenda, history, reflections.
 
 Autosave waits for about a second of quiet, then saves a revision. The save
-itself runs on the background helper's writer thread: `save_note` on
-a 60 KB note measured 3.5-4.5 ms typically but up to 9 ms on this machine's
-disk (bench/workspace.py), too close to the 10 ms a keystroke may wait, so
-the UI thread only copies the text (well under a millisecond) and hands
-plain `NoteSection`s over. `save_pending()` (block switch, lock, quit) waits
+itself runs on the background helper's writer thread, because a save of a
+long note takes too close to the time a keystroke may wait (the numbers are
+in docs/performance.md, "Live workspace"), so the UI thread only copies the
+text and hands plain `NoteSection`s over. `save_pending()` (block switch, lock, quit) waits
 for this editor's own saves (not for an import queued on the same helper)
 and then saves synchronously, so nothing typed is lost. How the interpreter
 shares the GIL between the UI thread and the worker is the composition

@@ -56,6 +56,11 @@ class AuditController(QObject):
         view.finished.connect(lambda _result: setattr(self, "open", False))
         self._fill_filters()
 
+    def bring_forward(self) -> None:
+        """Raise the window this controller drives (asked for again while open)."""
+        self.view.raise_()
+        self.view.activateWindow()
+
     def reload(self) -> None:
         """Read every event (in the background) and show them."""
         vault = self._vault

@@ -1,4 +1,4 @@
-"""The Audit trail window: widgets only (audit_window.py reacts).
+"""The Audit trail window: widgets only (audit_controller.py reacts).
 
 A non-modal dialog of the main window, so locking scrubs and closes it.
 """

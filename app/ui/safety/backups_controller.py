@@ -98,6 +98,11 @@ class BackupsController(QObject):
 
     # ------------------------------------------------------------------ listing
 
+    def bring_forward(self) -> None:
+        """Raise the window this controller drives (asked for again while open)."""
+        self.view.raise_()
+        self.view.activateWindow()
+
     def reload(self) -> None:
         """List the backups (fast), then check each one not checked yet."""
         folder = Path(self.s.vault.folder)

@@ -1,6 +1,6 @@
 """The Backups window and the restore dialog: widgets only.
 
-backups_window.py and restore_flow.py react to them.
+backups_controller.py and restore_flow.py react to them.
 
 The Backups window is a non-modal dialog of the main window, so locking
 scrubs and closes it like every other dialog.

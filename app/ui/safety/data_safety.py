@@ -20,18 +20,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMainWindow, QProgressDialog
+from PySide6.QtWidgets import QProgressDialog
 
 from app.services.settings import Settings
 from app.services.settings_file import LoadedSettings, open_settings, update_settings
-from app.ui.kit.background import BackgroundWork
 from app.ui.kit.prompts import show_error
 from app.ui.safety.restore_flow import RestoreChoice, RestoreFlow
+from app.ui.safety.safety_context import SafetyContext
 from app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:  # the services load after the first unlock
@@ -116,63 +116,43 @@ class DataSafety(QObject):
     """Automatic backups, integrity checks, the Backups and Audit windows, restore.
 
     Args:
-        window: The main window.
-        background: The one background helper.
-        folder: The vault folder.
-        clock: The services' clock (fixed in tests).
+        context: The session's window, helper, folder, clock (fixed in
+            tests), lock, actor (for audited actions) and error colour.
         current_vault: The open vault, or None while locked.
-        lock: The session's lock.
-        actor: The clinician's signature for audited actions.
         on_restored: Shows a fresh unlock screen after a restore.
-        error_colour: The error text colour of the current theme.
     """
 
     def __init__(
         self,
-        window: QMainWindow,
-        background: BackgroundWork,
-        folder: Path,
-        clock: Callable[[], datetime],
+        context: SafetyContext,
         *,
         current_vault: Callable[[], Vault | None],
-        lock: Callable[[], None],
-        actor: Callable[[], str],
         on_restored: Callable[[], None],
-        error_colour: Callable[[], str],
     ) -> None:
         from app.ui.safety.integrity_watch import IntegrityWatch
 
-        super().__init__(window)
-        self.window = window
-        self.background = background
-        self.folder = folder
-        self.clock = clock
+        super().__init__(context.window)
+        self.window = context.window
+        self.background = context.background
+        self.folder = context.folder
+        self.clock = context.clock
         self._vault = current_vault
-        self._actor = actor
+        self._actor = context.actor
         self._on_restored = on_restored
-        self._error_colour = error_colour
+        self._error_colour = context.error_colour
         self.state = self._load_state()
         self.changes = ChangeWatch()
-        self.restore_flow = RestoreFlow(
-            window,
-            background,
-            folder,
-            clock,
-            lock=lock,
-            actor=actor,
-            on_restored=self._restored,
-            error_colour=error_colour,
-        )
+        self.restore_flow = RestoreFlow(context, on_restored=self._restored)
         self.integrity = IntegrityWatch(
-            window,
-            background,
-            folder,
+            context.window,
+            context.background,
+            context.folder,
             mirror=lambda: self.state.mirror_folder,
             restore=self.ask_restore,
             status=self.status,
         )
-        self.backups_window: BackupsController | None = None
-        self.audit_window: AuditController | None = None
+        self.backups_controller: BackupsController | None = None
+        self.audit_controller: AuditController | None = None
         self.quit_progress: QProgressDialog | None = None
 
     def status(self, text: str) -> None:
@@ -352,10 +332,9 @@ class DataSafety(QObject):
         vault = self._vault()
         if vault is None:
             return None
-        if self.backups_window is not None:
-            self.backups_window.view.raise_()
-            self.backups_window.view.activateWindow()
-            return self.backups_window
+        if self.backups_controller is not None:
+            self.backups_controller.bring_forward()
+            return self.backups_controller
         view = BackupsView(self.window)
         services = BackupServices(
             vault=vault,
@@ -368,11 +347,11 @@ class DataSafety(QObject):
             restore=self.ask_restore,
             error_colour=self._error_colour,
         )
-        self.backups_window = BackupsController(view, services)
-        view.destroyed.connect(lambda _obj=None: setattr(self, "backups_window", None))
+        self.backups_controller = BackupsController(view, services)
+        view.destroyed.connect(lambda _obj=None: setattr(self, "backups_controller", None))
         view.show()
-        self.backups_window.reload()
-        return self.backups_window
+        self.backups_controller.reload()
+        return self.backups_controller
 
     def open_audit(self) -> AuditController | None:
         """Show the Audit trail window (or bring the open one forward)."""
@@ -382,16 +361,15 @@ class DataSafety(QObject):
         vault = self._vault()
         if vault is None:
             return None
-        if self.audit_window is not None:
-            self.audit_window.view.raise_()
-            self.audit_window.view.activateWindow()
-            return self.audit_window
+        if self.audit_controller is not None:
+            self.audit_controller.bring_forward()
+            return self.audit_controller
         view = AuditView(self.window)
-        self.audit_window = AuditController(view, vault, self.background, self._error_colour)
-        view.destroyed.connect(lambda _obj=None: setattr(self, "audit_window", None))
+        self.audit_controller = AuditController(view, vault, self.background, self._error_colour)
+        view.destroyed.connect(lambda _obj=None: setattr(self, "audit_controller", None))
         view.show()
-        self.audit_window.reload()
-        return self.audit_window
+        self.audit_controller.reload()
+        return self.audit_controller
 
     def set_mirror(self, folder: Path | None) -> None:
         """Use (or stop using) a mirror folder; the change is stored and audited."""

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog
 
-from app.ui.kit.background import BackgroundWork
 from app.ui.kit.prompts import show_error, show_info
 from app.ui.safety.backups_view import RestoreDialog
+from app.ui.safety.safety_context import SafetyContext
 from app.ui.safety.safety_text import describe_reason, describe_when
 from app.ui.shell.vault_gateway import error_sentence
 
@@ -55,43 +55,24 @@ class RestoreFlow(QObject):
     """Asks, locks, restores on the background thread, and reports.
 
     Args:
-        window: The main window (parent of the dialogs; it outlives a lock).
-        background: The one background helper.
-        folder: The vault folder.
-        clock: The services' clock.
-        lock: The session's lock (a no-op when already locked).
-        actor: Who restores (the clinician's signature), asked before the lock.
+        context: The session's window (parent of the dialogs; it outlives a
+            lock), helper, folder, clock, lock (a no-op when already locked),
+            actor (asked before the lock) and error colour.
         on_restored: Called after a restore, to show a fresh unlock screen.
-        error_colour: The error text colour of the current theme.
     """
 
-    def __init__(
-        self,
-        window: QWidget,
-        background: BackgroundWork,
-        folder: Path,
-        clock: Callable[[], datetime],
-        *,
-        lock: Callable[[], None],
-        actor: Callable[[], str],
-        on_restored: Callable[[], None],
-        error_colour: Callable[[], str],
-    ) -> None:
-        super().__init__(window)
-        self._window = window
-        self._background = background
-        self._folder = folder
-        self._clock = clock
-        self._lock = lock
-        self._actor = actor
+    def __init__(self, context: SafetyContext, *, on_restored: Callable[[], None]) -> None:
+        super().__init__(context.window)
+        self._context = context
         self._on_restored = on_restored
-        self._error_colour = error_colour
         self.dialog: RestoreDialog | None = None
         self.progress: QProgressDialog | None = None
 
     def ask(self, choice: RestoreChoice, problem: str = "") -> RestoreDialog:
         """Open the confirmation and secret field; `problem` says why the last try failed."""
-        dialog = RestoreDialog(self._window, choice.explanation(), self._error_colour)
+        dialog = RestoreDialog(
+            self._context.window, choice.explanation(), self._context.error_colour
+        )
         self.dialog = dialog
 
         def submit() -> str | None:
@@ -110,9 +91,9 @@ class RestoreFlow(QObject):
 
     def run(self, choice: RestoreChoice, secret: str) -> None:
         """Lock the vault, then restore `choice` with `secret` off the UI thread."""
-        actor = self._actor()
-        self._lock()
-        folder, clock = self._folder, self._clock
+        actor = self._context.actor()
+        self._context.lock()
+        folder, clock = self._context.folder, self._context.clock
 
         def work() -> Any:
             from app.services import backups
@@ -120,10 +101,12 @@ class RestoreFlow(QObject):
             return backups.restore(choice.path, folder, secret, clock=clock, actor=actor)
 
         self._show_progress()
-        self._background.run(work, self._restored, lambda error: self._failed(choice, error))
+        self._context.background.run(
+            work, self._restored, lambda error: self._failed(choice, error)
+        )
 
     def _show_progress(self) -> None:
-        progress = QProgressDialog("Restoring the backup…", "", 0, 0, self._window)
+        progress = QProgressDialog("Restoring the backup…", "", 0, 0, self._context.window)
         progress.setWindowTitle("Crucible — Restoring")
         progress.setAccessibleName("Restoring the backup")
         progress.setCancelButton(None)
@@ -146,7 +129,7 @@ class RestoreFlow(QObject):
             else ""
         )
         show_info(
-            self._window,
+            self._context.window,
             f"Restored the backup made {describe_when(outcome.manifest.created_at)}.{kept} "
             "Unlock with the passphrase or recovery code that was valid then.",
             "Backup restored",
@@ -159,4 +142,4 @@ class RestoreFlow(QObject):
         if isinstance(error, WrongSecretError):
             self.ask(choice, error_sentence(error))
             return
-        show_error(self._window, error_sentence(error), "Not restored")
+        show_error(self._context.window, error_sentence(error), "Not restored")

@@ -314,20 +314,24 @@ class DesktopSession(QObject):
     def _init_data_safety(self) -> None:
         """Backups, integrity checks, the audit window, failed unlocks, the clipboard guard."""
         from app.ui.safety.data_safety import DataSafety
+        from app.ui.safety.safety_context import SafetyContext
         from app.ui.shell.clipboard_guard import ClipboardGuard
 
         self.clipboard_guard = ClipboardGuard(self.app.clipboard(), parent=self)
         self.locked.connect(self.clipboard_guard.clear_at_lock)
-        self.data_safety: DataSafety = DataSafety(
-            self.window,
-            self.background,
-            self.gateway.folder,
-            self.gateway.now,
-            current_vault=lambda: self.vault,
+        context = SafetyContext(
+            window=self.window,
+            background=self.background,
+            folder=self.gateway.folder,
+            clock=self.gateway.now,
             lock=self.lock,
             actor=self._actor,
-            on_restored=self._show_unlock_after_restore,
             error_colour=self.error_colour,
+        )
+        self.data_safety: DataSafety = DataSafety(
+            context,
+            current_vault=lambda: self.vault,
+            on_restored=self._show_unlock_after_restore,
         )
         self.opened.connect(self.data_safety.vault_opened)
         self.unlock.damaged.connect(self.data_safety.damaged_at_unlock)

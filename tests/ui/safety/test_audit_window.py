@@ -24,7 +24,7 @@ from tests.ui.shell.test_accessibility import _unnamed
 
 def _open_audit(qtbot: Any, desktop: Desktop) -> Any:
     desktop.window.audit_trail.trigger()
-    window = desktop.session.data_safety.audit_window
+    window = desktop.session.data_safety.audit_controller
     assert window is not None
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
     return window

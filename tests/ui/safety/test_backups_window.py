@@ -26,7 +26,7 @@ NEW_PASSPHRASE = "a brand new passphrase for today"
 
 def _open_backups(qtbot: Any, desktop: Desktop) -> Any:
     desktop.window.backups.trigger()
-    window = desktop.session.data_safety.backups_window
+    window = desktop.session.data_safety.backups_controller
     assert window is not None
     qtbot.waitUntil(
         lambda: (
@@ -197,12 +197,12 @@ def test_closing_or_locking_mid_job_is_safe(
     window.view.close()
     wait_idle(qtbot, desktop)
     assert len(backups_in(demo_vault, "manual")) == 1
-    assert desktop.session.data_safety.backups_window is None
+    assert desktop.session.data_safety.backups_controller is None
 
     desktop.window.backups.trigger()
     desktop.window.audit_trail.trigger()
     desktop.session.lock()
-    assert desktop.session.data_safety.backups_window is None
-    assert desktop.session.data_safety.audit_window is None
+    assert desktop.session.data_safety.backups_controller is None
+    assert desktop.session.data_safety.audit_controller is None
     assert not desktop.window.backups.isEnabled()
     assert not desktop.window.audit_trail.isEnabled()

@@ -60,7 +60,7 @@ def test_a_mirror_folder_inside_the_vault_is_refused(
     desktop = start_safe_desktop(FakeClock(datetime(2026, 11, 25, 9, 0).astimezone()))
     unlock(qtbot, desktop)
     desktop.window.backups.trigger()
-    window = desktop.session.data_safety.backups_window
+    window = desktop.session.data_safety.backups_controller
     for inside in (demo_vault, demo_vault / "backups"):
         window._set_mirror(inside)
         wait_idle(qtbot, desktop)
