@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.intensive import Observation
+from app.domain.vocabulary import PartnerKey, Stance, Strategy
 from app.store.keyfile import KdfParams
 from app.store.vault import UnlockThrottle, Vault
 
@@ -22,6 +24,18 @@ PASSPHRASE = "correct horse battery staple"
 
 # Passed explicitly to create/rewrap calls in tests; nothing in the app can reach it.
 FAST_KDF = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
+
+
+def numbered_observation(start: datetime, n: int, quote: str) -> Observation:
+    """A writer process's n-th observation: time, partner, stance and intensity cycle with n."""
+    return Observation(
+        at=start + timedelta(seconds=n % 3600),
+        partner=PartnerKey("AB"[n % 2]),
+        stance=list(Stance)[n % 3],
+        intensity=1 + n % 5,
+        strategies=(Strategy.WITHDRAWAL,),
+        quote=quote,
+    )
 
 
 class FakeClock:

@@ -24,6 +24,13 @@ def _text(path: Path, password: str | None = None) -> str:
     return metadata + "".join(page.extract_text() or "" for page in reader.pages)
 
 
+def _password_file(folder: Path, content: str, name: str = "pw.txt") -> Path:
+    """A password file for `--password-file`, holding `content`."""
+    path = folder / name
+    path.write_text(content)
+    return path
+
+
 def test_summary_report_names_the_couple(imported: tuple[Crucible, str], tmp_path: Path) -> None:
     """The record's summary is identified and carries the figures' headings."""
     crucible, new_id = imported
@@ -55,8 +62,7 @@ def test_password_file_encrypts_with_aes_256(
 ) -> None:
     """The first line of the password file protects the PDF (R=6); it opens only with it."""
     crucible, new_id = imported
-    secret = tmp_path / "pw.txt"
-    secret.write_text("s3cret report pass\nignored line\n")
+    secret = _password_file(tmp_path, "s3cret report pass\nignored line\n")
     out = tmp_path / "locked.pdf"
     assert crucible("report", new_id, "-o", str(out), "--password-file", str(secret)).status == 0
     with pytest.raises(pikepdf.PasswordError):
@@ -70,8 +76,7 @@ def test_report_usage_errors(imported: tuple[Crucible, str], tmp_path: Path) -> 
     """--identified without --supervision, an empty password file or a missing folder: exit 2."""
     crucible, new_id = imported
     assert crucible("report", new_id, "-o", str(tmp_path / "x.pdf"), "--identified").status == 2
-    empty = tmp_path / "empty.txt"
-    empty.write_text("")
+    empty = _password_file(tmp_path, "", "empty.txt")
     result = crucible(
         "report", new_id, "-o", str(tmp_path / "x.pdf"), "--password-file", str(empty)
     )
@@ -92,8 +97,7 @@ def test_every_export_is_audited_without_the_password(
     from tests.conftest import PASSPHRASE
 
     crucible, new_id = imported
-    secret = tmp_path / "pw.txt"
-    secret.write_text("another pass phrase")
+    secret = _password_file(tmp_path, "another pass phrase")
     crucible("report", new_id, "--supervision", "-o", str(tmp_path / "a.pdf"))
     crucible("report", new_id, "-o", str(tmp_path / "b.pdf"), "--password-file", str(secret))
     vault = open_vault(crucible.folder, PASSPHRASE, throttle=UnlockThrottle())

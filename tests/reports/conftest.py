@@ -134,6 +134,16 @@ def page_texts(pdf: bytes) -> list[str]:
     return [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
+def checked_metadata(pdf: bytes, title: str, author: str) -> Any:
+    """The document information, asserted present with this title and author, made by Crucible."""
+    meta = pypdf.PdfReader(io.BytesIO(pdf)).metadata
+    assert meta is not None
+    assert meta.title == title
+    assert meta.author == author
+    assert meta.creator == "Crucible"
+    return meta
+
+
 def metadata_strings(pdf: bytes) -> list[str]:
     """Document-information and XMP strings, as pypdf and pikepdf see them."""
     out = [str(v) for v in (pypdf.PdfReader(io.BytesIO(pdf)).metadata or {}).values()]

@@ -18,7 +18,13 @@ from app.domain.vocabulary import PartnerKey, Stance, Strategy
 from reports import ReportOptions, build_summary_report, default_file_name
 from reports.charts import TIMELINE_HEIGHT
 from reports.notes import note_content_hash
-from tests.reports.conftest import ink, metadata_strings, page_texts, render_pages
+from tests.reports.conftest import (
+    checked_metadata,
+    ink,
+    metadata_strings,
+    page_texts,
+    render_pages,
+)
 
 
 def flat(pdf: bytes) -> str:
@@ -100,11 +106,9 @@ def test_notes_show_signature_status_and_addenda(summary_pdf: bytes, sample: Int
 
 def test_metadata_names_the_code_not_the_partners(summary_pdf: bytes) -> None:
     """Title, author, subject, keywords and creator are set; no partner name in them."""
-    meta = pypdf.PdfReader(io.BytesIO(summary_pdf)).metadata
-    assert meta is not None
-    assert meta.title == "Crucible intensive summary — C-0007"
-    assert meta.author == "Jordan Reyes, LMFT"
-    assert meta.creator == "Crucible"
+    meta = checked_metadata(
+        summary_pdf, title="Crucible intensive summary — C-0007", author="Jordan Reyes, LMFT"
+    )
     assert "C-0007" in str(meta.subject)
     assert "C-0007" in str(meta.get("/Keywords"))
     assert not any("Dana" in s or "Okafor" in s for s in metadata_strings(summary_pdf))

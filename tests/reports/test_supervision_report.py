@@ -24,6 +24,7 @@ from tests.reports.conftest import (
     CANARY_A,
     CANARY_B,
     CANARY_COUPLE_NAME,
+    checked_metadata,
     decompressed_streams,
     ink,
     metadata_strings,
@@ -133,11 +134,11 @@ def test_figures_are_those_of_the_deidentified_summary(
 
 def test_metadata_of_the_deidentified_report(deidentified_pdf: bytes) -> None:
     """Title names the code; author is the trainee; keywords say de-identified."""
-    meta = pypdf.PdfReader(io.BytesIO(deidentified_pdf)).metadata
-    assert meta is not None
-    assert meta.title == "Crucible supervision report — C-0007"
-    assert meta.author == "Riley Mendez, trainee"
-    assert meta.creator == "Crucible"
+    meta = checked_metadata(
+        deidentified_pdf,
+        title="Crucible supervision report — C-0007",
+        author="Riley Mendez, trainee",
+    )
     assert "de-identified" in str(meta.get("/Keywords"))
     with pikepdf.open(io.BytesIO(deidentified_pdf)) as doc:
         assert str(doc.docinfo["/Title"]) == "Crucible supervision report — C-0007"

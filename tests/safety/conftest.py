@@ -26,6 +26,14 @@ def open_tmp() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture
+def sample_copy(sample_bytes: bytes, tmp_path: Path) -> Path:
+    """The sample intensive written to a file of its own in tmp_path, for `crucible import`."""
+    document = tmp_path / "sample.json"
+    document.write_bytes(sample_bytes)
+    return document
+
+
 def open_without_migrating(folder: Path, passphrase: str = PASSPHRASE) -> Vault:
     """Open a vault's files as they are: no migration, no audit event, nothing written."""
     key = read_vault_key_file(folder).unwrap_with_passphrase(passphrase)

@@ -81,12 +81,10 @@ def test_listing_reports_reason_size_and_how_far_each_was_checked(vault: Vault) 
 
 
 def test_restore_needs_the_passphrase_valid_when_the_backup_was_made(
-    initialized: Crucible, sample_bytes: bytes, tmp_path: Path
+    initialized: Crucible, sample_copy: Path, tmp_path: Path
 ) -> None:
     """After a passphrase change, the old passphrase restores the old backup; the new one fails."""
-    source = tmp_path / "sample.json"
-    source.write_bytes(sample_bytes)
-    assert initialized("import", str(source)).status == 0
+    assert initialized("import", str(sample_copy)).status == 0
     backup = _backup_of(initialized)
     before = _rows(initialized.folder)
     changed = initialized("passwd", stdin=f"{PASSPHRASE}\n{NEW_PASSPHRASE}\n")
@@ -132,13 +130,11 @@ def test_wrong_secret_exits_3_and_leaves_the_vault_as_it_was(initialized: Crucib
 
 
 def test_restore_over_a_vault_keeps_the_current_one_aside(
-    initialized: Crucible, sample_bytes: bytes, tmp_path: Path
+    initialized: Crucible, sample_copy: Path
 ) -> None:
     """The previous vault moves whole into replaced-*/ (0700) and still opens there."""
     backup = _backup_of(initialized)  # an empty vault
-    source = tmp_path / "sample.json"
-    source.write_bytes(sample_bytes)
-    assert initialized("import", str(source)).status == 0
+    assert initialized("import", str(sample_copy)).status == 0
     current = _rows(initialized.folder)
     result = initialized("restore", str(backup))
     assert result.status == 0, result.err

@@ -19,12 +19,10 @@ WAITING = "Waiting for another Crucible command to finish..."
 
 
 def test_reading_commands_run_while_another_process_writes(
-    initialized: Crucible, sample_bytes: bytes, tmp_path: Path
+    initialized: Crucible, sample_copy: Path
 ) -> None:
     """list, check, audit, summary and backup each finish at once, exit 0, and are audited later."""
-    document = tmp_path / "sample.json"
-    document.write_bytes(sample_bytes)
-    assert initialized("import", str(document)).status == 0
+    assert initialized("import", str(sample_copy)).status == 0
     commands = (["list"], ["check"], ["audit"], ["summary", "1"], ["backup"])
     with Holder(initialized.folder, "write"):
         for command in commands:
@@ -44,13 +42,11 @@ def test_reading_commands_run_while_another_process_writes(
 
 
 def test_a_second_import_waits_for_the_first_and_says_so(
-    initialized: Crucible, sample_bytes: bytes, tmp_path: Path
+    initialized: Crucible, sample_copy: Path
 ) -> None:
     """The second writer prints the waiting line once on stderr and succeeds when the first ends."""
-    document = tmp_path / "sample.json"
-    document.write_bytes(sample_bytes)
     with Holder(initialized.folder, "write", release_after=2.5):
-        result = initialized("import", str(document))
+        result = initialized("import", str(sample_copy))
     assert result.status == 0, result.err
     assert result.err.count(WAITING) == 1
     assert result.out.splitlines()[-1] == "1"

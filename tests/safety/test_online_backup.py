@@ -17,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import stat
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +25,13 @@ import pytest
 from sqlalchemy import select, text
 
 import app.store.backup
-from app.domain.intensive import Observation
-from app.domain.vocabulary import PartnerKey, Stance, Strategy
 from app.services import backups, integrity
 from app.services.intensive_exchange import import_intensive
 from app.services.observations import log_observation
 from app.store import models
 from app.store.backup import make_backup
 from app.store.vault import UnlockThrottle, Vault, unlock_vault
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, numbered_observation
 from tests.safety.conftest import (
     CANARY,
     assert_same_content,
@@ -49,14 +47,7 @@ def _writer(folder: str, block_id: int, start_iso: str, stop: Any, written: Any)
     n = 0
     while not stop.is_set():
         n += 1
-        observation = Observation(
-            at=start + timedelta(seconds=n % 3600),
-            partner=PartnerKey("AB"[n % 2]),
-            stance=list(Stance)[n % 3],
-            intensity=1 + n % 5,
-            strategies=(Strategy.WITHDRAWAL,),
-            quote=f"{CANARY} {n}",
-        )
+        observation = numbered_observation(start, n, f"{CANARY} {n}")
         log_observation(vault, block_id, observation)
         written.value = n
     vault.lock()

@@ -47,17 +47,22 @@ def _write(folder: Path, values: dict[str, object], version: int = SETTINGS_VERS
     return raw
 
 
-def test_round_trip_owner_only(tmp_path: Path) -> None:
-    """Every kind of value reads back typed; the file is 0600, versioned, alone in the folder."""
-    settings = Settings(
+def _every_value_set(mirror_folder: Path, last_full_check: date) -> Settings:
+    """Settings with no default left: each kind of value (number, choice, path, date) set."""
+    return Settings(
         idle_minutes=5,
         flip_window_s=300,
         paper=Paper.A4,
         theme=Theme.DARK,
         key_layout=KeyLayout.AZERTY,
-        mirror_folder=Path("/media/usb/mirror"),
-        last_full_check=date(2026, 11, 25),
+        mirror_folder=mirror_folder,
+        last_full_check=last_full_check,
     )
+
+
+def test_round_trip_owner_only(tmp_path: Path) -> None:
+    """Every kind of value reads back typed; the file is 0600, versioned, alone in the folder."""
+    settings = _every_value_set(Path("/media/usb/mirror"), date(2026, 11, 25))
     save_settings(tmp_path, settings)
     assert stat.S_IMODE((tmp_path / SETTINGS_FILE).stat().st_mode) == 0o600
     assert _stored(tmp_path)["mirror_folder"] == "/media/usb/mirror"
@@ -88,14 +93,8 @@ def test_version_1_files_upgrade_once_losslessly(tmp_path: Path) -> None:
     folder = tmp_path / "vault"
     loaded = open_settings(folder)
     assert loaded.problem is None
-    assert loaded.settings == Settings(
-        idle_minutes=5,
-        flip_window_s=300,
-        paper=Paper.A4,
-        theme=Theme.DARK,
-        key_layout=KeyLayout.AZERTY,
-        mirror_folder=Path("/media/usb/crucible-mirror"),
-        last_full_check=date(2026, 11, 20),
+    assert loaded.settings == _every_value_set(
+        Path("/media/usb/crucible-mirror"), date(2026, 11, 20)
     )
     assert sorted(p.name for p in folder.iterdir()) == [SETTINGS_FILE]
     assert stat.S_IMODE((folder / SETTINGS_FILE).stat().st_mode) == 0o600

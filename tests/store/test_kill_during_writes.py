@@ -13,18 +13,16 @@ import os
 import random
 import signal
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select, text
 
-from app.domain.intensive import Observation
-from app.domain.vocabulary import PartnerKey, Stance, Strategy
 from app.services.intensive_exchange import import_intensive
 from app.services.observations import log_observation
 from app.store import models
 from app.store.vault import UnlockThrottle, Vault, unlock_vault
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, numbered_observation
 
 KILLS = 60
 READY = -1  # sent once unlocked: the kill window starts then, so a loaded machine still writes
@@ -37,14 +35,7 @@ def _writer(folder: str, block_id: int, start_iso: str, pipe: object) -> None:
     n = 0
     while True:
         n += 1
-        observation = Observation(
-            at=start + timedelta(seconds=n % 3600),
-            partner=PartnerKey("AB"[n % 2]),
-            stance=list(Stance)[n % 3],
-            intensity=1 + n % 5,
-            strategies=(Strategy.WITHDRAWAL,),
-            quote=f"quote {n}" * 3,
-        )
+        observation = numbered_observation(start, n, f"quote {n}" * 3)
         new_id = log_observation(vault, block_id, observation)
         pipe.send(new_id)  # type: ignore[attr-defined]
 

@@ -25,6 +25,13 @@ FIXTURE_0001 = DATA / "vaults" / "schema-0001"
 FIXTURE_PASSPHRASE = "fixture passphrase 0001"
 
 
+def _open_0001_copy(folder: Path) -> Vault:
+    """A copy of the frozen 0001 vault at `folder`, opened with its key and not migrated."""
+    shutil.copytree(FIXTURE_0001, folder)
+    key = read_vault_key_file(folder).unwrap_with_passphrase(FIXTURE_PASSPHRASE)
+    return Vault(folder, make_engine(folder / "vault.db", key), key)
+
+
 def _schema(vault: Vault) -> dict[str, list[str]]:
     with vault.engine.connect() as connection:
         inspector = inspect(connection)
@@ -89,10 +96,7 @@ def test_downgrade_then_upgrade_keeps_the_data(vault: Vault, sample_bytes: bytes
 
 def test_the_0001_trigger_text_is_what_the_original_migration_created(tmp_path: Path) -> None:
     """The shared trigger constants equal, byte for byte, those in the frozen 0001 vault."""
-    folder = tmp_path / "old"
-    shutil.copytree(FIXTURE_0001, folder)
-    key = read_vault_key_file(folder).unwrap_with_passphrase(FIXTURE_PASSPHRASE)
-    frozen = Vault(folder, make_engine(folder / "vault.db", key), key)
+    frozen = _open_0001_copy(tmp_path / "old")
     try:
         with frozen.engine.connect() as connection:
             stored = dict(
@@ -107,10 +111,7 @@ def test_the_0001_trigger_text_is_what_the_original_migration_created(tmp_path: 
 
 def test_keying_record_marks_the_last_unkeyed_event(tmp_path: Path) -> None:
     """Revision 0004 records the newest event already present; later events are keyed."""
-    folder = tmp_path / "old"
-    shutil.copytree(FIXTURE_0001, folder)
-    key = read_vault_key_file(folder).unwrap_with_passphrase(FIXTURE_PASSPHRASE)
-    vault = Vault(folder, make_engine(folder / "vault.db", key), key)
+    vault = _open_0001_copy(tmp_path / "old")
     try:
         with vault.engine.connect() as connection:
             newest = connection.exec_driver_sql("SELECT max(id) FROM audit_event").scalar()

@@ -60,6 +60,21 @@ def _canary_document() -> tuple[dict[str, Any], list[str]]:
     return document, canaries
 
 
+def _python(
+    sandbox: Path, env: dict[str, str], script: str, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run a Python script (with arguments) in a fresh interpreter inside the sandbox."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=sandbox,
+        timeout=120,
+    )
+
+
 def _run(
     sandbox: Path, env: dict[str, str], *args: str, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
@@ -68,15 +83,7 @@ def _run(
         "import sys; from app.cli import main; from app.store.keyfile import KdfParams; "
         "sys.exit(main(sys.argv[1:], kdf=KdfParams(1024, 1)))"
     )
-    return subprocess.run(
-        [sys.executable, "-c", launcher, "--vault", str(sandbox / "vault"), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=sandbox,
-        timeout=120,
-    )
+    return _python(sandbox, env, launcher, "--vault", str(sandbox / "vault"), *args, stdin=stdin)
 
 
 def test_no_canary_reaches_disk(tmp_path: Path) -> None:
@@ -138,14 +145,7 @@ with vault.engine.begin() as c:
     c.exec_driver_sql("UPDATE observation SET note = note || ' CANARYcrashZx9' WHERE id = 1")
     os.kill(os.getpid(), signal.SIGKILL)
 """
-    crashed = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        cwd=sandbox,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    crashed = _python(sandbox, env, script)
     assert crashed.returncode == -9, crashed.stderr
     assert _run(sandbox, env, "check", stdin=NEW_PASSPHRASE + "\n").returncode == 0
     assert list((sandbox / "vault" / "backups").iterdir()), "the migration made no backup"
@@ -171,14 +171,7 @@ add_addendum(vault, block.id, by="CANARYsignerZx9", reason="CANARYreasonZx9",
              text="CANARYaddZx9")
 vault.lock()
 """
-    worked = subprocess.run(
-        [sys.executable, "-c", session],
-        env=env,
-        cwd=sandbox,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    worked = _python(sandbox, env, session)
     assert worked.returncode == 0, worked.stderr
     # A backup, a restore of it (the replaced vault is kept aside), and both reports.
     backup = _run(sandbox, env, "backup", stdin=NEW_PASSPHRASE + "\n")

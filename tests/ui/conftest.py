@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.services import casebook
 from app.store.vault import UnlockThrottle
 from app.ui.shell.launch import Desktop, launch
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -150,3 +152,60 @@ def open_recovery_page(
     view = desktop.session.unlock_view
     view.use_code.click()
     return desktop, view, code
+
+
+def fill_recovery_page(
+    vault_folder: Path, start_desktop: Callable[..., Desktop], new_passphrase: str
+) -> tuple[Desktop, Any]:
+    """The recovery page with the right code and `new_passphrase` typed twice, not submitted.
+
+    See `open_recovery_page`; returns the desktop and the unlock view.
+    """
+    desktop, view, code = open_recovery_page(vault_folder, start_desktop)
+    view.code.setText(code)
+    view.new_passphrase.setText(new_passphrase)
+    view.repeat.setText(new_passphrase)
+    return desktop, view
+
+
+def add_couple(
+    vault: Any,
+    code: str,
+    names: tuple[str, str],
+    *,
+    pronouns: tuple[str, str] = ("she/her", "he/him"),
+    colours: tuple[str, str] = ("#2E6DB4", "#C2571A"),
+) -> int:
+    """Create a couple through the service (partners A and B); returns its id."""
+    return casebook.create_couple(
+        vault,
+        code,
+        [
+            casebook.PartnerOutline(key, name, pronoun, colour)
+            for key, name, pronoun, colour in zip("AB", names, pronouns, colours, strict=True)
+        ],
+        actor="t",
+    )
+
+
+def add_template_intensive(
+    vault: Any, couple_id: int, title: str, first_date: date = date(2026, 12, 7)
+) -> int:
+    """Create an intensive from the first template (by default from 7 Dec 2026); returns its id."""
+    return casebook.create_intensive(
+        vault,
+        couple_id,
+        casebook.list_templates()[0],
+        first_date=first_date,
+        title=title,
+        clinician="t",
+        actor="t",
+    )
+
+
+def damage_every_page(db: Path) -> None:
+    """Flip one byte in every 4 KiB page of a database file: no page authenticates any more."""
+    data = bytearray(db.read_bytes())
+    for offset in range(0, len(data), 4096):
+        data[offset + 100] ^= 0xFF
+    db.write_bytes(bytes(data))

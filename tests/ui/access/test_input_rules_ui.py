@@ -15,7 +15,7 @@ from app.ui.casebook.couple_dialog import CoupleDialog
 from app.ui.casebook.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
 from app.ui.casebook.report_dialog import ReportDialog
 from app.ui.shell.launch import Desktop
-from tests.ui.conftest import open_recovery_page, visible_dialog
+from tests.ui.conftest import fill_recovery_page, visible_dialog
 
 # ---------------------------------------------------------------- report password (6)
 
@@ -82,13 +82,18 @@ def test_couple_dialog_refuses_control_characters(
     assert len(casebook.load_casebook(unlocked.session.workspace.vault)) == before
 
 
-def test_intensive_dialogs_refuse_control_characters(qtbot: Any, unlocked: Desktop) -> None:
-    """New intensive (title, trainee), rename and supervision: refused in place."""
-    ws = unlocked.session.workspace
+def _new_intensive_dialog(desktop: Desktop) -> tuple[Any, Any, NewIntensiveDialog]:
+    """Select the first couple and open New intensive: the workspace, the couple, the dialog."""
+    ws = desktop.session.workspace
     couple = casebook.load_casebook(ws.vault)[0]
     ws.select(("couple", couple.id))
-    unlocked.window.new_intensive.trigger()
-    new = visible_dialog(NewIntensiveDialog)
+    desktop.window.new_intensive.trigger()
+    return ws, couple, visible_dialog(NewIntensiveDialog)
+
+
+def test_intensive_dialogs_refuse_control_characters(qtbot: Any, unlocked: Desktop) -> None:
+    """New intensive (title, trainee), rename and supervision: refused in place."""
+    ws, couple, new = _new_intensive_dialog(unlocked)
     new.title.setText("Intensive\r\n\x1b[2J")
     new.accept()
     assert new.isVisible()
@@ -140,10 +145,7 @@ def test_recovery_refuses_a_passphrase_of_spaces(
     qtbot: Any, vault_folder: Path, start_desktop: Callable[..., Desktop]
 ) -> None:
     """The recovery page applies the same rule before the code is even checked."""
-    _desktop, view, code = open_recovery_page(vault_folder, start_desktop)
-    view.code.setText(code)
-    view.new_passphrase.setText("  \t     \u3000  ")
-    view.repeat.setText("  \t     \u3000  ")
+    _desktop, view = fill_recovery_page(vault_folder, start_desktop, "  \t     \u3000  ")
     view.recover.click()
     assert "not spaces" in view.recovery_message.text()
     assert view.recover.isEnabled()  # nothing started
@@ -164,11 +166,7 @@ def _refused_with_one_name(dialog: Any, supervisor: str) -> None:
 
 def test_new_supervised_intensive_needs_both_names(qtbot: Any, unlocked: Desktop) -> None:
     """The service's sentence, shown in the dialog; nothing is created."""
-    ws = unlocked.session.workspace
-    couple = casebook.load_casebook(ws.vault)[0]
-    ws.select(("couple", couple.id))
-    unlocked.window.new_intensive.trigger()
-    new = visible_dialog(NewIntensiveDialog)
+    ws, couple, new = _new_intensive_dialog(unlocked)
     new.supervised.setChecked(True)
     _refused_with_one_name(new, "  ")
     assert casebook.load_casebook(ws.vault)[0].intensives == couple.intensives

@@ -13,7 +13,7 @@ from app.services.vault_access import open_vault
 from app.store.vault import UnlockThrottle
 from app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import open_recovery_page, unlock
+from tests.ui.conftest import damage_every_page, open_recovery_page, unlock
 
 
 def _try(qtbot: Any, desktop: Desktop, passphrase: str) -> str:
@@ -54,11 +54,7 @@ def test_damaged_database_points_at_backups(
     qtbot: Any, demo_vault: Path, start_desktop: Callable[..., Desktop]
 ) -> None:
     """A database whose pages do not authenticate says so and points at restoring a backup."""
-    db = demo_vault / "vault.db"
-    data = bytearray(db.read_bytes())
-    for offset in range(0, len(data), 4096):
-        data[offset + 100] ^= 0xFF
-    db.write_bytes(bytes(data))
+    damage_every_page(demo_vault / "vault.db")
     desktop = start_desktop(demo_vault)
     message = _try(qtbot, desktop, PASSPHRASE)
     assert "damaged" in message

@@ -139,3 +139,11 @@ def focus(qtbot: Any, widget: QWidget) -> None:
     """Give keyboard focus to a widget and wait until it has it."""
     widget.setFocus()
     qtbot.waitUntil(widget.hasFocus, timeout=2000)
+
+
+def log_live(qtbot: Any, workspace: BlockController, key: Any) -> Any:
+    """Go live and press a live key on the pad (one observation logged); returns the pad."""
+    workspace.set_live(True)
+    pad = workspace.view.pad
+    qtbot.keyClick(pad, key)
+    return pad

@@ -135,6 +135,21 @@ def _question(workspace: BlockController) -> QMessageBox:
     return box
 
 
+def _key_on_wednesday(
+    qtbot: Any, workspace: BlockController, demo: Demo, session_clock: FakeClock
+) -> tuple[int, QMessageBox]:
+    """Live at Wednesday 09:10 in Tuesday's block, press Q: the date question opens.
+
+    Returns the block's observation count before the key, and the question.
+    """
+    session_clock.now = _tuesday(9, 10, days=1)
+    workspace.set_live(True)
+    assert _stored(demo).actual_start is None  # not Tuesday: going live records nothing yet
+    count = _count(demo)
+    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
+    return count, _question(workspace)
+
+
 def test_logging_on_the_next_day_asks_once(
     qtbot: Any, workspace: BlockController, demo: Demo, session_clock: FakeClock
 ) -> None:
@@ -142,12 +157,7 @@ def test_logging_on_the_next_day_asks_once(
 
     The next key logs without a question.
     """
-    session_clock.now = _tuesday(9, 10, days=1)
-    workspace.set_live(True)
-    assert _stored(demo).actual_start is None  # not Tuesday: going live records nothing yet
-    count = _count(demo)
-    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
-    box = _question(workspace)
+    count, box = _key_on_wednesday(qtbot, workspace, demo, session_clock)
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
     assert "Tue 3 Nov" in box.text()
     assert _count(demo) == count  # nothing logged while the question is open
@@ -169,11 +179,8 @@ def test_answering_no_logs_nothing(
     qtbot: Any, workspace: BlockController, demo: Demo, session_clock: FakeClock
 ) -> None:
     """No: nothing is logged, the run is untouched, and the pad says why."""
-    session_clock.now = _tuesday(9, 10, days=1)
-    workspace.set_live(True)
-    count = _count(demo)
-    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
-    _question(workspace).button(QMessageBox.StandardButton.No).click()
+    count, box = _key_on_wednesday(qtbot, workspace, demo, session_clock)
+    box.button(QMessageBox.StandardButton.No).click()
     assert _count(demo) == count
     stored = _stored(demo)
     assert (stored.actual_start, stored.actual_end) == (None, None)
@@ -185,11 +192,7 @@ def test_locking_closes_the_question(
     qtbot: Any, workspace: BlockController, demo: Demo, session_clock: FakeClock
 ) -> None:
     """A lock with the question open closes it and logs nothing."""
-    session_clock.now = _tuesday(9, 10, days=1)
-    workspace.set_live(True)
-    count = _count(demo)
-    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
-    box = _question(workspace)
+    count, box = _key_on_wednesday(qtbot, workspace, demo, session_clock)
     workspace.clear()
     assert workspace.run.question is None
     assert not box.isVisible()

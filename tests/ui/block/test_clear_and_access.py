@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.block import BlockController
-from tests.ui.block.conftest import DAY2, Demo, focus
+from tests.ui.block.conftest import DAY2, Demo, focus, log_live
 from tests.ui.conftest import all_text
 
 CANARY = "Canary-Zephyr-7731"
@@ -49,9 +49,7 @@ def test_clear_leaves_no_client_text_in_any_widget(
     qtbot: Any, workspace: BlockController, demo: Demo
 ) -> None:
     """Names, title, notes, quotes, typed details and open dialogs: all gone after clear()."""
-    workspace.set_live(True)
-    pad = workspace.view.pad
-    qtbot.keyClick(pad, Qt.Key.Key_Q)
+    pad = log_live(qtbot, workspace, Qt.Key.Key_Q)
     qtbot.keyClick(pad, Qt.Key.Key_Return)
     qtbot.keyClicks(pad.detail_fields["trigger"], CANARY)  # the details row left open
     workspace.view.note.editors[2].appendPlainText(CANARY)

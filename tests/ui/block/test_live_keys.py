@@ -14,7 +14,7 @@ from app.services.observations import block_observations
 from app.ui.block import BlockController, KeyMap
 from app.ui.block.keymap import LogStance
 from tests.conftest import FakeClock
-from tests.ui.block.conftest import DAY2, Demo, focus
+from tests.ui.block.conftest import DAY2, Demo, focus, log_live
 
 KEYS = [
     (Qt.Key.Key_Q, PartnerKey.A, Stance.ONE_UP),
@@ -28,6 +28,11 @@ KEYS = [
 
 def _stored(demo: Demo) -> list[Any]:
     return block_observations(demo.vault, demo.block_id(DAY2))
+
+
+def _last(demo: Demo) -> Any:
+    """The block's newest observation."""
+    return max(_stored(demo), key=lambda o: o.id or 0)
 
 
 def test_each_live_key_logs_its_partner_and_stance_at_the_clock_time(
@@ -80,23 +85,21 @@ def test_follow_up_keys_refine_the_last_observation(
     qtbot: Any, workspace: BlockController, demo: Demo
 ) -> None:
     """Digits set intensity, R/C/U/T/W toggle strategies, G/B/H set or clear the boundary."""
-    workspace.set_live(True)
-    pad = workspace.view.pad
-    qtbot.keyClick(pad, Qt.Key.Key_Z)
+    pad = log_live(qtbot, workspace, Qt.Key.Key_Z)
     for key in (Qt.Key.Key_5, Qt.Key.Key_W, Qt.Key.Key_R, Qt.Key.Key_G):
         qtbot.keyClick(pad, key)
-    last = max(_stored(demo), key=lambda o: o.id or 0)
+    last = _last(demo)
     assert (last.partner, last.stance, last.intensity) == (PartnerKey.A, Stance.ONE_DOWN, 5)
     assert last.strategies == (Strategy.BEING_RIGHT, Strategy.WITHDRAWAL)
     assert last.boundary is Boundary.WALLED_OFF
     for key in (Qt.Key.Key_W, Qt.Key.Key_H, Qt.Key.Key_1):
         qtbot.keyClick(pad, key)
-    last = max(_stored(demo), key=lambda o: o.id or 0)
+    last = _last(demo)
     assert last.strategies == (Strategy.BEING_RIGHT,)
     assert last.boundary is Boundary.CONTAINED
     assert last.intensity == 1
     qtbot.keyClick(pad, Qt.Key.Key_H)
-    assert max(_stored(demo), key=lambda o: o.id or 0).boundary is None
+    assert _last(demo).boundary is None
     assert "Being right" in pad.last_line.text()
 
 
@@ -121,9 +124,7 @@ def test_enter_opens_the_details_row_and_escape_saves_it(
     qtbot: Any, workspace: BlockController, demo: Demo
 ) -> None:
     """Enter opens trigger/quote/...; typing there logs nothing; Esc saves and closes."""
-    workspace.set_live(True)
-    pad = workspace.view.pad
-    qtbot.keyClick(pad, Qt.Key.Key_P)
+    pad = log_live(qtbot, workspace, Qt.Key.Key_P)
     count = len(_stored(demo))
     qtbot.keyClick(pad, Qt.Key.Key_Return)
     assert pad.details.isVisible()
@@ -136,7 +137,7 @@ def test_enter_opens_the_details_row_and_escape_saves_it(
     qtbot.keyClicks(quote, "You always do this")
     qtbot.keyClick(quote, Qt.Key.Key_Escape)
     assert not pad.details.isVisible()
-    stored = max(_stored(demo), key=lambda o: o.id or 0)
+    stored = _last(demo)
     assert len(_stored(demo)) == count
     assert (stored.trigger, stored.quote) == ("plan cancelled", "You always do this")
     assert quote.text() == ""
@@ -151,7 +152,7 @@ def test_key_caps_log_like_their_keys(qtbot: Any, workspace: BlockController, de
     )
     assert cap.key_text == "P"
     qtbot.mouseClick(cap, Qt.MouseButton.LeftButton)
-    last = max(_stored(demo), key=lambda o: o.id or 0)
+    last = _last(demo)
     assert (last.partner, last.stance) == (PartnerKey.B, Stance.ONE_UP)
 
 
@@ -217,7 +218,7 @@ def test_a_custom_key_map_is_shown_and_used(qtbot: Any, make_workspace: Any, dem
     qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
     assert len(_stored(demo)) == count
     qtbot.keyClick(workspace.view.pad, Qt.Key.Key_E)
-    assert max(_stored(demo), key=lambda o: o.id or 0).stance is Stance.ONE_UP
+    assert _last(demo).stance is Stance.ONE_UP
 
 
 def test_follow_up_keys_never_rewrite_an_older_observation(

@@ -31,6 +31,18 @@ def _expected(demo: Demo, key: PartnerKey, window: int) -> dict[str, tuple[str, 
     }
 
 
+def _assert_refresh_matches_analytics(
+    qtbot: Any, workspace: BlockController, demo: Demo, timers: ManualTimers
+) -> None:
+    """The summary's timer is pending; once it fires, every scope shows partner_figures."""
+    assert timers.made["summary"].isActive()
+    with qtbot.waitSignal(workspace.summary_ready, timeout=5000):
+        timers.fire("summary")
+    for key in PartnerKey:
+        for scope, column in _expected(demo, key, workspace.flip_window_s).items():
+            assert _shown(workspace, key, scope) == column
+
+
 def test_the_summary_matches_the_analytics(
     qtbot: Any, workspace: BlockController, demo: Demo, timers: ManualTimers
 ) -> None:
@@ -38,12 +50,7 @@ def test_the_summary_matches_the_analytics(
     for key in PartnerKey:
         expected = _expected(demo, key, workspace.flip_window_s)
         assert _shown(workspace, key, "Block") == expected["Block"]
-    assert timers.made["summary"].isActive()
-    with qtbot.waitSignal(workspace.summary_ready, timeout=5000):
-        timers.fire("summary")
-    for key in PartnerKey:
-        for scope, column in _expected(demo, key, workspace.flip_window_s).items():
-            assert _shown(workspace, key, scope) == column
+    _assert_refresh_matches_analytics(qtbot, workspace, demo, timers)
     assert workspace.view.summary.scope_labels[(PartnerKey.A, "Day")].text() == "Day 2"
 
 
@@ -54,9 +61,4 @@ def test_the_summary_follows_new_observations(
     workspace.set_live(True)
     for key in (Qt.Key.Key_Q, Qt.Key.Key_5, Qt.Key.Key_P, Qt.Key.Key_Q):
         qtbot.keyClick(workspace.view.pad, key)
-    assert timers.made["summary"].isActive()
-    with qtbot.waitSignal(workspace.summary_ready, timeout=5000):
-        timers.fire("summary")
-    for key in PartnerKey:
-        for scope, column in _expected(demo, key, workspace.flip_window_s).items():
-            assert _shown(workspace, key, scope) == column
+    _assert_refresh_matches_analytics(qtbot, workspace, demo, timers)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from app.services.observations import block_observations
 from app.ui.block import BlockController
-from tests.ui.block.conftest import DAY2, Demo
+from tests.ui.block.conftest import DAY2, Demo, log_live
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -20,9 +20,7 @@ def _by_id(demo: Demo) -> dict[int | None, Any]:
 
 def test_undo_and_redo_of_a_log(qtbot: Any, workspace: BlockController, demo: Demo) -> None:
     """Undo deletes the logged observation; redo brings it back under the same id."""
-    workspace.set_live(True)
-    pad = workspace.view.pad
-    qtbot.keyClick(pad, Qt.Key.Key_L)
+    pad = log_live(qtbot, workspace, Qt.Key.Key_L)
     new_id = workspace.observations.last_id
     logged = _by_id(demo)[new_id]
     qtbot.keyClick(pad, Qt.Key.Key_Z, CTRL)
@@ -36,9 +34,7 @@ def test_undo_and_redo_of_a_log(qtbot: Any, workspace: BlockController, demo: De
 
 def test_undo_and_redo_of_an_edit(qtbot: Any, workspace: BlockController, demo: Demo) -> None:
     """A follow-up key is an edit: undo writes the old value back, redo the new one."""
-    workspace.set_live(True)
-    pad = workspace.view.pad
-    qtbot.keyClick(pad, Qt.Key.Key_A)
+    pad = log_live(qtbot, workspace, Qt.Key.Key_A)
     new_id = workspace.observations.last_id
     qtbot.keyClick(pad, Qt.Key.Key_5)
     assert _by_id(demo)[new_id].intensity == 5

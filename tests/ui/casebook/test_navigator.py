@@ -15,7 +15,7 @@ from app.ui.casebook.couple_dialog import CoupleDialog
 from app.ui.casebook.intensive_dialog import NewIntensiveDialog, SupervisionDialog
 from app.ui.casebook.navigator_model import NavigatorFilter, NavigatorModel, key_of
 from app.ui.shell.launch import Desktop
-from tests.ui.conftest import visible_dialog
+from tests.ui.conftest import add_couple, add_template_intensive, visible_dialog
 
 
 def _rows(model: Any, parent: QModelIndex | None = None) -> list[str]:
@@ -125,21 +125,8 @@ def _select_block(ws: Any, intensive_title: str, day: int, row: int) -> None:
 def test_edit_template_blocks(qtbot: Any, unlocked: Desktop) -> None:
     """Blocks of a template intensive are retimed, reordered, added and removed from the details."""
     ws = unlocked.session.workspace
-    couple_id = casebook.create_couple(
-        ws.vault,
-        "C-0200",
-        [casebook.PartnerOutline("A", "Ari", "", ""), casebook.PartnerOutline("B", "Bo", "", "")],
-        actor="t",
-    )
-    intensive_id = casebook.create_intensive(
-        ws.vault,
-        couple_id,
-        casebook.list_templates()[0],
-        first_date=date(2026, 12, 7),
-        title="Template test",
-        clinician="t",
-        actor="t",
-    )
+    couple_id = add_couple(ws.vault, "C-0200", ("Ari", "Bo"), pronouns=("", ""), colours=("", ""))
+    intensive_id = add_template_intensive(ws.vault, couple_id, "Template test")
     ws.refresh()
     _select_block(ws, "Template test", 0, 1)
     d = ws.view.details
@@ -196,15 +183,7 @@ def test_delete_unsigned_intensive_after_question(qtbot: Any, unlocked: Desktop)
     """An intensive without signed notes is deleted once the clinician confirms."""
     ws = unlocked.session.workspace
     couple = casebook.load_casebook(ws.vault)[0]
-    new_id = casebook.create_intensive(
-        ws.vault,
-        couple.id,
-        casebook.list_templates()[0],
-        first_date=date(2027, 1, 4),
-        title="Follow-up",
-        clinician="t",
-        actor="t",
-    )
+    new_id = add_template_intensive(ws.vault, couple.id, "Follow-up", date(2027, 1, 4))
     ws.refresh(("intensive", new_id))
     ws.view.details.delete_intensive.click()
     box = visible_dialog(QMessageBox)

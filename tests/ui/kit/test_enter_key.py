@@ -10,9 +10,21 @@ from PySide6.QtCore import Qt
 
 from app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import open_recovery_page, wait_idle
+from tests.ui.conftest import fill_recovery_page, wait_idle
 
 RETURN = Qt.Key.Key_Return
+
+
+def _at_the_passphrase_step(
+    qtbot: Any, start_desktop: Callable[..., Desktop]
+) -> tuple[Desktop, Any]:
+    """A new setup: the name typed and submitted with Enter, the passphrase step showing."""
+    desktop = start_desktop()
+    view = desktop.session.setup.view
+    view.name.setText("Jordan Reyes")
+    qtbot.keyClick(view.name, RETURN)
+    assert view.pages.currentIndex() == 1
+    return desktop, view
 
 
 def test_setup_goes_through_with_enter_only(
@@ -49,11 +61,7 @@ def test_enter_on_a_focused_button_presses_that_button(
     qtbot: Any, start_desktop: Callable[..., Desktop]
 ) -> None:
     """Tabbing to Back and pressing Enter goes back, as a focused button does in a dialog."""
-    desktop = start_desktop()
-    view = desktop.session.setup.view
-    view.name.setText("Jordan Reyes")
-    qtbot.keyClick(view.name, RETURN)
-    assert view.pages.currentIndex() == 1
+    desktop, view = _at_the_passphrase_step(qtbot, start_desktop)
     desktop.window.activateWindow()
     qtbot.waitUntil(desktop.window.isActiveWindow)
     view.back.setFocus()
@@ -65,10 +73,7 @@ def test_enter_in_a_checkbox_submits_the_step(
     qtbot: Any, start_desktop: Callable[..., Desktop]
 ) -> None:
     """Enter on "Show what I type" submits the passphrase step like anywhere else on it."""
-    desktop = start_desktop()
-    view = desktop.session.setup.view
-    view.name.setText("Jordan Reyes")
-    qtbot.keyClick(view.name, RETURN)
+    _desktop, view = _at_the_passphrase_step(qtbot, start_desktop)
     view.passphrase.setText("short")
     assert view.passphrase_message.text() == ""
     qtbot.keyClick(view.show_passphrase, RETURN)
@@ -79,10 +84,7 @@ def test_enter_submits_the_recovery_page(
     qtbot: Any, vault_folder: Path, start_desktop: Callable[..., Desktop]
 ) -> None:
     """On the recovery page, Enter in the last field sets the new passphrase and unlocks."""
-    desktop, view, code = open_recovery_page(vault_folder, start_desktop)
-    view.code.setText(code)
-    view.new_passphrase.setText("a new passphrase for the test")
-    view.repeat.setText("a new passphrase for the test")
+    desktop, view = fill_recovery_page(vault_folder, start_desktop, "a new passphrase for the test")
     with qtbot.waitSignal(desktop.session.opened, timeout=10_000):
         qtbot.keyClick(view.repeat, RETURN)
     wait_idle(qtbot, desktop)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from app.store.vault import UnlockThrottle
 from app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock
+from tests.ui.conftest import unlock
 
 
 @pytest.fixture
@@ -31,6 +32,24 @@ def start_safe_desktop(
         return start_desktop(folder or demo_vault, clock=clock)
 
     return start
+
+
+def nine_am() -> FakeClock:
+    """A clock at 09:00 local time on 25 November 2026."""
+    return FakeClock(datetime(2026, 11, 25, 9, 0).astimezone())
+
+
+def unlocked_at_nine(
+    qtbot: Any, start_safe_desktop: Callable[..., Desktop]
+) -> tuple[FakeClock, Desktop]:
+    """The app on the demo vault, unlocked at `nine_am()` (the day's first unlock: a daily backup).
+
+    Returns the clock (for the test to move) and the desktop.
+    """
+    clock = nine_am()
+    desktop = start_safe_desktop(clock)
+    unlock(qtbot, desktop)
+    return clock, desktop
 
 
 def backups_in(folder: Path, reason: str | None = None) -> list[Path]:

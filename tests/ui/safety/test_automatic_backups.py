@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.services import casebook
 from app.services.settings_file import open_settings
 from app.ui.shell.launch import Desktop
-from tests.conftest import FakeClock
-from tests.ui.conftest import unlock, wait_idle
-from tests.ui.safety.conftest import backups_in
+from tests.ui.conftest import add_couple, unlock, wait_idle
+from tests.ui.safety.conftest import backups_in, unlocked_at_nine
 
 
 def _add_couple(desktop: Desktop, code: str) -> None:
-    casebook.create_couple(
-        desktop.session.vault,
-        code,
-        [
-            casebook.PartnerOutline("A", "Ann Example", "she/her", "#2E6DB4"),
-            casebook.PartnerOutline("B", "Ben Example", "he/him", "#C2571A"),
-        ],
-        actor="t",
-    )
+    add_couple(desktop.session.vault, code, ("Ann Example", "Ben Example"))
 
 
 def test_daily_backup_once_per_day(
     qtbot: Any, demo_vault: Path, start_safe_desktop: Callable[..., Desktop]
 ) -> None:
     """The first unlock of each day backs up (and runs the full check); later unlocks do not."""
-    clock = FakeClock(datetime(2026, 11, 25, 9, 0).astimezone())
-    desktop = start_safe_desktop(clock)
-    unlock(qtbot, desktop)
+    clock, desktop = unlocked_at_nine(qtbot, start_safe_desktop)
     assert len(backups_in(demo_vault, "daily")) == 1
     assert open_settings(demo_vault).settings.last_full_check == date(2026, 11, 25)
     for _ in range(2):
@@ -53,10 +41,8 @@ def test_backup_on_quit_only_after_changes(
     qtbot: Any, demo_vault: Path, start_safe_desktop: Callable[..., Desktop]
 ) -> None:
     """Quitting after only looking (and the app's own daily backup) makes no on-quit backup."""
-    clock = FakeClock(datetime(2026, 11, 25, 9, 0).astimezone())
-    desktop = start_safe_desktop(clock)
+    clock, desktop = unlocked_at_nine(qtbot, start_safe_desktop)
     session = desktop.session
-    unlock(qtbot, desktop)
     session.workspace.select(("intensive", 1))
     session.quit()
     qtbot.waitUntil(lambda: session.vault is None, timeout=10_000)
@@ -76,9 +62,7 @@ def test_change_survives_a_lock_and_closing_the_window_backs_up(
     qtbot: Any, demo_vault: Path, start_safe_desktop: Callable[..., Desktop]
 ) -> None:
     """A change made before an idle lock still counts; closing the app (not Quit) backs up too."""
-    clock = FakeClock(datetime(2026, 11, 25, 9, 0).astimezone())
-    desktop = start_safe_desktop(clock)
-    unlock(qtbot, desktop)
+    clock, desktop = unlocked_at_nine(qtbot, start_safe_desktop)
     _add_couple(desktop, "C-LOCK")
     desktop.session.lock()
     clock.advance(600)

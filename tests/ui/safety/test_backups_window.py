@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,15 @@ from app.services.vault_access import open_vault, set_new_passphrase
 from app.store.vault import UnlockThrottle
 from app.ui.safety.backups_view import RestoreDialog
 from app.ui.shell.launch import Desktop
-from tests.conftest import FAST_KDF, PASSPHRASE, FakeClock
-from tests.ui.conftest import unlock, wait_idle
-from tests.ui.safety.conftest import backups_in, make_backup, visible
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.conftest import add_couple, unlock, wait_idle
+from tests.ui.safety.conftest import (
+    backups_in,
+    make_backup,
+    nine_am,
+    unlocked_at_nine,
+    visible,
+)
 from tests.ui.shell.test_accessibility import _unnamed
 
 NEW_PASSPHRASE = "a brand new passphrase for today"
@@ -49,7 +55,7 @@ def test_window_lists_backups_and_backs_up_now(
     start_safe_desktop: Callable[..., Desktop],
 ) -> None:
     """Backups made by the service are listed and verified; "Back up now" adds one with progress."""
-    clock = FakeClock(datetime(2026, 11, 25, 9, 0).astimezone())
+    clock = nine_am()
     make_backup(demo_vault, clock.now - timedelta(days=1, hours=2))
     desktop = start_safe_desktop(clock)
     unlock(qtbot, desktop)  # makes today's daily backup too
@@ -83,22 +89,12 @@ def test_restore_with_the_old_passphrase_after_a_change(
     qtbot: Any, demo_vault: Path, start_safe_desktop: Callable[..., Desktop]
 ) -> None:
     """Restore asks the backup's own secret, locks, restores, keeps the old vault aside."""
-    clock = FakeClock(datetime(2026, 11, 25, 9, 0).astimezone())
-    desktop = start_safe_desktop(clock)
+    clock, desktop = unlocked_at_nine(qtbot, start_safe_desktop)
     session = desktop.session
-    unlock(qtbot, desktop)
     assert len(backups_in(demo_vault, "daily")) == 1
     clock.advance(3 * 3600)
     set_new_passphrase(demo_vault, PASSPHRASE, NEW_PASSPHRASE, kdf=FAST_KDF)
-    casebook.create_couple(
-        session.vault,
-        "C-LATER",
-        [
-            casebook.PartnerOutline("A", "Ann Later", "she/her", "#2E6DB4"),
-            casebook.PartnerOutline("B", "Ben Later", "he/him", "#C2571A"),
-        ],
-        actor="t",
-    )
+    add_couple(session.vault, "C-LATER", ("Ann Later", "Ben Later"))
     window = _open_backups(qtbot, desktop)
     window.view.table.selectRow(0)
     window.view.restore.click()
@@ -159,9 +155,7 @@ def test_mirror_folder_is_remembered_and_used(
     qtbot: Any, tmp_path: Path, demo_vault: Path, start_safe_desktop: Callable[..., Desktop]
 ) -> None:
     """Choosing a mirror folder stores it (not in the vault) and the next backup lands there too."""
-    clock = FakeClock(datetime(2026, 11, 25, 9, 0).astimezone())
-    desktop = start_safe_desktop(clock)
-    unlock(qtbot, desktop)
+    _clock, desktop = unlocked_at_nine(qtbot, start_safe_desktop)
     window = _open_backups(qtbot, desktop)
     assert not window.view.stop_mirror.isEnabled()
     mirror = tmp_path / "mirror"
@@ -189,9 +183,7 @@ def test_closing_or_locking_mid_job_is_safe(
     qtbot: Any, demo_vault: Path, start_safe_desktop: Callable[..., Desktop]
 ) -> None:
     """A window closed while its backup runs ignores the result; a lock closes both windows."""
-    clock = FakeClock(datetime(2026, 11, 25, 9, 0).astimezone())
-    desktop = start_safe_desktop(clock)
-    unlock(qtbot, desktop)
+    _clock, desktop = unlocked_at_nine(qtbot, start_safe_desktop)
     window = _open_backups(qtbot, desktop)
     window.view.back_up.click()
     window.view.close()

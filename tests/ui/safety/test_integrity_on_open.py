@@ -16,7 +16,7 @@ from app.services.integrity import CheckResult
 from app.ui.safety.backups_view import RestoreDialog
 from app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE, FakeClock
-from tests.ui.conftest import unlock, wait_idle
+from tests.ui.conftest import damage_every_page, unlock, wait_idle
 from tests.ui.safety.conftest import backups_in, button, hours_ago, make_backup, visible
 from tests.ui.shell.test_accessibility import _unnamed
 
@@ -88,11 +88,7 @@ def test_damaged_database_at_unlock_leads_to_a_restore(
 ) -> None:
     """A database that does not open is offered its newest backup, restored, and unlocks again."""
     make_backup(demo_vault, hours_ago(real_clock, 5))
-    db = demo_vault / "vault.db"
-    data = bytearray(db.read_bytes())
-    for offset in range(0, len(data), 4096):
-        data[offset + 100] ^= 0xFF
-    db.write_bytes(bytes(data))
+    damage_every_page(demo_vault / "vault.db")
     desktop = start_safe_desktop(real_clock)
     session = desktop.session
     session.unlock_view.passphrase.setText(PASSPHRASE)

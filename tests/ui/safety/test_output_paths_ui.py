@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.services.report_export import ReportRequest
 from app.ui.shell.launch import Desktop
-from tests.conftest import FakeClock, folder_snapshot
-from tests.ui.conftest import unlock, visible_dialog, wait_idle
+from tests.conftest import folder_snapshot
+from tests.ui.conftest import visible_dialog, wait_idle
+from tests.ui.safety.conftest import unlocked_at_nine
 
 
 def _refused(qtbot: Any, desktop: Desktop) -> str:
@@ -57,8 +57,7 @@ def test_a_mirror_folder_inside_the_vault_is_refused(
     qtbot: Any, demo_vault: Path, start_safe_desktop: Callable[..., Desktop]
 ) -> None:
     """Mirroring backups into the vault's own folder would protect nothing: refused, not stored."""
-    desktop = start_safe_desktop(FakeClock(datetime(2026, 11, 25, 9, 0).astimezone()))
-    unlock(qtbot, desktop)
+    _clock, desktop = unlocked_at_nine(qtbot, start_safe_desktop)
     desktop.window.backups.trigger()
     window = desktop.session.data_safety.backups_controller
     for inside in (demo_vault, demo_vault / "backups"):

@@ -14,33 +14,23 @@ from app.services import casebook
 from app.ui.casebook.couple_dialog import CoupleDialog
 from app.ui.kit.prompts import show_error
 from app.ui.shell.launch import Desktop
-from tests.ui.conftest import IdleClock, all_text, unlock, visible_dialog, wait_idle
+from tests.ui.conftest import (
+    IdleClock,
+    add_couple,
+    add_template_intensive,
+    all_text,
+    unlock,
+    visible_dialog,
+    wait_idle,
+)
 
 CANARY = "Zyxcanary"
 
 
 def _add_canary_couple(desktop: Desktop) -> tuple[str, int]:
     ws = desktop.session.workspace
-    couple_id = casebook.create_couple(
-        ws.vault,
-        f"C-{CANARY}",
-        [
-            casebook.PartnerOutline("A", f"{CANARY} Ames", "she/her", "#2E6DB4"),
-            casebook.PartnerOutline("B", f"Bell {CANARY}", "he/him", "#C2571A"),
-        ],
-        actor="t",
-    )
-    from datetime import date
-
-    intensive_id = casebook.create_intensive(
-        ws.vault,
-        couple_id,
-        casebook.list_templates()[0],
-        first_date=date(2026, 12, 7),
-        title=f"Intensive {CANARY}",
-        clinician="t",
-        actor="t",
-    )
+    couple_id = add_couple(ws.vault, f"C-{CANARY}", (f"{CANARY} Ames", f"Bell {CANARY}"))
+    intensive_id = add_template_intensive(ws.vault, couple_id, f"Intensive {CANARY}")
     block = casebook.load_casebook(ws.vault)
     block_id = next(
         i.days[1].blocks[2].id for c in block for i in c.intensives if i.id == intensive_id
