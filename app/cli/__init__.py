@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     audit = commands.add_parser("audit", help="print the audit trail and verify its hash chain")
     audit.add_argument("--json", action="store_true", help="print a JSON list of events")
+    from app.cli.search_command import add_arguments as add_search_arguments
+
+    add_search_arguments(commands.add_parser("search", help="find words in the whole vault"))
     return parser
 
 

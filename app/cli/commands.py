@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder, unlocking
+from app.cli.search_command import run_search
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import vault_access
 from app.services.errors import InputError, VaultError
@@ -293,4 +294,5 @@ _HANDLERS = {
     "check": _check,
     "summary": _summary,
     "report": _report,
+    "search": run_search,
 }

@@ -9,6 +9,13 @@ from __future__ import annotations
 from alembic import context
 
 from app.store.models import Base
+from app.store.search_index import is_search_table
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave the search index's FTS5 tables (made by SQL in 0006, not models) out of compares."""
+    return not (type_ == "table" and name is not None and is_search_table(name))
+
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -19,6 +26,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things in place
     compare_type=True,
+    include_name=include_name,
     transaction_per_migration=False,
 )
 with context.begin_transaction():

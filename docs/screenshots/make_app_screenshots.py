@@ -9,12 +9,14 @@ runs on its own X server with no window manager, and xdotool types:
 
     unlock.png                   the unlock screen, before anything is typed
     casebook-light.png           the demo intensive selected in the casebook
+    search-palette.png           Ctrl+K over the casebook, "whatever you" typed (the screen)
     workspace-live-light.png     its first block in live mode, a few keys logged
     workspace-live-dark.png      the same after Settings > Theme > Dark
     casebook-dark.png            the casebook again, dark
 
 Each picture is the main window alone (`import -window`), as a clinician's
-screen would show it. The vault uses the production key derivation, so
+screen would show it; the search palette is a dialog over that window, so
+its picture is the whole 1366x768 screen with both. The vault uses the production key derivation, so
 unlocking takes a second or so, as it does for real.
 """
 
@@ -84,12 +86,12 @@ class Camera:
         self.kb.key(*keys, delay_ms=delay_ms)
         self.settle(before)
 
-    def shoot(self, name: str) -> None:
-        """Save the main window as NAME in the output folder."""
+    def shoot(self, name: str, window: str | None = None) -> None:
+        """Save the main window (or `window`, e.g. "root") as NAME in the output folder."""
         time.sleep(0.3)
         path = self.out / name
         subprocess.run(
-            ["import", "-window", self.window, str(path)],  # noqa: S607
+            ["import", "-window", window or self.window, str(path)],  # noqa: S607
             env=self.kb.env,
             check=True,
             timeout=30,
@@ -135,6 +137,17 @@ def take_all(out: Path, work: Path) -> None:
         kb.wait_title(window, "Casebook", timeout=30)
         camera.press("ctrl+f", "Tab", "Home", "Down")  # the navigator: the couple, its intensive
         camera.shoot("casebook-light.png")
+
+        kb.key("ctrl+k")
+        palette = kb.wait_window("^Crucible — Find in casebook$")
+        kb.focus(palette)
+        before = kb.picture()
+        kb.type("whatever you")
+        camera.settle(before)
+        camera.shoot("search-palette.png", window="root")
+        kb.key("Escape")
+        kb.wait_gone("^Crucible — Find in casebook$")
+        kb.wait_focused(window)
 
         camera.press("Down", "Right", "Down")  # day 1, opened, its first block
         camera.press("F2", *LIVE_KEYS, delay_ms=120)

@@ -309,6 +309,11 @@ class BlockController(QWidget):
             self.view.summary.show_figures(self.figures)
             self.summary_ready.emit()
 
+    def show_note_match(self, section_title: str | None, phrase: str) -> bool:
+        """Show the Note tab with `phrase` selected in its section (a search hit)."""
+        self.view.tabs.setCurrentWidget(self.view.note)
+        return self.note.show_match(section_title, phrase)
+
     def select_observation(self, observation_id: int) -> None:
         """Show an observation in the table (from a click on the timeline)."""
         self.view.tabs.setCurrentWidget(self.view.table)

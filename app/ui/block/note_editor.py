@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit
 
 from app.domain.intensive import NoteSection
 from app.services.notes import NoteState
@@ -130,6 +130,34 @@ class NoteEditor(QObject):
             editor = self.view.editors[row]
             editor.setFocus(Qt.FocusReason.OtherFocusReason)
             editor.moveCursor(QTextCursor.MoveOperation.End)
+
+    def show_match(self, section_title: str | None, phrase: str) -> bool:
+        """Bring forward the section (or the addenda) holding `phrase`, selected and in view.
+
+        For a search hit: `section_title` names the section the index matched;
+        if it is gone (renamed since) every section is tried, then the addenda.
+        The search is Qt's (case folded); the phrase is the text as stored.
+        """
+        titles = [self.view.sections.item(i).text() for i in range(self.view.sections.count())]
+        rows = [titles.index(section_title)] if section_title in titles else []
+        rows += [row for row in range(len(self.view.editors)) if row not in rows]
+        for row in rows:
+            found = self.view.editors[row].document().find(phrase)
+            if not found.isNull():
+                self.view.sections.setCurrentRow(row)
+                self._select(self.view.editors[row], found)
+                return True
+        found = self.view.addenda.document().find(phrase)
+        if not found.isNull():
+            self._select(self.view.addenda, found)
+            return True
+        return False
+
+    @staticmethod
+    def _select(editor: QPlainTextEdit, cursor: QTextCursor) -> None:
+        editor.setTextCursor(cursor)
+        editor.ensureCursorVisible()
+        editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def sections(self) -> list[NoteSection]:
         """The draft as shown."""

@@ -185,6 +185,24 @@ class CasebookController(QObject):
         summary = self.summary_of(key)
         return summary if isinstance(summary, BlockOutline) else None
 
+    def couple_codes(self) -> list[str]:
+        """The codes of the couples the navigator lists, in its order."""
+        codes = []
+        for row in range(self.model.rowCount()):
+            summary = self.model.index(row, 0).data(SUMMARY_ROLE)
+            if isinstance(summary, CoupleOutline):
+                codes.append(summary.code)
+        return codes
+
+    def open_item(self, key: ItemKey) -> bool:
+        """Select an item, listing archived intensives first if it is one of them."""
+        if self.select(key):
+            return True
+        if not self.showing_archived():
+            self.set_show_archived(True)
+            return self.select(key)
+        return False
+
     def showing_archived(self) -> bool:
         """Whether archived intensives are listed."""
         return self.view.show_archived.isChecked()

@@ -27,11 +27,12 @@ if TYPE_CHECKING:  # the casebook loads the services: only after an unlock
     from app.ui.casebook.casebook_edits import CasebookEdits
     from app.ui.casebook.casebook_view import CasebookView
     from app.ui.casebook.file_actions import FileActions
+    from app.ui.casebook.search_controller import SearchController
     from app.ui.shell.process_policy import MemoryPolicy
 
 
 class Composition:
-    """The unlocked session's parts: casebook, edits, files, profile, block workspace."""
+    """The unlocked session's parts: casebook, edits, files, profile, block workspace, search."""
 
     def __init__(
         self,
@@ -42,6 +43,7 @@ class Composition:
         files: FileActions,
         profile: ProfileController,
         blocks: BlockWorkspaceSlot,
+        search: SearchController,
     ) -> None:
         self.vault = vault
         self.screen = view
@@ -51,6 +53,7 @@ class Composition:
         self.files = files
         self.profile = profile
         self.blocks = blocks
+        self.search = search
 
     def teardown(self) -> Place:
         """Drop every piece of client text; returns where the clinician was, for the next unlock.
@@ -58,6 +61,7 @@ class Composition:
         The block workspace saves its draft first; the screen is left for the
         caller to take off the window's stack and delete.
         """
+        self.search.close()
         self.blocks.close()
         place = self.casebook.place()
         self.casebook.teardown()
@@ -81,6 +85,7 @@ def compose(
     from app.ui.casebook.casebook_edits import CasebookEdits
     from app.ui.casebook.casebook_view import CasebookView
     from app.ui.casebook.file_actions import FileActions
+    from app.ui.casebook.search_controller import SearchController
 
     profiles = ProfileController(vault, get_profile(vault), window, error_colour)
     complete = None if profiles.incomplete() else profiles.profile
@@ -102,7 +107,8 @@ def compose(
     profiles.changed.connect(lambda profile: _use_profile(profile, casebook, blocks))
     if place is not None:
         casebook.restore(place)
-    return Composition(vault, view, casebook, edits, files, profiles, blocks)
+    search = SearchController(vault, window, background, casebook, lambda: blocks.workspace)
+    return Composition(vault, view, casebook, edits, files, profiles, blocks, search)
 
 
 def _use_profile(

@@ -2,7 +2,7 @@
 
 Two kinds of route: the session's own (lock, quit, settings, profile, the
 data-safety windows) live as long as the window; the casebook's (new
-couple, import, export, find, show archived) exist only while the vault is
+couple, import, export, find, find in casebook, show archived) exist only while the vault is
 open, so they are connected to the parts `compose` built and disconnected
 at lock. While locked the window disables those actions anyway
 (`ShellWindow.set_unlocked`); without a connection nothing could reach a
@@ -34,6 +34,7 @@ class UnlockedRoutes:
             w.export_report.triggered.connect(parts.files.ask_report),
             w.profile.triggered.connect(parts.profile.open),
             w.find_action.triggered.connect(casebook.focus_filter),
+            w.find_in_casebook.triggered.connect(parts.search.open),
             w.show_archived.toggled.connect(casebook.set_show_archived),
             casebook.show_archived_toggled.connect(w.show_archived.setChecked),
         ]

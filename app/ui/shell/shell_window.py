@@ -76,6 +76,17 @@ class ShellWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.lock)
         file_menu.addAction(self.quit)
+        # No mnemonic: every letter of "Edit" is taken by a control that is on
+        # screen with the menu bar (Alt+E opens a block's note, Alt+D deletes,
+        # Alt+I and Alt+T are fields); Ctrl+K is the way in.
+        edit_menu = self.menuBar().addMenu("Edit")
+        self.find_in_casebook = _action(
+            self,
+            "Find in &casebook…",
+            "Ctrl+K",
+            "Search every note, quote and reflection in the vault",
+        )
+        edit_menu.addAction(self.find_in_casebook)
         view_menu = self.menuBar().addMenu("&View")
         self.find_action = _action(
             self, "&Find…", QKeySequence.StandardKey.Find, "Filter the navigator"
@@ -93,6 +104,7 @@ class ShellWindow(QMainWindow):
             self.settings,
             self.profile,
             self.lock,
+            self.find_in_casebook,
             self.find_action,
             self.show_archived,
         )

@@ -92,6 +92,12 @@ def _settings(desktop: Desktop) -> QDialog:
     return SettingsDialog(desktop.window, desktop.session.settings, _colour)
 
 
+def _search_palette(desktop: Desktop) -> QDialog:
+    parts = desktop.session.parts
+    assert parts is not None
+    return parts.search.open()
+
+
 def _report(desktop: Desktop) -> QDialog:
     from app.ui.casebook.report_dialog import ReportDialog
 
@@ -149,6 +155,7 @@ BUILDERS: dict[str, list[Builder]] = {
     "RenameDialog": [_rename],
     "SettingsDialog": [_settings],
     "ReportDialog": [_report],
+    "SearchPaletteView": [_search_palette],
     "RestoreDialog": [_restore],
     "BackupsView": [_backups],
     "AuditView": [_audit],

@@ -1,0 +1,298 @@
+"""Budget of the search issue: query p95, indexing overhead on import, size of the index.
+
+Run: .venv/bin/python bench/search.py [--sections 20000] [--observations 200000]
+
+Generates (seeded) a vault of note sections of about 3 KB of varied words
+and short observations, inserted with SQL in big transactions (the index's
+triggers run as they would in the app), then reports:
+
+- query p95 over typical queries (single word, prefix, phrase, two words,
+  CJK) through `app.services.search.search` (limit 50);
+- a floor: a plain SQLCipher `count(*)` over the observation table;
+- the time to import resources/demo-intensive.json with and without the
+  index's triggers (fresh vaults, alternating, median of runs);
+- the database size with the index and after dropping it (VACUUM both).
+
+Budgets: p95 < 50 ms; index < 20 % on import time; < 60 % on database size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.services.intensive_exchange import import_intensive
+from app.services.search import search
+from app.services.vault_access import new_vault
+from app.store.keyfile import KdfParams
+from app.store.search_index import SEARCH_TRIGGERS, drop_statements
+from app.store.vault import Vault
+from bench.common import SAMPLE, percentile, temp_folder
+
+FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
+PASSPHRASE = "bench passphrase search"
+CLINICAL = [
+    "father",
+    "mother",
+    "silence",
+    "dinner",
+    "angry",
+    "invisible",
+    "mortgage",
+    "repair",
+    "apology",
+    "shame",
+    "withdrawal",
+    "criticism",
+    "contempt",
+    "defensiveness",
+    "stonewalling",
+    "boundary",
+    "truth",
+    "childhood",
+    "trauma",
+    "fear",
+    "tears",
+    "laughter",
+    "request",
+    "feedback",
+    "wheel",
+    "homework",
+]
+DIACRITIC = ("Zoë", "Brontë", "café", "naïve", "résumé", "Ångström", "Müller")
+CJK = ("我的父亲很生气", "她觉得被忽视", "我们需要谈谈钱的问题", "他小时候很害怕")
+
+
+def _words(rng: random.Random, count: int) -> list[str]:
+    letters = "etaoinshrdlucmfwypvbgkjqxz"
+    vocabulary = {
+        "".join(rng.choice(letters[: rng.randint(8, 26)]) for _ in range(rng.randint(3, 10)))
+        for _ in range(count)
+    }
+    return [*CLINICAL, *DIACRITIC, *sorted(vocabulary)]
+
+
+def _text(rng: random.Random, words: list[str], weights: list[float], chars: int) -> str:
+    out: list[str] = []
+    size = 0
+    while size < chars:
+        sentence = rng.choices(words, cum_weights=weights, k=rng.randint(6, 18))
+        if rng.random() < 0.02:
+            sentence.append(rng.choice(CJK))
+        line = " ".join(sentence).capitalize() + ". "
+        out.append(line)
+        size += len(line)
+    return "".join(out)
+
+
+def generate(vault: Vault, sections: int, observations: int, seed: int = 11) -> float:
+    """Fill the vault; returns the seconds taken."""
+    rng = random.Random(seed)
+    words = _words(rng, 20000)
+    weights = list(itertools.accumulate(1 / (rank + 10) for rank in range(len(words))))  # Zipf
+    blocks = max(1, sections // 10)
+    intensives = max(1, blocks // 10)  # 2 days of 5 blocks each
+    started = time.perf_counter()
+    tz = timezone(timedelta(hours=-5))
+    with vault.write_connection() as c:
+        block_ids: list[int] = []
+        for number in range(intensives):
+            c.exec_driver_sql(
+                "INSERT INTO couple(code, archived, created_at) VALUES (?, 0, NULL)",
+                (f"C-{number:05d}",),
+            )
+            couple = c.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+            for key in ("A", "B"):
+                c.exec_driver_sql(
+                    "INSERT INTO partner(couple_id, key, name, pronouns, colour) "
+                    "VALUES (?, ?, ?, '', '')",
+                    (couple, key, " ".join(rng.choices(words[:2000], k=2)).title()),
+                )
+            c.exec_driver_sql(
+                "INSERT INTO intensive(couple_id, title, clinician, reflections, status) "
+                "VALUES (?, ?, 'Bench Clinician', ?, 'active')",
+                (couple, f"Intensive {number}", _text(rng, words, weights, 600)),
+            )
+            intensive = c.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+            for day_number in (1, 2):
+                day_date = date(2026, 1, 1) + timedelta(days=2 * number + day_number)
+                c.exec_driver_sql(
+                    "INSERT INTO day(intensive_id, number, date) VALUES (?, ?, ?)",
+                    (intensive, day_number, day_date.isoformat()),
+                )
+                day = c.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+                for position in range(5):
+                    start = datetime(day_date.year, day_date.month, day_date.day, 9, tzinfo=tz)
+                    c.exec_driver_sql(
+                        "INSERT INTO block(day_id, position, title, kind, start) "
+                        "VALUES (?, ?, ?, 'joint', ?)",
+                        (
+                            day,
+                            position,
+                            " ".join(rng.choices(words[:3000], k=3)),
+                            (start + timedelta(hours=position)).isoformat(),
+                        ),
+                    )
+                    block_ids.append(int(c.exec_driver_sql("SELECT last_insert_rowid()").scalar()))
+        for block in block_ids:
+            c.exec_driver_sql("INSERT INTO block_note(block_id) VALUES (?)", (block,))
+            note = c.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+            raw = c.connection.dbapi_connection
+            assert raw is not None
+            raw.executemany(
+                "INSERT INTO note_section(note_id, position, title, text) VALUES (?, ?, ?, ?)",
+                [
+                    (note, position, f"Section {position}", _text(rng, words, weights, 3000))
+                    for position in range(10)
+                ],
+            )
+        per_block = max(1, observations // len(block_ids))
+        raw = c.connection.dbapi_connection
+        assert raw is not None
+        at = datetime(2026, 1, 1, 9, tzinfo=UTC)
+        for block in block_ids:
+            raw.executemany(
+                "INSERT INTO observation(block_id, at, at_utc, offset_s, partner, stance, "
+                "intensity, strategies, trigger, quote, intervention, response, note) "
+                "VALUES (?, ?, ?, 0, ?, ?, 3, '[]', ?, ?, '', '', ?)",
+                [
+                    (
+                        block,
+                        at.isoformat(),
+                        at.isoformat(),
+                        rng.choice("AB"),
+                        rng.choice(("one-up", "same-as", "one-down")),
+                        _text(rng, words, weights, 20) if rng.random() < 0.5 else "",
+                        _text(rng, words, weights, 40) if rng.random() < 0.6 else "",
+                        _text(rng, words, weights, 30) if rng.random() < 0.3 else "",
+                    )
+                    for _ in range(per_block)
+                ],
+            )
+    return time.perf_counter() - started
+
+
+QUERIES = {
+    "single word": ["father ", "mortgage ", "invisible ", "silence ", "boundary "],
+    "prefix": ["fath", "mortg", "invis", "sil", "bound"],
+    "phrase": ['"father mother"', '"angry invisible"', '"silence dinner"'],
+    "two words": ["father silence ", "angry mortgage ", "zoe repair "],
+    "CJK": ["父亲", "生气", "钱的问题"],
+}
+
+
+def _size(vault: Vault) -> int:
+    with vault.engine.connect() as c:
+        pages = c.exec_driver_sql("PRAGMA page_count").scalar()
+        size = c.exec_driver_sql("PRAGMA page_size").scalar()
+    return int(pages or 0) * int(size or 0)
+
+
+def _vacuum(vault: Vault) -> None:
+    with vault.engine.connect() as c:
+        raw = c.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("VACUUM")
+
+
+def _import_times(runs: int) -> tuple[list[float], list[float]]:
+    data = SAMPLE.read_bytes()
+    with_index, without = [], []
+    for run in range(runs):
+        for indexed in (True, False) if run % 2 == 0 else (False, True):
+            vault, _ = new_vault(temp_folder("search-import"), PASSPHRASE, kdf=FAST)
+            try:
+                if not indexed:
+                    with vault.write_connection() as c:
+                        for name in SEARCH_TRIGGERS:
+                            c.exec_driver_sql(f"DROP TRIGGER {name}")
+                started = time.perf_counter()
+                import_intensive(vault, data, actor="bench")
+                (with_index if indexed else without).append(time.perf_counter() - started)
+            finally:
+                vault.lock()
+    return with_index, without
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sections", type=int, default=20000)
+    parser.add_argument("--observations", type=int, default=200000)
+    parser.add_argument("--repeats", type=int, default=10)
+    args = parser.parse_args()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown",
+    )
+    print(f"CPU: {cpu}")
+    vault, _ = new_vault(temp_folder("search"), PASSPHRASE, kdf=FAST)
+    try:
+        seconds = generate(vault, args.sections, args.observations)
+        with vault.engine.connect() as c:
+            counts = {
+                t: c.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()  # noqa: S608
+                for t in ("note_section", "observation")
+            }
+            text_mb = c.exec_driver_sql("SELECT sum(length(text)) FROM note_section").scalar()
+        print(f"generated {counts} ({(text_mb or 0) / 1e6:.1f} MB of note text) in {seconds:.1f} s")
+        search(vault, "warm up ")
+        everything: list[float] = []
+        for kind, queries in QUERIES.items():
+            times = []
+            hits = []
+            for _ in range(args.repeats):
+                for query in queries:
+                    started = time.perf_counter()
+                    found = search(vault, query)
+                    times.append(time.perf_counter() - started)
+                    hits.append(len(found))
+            if kind != "CJK":
+                everything.extend(times)
+            print(
+                f"{kind:12s} p50 {statistics.median(times) * 1000:7.1f} ms  "
+                f"p95 {percentile(times, 0.95) * 1000:7.1f} ms  "
+                f"max {max(times) * 1000:7.1f} ms  hits/query {statistics.mean(hits):.0f}"
+            )
+        print(f"all word queries p95 {percentile(everything, 0.95) * 1000:.1f} ms")
+        floor = []
+        for _ in range(args.repeats):
+            with vault.engine.connect() as c:
+                started = time.perf_counter()
+                c.exec_driver_sql("SELECT count(*) FROM observation").scalar()
+                floor.append(time.perf_counter() - started)
+        print(f"floor: count(*) on observation p50 {statistics.median(floor) * 1000:.1f} ms")
+        _vacuum(vault)
+        indexed = _size(vault)
+        with vault.write_connection() as c:
+            for statement in drop_statements():
+                c.exec_driver_sql(statement)
+        _vacuum(vault)
+        plain = _size(vault)
+        print(
+            f"size: {indexed / 1e6:.1f} MB with the index, {plain / 1e6:.1f} MB without "
+            f"(+{(indexed - plain) / plain * 100:.0f} %)"
+        )
+    finally:
+        vault.lock()
+    with_index, without = _import_times(max(3, args.repeats // 2))
+    a, b = statistics.median(with_index), statistics.median(without)
+    print(
+        f"import demo-intensive.json: {a * 1000:.1f} ms with triggers, {b * 1000:.1f} ms without "
+        f"(+{(a - b) / b * 100:.0f} %)"
+    )
+
+
+if __name__ == "__main__":
+    main()
