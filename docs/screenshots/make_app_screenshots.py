@@ -141,9 +141,8 @@ def take_all(out: Path, work: Path) -> None:
         kb.key("ctrl+k")
         palette = kb.wait_window("^Crucible — Find in casebook$")
         kb.focus(palette)
-        before = kb.picture()
         kb.type("whatever you")
-        camera.settle(before)
+        time.sleep(1.5)  # the query's cursor blinks, so the screen never holds still
         camera.shoot("search-palette.png", window="root")
         kb.key("Escape")
         kb.wait_gone("^Crucible — Find in casebook$")
