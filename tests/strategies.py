@@ -122,7 +122,8 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "format": "crucible.intensive/1.1" if with_runs else "crucible.intensive/1",
         "couple": {
-            "code": f"{draw(st.text(max_size=20, alphabet='ABCXYZ-0123'))}{next(_codes)}",
+            # "/" is not in the drawn alphabet: "A1" + 1 and "A" + 11 cannot meet.
+            "code": f"{draw(st.text(max_size=20, alphabet='ABCXYZ-0123'))}/{next(_codes)}",
             "partners": [
                 {"key": "A", "name": draw(NAME), "pronouns": draw(LINE)},
                 {"key": "B", "name": draw(NAME), "pronouns": draw(LINE)},
