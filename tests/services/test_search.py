@@ -227,3 +227,21 @@ def test_search_writes_nothing(loaded: tuple[Vault, int]) -> None:
     with vault.engine.connect() as connection:
         after = connection.exec_driver_sql("SELECT count(*) FROM audit_event").scalar()
     assert before == after
+
+
+def test_ranking_a_bounded_set_never_hides_a_filtered_match(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the newest matches are ranked when there are many; a filter still finds older ones.
+
+    The bound is set to one match here so that two intensives exceed it.
+    """
+    from app.store import search_index
+
+    monkeypatch.setattr(search_index, "RANKED_CANDIDATES", 1)
+    load(vault, searchable_document("C-OLD"))
+    load(vault, searchable_document("C-NEW", other=True))
+    older = search(vault, "father ", SearchFilters(couple_code="C-OLD"))
+    assert {hit.couple_code for hit in older} == {"C-OLD"}
+    assert {hit.couple_code for hit in search(vault, "father ")} == {"C-OLD", "C-NEW"}
+    assert [hit.couple_code for hit in search(vault, "father ", limit=1)] == ["C-NEW"]
