@@ -217,6 +217,8 @@ class SearchController(QObject):
         self.hits = hits
         self.model.clear()
         view = self.view
+        if view is not None:
+            view.snippets.forget()
         highlight = view.palette().highlight().color().lighter(160).name() if view else "#ffe08a"
         groups: dict[tuple[str, int], QStandardItem] = {}
         couples: dict[str, QStandardItem] = {}

@@ -51,10 +51,24 @@ Index = QModelIndex | QPersistentModelIndex
 class SnippetDelegate(QStyledItemDelegate):
     """Draws an item's text as rich text (the snippet's highlighted match)."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Laid-out documents by their HTML: sizeHint and paint both need one for
+        # every row, and parsing the HTML again each time doubled the drawing.
+        self._documents: dict[str, QTextDocument] = {}
+
+    def forget(self) -> None:
+        """Drop the laid-out documents (new results, or the palette's text scrubbed)."""
+        self._documents.clear()
+
     def _document(self, option: QStyleOptionViewItem, index: Index) -> QTextDocument:
-        document = QTextDocument()
-        document.setDefaultFont(option.font)
-        document.setHtml(str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
+        html = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        document = self._documents.get(html)
+        if document is None:
+            document = QTextDocument()
+            document.setDefaultFont(option.font)
+            document.setHtml(html)
+            self._documents[html] = document
         return document
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -122,7 +136,8 @@ class SearchPaletteView(QDialog):
         self.results.setRootIsDecorated(True)
         self.results.setUniformRowHeights(False)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.setItemDelegate(SnippetDelegate(self.results))
+        self.snippets = SnippetDelegate(self.results)
+        self.results.setItemDelegate(self.snippets)
         self.results.doubleClicked.connect(self.opened_requested)
         layout.addWidget(self.results, 1)
         self.status = QLabel("Type to search every note, quote and reflection.")
