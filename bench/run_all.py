@@ -18,6 +18,9 @@ SCRIPTS = [
     "cli_latency.py",
     "workspace.py",
     "backup_big.py",
+    "live_during_import.py",
+    "search.py",
+    "search_palette.py",
 ]
 
 
