@@ -18,6 +18,7 @@ from typing import Any
 
 from app.cli import EXIT_OK, Terminal
 from app.cli.terminal_text import for_terminal, json_for_terminal
+from app.domain.vocabulary import Stance
 
 MATCH_START, MATCH_END = "\x02", "\x03"  # as app.domain.search_query (a test holds them equal)
 
@@ -54,6 +55,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N hits (50)")
     parser.add_argument("--archived", action="store_true", help="include archived intensives")
+    parser.add_argument("--partner", choices=("A", "B"), help="only this partner's observations")
+    parser.add_argument(
+        "--stance",
+        choices=[stance.value for stance in Stance],
+        help="only observations in this stance",
+    )
+    signed = parser.add_mutually_exclusive_group()
+    signed.add_argument(
+        "--signed", dest="signed", action="store_const", const=True, help="only signed notes"
+    )
+    signed.add_argument(
+        "--drafts", dest="signed", action="store_const", const=False, help="only draft notes"
+    )
 
 
 def bracketed(snippet: str) -> str:
@@ -77,6 +91,9 @@ def run_search(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: 
         date_from=args.date_from,
         date_to=args.date_to,
         include_archived=args.archived,
+        partner=args.partner,
+        stance=args.stance,
+        signed=args.signed,
     )
     check_filters(filters)  # refused before a secret is asked for
     with unlock(folder, terminal) as vault:

@@ -106,3 +106,23 @@ def test_the_markers_agree() -> None:
         search_query.MATCH_START,
         search_query.MATCH_END,
     )
+
+
+def test_partner_stance_and_note_filters(loaded: Crucible) -> None:
+    """--partner and --stance keep observations only; --signed and --drafts pick notes."""
+
+    def found(*args: str) -> list[dict[str, object]]:
+        result = loaded("search", *args, "--json", "--couple", "C-ZOE")
+        assert result.status == 0, result.err
+        rows: list[dict[str, object]] = json.loads(result.out)
+        return rows
+
+    assert [row["partner"] for row in found("invisible", "--partner", "A")] == ["A"]
+    assert found("invisible", "--partner", "B") == []
+    assert [row["field"] for row in found("mortgage", "--stance", "one-down")] == ["trigger"]
+    assert found("mortgage", "--stance", "one-up") == []
+    assert {row["kind"] for row in found("father", "--signed")} == {"note"}
+    assert found("father", "--drafts") == []
+    refused = loaded("search", "father", "--signed", "--drafts")
+    assert refused.status != 0
+    assert "Traceback" not in refused.err
