@@ -12,7 +12,6 @@ Run: .venv/bin/python bench/bidi_report.py
 from __future__ import annotations
 
 import json
-import platform
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.domain.exchange import parse_intensive
 from app.domain.intensive import Intensive, NoteSection
-from bench.common import SAMPLE
+from bench.common import SAMPLE, cpu_model
 from reports import ReportOptions, build_summary_report
 
 OPTIONS = ReportOptions(report_date=date(2026, 11, 25))
@@ -61,17 +60,6 @@ def median_seconds(intensive: Intensive) -> float:
         build_summary_report(intensive, OPTIONS)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
-
-
-def cpu_model() -> str:
-    """The CPU's model name (Linux), else what the platform module says."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text("utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main() -> None:

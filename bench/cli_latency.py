@@ -43,6 +43,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import cpu_model  # noqa: E402  (the repository root is on sys.path now)
+
 SAMPLE = ROOT / "resources" / "demo-intensive.json"
 BUDGET_S = 0.4
 PASSPHRASE = "bench passphrase for the cli"
@@ -56,17 +60,6 @@ started, cpu = time.perf_counter(), time.process_time()
 derive_passphrase_key(sys.argv[2], key_file.kdf_salt, key_file.kdf)
 print(time.perf_counter() - started, time.process_time() - cpu)
 """
-
-
-def cpu_model() -> str:
-    """The CPU model from /proc/cpuinfo (Linux), else what platform knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def crucible(vault: Path, *args: str, stdin: str = PASSPHRASE + "\n", source: Path = ROOT) -> str:

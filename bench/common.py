@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import random
 import statistics
 import tempfile
@@ -20,6 +21,17 @@ STRATEGIES = (
     "retaliation",
     "withdrawal",
 )
+
+
+def cpu_model() -> str:
+    """The CPU model (Linux), else what the platform module says: printed beside each figure."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text("utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def temp_folder(prefix: str) -> Path:

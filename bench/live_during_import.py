@@ -37,6 +37,8 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import cpu_model
+
 VARIANTS = (
     ("0.005", "none"),
     ("0.0005", "none"),
@@ -49,13 +51,6 @@ KEYS_EACH = 150
 def _rss_mib() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 def run_variant(switch_s: float, gc_mode: str) -> dict[str, Any]:
@@ -165,9 +160,7 @@ def _ms(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    print(
-        f"CPU: {_cpu_model()}, {os.cpu_count()} logical cores; Python {platform.python_version()}"
-    )
+    print(f"CPU: {cpu_model()}, {os.cpu_count()} logical cores; Python {platform.python_version()}")
     for switch, gc_mode in VARIANTS:
         child = subprocess.run(
             [sys.executable, __file__, "--variant", switch, gc_mode],

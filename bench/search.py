@@ -35,7 +35,7 @@ from app.services.vault_access import new_vault
 from app.store.keyfile import KdfParams
 from app.store.search_index import SEARCH_TRIGGERS, drop_statements
 from app.store.vault import Vault
-from bench.common import SAMPLE, percentile, temp_folder
+from bench.common import SAMPLE, cpu_model, percentile, temp_folder
 
 FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
 PASSPHRASE = "bench passphrase search"
@@ -228,14 +228,7 @@ def main() -> None:
     parser.add_argument("--observations", type=int, default=200000)
     parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "unknown",
-    )
+    cpu = cpu_model()
     print(f"CPU: {cpu}")
     vault, _ = new_vault(temp_folder("search"), PASSPHRASE, kdf=FAST)
     try:

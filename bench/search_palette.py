@@ -31,7 +31,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTreeView
 
-from bench.common import temp_folder
+from bench.common import cpu_model, temp_folder
 from bench.search import FAST, PASSPHRASE, generate
 
 QUERIES = ["father ", "mortg", "silence dinner ", '"father mother"', "apology", "wheel "]
@@ -116,14 +116,7 @@ def main() -> None:
     floor = _floor()
     median = statistics.median(times) * 1000
     p95 = statistics.quantiles(times, n=20)[18] * 1000
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "unknown",
-    )
+    cpu = cpu_model()
     print(f"CPU: {cpu}; {len(times)} queries typed")
     print(
         f"last key -> results drawn: median {median:.1f} ms, p95 {p95:.1f} ms "

@@ -18,9 +18,8 @@ from typing import Any
 
 from app.cli import EXIT_OK, Terminal
 from app.cli.terminal_text import for_terminal, json_for_terminal
+from app.domain.search_query import MATCH_END, MATCH_START
 from app.domain.vocabulary import Stance
-
-MATCH_START, MATCH_END = "\x02", "\x03"  # as app.domain.search_query (a test holds them equal)
 
 
 def _date(text: str) -> date:
