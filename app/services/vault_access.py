@@ -109,7 +109,10 @@ def update_step(done: int, total: int) -> str:
     """The sentence for an update `done` steps of `total` in (the search index is one of them)."""
     if done >= total:
         return "Update finished; opening the vault…"
-    return f"Updating the vault for this version of Crucible: step {done + 1} of {total}…"
+    return (
+        f"Updating the vault for this version of Crucible: step {done + 1} of {total} "
+        "(once only; a large casebook can take a minute)…"
+    )
 
 
 def open_vault(
