@@ -1,7 +1,7 @@
 """Find in casebook (Ctrl+K): search as you type, then open the block at the match.
 
 Typing waits for a short pause (`DEBOUNCE_MS`), then the query runs on the
-background helper's read lane (`app.services.search`, over the FTS5 index
+background helper's interactive lane (`app.services.search`, over the FTS5 index
 inside the encrypted database), so the palette never holds a keystroke. One
 query is in flight at a time: a pause that ends while one runs stops it
 (SQLite's interrupt, from the UI thread) and runs the newest text
@@ -112,7 +112,7 @@ def where_line(hit: SearchHit) -> str:
 
 @dataclass(frozen=True, eq=False)
 class _Flight:
-    """The one search running on the read lane: what it looks for, and its stop flag."""
+    """The one search running on the interactive lane: what it looks for, and its stop flag."""
 
     text: str
     filters: SearchFilters
@@ -254,7 +254,7 @@ class SearchController(QObject):
                 self._show([], error_sentence(error))
 
         self._in_flight = flight
-        self._background.run_read(work, done, failed)
+        self._background.run_interactive(work, done, failed)
 
     def _returned(self, flight: _Flight) -> None:
         """A search came back: run the newest text if the palette changed meanwhile."""
