@@ -143,6 +143,7 @@ class SearchController(QObject):
         self.view: SearchPaletteView | None = None
         self.model = QStandardItemModel(self)
         self.hits: list[SearchHit] = []
+        self.shown_for = ""  # the text whose results (or sentence) the palette shows
         self._generation = 0
         self._in_flight: _Flight | None = None
         self._run_again = False
@@ -187,6 +188,7 @@ class SearchController(QObject):
         self._stop_searching()
         self._timer.stop()
         self.hits = []
+        self.shown_for = ""
         self.model.clear()
 
     def close(self) -> None:
@@ -231,7 +233,7 @@ class SearchController(QObject):
         if running is not None:
             running.stop.stop()
         if not text.strip():
-            self._show([], "Type to search every note, quote and reflection.")
+            self._show([], "Type to search every note, quote and reflection.", text)
             return
         view.status.setText("Searching…")
         if running is not None:
@@ -246,12 +248,12 @@ class SearchController(QObject):
         def done(hits: list[SearchHit]) -> None:
             self._returned(flight)
             if generation == self._generation:
-                self._show(hits, _count_line(hits))
+                self._show(hits, _count_line(hits), text)
 
         def failed(error: BaseException) -> None:
             self._returned(flight)
             if generation == self._generation and not isinstance(error, SearchSuperseded):
-                self._show([], error_sentence(error))
+                self._show([], error_sentence(error), text)
 
         self._in_flight = flight
         self._background.run_interactive(work, done, failed)
@@ -272,8 +274,9 @@ class SearchController(QObject):
         self._in_flight = None
         self._run_again = False
 
-    def _show(self, hits: list[SearchHit], status: str) -> None:
+    def _show(self, hits: list[SearchHit], status: str, text: str) -> None:
         self.hits = hits
+        self.shown_for = text
         self.model.clear()
         view = self.view
         if view is not None:
