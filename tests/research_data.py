@@ -1,4 +1,4 @@
-"""Vault content for the research-export tests: the real sample, and a supervised canary intensive."""
+"""Vault content for the research-export tests: the sample, and a supervised canary intensive."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from tests.conftest import SAMPLE_PATH
 CANARY_A = "Zephyrine Quillfeather"
 CANARY_B = "Bartholomew Nightjar-Okonkwo"
 CANARY_CODE = "QX-9931"
-CANARY_WORDS = (CANARY_A, CANARY_B, "Zephyrine", "Quillfeather", "Bartholomew", "Nightjar", "Okonkwo")
+CANARY_WORDS = (
+    CANARY_A,
+    CANARY_B,
+    "Zephyrine",
+    "Quillfeather",
+    "Bartholomew",
+    "Nightjar",
+    "Okonkwo",
+)
 
 
 def sample_document() -> dict[str, Any]:

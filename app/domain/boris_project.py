@@ -40,7 +40,7 @@ from app.domain.vocabulary import (
 )
 
 PROJECT_FORMAT_VERSION: Final = "7.0"
-"""`config.project_format_version` in BORIS 7.x to 9.x; BORIS refuses only a version above its own."""
+"""BORIS's `config.project_format_version`; BORIS refuses only a version above its own."""
 NOTHING_CHOSEN: Final = "None"
 """What BORIS writes for a modifier set with no selection (`select_modifiers.get_modifiers`)."""
 SUBJECTS: Final = {PartnerKey.A: "Partner A", PartnerKey.B: "Partner B"}
@@ -100,7 +100,7 @@ def event_modifiers(observation: Observation) -> str:
 
 
 def observation_id(day: int, position: int, block: Block) -> str:
-    """A BORIS observation id for a block: day, place and kind, no title (titles may name people)."""
+    """A BORIS observation id: day, place and kind; never the title, which may name people."""
     return f"day {day} block {position} {block.kind.value}"
 
 
