@@ -17,13 +17,15 @@ job; de-identification happens before a value reaches these functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Final, Literal
+from itertools import pairwise
+from typing import Final, Literal, NamedTuple
 
-from app.domain.block_span import effective_span
-from app.domain.flips import FlipDirection, find_flips
+from app.domain.block_span import Span, span_with
+from app.domain.flips import FlipDirection, flip_steps
 from app.domain.intensive import Block, Observation
 from app.domain.vocabulary import (
     BLOCK_KIND_LABELS,
@@ -249,6 +251,37 @@ def intensive_columns(identified: bool) -> tuple[Column, ...]:
     return INTENSIVE_COLUMNS + (IDENTIFIED_COLUMNS if identified else ())
 
 
+class Moment(NamedTuple):
+    """One observation as the export streams it: the coded values, the text only when asked for.
+
+    Lighter than :class:`~app.domain.intensive.Observation` on purpose: a
+    million of them pass through one export, and the tables need neither
+    ids nor a frozen object per row.
+    """
+
+    at: datetime
+    partner: PartnerKey
+    stance: Stance
+    intensity: int
+    boundary: Boundary | None
+    strategies: tuple[Strategy, ...]
+    texts: tuple[str, ...] = ()
+    """The free-text fields in :data:`TEXT_FIELDS` order, or () when not read."""
+
+
+def moment_of(observation: Observation) -> Moment:
+    """An observation as a moment (texts included)."""
+    return Moment(
+        observation.at,
+        observation.partner,
+        observation.stance,
+        observation.intensity,
+        observation.boundary,
+        observation.strategies,
+        tuple(getattr(observation, name) for name in TEXT_FIELDS),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class BlockPlace:
     """Where a block sits in the export: whose it is, which day, which place, the time origin.
@@ -269,67 +302,90 @@ class BlockPlace:
 
 
 def seconds(delta: timedelta) -> float:
-    """Seconds as written: milliseconds are the finest a clinician's key press means."""
-    return round(delta.total_seconds(), 3)
+    """Seconds to the nearest millisecond, the finest a clinician's key press means.
+
+    ``round(x * 1000) / 1000`` rather than ``round(x, 3)``: the same value
+    for any time a vault holds, at less than half the cost, which counts a
+    million times per export.
+    """
+    return round(delta.total_seconds() * 1000) / 1000
 
 
-def _flip_marks(block: Block, flip_window_s: int) -> tuple[dict[int, str], dict[int, str]]:
-    """Which observation (by index) starts and which ends each flip, by the one flip rule."""
-    starts: dict[int, str] = {}
-    ends: dict[int, str] = {}
-    for flip in find_flips(block, flip_window_s):
-        starts[flip.before_index] = flip.direction.value
-        ends[flip.after_index] = flip.direction.value
-    return starts, ends
+def block_span(block: Block, moments: Sequence[Moment]) -> Span:
+    """The span the figures use for a block holding these moments (in time order)."""
+    if not moments:
+        return span_with(block, None, None)
+    return span_with(block, moments[0].at, moments[-1].at)
+
+
+def in_time_order(moments: Sequence[Moment]) -> Sequence[Moment]:
+    """The moments in time order, ties in the order recorded (as the figures sort them)."""
+    if all(a.at <= b.at for a, b in pairwise(moments)):
+        return moments
+    return sorted(moments, key=lambda moment: moment.at)
+
+
+@functools.cache
+def _strategy_flags(strategies: tuple[Strategy, ...]) -> tuple[int, ...]:
+    """The 0/1 strategy cells; a handful of combinations recur a million times, hence the cache."""
+    return tuple(1 if strategy in strategies else 0 for strategy in Strategy)
 
 
 def observation_rows(
     place: BlockPlace,
-    block: Block,
+    span_start: datetime,
+    moments: Sequence[Moment],
+    kind: BlockKind,
     *,
     flip_window_s: int,
     text: Callable[[str], str] | None,
 ) -> Iterator[Row]:
-    """The rows of observations.csv for one block, in time order.
+    """The rows of observations.csv for one block.
 
     Args:
         place: Where the block sits.
-        block: The block, with its observations.
-        flip_window_s: The flip window (seconds).
+        span_start: The start of the block's span (:func:`block_span`).
+        moments: The block's observations, in time order (:func:`in_time_order`).
+        kind: The block's kind.
+        flip_window_s: The flip window (seconds), applied by `flips.flip_steps`.
         text: The redactor for free text, or None to leave the text columns out.
     """
-    span_start = effective_span(block).start
-    starts, ends = _flip_marks(block, flip_window_s)
-    ordered = sorted(enumerate(block.observations), key=lambda item: item[1].at)
-    head: Row = [place.intensive, place.couple, place.day, place.block, block.kind.value]
-    for seq, (index, obs) in enumerate(ordered, start=1):
+    starts: dict[int, FlipDirection] = {}
+    ends: dict[int, FlipDirection] = {}
+    steps = flip_steps(
+        ((i, m.partner, m.stance, m.at) for i, m in enumerate(moments)), flip_window_s
+    )
+    for _partner, direction, before, after in steps:
+        starts[before] = direction
+        ends[after] = direction
+    # Members of the vocabulary's StrEnums are written as their values (they are str).
+    head: Row = [place.intensive, place.couple, place.day, place.block, kind]
+    origin = place.origin
+    for index, moment in enumerate(moments):
+        at = moment.at
         row: Row = [
             *head,
-            seq,
-            seconds(obs.at - span_start),
-            seconds(obs.at - place.origin),
-            obs.partner.value,
-            obs.stance.value,
-            obs.intensity,
-            *_strategy_flags(obs),
-            MISSING if obs.boundary is None else obs.boundary.value,
+            index + 1,
+            seconds(at - span_start),
+            seconds(at - origin),
+            moment.partner,
+            moment.stance,
+            moment.intensity,
+            *_strategy_flags(moment.strategies),
+            moment.boundary or MISSING,
             starts.get(index, MISSING),
             ends.get(index, MISSING),
             flip_window_s,
         ]
         if text is not None:
-            row.extend(text(getattr(obs, name)) for name in TEXT_FIELDS)
+            row.extend(text(value) for value in moment.texts)
         yield row
 
 
-def _strategy_flags(obs: Observation) -> list[int]:
-    present = set(obs.strategies)
-    return [1 if strategy in present else 0 for strategy in Strategy]
-
-
-def block_row(place: BlockPlace, block: Block, day_date: date, shift: timedelta) -> Row:
+def block_row(
+    place: BlockPlace, block: Block, span: Span, observations: int, day_date: date, shift: timedelta
+) -> Row:
     """The row of blocks.csv for one block; every date and time moved by ``shift``."""
-    span = effective_span(block)
     return [
         place.intensive,
         place.couple,
@@ -344,7 +400,7 @@ def block_row(place: BlockPlace, block: Block, day_date: date, shift: timedelta)
         _moment(span.start, shift),
         _moment(span.end, shift),
         seconds(span.duration),
-        len(block.observations),
+        observations,
         1 if block.note.is_signed else 0,
     ]
 
@@ -390,12 +446,15 @@ NO_ORIGIN: Final = datetime(1970, 1, 1, tzinfo=UTC)
 """The origin of an intensive without blocks, which has no observations to measure either."""
 
 
-def intensive_origin(first_block: Block | None) -> datetime:
-    """The moment ``t_intensive_s`` counts from: the start of the first block as it ran."""
-    return NO_ORIGIN if first_block is None else effective_span(first_block).start
+def intensive_origin(first_block: Block | None, moments: Sequence[Moment]) -> datetime:
+    """The moment ``t_intensive_s`` counts from: the start of the first block as it ran.
 
+    Args:
+        first_block: The intensive's first block in schedule order, if any.
+        moments: That block's observations, in time order.
+    """
+    return NO_ORIGIN if first_block is None else block_span(first_block, moments).start
 
-PARTNER_KEYS: Final = tuple(key.value for key in PartnerKey)
 
 __all__ = [
     "BLOCK_COLUMNS",
@@ -406,10 +465,14 @@ __all__ = [
     "BlockPlace",
     "Column",
     "IntensiveFacts",
+    "Moment",
     "block_row",
+    "block_span",
+    "in_time_order",
     "intensive_columns",
     "intensive_origin",
     "intensive_row",
+    "moment_of",
     "observation_columns",
     "observation_rows",
     "strategy_column",

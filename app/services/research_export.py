@@ -23,7 +23,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,7 +48,10 @@ from app.domain.research_codebook import (
 from app.domain.research_table import (
     BlockPlace,
     IntensiveFacts,
+    Moment,
     block_row,
+    block_span,
+    in_time_order,
     intensive_origin,
     intensive_row,
     observation_rows,
@@ -59,10 +62,12 @@ from app.services.errors import InputError, NotFoundError
 if TYPE_CHECKING:  # the store loads only when a vault is open
     from sqlalchemy.orm import Session
 
-    from app.domain.intensive import Block, Intensive, Observation
+    from app.domain.intensive import Intensive
     from app.store.vault import Vault
 
 log = logging.getLogger(__name__)
+_OUTLINE_BATCH = 50
+"""Intensives whose outlines are read in one go: the ORM's cost per query, paid once per batch."""
 Progress = Callable[[int, int], None]
 """Called after each intensive with (intensives done, intensives in the export)."""
 
@@ -257,7 +262,7 @@ def _write_tables(
     progress: Progress | None,
 ) -> tuple[int, int, int]:
     """Stream every intensive's rows into the three tables; return the row counts."""
-    from app.store.research_reader import intensive_outline
+    from app.store.research_reader import intensive_outlines
 
     headers = {name: [c.name for c in columns] for name, columns in tables(options).items()}
     files: dict[str, _CsvFile] = {}
@@ -266,17 +271,20 @@ def _write_tables(
             files[name] = _CsvFile(staging / name)
             files[name].writer.writerow(headers[name])
         pseudonyms = Pseudonyms(secrets.token_bytes(32))
-        for done, intensive_id in enumerate(ids, start=1):
+        done = 0
+        for start in range(0, len(ids), _OUTLINE_BATCH):
+            batch = ids[start : start + _OUTLINE_BATCH]
             with vault.session() as session:
-                intensive = intensive_outline(session, intensive_id)
-                if intensive is None:  # deleted by another window since the ids were read
+                outlines = intensive_outlines(session, batch)
+                if len(outlines) != len(batch):  # deleted by another window since the ids were read
                     raise NotFoundError(
-                        f"Intensive {intensive_id} was deleted during the export; "
-                        "nothing was written."
+                        "An intensive was deleted during the export; nothing was written."
                     )
-                _write_intensive(session, intensive, files, options, pseudonyms)
-            if progress is not None:
-                progress(done, len(ids))
+                for intensive in outlines:
+                    _write_intensive(session, intensive, files, options, pseudonyms)
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(ids))
         for handle in files.values():
             handle.close()
     except OSError as error:
@@ -303,7 +311,7 @@ def _write_intensive(
 ) -> None:
     """One intensive's blocks and observations, then its row of intensives.csv."""
     from app.domain.deidentify import name_redactor
-    from app.store.research_reader import stream_observations
+    from app.store.research_reader import stream_moments
 
     assert intensive.id is not None  # read from the vault
     if options.identified:
@@ -320,26 +328,33 @@ def _write_intensive(
         for day in intensive.days
         for position, block in enumerate(day.blocks, start=1)
     ]
-    origin = intensive_origin(blocks[0][2] if blocks else None)
-    stream = _Peekable(stream_observations(session, intensive.id, with_text=options.with_text))
-    observation_writer = files[OBSERVATIONS_CSV]
+    stream = _Peekable(stream_moments(session, intensive.id, with_text=options.with_text))
+    origin = None
+    observations, block_table = files[OBSERVATIONS_CSV], files[BLOCKS_CSV]
     total = 0
-    for day, position, outline in blocks:
-        assert outline.id is not None
-        block: Block = outline
-        observations = stream.take(outline.id)
-        if observations:
-            block = replace(outline, observations=observations)
-            place = BlockPlace(intensive_label, couple, day.number, position, origin)
-            for row in observation_rows(
-                place, block, flip_window_s=options.flip_window_s, text=text
-            ):
-                observation_writer.writer.writerow(row)
-                observation_writer.rows += 1
-            total += len(observations)
+    for day, position, block in blocks:
+        assert block.id is not None
+        moments = in_time_order(stream.take(block.id))
+        span = block_span(block, moments)
+        if origin is None:  # the first block in schedule order
+            origin = intensive_origin(block, moments)
         place = BlockPlace(intensive_label, couple, day.number, position, origin)
-        files[BLOCKS_CSV].writer.writerow(block_row(place, block, day.date, options.shift))
-        files[BLOCKS_CSV].rows += 1
+        observations.writer.writerows(
+            observation_rows(
+                place,
+                span.start,
+                moments,
+                block.kind,
+                flip_window_s=options.flip_window_s,
+                text=text,
+            )
+        )
+        observations.rows += len(moments)
+        total += len(moments)
+        block_table.writer.writerow(
+            block_row(place, block, span, len(moments), day.date, options.shift)
+        )
+        block_table.rows += 1
     names = None
     if options.identified:
         names = (intensive.couple.partners[0].name, intensive.couple.partners[1].name)
@@ -359,14 +374,14 @@ def _write_intensive(
 class _Peekable:
     """The observation stream, taken block by block in the outline's order."""
 
-    def __init__(self, stream: Iterator[tuple[int, tuple[Observation, ...]]]) -> None:
+    def __init__(self, stream: Iterator[tuple[int, list[Moment]]]) -> None:
         self._stream = stream
         self._next = next(stream, None)
 
-    def take(self, block_id: int) -> tuple[Observation, ...]:
-        """This block's observations, or none if the stream's next block is another one."""
+    def take(self, block_id: int) -> list[Moment]:
+        """This block's moments, or none if the stream's next block is another one."""
         if self._next is None or self._next[0] != block_id:
-            return ()
+            return []
         observations = self._next[1]
         self._next = next(self._stream, None)
         return observations

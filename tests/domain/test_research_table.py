@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from app.domain.block_span import effective_span
 from app.domain.boris_project import SUBJECTS, boris_project, event_modifiers
 from app.domain.flips import FlipDirection, find_flips
 from app.domain.intensive import Block, Observation
@@ -21,6 +23,9 @@ from app.domain.research_codebook import (
 )
 from app.domain.research_table import (
     BlockPlace,
+    block_span,
+    in_time_order,
+    moment_of,
     observation_columns,
     observation_rows,
     strategy_column,
@@ -57,8 +62,18 @@ PLACE = BlockPlace("I-x", "C-y", 1, 1, START - timedelta(hours=1))
 
 def _rows(window: int = 120, text: bool = False) -> list[dict[str, object]]:
     names = [c.name for c in observation_columns(text)]
+    moments = in_time_order([moment_of(o) for o in BLOCK.observations])
+    span = block_span(BLOCK, moments)
+    assert span == effective_span(BLOCK)  # the streamed rule is the figures' rule
     rows = list(
-        observation_rows(PLACE, BLOCK, flip_window_s=window, text=str.upper if text else None)
+        observation_rows(
+            PLACE,
+            span.start,
+            moments,
+            BLOCK.kind,
+            flip_window_s=window,
+            text=str.upper if text else None,
+        )
     )
     assert all(len(row) == len(names) for row in rows)
     return [dict(zip(names, row, strict=True)) for row in rows]
@@ -88,6 +103,15 @@ def test_flip_columns_follow_the_one_flip_rule_and_its_window() -> None:
     assert [r["flip_starts"] for r in wide] == ["up", "", "down", ""]
     assert [r["flip_ends"] for r in wide] == ["", "", "up", "down"]
     assert {r["flip_window_s"] for r in wide} == {400}
+
+
+def test_an_early_observation_moves_the_span_start_as_the_figures_do() -> None:
+    early = replace(BLOCK, observations=(_obs(-30, "B", Stance.ONE_UP), *BLOCK.observations))
+    moments = in_time_order([moment_of(o) for o in early.observations])
+    assert block_span(early, moments) == effective_span(early)
+    assert block_span(early, moments).start == START - timedelta(seconds=30)
+    shuffled = [moments[2], moments[0], moments[1], *moments[3:]]
+    assert list(in_time_order(shuffled)) == moments
 
 
 def test_missing_boundary_is_the_empty_field_and_text_only_when_asked() -> None:
