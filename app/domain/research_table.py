@@ -359,19 +359,22 @@ def observation_rows(
         starts[before] = direction
         ends[after] = direction
     # Members of the vocabulary's StrEnums are written as their values (they are str).
-    head: Row = [place.intensive, place.couple, place.day, place.block, kind]
-    origin = place.origin
+    head = (place.intensive, place.couple, place.day, place.block, kind)
+    # Differences of POSIX timestamps, rounded as `seconds` rounds: the same
+    # milliseconds as subtracting datetimes, at a third of the cost per row.
+    span_ts, origin_ts = span_start.timestamp(), place.origin.timestamp()
+    flags = _strategy_flags
     for index, moment in enumerate(moments):
-        at = moment.at
+        at = moment.at.timestamp()
         row: Row = [
             *head,
             index + 1,
-            seconds(at - span_start),
-            seconds(at - origin),
+            round((at - span_ts) * 1000) / 1000,
+            round((at - origin_ts) * 1000) / 1000,
             moment.partner,
             moment.stance,
             moment.intensity,
-            *_strategy_flags(moment.strategies),
+            *flags(moment.strategies),
             moment.boundary or MISSING,
             starts.get(index, MISSING),
             ends.get(index, MISSING),

@@ -51,7 +51,6 @@ from app.domain.research_table import (
     Moment,
     block_row,
     block_span,
-    in_time_order,
     intensive_origin,
     intensive_row,
     observation_rows,
@@ -334,7 +333,7 @@ def _write_intensive(
     total = 0
     for day, position, block in blocks:
         assert block.id is not None
-        moments = in_time_order(stream.take(block.id))
+        moments = stream.take(block.id)  # in time order: ORDER BY the UTC instant, then id
         span = block_span(block, moments)
         if origin is None:  # the first block in schedule order
             origin = intensive_origin(block, moments)
