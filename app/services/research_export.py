@@ -208,9 +208,16 @@ def _write_error(error: OSError) -> InputError:
     return InputError("The export folder cannot be written; nothing was written.")
 
 
+def _private(path: Path) -> int:
+    """A new file only its owner may read, as every export is (it holds client data)."""
+    from app.store.files import FILE_MODE
+
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+
+
 def _write_file(path: Path, data: bytes) -> None:
     try:
-        with open(path, "wb") as handle:
+        with open(_private(path), "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -239,7 +246,7 @@ class _CsvFile:
     """One CSV table being written: UTF-8, RFC 4180 quoting, LF line ends, synced at close."""
 
     def __init__(self, path: Path) -> None:
-        self._handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._handle = open(_private(path), "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.writer = csv.writer(self._handle, lineterminator="\n")
         self.rows = 0
 

@@ -67,6 +67,8 @@ def test_tables_read_back_and_row_counts_equal_the_vault(
 ) -> None:
     out = _export(vault, tmp_path / "export")
     assert sorted(p.name for p in out.iterdir()) == sorted(EXPORT_FILES)
+    assert out.stat().st_mode & 0o777 == 0o700  # owner-only, as every export
+    assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {0o600}
     with vault.session() as session:
         in_vault = session.scalar(select(func.count()).select_from(models.Observation))
         blocks_in_vault = session.scalar(select(func.count()).select_from(models.Block))
