@@ -21,14 +21,13 @@ from app.domain.research_codebook import (
     tables,
     week_shift,
 )
+from app.domain.research_columns import observation_columns, strategy_column
 from app.domain.research_table import (
     BlockPlace,
     block_span,
     in_time_order,
     moment_of,
-    observation_columns,
     observation_rows,
-    strategy_column,
 )
 from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
