@@ -2,8 +2,9 @@
 
 Usage: python boris_probe.py PROJECT.boris OBSERVATION_ID
 Prints one JSON object: the reader's error (if any), its integrity report,
-the observations it found, and the time budget's counts for the observation
-as {"subject|behavior": number}.
+the observations it found, and BORIS's time budget (occurrences) for the
+observation as {"subject|behavior": number}, with modifiers, and for every
+observation of the project.
 """
 
 import json
@@ -44,6 +45,26 @@ from boris import db_functions, project_functions, time_budget_functions  # noqa
 from boris import version as boris_version  # noqa: E402
 
 
+def _budget(pj: dict, observation: str, with_modifiers: bool) -> dict[str, int]:
+    """BORIS's time budget of one observation: occurrences per subject and behaviour."""
+    subjects = [pj[cfg.SUBJECTS][k]["name"] for k in sorted(pj[cfg.SUBJECTS])]
+    behaviors = [pj[cfg.ETHOGRAM][k]["code"] for k in sorted(pj[cfg.ETHOGRAM])]
+    cursor = db_functions.load_events_in_db(pj, subjects, [observation], behaviors)
+    parameters = {
+        cfg.SELECTED_SUBJECTS: subjects,
+        cfg.SELECTED_BEHAVIORS: behaviors,
+        cfg.INCLUDE_MODIFIERS: with_modifiers,
+        cfg.EXCLUDE_BEHAVIORS: False,
+        cfg.START_TIME: Decimal("0.000"),
+        cfg.END_TIME: Decimal("0.000"),
+    }
+    rows, _ = time_budget_functions.time_budget_analysis(
+        pj[cfg.ETHOGRAM], cursor, [observation], parameters
+    )
+    key = "{subject}|{behavior}|{modifiers}" if with_modifiers else "{subject}|{behavior}"
+    return {key.format(**r): int(r["number"]) for r in rows}
+
+
 def main() -> None:
     path, observation = sys.argv[1], sys.argv[2]
     _, _, pj, message = project_functions.open_project_json(path)
@@ -56,30 +77,11 @@ def main() -> None:
         pj, cfg.HHMMSS, path, media_file_available=True
     )
     out["observations"] = sorted(pj[cfg.OBSERVATIONS])
-    subjects = [pj[cfg.SUBJECTS][k]["name"] for k in sorted(pj[cfg.SUBJECTS])]
-    behaviors = [pj[cfg.ETHOGRAM][k]["code"] for k in sorted(pj[cfg.ETHOGRAM])]
-    cursor = db_functions.load_events_in_db(pj, subjects, [observation], behaviors)
-    parameters = {
-        cfg.SELECTED_SUBJECTS: subjects,
-        cfg.SELECTED_BEHAVIORS: behaviors,
-        cfg.INCLUDE_MODIFIERS: False,
-        cfg.EXCLUDE_BEHAVIORS: False,
-        cfg.START_TIME: Decimal("0.000"),
-        cfg.END_TIME: Decimal("0.000"),
+    out["time_budget"] = _budget(pj, observation, with_modifiers=False)
+    out["by_modifiers"] = _budget(pj, observation, with_modifiers=True)
+    out["every_budget"] = {
+        obs: _budget(pj, obs, with_modifiers=False) for obs in pj[cfg.OBSERVATIONS]
     }
-    rows, _ = time_budget_functions.time_budget_analysis(
-        pj[cfg.ETHOGRAM], cursor, [observation], parameters
-    )
-    out["time_budget"] = {f"{r['subject']}|{r['behavior']}": int(r["number"]) for r in rows}
-    if parameters[cfg.INCLUDE_MODIFIERS] is False:
-        parameters[cfg.INCLUDE_MODIFIERS] = True
-        cursor = db_functions.load_events_in_db(pj, subjects, [observation], behaviors)
-        rows, _ = time_budget_functions.time_budget_analysis(
-            pj[cfg.ETHOGRAM], cursor, [observation], parameters
-        )
-        out["by_modifiers"] = {
-            f"{r['subject']}|{r['behavior']}|{r['modifiers']}": int(r["number"]) for r in rows
-        }
     print(json.dumps(out))
 
 

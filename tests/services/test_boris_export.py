@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.boris_project import SUBJECTS
+from app.domain.boris_project import SUBJECTS, observation_id
 from app.services.boris_export import export_boris
 from app.services.intensive_exchange import get_intensive
 from app.store.vault import Vault
@@ -59,7 +59,7 @@ def _probe(project: Path, observation: str) -> dict[str, object]:
     return answer
 
 
-def test_borises_reader_opens_the_project_and_its_time_budget_equals_crucibles_counts(
+def test_boris_reader_opens_the_project_and_its_time_budget_equals_crucibles_counts(
     vault: Vault, tmp_path: Path
 ) -> None:
     _boris_python()  # skip before any work where BORIS is missing
@@ -76,6 +76,12 @@ def test_borises_reader_opens_the_project_and_its_time_budget_equals_crucibles_c
     budget = {k: v for k, v in answer["time_budget"].items() if v}  # type: ignore[attr-defined]
     assert budget == dict(crucible)
     assert sum(answer["by_modifiers"].values()) == len(block.observations)  # type: ignore[attr-defined]
+    every: dict[str, dict[str, int]] = answer["every_budget"]  # type: ignore[assignment]
+    for day in intensive.days:
+        for position, each in enumerate(day.blocks, start=1):
+            counted = Counter(f"{SUBJECTS[o.partner]}|{o.stance.value}" for o in each.observations)
+            found = every[observation_id(day.number, position, each)]
+            assert {k: v for k, v in found.items() if v} == dict(counted)
     assert not any(w.encode() in target.read_bytes() for w in CANARY_WORDS)
 
 
