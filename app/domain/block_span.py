@@ -119,15 +119,27 @@ def _forget(key: int, _gone: weakref.ref[Block]) -> None:
 
 
 def _effective_span(block: Block) -> Span:
+    observations = block.observations
+    if not observations:
+        return span_with(block, None, None)
+    first = min(observation.at for observation in observations)
+    last = max(observation.at for observation in observations)
+    return span_with(block, first, last)
+
+
+def span_with(block: Block, first: datetime | None, last: datetime | None) -> Span:
+    """The :func:`effective_span` rule for a block whose observations run ``first`` to ``last``.
+
+    For callers that stream a block's observations instead of holding them
+    in it (the research export): the rule needs only the earliest and the
+    latest moment. None for both when the block has no observation.
+    """
     if block.actual_start is None and block.actual_end is None:
         start, end = block.start, block.end
     else:
         start = block.actual_start if block.actual_start is not None else block.start
         end = block.actual_end
-    observations = block.observations
-    if observations:
-        first = min(observation.at for observation in observations)
-        last = max(observation.at for observation in observations)
+    if first is not None and last is not None:
         start = min(start, first)
         end = last if end is None else max(end, last)
     elif end is None:
