@@ -1,10 +1,10 @@
 """The BORIS project opens in BORIS's own reader, and BORIS counts what Crucible counts.
 
 BORIS (`boris-behav-obs`) is a Qt application with heavy native needs, so it
-lives in a separate environment, never in Crucible's: create it with
-`python -m venv /tmp/boris-venv && /tmp/boris-venv/bin/pip install boris-behav-obs`
-or point `CRUCIBLE_BORIS_PYTHON` at another interpreter that has it. The
-test is skipped, with that sentence, where it is missing.
+lives in a separate environment, never in Crucible's: `make boris-env`
+creates `.venv-boris` beside `.venv` (CI runs it first), or point
+`CRUCIBLE_BORIS_PYTHON` at another interpreter that has it. The test is
+skipped, with that sentence, where it is missing.
 """
 
 from __future__ import annotations
@@ -25,14 +25,17 @@ from app.store.vault import Vault
 from tests.research_data import CANARY_WORDS, add, canary_document
 
 PROBE = Path(__file__).with_name("boris_probe.py")
-BORIS_PYTHON = Path(os.environ.get("CRUCIBLE_BORIS_PYTHON", "/tmp/boris-venv/bin/python"))
+REPOSITORY = Path(__file__).resolve().parents[2]
+BORIS_PYTHON = Path(
+    os.environ.get("CRUCIBLE_BORIS_PYTHON", REPOSITORY / ".venv-boris" / "bin" / "python")
+)
 
 
 def _boris_python() -> Path:
     if not BORIS_PYTHON.exists():
         pytest.skip(
-            f"BORIS is not installed at {BORIS_PYTHON}: create a venv with boris-behav-obs "
-            "there, or set CRUCIBLE_BORIS_PYTHON"
+            f"BORIS is not installed at {BORIS_PYTHON}: run `make boris-env`, "
+            "or set CRUCIBLE_BORIS_PYTHON"
         )
     check = subprocess.run(
         [str(BORIS_PYTHON), "-c", "import importlib.util as u; print(bool(u.find_spec('boris')))"],
