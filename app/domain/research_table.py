@@ -13,15 +13,18 @@ reaches these functions.
 
 from __future__ import annotations
 
+import csv
 import functools
-from collections.abc import Callable, Iterator, Sequence
+import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import pairwise
+from itertools import count, pairwise
+from operator import itemgetter
 from typing import Final, NamedTuple
 
 from app.domain.block_span import Span, span_with
-from app.domain.flips import FlipDirection, flip_steps
+from app.domain.flips import flip_steps
 from app.domain.intensive import Block, Observation
 from app.domain.research_columns import TEXT_FIELDS
 from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
@@ -38,28 +41,38 @@ class Moment(NamedTuple):
 
     Lighter than :class:`~app.domain.intensive.Observation` on purpose: a
     million of them pass through one export, and the tables need neither
-    ids nor a frozen object per row.
+    ids nor a frozen object per row. The coded values (``partner`` to
+    ``boundary``) come in the order of their columns, so one slice of a
+    moment is the key of their rendered cells (:func:`_coded_cells`).
     """
 
     at: datetime
+    at_us: int
+    """``at`` in whole microseconds since the epoch: the rows' arithmetic, exact and cheap."""
     partner: PartnerKey
     stance: Stance
     intensity: int
-    boundary: Boundary | None
     strategies: tuple[Strategy, ...]
+    boundary: Boundary | None
     texts: tuple[str, ...] = ()
     """The free-text fields in :data:`TEXT_FIELDS` order, or () when not read."""
+
+
+def epoch_us(moment: datetime) -> int:
+    """An aware moment in whole microseconds since the epoch (exact, unlike a float)."""
+    return (moment - NO_ORIGIN) // timedelta(microseconds=1)
 
 
 def moment_of(observation: Observation) -> Moment:
     """An observation as a moment (texts included)."""
     return Moment(
         observation.at,
+        epoch_us(observation.at),
         observation.partner,
         observation.stance,
         observation.intensity,
-        observation.boundary,
         observation.strategies,
+        observation.boundary,
         tuple(getattr(observation, name) for name in TEXT_FIELDS),
     )
 
@@ -107,13 +120,60 @@ def in_time_order(moments: Sequence[Moment]) -> Sequence[Moment]:
     return sorted(moments, key=lambda moment: moment.at)
 
 
+_CODED: Final = slice(2, 7)
+"""The coded values of a :class:`Moment`, ``partner`` to ``boundary``, in column order."""
+
+
 @functools.cache
-def _strategy_flags(strategies: tuple[Strategy, ...]) -> tuple[int, ...]:
-    """The 0/1 strategy cells; a handful of combinations recur a million times, hence the cache."""
-    return tuple(1 if strategy in strategies else 0 for strategy in Strategy)
+def _coded_cells(
+    coded: tuple[PartnerKey, Stance, int, tuple[Strategy, ...], Boundary | None],
+) -> str:
+    """The cells ``partner`` to ``boundary`` as CSV text, with the comma that follows.
+
+    Five partners' stances, intensities, strategy sets and boundaries
+    combine into a few hundred distinct texts in practice (a few tens of
+    thousands at most), so each is rendered once instead of once per row.
+    """
+    partner, stance, intensity, strategies, boundary = coded
+    flags = ",".join("1" if strategy in strategies else "0" for strategy in Strategy)
+    return f"{partner},{stance},{intensity},{flags},{boundary or MISSING},"
 
 
-def observation_rows(
+def _probe_quoting() -> frozenset[str]:
+    """The characters that make `csv.writer` quote a cell, as this Python's csv module decides.
+
+    The free text is quoted here, not by `csv.writer`, and must come out
+    byte for byte as before; whether a lone carriage return forces quotes
+    differs between Python versions, so the rule is asked of csv itself.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    forcing = set()
+    for char in ',"\n\r':
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["x" + char, "y"])
+        if buffer.getvalue().startswith('"'):
+            forcing.add(char)
+    return frozenset(forcing)
+
+
+_QUOTE_FORCING: Final = _probe_quoting()
+
+
+def csv_cell(value: str) -> str:
+    """One text cell as `csv.writer` writes it: RFC 4180 quotes only where needed."""
+    if any(char in value for char in _QUOTE_FORCING):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def csv_line(cells: Sequence[Cell]) -> str:
+    """One CSV line as `csv.writer` (with LF line ends) writes it, for cells written once."""
+    return ",".join(csv_cell(c) if isinstance(c, str) else repr(c) for c in cells) + "\n"
+
+
+def observation_csv(
     place: BlockPlace,
     span_start: datetime,
     moments: Sequence[Moment],
@@ -121,8 +181,14 @@ def observation_rows(
     *,
     flip_window_s: int,
     text: Callable[[str], str] | None,
-) -> Iterator[Row]:
-    """The rows of observations.csv for one block.
+) -> str:
+    """The lines of observations.csv for one block, as CSV text ready to write.
+
+    Rendered here rather than by `csv.writer` because a million rows pass
+    through one export (docs/performance.md, "Research export"): the cells
+    shared by the block are rendered once, the coded values need no quoting
+    (they are the closed vocabulary and numbers), and only the free text
+    goes through :func:`csv_cell`. The bytes are those `csv.writer` writes.
 
     Args:
         place: Where the block sits.
@@ -132,39 +198,42 @@ def observation_rows(
         flip_window_s: The flip window (seconds), applied by `flips.flip_steps`.
         text: The redactor for free text, or None to leave the text columns out.
     """
-    starts: dict[int, FlipDirection] = {}
-    ends: dict[int, FlipDirection] = {}
-    steps = flip_steps(
-        ((i, m.partner, m.stance, m.at) for i, m in enumerate(moments)), flip_window_s
-    )
-    for _partner, direction, before, after in steps:
-        starts[before] = direction
-        ends[after] = direction
-    # Members of the vocabulary's StrEnums are written as their values (they are str).
-    head = (place.intensive, place.couple, place.day, place.block, kind)
-    # Differences of POSIX timestamps, rounded as `seconds` rounds: the same
-    # milliseconds as subtracting datetimes, at a third of the cost per row.
+    flips = _flip_cells(moments, flip_window_s)
+    head = csv_line((place.intensive, place.couple, place.day, place.block, kind.value))[:-1]
+    # Seconds as `seconds` rounds them, from whole microseconds: `at_us / 1e6`
+    # is exactly `datetime.timestamp()`, at a fraction of its cost per row.
     span_ts, origin_ts = span_start.timestamp(), place.origin.timestamp()
-    flags = _strategy_flags
+    coded, cells = _CODED, _coded_cells
+    lines = []
     for index, moment in enumerate(moments):
-        at = moment.at.timestamp()
-        row: Row = [
-            *head,
-            index + 1,
-            round((at - span_ts) * 1000) / 1000,
-            round((at - origin_ts) * 1000) / 1000,
-            moment.partner,
-            moment.stance,
-            moment.intensity,
-            *flags(moment.strategies),
-            moment.boundary or MISSING,
-            starts.get(index, MISSING),
-            ends.get(index, MISSING),
-            flip_window_s,
-        ]
+        at = moment.at_us / 1_000_000
+        tail = flips[index]
         if text is not None:
-            row.extend(text(value) for value in moment.texts)
-        yield row
+            tail += "".join("," + csv_cell(text(value)) for value in moment.texts)
+        lines.append(
+            f"{head},{index + 1},{round((at - span_ts) * 1000) / 1000!r},"
+            f"{round((at - origin_ts) * 1000) / 1000!r},{cells(moment[coded])}{tail}\n"
+        )
+    return "".join(lines)
+
+
+def _flip_cells(moments: Sequence[Moment], flip_window_s: int) -> list[str]:
+    """Each moment's last three cells (flip_starts, flip_ends, flip_window_s) as CSV text.
+
+    The flips are found by the one rule, `flips.flip_steps`; its input is
+    zipped column by column in C, so no Python frame runs per observation.
+    """
+    cells = [f",,{flip_window_s}"] * len(moments)
+    starts: dict[int, str] = {}
+    ends: dict[int, str] = {}
+    partners, stances, ats = (map(itemgetter(field), moments) for field in (2, 3, 0))
+    for _partner, direction, before, after in flip_steps(
+        zip(count(), partners, stances, ats), flip_window_s
+    ):
+        starts[before] = ends[after] = direction.value
+    for index in starts.keys() | ends.keys():  # a few per block: only those cells change
+        cells[index] = f"{starts.get(index, MISSING)},{ends.get(index, MISSING)},{flip_window_s}"
+    return cells
 
 
 def block_row(
@@ -251,10 +320,13 @@ __all__ = [
     "Row",
     "block_row",
     "block_span",
+    "csv_cell",
+    "csv_line",
+    "epoch_us",
     "in_time_order",
     "intensive_origin",
     "intensive_row",
     "moment_of",
-    "observation_rows",
+    "observation_csv",
     "seconds",
 ]

@@ -53,7 +53,7 @@ from app.domain.research_table import (
     block_span,
     intensive_origin,
     intensive_row,
-    observation_rows,
+    observation_csv,
 )
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError, NotFoundError
@@ -250,6 +250,10 @@ class _CsvFile:
         self.writer = csv.writer(self._handle, lineterminator="\n")
         self.rows = 0
 
+    def write(self, lines: str) -> None:
+        """Rows already rendered as CSV text (`research_table.observation_csv`)."""
+        self._handle.write(lines)
+
     def close(self) -> None:
         self._handle.flush()
         os.fsync(self._handle.fileno())
@@ -345,8 +349,8 @@ def _write_intensive(
         if origin is None:  # the first block in schedule order
             origin = intensive_origin(block, moments)
         place = BlockPlace(intensive_label, couple, day.number, position, origin)
-        observations.writer.writerows(
-            observation_rows(
+        observations.write(
+            observation_csv(
                 place,
                 span.start,
                 moments,

@@ -9,9 +9,10 @@ grouped by block, so only one block's observations live at a time.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +25,7 @@ from app.store.intensives import intensive_from_row
 
 _STANCES = {s.value: s for s in Stance}
 _PARTNERS = {p.value: p for p in PartnerKey}
-_BOUNDARIES = {b.value: b for b in Boundary}
+_BOUNDARIES: dict[str | None, Boundary | None] = {None: None} | {b.value: b for b in Boundary}
 _STRATEGIES = {s.value: s for s in Strategy}
 
 
@@ -70,7 +71,12 @@ def intensive_outlines(session: Session, ids: list[int]) -> list[domain.Intensiv
     return outlines
 
 
-_COLUMNS = "o.block_id, o.at, o.partner, o.stance, o.intensity, o.boundary, o.strategies"
+_AT_US = (  # the UTC copy as whole microseconds, in SQLite's C: exact, and cheaper than Python
+    "unixepoch(substr(o.at_utc, 1, 19)) * 1000000 + CAST(substr(o.at_utc, 21, 6) AS INTEGER)"
+)
+_COLUMNS = (
+    "o.block_id, o.at, " + _AT_US + ", o.partner, o.stance, o.intensity, o.strategies, o.boundary"
+)
 _TEXT_COLUMNS = ", o.trigger, o.quote, o.intervention, o.response, o.note"
 _ORDERED = (
     " FROM observation AS o"
@@ -97,37 +103,43 @@ def stream_moments(
     driver = session.connection().connection.driver_connection  # inside the session's BEGIN
     assert driver is not None
     cursor = driver.execute(sql, (intensive_id,))
-    strategies_of = _strategies_reader()
-    parse = datetime.fromisoformat
-    for block_id, rows in groupby(cursor, key=lambda row: row[0]):
+    strategies = _StrategiesByText()
+    at, partners, stances, boundaries = datetime.fromisoformat, _PARTNERS, _STANCES, _BOUNDARIES
+    # Plain subscripts, a C-level group key and the tuple's own constructor (as
+    # `Moment._make` uses, without its Python frame): this runs per observation.
+    new = tuple.__new__
+    for block_id, rows in groupby(cursor, key=itemgetter(0)):
         yield (
             block_id,
             [
-                Moment(
-                    parse(row[1]),
-                    _PARTNERS[row[2]],
-                    _STANCES[row[3]],
-                    row[4],
-                    None if row[5] is None else _BOUNDARIES[row[5]],
-                    strategies_of(row[6]),
-                    tuple(row[7:]),
+                new(
+                    Moment,
+                    (
+                        at(row[1]),
+                        row[2],
+                        partners[row[3]],
+                        stances[row[4]],
+                        row[5],
+                        strategies[row[6]],
+                        boundaries[row[7]],
+                        row[8:],
+                    ),
                 )
                 for row in rows
             ],
         )
 
 
-def _strategies_reader() -> Callable[[str], tuple[Strategy, ...]]:
-    """Strategies from their stored JSON text, each distinct text decoded once per intensive."""
-    known: dict[str, tuple[Strategy, ...]] = {}
+class _StrategiesByText(dict[str, tuple[Strategy, ...]]):
+    """Strategies by their stored JSON text, each distinct text decoded once per intensive.
 
-    def read(text: str) -> tuple[Strategy, ...]:
-        found = known.get(text)
-        if found is None:
-            found = known[text] = tuple(_STRATEGIES[s] for s in json.loads(text))
+    A dict whose lookups of known texts cost one subscript (no call per
+    observation); an unknown text is decoded, checked and kept.
+    """
+
+    def __missing__(self, text: str) -> tuple[Strategy, ...]:
+        found = self[text] = tuple(_STRATEGIES[s] for s in json.loads(text))
         return found
-
-    return read
 
 
 __all__ = ["existing_ids", "intensive_outlines", "stream_moments"]

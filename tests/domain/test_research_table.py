@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -25,9 +28,12 @@ from app.domain.research_columns import observation_columns, strategy_column
 from app.domain.research_table import (
     BlockPlace,
     block_span,
+    csv_cell,
+    csv_line,
+    epoch_us,
     in_time_order,
     moment_of,
-    observation_rows,
+    observation_csv,
 )
 from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
@@ -59,37 +65,39 @@ BLOCK = Block(
 PLACE = BlockPlace("I-x", "C-y", 1, 1, START - timedelta(hours=1))
 
 
-def _rows(window: int = 120, text: bool = False) -> list[dict[str, object]]:
+def _csv(block: Block = BLOCK, window: int = 120, text: Callable[[str], str] | None = None) -> str:
+    moments = in_time_order([moment_of(o) for o in block.observations])
+    span = block_span(block, moments)
+    assert span == effective_span(block)  # the streamed rule is the figures' rule
+    return observation_csv(PLACE, span.start, moments, block.kind, flip_window_s=window, text=text)
+
+
+def _rows(window: int = 120, text: bool = False) -> list[dict[str, str]]:
+    """The block's rows as a CSV reader reads them back, by column name."""
     names = [c.name for c in observation_columns(text)]
-    moments = in_time_order([moment_of(o) for o in BLOCK.observations])
-    span = block_span(BLOCK, moments)
-    assert span == effective_span(BLOCK)  # the streamed rule is the figures' rule
-    rows = list(
-        observation_rows(
-            PLACE,
-            span.start,
-            moments,
-            BLOCK.kind,
-            flip_window_s=window,
-            text=str.upper if text else None,
-        )
-    )
+    rows = list(csv.reader(io.StringIO(_csv(window=window, text=str.upper if text else None))))
     assert all(len(row) == len(names) for row in rows)
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _as_csv_writer_writes(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def test_strategy_columns_are_one_exactly_where_the_observation_has_the_strategy() -> None:
     rows = _rows()
     for row, obs in zip(rows, BLOCK.observations, strict=True):
         for strategy in Strategy:
-            assert row[strategy_column(strategy)] == (1 if strategy in obs.strategies else 0)
+            assert row[strategy_column(strategy)] == ("1" if strategy in obs.strategies else "0")
 
 
 def test_times_are_seconds_from_the_block_and_from_the_intensive_origin() -> None:
     rows = _rows()
-    assert [r["t_block_s"] for r in rows] == [10.0, 20.0, 40.0, 400.0]
-    assert [r["t_intensive_s"] for r in rows] == [3610.0, 3620.0, 3640.0, 4000.0]
-    assert [r["seq"] for r in rows] == [1, 2, 3, 4]
+    assert [r["t_block_s"] for r in rows] == ["10.0", "20.0", "40.0", "400.0"]
+    assert [r["t_intensive_s"] for r in rows] == ["3610.0", "3620.0", "3640.0", "4000.0"]
+    assert [r["seq"] for r in rows] == ["1", "2", "3", "4"]
 
 
 def test_flip_columns_follow_the_one_flip_rule_and_its_window() -> None:
@@ -101,7 +109,7 @@ def test_flip_columns_follow_the_one_flip_rule_and_its_window() -> None:
     wide = _rows(window=400)
     assert [r["flip_starts"] for r in wide] == ["up", "", "down", ""]
     assert [r["flip_ends"] for r in wide] == ["", "", "up", "down"]
-    assert {r["flip_window_s"] for r in wide} == {400}
+    assert {r["flip_window_s"] for r in wide} == {"400"}
 
 
 def test_an_early_observation_moves_the_span_start_as_the_figures_do() -> None:
@@ -118,6 +126,60 @@ def test_missing_boundary_is_the_empty_field_and_text_only_when_asked() -> None:
     assert [r["boundary"] for r in rows] == ["", "contained", "", ""]
     assert "quote" not in rows[0]
     assert _rows(text=True)[1]["quote"] == "DANA SAID NO"  # through the caller's redactor
+
+
+TRICKY = ("plain", "a, b", 'she said "no"', "two\nlines", "", "ünïcode, ok", '"', "x")
+LONE_CR = "cr\ronly"
+"""Python 3.11's csv.writer leaves it unquoted (so the export always has); its reader refuses it."""
+
+
+def test_text_cells_come_out_as_csv_writer_writes_them() -> None:
+    texts = iter(TRICKY * 4)
+    written = _csv(text=lambda _value: next(texts))
+    rows = list(csv.reader(io.StringIO(written)))
+    cycled = TRICKY * 4
+    assert [row[-5:] for row in rows] == [list(cycled[5 * i : 5 * i + 5]) for i in range(4)]
+    assert written == _as_csv_writer_writes(rows)  # byte for byte
+
+
+def test_a_csv_line_is_what_csv_writer_writes() -> None:
+    cells = [*TRICKY, LONE_CR, 3, 0, 1.5, 0.1, 1e-3, 3610.0]
+    assert csv_line(cells) == _as_csv_writer_writes([cells])  # type: ignore[list-item]
+    alone = [
+        _as_csv_writer_writes([[text, "x"]]).removesuffix(",x\n") for text in (*TRICKY, LONE_CR)
+    ]
+    assert [csv_cell(text) for text in (*TRICKY, LONE_CR)] == alone
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 2, 9, 0, 0, 500, tzinfo=ZONE),
+        datetime(2026, 3, 8, 2, 59, 59, 999999, tzinfo=timezone(timedelta(hours=5, minutes=45))),
+        datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
+        datetime(2038, 1, 19, 3, 14, 8, 123456, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+    ],
+)
+def test_epoch_microseconds_divide_to_the_timestamp_exactly(moment: datetime) -> None:
+    assert epoch_us(moment) / 1_000_000 == moment.timestamp()
+    assert epoch_us(moment) % 1_000_000 == moment.microsecond
+
+
+def test_times_in_microseconds_round_as_the_timestamps_do() -> None:
+    offsets = [0.0005, 10.0015, 10.0025, 59.9995, 61.123456, 3599.9994999]
+    block = replace(
+        BLOCK,
+        observations=tuple(
+            Observation(
+                at=START + timedelta(seconds=s), partner=PartnerKey.A, stance=Stance.SAME_AS
+            )
+            for s in offsets
+        ),
+    )
+    rows = list(csv.reader(io.StringIO(_csv(block))))
+    start = effective_span(block).start.timestamp()
+    expected = [repr(round((o.at.timestamp() - start) * 1000) / 1000) for o in block.observations]
+    assert [row[6] for row in rows] == expected
 
 
 def test_a_date_shift_is_whole_weeks() -> None:
