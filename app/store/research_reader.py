@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from itertools import groupby
 from operator import itemgetter
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -103,7 +104,7 @@ def stream_moments(
     driver = session.connection().connection.driver_connection  # inside the session's BEGIN
     assert driver is not None
     cursor = driver.execute(sql, (intensive_id,))
-    strategies = _StrategiesByText()
+    strategies = _STRATEGIES_BY_TEXT
     at, partners, stances, boundaries = datetime.fromisoformat, _PARTNERS, _STANCES, _BOUNDARIES
     # Plain subscripts, a C-level group key and the tuple's own constructor (as
     # `Moment._make` uses, without its Python frame): this runs per observation.
@@ -131,15 +132,20 @@ def stream_moments(
 
 
 class _StrategiesByText(dict[str, tuple[Strategy, ...]]):
-    """Strategies by their stored JSON text, each distinct text decoded once per intensive.
+    """Strategies by their stored JSON text, each distinct text decoded once per process.
 
     A dict whose lookups of known texts cost one subscript (no call per
-    observation); an unknown text is decoded, checked and kept.
+    observation); an unknown text is decoded, checked and kept. The texts
+    are orderings of the five strategies' names (a few hundred at most) and
+    no client's words, so keeping them for the process is bounded and safe.
     """
 
     def __missing__(self, text: str) -> tuple[Strategy, ...]:
         found = self[text] = tuple(_STRATEGIES[s] for s in json.loads(text))
         return found
+
+
+_STRATEGIES_BY_TEXT: Final = _StrategiesByText()
 
 
 __all__ = ["existing_ids", "intensive_outlines", "stream_moments"]
