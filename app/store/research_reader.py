@@ -104,9 +104,8 @@ def stream_moments(
     driver = session.connection().connection.driver_connection  # inside the session's BEGIN
     assert driver is not None
     cursor = driver.execute(sql, (intensive_id,))
-    strategies = _STRATEGIES_BY_TEXT
-    at, partners, stances, boundaries = datetime.fromisoformat, _PARTNERS, _STANCES, _BOUNDARIES
-    # Plain subscripts, a C-level group key and the tuple's own constructor (as
+    at, coded = datetime.fromisoformat, _CODED_BY_TEXT
+    # Subscripts, a C-level group key and the tuple's own constructor (as
     # `Moment._make` uses, without its Python frame): this runs per observation.
     new = tuple.__new__
     for block_id, rows in groupby(cursor, key=itemgetter(0)):
@@ -115,37 +114,40 @@ def stream_moments(
             [
                 new(
                     Moment,
-                    (
-                        at(row[1]),
-                        row[2],
-                        partners[row[3]],
-                        stances[row[4]],
-                        row[5],
-                        strategies[row[6]],
-                        boundaries[row[7]],
-                        row[8:],
-                    ),
+                    (at(row[1]), row[2], *coded[row[3:8]], row[8:]),
                 )
                 for row in rows
             ],
         )
 
 
-class _StrategiesByText(dict[str, tuple[Strategy, ...]]):
-    """Strategies by their stored JSON text, each distinct text decoded once per process.
+Coded = tuple[PartnerKey, Stance, int, tuple[Strategy, ...], Boundary | None]
+"""A moment's coded values, ``partner`` to ``boundary`` (:class:`Moment`'s order)."""
 
-    A dict whose lookups of known texts cost one subscript (no call per
-    observation); an unknown text is decoded, checked and kept. The texts
-    are orderings of the five strategies' names (a few hundred at most) and
-    no client's words, so keeping them for the process is bounded and safe.
+
+class _CodedByText(dict[tuple[str, str, int, str, str | None], Coded]):
+    """The coded values by their stored form, each distinct combination checked once per process.
+
+    One lookup per observation instead of one per column: an unknown
+    combination is converted (strategies decoded from their JSON text) and
+    checked against the vocabulary, then kept. Two partners, three stances,
+    five intensities, four boundaries and the orderings of five strategies
+    bound it (a few thousand in practice), and it holds no client's words.
     """
 
-    def __missing__(self, text: str) -> tuple[Strategy, ...]:
-        found = self[text] = tuple(_STRATEGIES[s] for s in json.loads(text))
+    def __missing__(self, stored: tuple[str, str, int, str, str | None]) -> Coded:
+        partner, stance, intensity, strategies, boundary = stored
+        found = self[stored] = (
+            _PARTNERS[partner],
+            _STANCES[stance],
+            intensity,
+            tuple(_STRATEGIES[s] for s in json.loads(strategies)),
+            _BOUNDARIES[boundary],
+        )
         return found
 
 
-_STRATEGIES_BY_TEXT: Final = _StrategiesByText()
+_CODED_BY_TEXT: Final = _CodedByText()
 
 
 __all__ = ["existing_ids", "intensive_outlines", "stream_moments"]
