@@ -36,24 +36,25 @@ MISSING: Final = ""
 """How a missing value is written: the empty field."""
 
 
+Coded = tuple[PartnerKey, Stance, int, tuple[Strategy, ...], Boundary | None]
+"""An observation's coded values in the order of their columns: partner, stance, intensity,
+strategies, boundary."""
+
+
 class Moment(NamedTuple):
     """One observation as the export streams it: the coded values, the text only when asked for.
 
     Lighter than :class:`~app.domain.intensive.Observation` on purpose: a
     million of them pass through one export, and the tables need neither
-    ids nor a frozen object per row. The coded values (``partner`` to
-    ``boundary``) come in the order of their columns, so one slice of a
-    moment is the key of their rendered cells (:func:`_coded_cells`).
+    ids nor a frozen object per row. The coded values are one shared tuple
+    per distinct combination (the reader interns them), which is also the
+    key of their rendered cells (:func:`_coded_cells`).
     """
 
     at: datetime
     at_us: int
     """``at`` in whole microseconds since the epoch: the rows' arithmetic, exact and cheap."""
-    partner: PartnerKey
-    stance: Stance
-    intensity: int
-    strategies: tuple[Strategy, ...]
-    boundary: Boundary | None
+    coded: Coded
     texts: tuple[str, ...] = ()
     """The free-text fields in :data:`TEXT_FIELDS` order, or () when not read."""
 
@@ -68,11 +69,13 @@ def moment_of(observation: Observation) -> Moment:
     return Moment(
         observation.at,
         epoch_us(observation.at),
-        observation.partner,
-        observation.stance,
-        observation.intensity,
-        observation.strategies,
-        observation.boundary,
+        (
+            observation.partner,
+            observation.stance,
+            observation.intensity,
+            observation.strategies,
+            observation.boundary,
+        ),
         tuple(getattr(observation, name) for name in TEXT_FIELDS),
     )
 
@@ -120,14 +123,8 @@ def in_time_order(moments: Sequence[Moment]) -> Sequence[Moment]:
     return sorted(moments, key=lambda moment: moment.at)
 
 
-_CODED: Final = slice(2, 7)
-"""The coded values of a :class:`Moment`, ``partner`` to ``boundary``, in column order."""
-
-
 @functools.cache
-def _coded_cells(
-    coded: tuple[PartnerKey, Stance, int, tuple[Strategy, ...], Boundary | None],
-) -> str:
+def _coded_cells(coded: Coded) -> str:
     """The cells ``partner`` to ``boundary`` as CSV text, with the comma that follows.
 
     Five partners' stances, intensities, strategy sets and boundaries
@@ -203,17 +200,17 @@ def observation_csv(
     # Seconds as `seconds` rounds them, from whole microseconds: `at_us / 1e6`
     # is exactly `datetime.timestamp()`, at a fraction of its cost per row.
     span_ts, origin_ts = span_start.timestamp(), place.origin.timestamp()
-    coded, cells = _CODED, _coded_cells
-    lines = []
-    for index, moment in enumerate(moments):
-        at = moment.at_us / 1_000_000
-        tail = flips[index]
-        if text is not None:
-            tail += "".join("," + csv_cell(text(value)) for value in moment.texts)
-        lines.append(
-            f"{head},{index + 1},{round((at - span_ts) * 1000) / 1000!r},"
-            f"{round((at - origin_ts) * 1000) / 1000!r},{cells(moment[coded])}{tail}\n"
-        )
+    if text is not None:  # the free text's cells join the flip cells that end each line
+        flips = [
+            tail + "".join("," + csv_cell(text(value)) for value in moment.texts)
+            for tail, moment in zip(flips, moments, strict=True)
+        ]
+    coded = map(_coded_cells, map(itemgetter(2), moments))  # C-level loops, no frame per row
+    lines = [
+        f"{head},{seq},{round((at / 1_000_000 - span_ts) * 1000) / 1000!r},"
+        f"{round((at / 1_000_000 - origin_ts) * 1000) / 1000!r},{cells}{tail}\n"
+        for seq, at, cells, tail in zip(count(1), map(itemgetter(1), moments), coded, flips)
+    ]
     return "".join(lines)
 
 
@@ -226,7 +223,9 @@ def _flip_cells(moments: Sequence[Moment], flip_window_s: int) -> list[str]:
     cells = [f",,{flip_window_s}"] * len(moments)
     starts: dict[int, str] = {}
     ends: dict[int, str] = {}
-    partners, stances, ats = (map(itemgetter(field), moments) for field in (2, 3, 0))
+    coded = list(map(itemgetter(2), moments))
+    partners, stances = map(itemgetter(0), coded), map(itemgetter(1), coded)
+    ats = map(itemgetter(0), moments)
     for _partner, direction, before, after in flip_steps(
         zip(count(), partners, stances, ats), flip_window_s
     ):
@@ -315,6 +314,7 @@ __all__ = [
     "NO_ORIGIN",
     "BlockPlace",
     "Cell",
+    "Coded",
     "IntensiveFacts",
     "Moment",
     "Row",
