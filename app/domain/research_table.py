@@ -127,9 +127,9 @@ def in_time_order(moments: Sequence[Moment]) -> Sequence[Moment]:
 def _coded_cells(coded: Coded) -> str:
     """The cells ``partner`` to ``boundary`` as CSV text, with the comma that follows.
 
-    Five partners' stances, intensities, strategy sets and boundaries
-    combine into a few hundred distinct texts in practice (a few tens of
-    thousands at most), so each is rendered once instead of once per row.
+    Partners, stances, intensities, strategy sets and boundaries combine
+    into a few thousand distinct texts at most (the reader interns the
+    tuples), so each is rendered once instead of once per row.
     """
     partner, stance, intensity, strategies, boundary = coded
     flags = ",".join("1" if strategy in strategies else "0" for strategy in Strategy)

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.block_span import effective_span
+from app.domain.flips import find_flips
+from app.domain.intensive import Intensive
 from app.domain.research_codebook import EXPORT_FILES, ResearchOptions
+from app.domain.research_columns import TEXT_FIELDS, observation_columns
+from app.domain.stance_time import chronological
 from app.domain.vocabulary import Strategy
 from app.services import audit_log
 from app.services.errors import InputError, NotFoundError
@@ -21,6 +27,7 @@ from app.services.research_export import (
     random_shift_days,
 )
 from app.store import models
+from app.store.intensives import load_intensive
 from app.store.vault import Vault
 from tests.research_data import (
     CANARY_CODE,
@@ -238,3 +245,59 @@ def test_each_exported_intensive_is_audited_without_text(
     assert sorted(e.intensive_id for e in events) == sorted(two)
     assert all(e.detail["with_text"] is True for e in events)
     assert audit_log.verify(vault).ok
+
+
+def _awkward_document() -> dict[str, Any]:
+    """The sample with microseconds (half-millisecond ties), mixed offsets, CSV-hostile text."""
+    document = sample_document()
+    n = 0
+    for day in document["intensive"]["days"]:
+        for block in day["blocks"]:
+            for observation in block["observations"]:
+                at = datetime.fromisoformat(observation["at"]) + timedelta(
+                    microseconds=(500, 1500, 123_456, 999_999, 0)[n % 5]
+                )
+                if n % 3 == 0:  # the same instant, written with another offset
+                    at = at.astimezone(timezone(timedelta(hours=1)))
+                observation["at"] = at.isoformat()
+                observation["quote"] = ("a, b", 'she said "no"', "two\nlines", "", "é")[n % 5]
+                n += 1
+    return document
+
+
+def _oracle(intensive: Intensive, window: int) -> bytes:
+    """observations.csv of an identified export with text, by csv.writer from the domain's rules."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.name for c in observation_columns(True)])
+    origin = None
+    for day in intensive.days:
+        for position, block in enumerate(day.blocks, start=1):
+            span = effective_span(block)
+            origin = span.start if origin is None else origin
+            starts, ends = {}, {}
+            for flip in find_flips(block, window):
+                starts[flip.before_index], ends[flip.after_index] = flip.direction, flip.direction
+            for seq, (index, obs) in enumerate(chronological(block), start=1):
+                writer.writerow([
+                    intensive.id, intensive.couple.code, day.number, position, block.kind, seq,
+                    round((obs.at.timestamp() - span.start.timestamp()) * 1000) / 1000,
+                    round((obs.at.timestamp() - origin.timestamp()) * 1000) / 1000,
+                    obs.partner, obs.stance, obs.intensity,
+                    *(1 if s in obs.strategies else 0 for s in Strategy),
+                    obs.boundary or "", starts.get(index, ""), ends.get(index, ""), window,
+                    *(getattr(obs, name) for name in TEXT_FIELDS),
+                ])  # fmt: skip
+    return buffer.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("window", [0, 120, 400])
+def test_observations_are_byte_for_byte_what_csv_writer_makes_of_the_domain_rules(
+    vault: Vault, tmp_path: Path, window: int
+) -> None:
+    intensive_id = add(vault, _awkward_document())
+    out = _export(vault, tmp_path / "export", identified=True, with_text=True, flip_window_s=window)
+    with vault.session() as session:
+        intensive = load_intensive(session, intensive_id)
+    assert intensive is not None
+    assert (out / "observations.csv").read_bytes() == _oracle(intensive, window)
