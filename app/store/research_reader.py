@@ -125,13 +125,13 @@ def _moments(rows: list[Any]) -> list[Moment]:
     observation, which is most of what converting a million of them cost.
     """
     ats = map(datetime.fromisoformat, map(_GET_AT, rows))
-    coded = map(_CODED_BY_TEXT.__getitem__, map(_GET_CODED, rows))
+    coded = map(_INTERNED_CODED.__getitem__, map(_GET_CODED, rows))
     fields = zip(ats, map(_GET_AT_US, rows), coded, map(_GET_TEXTS, rows), strict=True)
     moments: list[Moment] = list(map(tuple.__new__, repeat(Moment), fields))
     return moments
 
 
-class _CodedByText(dict[tuple[str, str, int, str, str | None], Coded]):
+class _InternedCoded(dict[tuple[str, str, int, str, str | None], Coded]):
     """The coded values by their stored form, each distinct combination checked once per process.
 
     One lookup per observation instead of one per column: an unknown
@@ -153,7 +153,7 @@ class _CodedByText(dict[tuple[str, str, int, str, str | None], Coded]):
         return found
 
 
-_CODED_BY_TEXT: Final = _CodedByText()
+_INTERNED_CODED: Final = _InternedCoded()
 
 
 __all__ = ["existing_ids", "intensive_outlines", "stream_moments"]
