@@ -310,10 +310,15 @@ def _export_csv(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf:
             actor=CLI_ACTOR,
             force=args.force,
         )
-    terminal.out(
-        f"Wrote {result.intensives} intensives, {result.blocks} blocks and "
-        f"{result.observations} observations to {for_terminal(str(result.folder))}."
+    counts = ", ".join(
+        f"{number} {word}{'' if number == 1 else 's'}"
+        for number, word in (
+            (result.intensives, "intensive"),
+            (result.blocks, "block"),
+            (result.observations, "observation"),
+        )
     )
+    terminal.out(f"Wrote {counts} to {for_terminal(str(result.folder))}.")
     return EXIT_OK
 
 
