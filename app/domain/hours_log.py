@@ -200,7 +200,7 @@ def hours_as_csv(log: HoursLog) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for row in csv_rows(log):
-        writer.writerow(row)
+        writer.writerow([_safe_cell(cell) for cell in row])
     return out.getvalue()
 
 
@@ -217,7 +217,7 @@ def csv_rows(log: HoursLog) -> list[tuple[str, ...]]:
                     f"contact-{piece.source}",
                     str(piece.kind),
                     str(piece.minutes),
-                    _safe_cell(piece.couple_code),
+                    piece.couple_code,
                     "" if piece.intensive_id is None else str(piece.intensive_id),
                     "" if piece.block_id is None else str(piece.block_id),
                     "",
@@ -239,7 +239,7 @@ def csv_rows(log: HoursLog) -> list[tuple[str, ...]]:
                     " ".join(str(i) for i in entry.intensive_ids),
                     "",
                     str(entry.observable),
-                    _safe_cell(entry.supervisor),
+                    entry.supervisor,
                 ),
             )
         )

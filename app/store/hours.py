@@ -1,0 +1,209 @@
+"""The hours log's rows: manual contact, supervision, block marks, the target; and the blocks.
+
+Queries take the caller's session. The blocks are read for the hours only:
+their plan, their recorded run and the first and last observation (all
+that :func:`app.domain.block_span.effective_span` reads), never their notes
+or the observations' text, so a ten-year vault answers in one pass.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.hours import (
+    BlockInRecord,
+    BlockMark,
+    ContactKind,
+    ManualContact,
+    ObservableData,
+    SupervisionEntry,
+    SupervisionFormat,
+)
+from app.domain.intensive import Block, Observation
+from app.domain.vocabulary import BlockKind, PartnerKey, Stance
+from app.store import models
+
+
+def blocks_for_hours(session: Session) -> list[BlockInRecord]:
+    """Every block of every intensive (archived ones too: the hours happened), with its mark."""
+    seen = (
+        select(
+            models.Observation.block_id,
+            func.min(models.Observation.at_utc).label("first"),
+            func.max(models.Observation.at_utc).label("last"),
+        )
+        .group_by(models.Observation.block_id)
+        .subquery()
+    )
+    query = (
+        select(
+            models.Block.id,
+            models.Block.kind,
+            models.Block.start,
+            models.Block.end,
+            models.Block.actual_start,
+            models.Block.actual_end,
+            models.Intensive.id,
+            models.Couple.code,
+            models.HoursBlockMark.contact_kind,
+            models.HoursBlockMark.confirmed_ran,
+            seen.c.first,
+            seen.c.last,
+        )
+        .join(models.Day, models.Day.id == models.Block.day_id)
+        .join(models.Intensive, models.Intensive.id == models.Day.intensive_id)
+        .join(models.Couple, models.Couple.id == models.Intensive.couple_id)
+        .outerjoin(models.HoursBlockMark, models.HoursBlockMark.block_id == models.Block.id)
+        .outerjoin(seen, seen.c.block_id == models.Block.id)
+    )
+    records = []
+    for row in session.execute(query):
+        (block_id, kind, start, end, actual_start, actual_end, intensive_id, code) = row[:8]
+        contact_kind, confirmed, first, last = row[8:]
+        observed = () if first is None else (_bound(first), _bound(last))
+        block = Block(
+            "",
+            BlockKind(kind),
+            start,
+            end,
+            observations=observed,
+            id=block_id,
+            actual_start=actual_start,
+            actual_end=actual_end,
+        )
+        mark = BlockMark(ContactKind(contact_kind) if contact_kind else None, bool(confirmed))
+        records.append(BlockInRecord(block, intensive_id, code, mark))
+    return records
+
+
+def _bound(utc_text: str) -> Observation:
+    """The first or last observation's moment, standing in for it (only its time is read)."""
+    moment = datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return Observation(at=moment, partner=PartnerKey.A, stance=Stance.SAME_AS)
+
+
+def manual_entries(session: Session) -> list[ManualContact]:
+    """Every manual contact entry, oldest first."""
+    rows = session.scalars(
+        select(models.HoursContactEntry).order_by(
+            models.HoursContactEntry.on, models.HoursContactEntry.id
+        )
+    )
+    return [
+        ManualContact(
+            on=row.on,
+            minutes=row.minutes,
+            kind=ContactKind(row.kind),
+            couple_code=row.couple_code,
+            start=time.fromisoformat(row.start_time) if row.start_time else None,
+            id=row.id,
+        )
+        for row in rows
+    ]
+
+
+def supervision_entries(session: Session) -> list[SupervisionEntry]:
+    """Every supervision entry, oldest first."""
+    rows = session.scalars(
+        select(models.HoursSupervisionEntry).order_by(
+            models.HoursSupervisionEntry.on, models.HoursSupervisionEntry.id
+        )
+    )
+    return [
+        SupervisionEntry(
+            on=row.on,
+            minutes=row.minutes,
+            format=SupervisionFormat(row.format),
+            observable=ObservableData(row.observable),
+            supervisor=row.supervisor,
+            intensive_ids=tuple(row.intensive_ids or ()),
+            id=row.id,
+        )
+        for row in rows
+    ]
+
+
+def add_manual_entry(session: Session, entry: ManualContact, saved_at: datetime) -> int:
+    """Insert one manual contact entry; returns its id."""
+    row = models.HoursContactEntry(
+        on=entry.on,
+        minutes=entry.minutes,
+        kind=entry.kind.value,
+        couple_code=entry.couple_code,
+        start_time=None if entry.start is None else entry.start.strftime("%H:%M"),
+        created_at=saved_at,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def add_supervision_entry(session: Session, entry: SupervisionEntry, saved_at: datetime) -> int:
+    """Insert one supervision entry; returns its id."""
+    row = models.HoursSupervisionEntry(
+        on=entry.on,
+        minutes=entry.minutes,
+        format=entry.format.value,
+        observable=entry.observable.value,
+        supervisor=entry.supervisor,
+        intensive_ids=list(entry.intensive_ids),
+        created_at=saved_at,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def delete_entry(session: Session, supervision: bool, entry_id: int) -> bool:
+    """Remove one manual contact or supervision entry; False if there was none."""
+    table = models.HoursSupervisionEntry if supervision else models.HoursContactEntry
+    result = session.execute(delete(table).where(table.id == entry_id))
+    return bool(getattr(result, "rowcount", 0))
+
+
+def set_block_mark(session: Session, block_id: int, mark: BlockMark) -> None:
+    """Record (or clear, for an empty mark) the clinician's word on one block."""
+    row = session.get(models.HoursBlockMark, block_id)
+    if mark == BlockMark():
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = models.HoursBlockMark(block_id=block_id)
+        session.add(row)
+    row.contact_kind = None if mark.contact_kind is None else mark.contact_kind.value
+    row.confirmed_ran = mark.confirmed_ran
+
+
+def stored_target(session: Session) -> tuple[str, str | None, date | None, date | None] | None:
+    """The chosen target: preset id, custom JSON, first and last date; None if none chosen."""
+    row = session.get(models.HoursTarget, 1)
+    if row is None:
+        return None
+    return row.preset_id, row.custom_json, row.starts, row.ends
+
+
+def store_target(
+    session: Session,
+    preset_id: str,
+    custom_json: str | None,
+    starts: date | None,
+    ends: date | None,
+) -> None:
+    """Replace the chosen target."""
+    row = session.get(models.HoursTarget, 1)
+    if row is None:
+        row = models.HoursTarget(id=1)
+        session.add(row)
+    row.preset_id = preset_id
+    row.custom_json = custom_json
+    row.starts = starts
+    row.ends = ends
+
+
+def block_exists(session: Session, block_id: int) -> bool:
+    """Whether the vault holds a block with this id."""
+    return session.get(models.Block, block_id) is not None
