@@ -32,9 +32,12 @@ def hours_report_bytes(
 
     hours = hours_for(vault, date_from, date_to)
     profile = get_profile(vault)
+    named = [entry.supervisor for entry in hours.supervision_entries if entry.supervisor]
+    supervisor = (profile.supervisor if profile is not None else None) or (
+        named[-1] if named else ""
+    )  # the profile's supervisor, else the one who signed the latest entry of the period
     people = HoursReportPeople(
-        trainee=profile.name if profile is not None else "",
-        supervisor=(profile.supervisor or "") if profile is not None else "",
+        trainee=profile.name if profile is not None else "", supervisor=supervisor
     )
     return build_hours_report(hours, people, clock().date(), paper)
 
