@@ -119,15 +119,31 @@ def _forget(key: int, _gone: weakref.ref[Block]) -> None:
 
 
 def _effective_span(block: Block) -> Span:
-    if block.actual_start is None and block.actual_end is None:
-        start, end = block.start, block.end
-    else:
-        start = block.actual_start if block.actual_start is not None else block.start
-        end = block.actual_end
     observations = block.observations
-    if observations:
-        first = min(observation.at for observation in observations)
-        last = max(observation.at for observation in observations)
+    if not observations:
+        return span_from(block.start, block.end, block.actual_start, block.actual_end)
+    first = min(observation.at for observation in observations)
+    last = max(observation.at for observation in observations)
+    return span_from(block.start, block.end, block.actual_start, block.actual_end, (first, last))
+
+
+def span_from(
+    start: datetime,
+    end: datetime | None,
+    actual_start: datetime | None,
+    actual_end: datetime | None,
+    observed: tuple[datetime, datetime] | None = None,
+) -> Span:
+    """The rule above from a block's plan, its run and its first and last observation.
+
+    For callers that hold those moments without the block's observations
+    (the hours of a whole practice read only the first and last per block).
+    """
+    if actual_start is not None or actual_end is not None:
+        start = actual_start if actual_start is not None else start
+        end = actual_end
+    if observed is not None:
+        first, last = observed
         start = min(start, first)
         end = last if end is None else max(end, last)
     elif end is None:

@@ -21,7 +21,9 @@ from app.domain.hours import (
     ContactKind,
     ContactMinutes,
     ContactPiece,
+    ObservableData,
     SupervisionEntry,
+    SupervisionFormat,
     SupervisionMinutes,
     contact_minutes,
     supervision_minutes,
@@ -32,6 +34,7 @@ from app.domain.hours_targets import (
     Claimable,
     RatioPeriod,
     Target,
+    capped,
     claimable,
     running_progress,
 )
@@ -82,11 +85,20 @@ def hours_log(
     """The period's log; ``pieces`` and ``supervision`` may reach outside it (running totals)."""
     in_pieces = tuple(p for p in pieces if _within(p.on, date_from, date_to))
     in_supervision = tuple(e for e in supervision if _within(e.on, date_from, date_to))
-    by_week: dict[date, tuple[list[ContactPiece], list[SupervisionEntry]]] = {}
+    # One pass: each week's relational, individual, supervision (individual, group, observable).
+    by_week: dict[date, list[int]] = {}
     for piece in in_pieces:
-        by_week.setdefault(week_of(piece.on), ([], []))[0].append(piece)
+        sums = by_week.get(week_of(piece.on))
+        if sums is None:
+            sums = by_week[week_of(piece.on)] = [0, 0, 0, 0, 0]
+        sums[0 if piece.kind is ContactKind.RELATIONAL else 1] += piece.minutes
     for entry in in_supervision:
-        by_week.setdefault(week_of(entry.on), ([], []))[1].append(entry)
+        sums = by_week.get(week_of(entry.on))
+        if sums is None:
+            sums = by_week[week_of(entry.on)] = [0, 0, 0, 0, 0]
+        sums[3 if entry.format is SupervisionFormat.GROUP else 2] += entry.minutes
+        if entry.observable is not ObservableData.NONE:
+            sums[4] += entry.minutes
     weeks = sorted(by_week)
     checkpoints: list[date | None] = [
         week + timedelta(days=6) if date_to is None else min(week + timedelta(days=6), date_to)
@@ -94,16 +106,18 @@ def hours_log(
     ]
     running = running_progress(target, pieces, supervision, [*checkpoints, date_to])
     ratio = target.preset.ratio
-    weekly_ratio = ratio if ratio is not None and ratio.per is RatioPeriod.WEEK else None
+    weekly = ratio is not None and ratio.per is RatioPeriod.WEEK
     rows = []
     for index, week in enumerate(weeks):
-        week_pieces, week_supervision = by_week[week]
+        rel, ind, sup_ind, sup_grp, sup_obs = by_week[week]
+        contact = ContactMinutes(rel, ind)
+        week_claim = capped(contact, sup_ind + sup_grp, ratio) if weekly and ratio else None
         rows.append(
             WeekRow(
                 starts=week,
-                contact=contact_minutes(week_pieces),
-                supervision=supervision_minutes(week_supervision),
-                claimable=claimable(week_pieces, week_supervision, weekly_ratio),
+                contact=contact,
+                supervision=SupervisionMinutes(sup_ind, sup_grp, sup_obs),
+                claimable=week_claim or Claimable(rel, ind),
                 running=running[index],
             )
         )

@@ -221,7 +221,7 @@ def claimable(
         logged = contact_minutes(pieces)
         return Claimable(logged.relational, logged.individual)
     if ratio.per is RatioPeriod.PERIOD:
-        return _capped(contact_minutes(pieces), supervision_minutes(supervision).total, ratio)
+        return capped(contact_minutes(pieces), supervision_minutes(supervision).total, ratio)
     contact_by_week: dict[date, list[ContactPiece]] = {}
     for piece in pieces:
         contact_by_week.setdefault(week_of(piece.on), []).append(piece)
@@ -231,13 +231,14 @@ def claimable(
         supervised[week] = supervised.get(week, 0) + entry.minutes
     relational = individual = 0
     for week, week_pieces in contact_by_week.items():
-        capped = _capped(contact_minutes(week_pieces), supervised.get(week, 0), ratio)
-        relational += capped.relational
-        individual += capped.individual
+        week_claim = capped(contact_minutes(week_pieces), supervised.get(week, 0), ratio)
+        relational += week_claim.relational
+        individual += week_claim.individual
     return Claimable(relational, individual)
 
 
-def _capped(logged: ContactMinutes, supervision_total: int, ratio: Ratio) -> Claimable:
+def capped(logged: ContactMinutes, supervision_total: int, ratio: Ratio) -> Claimable:
+    """``logged`` cut to ``ratio × supervision_total``, relational first."""
     cap = int(supervision_total * ratio.contact_per_supervision)
     relational = min(logged.relational, cap)
     individual = min(logged.individual, cap - relational)
@@ -313,7 +314,7 @@ def running_progress(
             row = days[on]
             if week_of(on) != current:
                 if current is not None and ratio is not None:
-                    claimed = _capped(ContactMinutes(week[0], week[1]), week[2], ratio)
+                    claimed = capped(ContactMinutes(week[0], week[1]), week[2], ratio)
                     done = Claimable(
                         done.relational + claimed.relational, done.individual + claimed.individual
                     )
@@ -328,9 +329,9 @@ def running_progress(
         if ratio is None:
             claim = Claimable(totals[0], totals[1])
         elif ratio.per is RatioPeriod.PERIOD:
-            claim = _capped(logged_contact, totals[2] + totals[3], ratio)
+            claim = capped(logged_contact, totals[2] + totals[3], ratio)
         else:
-            this_week = _capped(ContactMinutes(week[0], week[1]), week[2], ratio)
+            this_week = capped(ContactMinutes(week[0], week[1]), week[2], ratio)
             claim = Claimable(
                 done.relational + this_week.relational, done.individual + this_week.individual
             )

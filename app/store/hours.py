@@ -1,14 +1,16 @@
 """The hours log's rows: manual contact, supervision, block marks, the target; and the blocks.
 
 Queries take the caller's session. The blocks are read for the hours only:
-their plan, their recorded run and the first and last observation (all
-that :func:`app.domain.block_span.effective_span` reads), never their notes
-or the observations' text, so a ten-year vault answers in one pass.
+their plan, their recorded run and the moments of their first and last
+observation (all that :func:`app.domain.block_span.span_from` needs),
+never their notes or the observations themselves, so a ten-year vault
+answers in one query. Rows are read as plain tuples, without ORM identity
+tracking (bench/hours.py).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -22,9 +24,13 @@ from app.domain.hours import (
     SupervisionEntry,
     SupervisionFormat,
 )
-from app.domain.intensive import Block, Observation
-from app.domain.vocabulary import BlockKind, PartnerKey, Stance
+from app.domain.intensive import Block
+from app.domain.vocabulary import BlockKind
 from app.store import models
+
+_BLOCK_KINDS = {kind.value: kind for kind in BlockKind}
+_CONTACT_KINDS = {kind.value: kind for kind in ContactKind}
+_NO_MARK = BlockMark()
 
 
 def blocks_for_hours(session: Session) -> list[BlockInRecord]:
@@ -63,66 +69,77 @@ def blocks_for_hours(session: Session) -> list[BlockInRecord]:
     for row in session.execute(query):
         (block_id, kind, start, end, actual_start, actual_end, intensive_id, code) = row[:8]
         contact_kind, confirmed, first, last = row[8:]
-        observed = () if first is None else (_bound(first), _bound(last))
+        observed = (
+            None if first is None else (datetime.fromisoformat(first), datetime.fromisoformat(last))
+        )  # "...Z" texts: UTC (fromisoformat; strptime is twenty times slower)
         block = Block(
             "",
-            BlockKind(kind),
+            _BLOCK_KINDS[kind],
             start,
             end,
-            observations=observed,
             id=block_id,
             actual_start=actual_start,
             actual_end=actual_end,
         )
-        mark = BlockMark(ContactKind(contact_kind) if contact_kind else None, bool(confirmed))
-        records.append(BlockInRecord(block, intensive_id, code, mark))
+        mark = (
+            _NO_MARK
+            if contact_kind is None and not confirmed
+            else BlockMark(_CONTACT_KINDS[contact_kind] if contact_kind else None, bool(confirmed))
+        )
+        records.append(BlockInRecord(block, intensive_id, code, mark, observed))
     return records
 
 
-def _bound(utc_text: str) -> Observation:
-    """The first or last observation's moment, standing in for it (only its time is read)."""
-    moment = datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    return Observation(at=moment, partner=PartnerKey.A, stance=Stance.SAME_AS)
+_FORMATS = {value.value: value for value in SupervisionFormat}
+_OBSERVABLE = {value.value: value for value in ObservableData}
 
 
 def manual_entries(session: Session) -> list[ManualContact]:
-    """Every manual contact entry, oldest first."""
-    rows = session.scalars(
-        select(models.HoursContactEntry).order_by(
-            models.HoursContactEntry.on, models.HoursContactEntry.id
-        )
+    """Every manual contact entry, oldest first (plain rows: no ORM identity tracking)."""
+    table = models.HoursContactEntry
+    rows = session.execute(
+        select(
+            table.on, table.minutes, table.kind, table.couple_code, table.start_time, table.id
+        ).order_by(table.on, table.id)
     )
     return [
         ManualContact(
-            on=row.on,
-            minutes=row.minutes,
-            kind=ContactKind(row.kind),
-            couple_code=row.couple_code,
-            start=time.fromisoformat(row.start_time) if row.start_time else None,
-            id=row.id,
+            on=on,
+            minutes=minutes,
+            kind=_CONTACT_KINDS[kind],
+            couple_code=code,
+            start=time.fromisoformat(start) if start else None,
+            id=entry_id,
         )
-        for row in rows
+        for on, minutes, kind, code, start, entry_id in rows
     ]
 
 
 def supervision_entries(session: Session) -> list[SupervisionEntry]:
-    """Every supervision entry, oldest first."""
-    rows = session.scalars(
-        select(models.HoursSupervisionEntry).order_by(
-            models.HoursSupervisionEntry.on, models.HoursSupervisionEntry.id
-        )
+    """Every supervision entry, oldest first (plain rows: no ORM identity tracking)."""
+    table = models.HoursSupervisionEntry
+    rows = session.execute(
+        select(
+            table.on,
+            table.minutes,
+            table.format,
+            table.observable,
+            table.supervisor,
+            table.intensive_ids,
+            table.id,
+        ).order_by(table.on, table.id)
     )
     return [
         SupervisionEntry(
-            on=row.on,
-            minutes=row.minutes,
-            format=SupervisionFormat(row.format),
-            observable=ObservableData(row.observable),
-            supervisor=row.supervisor,
-            intensive_ids=tuple(row.intensive_ids or ()),
-            id=row.id,
+            on=on,
+            minutes=minutes,
+            format=_FORMATS[form],
+            observable=_OBSERVABLE[observable],
+            supervisor=supervisor,
+            intensive_ids=tuple(intensive_ids or ()),
+            id=entry_id,
         )
-        for row in rows
+        for on, minutes, form, observable, supervisor, intensive_ids, entry_id in rows
     ]
 
 
