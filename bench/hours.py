@@ -25,12 +25,12 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.hours import (  # noqa: E402
+from app.domain.hours import (
     BlockInRecord,
     ContactKind,
     ManualContact,
@@ -40,11 +40,11 @@ from app.domain.hours import (  # noqa: E402
     block_pieces,
     manual_pieces,
 )
-from app.domain.hours_log import hours_log  # noqa: E402
-from app.domain.hours_targets import Target, find_preset, shipped_presets  # noqa: E402
-from app.domain.intensive import Block, Couple, Day, Intensive, Observation, Partner  # noqa: E402
-from app.domain.vocabulary import BlockKind, PartnerKey, Stance  # noqa: E402
-from bench.common import cpu_model, describe_ms, temp_folder  # noqa: E402
+from app.domain.hours_log import hours_log
+from app.domain.hours_targets import Target, find_preset, shipped_presets
+from app.domain.intensive import Block, Couple, Day, Intensive, Observation, Partner
+from app.domain.vocabulary import BlockKind, PartnerKey, Stance
+from bench.common import cpu_model, describe_ms, temp_folder
 
 INTENSIVES, BLOCKS_PER_DAY, SUPERVISION, MANUAL = 500, 7, 2000, 1000
 BUDGET_MS = 100.0
@@ -122,7 +122,7 @@ def practice(seed: int = 15) -> tuple[list[Intensive], list[SupervisionEntry], l
 def records_of(intensives: list[Intensive]) -> list[BlockInRecord]:
     """The blocks as the store hands them to the domain."""
     return [
-        BlockInRecord(block, number, intensive.couple.code)
+        BlockInRecord.of(block, number, intensive.couple.code)
         for number, intensive in enumerate(intensives, 1)
         for day in intensive.days
         for block in day.blocks
@@ -157,7 +157,7 @@ def main() -> None:
         return hours_log(pieces, supervision, target)
 
     def floor() -> object:
-        return sum((r.block.end - r.block.start).total_seconds() for r in records)  # type: ignore[operator]
+        return sum((r.end - r.start).total_seconds() for r in records)  # type: ignore[operator]
 
     compute()
     computed = _times(compute, args.repeats)
@@ -189,7 +189,7 @@ def _end_to_end(
     )
     try:
         started = time.perf_counter()
-        saved = datetime(2026, 12, 3, tzinfo=timezone.utc)
+        saved = datetime(2026, 12, 3, tzinfo=UTC)
         with vault.write_session() as session:
             for intensive in intensives:
                 add_intensive(session, intensive, saved)

@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 from typing import Final, NamedTuple
 
-from app.domain.block_span import Span, effective_span, span_from
+from app.domain.block_span import Span, span_from
 from app.domain.intensive import Block
 from app.domain.vocabulary import BlockKind
 
@@ -76,33 +76,60 @@ class BlockMark:
     """For a block with nothing recorded: it did run, as planned."""
 
 
-@dataclass(frozen=True, slots=True)
-class BlockInRecord:
-    """One stored block with what the hours need to know of its intensive."""
+NO_MARK: Final = BlockMark()
 
-    block: Block
+
+class BlockInRecord(NamedTuple):
+    """One stored block as the hours see it: kind, plan, run, first and last observation.
+
+    Only what the count reads, not the block itself: a ten-year practice
+    reads thousands per count, and a tuple is built many times faster than
+    a :class:`~app.domain.intensive.Block` with its note (bench/hours.py).
+    """
+
+    block_id: int | None
+    kind: BlockKind
+    start: datetime
+    end: datetime | None
+    actual_start: datetime | None
+    actual_end: datetime | None
+    observed: tuple[datetime, datetime] | None
+    """The first and last observation's moments; None for a block without observations."""
     intensive_id: int
     couple_code: str
-    mark: BlockMark = BlockMark()
-    observed: tuple[datetime, datetime] | None = None
-    """The first and last observation's moments, when the block comes without its observations."""
+    mark: BlockMark = NO_MARK
+
+    @classmethod
+    def of(
+        cls, block: Block, intensive_id: int, couple_code: str, mark: BlockMark = NO_MARK
+    ) -> BlockInRecord:
+        """The record of a whole domain block."""
+        observed = None
+        if block.observations:
+            moments = [observation.at for observation in block.observations]
+            observed = (min(moments), max(moments))
+        return cls(
+            block.id,
+            block.kind,
+            block.start,
+            block.end,
+            block.actual_start,
+            block.actual_end,
+            observed,
+            intensive_id,
+            couple_code,
+            mark,
+        )
 
     def span(self) -> Span:
         """The block's effective span (:mod:`app.domain.block_span`'s one rule)."""
-        if self.observed is None:
-            return effective_span(self.block)
-        block = self.block
-        return span_from(
-            block.start, block.end, block.actual_start, block.actual_end, self.observed
-        )
+        return span_from(self.start, self.end, self.actual_start, self.actual_end, self.observed)
 
     def ran(self) -> bool:
         """Whether the record shows the block ran (a run, an observation, the clinician's word)."""
-        block = self.block
         return (
-            block.actual_start is not None
-            or block.actual_end is not None
-            or bool(block.observations)
+            self.actual_start is not None
+            or self.actual_end is not None
             or self.observed is not None
             or self.mark.confirmed_ran
         )
@@ -170,7 +197,7 @@ def contact_kind_of(record: BlockInRecord) -> ContactKind | None:
     Compared by identity, not looked up: an enum's hash runs Python code,
     and this runs once per block of the practice.
     """
-    kind = record.block.kind
+    kind = record.kind
     if kind is BlockKind.JOINT:
         return ContactKind.RELATIONAL
     if kind is BlockKind.INDIVIDUAL_A or kind is BlockKind.INDIVIDUAL_B:
@@ -185,9 +212,9 @@ def needs_confirmation(record: BlockInRecord) -> bool:
     return contact_kind_of(record) is not None and not record.ran()
 
 
-def zone_of(block: Block) -> tzinfo:
+def zone_of(record: BlockInRecord) -> tzinfo:
     """The clock the block was logged on: its recorded start's offset, else its plan's."""
-    return (block.actual_start or block.start).tzinfo or UTC
+    return (record.actual_start or record.start).tzinfo or UTC
 
 
 # An interval on the UTC time line: start and end as POSIX seconds, 0 for relational and
@@ -204,7 +231,7 @@ def _interval(position: int, record: BlockInRecord) -> _Interval | None:
     if end <= start:
         return None
     individual = 0 if kind is ContactKind.RELATIONAL else 1
-    return (start, end, individual, position, zone_of(record.block))
+    return (start, end, individual, position, zone_of(record))
 
 
 def block_pieces(records: Sequence[BlockInRecord]) -> list[ContactPiece]:
@@ -265,22 +292,41 @@ def _settle(cluster: list[_Interval], seconds: dict[tuple[int, int], float]) -> 
 def _add_by_local_day(
     seconds: dict[tuple[int, int], float], position: int, start: float, end: float, zone: tzinfo
 ) -> None:
-    """Add ``start..end`` to ``position``'s days, cut at the local midnights of ``zone``."""
-    if isinstance(zone, timezone):  # a fixed offset, as every stored time has: plain arithmetic
-        offset = zone.utcoffset(None).total_seconds()
+    """Add ``start..end`` to ``position``'s days, cut at the local midnights of ``zone``.
+
+    Keys are (day number since 1970 on the local clock, position), so that
+    sorting the keys orders the pieces by date.
+    """
+    offset = _fixed_offset(zone)
+    if offset is not None:  # every stored time has a fixed offset: plain arithmetic
         cursor = start
         while cursor < end:
             day = int((cursor + offset) // _DAY)
-            cut = min(end, (day + 1) * _DAY - offset)
-            key = (position, day)
+            midnight = (day + 1) * _DAY - offset
+            cut = end if end <= midnight else midnight
+            key = (day, position)
             seconds[key] = seconds.get(key, 0.0) + (cut - cursor)
             cursor = cut
         return
     for on, length in _by_local_date(
         datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC), zone
     ):
-        key = (position, on.toordinal() - _EPOCH_ORDINAL)
+        key = (on.toordinal() - _EPOCH_ORDINAL, position)
         seconds[key] = seconds.get(key, 0.0) + length
+
+
+@functools.cache
+def _fixed_offset(zone: tzinfo) -> float | None:
+    """The zone's offset in seconds if it never changes (a ``timezone``), else None."""
+    if isinstance(zone, timezone):
+        offset = zone.utcoffset(None)
+        return offset.total_seconds()
+    return None
+
+
+@functools.cache
+def _day_date(day: int) -> date:
+    return date.fromordinal(day + _EPOCH_ORDINAL)
 
 
 def _pieces(
@@ -293,20 +339,19 @@ def _pieces(
         for interval in intervals
     }
     pieces = []
-    for (position, day), length in sorted(
-        seconds.items(), key=lambda item: (item[0][1], item[0][0])
-    ):
-        minutes = int(length / 60 + 0.5)
+    for key in sorted(seconds):
+        minutes = int(seconds[key] / 60 + 0.5)
         if minutes <= 0:
             continue
+        day, position = key
         record = records[position]
         pieces.append(
             ContactPiece(
-                date.fromordinal(day + _EPOCH_ORDINAL),
+                _day_date(day),
                 minutes,
                 kinds[position],
                 record.couple_code,
-                record.block.id,
+                record.block_id,
                 record.intensive_id,
             )
         )
@@ -418,10 +463,10 @@ def overlapping_block(
     """
     counted = {piece.block_id for piece in pieces if piece.block_id is not None}
     for record in records:
-        if record.block.id not in counted:
+        if record.block_id not in counted:
             continue
         span = record.span()
-        zone = (record.block.actual_start or record.block.start).tzinfo or UTC
+        zone = zone_of(record)
         if entry.start is None:
             same_couple = entry.couple_code and entry.couple_code == record.couple_code
             on_date = span.start.astimezone(zone).date() <= entry.on

@@ -83,8 +83,11 @@ def hours_log(
     date_to: date | None = None,
 ) -> HoursLog:
     """The period's log; ``pieces`` and ``supervision`` may reach outside it (running totals)."""
-    in_pieces = tuple(p for p in pieces if _within(p.on, date_from, date_to))
-    in_supervision = tuple(e for e in supervision if _within(e.on, date_from, date_to))
+    if date_from is None and date_to is None:
+        in_pieces, in_supervision = tuple(pieces), tuple(supervision)
+    else:
+        in_pieces = tuple(p for p in pieces if _within(p.on, date_from, date_to))
+        in_supervision = tuple(e for e in supervision if _within(e.on, date_from, date_to))
     # One pass: each week's relational, individual, supervision (individual, group, observable).
     by_week: dict[date, list[int]] = {}
     for piece in in_pieces:

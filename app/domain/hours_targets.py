@@ -288,12 +288,13 @@ def running_progress(
     per week, which a ten-year practice cannot afford (bench/hours.py).
     """
     days: dict[date, list[int]] = {}  # relational, individual, sup. individual, group, observable
+    unbounded = target.starts is None and target.ends is None
     for piece in pieces:
-        if target.holds(piece.on):
+        if unbounded or target.holds(piece.on):
             row = days.setdefault(piece.on, [0, 0, 0, 0, 0])
             row[0 if piece.kind is ContactKind.RELATIONAL else 1] += piece.minutes
     for entry in supervision:
-        if target.holds(entry.on):
+        if unbounded or target.holds(entry.on):
             row = days.setdefault(entry.on, [0, 0, 0, 0, 0])
             row[3 if entry.format is SupervisionFormat.GROUP else 2] += entry.minutes
             if entry.is_observable:

@@ -112,7 +112,7 @@ def check_manual(entry: ManualContact, record: HoursRecord | None = None, *, tod
     clash = overlapping_block(entry, pieces, record.blocks)
     if clash is not None:
         raise InputError(
-            f"This entry overlaps block {clash.block.id} of intensive {clash.intensive_id}, "
+            f"This entry overlaps block {clash.block_id} of intensive {clash.intensive_id}, "
             "which is already counted; nothing was added."
         )
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, delete, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.domain.hours import (
+    NO_MARK,
     BlockInRecord,
     BlockMark,
     ContactKind,
@@ -24,13 +25,11 @@ from app.domain.hours import (
     SupervisionEntry,
     SupervisionFormat,
 )
-from app.domain.intensive import Block
 from app.domain.vocabulary import BlockKind
 from app.store import models
 
 _BLOCK_KINDS = {kind.value: kind for kind in BlockKind}
 _CONTACT_KINDS = {kind.value: kind for kind in ContactKind}
-_NO_MARK = BlockMark()
 
 
 def blocks_for_hours(session: Session) -> list[BlockInRecord]:
@@ -44,49 +43,53 @@ def blocks_for_hours(session: Session) -> list[BlockInRecord]:
         .group_by(models.Observation.block_id)
         .subquery()
     )
+    block = models.Block
     query = (
         select(
-            models.Block.id,
-            models.Block.kind,
-            models.Block.start,
-            models.Block.end,
-            models.Block.actual_start,
-            models.Block.actual_end,
+            block.id,
+            block.kind,
+            type_coerce(block.start, String),  # ISO text, parsed below without the
+            type_coerce(block.end, String),  # TypeDecorator's per-value overhead
+            type_coerce(block.actual_start, String),
+            type_coerce(block.actual_end, String),
+            seen.c.first,
+            seen.c.last,
             models.Intensive.id,
             models.Couple.code,
             models.HoursBlockMark.contact_kind,
             models.HoursBlockMark.confirmed_ran,
-            seen.c.first,
-            seen.c.last,
         )
-        .join(models.Day, models.Day.id == models.Block.day_id)
+        .join(models.Day, models.Day.id == block.day_id)
         .join(models.Intensive, models.Intensive.id == models.Day.intensive_id)
         .join(models.Couple, models.Couple.id == models.Intensive.couple_id)
-        .outerjoin(models.HoursBlockMark, models.HoursBlockMark.block_id == models.Block.id)
-        .outerjoin(seen, seen.c.block_id == models.Block.id)
+        .outerjoin(models.HoursBlockMark, models.HoursBlockMark.block_id == block.id)
+        .outerjoin(seen, seen.c.block_id == block.id)
+        .order_by(block.id)
     )
+    moment = datetime.fromisoformat  # what AwareDateTime does; "...Z" texts are UTC
     records = []
     for row in session.execute(query):
-        (block_id, kind, start, end, actual_start, actual_end, intensive_id, code) = row[:8]
-        contact_kind, confirmed, first, last = row[8:]
-        observed = (
-            None if first is None else (datetime.fromisoformat(first), datetime.fromisoformat(last))
-        )  # "...Z" texts: UTC (fromisoformat; strptime is twenty times slower)
-        block = Block(
-            "",
-            _BLOCK_KINDS[kind],
-            start,
-            end,
-            id=block_id,
-            actual_start=actual_start,
-            actual_end=actual_end,
-        )
+        block_id, kind, start, end, actual_start, actual_end, first, last = row[:8]
+        intensive_id, code, contact_kind, confirmed = row[8:]
         mark = (
-            _NO_MARK
+            NO_MARK
             if contact_kind is None and not confirmed
             else BlockMark(_CONTACT_KINDS[contact_kind] if contact_kind else None, bool(confirmed))
         )
-        records.append(BlockInRecord(block, intensive_id, code, mark, observed))
+        records.append(
+            BlockInRecord(
+                block_id,
+                _BLOCK_KINDS[kind],
+                moment(start),
+                None if end is None else moment(end),
+                None if actual_start is None else moment(actual_start),
+                None if actual_end is None else moment(actual_end),
+                None if first is None else (moment(first), moment(last)),
+                intensive_id,
+                code,
+                mark,
+            )
+        )
     return records
 
 

@@ -59,7 +59,7 @@ UNMARKED = BlockMark()
 
 
 def record(block: Block, code: str = "C-1", mark: BlockMark = UNMARKED) -> BlockInRecord:
-    return BlockInRecord(block, intensive_id=1, couple_code=code, mark=mark)
+    return BlockInRecord.of(block, intensive_id=1, couple_code=code, mark=mark)
 
 
 def at(day: int, hour: int, minute: int = 0, zone: timezone = CHICAGO) -> datetime:

@@ -43,7 +43,7 @@ def test_the_practice_read_gives_every_block_its_effective_span(vault: Vault) ->
         for block in day.blocks
     }
     record = read_record(vault)
-    assert {r.block.id: r.span() for r in record.blocks} == full
+    assert {r.block_id: r.span() for r in record.blocks} == full
     assert all(r.observed is not None for r in record.blocks)
 
 
@@ -56,7 +56,7 @@ def test_marks_confirm_a_run_and_count_an_other_block(vault: Vault, clock: objec
     ]  # fmt: skip
     import_intensive(vault, _document_with(blocks), actor="test")
     assert hours_for(vault).contact.total == 0  # nothing shows either ran
-    ids = [r.block.id for r in read_record(vault).blocks]
+    ids = [r.block_id for r in read_record(vault).blocks]
     assert all(isinstance(i, int) for i in ids)
     mark_block(vault, ids[0], BlockMark(confirmed_ran=True))
     assert hours_for(vault).contact.relational == 90
