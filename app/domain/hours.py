@@ -222,18 +222,6 @@ def zone_of(record: BlockInRecord) -> tzinfo:
 _Interval = tuple[float, float, int, int, tzinfo]
 
 
-def _interval(position: int, record: BlockInRecord) -> _Interval | None:
-    kind = contact_kind_of(record)
-    if kind is None or not record.ran():
-        return None
-    span = record.span()
-    start, end = span.start.timestamp(), span.end.timestamp()
-    if end <= start:
-        return None
-    individual = 0 if kind is ContactKind.RELATIONAL else 1
-    return (start, end, individual, position, zone_of(record))
-
-
 def block_pieces(records: Sequence[BlockInRecord]) -> list[ContactPiece]:
     """The dated pieces of contact time the blocks hold, overlaps counted once.
 
@@ -243,11 +231,29 @@ def block_pieces(records: Sequence[BlockInRecord]) -> list[ContactPiece]:
     relational before individual, then the one that started first; that
     span's clock dates the time.
     """
-    intervals = [
-        found
-        for found in (_interval(position, record) for position, record in enumerate(records))
-        if found is not None
-    ]
+    intervals: list[_Interval] = []
+    joint, individual_a, individual_b = (
+        BlockKind.JOINT,
+        BlockKind.INDIVIDUAL_A,
+        BlockKind.INDIVIDUAL_B,
+    )
+    for position, record in enumerate(records):  # _interval, inlined: it runs per block
+        kind = record.kind
+        if kind is joint:
+            individual = 0
+        elif kind is individual_a or kind is individual_b:
+            individual = 1
+        elif kind is BlockKind.OTHER and record.mark.contact_kind is not None:
+            individual = 0 if record.mark.contact_kind is ContactKind.RELATIONAL else 1
+        else:
+            continue
+        if not record.ran():
+            continue
+        span = record.span()
+        start, end = span.start.timestamp(), span.end.timestamp()
+        if end > start:
+            zone = (record.actual_start or record.start).tzinfo or UTC
+            intervals.append((start, end, individual, position, zone))
     intervals.sort(key=lambda interval: (interval[0], interval[3]))
     seconds: dict[tuple[int, int], float] = {}
     cluster: list[_Interval] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,12 +22,8 @@ from app.domain.hours import (
     ContactKind,
     ContactMinutes,
     ContactPiece,
-    ObservableData,
     SupervisionEntry,
-    SupervisionFormat,
     SupervisionMinutes,
-    contact_minutes,
-    supervision_minutes,
     week_of,
 )
 from app.domain.hours_targets import (
@@ -35,8 +32,8 @@ from app.domain.hours_targets import (
     RatioPeriod,
     Target,
     capped,
-    claimable,
-    running_progress,
+    day_totals,
+    running_from_days,
 )
 
 
@@ -82,57 +79,76 @@ def hours_log(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> HoursLog:
-    """The period's log; ``pieces`` and ``supervision`` may reach outside it (running totals)."""
+    """The period's log; ``pieces`` and ``supervision`` may reach outside it (running totals).
+
+    Everything is summed once per date (:func:`day_totals`); the period,
+    the weeks, the target's dates and the running totals are all read from
+    those few thousand dates rather than from every entry again.
+    """
+    days = day_totals(pieces, supervision)
     if date_from is None and date_to is None:
-        in_pieces, in_supervision = tuple(pieces), tuple(supervision)
+        in_pieces, in_supervision, period_days = tuple(pieces), tuple(supervision), days
     else:
         in_pieces = tuple(p for p in pieces if _within(p.on, date_from, date_to))
         in_supervision = tuple(e for e in supervision if _within(e.on, date_from, date_to))
-    # One pass: each week's relational, individual, supervision (individual, group, observable).
+        period_days = {on: row for on, row in days.items() if _within(on, date_from, date_to)}
     by_week: dict[date, list[int]] = {}
-    for piece in in_pieces:
-        sums = by_week.get(week_of(piece.on))
+    for on, row in period_days.items():
+        sums = by_week.get(week_of(on))
         if sums is None:
-            sums = by_week[week_of(piece.on)] = [0, 0, 0, 0, 0]
-        sums[0 if piece.kind is ContactKind.RELATIONAL else 1] += piece.minutes
-    for entry in in_supervision:
-        sums = by_week.get(week_of(entry.on))
-        if sums is None:
-            sums = by_week[week_of(entry.on)] = [0, 0, 0, 0, 0]
-        sums[3 if entry.format is SupervisionFormat.GROUP else 2] += entry.minutes
-        if entry.observable is not ObservableData.NONE:
-            sums[4] += entry.minutes
+            sums = by_week[week_of(on)] = [0, 0, 0, 0, 0]
+        for index in range(5):
+            sums[index] += row[index]
     weeks = sorted(by_week)
     checkpoints: list[date | None] = [
         week + timedelta(days=6) if date_to is None else min(week + timedelta(days=6), date_to)
         for week in weeks
     ]
-    running = running_progress(target, pieces, supervision, [*checkpoints, date_to])
+    target_days = (
+        days
+        if target.starts is None and target.ends is None
+        else {on: row for on, row in days.items() if target.holds(on)}
+    )
+    running = running_from_days(target, target_days, [*checkpoints, date_to])
     ratio = target.preset.ratio
-    weekly = ratio is not None and ratio.per is RatioPeriod.WEEK
+    weekly = ratio if ratio is not None and ratio.per is RatioPeriod.WEEK else None
     rows = []
+    totals = [0, 0, 0, 0, 0]
+    weekly_claim = [0, 0]
     for index, week in enumerate(weeks):
-        rel, ind, sup_ind, sup_grp, sup_obs = by_week[week]
+        rel, ind, sup_ind, sup_grp, sup_obs = sums = by_week[week]
+        for column in range(5):
+            totals[column] += sums[column]
         contact = ContactMinutes(rel, ind)
-        week_claim = capped(contact, sup_ind + sup_grp, ratio) if weekly and ratio else None
+        claim = capped(contact, sup_ind + sup_grp, weekly) if weekly else Claimable(rel, ind)
+        weekly_claim[0] += claim.relational
+        weekly_claim[1] += claim.individual
         rows.append(
             WeekRow(
                 starts=week,
                 contact=contact,
                 supervision=SupervisionMinutes(sup_ind, sup_grp, sup_obs),
-                claimable=week_claim or Claimable(rel, ind),
+                claimable=claim,
                 running=running[index],
             )
         )
+    contact_total = ContactMinutes(totals[0], totals[1])
+    if ratio is None:
+        period_claim = Claimable(totals[0], totals[1])
+    elif weekly is not None:
+        period_claim = Claimable(weekly_claim[0], weekly_claim[1])
+    else:
+        period_claim = capped(contact_total, totals[2] + totals[3], ratio)
+    by_date = operator.attrgetter("on")
     return HoursLog(
         date_from=date_from,
         date_to=date_to,
         target=target,
-        pieces=tuple(sorted(in_pieces, key=lambda p: p.on)),
-        supervision_entries=tuple(sorted(in_supervision, key=lambda e: e.on)),
-        contact=contact_minutes(in_pieces),
-        supervision=supervision_minutes(in_supervision),
-        claimable=claimable(in_pieces, in_supervision, target.preset.ratio),
+        pieces=tuple(sorted(in_pieces, key=by_date)),
+        supervision_entries=tuple(sorted(in_supervision, key=by_date)),
+        contact=contact_total,
+        supervision=SupervisionMinutes(totals[2], totals[3], totals[4]),
+        claimable=period_claim,
         weeks=tuple(rows),
         progress=running[-1],
     )

@@ -27,6 +27,7 @@ from app.domain.hours import (
     ContactKind,
     ContactMinutes,
     ContactPiece,
+    ObservableData,
     SupervisionEntry,
     SupervisionFormat,
     contact_minutes,
@@ -287,18 +288,40 @@ def running_progress(
     week; asking :func:`progress` once per week would read every entry once
     per week, which a ten-year practice cannot afford (bench/hours.py).
     """
-    days: dict[date, list[int]] = {}  # relational, individual, sup. individual, group, observable
-    unbounded = target.starts is None and target.ends is None
+    days = {on: row for on, row in day_totals(pieces, supervision).items() if target.holds(on)}
+    return running_from_days(target, days, checkpoints)
+
+
+DayTotals = dict[date, list[int]]
+"""Per date: relational, individual, supervision individual, group, observable minutes."""
+
+
+def day_totals(
+    pieces: Iterable[ContactPiece], supervision: Iterable[SupervisionEntry]
+) -> DayTotals:
+    """Every date's minutes, in one pass: what the running totals and the weeks are built from."""
+    days: DayTotals = {}
+    relational = ContactKind.RELATIONAL
     for piece in pieces:
-        if unbounded or target.holds(piece.on):
-            row = days.setdefault(piece.on, [0, 0, 0, 0, 0])
-            row[0 if piece.kind is ContactKind.RELATIONAL else 1] += piece.minutes
+        row = days.get(piece.on)
+        if row is None:
+            row = days[piece.on] = [0, 0, 0, 0, 0]
+        row[0 if piece.kind is relational else 1] += piece.minutes
+    group, none = SupervisionFormat.GROUP, ObservableData.NONE
     for entry in supervision:
-        if unbounded or target.holds(entry.on):
-            row = days.setdefault(entry.on, [0, 0, 0, 0, 0])
-            row[3 if entry.format is SupervisionFormat.GROUP else 2] += entry.minutes
-            if entry.is_observable:
-                row[4] += entry.minutes
+        row = days.get(entry.on)
+        if row is None:
+            row = days[entry.on] = [0, 0, 0, 0, 0]
+        row[3 if entry.format is group else 2] += entry.minutes
+        if entry.observable is not none:
+            row[4] += entry.minutes
+    return days
+
+
+def running_from_days(
+    target: Target, days: DayTotals, checkpoints: Sequence[date | None]
+) -> list[tuple[CategoryProgress, ...]]:
+    """:func:`running_progress` from day totals already limited to the target's dates."""
     ordered_days = sorted(days)
     ratio = target.preset.ratio
     totals = [0, 0, 0, 0, 0]
