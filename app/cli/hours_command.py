@@ -145,7 +145,7 @@ def _table(log: Any) -> list[str]:
         f"  group {hours_text(log.supervision.group)}"
         f"  observable {hours_text(log.supervision.observable)}"
         f"  total {hours_text(log.supervision.total)}",
-        f"Target: {log.target.preset.name}",
+        f"Target: {log.target.preset.name} (from its start to the end of the period)",
     ]
     for item in log.progress:
         lines.append(

@@ -135,9 +135,12 @@ class BlockInRecord(NamedTuple):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ManualContact:
-    """Contact outside Crucible's intensives: other clients, other formats."""
+class ManualContact(NamedTuple):
+    """Contact outside Crucible's intensives: other clients, other formats.
+
+    Named tuples here and below: a practice holds thousands of entries, read
+    on every count (bench/hours.py).
+    """
 
     on: date
     minutes: int
@@ -147,8 +150,7 @@ class ManualContact:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SupervisionEntry:
+class SupervisionEntry(NamedTuple):
     """One supervision meeting, as the supervisor would sign it."""
 
     on: date
@@ -232,28 +234,16 @@ def block_pieces(records: Sequence[BlockInRecord]) -> list[ContactPiece]:
     span's clock dates the time.
     """
     intervals: list[_Interval] = []
-    joint, individual_a, individual_b = (
-        BlockKind.JOINT,
-        BlockKind.INDIVIDUAL_A,
-        BlockKind.INDIVIDUAL_B,
-    )
-    for position, record in enumerate(records):  # _interval, inlined: it runs per block
-        kind = record.kind
-        if kind is joint:
-            individual = 0
-        elif kind is individual_a or kind is individual_b:
-            individual = 1
-        elif kind is BlockKind.OTHER and record.mark.contact_kind is not None:
-            individual = 0 if record.mark.contact_kind is ContactKind.RELATIONAL else 1
-        else:
-            continue
-        if not record.ran():
+    relational = ContactKind.RELATIONAL
+    for position, record in enumerate(records):
+        kind = contact_kind_of(record)
+        if kind is None or not record.ran():
             continue
         span = record.span()
         start, end = span.start.timestamp(), span.end.timestamp()
         if end > start:
-            zone = (record.actual_start or record.start).tzinfo or UTC
-            intervals.append((start, end, individual, position, zone))
+            individual = 0 if kind is relational else 1
+            intervals.append((start, end, individual, position, zone_of(record)))
     intervals.sort(key=lambda interval: (interval[0], interval[3]))
     seconds: dict[tuple[int, int], float] = {}
     cluster: list[_Interval] = []

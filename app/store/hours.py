@@ -10,6 +10,9 @@ tracking (bench/hours.py).
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from sqlalchemy import String, delete, func, select, type_coerce
@@ -102,17 +105,23 @@ def manual_entries(session: Session) -> list[ManualContact]:
     table = models.HoursContactEntry
     rows = session.execute(
         select(
-            table.on, table.minutes, table.kind, table.couple_code, table.start_time, table.id
+            type_coerce(table.on, String),  # ISO text: parsed here, without per-value hooks
+            table.minutes,
+            table.kind,
+            table.couple_code,
+            table.start_time,
+            table.id,
         ).order_by(table.on, table.id)
     )
+    day = _day_parser()
     return [
         ManualContact(
-            on=on,
-            minutes=minutes,
-            kind=_CONTACT_KINDS[kind],
-            couple_code=code,
-            start=time.fromisoformat(start) if start else None,
-            id=entry_id,
+            day(on),
+            minutes,
+            _CONTACT_KINDS[kind],
+            code,
+            time.fromisoformat(start) if start else None,
+            entry_id,
         )
         for on, minutes, kind, code, start, entry_id in rows
     ]
@@ -123,27 +132,33 @@ def supervision_entries(session: Session) -> list[SupervisionEntry]:
     table = models.HoursSupervisionEntry
     rows = session.execute(
         select(
-            table.on,
-            table.minutes,
+            type_coerce(table.on, String),  # ISO text and JSON text: parsed here, without
+            table.minutes,  # the column types' per-value hooks
             table.format,
             table.observable,
             table.supervisor,
-            table.intensive_ids,
+            type_coerce(table.intensive_ids, String),
             table.id,
         ).order_by(table.on, table.id)
     )
+    day = _day_parser()
     return [
         SupervisionEntry(
-            on=on,
-            minutes=minutes,
-            format=_FORMATS[form],
-            observable=_OBSERVABLE[observable],
-            supervisor=supervisor,
-            intensive_ids=tuple(intensive_ids or ()),
-            id=entry_id,
+            day(on),
+            minutes,
+            _FORMATS[form],
+            _OBSERVABLE[observable],
+            supervisor,
+            () if not ids or ids == "[]" else tuple(json.loads(ids)),
+            entry_id,
         )
-        for on, minutes, form, observable, supervisor, intensive_ids, entry_id in rows
+        for on, minutes, form, observable, supervisor, ids, entry_id in rows
     ]
+
+
+def _day_parser() -> Callable[[str], date]:
+    """``date.fromisoformat``, remembering each date: entries share few thousand dates."""
+    return functools.cache(date.fromisoformat)
 
 
 def add_manual_entry(session: Session, entry: ManualContact, saved_at: datetime) -> int:
