@@ -130,12 +130,12 @@ def records_of(intensives: list[Intensive]) -> list[BlockInRecord]:
     ]
 
 
-def _times(work: object, repeats: int, clock: object = time.perf_counter) -> list[float]:
+def _times(work: object, repeats: int) -> list[float]:
     out = []
     for _ in range(repeats):
-        started = clock()  # type: ignore[operator]
+        started = time.perf_counter()
         work()  # type: ignore[operator]
-        out.append(clock() - started)  # type: ignore[operator]
+        out.append(time.perf_counter() - started)
     return out
 
 
@@ -164,7 +164,6 @@ def main() -> None:
     compute()
     computed = _times(compute, args.repeats)
     floored = _times(floor, args.repeats)
-    cpu = _times(compute, args.repeats, time.process_time)
     log = compute()
     print(f"weeks in the table: {len(log.weeks)}, contact {log.contact.total} min")  # type: ignore[attr-defined]
     median, base = statistics.median(computed), statistics.median(floored)
@@ -177,10 +176,6 @@ def main() -> None:
         f"best {min(floored) * 1000:.2f} ms"
     )
     print(f"compute / floor: {median / base:.1f}x")
-    print(
-        f"compute, CPU time of this process: median {statistics.median(cpu) * 1000:.1f} ms "
-        f"(the wall time above includes waiting for the CPU on a shared machine)"
-    )
     _end_to_end(intensives, supervision, manual, max(5, args.repeats // 3), base)
 
 
