@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck layers unit bench clean
+.PHONY: run test lint typecheck layers unit bench boris-env clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "Crucible needs Python 3.11 or newer ($(PYTHON) is not; set PYTHON=...)"; exit 2; }
@@ -37,5 +37,17 @@ test: lint typecheck layers unit
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+# BORIS, in an environment of its own, for the test that opens an exported
+# project with BORIS's own reader (tests/services/test_boris_export.py).
+BORIS_VENV := .venv-boris
+BORIS_VERSION := 8.27.4
+
+boris-env: $(BORIS_VENV)/.installed
+
+$(BORIS_VENV)/.installed:
+	$(PYTHON) -m venv $(BORIS_VENV)
+	$(BORIS_VENV)/bin/python -m pip install --quiet boris-behav-obs==$(BORIS_VERSION)
+	@touch $@
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(BORIS_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

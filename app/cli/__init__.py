@@ -96,6 +96,23 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("id", type=record_id)
     exp.add_argument("-o", "--output", type=Path)
     exp.add_argument("--force", action="store_true", help="replace an existing file")
+    research = commands.add_parser(
+        "export-csv", help="tidy CSV tables, a codebook and datapackage.json for research"
+    )
+    research.add_argument("ids", type=record_id, nargs="*", metavar="ID")
+    research.add_argument("--all", action="store_true", help="every intensive in the vault")
+    research.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+    research.add_argument("--identified", action="store_true", help="keep partners' names")
+    research.add_argument("--keep-codes", action="store_true", help="keep couple codes")
+    research.add_argument(
+        "--shift-dates", action="store_true", help="move dates by a secret number of weeks"
+    )
+    research.add_argument("--with-text", action="store_true", help="add the free-text fields")
+    research.add_argument("--force", action="store_true", help="replace an earlier export")
+    boris = commands.add_parser("export-boris", help="a BORIS project of an intensive")
+    boris.add_argument("id", type=record_id)
+    boris.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    boris.add_argument("--force", action="store_true", help="replace an existing file")
     commands.add_parser("passwd", help="change the passphrase (stdin: current, then new)")
     commands.add_parser("recover", help="set a new passphrase with the recovery code")
     commands.add_parser("check", help="run the integrity checks and verify the audit trail")

@@ -285,11 +285,60 @@ def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
     return EXIT_OK
 
 
+def _export_csv(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.domain.research_codebook import ResearchOptions
+    from app.services.research_export import (
+        check_export_folder,
+        export_research_csv,
+        random_shift_days,
+    )
+
+    if args.all == bool(args.ids):
+        raise UsageError("Name the intensives to export, or give --all (not both).")
+    check_export_folder(folder, args.output, force=args.force)  # before a secret is asked for
+    options = ResearchOptions(
+        identified=bool(args.identified),
+        keep_codes=bool(args.keep_codes),
+        shift_days=random_shift_days() if args.shift_dates else 0,
+        with_text=bool(args.with_text),
+    )
+    with _unlock(folder, terminal) as vault:
+        result = export_research_csv(
+            vault,
+            None if args.all else list(args.ids),
+            args.output,
+            options,
+            actor=CLI_ACTOR,
+            force=args.force,
+        )
+    terminal.out(
+        f"Wrote {result.intensives} intensives, {result.blocks} blocks and "
+        f"{result.observations} observations to {for_terminal(str(result.folder))}."
+    )
+    return EXIT_OK
+
+
+def _export_boris(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    from app.services.files import check_output_path
+
+    check_output_path(folder, args.output, force=args.force)  # before a secret is asked for
+    if args.output.is_dir():
+        raise UsageError(f"{args.output.name!r} is a folder; give the .boris file to write.")
+    with _unlock(folder, terminal) as vault:
+        from app.services.boris_export import export_boris
+
+        observations = export_boris(vault, args.id, args.output, actor=CLI_ACTOR)
+    terminal.out(f"Wrote {for_terminal(str(args.output))} ({observations} BORIS observations).")
+    return EXIT_OK
+
+
 _HANDLERS = {
     "init": _init,
     "import": _import,
     "list": _list,
     "export-json": _export_json,
+    "export-csv": _export_csv,
+    "export-boris": _export_boris,
     "passwd": _passwd,
     "recover": _recover,
     "check": _check,

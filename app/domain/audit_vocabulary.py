@@ -28,6 +28,8 @@ class AuditAction(StrEnum):
     IMPORT = "import"
     EXPORT_JSON = "export-json"
     EXPORT_REPORT = "export-report"
+    EXPORT_RESEARCH = "export-research"
+    EXPORT_BORIS = "export-boris"
     NOTE_SIGNED = "sign"
     SIGNATURE_IMPORTED = "signature-imported"
     ADDENDUM = "addendum"

@@ -29,7 +29,7 @@ import functools
 import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Final
+from typing import Final, Protocol
 
 from app.domain.intensive import Block
 
@@ -121,29 +121,38 @@ def _forget(key: int, _gone: weakref.ref[Block]) -> None:
 def _effective_span(block: Block) -> Span:
     observations = block.observations
     if not observations:
-        return span_from(block.start, block.end, block.actual_start, block.actual_end)
+        return span_with(block, None, None)
     first = min(observation.at for observation in observations)
     last = max(observation.at for observation in observations)
-    return span_from(block.start, block.end, block.actual_start, block.actual_end, (first, last))
+    return span_with(block, first, last)
 
 
-def span_from(
-    start: datetime,
-    end: datetime | None,
-    actual_start: datetime | None,
-    actual_end: datetime | None,
-    observed: tuple[datetime, datetime] | None = None,
-) -> Span:
-    """The rule above from a block's plan, its run and its first and last observation.
+class PlanAndRun(Protocol):
+    """What :func:`span_with` reads of a block: a :class:`Block`, or a lighter record of one."""
 
-    For callers that hold those moments without the block's observations
-    (the hours of a whole practice read only the first and last per block).
+    @property
+    def start(self) -> datetime: ...  # noqa: D102
+    @property
+    def end(self) -> datetime | None: ...  # noqa: D102
+    @property
+    def actual_start(self) -> datetime | None: ...  # noqa: D102
+    @property
+    def actual_end(self) -> datetime | None: ...  # noqa: D102
+
+
+def span_with(block: PlanAndRun, first: datetime | None, last: datetime | None) -> Span:
+    """The :func:`effective_span` rule for a block whose observations run ``first`` to ``last``.
+
+    For callers that stream a block's observations instead of holding them
+    in it (the research export): the rule needs only the earliest and the
+    latest moment. None for both when the block has no observation.
     """
-    if actual_start is not None or actual_end is not None:
-        start = actual_start if actual_start is not None else start
-        end = actual_end
-    if observed is not None:
-        first, last = observed
+    if block.actual_start is None and block.actual_end is None:
+        start, end = block.start, block.end
+    else:
+        start = block.actual_start if block.actual_start is not None else block.start
+        end = block.actual_end
+    if first is not None and last is not None:
         start = min(start, first)
         end = last if end is None else max(end, last)
     elif end is None:

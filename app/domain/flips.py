@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from itertools import pairwise
 from typing import Final
 
 from app.domain.intensive import Block, Observation
-from app.domain.stance_time import partner_chronological
+from app.domain.stance_time import chronological
 from app.domain.vocabulary import PartnerKey, Stance
 
 DEFAULT_FLIP_WINDOW_S: Final[int] = 120
@@ -103,18 +103,49 @@ def find_flips(
         ValueError: If ``flip_window_s`` is negative.
     """
     check_flip_window(flip_window_s)
-    keys = tuple(PartnerKey) if partner is None else (partner,)
-    flips: list[Flip] = []
-    for key in keys:
-        own = partner_chronological(block, key)
-        for (before_index, before), (after_index, after) in pairwise(own):
-            direction = _DIRECTIONS.get((before.stance, after.stance))
-            if direction is None:
-                continue
-            if (after.at - before.at).total_seconds() <= flip_window_s:
-                flips.append(Flip(key, direction, before, after, before_index, after_index))
+    observations = block.observations
+    moments = (
+        (index, obs.partner, obs.stance, obs.at)
+        for index, obs in chronological(block)
+        if partner is None or obs.partner == partner
+    )
+    flips = [
+        Flip(key, direction, observations[before], observations[after], before, after)
+        for key, direction, before, after in flip_steps(moments, flip_window_s)
+    ]
     flips.sort(key=lambda flip: (flip.after.at, flip.after_index))
     return tuple(flips)
+
+
+FlipStep = tuple[PartnerKey, FlipDirection, int, int]
+"""One flip on plain values: who, which way, and the positions it joins (before, after)."""
+
+
+def flip_steps(
+    moments: Iterable[tuple[int, PartnerKey, Stance, datetime]], flip_window_s: int
+) -> list[FlipStep]:
+    """The flip rule itself, on plain values, for callers that stream observations.
+
+    ``moments`` are ``(position, partner, stance, at)`` in time order (ties
+    in the order recorded). Each partner's moment is compared with that
+    partner's previous one only: the other partner's in between are
+    ignored, and a same-as in between is the previous one, which breaks
+    the flip. :func:`find_flips` is this function on a block's observations.
+
+    Returns:
+        The flips as ``(partner, direction, before position, after position)``,
+        in the order their ``after`` moments came.
+    """
+    last: dict[PartnerKey, tuple[int, Stance, datetime]] = {}
+    steps: list[FlipStep] = []
+    for position, partner, stance, at in moments:
+        previous = last.get(partner)
+        if previous is not None:
+            direction = _DIRECTIONS.get((previous[1], stance))
+            if direction is not None and (at - previous[2]).total_seconds() <= flip_window_s:
+                steps.append((partner, direction, previous[0], position))
+        last[partner] = (position, stance, at)
+    return steps
 
 
 def count_flips(

@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 from typing import Final, NamedTuple
 
-from app.domain.block_span import Span, span_from
+from app.domain.block_span import Span, span_with
 from app.domain.intensive import Block
 from app.domain.vocabulary import BlockKind
 
@@ -123,7 +123,8 @@ class BlockInRecord(NamedTuple):
 
     def span(self) -> Span:
         """The block's effective span (:mod:`app.domain.block_span`'s one rule)."""
-        return span_from(self.start, self.end, self.actual_start, self.actual_end, self.observed)
+        first, last = self.observed if self.observed is not None else (None, None)
+        return span_with(self, first, last)
 
     def ran(self) -> bool:
         """Whether the record shows the block ran (a run, an observation, the clinician's word)."""

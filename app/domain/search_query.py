@@ -8,7 +8,10 @@ The rules (docs/decisions/0018-search-index.md):
 - "double-quoted phrases" stay phrases (an unclosed quote runs to the end);
 - a leading `-` excludes a word or a phrase (`-"not this"`), as FTS5 `NOT`;
 - the last word or phrase, when the text does not end in a space, is a
-  prefix (`"fath"*`), so results come while typing; excluded terms never are;
+  prefix (`"fath"*`), so results come while typing; excluded terms never are,
+  nor a last word of one letter (`f*` would merge the index entries of
+  every word starting with f, the slowest query there is, to find nothing
+  the clinician means);
 - text with no positive term (empty, only punctuation, only exclusions)
   gives None: there is nothing to look for.
 
@@ -123,6 +126,15 @@ def _split(text: str) -> list[tuple[str, bool, bool]]:
     return pieces
 
 
+MIN_PREFIX_CHARS = 2
+
+
+def _long_enough(piece: str) -> bool:
+    """Whether the last word of a piece is long enough to be looked for as a prefix."""
+    words = piece.split()
+    return bool(words) and len(words[-1]) >= MIN_PREFIX_CHARS
+
+
 def parse_query(typed: str) -> SearchQuery | None:
     """Parse what was typed; None when there is nothing to search for."""
     text = _clean(typed)
@@ -133,7 +145,7 @@ def parse_query(typed: str) -> SearchQuery | None:
         if not _has_word(piece):
             continue
         last = position == len(pieces) - 1
-        prefix = last and still_typing and not excluded
+        prefix = last and still_typing and not excluded and _long_enough(piece)
         terms.append(Term(" ".join(piece.split()), phrase, prefix, excluded))
     if not any(not term.excluded for term in terms):
         return None

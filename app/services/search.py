@@ -25,6 +25,7 @@ from app.domain.search_query import (
 from app.domain.vocabulary import Stance
 from app.services.errors import InputError
 from app.store import search_index
+from app.store.search_index import SearchStop, SearchSuperseded
 from app.store.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,20 @@ NO_FILTERS = SearchFilters()
 
 
 def search(
-    vault: Vault, text: str, filters: SearchFilters = NO_FILTERS, *, limit: int = 50
+    vault: Vault,
+    text: str,
+    filters: SearchFilters = NO_FILTERS,
+    *,
+    limit: int = 50,
+    stop: SearchStop | None = None,
 ) -> list[SearchHit]:
     """The best `limit` hits for what was typed, best first; [] when there is nothing to find.
 
+    `stop` lets a caller that has a newer search to run end this one early
+    (the palette, as the clinician types on).
+
     Raises:
+        SearchSuperseded: `stop.stop()` was called before the search ended.
         InputError: A limit below 1 (or above MAX_LIMIT), bad filters, or a couple code
             that no couple has.
     """
@@ -76,10 +86,12 @@ def search(
         if query is None:
             return []
         find = search_index.scan_source if query.has_cjk else search_index.search_source
-        per_source = [
-            find(session, source, query, filters, limit)
-            for source in search_index.sources_for(filters)
-        ]
+        stop = stop or SearchStop()
+        per_source = []
+        with stop.watching(session):
+            for source in search_index.sources_for(filters):
+                stop.check()
+                per_source.append(find(session, source, query, filters, limit))
     hits = heapq.merge(*per_source, key=lambda hit: hit.rank)  # each list is sorted by rank
     found = [hit for _, hit in zip(range(limit), hits, strict=False)]
     log.info(
@@ -97,6 +109,8 @@ __all__ = [
     "HitKind",
     "SearchFilters",
     "SearchHit",
+    "SearchStop",
+    "SearchSuperseded",
     "check_filters",
     "search",
 ]

@@ -102,6 +102,19 @@ def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
     log.info("pre-migration backup made")
 
 
+UPDATE_BACKUP = "Backing up the vault before updating it for this version of Crucible…"
+
+
+def update_step(done: int, total: int) -> str:
+    """The sentence for an update `done` steps of `total` in (the search index is one of them)."""
+    if done >= total:
+        return "Update finished; opening the vault…"
+    return (
+        f"Updating the vault for this version of Crucible: step {done + 1} of {total} "
+        "(once only; a large casebook can take a minute)…"
+    )
+
+
 def open_vault(
     folder: Path,
     passphrase: str,
@@ -110,20 +123,31 @@ def open_vault(
     throttle: UnlockThrottle = DEFAULT_THROTTLE,
     actor: str = SYSTEM_ACTOR,
     on_wait: Callable[[], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Vault:
     """Unlock the vault in `folder`, migrating it (after a verified backup) if needed.
 
     `on_wait` makes the vault's writes patient: when one has to wait for
     another process's write, it is called once (the CLI says it is
     waiting) and the write waits up to ten minutes instead of failing.
+    `progress` hears, in a sentence, each stage of an update after the
+    passphrase was accepted (the backup, then each step of the schema), so
+    the unlock screen can say why this unlock takes longer.
     """
+    say = progress or (lambda _sentence: None)
+
+    def backup_first(vault: Vault) -> None:
+        say(UPDATE_BACKUP)
+        backup_before_migration(vault, clock)
+
     started = time.monotonic()
     with vault_guard.opening(folder, clock), _refusal_logged():
         vault = unlock_vault(
             folder,
             passphrase,
             throttle=throttle,
-            before_migration=lambda v: backup_before_migration(v, clock),
+            before_migration=backup_first,
+            migration_progress=lambda done, total: say(update_step(done, total)),
         )
     log.info("vault unlocked with the passphrase in %.3f s", time.monotonic() - started)
     return _after_unlock(vault, clock, actor, on_wait)

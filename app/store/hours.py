@@ -2,7 +2,7 @@
 
 Queries take the caller's session. The blocks are read for the hours only:
 their plan, their recorded run and the moments of their first and last
-observation (all that :func:`app.domain.block_span.span_from` needs),
+observation (all that :func:`app.domain.block_span.span_with` needs),
 never their notes or the observations themselves, so a ten-year vault
 answers in one query. Rows are read as plain tuples, without ORM identity
 tracking (bench/hours.py).

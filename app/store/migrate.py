@@ -160,11 +160,41 @@ def _run(engine: Engine, action: Callable[[Config], None]) -> None:
     log.info("schema migration finished in %.3f s", time.monotonic() - started)
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade in one transaction: a failure part-way leaves the schema as it was."""
-    from alembic import command
+STEP_APPLIED = "on_step_applied"
+"""The config attribute db/migrations/env.py calls after each revision it applies."""
 
-    _run(engine, lambda config: command.upgrade(config, revision))
+
+def upgrade(
+    engine: Engine,
+    revision: str = "head",
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Upgrade in one transaction: a failure part-way leaves the schema as it was.
+
+    `progress(done, total)` is called before the first revision and after
+    each one, so the unlock screen can say how far a long update is (the
+    search index's first fill takes seconds on a large casebook).
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    def action(config: Config) -> None:
+        if progress is not None:
+            current = current_revision(engine)
+            steps = ScriptDirectory.from_config(config).iterate_revisions(revision, current)
+            total = len(list(steps))
+            done = [0]
+            progress(0, total)
+
+            def applied() -> None:
+                done[0] += 1
+                progress(done[0], total)
+
+            config.attributes[STEP_APPLIED] = applied
+        command.upgrade(config, revision)
+
+    _run(engine, action)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -16,12 +16,15 @@ Queries take the caller's Session and return domain `SearchHit`s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.domain.search_query import (
@@ -433,6 +436,78 @@ def _scan_snippet(value: str, needles: Sequence[str]) -> str:
     return prefix + "".join(marked) + suffix
 
 
+# ------------------------------------------------------------- stopping
+
+
+class SearchSuperseded(Exception):
+    """A search stopped part way because a newer one replaced it: nothing to show, no fault."""
+
+
+class SearchStop:
+    """Ends a search from another thread: `stop()` interrupts the statement it is running.
+
+    The palette asks for a new search at each pause in typing; a query for
+    the text before the last key (a two-letter prefix can take a few hundred
+    ms on a large casebook) would otherwise hold the newest one back.
+    SQLite's own `sqlite3_interrupt` is made to be called from another
+    thread and needs no Python in the searching thread (a progress handler
+    would take the interpreter lock every few thousand steps, and stall
+    behind a busy UI thread). The lock makes sure it only ever reaches the
+    connection while this search holds it, never one back in the pool.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._connection: Any = None
+
+    @property
+    def stopped(self) -> bool:
+        """Whether `stop()` was called."""
+        return self._stopped
+
+    def stop(self) -> None:
+        """Stop the search: its running statement fails at once, the next is not started."""
+        with self._lock:
+            self._stopped = True
+            if self._connection is not None:
+                self._connection.interrupt()
+
+    @contextlib.contextmanager
+    def watching(self, session: Session) -> Iterator[None]:
+        """Run the block's statements interruptibly; raise SearchSuperseded once stopped.
+
+        Raises:
+            SearchSuperseded: `stop()` was called before or while the block ran.
+        """
+        raw = session.connection().connection.driver_connection
+        with self._lock:
+            if self._stopped:
+                raise SearchSuperseded()
+            self._connection = raw
+        try:
+            yield
+        except OperationalError:
+            if self._stopped:
+                raise SearchSuperseded() from None
+            raise
+        finally:
+            with self._lock:
+                self._connection = None
+
+    def check(self) -> None:
+        """Between two statements: raise SearchSuperseded if stopped.
+
+        An interrupt reaches only a statement that is running, so the search
+        asks before starting each one.
+
+        Raises:
+            SearchSuperseded: `stop()` was called.
+        """
+        if self._stopped:
+            raise SearchSuperseded()
+
+
 def couple_exists(session: Session, code: str) -> bool:
     """Whether a couple has this code."""
     found = session.execute(text("SELECT 1 FROM couple WHERE code = :code"), {"code": code})
@@ -443,6 +518,8 @@ __all__ = [
     "INDEXED",
     "SEARCH_TRIGGERS",
     "SOURCES",
+    "SearchStop",
+    "SearchSuperseded",
     "couple_exists",
     "create_statements",
     "drop_statements",

@@ -349,6 +349,7 @@ def unlock_vault(
     *,
     throttle: UnlockThrottle = DEFAULT_THROTTLE,
     before_migration: Callable[[Vault], None] | None = None,
+    migration_progress: Callable[[int, int], None] | None = None,
 ) -> Vault:
     """Unlock with the passphrase; see `open_with_key` for what follows."""
     key_file = read_vault_key_file(folder)
@@ -359,7 +360,12 @@ def unlock_vault(
         throttle.record(success=False, folder=folder)
         raise
     throttle.record(success=True, folder=folder)
-    return open_with_key(folder, data_key, before_migration=before_migration)
+    return open_with_key(
+        folder,
+        data_key,
+        before_migration=before_migration,
+        migration_progress=migration_progress,
+    )
 
 
 DATABASE_CODE = (
@@ -436,11 +442,13 @@ def open_with_key(
     data_key: DataKey,
     *,
     before_migration: Callable[[Vault], None] | None = None,
+    migration_progress: Callable[[int, int], None] | None = None,
 ) -> Vault:
     """Open vault.db with the data key and bring its schema to head.
 
     `before_migration` runs only when the schema is behind: the app passes the
-    verified pre-migration backup there.
+    verified pre-migration backup there. `migration_progress(done, total)`
+    follows the revisions as they apply (see `migrate.upgrade`).
     """
     if not (folder / DB_NAME).exists():
         raise DamagedDatabaseError(
@@ -454,7 +462,7 @@ def open_with_key(
             with vault_lock.exclusive(folder):
                 if before_migration is not None:
                     before_migration(vault)
-                migrate.upgrade(vault.engine)
+                migrate.upgrade(vault.engine, progress=migration_progress)
     disable_core_dumps()
     return vault
 

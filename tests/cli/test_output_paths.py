@@ -20,6 +20,8 @@ def _exports(target: str) -> list[tuple[str, ...]]:
     return [
         ("report", "1", "-o", target),
         ("export-json", "1", "-o", target),
+        ("export-csv", "1", "-o", target),
+        ("export-boris", "1", "-o", target),
         ("backup", "-o", target),
     ]
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from app.domain.intensive import NoteSection
 from app.services.casebook import set_archived
@@ -14,7 +17,15 @@ from app.services.errors import InputError
 from app.services.intensive_exchange import get_intensive, import_intensive
 from app.services.notes import add_addendum, save_note
 from app.services.observations import delete_observation
-from app.services.search import MATCH_END, MATCH_START, HitKind, SearchFilters, search
+from app.services.search import (
+    MATCH_END,
+    MATCH_START,
+    HitKind,
+    SearchFilters,
+    SearchStop,
+    SearchSuperseded,
+    search,
+)
 from app.store.vault import Vault
 from tests.conftest import SAMPLE_PATH
 
@@ -245,3 +256,47 @@ def test_ranking_a_bounded_set_never_hides_a_filtered_match(
     assert {hit.couple_code for hit in older} == {"C-OLD"}
     assert {hit.couple_code for hit in search(vault, "father ")} == {"C-OLD", "C-NEW"}
     assert [hit.couple_code for hit in search(vault, "father ", limit=1)] == ["C-NEW"]
+
+
+def test_a_stopped_search_raises_superseded_and_runs_nothing(loaded: tuple[Vault, int]) -> None:
+    """Stopped before it starts, a search finds nothing and says it was superseded."""
+    vault, _ = loaded
+    stop = SearchStop()
+    stop.stop()
+    with pytest.raises(SearchSuperseded):
+        search(vault, "whatever", stop=stop)
+    assert search(vault, "whatever", stop=SearchStop())  # a fresh stop lets it run
+
+
+def test_stop_interrupts_a_running_statement_from_another_thread(vault: Vault) -> None:
+    """`stop()` from the UI thread ends the statement the search thread is in, at once.
+
+    A recursive count that takes seconds stands in for a slow query; it is
+    interrupted well before it could finish, and the connection works after.
+    """
+    stop = SearchStop()
+    outcome: list[BaseException | int] = []
+    slow = text(
+        "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < 500000000) "
+        "SELECT count(*) FROM r"
+    )
+
+    def run() -> None:
+        with vault.session() as session:
+            try:
+                with stop.watching(session):
+                    outcome.append(session.execute(slow).scalar_one())
+            except SearchSuperseded as error:
+                outcome.append(error)
+            outcome.append(session.execute(text("SELECT 1")).scalar_one())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    stop.stop()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert time.monotonic() - started < 2
+    assert isinstance(outcome[0], SearchSuperseded)
+    assert outcome[1] == 1

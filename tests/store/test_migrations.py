@@ -149,9 +149,20 @@ def test_frozen_0001_vault_upgrades_with_its_data(tmp_path: Path) -> None:
     """The vault frozen at revision 0001 opens, is backed up, upgrades and keeps the sample."""
     folder = tmp_path / "old"
     shutil.copytree(FIXTURE_0001, folder)
-    vault = vault_access.open_vault(folder, FIXTURE_PASSPHRASE, throttle=UnlockThrottle())
+    heard: list[str] = []
+    vault = vault_access.open_vault(
+        folder, FIXTURE_PASSPHRASE, throttle=UnlockThrottle(), progress=heard.append
+    )
     try:
         assert migrate.current_revision(vault.engine) == migrate.head_revision()
+        steps = int(migrate.head_revision()) - 1  # 0002 .. head, one step each
+        assert heard == [
+            vault_access.UPDATE_BACKUP,
+            *(vault_access.update_step(done, steps) for done in range(steps + 1)),
+        ]
+        assert heard[1].startswith(
+            f"Updating the vault for this version of Crucible: step 1 of {steps} "
+        )
         exported = json.loads(export_intensive(vault, 1, actor="test"))
         assert exported == json.loads(SAMPLE_PATH.read_text("utf-8"))
         backups = list((folder / "backups").iterdir())

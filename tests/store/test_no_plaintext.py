@@ -182,6 +182,8 @@ vault.lock()
     for args in (
         ("report", new_id, "-o", str(exported / "summary.pdf")),
         ("report", new_id, "--supervision", "-o", str(exported)),
+        ("export-csv", new_id, "--with-text", "--identified", "-o", str(exported / "research")),
+        ("export-boris", new_id, "-o", str(exported / "intensive.boris")),
     ):
         made = _run(sandbox, env, *args, stdin=NEW_PASSPHRASE + "\n")
         assert made.returncode == 0, made.stderr

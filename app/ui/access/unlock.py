@@ -1,5 +1,10 @@
 """Unlocking: the key derivation runs on the background thread while a bar shows progress.
 
+An unlock that also updates the vault for a new version (a backup, then
+the schema steps; the first fill of the search index takes seconds on a
+large casebook) says so under the bar, step by step, once it has taken
+longer than `STAGE_AFTER_MS`: a normal unlock never flashes these lines.
+
 Each failure keeps its own sentence from the services: a wrong passphrase,
 a damaged key file, or a damaged database (which points at the backups).
 The recovery path unlocks with the code and sets a new passphrase at once.
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
     from app.services.vault_handle import Vault
 
 PASSPHRASE_PAGE, RECOVERY_PAGE = 0, 1
+STAGE_AFTER_MS = 1000
 
 
 class UnlockController(QObject):
@@ -31,6 +37,7 @@ class UnlockController(QObject):
 
     unlocked = Signal(object)
     damaged = Signal()  # the right secret, but the database does not open: offer a backup
+    stage = Signal(str)  # from the unlocking thread: what an update is doing now
 
     def __init__(
         self,
@@ -52,6 +59,12 @@ class UnlockController(QObject):
             lambda text: view.hint.setText(passphrase_hint(text)[1] if text else "")
         )
         view.installEventFilter(self)
+        self._stage = ""
+        self._stage_timer = QTimer(self)
+        self._stage_timer.setSingleShot(True)
+        self._stage_timer.setInterval(STAGE_AFTER_MS)
+        self._stage_timer.timeout.connect(self._show_stage)
+        self.stage.connect(self._staged)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Whenever the screen shows (start, lock, after a restore), its field takes the keys."""
@@ -115,11 +128,24 @@ class UnlockController(QObject):
             return
         forms.show_message(self.view.message, "Unlocking…")
         self._set_busy(True)
+        self._stage = ""
+        self._stage_timer.start()
+        report = self.stage.emit  # queued to this thread: the work runs on another
         self._background.run(
-            lambda: self._attempt(lambda: self._gateway.unlock(passphrase)),
+            lambda: self._attempt(lambda: self._gateway.unlock(passphrase, progress=report)),
             self._succeeded,
             self._failed,
         )
+
+    def _staged(self, sentence: str) -> None:
+        self._stage = sentence
+        if not self._stage_timer.isActive():
+            self._show_stage()
+
+    def _show_stage(self) -> None:
+        """Past `STAGE_AFTER_MS` of unlocking: show what the update is doing, if it is one."""
+        if self._stage and self._background.busy:
+            forms.show_message(self.view.message, self._stage)
 
     def recover(self) -> None:
         """Check the new passphrase, then unlock with the code and rewrap the key."""
@@ -150,10 +176,13 @@ class UnlockController(QObject):
         )
 
     def _succeeded(self, vault: Vault) -> None:
+        self._stage_timer.stop()
         self.reset(locked=False)
         self.unlocked.emit(vault)
 
     def _failed(self, error: BaseException) -> None:
+        self._stage_timer.stop()
+        self._stage = ""
         self._set_busy(False)
         label = self.view.message
         if self.view.pages.currentIndex() == RECOVERY_PAGE:

@@ -1,4 +1,4 @@
-"""File menu work: import and export the JSON exchange format, and export PDF reports.
+"""File menu work: import and export the JSON format, PDF reports, exports for research.
 
 All of it runs through the background helper with a progress dialog, so a
 large file never freezes the window; failures show the same sentence the
@@ -19,6 +19,7 @@ from app.ui.casebook.casebook_access import CasebookAccess
 from app.ui.casebook.details_view import DetailsView
 from app.ui.casebook.navigator_model import COUPLE, INTENSIVE
 from app.ui.casebook.report_dialog import ReportDialog
+from app.ui.casebook.research_export_controller import ResearchExportController
 from app.ui.kit.background import BackgroundWork
 from app.ui.kit.prompts import ask_open_path, ask_save_path, show_error, show_info
 from app.ui.shell.vault_gateway import error_sentence
@@ -54,6 +55,19 @@ class FileActions:
         d.empty_import.clicked.connect(self.ask_import)
         d.export_json.clicked.connect(self.ask_export_json)
         d.export_report.clicked.connect(self.ask_report)
+        self.research = ResearchExportController(
+            vault,
+            window,
+            background,
+            lambda: casebook.actor,
+            casebook.error_colour,
+            lambda: settings().flip_window_s,
+        )
+
+    def ask_research_export(self) -> None:
+        """File › Export for research…, with the selected intensive (if any) ticked."""
+        key = self.ws.parent_key(INTENSIVE)
+        self.research.open(None if key is None else key[1])
 
     def _busy(self, text: str) -> None:
         progress = QProgressDialog(text, "", 0, 0, self.window)

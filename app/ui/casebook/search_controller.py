@@ -1,9 +1,13 @@
 """Find in casebook (Ctrl+K): search as you type, then open the block at the match.
 
 Typing waits for a short pause (`DEBOUNCE_MS`), then the query runs on the
-background helper's read lane (`app.services.search`, over the FTS5 index
-inside the encrypted database), so the palette never holds a keystroke; a
-result that comes back after a newer query started is dropped. Opening a
+background helper's interactive lane (`app.services.search`, over the FTS5 index
+inside the encrypted database), so the palette never holds a keystroke. One
+query is in flight at a time: a pause that ends while one runs stops it
+(SQLite's interrupt, from the UI thread) and runs the newest text
+when it has returned, so a slow query for the text before the last key
+never holds back the one for the last; a result that comes back after a
+newer query started is dropped. Opening a
 result closes the palette, selects the block (or the intensive) in the
 navigator, listing archived intensives if it is one of them, and then shows
 the match: the observation selected in the table, or the words selected in
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
@@ -27,7 +32,16 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QWidget
 
 from app.domain.vocabulary import PartnerKey
-from app.services.search import MATCH_END, MATCH_START, HitKind, SearchFilters, SearchHit, search
+from app.services.search import (
+    MATCH_END,
+    MATCH_START,
+    HitKind,
+    SearchFilters,
+    SearchHit,
+    SearchStop,
+    SearchSuperseded,
+    search,
+)
 from app.ui.casebook.navigator_model import BLOCK, INTENSIVE
 from app.ui.casebook.search_view import ANY_DATE, SearchPaletteView
 from app.ui.kit.background import BackgroundWork
@@ -38,8 +52,8 @@ if TYPE_CHECKING:
     from app.ui.block import BlockController
     from app.ui.casebook.casebook_controller import CasebookController
 
-DEBOUNCE_MS = 60  # between two keys of steady typing; stale results are dropped
-RESULT_LIMIT = 100
+DEBOUNCE_MS = 30  # shorter than the gap between two keys of steady typing (~100-200 ms)
+RESULT_LIMIT = 50  # a palette's worth, best first; half of 100 to rank, snip and draw
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 WHERE = {
@@ -96,6 +110,19 @@ def where_line(hit: SearchHit) -> str:
     return " · ".join(parts)
 
 
+@dataclass(frozen=True, eq=False)
+class _Flight:
+    """The one search running on the interactive lane: what it looks for, and its stop flag."""
+
+    text: str
+    filters: SearchFilters
+    stop: SearchStop = field(default_factory=SearchStop)
+
+    def asks_for(self, text: str, filters: SearchFilters) -> bool:
+        """Whether this search, not yet stopped, looks for exactly that."""
+        return not self.stop.stopped and (self.text, self.filters) == (text, filters)
+
+
 class SearchController(QObject):
     """Opens the palette, runs queries off the UI thread, shows and opens results."""
 
@@ -116,7 +143,10 @@ class SearchController(QObject):
         self.view: SearchPaletteView | None = None
         self.model = QStandardItemModel(self)
         self.hits: list[SearchHit] = []
+        self.shown_for = ""  # the text whose results (or sentence) the palette shows
         self._generation = 0
+        self._in_flight: _Flight | None = None
+        self._run_again = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -155,14 +185,17 @@ class SearchController(QObject):
         """The palette was closed for good (at lock): forget it and every result."""
         self.view = None
         self._generation += 1
+        self._stop_searching()
         self._timer.stop()
         self.hits = []
+        self.shown_for = ""
         self.model.clear()
 
     def close(self) -> None:
         """At lock or teardown: close the palette, dropping its text and results."""
         self._timer.stop()
         self._generation += 1
+        self._stop_searching()
         if self.view is not None:
             self.view.query.clear()
             self.view.close()
@@ -191,30 +224,59 @@ class SearchController(QObject):
         view = self.view
         if view is None:
             return
+        text, filters = view.query.text(), self.filters()
+        running = self._in_flight
+        if running is not None and running.asks_for(text, filters):
+            return  # that very search is running: its result will be shown
         self._generation += 1
         generation = self._generation
-        text = view.query.text()
+        if running is not None:
+            running.stop.stop()
         if not text.strip():
-            self._show([], "Type to search every note, quote and reflection.")
+            self._show([], "Type to search every note, quote and reflection.", text)
             return
-        vault, filters = self._vault, self.filters()
+        view.status.setText("Searching…")
+        if running is not None:
+            self._run_again = True  # once the stopped search has returned
+            return
+        flight = _Flight(text, filters)
+        vault = self._vault
 
         def work() -> list[SearchHit]:
-            return search(vault, text, filters, limit=RESULT_LIMIT)
+            return search(vault, text, filters, limit=RESULT_LIMIT, stop=flight.stop)
 
         def done(hits: list[SearchHit]) -> None:
+            self._returned(flight)
             if generation == self._generation:
-                self._show(hits, _count_line(hits))
+                self._show(hits, _count_line(hits), text)
 
         def failed(error: BaseException) -> None:
-            if generation == self._generation:
-                self._show([], error_sentence(error))
+            self._returned(flight)
+            if generation == self._generation and not isinstance(error, SearchSuperseded):
+                self._show([], error_sentence(error), text)
 
-        view.status.setText("Searching…")
-        self._background.run_read(work, done, failed)
+        self._in_flight = flight
+        self._background.run_interactive(work, done, failed)
 
-    def _show(self, hits: list[SearchHit], status: str) -> None:
+    def _returned(self, flight: _Flight) -> None:
+        """A search came back: run the newest text if the palette changed meanwhile."""
+        if self._in_flight is not flight:
+            return  # from before a close: a newer search is the one in flight
+        self._in_flight = None
+        if self._run_again:
+            self._run_again = False
+            QTimer.singleShot(0, self, self.run_query)
+
+    def _stop_searching(self) -> None:
+        """Stop the search in flight (if any) and forget the one waiting for it."""
+        if self._in_flight is not None:
+            self._in_flight.stop.stop()
+        self._in_flight = None
+        self._run_again = False
+
+    def _show(self, hits: list[SearchHit], status: str, text: str) -> None:
         self.hits = hits
+        self.shown_for = text
         self.model.clear()
         view = self.view
         if view is not None:
@@ -286,9 +348,7 @@ def _day(value: QDate) -> date | None:
 def _count_line(hits: list[SearchHit]) -> str:
     if not hits:
         return "Nothing found. Archived intensives are left out unless you include them."
-    more = (
-        " (the first ones; narrow the search to see the rest)" if len(hits) >= RESULT_LIMIT else ""
-    )
+    more = " (the best ones; narrow the search to see others)" if len(hits) >= RESULT_LIMIT else ""
     return f"{len(hits)} result{'s' if len(hits) != 1 else ''}{more}. Enter opens one."
 
 

@@ -11,6 +11,10 @@ second pool would be a second writer in the process. It keeps two lanes:
 - `run_read`: work that only reads or computes (key derivation, an export's
   read, a report, an integrity check). Its own threads, beside the writes,
   so a long check never delays a queued observation.
+- `run_interactive`: a short read someone is waiting on as they type (the
+  search palette). One thread of its own: on a large vault the integrity
+  check and a backup's verification each hold a read thread for tens of
+  seconds, and a search queued behind them would wait as long.
 
 Results and exceptions come back through a queued signal to a relay living
 on the main thread, so callbacks may touch widgets. ORM objects never cross
@@ -125,6 +129,8 @@ class BackgroundWork(QObject):
         self._writes.setMaxThreadCount(1)
         self._reads = QThreadPool(self)
         self._reads.setMaxThreadCount(read_threads)
+        self._interactive = QThreadPool(self)
+        self._interactive.setMaxThreadCount(1)
         self._relays: set[_Relay] = set()
         self.generation = 0
 
@@ -149,6 +155,19 @@ class BackgroundWork(QObject):
     ) -> None:
         """Start `work()` (which must not write to the vault) beside the writes."""
         self._start(self._reads, work, on_success, on_failure, scope)
+
+    def run_interactive(
+        self,
+        work: Callable[[], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        """Start a short read a person is waiting on, on its own thread (see the module doc).
+
+        The caller keeps at most one such job going (the palette stops its
+        search before starting the next), so nothing queues here for long.
+        """
+        self._start(self._interactive, work, on_success, on_failure, None)
 
     def run(
         self,
@@ -194,10 +213,9 @@ class BackgroundWork(QObject):
         self.generation += 1
 
     def wait(self, msecs: int = -1) -> bool:
-        """Block until both lanes are idle (at lock and shutdown: no job outlives the vault)."""
-        if msecs < 0:
-            return bool(self._writes.waitForDone(-1)) and bool(self._reads.waitForDone(-1))
-        return bool(self._writes.waitForDone(msecs)) and bool(self._reads.waitForDone(msecs))
+        """Block until every lane is idle (at lock and shutdown: no job outlives the vault)."""
+        pools = (self._writes, self._reads, self._interactive)
+        return all([bool(pool.waitForDone(msecs)) for pool in pools])
 
     def _finished(self, relay: _Relay) -> None:
         self._relays.discard(relay)

@@ -32,6 +32,7 @@ class UnlockedRoutes:
             w.import_json.triggered.connect(parts.files.ask_import),
             w.export_json.triggered.connect(parts.files.ask_export_json),
             w.export_report.triggered.connect(parts.files.ask_report),
+            w.export_research.triggered.connect(parts.files.ask_research_export),
             w.profile.triggered.connect(parts.profile.open),
             w.find_action.triggered.connect(casebook.focus_filter),
             w.find_in_casebook.triggered.connect(parts.search.open),

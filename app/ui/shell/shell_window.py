@@ -57,6 +57,7 @@ class ShellWindow(QMainWindow):
         self.import_json = _action(self, "&Import intensive…", "Ctrl+I", "Import a JSON document")
         self.export_json = _action(self, "&Export intensive…", "Ctrl+E", "Export as JSON")
         self.export_report = _action(self, "Export &report…", "Ctrl+R", "Export a PDF report")
+        self.export_research = _action(self, "Export for re&search…", None, "CSV tables or BORIS")
         self.settings = _action(self, "&Settings…", "Ctrl+,", "Change the app's settings")
         self.profile = _action(
             self, "&Profile…", None, "Your name, credentials and role, as reports show them"
@@ -68,7 +69,12 @@ class ShellWindow(QMainWindow):
         for action in (self.new_couple, self.new_intensive):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        for action in (self.import_json, self.export_json, self.export_report):
+        for action in (
+            self.import_json,
+            self.export_json,
+            self.export_report,
+            self.export_research,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.profile)
@@ -101,6 +107,7 @@ class ShellWindow(QMainWindow):
             self.import_json,
             self.export_json,
             self.export_report,
+            self.export_research,
             self.settings,
             self.profile,
             self.lock,

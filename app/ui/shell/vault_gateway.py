@@ -18,6 +18,8 @@ from app.services.clock import Clock, system_clock
 from app.services.instance import vault_present
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from app.services.vault_handle import KdfParams, UnlockThrottle, Vault
 
 
@@ -75,8 +77,16 @@ class VaultGateway:
             raise
         return vault, code
 
-    def unlock(self, passphrase: str, actor: str = "crucible") -> Vault:
-        """Open the vault with the passphrase (the slow key derivation happens here)."""
+    def unlock(
+        self,
+        passphrase: str,
+        actor: str = "crucible",
+        progress: Callable[[str], None] | None = None,
+    ) -> Vault:
+        """Open the vault with the passphrase (the slow key derivation happens here).
+
+        `progress` hears the stages of an update, if this unlock needs one.
+        """
         from app.services.vault_access import open_vault
 
         if self._throttle is not None:
@@ -86,8 +96,11 @@ class VaultGateway:
                 actor=actor,
                 throttle=self._throttle,
                 clock=self._services_clock,
+                progress=progress,
             )
-        return open_vault(self.folder, passphrase, actor=actor, clock=self._services_clock)
+        return open_vault(
+            self.folder, passphrase, actor=actor, clock=self._services_clock, progress=progress
+        )
 
     def recover(self, code: str, new_passphrase: str) -> Vault:
         """Open with the recovery code, then set the new passphrase; returns the vault."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,11 +10,14 @@ from typing import Any
 import pytest
 
 from app.services.errors import WrongSecretError
-from app.services.vault_access import open_vault
+from app.services.vault_access import UPDATE_BACKUP, open_vault
+from app.store import migrate
 from app.store.vault import UnlockThrottle
+from app.ui.kit import forms
 from app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import damage_every_page, open_recovery_page, unlock
+from tests.store.test_migrations import FIXTURE_0001, FIXTURE_PASSPHRASE
+from tests.ui.conftest import damage_every_page, open_recovery_page, unlock, wait_idle
 
 
 def _try(qtbot: Any, desktop: Desktop, passphrase: str) -> str:
@@ -96,3 +100,39 @@ def test_the_backoff_survives_a_restart(
     unlock(qtbot, again)
     assert len(waits) == 1
     assert 1.0 < waits[0] <= 2.0  # 2 s after the second failure, less the time since
+
+
+def test_an_unlock_that_updates_the_vault_says_what_it_is_doing(
+    qtbot: Any,
+    tmp_path: Path,
+    start_desktop: Callable[..., Desktop],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first unlock of an old vault shows the backup and each update step under the bar.
+
+    The vault frozen at revision 0001 needs every later step (the search
+    index's first fill among them). The lines wait `STAGE_AFTER_MS` so a
+    normal unlock never shows them; here the wait is cut to nothing.
+    """
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURE_0001, folder)
+    shown: list[str] = []
+    show = forms.show_message
+    monkeypatch.setattr(
+        forms,
+        "show_message",
+        lambda label, text, *rest: (shown.append(text), show(label, text, *rest)),
+    )
+    desktop = start_desktop(folder)
+    desktop.session.unlock._stage_timer.setInterval(0)
+    view = desktop.session.unlock_view
+    view.passphrase.setText(FIXTURE_PASSPHRASE)
+    view.unlock.click()
+    qtbot.waitUntil(lambda: desktop.session.vault is not None, timeout=20_000)
+    assert UPDATE_BACKUP in shown
+    steps = [text for text in shown if text.startswith("Updating the vault")]
+    assert steps
+    assert f"step 1 of {int(migrate.head_revision()) - 1} " in steps[0]
+    assert shown.index(UPDATE_BACKUP) < shown.index(steps[0])
+    assert view.message.text() == ""  # the screen is reset once the vault is open
+    wait_idle(qtbot, desktop)

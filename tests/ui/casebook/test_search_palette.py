@@ -91,6 +91,24 @@ def test_typing_finds_quotes_grouped_by_couple_and_intensive(qtbot: Any, unlocke
     assert view.status.text().startswith(f"{len(search.hits)} result")
 
 
+def test_a_newer_pause_stops_the_search_in_flight_and_runs_only_the_newest(
+    qtbot: Any, unlocked: Desktop
+) -> None:
+    """Two pauses in a row: the first search is stopped, only the last text's results show."""
+    search, view = _palette(qtbot, unlocked)
+    view.query.setText("zzqxnotaword")
+    search.run_query()  # the first pause: its search goes to the read lane
+    first = search._in_flight
+    assert first is not None
+    view.query.setText("whatever you")
+    search.run_query()  # the next pause, before the first search has come back
+    assert first.stop.stopped
+    qtbot.waitUntil(lambda: view.status.text().endswith("opens one."), timeout=5000)
+    assert search._in_flight is None
+    assert search.hits
+    assert all("whatever" in hit.snippet.lower() for hit in search.hits)
+
+
 def test_nothing_found_says_so_and_archived_are_left_out(qtbot: Any, unlocked: Desktop) -> None:
     """No hit: a sentence that says so and mentions archived intensives."""
     _search, view = _palette(qtbot, unlocked)

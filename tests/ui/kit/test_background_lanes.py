@@ -45,6 +45,20 @@ def test_a_read_runs_beside_a_long_write(qtbot: Any) -> None:
     assert work.wait(5000)
 
 
+def test_an_interactive_read_runs_while_every_read_thread_is_held(qtbot: Any) -> None:
+    """A search typed while two long checks hold the read lane still comes back at once."""
+    work = BackgroundWork()
+    release = threading.Event()
+    for _ in range(3):  # more long reads than the lane has threads
+        work.run_read(lambda: release.wait(5), lambda _r: None, _never)
+    found: list[str] = []
+    work.run_interactive(lambda: "found", found.append, _never)
+    qtbot.waitUntil(lambda: bool(found), timeout=2000)  # while the reads still block
+    assert not release.is_set()
+    release.set()
+    assert work.wait(5000)
+
+
 def test_a_scope_discards_and_waits_for_its_own_jobs_only(qtbot: Any) -> None:
     work = BackgroundWork()
     mine, other = work.scope(), []
