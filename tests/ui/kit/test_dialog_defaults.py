@@ -123,6 +123,12 @@ def _hours(desktop: Desktop) -> QDialog:
     return desktop.session.parts.hours.open().view
 
 
+def _research_export(desktop: Desktop) -> QDialog:
+    from app.ui.casebook.research_export_dialog import ResearchExportDialog
+
+    return ResearchExportDialog(desktop.window, _colour)
+
+
 def _addendum(desktop: Desktop) -> QDialog:
     from app.ui.block.note_dialogs import AddendumDialog
 
@@ -165,6 +171,7 @@ BUILDERS: dict[str, list[Builder]] = {
     "BackupsView": [_backups],
     "AuditView": [_audit],
     "HoursView": [_hours],
+    "ResearchExportDialog": [_research_export],
     "AddendumDialog": [_addendum],
     "HistoryDialog": [_history],
     "ReflectionsDialog": [_reflections],
