@@ -21,6 +21,7 @@ SCRIPTS = [
     "live_during_import.py",
     "search.py",
     "search_palette.py",
+    "hours.py",
 ]
 
 

@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.search_command import add_arguments as add_search_arguments
 
     add_search_arguments(commands.add_parser("search", help="find words in the whole vault"))
+    from app.cli.hours_command import add_arguments as add_hours_arguments
+
+    add_hours_arguments(commands.add_parser("hours", help="contact and supervision hours"))
     return parser
 
 

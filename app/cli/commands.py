@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder, unlocking
+from app.cli.hours_command import run_hours
 from app.cli.search_command import run_search
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import vault_access
@@ -310,10 +311,15 @@ def _export_csv(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf:
             actor=CLI_ACTOR,
             force=args.force,
         )
-    terminal.out(
-        f"Wrote {result.intensives} intensives, {result.blocks} blocks and "
-        f"{result.observations} observations to {for_terminal(str(result.folder))}."
+    counts = ", ".join(
+        f"{number} {word}{'' if number == 1 else 's'}"
+        for number, word in (
+            (result.intensives, "intensive"),
+            (result.blocks, "block"),
+            (result.observations, "observation"),
+        )
     )
+    terminal.out(f"Wrote {counts} to {for_terminal(str(result.folder))}.")
     return EXIT_OK
 
 
@@ -344,4 +350,5 @@ _HANDLERS = {
     "summary": _summary,
     "report": _report,
     "search": run_search,
+    "hours": run_hours,
 }

@@ -29,7 +29,7 @@ import functools
 import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Final
+from typing import Final, Protocol
 
 from app.domain.intensive import Block
 
@@ -127,7 +127,20 @@ def _effective_span(block: Block) -> Span:
     return span_with(block, first, last)
 
 
-def span_with(block: Block, first: datetime | None, last: datetime | None) -> Span:
+class PlanAndRun(Protocol):
+    """What :func:`span_with` reads of a block: a :class:`Block`, or a lighter record of one."""
+
+    @property
+    def start(self) -> datetime: ...  # noqa: D102
+    @property
+    def end(self) -> datetime | None: ...  # noqa: D102
+    @property
+    def actual_start(self) -> datetime | None: ...  # noqa: D102
+    @property
+    def actual_end(self) -> datetime | None: ...  # noqa: D102
+
+
+def span_with(block: PlanAndRun, first: datetime | None, last: datetime | None) -> Span:
     """The :func:`effective_span` rule for a block whose observations run ``first`` to ``last``.
 
     For callers that stream a block's observations instead of holding them

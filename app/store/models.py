@@ -286,3 +286,72 @@ class AuditKeying(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme: Mapped[str] = mapped_column(String(40))
     keyed_after: Mapped[int] = mapped_column(Integer)
+
+
+class HoursContactEntry(Base):
+    """Contact outside Crucible's intensives, typed in by the trainee (issue 15's manual entry)."""
+
+    __tablename__ = "hours_contact_entry"
+    __table_args__ = (
+        CheckConstraint("minutes BETWEEN 1 AND 1440", name="minutes"),
+        CheckConstraint("kind IN ('relational', 'individual')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[date] = mapped_column(IsoDate, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    couple_code: Mapped[str] = mapped_column(String(32), default="")
+    start_time: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class HoursSupervisionEntry(Base):
+    """One supervision meeting: date, minutes, format, observable data, supervisor."""
+
+    __tablename__ = "hours_supervision_entry"
+    __table_args__ = (
+        CheckConstraint("minutes BETWEEN 1 AND 1440", name="minutes"),
+        CheckConstraint("format IN ('individual', 'group')", name="format"),
+        CheckConstraint("observable IN ('live', 'video', 'audio', 'none')", name="observable"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[date] = mapped_column(IsoDate, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(12))
+    observable: Mapped[str] = mapped_column(String(8))
+    supervisor: Mapped[str] = mapped_column(String(200), default="")
+    intensive_ids: Mapped[list[int]] = mapped_column(JsonList, default=list)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class HoursBlockMark(Base):
+    """The clinician's word on one block for the hours: counted as contact, or confirmed as run."""
+
+    __tablename__ = "hours_block_mark"
+    __table_args__ = (
+        CheckConstraint(
+            "contact_kind IS NULL OR contact_kind IN ('relational', 'individual')",
+            name="contact_kind",
+        ),
+    )
+
+    block_id: Mapped[int] = mapped_column(
+        ForeignKey("block.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_kind: Mapped[str | None] = mapped_column(String(12))
+    confirmed_ran: Mapped[bool] = mapped_column(default=False)
+
+
+class HoursTarget(Base):
+    """The one target the trainee chose: a preset's id (or a custom target) and its dates."""
+
+    __tablename__ = "hours_target"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    preset_id: Mapped[str] = mapped_column(String(40))
+    custom_json: Mapped[str | None] = mapped_column(Text)
+    starts: Mapped[date | None] = mapped_column(IsoDate)
+    ends: Mapped[date | None] = mapped_column(IsoDate)

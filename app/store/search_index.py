@@ -317,12 +317,27 @@ def search_source(
     The FTS5 table is the outer loop (CROSS JOIN keeps it there), so FTS5
     sorts by rank itself and snippets are made only for the rows returned.
     Only the newest `RANKED_CANDIDATES` matches are ranked when there are
-    more (see there).
+    more (see there); with fewer, nothing is bounded, so nothing is asked
+    twice (most tables, for most words).
     """
-    hits = _ranked(session, source, query, filters, limit, bounded=True)
-    if len(hits) < limit:
-        hits = _ranked(session, source, query, filters, limit, bounded=False)
+    bound = _candidate_bound(session, source, query)
+    hits = _ranked(session, source, query, filters, limit, bound)
+    if bound is not None and len(hits) < limit:
+        hits = _ranked(session, source, query, filters, limit, None)
     return hits
+
+
+def _candidate_bound(session: Session, source: _Source, query: SearchQuery) -> int | None:
+    """The rowid of the `RANKED_CANDIDATES`-th newest match, or None when there are fewer."""
+    fts = fts_table(source.table)
+    row = session.execute(
+        text(
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH :match "  # noqa: S608
+            "ORDER BY rowid DESC LIMIT 1 OFFSET :skip"
+        ),
+        {"match": query.match_expression(), "skip": RANKED_CANDIDATES - 1},
+    ).first()
+    return None if row is None else int(row[0])
 
 
 def _ranked(
@@ -331,8 +346,7 @@ def _ranked(
     query: SearchQuery,
     filters: SearchFilters,
     limit: int,
-    *,
-    bounded: bool,
+    bound: int | None,
 ) -> list[SearchHit]:
     fts = fts_table(source.table)
     snippets = ", ".join(
@@ -340,12 +354,9 @@ def _ranked(
         for index in range(len(source.columns))
     )
     clauses, params = _where(source, filters)
-    if bounded:
-        clauses.append(
-            f"{fts}.rowid >= (SELECT min(rowid) FROM (SELECT rowid FROM {fts} "  # noqa: S608
-            f"WHERE {fts} MATCH :match ORDER BY rowid DESC LIMIT :candidates))"
-        )
-        params["candidates"] = RANKED_CANDIDATES
+    if bound is not None:
+        clauses.append(f"{fts}.rowid >= :bound")
+        params["bound"] = bound
     where = "".join(f" AND {clause}" for clause in clauses)
     sql = (
         f"SELECT {fts}.rank AS rank, {snippets}, {_CONTEXT.format(**source.context)} "  # noqa: S608

@@ -187,7 +187,19 @@ vault.lock()
     ):
         made = _run(sandbox, env, *args, stdin=NEW_PASSPHRASE + "\n")
         assert made.returncode == 0, made.stderr
-    assert len(list(exported.glob("*.pdf"))) == 2
+    # The hours log: entries carrying text, the totals, and its PDF.
+    for args in (
+        ("hours", "add-supervision", "--date", "2026-11-04", "--minutes", "60",
+         "--format", "group", "--supervisor", "CANARYsupervisorZx9"),
+        ("hours", "add-contact", "--date", "2026-11-20", "--minutes", "50",
+         "--kind", "individual", "--couple", "CANARYhoursZx9"),
+        ("hours", "--json"),
+        ("hours", "--csv"),
+        ("hours", "report", "-o", str(exported / "hours.pdf")),
+    ):  # fmt: skip
+        made = _run(sandbox, env, *args, stdin=NEW_PASSPHRASE + "\n")
+        assert made.returncode == 0, made.stderr
+    assert len(list(exported.glob("*.pdf"))) == 3
 
     needles = [
         *canaries,
@@ -200,6 +212,8 @@ vault.lock()
         "CANARYsignerZx9",
         "CANARYreasonZx9",
         "CANARYaddZx9",
+        "CANARYsupervisorZx9",
+        "CANARYhoursZx9",
     ]
     hits = []
     for path in sandbox.rglob("*"):

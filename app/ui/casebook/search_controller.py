@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from app.ui.casebook.casebook_controller import CasebookController
 
 DEBOUNCE_MS = 30  # shorter than the gap between two keys of steady typing (~100-200 ms)
-RESULT_LIMIT = 100
+RESULT_LIMIT = 50  # a palette's worth, best first; half of 100 to rank, snip and draw
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 WHERE = {
@@ -348,9 +348,7 @@ def _day(value: QDate) -> date | None:
 def _count_line(hits: list[SearchHit]) -> str:
     if not hits:
         return "Nothing found. Archived intensives are left out unless you include them."
-    more = (
-        " (the first ones; narrow the search to see the rest)" if len(hits) >= RESULT_LIMIT else ""
-    )
+    more = " (the best ones; narrow the search to see others)" if len(hits) >= RESULT_LIMIT else ""
     return f"{len(hits)} result{'s' if len(hits) != 1 else ''}{more}. Enter opens one."
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the casebook loads the services: only after an unlock
     from app.ui.casebook.casebook_view import CasebookView
     from app.ui.casebook.file_actions import FileActions
     from app.ui.casebook.search_controller import SearchController
+    from app.ui.hours.hours_opener import HoursOpener
     from app.ui.shell.process_policy import MemoryPolicy
 
 
@@ -44,6 +45,7 @@ class Composition:
         profile: ProfileController,
         blocks: BlockWorkspaceSlot,
         search: SearchController,
+        hours: HoursOpener,
     ) -> None:
         self.vault = vault
         self.screen = view
@@ -54,6 +56,7 @@ class Composition:
         self.profile = profile
         self.blocks = blocks
         self.search = search
+        self.hours = hours
 
     def teardown(self) -> Place:
         """Drop every piece of client text; returns where the clinician was, for the next unlock.
@@ -62,6 +65,7 @@ class Composition:
         caller to take off the window's stack and delete.
         """
         self.search.close()
+        self.hours.close()
         self.blocks.close()
         place = self.casebook.place()
         self.casebook.teardown()
@@ -85,7 +89,9 @@ def compose(
     from app.ui.casebook.casebook_edits import CasebookEdits
     from app.ui.casebook.casebook_view import CasebookView
     from app.ui.casebook.file_actions import FileActions
+    from app.ui.casebook.navigator_model import BLOCK
     from app.ui.casebook.search_controller import SearchController
+    from app.ui.hours.hours_opener import HoursOpener
 
     profiles = ProfileController(vault, get_profile(vault), window, error_colour)
     complete = None if profiles.incomplete() else profiles.profile
@@ -108,7 +114,10 @@ def compose(
     if place is not None:
         casebook.restore(place)
     search = SearchController(vault, window, background, casebook, lambda: blocks.workspace)
-    return Composition(vault, view, casebook, edits, files, profiles, blocks, search)
+    hours = HoursOpener(
+        vault, window, background, lambda block: casebook.open_item((BLOCK, block)), error_colour
+    )
+    return Composition(vault, view, casebook, edits, files, profiles, blocks, search, hours)
 
 
 def _use_profile(

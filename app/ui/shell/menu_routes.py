@@ -36,6 +36,7 @@ class UnlockedRoutes:
             w.profile.triggered.connect(parts.profile.open),
             w.find_action.triggered.connect(casebook.focus_filter),
             w.find_in_casebook.triggered.connect(parts.search.open),
+            w.hours.triggered.connect(parts.hours.open),
             w.show_archived.toggled.connect(casebook.set_show_archived),
             casebook.show_archived_toggled.connect(w.show_archived.setChecked),
         ]

@@ -125,9 +125,13 @@ class ShellWindow(QMainWindow):
         self.audit_trail = _action(
             self, "Audit &trail…", "Ctrl+Shift+T", "See and verify the audit trail"
         )
+        self.hours = _action(
+            self, "&Hours…", "Ctrl+Shift+H", "Contact and supervision hours toward your target"
+        )
         tools_menu.addAction(self.backups)
         tools_menu.addAction(self.audit_trail)
-        self.vault_actions = (*self.vault_actions, self.backups, self.audit_trail)
+        tools_menu.addAction(self.hours)
+        self.vault_actions = (*self.vault_actions, self.backups, self.audit_trail, self.hours)
 
     def _build_help_menu(self) -> None:
         """Help: diagnostics for a bug report, usable locked or not (they hold no client text)."""

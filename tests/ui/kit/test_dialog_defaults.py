@@ -118,6 +118,17 @@ def _audit(desktop: Desktop) -> QDialog:
     return desktop.session.data_safety.open_audit().view
 
 
+def _hours(desktop: Desktop) -> QDialog:
+    assert desktop.session.parts is not None
+    return desktop.session.parts.hours.open().view
+
+
+def _research_export(desktop: Desktop) -> QDialog:
+    from app.ui.casebook.research_export_dialog import ResearchExportDialog
+
+    return ResearchExportDialog(desktop.window, _colour)
+
+
 def _addendum(desktop: Desktop) -> QDialog:
     from app.ui.block.note_dialogs import AddendumDialog
 
@@ -159,6 +170,8 @@ BUILDERS: dict[str, list[Builder]] = {
     "RestoreDialog": [_restore],
     "BackupsView": [_backups],
     "AuditView": [_audit],
+    "HoursView": [_hours],
+    "ResearchExportDialog": [_research_export],
     "AddendumDialog": [_addendum],
     "HistoryDialog": [_history],
     "ReflectionsDialog": [_reflections],

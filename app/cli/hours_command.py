@@ -1,0 +1,225 @@
+"""`crucible hours`: the trainee's contact and supervision hours, entries, target and PDF.
+
+- ``crucible hours [--from D --to D] [--json | --csv]``: totals over the period
+  and the progress toward the target (JSON: ``contact_minutes`` and
+  ``supervision_minutes`` among others; CSV: one row per dated entry).
+- ``crucible hours add-contact``, ``add-supervision``: one entry each, checked
+  first (one sentence and nothing stored when it cannot be).
+- ``crucible hours target PRESET [--from --to]``: choose the target.
+- ``crucible hours report -o FILE``: the de-identified hours log PDF.
+
+Declared here and added to the parser by ``app.cli.build_parser``; services
+load only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from app.cli import EXIT_OK, Terminal, UsageError, record_id
+from app.cli.terminal_text import for_terminal, json_for_terminal
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-25)"
+        ) from None
+
+
+def _minutes(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
+
+
+def _clock(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time (write it as HH:MM)") from None
+
+
+def _period(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="from (incl.)")
+    parser.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="to (incl.)")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare `crucible hours` and its verbs on its subparser."""
+    _period(parser)
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON")
+    output.add_argument("--csv", action="store_true", help="print CSV, one row per entry")
+    verbs = parser.add_subparsers(dest="hours_command", metavar="VERB", parser_class=type(parser))
+    contact = verbs.add_parser(
+        "add-contact", help="add contact hours outside Crucible's intensives"
+    )
+    contact.add_argument("--date", dest="on", type=_date, required=True)
+    contact.add_argument("--minutes", type=_minutes, required=True)
+    contact.add_argument("--kind", choices=("relational", "individual"), required=True)
+    contact.add_argument("--couple", default="", metavar="CODE", help="a couple code (optional)")
+    contact.add_argument("--start", type=_clock, metavar="HH:MM", help="when it started")
+    supervision = verbs.add_parser("add-supervision", help="add a supervision entry")
+    supervision.add_argument("--date", dest="on", type=_date, required=True)
+    supervision.add_argument("--minutes", type=_minutes, required=True)
+    supervision.add_argument("--format", choices=("individual", "group"), required=True)
+    supervision.add_argument(
+        "--observable", choices=("live", "video", "audio", "none"), default="none"
+    )
+    supervision.add_argument("--supervisor", default="", metavar="NAME")
+    supervision.add_argument(
+        "--intensive", type=record_id, action="append", default=[], metavar="ID",
+        help="an intensive discussed (repeatable)",
+    )  # fmt: skip
+    target = verbs.add_parser("target", help="choose the target preset")
+    target.add_argument("preset", help="a preset id (see docs/hours.md)")
+    _period(target)
+    report = verbs.add_parser("report", help="write the hours log PDF")
+    report.add_argument("-o", "--output", type=Path, required=True)
+    report.add_argument("--force", action="store_true", help="replace an existing file")
+    report.add_argument("--paper", choices=("letter", "a4"), default="letter")
+    _period(report)
+
+
+def run_hours(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
+    """The handler of `crucible hours` and its verbs."""
+    verb = args.hours_command
+    if verb == "add-contact":
+        return _add_contact(args, folder, terminal)
+    if verb == "add-supervision":
+        return _add_supervision(args, folder, terminal)
+    if verb == "target":
+        return _target(args, folder, terminal)
+    if verb == "report":
+        return _report(args, folder, terminal)
+    return _show(args, folder, terminal)
+
+
+def _check_period(args: argparse.Namespace) -> None:
+    from app.services.hours import period_problem
+
+    problem = period_problem(args.date_from, args.date_to)
+    if problem:
+        raise UsageError(problem)
+
+
+def _show(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
+    from app.cli.unlocking import unlock
+    from app.domain.hours_log import hours_as_csv, hours_as_json
+
+    _check_period(args)
+    with unlock(folder, terminal) as vault:
+        from app.services.hours import hours_for
+
+        log = hours_for(vault, args.date_from, args.date_to)
+    if args.json:
+        text = json.dumps(hours_as_json(log), ensure_ascii=False, indent=2)
+        terminal.out(json_for_terminal(text))
+    elif args.csv:
+        terminal.stdout.write(json_for_terminal(hours_as_csv(log)))
+    else:
+        for line in _table(log):
+            terminal.out(for_terminal(line))
+    return EXIT_OK
+
+
+def _table(log: Any) -> list[str]:
+    from app.domain.hours_log import hours_text
+
+    period = f"{log.date_from or 'start'} to {log.date_to or 'today'}"
+    lines = [
+        f"Hours {period} (hours:minutes)",
+        f"Contact      relational {hours_text(log.contact.relational)}"
+        f"  individual {hours_text(log.contact.individual)}"
+        f"  total {hours_text(log.contact.total)}"
+        f"  claimable {hours_text(log.claimable.total)}",
+        f"Supervision  individual {hours_text(log.supervision.individual)}"
+        f"  group {hours_text(log.supervision.group)}"
+        f"  observable {hours_text(log.supervision.observable)}"
+        f"  total {hours_text(log.supervision.total)}",
+        f"Target: {log.target.preset.name} (from its start to the end of the period)",
+    ]
+    for item in log.progress:
+        lines.append(
+            f"  {item.category.label}: {hours_text(item.claimable)} of "
+            f"{hours_text(item.required)} claimable ({item.fraction:.0%})"
+        )
+    return lines
+
+
+def _add_contact(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
+    from app.cli.unlocking import unlock
+    from app.domain.hours import ContactKind, ManualContact
+    from app.domain.text_rules import line_problem
+    from app.services.clock import system_clock
+    from app.services.hours import add_manual_contact, check_manual
+
+    problem = line_problem(args.couple)
+    if problem or len(args.couple) > 32:
+        raise UsageError(f"The couple code {problem or 'must be at most 32 characters'}.")
+    entry = ManualContact(
+        args.on, args.minutes, ContactKind(args.kind), args.couple, start=args.start
+    )
+    check_manual(entry, today=system_clock().date())  # refused before a secret is asked for
+    with unlock(folder, terminal) as vault:
+        new_id = add_manual_contact(vault, entry)
+    terminal.out(f"Added contact entry {new_id}.")
+    return EXIT_OK
+
+
+def _add_supervision(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
+    from app.cli.unlocking import unlock
+    from app.domain.hours import ObservableData, SupervisionEntry, SupervisionFormat
+    from app.services.clock import system_clock
+    from app.services.hours import add_supervision, check_supervision
+
+    entry = SupervisionEntry(
+        args.on,
+        args.minutes,
+        SupervisionFormat(args.format),
+        ObservableData(args.observable),
+        args.supervisor.strip(),
+        tuple(args.intensive),
+    )
+    check_supervision(entry, today=system_clock().date())
+    with unlock(folder, terminal) as vault:
+        new_id = add_supervision(vault, entry)
+    terminal.out(f"Added supervision entry {new_id}.")
+    return EXIT_OK
+
+
+def _target(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
+    from app.cli.unlocking import unlock
+    from app.domain.hours_targets import PresetError, find_preset, shipped_presets
+    from app.services.hours import choose_target
+
+    _check_period(args)
+    try:
+        find_preset(shipped_presets(), args.preset)  # refused before a secret is asked for
+    except PresetError as error:
+        raise UsageError(str(error)) from None
+    with unlock(folder, terminal) as vault:
+        target = choose_target(vault, args.preset, starts=args.date_from, ends=args.date_to)
+    terminal.out(f"The hours target is now: {for_terminal(target.preset.name)}.")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
+    from app.cli.unlocking import unlock
+    from app.services.files import check_output_path
+    from app.services.hours_report import export_hours_report
+
+    _check_period(args)
+    check_output_path(folder, args.output, force=args.force)
+    with unlock(folder, terminal) as vault:
+        export_hours_report(vault, args.output, args.date_from, args.date_to, paper=args.paper)
+    terminal.out(f"Wrote {for_terminal(str(args.output))}.")
+    return EXIT_OK

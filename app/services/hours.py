@@ -1,0 +1,189 @@
+"""The hours log's use-cases: read the log of a period, add entries, mark blocks, choose a target.
+
+Every check runs before anything is written, and a refusal is one
+sentence (:class:`InputError`): minutes out of 1..1440, a date in the
+future, a manual entry that would count a logged block twice, an unknown
+preset, a block that does not exist. The rules are in ``app.domain.hours``
+and ``app.domain.hours_targets``; this module only reads and writes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.hours import (
+    BlockInRecord,
+    BlockMark,
+    ManualContact,
+    SupervisionEntry,
+    block_pieces,
+    entry_problem,
+    manual_pieces,
+    overlapping_block,
+)
+from app.domain.hours_log import HoursLog, hours_log
+from app.domain.hours_targets import (
+    CUSTOM,
+    Preset,
+    PresetError,
+    Target,
+    find_preset,
+    preset_as_json,
+    preset_from,
+    shipped_presets,
+)
+from app.services.clock import Clock, system_clock
+from app.services.errors import InputError, NotFoundError
+from app.store import hours as store
+from app.store.vault import Vault
+
+DEFAULT_PRESET = "coamfte-500"
+"""The target shown until the trainee chooses one: the issue's first example."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoursRecord:
+    """Everything stored that the hours are counted from, read in one session."""
+
+    blocks: tuple[BlockInRecord, ...]
+    manual: tuple[ManualContact, ...]
+    supervision: tuple[SupervisionEntry, ...]
+    target: Target
+
+
+def read_record(vault: Vault) -> HoursRecord:
+    """The blocks, the entries and the chosen target, as domain objects."""
+    with vault.session() as session:
+        blocks = store.blocks_for_hours(session)
+        manual = store.manual_entries(session)
+        supervision = store.supervision_entries(session)
+        stored = store.stored_target(session)
+    return HoursRecord(tuple(blocks), tuple(manual), tuple(supervision), _target(stored))
+
+
+def _target(stored: tuple[str, str | None, date | None, date | None] | None) -> Target:
+    if stored is None:
+        return Target(find_preset(shipped_presets(), DEFAULT_PRESET))
+    preset_id, custom_json, starts, ends = stored
+    try:
+        if preset_id == CUSTOM and custom_json is not None:
+            preset = preset_from(json.loads(custom_json))
+        else:
+            preset = find_preset(shipped_presets(), preset_id)
+    except (PresetError, json.JSONDecodeError):
+        # A preset dropped from a later release: say so rather than count toward nothing.
+        raise InputError(
+            f"The chosen hours target {preset_id!r} is no longer known; choose another one."
+        ) from None
+    return Target(preset, starts, ends)
+
+
+def log_of(record: HoursRecord, date_from: date | None, date_to: date | None) -> HoursLog:
+    """The period's hours log from a record already read (the view keeps the record)."""
+    pieces = block_pieces(record.blocks) + manual_pieces(record.manual)
+    return hours_log(pieces, record.supervision, record.target, date_from, date_to)
+
+
+def period_problem(date_from: date | None, date_to: date | None) -> str | None:
+    """None if the period reads forward, else why not."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        return f"The period starts ({date_from}) after it ends ({date_to})."
+    return None
+
+
+def hours_for(vault: Vault, date_from: date | None = None, date_to: date | None = None) -> HoursLog:
+    """The hours log of ``date_from..date_to`` (either end open) from what the vault holds."""
+    problem = period_problem(date_from, date_to)
+    if problem:
+        raise InputError(problem)
+    return log_of(read_record(vault), date_from, date_to)
+
+
+def check_manual(entry: ManualContact, record: HoursRecord | None = None, *, today: date) -> None:
+    """Refuse an entry that may not be stored (with ``record``, also one over a logged block)."""
+    problem = entry_problem(entry.on, entry.minutes, today)
+    if problem:
+        raise InputError(problem)
+    if record is None:
+        return
+    pieces = block_pieces(record.blocks)
+    clash = overlapping_block(entry, pieces, record.blocks)
+    if clash is not None:
+        raise InputError(
+            f"This entry overlaps block {clash.block_id} of intensive {clash.intensive_id}, "
+            "which is already counted; nothing was added."
+        )
+
+
+def add_manual_contact(vault: Vault, entry: ManualContact, *, clock: Clock = system_clock) -> int:
+    """Store one manual contact entry after every check; returns its id."""
+    check_manual(entry, today=clock().date())
+    check_manual(entry, read_record(vault), today=clock().date())
+    with vault.write_session() as session:
+        return store.add_manual_entry(session, entry, clock())
+
+
+def check_supervision(entry: SupervisionEntry, *, today: date) -> None:
+    """Refuse a supervision entry that may not be stored."""
+    problem = entry_problem(entry.on, entry.minutes, today)
+    if problem:
+        raise InputError(problem)
+    if len(entry.supervisor) > 200 or any(ch in entry.supervisor for ch in "\r\n\t"):
+        raise InputError("The supervisor's name must be one line of at most 200 characters.")
+
+
+def add_supervision(vault: Vault, entry: SupervisionEntry, *, clock: Clock = system_clock) -> int:
+    """Store one supervision entry after the checks; returns its id."""
+    check_supervision(entry, today=clock().date())
+    with vault.write_session() as session:
+        return store.add_supervision_entry(session, entry, clock())
+
+
+def remove_entry(vault: Vault, *, supervision: bool, entry_id: int) -> None:
+    """Delete a manual contact or supervision entry typed in error."""
+    with vault.write_session() as session:
+        if not store.delete_entry(session, supervision, entry_id):
+            kind = "supervision" if supervision else "contact"
+            raise NotFoundError(f"There is no {kind} entry with id {entry_id}.")
+
+
+def mark_block(vault: Vault, block_id: int, mark: BlockMark) -> None:
+    """Record the clinician's word on a block: counts as contact (and how), or it ran."""
+    with vault.write_session() as session:
+        if not store.block_exists(session, block_id):
+            raise NotFoundError(f"There is no block with id {block_id} in this vault.")
+        store.set_block_mark(session, block_id, mark)
+
+
+def choose_target(
+    vault: Vault,
+    preset_id: str,
+    *,
+    starts: date | None = None,
+    ends: date | None = None,
+    custom: Preset | None = None,
+) -> Target:
+    """Make ``preset_id`` (or ``custom``) the target between ``starts`` and ``ends``."""
+    problem = period_problem(starts, ends)
+    if problem:
+        raise InputError(problem)
+    if preset_id == CUSTOM:
+        if custom is None:
+            raise InputError("A custom target needs its categories.")
+        preset, custom_json = custom, json.dumps(preset_as_json(custom))
+    else:
+        try:
+            preset = find_preset(shipped_presets(), preset_id)
+        except PresetError as error:
+            raise InputError(str(error)) from None
+        custom_json = None
+    with vault.write_session() as session:
+        store.store_target(session, preset.id, custom_json, starts, ends)
+    return Target(preset, starts, ends)
+
+
+def presets() -> tuple[Preset, ...]:
+    """The shipped presets, for the view's and the CLI's choices."""
+    return shipped_presets()

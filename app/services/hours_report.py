@@ -1,0 +1,61 @@
+"""Exporting the hours log PDF for a period.
+
+ReportLab loads only here, when a report is made (as in
+:mod:`app.services.report_export`). The signers come from the vault's
+profile: the trainee, and the supervisor named there.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from app.services.clock import Clock, system_clock
+from app.services.hours import hours_for
+from app.services.profile import get_profile
+from app.store.vault import Vault
+
+log = logging.getLogger(__name__)
+
+
+def hours_report_bytes(
+    vault: Vault,
+    date_from: date | None,
+    date_to: date | None,
+    *,
+    paper: str = "letter",
+    clock: Clock = system_clock,
+) -> bytes:
+    """The hours log PDF of ``date_from..date_to``, in memory."""
+    from reports.hours_report import HoursReportPeople, build_hours_report
+
+    hours = hours_for(vault, date_from, date_to)
+    profile = get_profile(vault)
+    named = [entry.supervisor for entry in hours.supervision_entries if entry.supervisor]
+    supervisor = (profile.supervisor if profile is not None else None) or (
+        named[-1] if named else ""
+    )  # the profile's supervisor, else the one who signed the latest entry of the period
+    people = HoursReportPeople(
+        trainee=profile.name if profile is not None else "", supervisor=supervisor
+    )
+    return build_hours_report(hours, people, clock().date(), paper)
+
+
+def export_hours_report(
+    vault: Vault,
+    path: Path,
+    date_from: date | None,
+    date_to: date | None,
+    *,
+    paper: str = "letter",
+    clock: Clock = system_clock,
+) -> Path:
+    """Build the PDF and write it to ``path`` (never inside the vault's folder)."""
+    from app.services.files import refuse_inside_vault, write_user_file
+
+    refuse_inside_vault(vault.folder, path)
+    pdf = hours_report_bytes(vault, date_from, date_to, paper=paper, clock=clock)
+    write_user_file(path, pdf)
+    log.info("exported the hours log: %d bytes", len(pdf))
+    return path

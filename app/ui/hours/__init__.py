@@ -1,0 +1,1 @@
+"""Tools › Hours: the trainee's contact and supervision hours toward the chosen target."""

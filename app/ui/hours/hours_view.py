@@ -1,0 +1,125 @@
+"""The Hours window: widgets only (hours_controller.py reacts).
+
+Progress toward each category of the target as bars, the week-by-week
+table, and the entries behind the selected week (double-click one from a
+block to open that block). A non-modal dialog of the main window, so
+locking closes it with everything else.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.kit import forms
+
+WEEK_COLUMNS = (
+    "Week of",
+    "Relational",
+    "Individual",
+    "Contact",
+    "Claimable",
+    "Supervision",
+    "Observable",
+)
+ENTRY_COLUMNS = ("Date", "Entry", "Kind", "Minutes", "Couple", "Intensive, block", "Observable")
+
+
+def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class HoursView(QDialog):
+    """Target, progress bars, weeks and entries."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Crucible — Hours")
+        self.setAccessibleName("Hours")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setModal(False)
+        self.resize(920, 680)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(forms.heading("Hours", 4))
+        self.target = forms.paragraph("", "Target")
+        layout.addWidget(self.target)
+        self.bars_box = QWidget()
+        self.bars = QGridLayout(self.bars_box)
+        self.bars.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bars_box)
+        self.totals = forms.paragraph("", "Totals")
+        layout.addWidget(self.totals)
+        layout.addWidget(forms.heading("Week by week", 1))
+        self.weeks = _table("Weeks", WEEK_COLUMNS)
+        layout.addWidget(self.weeks, 3)
+        self.entries_heading = forms.heading("Entries", 1)
+        layout.addWidget(self.entries_heading)
+        self.entries = _table("Entries", ENTRY_COLUMNS)
+        self.entries.setToolTip("Double-click an entry from a block to open the block")
+        layout.addWidget(self.entries, 3)
+        self.message = forms.message_line("Hours message")
+        layout.addWidget(self.message)
+        self.close_button = forms.button("Close", default=True)
+        self.close_button.clicked.connect(self.close)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        layout.addLayout(row)
+
+    def set_progress(self, rows: list[tuple[str, str, float]]) -> None:
+        """One labelled bar per category: (label, "12:05 of 500:00 claimable", fraction)."""
+        while self.bars.count():
+            item = self.bars.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for number, (label, text, fraction) in enumerate(rows):
+            name = QLabel(label)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(round(fraction * 1000))
+            bar.setFormat(text)
+            bar.setTextVisible(True)
+            bar.setAccessibleName(f"{label}: {text}")
+            name.setBuddy(bar)
+            self.bars.addWidget(name, number, 0)
+            self.bars.addWidget(bar, number, 1)
+        self.bars.setColumnStretch(1, 1)
+
+    @staticmethod
+    def fill(table: QTableWidget, rows: list[list[str]], numeric: tuple[int, ...]) -> None:
+        """Replace a table's rows; numbers right-aligned."""
+        table.setRowCount(0)
+        table.setRowCount(len(rows))
+        for row_number, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in numeric:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                table.setItem(row_number, column, item)

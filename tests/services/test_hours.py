@@ -1,0 +1,100 @@
+"""The hours service on a real vault: the fast read agrees with the full one; marks; targets."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+
+from app.domain.block_span import effective_span
+from app.domain.hours import BlockMark, ContactKind, ManualContact
+from app.domain.hours_targets import CustomTarget, Measure, Ratio, RatioPeriod
+from app.services.errors import InputError, NotFoundError
+from app.services.hours import (
+    add_manual_contact,
+    choose_target,
+    hours_for,
+    mark_block,
+    read_record,
+    remove_entry,
+)
+from app.services.intensive_exchange import get_intensive, import_intensive
+from app.store.vault import Vault
+from tests.conftest import SAMPLE_PATH
+
+DEMO_TOTAL = 735  # minutes of contact in the sample intensive (tests/cli/test_hours_cli.py)
+
+
+def _document_with(blocks: list[dict[str, object]]) -> bytes:
+    document = json.loads(SAMPLE_PATH.read_text("utf-8"))
+    document["intensive"]["days"] = [
+        {"day": 1, "date": "2026-11-09", "blocks": blocks},
+    ]
+    return json.dumps(document).encode("utf-8")
+
+
+def test_the_practice_read_gives_every_block_its_effective_span(vault: Vault) -> None:
+    """The hours read first and last observation only; their spans equal the full rule's."""
+    intensive_id = import_intensive(vault, SAMPLE_PATH.read_bytes(), actor="test")
+    full = {
+        block.id: effective_span(block)
+        for day in get_intensive(vault, intensive_id).days
+        for block in day.blocks
+    }
+    record = read_record(vault)
+    assert {r.block_id: r.span() for r in record.blocks} == full
+    assert all(r.observed is not None for r in record.blocks)
+
+
+def test_marks_confirm_a_run_and_count_an_other_block(vault: Vault, clock: object) -> None:
+    blocks = [
+        {"title": "Joint, nothing logged", "kind": "joint",
+         "start": "2026-11-09T09:00:00-05:00", "end": "2026-11-09T10:30:00-05:00"},
+        {"title": "Psychoeducation", "kind": "other",
+         "start": "2026-11-09T11:00:00-05:00", "end": "2026-11-09T11:45:00-05:00"},
+    ]  # fmt: skip
+    import_intensive(vault, _document_with(blocks), actor="test")
+    assert hours_for(vault).contact.total == 0  # nothing shows either ran
+    ids = [r.block_id for r in read_record(vault).blocks]
+    assert all(isinstance(i, int) for i in ids)
+    mark_block(vault, ids[0], BlockMark(confirmed_ran=True))
+    assert hours_for(vault).contact.relational == 90
+    mark_block(vault, ids[1], BlockMark(ContactKind.INDIVIDUAL, confirmed_ran=True))
+    assert hours_for(vault).contact.individual == 45
+    mark_block(vault, ids[0], BlockMark())  # cleared
+    assert hours_for(vault).contact.total == 45
+    with pytest.raises(NotFoundError):
+        mark_block(vault, 99_999, BlockMark(confirmed_ran=True))
+
+
+def test_entries_can_be_removed_and_refusals_store_nothing(vault: Vault) -> None:
+    import_intensive(vault, SAMPLE_PATH.read_bytes(), actor="test")
+    now = lambda: datetime(2026, 12, 1, 12, tzinfo=datetime.now().astimezone().tzinfo)  # noqa: E731
+    entry = ManualContact(date(2026, 11, 20), 60, ContactKind.RELATIONAL, "F-1")
+    new_id = add_manual_contact(vault, entry, clock=now)
+    assert hours_for(vault).contact.total == DEMO_TOTAL + 60
+    with pytest.raises(InputError, match="in the future"):
+        add_manual_contact(
+            vault, ManualContact(date(2026, 12, 2), 60, ContactKind.INDIVIDUAL), clock=now
+        )
+    remove_entry(vault, supervision=False, entry_id=new_id)
+    assert hours_for(vault).contact.total == DEMO_TOTAL
+    with pytest.raises(NotFoundError):
+        remove_entry(vault, supervision=True, entry_id=new_id)
+
+
+def test_a_custom_target_is_stored_and_read_back(vault: Vault) -> None:
+    import_intensive(vault, SAMPLE_PATH.read_bytes(), actor="test")
+    custom = CustomTarget({Measure.CONTACT_TOTAL: 10}, Ratio(5, RatioPeriod.WEEK)).preset()
+    choose_target(vault, "custom", custom=custom, starts=date(2026, 11, 1))
+    log = hours_for(vault)
+    assert log.target.preset == custom
+    assert log.target.starts == date(2026, 11, 1)
+    # 5:1 per week and no supervision: nothing is claimable, all 735 minutes logged.
+    assert [(p.logged, p.claimable, p.required) for p in log.progress] == [(DEMO_TOTAL, 0, 600)]
+    with pytest.raises(InputError, match="no hours target preset"):
+        choose_target(vault, "oregon")
+    with pytest.raises(InputError, match="after it ends"):
+        choose_target(vault, "coamfte-500", starts=date(2026, 2, 1), ends=date(2026, 1, 1))
+    assert hours_for(vault).target.preset == custom  # refused choices changed nothing
