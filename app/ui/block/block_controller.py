@@ -11,11 +11,10 @@ tests run it on a real vault with a fake clock and timers they fire.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -27,7 +26,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.domain.analytics import partner_figures
 from app.domain.flips import DEFAULT_FLIP_WINDOW_S
 from app.domain.vocabulary import BLOCK_KIND_LABELS, PartnerKey
 from app.services.clock import system_clock
@@ -38,19 +36,23 @@ from app.ui.block.block_run import BlockRun
 from app.ui.block.block_services import BlockServices
 from app.ui.block.block_status import BlockStatus
 from app.ui.block.block_view import BlockView
+from app.ui.block.figure_tally import Tally, block_tally, figures_of, total
+from app.ui.block.intensive_rest import IntensiveRest, read_rest
 from app.ui.block.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
-from app.ui.block.live_figures import LiveFigures, compute_figures
+from app.ui.block.live_figures import LiveFigures
 from app.ui.block.note_editor import NoteEditor
 from app.ui.block.observation_actions import ObservationActions
 from app.ui.block.observation_pad import ObservationPad
 from app.ui.block.observation_table import ObservationTable
 from app.ui.block.observation_table_model import ObservationTableModel
-from app.ui.block.timeline_data import TimelineData
+from app.ui.block.timeline_data import TimelineData, open_block
 from app.ui.kit.background import BackgroundWork
 from app.ui.shell.vault_gateway import error_sentence
 
 TimerFactory = Callable[[str], QTimer]
 SUMMARY_DELAY_MS = 150
+REST_FALLBACK_MS = 200
+"""When the rest of the intensive is read if no paint came first (a workspace not on screen)."""
 
 
 def real_timer(_name: str) -> QTimer:
@@ -80,6 +82,8 @@ class BlockController(QWidget):
     """A block is on screen (the composition root's memory policy listens)."""
     summary_ready = Signal()
     """The day and intensive figures have been recomputed (they come a slice at a time)."""
+    intensive_loaded = Signal()
+    """The other blocks' observations arrived after the open block's first paint."""
 
     def __init__(
         self,
@@ -126,7 +130,17 @@ class BlockController(QWidget):
         self.observations.run = self.run
         self.observations.writes = self.background.scope()
         self._summary_generation = 0
-        self._summary_steps: list[tuple[int, str, PartnerKey, tuple[Any, ...]]] = []
+        self._summary_steps: list[tuple[int, PartnerKey | None]] = []
+        self._block_tallies: dict[PartnerKey, Tally] = {}
+        self._other_tallies: Mapping[tuple[int, PartnerKey], Tally] | None = None
+        self._rest_wanted: BlockRecord | None = None  # opened, its rest not yet asked for
+        self._rest_jobs = self.background.scope()
+        self._rest_fallback = QTimer(self)
+        self._rest_fallback.setSingleShot(True)
+        self._rest_fallback.setInterval(REST_FALLBACK_MS)
+        self._rest_fallback.timeout.connect(self._read_rest)
+        for painted in (self.view.title, self.view.table.table.viewport()):
+            painted.installEventFilter(self)
         self._summary_step = QTimer(self)  # zero-interval: the next slice after pending events
         self._summary_step.setSingleShot(True)
         self._summary_step.setInterval(0)
@@ -185,8 +199,8 @@ class BlockController(QWidget):
         """Open a block: its header, observations, timeline, summary and note."""
         self.save_pending()
         try:
-            intensive = self.services.intensive(intensive_id)
-            record = BlockRecord(intensive, block_id)
+            intensive = self.services.intensive_outline(intensive_id, block_id)
+            record = BlockRecord(intensive, block_id, complete=False)
             note = self.services.note(block_id)
         except (VaultError, LookupError) as error:
             self.clear()
@@ -194,6 +208,7 @@ class BlockController(QWidget):
             return
         self.intensive_id, self.record, self.figures = intensive_id, record, None
         self._summary_generation += 1
+        self._forget_rest()
         self.pad.hide_details()
         self.run.open(record, ending=self.live or self.clock.running, starting=self.live)
         self.observations.open(record)
@@ -224,7 +239,14 @@ class BlockController(QWidget):
         self.summary_timer.start()  # day and intensive follow a moment later
         self.note.load(block_id, intensive_id, note, intensive.reflections)
         self.clock.reset()
+        self._rest_wanted = record  # read once the block is painted (see eventFilter)
+        self._rest_fallback.start()
         self.block_opened.emit()
+
+    @property
+    def intensive_complete(self) -> bool:
+        """Whether the open block's day and intensive (other blocks' observations) are loaded."""
+        return self.record is not None and self.record.complete
 
     def save_pending(self) -> None:
         """Flush the note draft now (block switch, lock, quit); observations are always saved."""
@@ -238,6 +260,7 @@ class BlockController(QWidget):
         self._summary_generation += 1
         self._summary_steps.clear()
         self._summary_step.stop()
+        self._forget_rest()
         self.run.clear()
         self.observations.open(None)
         self.intensive_id, self.record, self.figures = None, None, None
@@ -264,50 +287,111 @@ class BlockController(QWidget):
     def refresh_summary(self, *, block_only: bool = False) -> None:
         """Recompute the block, day and intensive figures from the record.
 
-        Opening a block computes the block's own figures at once; the day and
-        the intensive (tens of milliseconds on a big intensive) come with the
-        summary timer, so the block is on screen first.
+        Opening a block computes the block's own figures at once. Otherwise
+        the open block is re-tallied one partner per turn of the event loop,
+        so a key pressed meanwhile waits for one slice, not the whole refresh;
+        the day and intensive add the other blocks' tallies, made once per
+        opened block off the UI thread (`intensive_rest`), so no refresh
+        rescans the intensive (docs/performance.md, "Live workspace").
         """
         record = self.record
         if record is None:
             self.view.summary.show_figures(None)
             return
-        window = self.flip_window_s
-        figures = compute_figures({"Block": (record.block(),)}, window)
-        if self.figures is not None:
-            figures = {**self.figures.figures, **figures}
-        self.figures = LiveFigures(figures)
-        self.view.summary.show_figures(self.figures)
         if block_only:
+            self._block_tallies = {
+                key: block_tally(record.block(), key, self.flip_window_s) for key in PartnerKey
+            }
+            self._show_figures(record, with_scopes=False)
             return
-        # One partner and scope per turn of the event loop, so a key pressed
-        # meanwhile waits for one slice, not for the whole refresh; a worker
-        # thread was no better, since the GIL made the key wait for it anyway
-        # (docs/performance.md, "Live workspace").
         self._summary_generation += 1
         generation = self._summary_generation
-        scopes = {"Day": record.day_blocks(), "Intensive": record.all_blocks()}
-        self._summary_steps = [
-            (generation, scope, key, blocks)
-            for scope, blocks in scopes.items()
-            for key in PartnerKey
-        ]
+        self._summary_steps = [(generation, key) for key in PartnerKey]
+        self._summary_steps.append((generation, None))
         self._summary_step.start()
 
     def _next_summary_step(self) -> None:
         if not self._summary_steps:
             return
-        generation, scope, key, blocks = self._summary_steps.pop(0)
-        if generation != self._summary_generation or self.figures is None:
+        generation, key = self._summary_steps.pop(0)
+        record = self.record
+        if generation != self._summary_generation or record is None:
             self._summary_steps.clear()
             return
-        figures = {(key, scope): partner_figures(blocks, key, self.flip_window_s)}
-        self.figures = LiveFigures({**self.figures.figures, **figures})
-        if self._summary_steps:
+        if key is not None:
+            self._block_tallies[key] = block_tally(record.block(), key, self.flip_window_s)
             self._summary_step.start()
-        else:
-            self.view.summary.show_figures(self.figures)
+            return
+        self._show_figures(record, with_scopes=True)
+
+    def _show_figures(self, record: BlockRecord, *, with_scopes: bool) -> None:
+        """The block's figures from its tallies; the day's and intensive's by adding the others'."""
+        figures = {(key, "Block"): figures_of(tally) for key, tally in self._block_tallies.items()}
+        others = self._other_tallies
+        ready = with_scopes and others is not None and record.complete
+        if ready:
+            assert others is not None
+            day_ids = [b.id for b in record.day.blocks if b.id != record.block_id]
+            every = record.other_block_ids()
+            for key, tally in self._block_tallies.items():
+                day = total(others[(block_id, key)] for block_id in day_ids if block_id is not None)
+                everything = total(others[(block_id, key)] for block_id in every)
+                figures[(key, "Day")] = figures_of(day + tally)
+                figures[(key, "Intensive")] = figures_of(everything + tally)
+        if self.figures is not None:
+            figures = {**self.figures.figures, **figures}
+        self.figures = LiveFigures(figures)
+        self.view.summary.show_figures(self.figures)
+        if ready:
             self.summary_ready.emit()
+
+    # ------------------------------------------------------------------ the rest of the intensive
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The first paint after opening a block: read the rest of the intensive next."""
+        if event.type() == QEvent.Type.Paint and self._rest_wanted is not None:
+            QTimer.singleShot(0, self._read_rest)  # after this paint, not during it
+        return False
+
+    def _read_rest(self) -> None:
+        record, self._rest_wanted = self._rest_wanted, None
+        self._rest_fallback.stop()
+        if record is None or record is not self.record:
+            return
+        read, outline, place = self.services.observations_of, record.intensive, open_block(record)
+        window = self.flip_window_s
+
+        def work() -> IntensiveRest:
+            return read_rest(read, outline, record.block_id, place, window)
+
+        self._rest_jobs.run_read(
+            work,
+            lambda rest: self._take_rest(record, rest),
+            lambda error: self._rest_failed(record, error),
+        )
+
+    def _take_rest(self, record: BlockRecord, rest: IntensiveRest) -> None:
+        if record is not self.record:
+            return  # another block was opened meanwhile
+        record.complete_with(rest.observations)
+        self._other_tallies = rest.tallies
+        self.timeline.take_others(rest.points)
+        self.view.timeline.redraw_current()  # the axis changed: everything is drawn once
+        self.intensive_loaded.emit()
+        self.refresh_summary()
+
+    def _rest_failed(self, record: BlockRecord, error: BaseException) -> None:
+        if record is self.record:
+            self.pad.show_error(
+                f"The other blocks of this intensive could not be read. {error_sentence(error)}"
+            )
+
+    def _forget_rest(self) -> None:
+        self._rest_wanted = None
+        self._rest_fallback.stop()
+        self._rest_jobs.discard_pending()
+        self._other_tallies = None
+        self._block_tallies = {}
 
     def show_note_match(self, section_title: str | None, phrase: str) -> bool:
         """Show the Note tab with `phrase` selected in its section (a search hit)."""

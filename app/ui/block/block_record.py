@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+from collections.abc import Mapping
 from datetime import datetime
 
 from app.domain.block_span import Run, run_of
@@ -24,12 +25,38 @@ def _order(observation: Observation) -> tuple[datetime, int]:
     return (observation.at, observation.id if observation.id is not None else 0)
 
 
-class BlockRecord:
-    """The open block's observations, kept sorted by (time, id), over the loaded intensive."""
+def with_observations(
+    intensive: Intensive, observations: Mapping[int, tuple[Observation, ...]], keep: int
+) -> Intensive:
+    """The intensive with the given blocks' observations filled in (block `keep` untouched)."""
+    days = tuple(
+        dataclasses.replace(
+            day,
+            blocks=tuple(
+                dataclasses.replace(block, observations=observations[block.id])
+                if block.id is not None and block.id in observations and block.id != keep
+                else block
+                for block in day.blocks
+            ),
+        )
+        for day in intensive.days
+    )
+    return dataclasses.replace(intensive, days=days)
 
-    def __init__(self, intensive: Intensive, block_id: int) -> None:
+
+class BlockRecord:
+    """The open block's observations, kept sorted by (time, id), over the loaded intensive.
+
+    `complete` is False while the intensive is an outline (only this block's
+    observations read, see `BlockServices.intensive_outline`): the day and
+    intensive scopes then lack the other blocks' observations until
+    `complete_with` brings them.
+    """
+
+    def __init__(self, intensive: Intensive, block_id: int, *, complete: bool = True) -> None:
         self.intensive = intensive
         self.block_id = block_id
+        self.complete = complete
         self.day_index, self.block_index = self._locate(intensive, block_id)
         loaded = self._loaded_block().observations
         self._observations: list[Observation] = sorted(loaded, key=_order)
@@ -117,7 +144,22 @@ class BlockRecord:
         days[self.day_index] = dataclasses.replace(self.day, blocks=self.day_blocks())
         return dataclasses.replace(self.intensive, days=tuple(days))
 
+    def other_block_ids(self) -> list[int]:
+        """The ids of every other block of the intensive, in day and block order."""
+        return [
+            block.id
+            for day in self.intensive.days
+            for block in day.blocks
+            if block.id is not None and block.id != self.block_id
+        ]
+
     # ------------------------------------------------------------------ changing
+
+    def complete_with(self, observations: Mapping[int, tuple[Observation, ...]]) -> None:
+        """Fill the other blocks' observations into an outline (this block's stay as they are)."""
+        self.intensive = with_observations(self.intensive, observations, self.block_id)
+        self.complete = True
+        self._block_cache = None
 
     def add(self, observation: Observation) -> int:
         """Insert a committed observation (it carries its id); returns its row."""

@@ -22,10 +22,11 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from app.domain.block_span import Span, effective_span
 from app.domain.flips import find_flips
-from app.domain.intensive import Block, Observation
+from app.domain.intensive import Block, Intensive, Observation
 from app.domain.stance_time import StanceSpan, partner_chronological, stance_spans
 from app.domain.timeline import TimelineBlock, TimelineDay, TimelinePoint, timeline_series
 from app.domain.vocabulary import PartnerKey, Stance
@@ -148,6 +149,42 @@ def block_points(
     return tuple(points)
 
 
+class OpenBlock(NamedTuple):
+    """Where the open block sits: its day's number, its position in the day, when it started."""
+
+    day: int
+    position: int
+    start: datetime
+
+
+def open_block(record: BlockRecord) -> OpenBlock:
+    """The open block's place, read on the UI thread (the record changes there)."""
+    return OpenBlock(record.day.number, record.block_index, effective_span(record.block()).start)
+
+
+@dataclass(frozen=True, slots=True)
+class OtherPoints:
+    """The other blocks' points, split around the open block, and every day's extent."""
+
+    before: Mapping[PartnerKey, tuple[TimelinePoint, ...]]
+    after: Mapping[PartnerKey, tuple[TimelinePoint, ...]]
+    days: tuple[TimelineDay, ...]
+    day_breaks: tuple[datetime, ...]
+
+
+def other_points(intensive: Intensive, place: OpenBlock, flip_window_s: int) -> OtherPoints:
+    """Every block's points but the open one's (by the domain's `timeline_series`); any thread."""
+    series = timeline_series(intensive, flip_window_s)
+    number, index, start = place
+    before: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
+    after: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
+    for key in PartnerKey:
+        others = [p for p in series.points[key] if not (p.day == number and p.block_index == index)]
+        before[key] = tuple(p for p in others if p.at < start)
+        after[key] = tuple(p for p in others if p.at >= start)
+    return OtherPoints(before, after, series.days, series.day_breaks)
+
+
 class TimelineData:
     """The intensive's points with the open block's kept current."""
 
@@ -169,26 +206,28 @@ class TimelineData:
         """Bumped when a day is widened, so the chart redraws everything once."""
 
     def load(self, record: BlockRecord) -> None:
-        """Take the whole intensive from the record; the open block is then kept current."""
+        """Take the intensive from the record; the open block is then kept current.
+
+        From an outline (`record.complete` False) only the open block has
+        points; `take_others` adds the other blocks' once they are read.
+        """
         self._record = record
-        series = timeline_series(record.current_intensive(), self.flip_window_s)
-        number = record.day.number
-        self._before, self._after = {}, {}
-        start = effective_span(record.block()).start
-        for key in PartnerKey:
-            others = [
-                p
-                for p in series.points[key]
-                if not (p.day == number and p.block_index == record.block_index)
-            ]
-            self._before[key] = tuple(p for p in others if p.at < start)
-            self._after[key] = tuple(p for p in others if p.at >= start)
-        self._days, self._breaks = series.days, series.day_breaks
-        self.axis = TimeAxis(series.days)
-        self.axis_version += 1
         self._cache = {}
         self._current, self._current_spans, self._end = {}, {}, None
+        self.take_others(
+            other_points(record.current_intensive(), open_block(record), self.flip_window_s),
+            refresh=False,
+        )
         self.refresh_block()
+
+    def take_others(self, others: OtherPoints, *, refresh: bool = True) -> None:
+        """Show the other blocks' points and the days' extents (read after the first paint)."""
+        self._before, self._after = dict(others.before), dict(others.after)
+        self._days, self._breaks = others.days, others.day_breaks
+        self.axis = TimeAxis(others.days)
+        self.axis_version += 1
+        if refresh and self._record is not None:
+            self._fit(self._record, effective_span(self._record.block()))
 
     def clear(self) -> None:
         """Forget everything (the workspace is being locked or emptied)."""
