@@ -26,17 +26,19 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.domain.figures import PartnerFigures
 from app.domain.flips import DEFAULT_FLIP_WINDOW_S
+from app.domain.intensive import Observation
 from app.domain.vocabulary import BLOCK_KIND_LABELS, PartnerKey
 from app.services.clock import system_clock
 from app.services.errors import VaultError
 from app.ui.block.block_clock import BlockClock
-from app.ui.block.block_record import BlockRecord
+from app.ui.block.block_record import BlockRecord, newest_of
 from app.ui.block.block_run import BlockRun
 from app.ui.block.block_services import BlockServices
 from app.ui.block.block_status import BlockStatus
 from app.ui.block.block_view import BlockView
-from app.ui.block.figure_tally import Tally, block_tally, figures_of, total
+from app.ui.block.figure_tally import OpenBlockTally, Tally, figures_of, total
 from app.ui.block.intensive_rest import IntensiveRest, read_rest
 from app.ui.block.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
 from app.ui.block.live_figures import LiveFigures
@@ -130,8 +132,9 @@ class BlockController(QWidget):
         self.observations.run = self.run
         self.observations.writes = self.background.scope()
         self._summary_generation = 0
-        self._summary_steps: list[tuple[int, PartnerKey | None]] = []
-        self._block_tallies: dict[PartnerKey, Tally] = {}
+        self._summary_steps: list[tuple[int, PartnerKey]] = []
+        self._summary_figures: dict[tuple[PartnerKey, str], PartnerFigures] = {}
+        self._open_tally: OpenBlockTally | None = None
         self._other_tallies: Mapping[tuple[int, PartnerKey], Tally] | None = None
         self._rest_wanted: BlockRecord | None = None  # opened, its rest not yet asked for
         self._rest_jobs = self.background.scope()
@@ -154,6 +157,7 @@ class BlockController(QWidget):
 
     def _connect(self) -> None:
         self.observations.changed.connect(self.view.timeline.redraw_current)
+        self.observations.shown.connect(self._tally_change)
         self.observations.changed.connect(self.summary_timer.start)
         self.observations.logged.connect(self._reveal)
         self.observations.changed.connect(self._status_moved)
@@ -285,65 +289,98 @@ class BlockController(QWidget):
         self.view.timeline.ensure_plot()
 
     def refresh_summary(self, *, block_only: bool = False) -> None:
-        """Recompute the block, day and intensive figures from the record.
+        """Show the block, day and intensive figures from the tallies.
 
-        Opening a block computes the block's own figures at once. Otherwise
-        the open block is re-tallied one partner per turn of the event loop,
-        so a key pressed meanwhile waits for one slice, not the whole refresh;
-        the day and intensive add the other blocks' tallies, made once per
-        opened block off the UI thread (`intensive_rest`), so no refresh
-        rescans the intensive (docs/performance.md, "Live workspace").
+        Nothing here rescans the intensive: the open block's tally is kept by
+        the delta of each change (`_tally_change`, O(1) for a live key), the
+        other blocks' are made once per opened block off the UI thread
+        (`intensive_rest`), and the figures are their sums. Opening a block
+        counts it once and shows its figures at once. A refresh (150 ms after
+        the last change) runs one partner per turn of the event loop, so a key
+        pressed meanwhile waits for one slice at most (docs/performance.md).
         """
         record = self.record
         if record is None:
             self.view.summary.show_figures(None)
             return
         if block_only:
-            self._block_tallies = {
-                key: block_tally(record.block(), key, self.flip_window_s) for key in PartnerKey
-            }
-            self._show_figures(record, with_scopes=False)
+            self._open_tally = OpenBlockTally(record.block(), self.flip_window_s)
+            figures: dict[tuple[PartnerKey, str], PartnerFigures] = {}
+            for key in PartnerKey:
+                figures.update(self._partner_figures(record, self._open_tally, key, False))
+            self._show_figures(figures, ready=False)
             return
         self._summary_generation += 1
         generation = self._summary_generation
         self._summary_steps = [(generation, key) for key in PartnerKey]
-        self._summary_steps.append((generation, None))
+        self._summary_figures = {}
         self._summary_step.start()
 
     def _next_summary_step(self) -> None:
         if not self._summary_steps:
             return
         generation, key = self._summary_steps.pop(0)
-        record = self.record
-        if generation != self._summary_generation or record is None:
+        record, tally = self.record, self._open_tally
+        if generation != self._summary_generation or record is None or tally is None:
             self._summary_steps.clear()
             return
-        if key is not None:
-            self._block_tallies[key] = block_tally(record.block(), key, self.flip_window_s)
+        if key in tally.stale:
+            tally.recount(record.block(), key)  # an edit with no cheap delta: this partner only
+        ready = self._other_tallies is not None and record.complete
+        self._summary_figures.update(self._partner_figures(record, tally, key, ready))
+        if self._summary_steps:
             self._summary_step.start()
             return
-        self._show_figures(record, with_scopes=True)
+        self._show_figures(self._summary_figures, ready=ready)
 
-    def _show_figures(self, record: BlockRecord, *, with_scopes: bool) -> None:
-        """The block's figures from its tallies; the day's and intensive's by adding the others'."""
-        figures = {(key, "Block"): figures_of(tally) for key, tally in self._block_tallies.items()}
+    def _partner_figures(
+        self, record: BlockRecord, tally: OpenBlockTally, key: PartnerKey, with_scopes: bool
+    ) -> dict[tuple[PartnerKey, str], PartnerFigures]:
+        """One partner's block figures, and the day's and intensive's when the rest is in."""
+        block = record.block()
+        own = tally.tally(key, self.timeline.current_spans(key), block)
+        figures = {(key, "Block"): figures_of(own)}
         others = self._other_tallies
-        ready = with_scopes and others is not None and record.complete
-        if ready:
-            assert others is not None
-            day_ids = [b.id for b in record.day.blocks if b.id != record.block_id]
+        if with_scopes and others is not None:
+            day = [b.id for b in record.day.blocks if b.id is not None and b.id != record.block_id]
+            figures[(key, "Day")] = figures_of(total(others[(b, key)] for b in day) + own)
             every = record.other_block_ids()
-            for key, tally in self._block_tallies.items():
-                day = total(others[(block_id, key)] for block_id in day_ids if block_id is not None)
-                everything = total(others[(block_id, key)] for block_id in every)
-                figures[(key, "Day")] = figures_of(day + tally)
-                figures[(key, "Intensive")] = figures_of(everything + tally)
+            figures[(key, "Intensive")] = figures_of(total(others[(b, key)] for b in every) + own)
+        return figures
+
+    def _show_figures(
+        self, figures: dict[tuple[PartnerKey, str], PartnerFigures], *, ready: bool
+    ) -> None:
         if self.figures is not None:
             figures = {**self.figures.figures, **figures}
         self.figures = LiveFigures(figures)
         self.view.summary.show_figures(self.figures)
         if ready:
             self.summary_ready.emit()
+
+    def _tally_change(self, before: Observation | None, after: Observation | None) -> None:
+        """Move the open block's tally by one change (O(1) for a live key or a refinement)."""
+        record, tally = self.record, self._open_tally
+        if record is None or tally is None:
+            return
+        if before is None and after is not None:
+            newest, previous = newest_of(record, after.partner)
+            if newest is after:
+                tally.newest_added(previous, after)
+            else:
+                tally.stale.add(after.partner)
+        elif after is None and before is not None:
+            newest, _previous = newest_of(record, before.partner)
+            if newest is None or (newest.at, newest.id or 0) < (before.at, before.id or 0):
+                tally.newest_removed(newest, before)
+            else:
+                tally.stale.add(before.partner)
+        elif before is not None and after is not None:
+            same = (before.at, before.partner, before.stance)
+            if same == (after.at, after.partner, after.stance):
+                tally.refined(before, after)
+            else:
+                tally.stale.update({before.partner, after.partner})
 
     # ------------------------------------------------------------------ the rest of the intensive
 
@@ -391,7 +428,7 @@ class BlockController(QWidget):
         self._rest_fallback.stop()
         self._rest_jobs.discard_pending()
         self._other_tallies = None
-        self._block_tallies = {}
+        self._open_tally = None
 
     def show_note_match(self, section_title: str | None, phrase: str) -> bool:
         """Show the Note tab with `phrase` selected in its section (a search hit)."""

@@ -190,3 +190,21 @@ class BlockRecord:
         assert observation.id is not None
         self.remove(observation.id)
         self.add(observation)
+
+
+def newest_of(
+    record: BlockRecord, partner: PartnerKey
+) -> tuple[Observation | None, Observation | None]:
+    """A partner's newest observation in the block and the one before it (None where none).
+
+    Scans back from the end, so a live key (the newest, or nearly) costs a few steps.
+    """
+    newest: Observation | None = None
+    for row in range(len(record) - 1, -1, -1):
+        observation = record.at(row)
+        if observation.partner != partner:
+            continue
+        if newest is not None:
+            return newest, observation
+        newest = observation
+    return newest, None
