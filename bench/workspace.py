@@ -308,6 +308,12 @@ def report() -> None:
             f"{r[f'open {total}']:.1f} ms | {r[f'open {total}'] / r['open floor']:.2f}x | 2x |"
         )
     print(f"| block open, 5000 against 1235 | | | {r['open 5000'] / r['open 1235']:.2f}x | 1.1x |")
+    for total in (1235, 5000):
+        print(
+            f"| block open to the whole intensive loaded, {total} | | "
+            f"{r[f'complete {total}']:.1f} ms | | |"
+        )
+    print(f"| longest summary slice | | {r['slice max']:.2f} ms | | 4 ms |")
 
 
 def bench_autosave(vault: Any, workspace: BlockController, block_id: int) -> None:
