@@ -61,6 +61,9 @@ class BlockRecord:
         loaded = self._loaded_block().observations
         self._observations: list[Observation] = sorted(loaded, key=_order)
         self._keys: list[tuple[datetime, int]] = [_order(o) for o in self._observations]
+        self._by_id: dict[int, Observation] = {
+            o.id: o for o in self._observations if o.id is not None
+        }  # finding one by id is a dict look-up and a bisection, not a scan (several per key)
         self.run: Run = run_of(self._loaded_block())
         """When the block actually ran, as the vault holds it now (see `set_run`)."""
         self._block_cache: Block | None = None
@@ -104,15 +107,20 @@ class BlockRecord:
 
     def row_of(self, observation_id: int) -> int | None:
         """The time-order position of an observation, or None if it is not in the block."""
-        for row, observation in enumerate(self._observations):
-            if observation.id == observation_id:
+        observation = self._by_id.get(observation_id)
+        if observation is None:
+            return None
+        row = bisect.bisect_left(self._keys, _order(observation))
+        if row < len(self._observations) and self._observations[row] is observation:
+            return row
+        for row, other in enumerate(self._observations):  # never expected: keys are unique
+            if other.id == observation_id:
                 return row
         return None
 
     def get(self, observation_id: int) -> Observation | None:
         """The observation with this id, or None."""
-        row = self.row_of(observation_id)
-        return None if row is None else self._observations[row]
+        return self._by_id.get(observation_id)
 
     def block(self) -> Block:
         """The open block as a frozen domain object, with its current observations."""
@@ -167,6 +175,8 @@ class BlockRecord:
         row = bisect.bisect_right(self._keys, key)
         self._observations.insert(row, observation)
         self._keys.insert(row, key)
+        if observation.id is not None:
+            self._by_id[observation.id] = observation
         self._block_cache = None
         return row
 
@@ -176,6 +186,7 @@ class BlockRecord:
         if row is None:
             raise LookupError(f"observation {observation_id} is not in this block")
         del self._keys[row]
+        self._by_id.pop(observation_id, None)
         self._block_cache = None
         return row, self._observations.pop(row)
 
