@@ -81,7 +81,8 @@ class BlockController(QWidget):
     status_changed = Signal(object)
     """A `BlockStatus`: the open block's observation count, signature or addenda moved."""
     block_opened = Signal()
-    """A block is on screen (the composition root's memory policy listens)."""
+    """A block is on screen and its whole intensive loaded (the memory policy listens: it
+    freezes what is alive then, so it waits for the other blocks read after the first paint)."""
     summary_ready = Signal()
     """The day and intensive figures have been recomputed (they come a slice at a time)."""
     intensive_loaded = Signal()
@@ -245,7 +246,6 @@ class BlockController(QWidget):
         self.clock.reset()
         self._rest_wanted = record  # read once the block is painted (see eventFilter)
         self._rest_fallback.start()
-        self.block_opened.emit()
 
     @property
     def intensive_complete(self) -> bool:
@@ -415,10 +415,12 @@ class BlockController(QWidget):
         self.timeline.take_others(rest.points)
         self.view.timeline.redraw_current()  # the axis changed: everything is drawn once
         self.intensive_loaded.emit()
+        self.block_opened.emit()
         self.refresh_summary()
 
     def _rest_failed(self, record: BlockRecord, error: BaseException) -> None:
         if record is self.record:
+            self.block_opened.emit()  # the block itself is open and shown
             self.pad.show_error(
                 f"The other blocks of this intensive could not be read. {error_sentence(error)}"
             )

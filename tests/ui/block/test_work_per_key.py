@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 
 from app.domain.vocabulary import PartnerKey
 from app.services import observations as observation_service
+from app.services.errors import NotFoundError
 from app.store import intensives as intensive_store
 from app.ui.block import BlockController
 from tests.conftest import FakeClock
@@ -121,3 +122,21 @@ def test_opening_a_block_reads_no_other_block_before_its_first_paint(
     assert sum(len(b.observations) for b in workspace.record.all_blocks()) == sum(
         len(b.observations) for d in demo.intensive.days for b in d.blocks
     )
+
+
+def test_the_rest_failing_to_read_is_said_on_the_pad(
+    qtbot: Any, make_workspace: Any, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = make_workspace()
+
+    def broken(_block_ids: list[int]) -> Any:
+        raise NotFoundError("There is no such block in this vault.")
+
+    monkeypatch.setattr(workspace.services, "observations_of", broken)
+    with qtbot.waitSignal(workspace.block_opened, timeout=5000):
+        workspace.show_block(demo.intensive_id, demo.block_id(DAY2))
+    message = workspace.view.pad.message
+    assert message.isVisibleTo(workspace)
+    assert message.text().startswith("The other blocks of this intensive could not be read.")
+    assert not workspace.intensive_complete
+    assert workspace.table_model.rowCount() > 0  # the open block itself is there
