@@ -66,65 +66,85 @@ def _row_items(values: Sequence[str]) -> list[QStandardItem]:
     return [QStandardItem(value) for value in values]
 
 
-def keypress_floor(rows: int, size: tuple[int, int], keys: int = 200) -> list[float]:
-    """Seconds per 'key': one durable commit, one row appended, scrolled to and repainted."""
-    connection = _database(temp_folder("floor-key"), rows)
-    model = QStandardItemModel(0, COLUMNS)
-    for _ in range(rows):
-        model.appendRow(_row_items(_ROW))
-    table = QTableView()
-    table.setModel(model)
-    table.resize(*size)
-    table.show()
-    QTest.qWaitForWindowExposed(table)
-    app = QApplication.instance()
-    assert app is not None
-    times: list[float] = []
-    for n in range(keys):
+class KeypressFloor:
+    """A bare table of `rows` rows over an encrypted database: `press()` is one floor 'key'.
+
+    Its keys are interleaved with Crucible's in the bench, so both see the
+    same machine at the same moment (a shared machine's load moves by the
+    second).
+    """
+
+    def __init__(self, rows: int, size: tuple[int, int]) -> None:
+        self.connection = _database(temp_folder("floor-key"), rows)
+        self.model = QStandardItemModel(0, COLUMNS)
+        for _ in range(rows):
+            self.model.appendRow(_row_items(_ROW))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.resize(*size)
+        self.table.show()
+        QTest.qWaitForWindowExposed(self.table)
+        self.presses = 0
+
+    def press(self) -> float:
+        """Seconds for one durable commit, one row appended, scrolled to and repainted."""
+        app = QApplication.instance()
+        assert app is not None
+        n, self.presses = self.presses, self.presses + 1
+        values = (f"09:{n % 60:02d}:00", *_ROW[1:])
         started = time.perf_counter()
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute(_INSERT, (0, f"09:{n % 60:02d}:00", *_ROW[1:]))
-        connection.execute("COMMIT")
-        model.appendRow(_row_items((f"09:{n % 60:02d}:00", *_ROW[1:])))
-        table.scrollTo(model.index(model.rowCount() - 1, 0))
+        self.connection.execute("BEGIN IMMEDIATE")
+        self.connection.execute(_INSERT, (0, *values))
+        self.connection.execute("COMMIT")
+        self.model.appendRow(_row_items(values))
+        self.table.scrollTo(self.model.index(self.model.rowCount() - 1, 0))
         app.processEvents()
-        times.append(time.perf_counter() - started)
-        QTest.qWait(100)
-    table.close()
-    connection.close()
-    return times
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        """Close the window and the database."""
+        self.table.close()
+        self.connection.close()
 
 
-def open_floor(rows: int, note: str, size: tuple[int, int], opens: int = 15) -> list[float]:
-    """Seconds per 'open': the rows read and loaded into a bare table, the note into an editor."""
-    connection = _database(temp_folder("floor-open"), rows * 5)
-    tabs = QTabWidget()
-    table = QTableView()
-    editor = QPlainTextEdit()
-    tabs.addTab(table, "Observations")
-    tabs.addTab(editor, "Note")
-    tabs.resize(*size)
-    tabs.show()
-    QTest.qWaitForWindowExposed(tabs)
-    app = QApplication.instance()
-    assert app is not None
-    times: list[float] = []
-    for n in range(opens):
-        editor.setPlainText("")
-        table.setModel(QStandardItemModel(0, COLUMNS))
+class OpenFloor:
+    """A bare table and editor as tabs over an encrypted database: `open()` is one floor 'open'."""
+
+    def __init__(self, rows: int, note: str, size: tuple[int, int]) -> None:
+        self.rows, self.note = rows, note
+        self.connection = _database(temp_folder("floor-open"), rows * 5)
+        self.tabs = QTabWidget()
+        self.table = QTableView()
+        self.editor = QPlainTextEdit()
+        self.tabs.addTab(self.table, "Observations")
+        self.tabs.addTab(self.editor, "Note")
+        self.tabs.resize(*size)
+        self.tabs.show()
+        QTest.qWaitForWindowExposed(self.tabs)
+        self.opens = 0
+
+    def open(self) -> float:
+        """Seconds to read the rows into a new model, set it, set the note, and repaint."""
+        app = QApplication.instance()
+        assert app is not None
+        self.editor.setPlainText("")
+        self.table.setModel(QStandardItemModel(0, COLUMNS))
         app.processEvents()
+        block, self.opens = self.opens % 5, self.opens + 1
         started = time.perf_counter()
-        found = connection.execute(_SELECT, (n % 5,)).fetchall()
+        found = self.connection.execute(_SELECT, (block,)).fetchall()
         model = QStandardItemModel(0, COLUMNS)
-        for row in found[:rows]:
+        for row in found[: self.rows]:
             model.appendRow(_row_items(row[1:]))
-        table.setModel(model)
-        editor.setPlainText(note)
+        self.table.setModel(model)
+        self.editor.setPlainText(self.note)
         app.processEvents()
-        times.append(time.perf_counter() - started)
-    tabs.close()
-    connection.close()
-    return times
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        """Close the window and the database."""
+        self.tabs.close()
+        self.connection.close()
 
 
 def median_ms(values: Sequence[float]) -> float:
