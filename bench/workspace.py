@@ -118,6 +118,7 @@ def bench_keypress() -> None:
     assert app is not None
     times: list[float] = []
     for n in range(200):
+        wait_idle(workspace)
         floor_times.append(floor.press())  # the floor's key, just before Crucible's
         QTest.qWait(50)
         key = KEYS[n % len(KEYS)]
@@ -237,10 +238,12 @@ def bench_open(total_observations: int) -> tuple[Any, BlockController, int, int]
         workspace._take_rest = timed  # type: ignore[method-assign]
     times, complete = [], []
     for _ in range(15):
+        wait_idle(workspace)
         floor_times.append(floor.open())  # the floor's open, just before Crucible's
         workspace.show_block(intensive_id, blocks[0])
         app.processEvents()
         wait_for_rest(workspace)
+        wait_idle(workspace)
         started = time.perf_counter()
         workspace.show_block(intensive_id, blocks[1])
         app.processEvents()
@@ -281,6 +284,18 @@ def bench_open(total_observations: int) -> tuple[Any, BlockController, int, int]
         f"{RESULTS[f'open {total_observations}'] / floor_ms:.2f}x (budget 2x)"
     )
     return vault, workspace, intensive_id, blocks[1]
+
+
+def wait_idle(workspace: BlockController) -> None:
+    """Until no summary refresh is due or under way (so a floor's repaint does not run it)."""
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline and (
+        workspace.summary_timer.isActive()
+        or workspace._summary_steps
+        or workspace._summary_step.isActive()
+    ):
+        QTest.qWait(5)
+    QTest.qWait(20)
 
 
 def wait_for_rest(workspace: BlockController) -> None:
