@@ -170,6 +170,23 @@ class OtherPoints:
     after: Mapping[PartnerKey, tuple[TimelinePoint, ...]]
     days: tuple[TimelineDay, ...]
     day_breaks: tuple[datetime, ...]
+    placed: Mapping[PartnerKey, Placed] | None = None
+    """The same points placed on the axis of `days` (made off the UI thread), or None."""
+
+
+Placed = tuple[list[float], list[float], list[float], list[int | None]]
+"""Points ready for the chart: x (hours on the axis), y (lane), marker size, observation id."""
+
+
+def placed_points(points: Iterable[TimelinePoint], axis: TimeAxis) -> Placed:
+    """Where each point is drawn and how big: pure, so the worker does it for thousands."""
+    points = tuple(points)
+    return (
+        [axis.x(p.at, p.day) for p in points],
+        [lane_y(p.partner, p.stance) for p in points],
+        [marker_size(p.intensity) for p in points],
+        [p.observation_id for p in points],
+    )
 
 
 def other_points(intensive: Intensive, place: OpenBlock, flip_window_s: int) -> OtherPoints:
@@ -182,7 +199,9 @@ def other_points(intensive: Intensive, place: OpenBlock, flip_window_s: int) -> 
         others = [p for p in series.points[key] if not (p.day == number and p.block_index == index)]
         before[key] = tuple(p for p in others if p.at < start)
         after[key] = tuple(p for p in others if p.at >= start)
-    return OtherPoints(before, after, series.days, series.day_breaks)
+    axis = TimeAxis(series.days)
+    placed = {key: placed_points(before[key] + after[key], axis) for key in PartnerKey}
+    return OtherPoints(before, after, series.days, series.day_breaks, placed)
 
 
 class TimelineData:
@@ -201,6 +220,8 @@ class TimelineData:
         self._days: tuple[TimelineDay, ...] = ()
         self._breaks: tuple[datetime, ...] = ()
         self._end: datetime | None = None  # the open block's end when last refreshed
+        self._placed: tuple[tuple[TimelineDay, ...], Mapping[PartnerKey, Placed] | None] | None
+        self._placed = None
         self.axis = TimeAxis(())
         self.axis_version = 0
         """Bumped when a day is widened, so the chart redraws everything once."""
@@ -224,6 +245,7 @@ class TimelineData:
         """Show the other blocks' points and the days' extents (read after the first paint)."""
         self._before, self._after = dict(others.before), dict(others.after)
         self._days, self._breaks = others.days, others.day_breaks
+        self._placed = (others.days, others.placed) if others.placed is not None else None
         self.axis = TimeAxis(others.days)
         self.axis_version += 1
         if refresh and self._record is not None:
@@ -235,6 +257,7 @@ class TimelineData:
         self._before, self._after, self._current = {}, {}, {}
         self._current_spans, self._cache = {}, {}
         self._days, self._breaks, self._end = (), (), None
+        self._placed = None
         self.axis = TimeAxis(())
         self.axis_version += 1
 
@@ -356,6 +379,12 @@ class TimelineData:
     def other_points(self, key: PartnerKey) -> tuple[TimelinePoint, ...]:
         """The other blocks' points of one partner (drawn once per opened block)."""
         return self._before.get(key, ()) + self._after.get(key, ())
+
+    def other_placed(self, key: PartnerKey) -> Placed | None:
+        """The other blocks' points already placed, if placed on today's axis (else None)."""
+        if self._placed is None or self._placed[0] != self._days or self._placed[1] is None:
+            return None
+        return self._placed[1].get(key)
 
     def current_spans(self, key: PartnerKey) -> tuple[StanceSpan, ...]:
         """The open block's stance spans of one partner, for the step line."""

@@ -158,7 +158,13 @@ class TimelineView(QWidget):
         self._dynamic["plan"] = plan
         self.plot.addItem(plan)
         for key in PartnerKey:
-            self._add_static(self._scatter(key, self.model.other_points(key), static=True))
+            placed = self.model.other_placed(key)  # placed by the worker: no per-point work here
+            points = self.model.other_points(key) if placed is None else ()
+            scatter = self._scatter(key, points, static=True)
+            if placed is not None and placed[0]:
+                xs, ys, sizes, ids = placed
+                scatter.addPoints(x=xs, y=ys, size=sizes, data=ids)
+            self._add_static(scatter)
             for name in ("steps", "points", "flips"):
                 item = self._new_dynamic(key, name)
                 # Cached too: a log redraws one partner's lane, the other's is blitted.

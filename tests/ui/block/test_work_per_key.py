@@ -122,6 +122,10 @@ def test_opening_a_block_reads_no_other_block_before_its_first_paint(
     assert sum(len(b.observations) for b in workspace.record.all_blocks()) == sum(
         len(b.observations) for d in demo.intensive.days for b in d.blocks
     )
+    drawn = [item for item in workspace.view.timeline._static if hasattr(item, "points")]
+    shown = sorted(sorted(int(i) for i in item.data["data"]) for item in drawn)
+    expected = [workspace.timeline.other_points(key) for key in PartnerKey]
+    assert shown == sorted(sorted(p.observation_id or 0 for p in pts) for pts in expected)
 
 
 def test_the_rest_failing_to_read_is_said_on_the_pad(
