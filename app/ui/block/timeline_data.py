@@ -225,6 +225,8 @@ class TimelineData:
         self.axis = TimeAxis(())
         self.axis_version = 0
         """Bumped when a day is widened, so the chart redraws everything once."""
+        self.others_version = 0
+        """Bumped when the other blocks' points arrive, so the chart adds them."""
 
     def load(self, record: BlockRecord) -> None:
         """Take the intensive from the record; the open block is then kept current.
@@ -239,15 +241,23 @@ class TimelineData:
             other_points(record.current_intensive(), open_block(record), self.flip_window_s),
             refresh=False,
         )
+        self.axis_version += 1  # a new block: the chart draws everything once
         self.refresh_block()
 
     def take_others(self, others: OtherPoints, *, refresh: bool = True) -> None:
-        """Show the other blocks' points and the days' extents (read after the first paint)."""
+        """Show the other blocks' points and the days' extents (read after the first paint).
+
+        The axis (and `axis_version`, which makes the chart redraw everything)
+        changes only if the days' extents did; otherwise the chart only adds
+        the other blocks' points (`others_version`).
+        """
         self._before, self._after = dict(others.before), dict(others.after)
-        self._days, self._breaks = others.days, others.day_breaks
         self._placed = (others.days, others.placed) if others.placed is not None else None
-        self.axis = TimeAxis(others.days)
-        self.axis_version += 1
+        self.others_version += 1
+        if others.days != self._days:
+            self._days, self._breaks = others.days, others.day_breaks
+            self.axis = TimeAxis(others.days)
+            self.axis_version += 1
         if refresh and self._record is not None:
             self._fit(self._record, effective_span(self._record.block()))
 
