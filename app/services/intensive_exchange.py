@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -114,10 +115,16 @@ def _anchor_imported_signatures(
         )
 
 
-def get_intensive(vault: Vault, intensive_id: int) -> Intensive:
-    """Load one intensive as domain objects."""
+def get_intensive(
+    vault: Vault, intensive_id: int, *, observations_of: Collection[int] | None = None
+) -> Intensive:
+    """Load one intensive as domain objects.
+
+    With `observations_of`, only those blocks carry their observations (the
+    others none): an outline to open one block fast, the rest read later.
+    """
     with vault.session() as session:
-        intensive = load_intensive(session, intensive_id)
+        intensive = load_intensive(session, intensive_id, observations_of=observations_of)
     if intensive is None:
         raise NotFoundError(f"There is no intensive with id {intensive_id} in this vault.")
     return intensive

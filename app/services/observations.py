@@ -17,7 +17,7 @@ from app.domain.intensive import Observation
 from app.services.block_runs import write_run
 from app.services.errors import NotFoundError
 from app.store import models
-from app.store.intensives import observation_from_row, observation_values
+from app.store.intensives import observation_from_row, observation_values, observations_by_block
 from app.store.vault import Vault
 
 # Built once: constructing statements per call costs more than the commit itself.
@@ -98,3 +98,15 @@ def block_observations(vault: Vault, block_id: int) -> list[Observation]:
             .order_by(models.Observation.at_utc, models.Observation.id)
         )
         return [observation_from_row(row) for row in rows]
+
+
+def observations_of_blocks(
+    vault: Vault, block_ids: list[int]
+) -> dict[int, tuple[Observation, ...]]:
+    """Each given block's observations in time order, by block id, read in one query.
+
+    Read as plain rows (no ORM identity map): the live workspace reads the
+    other blocks of an intensive this way, off the UI thread, after opening one.
+    """
+    with vault.session() as session:
+        return observations_by_block(session, block_ids)

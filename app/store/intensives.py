@@ -6,6 +6,7 @@ Queries take the caller's session (one per user action), never open their own.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -145,8 +146,15 @@ def observation_row(observation: domain.Observation, block_start: datetime) -> m
     return models.Observation(**observation_values(observation, block_start))
 
 
-def load_intensive(session: Session, intensive_id: int) -> domain.Intensive | None:
-    """The whole intensive as domain objects, or None if there is no such id."""
+def load_intensive(
+    session: Session, intensive_id: int, *, observations_of: Collection[int] | None = None
+) -> domain.Intensive | None:
+    """The whole intensive as domain objects, or None if there is no such id.
+
+    `observations_of`, when given, names the only blocks whose observations
+    are read; every other block comes without any (the live workspace opens
+    one block first and reads the rest after its first paint).
+    """
     row = session.scalar(
         select(models.Intensive)
         .where(models.Intensive.id == intensive_id)
@@ -165,7 +173,11 @@ def load_intensive(session: Session, intensive_id: int) -> domain.Intensive | No
     if row is None:
         return None
     block_ids = [block.id for day in row.days for block in day.blocks]
-    return intensive_from_row(row, observations_by_block(session, block_ids))
+    if observations_of is None:
+        return intensive_from_row(row, observations_by_block(session, block_ids))
+    wanted = [block_id for block_id in block_ids if block_id in set(observations_of)]
+    read = observations_by_block(session, wanted)
+    return intensive_from_row(row, {block_id: read.get(block_id, ()) for block_id in block_ids})
 
 
 # Observations are the bulk of an intensive (thousands of rows): they are read

@@ -11,11 +11,10 @@ tests run it on a real vault with a fake clock and timers they fire.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -27,30 +26,35 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.domain.analytics import partner_figures
+from app.domain.figures import PartnerFigures
 from app.domain.flips import DEFAULT_FLIP_WINDOW_S
+from app.domain.intensive import Observation
 from app.domain.vocabulary import BLOCK_KIND_LABELS, PartnerKey
 from app.services.clock import system_clock
 from app.services.errors import VaultError
 from app.ui.block.block_clock import BlockClock
-from app.ui.block.block_record import BlockRecord
+from app.ui.block.block_record import BlockRecord, newest_of
 from app.ui.block.block_run import BlockRun
 from app.ui.block.block_services import BlockServices
 from app.ui.block.block_status import BlockStatus
 from app.ui.block.block_view import BlockView
+from app.ui.block.figure_tally import OpenBlockTally, Tally, figures_of, total
+from app.ui.block.intensive_rest import IntensiveRest, read_rest
 from app.ui.block.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
-from app.ui.block.live_figures import LiveFigures, compute_figures
+from app.ui.block.live_figures import LiveFigures
 from app.ui.block.note_editor import NoteEditor
 from app.ui.block.observation_actions import ObservationActions
 from app.ui.block.observation_pad import ObservationPad
 from app.ui.block.observation_table import ObservationTable
 from app.ui.block.observation_table_model import ObservationTableModel
-from app.ui.block.timeline_data import TimelineData
+from app.ui.block.timeline_data import TimelineData, open_block
 from app.ui.kit.background import BackgroundWork
 from app.ui.shell.vault_gateway import error_sentence
 
 TimerFactory = Callable[[str], QTimer]
 SUMMARY_DELAY_MS = 150
+REST_FALLBACK_MS = 200
+"""When the rest of the intensive is read if no paint came first (a workspace not on screen)."""
 
 
 def real_timer(_name: str) -> QTimer:
@@ -77,9 +81,12 @@ class BlockController(QWidget):
     status_changed = Signal(object)
     """A `BlockStatus`: the open block's observation count, signature or addenda moved."""
     block_opened = Signal()
-    """A block is on screen (the composition root's memory policy listens)."""
+    """A block is on screen and its whole intensive loaded (the memory policy listens: it
+    freezes what is alive then, so it waits for the other blocks read after the first paint)."""
     summary_ready = Signal()
     """The day and intensive figures have been recomputed (they come a slice at a time)."""
+    intensive_loaded = Signal()
+    """The other blocks' observations arrived after the open block's first paint."""
 
     def __init__(
         self,
@@ -126,7 +133,18 @@ class BlockController(QWidget):
         self.observations.run = self.run
         self.observations.writes = self.background.scope()
         self._summary_generation = 0
-        self._summary_steps: list[tuple[int, str, PartnerKey, tuple[Any, ...]]] = []
+        self._summary_steps: list[tuple[int, PartnerKey]] = []
+        self._summary_figures: dict[tuple[PartnerKey, str], PartnerFigures] = {}
+        self._open_tally: OpenBlockTally | None = None
+        self._other_tallies: Mapping[tuple[int, PartnerKey], Tally] | None = None
+        self._rest_wanted: BlockRecord | None = None  # opened, its rest not yet asked for
+        self._rest_jobs = self.background.scope()
+        self._rest_fallback = QTimer(self)
+        self._rest_fallback.setSingleShot(True)
+        self._rest_fallback.setInterval(REST_FALLBACK_MS)
+        self._rest_fallback.timeout.connect(self._read_rest)
+        for painted in (self.view.title, self.view.table.table.viewport()):
+            painted.installEventFilter(self)
         self._summary_step = QTimer(self)  # zero-interval: the next slice after pending events
         self._summary_step.setSingleShot(True)
         self._summary_step.setInterval(0)
@@ -140,6 +158,7 @@ class BlockController(QWidget):
 
     def _connect(self) -> None:
         self.observations.changed.connect(self.view.timeline.redraw_current)
+        self.observations.shown.connect(self._tally_change)
         self.observations.changed.connect(self.summary_timer.start)
         self.observations.logged.connect(self._reveal)
         self.observations.changed.connect(self._status_moved)
@@ -185,8 +204,8 @@ class BlockController(QWidget):
         """Open a block: its header, observations, timeline, summary and note."""
         self.save_pending()
         try:
-            intensive = self.services.intensive(intensive_id)
-            record = BlockRecord(intensive, block_id)
+            intensive = self.services.intensive_outline(intensive_id, block_id)
+            record = BlockRecord(intensive, block_id, complete=False)
             note = self.services.note(block_id)
         except (VaultError, LookupError) as error:
             self.clear()
@@ -194,6 +213,7 @@ class BlockController(QWidget):
             return
         self.intensive_id, self.record, self.figures = intensive_id, record, None
         self._summary_generation += 1
+        self._forget_rest()
         self.pad.hide_details()
         self.run.open(record, ending=self.live or self.clock.running, starting=self.live)
         self.observations.open(record)
@@ -224,7 +244,13 @@ class BlockController(QWidget):
         self.summary_timer.start()  # day and intensive follow a moment later
         self.note.load(block_id, intensive_id, note, intensive.reflections)
         self.clock.reset()
-        self.block_opened.emit()
+        self._rest_wanted = record  # read once the block is painted (see eventFilter)
+        self._rest_fallback.start()
+
+    @property
+    def intensive_complete(self) -> bool:
+        """Whether the open block's day and intensive (other blocks' observations) are loaded."""
+        return self.record is not None and self.record.complete
 
     def save_pending(self) -> None:
         """Flush the note draft now (block switch, lock, quit); observations are always saved."""
@@ -238,6 +264,7 @@ class BlockController(QWidget):
         self._summary_generation += 1
         self._summary_steps.clear()
         self._summary_step.stop()
+        self._forget_rest()
         self.run.clear()
         self.observations.open(None)
         self.intensive_id, self.record, self.figures = None, None, None
@@ -262,52 +289,148 @@ class BlockController(QWidget):
         self.view.timeline.ensure_plot()
 
     def refresh_summary(self, *, block_only: bool = False) -> None:
-        """Recompute the block, day and intensive figures from the record.
+        """Show the block, day and intensive figures from the tallies.
 
-        Opening a block computes the block's own figures at once; the day and
-        the intensive (tens of milliseconds on a big intensive) come with the
-        summary timer, so the block is on screen first.
+        Nothing here rescans the intensive: the open block's tally is kept by
+        the delta of each change (`_tally_change`, O(1) for a live key), the
+        other blocks' are made once per opened block off the UI thread
+        (`intensive_rest`), and the figures are their sums. Opening a block
+        counts it once and shows its figures at once. A refresh (150 ms after
+        the last change) runs one partner per turn of the event loop, so a key
+        pressed meanwhile waits for one slice at most (docs/performance.md).
         """
         record = self.record
         if record is None:
             self.view.summary.show_figures(None)
             return
-        window = self.flip_window_s
-        figures = compute_figures({"Block": (record.block(),)}, window)
-        if self.figures is not None:
-            figures = {**self.figures.figures, **figures}
-        self.figures = LiveFigures(figures)
-        self.view.summary.show_figures(self.figures)
         if block_only:
+            self._open_tally = OpenBlockTally(record.block(), self.flip_window_s)
+            figures: dict[tuple[PartnerKey, str], PartnerFigures] = {}
+            for key in PartnerKey:
+                figures.update(self._partner_figures(record, self._open_tally, key, False))
+            self._show_figures(figures, ready=False)
             return
-        # One partner and scope per turn of the event loop, so a key pressed
-        # meanwhile waits for one slice, not for the whole refresh; a worker
-        # thread was no better, since the GIL made the key wait for it anyway
-        # (docs/performance.md, "Live workspace").
         self._summary_generation += 1
         generation = self._summary_generation
-        scopes = {"Day": record.day_blocks(), "Intensive": record.all_blocks()}
-        self._summary_steps = [
-            (generation, scope, key, blocks)
-            for scope, blocks in scopes.items()
-            for key in PartnerKey
-        ]
+        self._summary_steps = [(generation, key) for key in PartnerKey]
+        self._summary_figures = {}
         self._summary_step.start()
 
     def _next_summary_step(self) -> None:
         if not self._summary_steps:
             return
-        generation, scope, key, blocks = self._summary_steps.pop(0)
-        if generation != self._summary_generation or self.figures is None:
+        generation, key = self._summary_steps.pop(0)
+        record, tally = self.record, self._open_tally
+        if generation != self._summary_generation or record is None or tally is None:
             self._summary_steps.clear()
             return
-        figures = {(key, scope): partner_figures(blocks, key, self.flip_window_s)}
-        self.figures = LiveFigures({**self.figures.figures, **figures})
+        if key in tally.stale:
+            tally.recount(record.block(), key)  # an edit with no cheap delta: this partner only
+        ready = self._other_tallies is not None and record.complete
+        self._summary_figures.update(self._partner_figures(record, tally, key, ready))
         if self._summary_steps:
             self._summary_step.start()
-        else:
-            self.view.summary.show_figures(self.figures)
+            return
+        self._show_figures(self._summary_figures, ready=ready)
+
+    def _partner_figures(
+        self, record: BlockRecord, tally: OpenBlockTally, key: PartnerKey, with_scopes: bool
+    ) -> dict[tuple[PartnerKey, str], PartnerFigures]:
+        """One partner's block figures, and the day's and intensive's when the rest is in."""
+        block = record.block()
+        own = tally.tally(key, self.timeline.current_spans(key), block)
+        figures = {(key, "Block"): figures_of(own)}
+        others = self._other_tallies
+        if with_scopes and others is not None:
+            day = [b.id for b in record.day.blocks if b.id is not None and b.id != record.block_id]
+            figures[(key, "Day")] = figures_of(total(others[(b, key)] for b in day) + own)
+            every = record.other_block_ids()
+            figures[(key, "Intensive")] = figures_of(total(others[(b, key)] for b in every) + own)
+        return figures
+
+    def _show_figures(
+        self, figures: dict[tuple[PartnerKey, str], PartnerFigures], *, ready: bool
+    ) -> None:
+        if self.figures is not None:
+            figures = {**self.figures.figures, **figures}
+        self.figures = LiveFigures(figures)
+        self.view.summary.show_figures(self.figures)
+        if ready:
             self.summary_ready.emit()
+
+    def _tally_change(self, before: Observation | None, after: Observation | None) -> None:
+        """Move the open block's tally by one change (O(1) for a live key or a refinement)."""
+        record, tally = self.record, self._open_tally
+        if record is None or tally is None:
+            return
+        if before is None and after is not None:
+            newest, previous = newest_of(record, after.partner)
+            if newest is after:
+                tally.newest_added(previous, after)
+            else:
+                tally.stale.add(after.partner)
+        elif after is None and before is not None:
+            newest, _previous = newest_of(record, before.partner)
+            if newest is None or (newest.at, newest.id or 0) < (before.at, before.id or 0):
+                tally.newest_removed(newest, before)
+            else:
+                tally.stale.add(before.partner)
+        elif before is not None and after is not None:
+            same = (before.at, before.partner, before.stance)
+            if same == (after.at, after.partner, after.stance):
+                tally.refined(before, after)
+            else:
+                tally.stale.update({before.partner, after.partner})
+
+    # ------------------------------------------------------------------ the rest of the intensive
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The first paint after opening a block: read the rest of the intensive next."""
+        if event.type() == QEvent.Type.Paint and self._rest_wanted is not None:
+            QTimer.singleShot(0, self._read_rest)  # after this paint, not during it
+        return False
+
+    def _read_rest(self) -> None:
+        record, self._rest_wanted = self._rest_wanted, None
+        self._rest_fallback.stop()
+        if record is None or record is not self.record:
+            return
+        read, outline, place = self.services.observations_of, record.intensive, open_block(record)
+        window = self.flip_window_s
+
+        def work() -> IntensiveRest:
+            return read_rest(read, outline, record.block_id, place, window)
+
+        self._rest_jobs.run_read(
+            work,
+            lambda rest: self._take_rest(record, rest),
+            lambda error: self._rest_failed(record, error),
+        )
+
+    def _take_rest(self, record: BlockRecord, rest: IntensiveRest) -> None:
+        if record is not self.record:
+            return  # another block was opened meanwhile
+        record.complete_with(rest.observations)
+        self._other_tallies = rest.tallies
+        self.timeline.take_others(rest.points)
+        self.view.timeline.redraw_current()  # the axis changed: everything is drawn once
+        self.intensive_loaded.emit()
+        self.block_opened.emit()
+        self.refresh_summary()
+
+    def _rest_failed(self, record: BlockRecord, error: BaseException) -> None:
+        if record is self.record:
+            self.block_opened.emit()  # the block itself is open and shown
+            self.pad.show_error(
+                f"The other blocks of this intensive could not be read. {error_sentence(error)}"
+            )
+
+    def _forget_rest(self) -> None:
+        self._rest_wanted = None
+        self._rest_fallback.stop()
+        self._rest_jobs.discard_pending()
+        self._other_tallies = None
+        self._open_tally = None
 
     def show_note_match(self, section_title: str | None, phrase: str) -> bool:
         """Show the Note tab with `phrase` selected in its section (a search hit)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+from collections.abc import Mapping
 from datetime import datetime
 
 from app.domain.block_span import Run, run_of
@@ -24,16 +25,45 @@ def _order(observation: Observation) -> tuple[datetime, int]:
     return (observation.at, observation.id if observation.id is not None else 0)
 
 
-class BlockRecord:
-    """The open block's observations, kept sorted by (time, id), over the loaded intensive."""
+def with_observations(
+    intensive: Intensive, observations: Mapping[int, tuple[Observation, ...]], keep: int
+) -> Intensive:
+    """The intensive with the given blocks' observations filled in (block `keep` untouched)."""
+    days = tuple(
+        dataclasses.replace(
+            day,
+            blocks=tuple(
+                dataclasses.replace(block, observations=observations[block.id])
+                if block.id is not None and block.id in observations and block.id != keep
+                else block
+                for block in day.blocks
+            ),
+        )
+        for day in intensive.days
+    )
+    return dataclasses.replace(intensive, days=days)
 
-    def __init__(self, intensive: Intensive, block_id: int) -> None:
+
+class BlockRecord:
+    """The open block's observations, kept sorted by (time, id), over the loaded intensive.
+
+    `complete` is False while the intensive is an outline (only this block's
+    observations read, see `BlockServices.intensive_outline`): the day and
+    intensive scopes then lack the other blocks' observations until
+    `complete_with` brings them.
+    """
+
+    def __init__(self, intensive: Intensive, block_id: int, *, complete: bool = True) -> None:
         self.intensive = intensive
         self.block_id = block_id
+        self.complete = complete
         self.day_index, self.block_index = self._locate(intensive, block_id)
         loaded = self._loaded_block().observations
         self._observations: list[Observation] = sorted(loaded, key=_order)
         self._keys: list[tuple[datetime, int]] = [_order(o) for o in self._observations]
+        self._by_id: dict[int, Observation] = {
+            o.id: o for o in self._observations if o.id is not None
+        }  # finding one by id is a dict look-up and a bisection, not a scan (several per key)
         self.run: Run = run_of(self._loaded_block())
         """When the block actually ran, as the vault holds it now (see `set_run`)."""
         self._block_cache: Block | None = None
@@ -77,15 +107,20 @@ class BlockRecord:
 
     def row_of(self, observation_id: int) -> int | None:
         """The time-order position of an observation, or None if it is not in the block."""
-        for row, observation in enumerate(self._observations):
-            if observation.id == observation_id:
+        observation = self._by_id.get(observation_id)
+        if observation is None:
+            return None
+        row = bisect.bisect_left(self._keys, _order(observation))
+        if row < len(self._observations) and self._observations[row] is observation:
+            return row
+        for row, other in enumerate(self._observations):  # never expected: keys are unique
+            if other.id == observation_id:
                 return row
         return None
 
     def get(self, observation_id: int) -> Observation | None:
         """The observation with this id, or None."""
-        row = self.row_of(observation_id)
-        return None if row is None else self._observations[row]
+        return self._by_id.get(observation_id)
 
     def block(self) -> Block:
         """The open block as a frozen domain object, with its current observations."""
@@ -117,7 +152,22 @@ class BlockRecord:
         days[self.day_index] = dataclasses.replace(self.day, blocks=self.day_blocks())
         return dataclasses.replace(self.intensive, days=tuple(days))
 
+    def other_block_ids(self) -> list[int]:
+        """The ids of every other block of the intensive, in day and block order."""
+        return [
+            block.id
+            for day in self.intensive.days
+            for block in day.blocks
+            if block.id is not None and block.id != self.block_id
+        ]
+
     # ------------------------------------------------------------------ changing
+
+    def complete_with(self, observations: Mapping[int, tuple[Observation, ...]]) -> None:
+        """Fill the other blocks' observations into an outline (this block's stay as they are)."""
+        self.intensive = with_observations(self.intensive, observations, self.block_id)
+        self.complete = True
+        self._block_cache = None
 
     def add(self, observation: Observation) -> int:
         """Insert a committed observation (it carries its id); returns its row."""
@@ -125,6 +175,8 @@ class BlockRecord:
         row = bisect.bisect_right(self._keys, key)
         self._observations.insert(row, observation)
         self._keys.insert(row, key)
+        if observation.id is not None:
+            self._by_id[observation.id] = observation
         self._block_cache = None
         return row
 
@@ -134,6 +186,7 @@ class BlockRecord:
         if row is None:
             raise LookupError(f"observation {observation_id} is not in this block")
         del self._keys[row]
+        self._by_id.pop(observation_id, None)
         self._block_cache = None
         return row, self._observations.pop(row)
 
@@ -148,3 +201,21 @@ class BlockRecord:
         assert observation.id is not None
         self.remove(observation.id)
         self.add(observation)
+
+
+def newest_of(
+    record: BlockRecord, partner: PartnerKey
+) -> tuple[Observation | None, Observation | None]:
+    """A partner's newest observation in the block and the one before it (None where none).
+
+    Scans back from the end, so a live key (the newest, or nearly) costs a few steps.
+    """
+    newest: Observation | None = None
+    for row in range(len(record) - 1, -1, -1):
+        observation = record.at(row)
+        if observation.partner != partner:
+            continue
+        if newest is not None:
+            return newest, observation
+        newest = observation
+    return newest, None

@@ -55,6 +55,16 @@ class BlockServices:
         """The whole intensive (blocks and observations carry their ids)."""
         return intensive_exchange.get_intensive(self.vault, intensive_id)
 
+    def intensive_outline(self, intensive_id: int, block_id: int) -> Intensive:
+        """The intensive with only this block's observations (the other blocks come empty)."""
+        return intensive_exchange.get_intensive(
+            self.vault, intensive_id, observations_of=(block_id,)
+        )
+
+    def observations_of(self, block_ids: list[int]) -> dict[int, tuple[Observation, ...]]:
+        """The observations of several blocks by block id, in one read; any thread."""
+        return observations.observations_of_blocks(self.vault, block_ids)
+
     def note(self, block_id: int) -> NoteState:
         """The block's note as it stands (the empty template if never saved)."""
         return notes.load_note(self.vault, block_id)

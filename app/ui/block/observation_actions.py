@@ -86,6 +86,8 @@ class ObservationActions(QObject):
 
     changed = Signal()
     """After any change reached the views (the summary listens, coalesced)."""
+    shown = Signal(object, object)
+    """Just before `changed`: the observation before and after (None: added, or removed)."""
     logged = Signal(int)
     """A new observation is durable and shown: its id."""
     failed = Signal(str)
@@ -342,6 +344,7 @@ class ObservationActions(QObject):
             self.model.replace(after)
         partners = {o.partner for o in (before, after) if o is not None}
         self.timeline.refresh_block(partners, appended=after if before is None else None)
+        self.shown.emit(before, after)
         self.changed.emit()
 
     def _failed(self, error: BaseException) -> None:

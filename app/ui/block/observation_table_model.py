@@ -67,6 +67,10 @@ _ROLES = frozenset(
     )
 )
 
+_EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+"""Made once: the view asks for every visible cell's flags on each repaint (after every key)."""
+
 Index = QModelIndex | QPersistentModelIndex
 EditRequest = Callable[..., bool]
 
@@ -196,9 +200,7 @@ class ObservationTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Every cell is editable inline."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+        return _EDITABLE if index.isValid() else _NO_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text to show, raw values to edit and sort by, the id, the partner's colour."""

@@ -22,10 +22,11 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from app.domain.block_span import Span, effective_span
 from app.domain.flips import find_flips
-from app.domain.intensive import Block, Observation
+from app.domain.intensive import Block, Intensive, Observation
 from app.domain.stance_time import StanceSpan, partner_chronological, stance_spans
 from app.domain.timeline import TimelineBlock, TimelineDay, TimelinePoint, timeline_series
 from app.domain.vocabulary import PartnerKey, Stance
@@ -148,6 +149,61 @@ def block_points(
     return tuple(points)
 
 
+class OpenBlock(NamedTuple):
+    """Where the open block sits: its day's number, its position in the day, when it started."""
+
+    day: int
+    position: int
+    start: datetime
+
+
+def open_block(record: BlockRecord) -> OpenBlock:
+    """The open block's place, read on the UI thread (the record changes there)."""
+    return OpenBlock(record.day.number, record.block_index, effective_span(record.block()).start)
+
+
+@dataclass(frozen=True, slots=True)
+class OtherPoints:
+    """The other blocks' points, split around the open block, and every day's extent."""
+
+    before: Mapping[PartnerKey, tuple[TimelinePoint, ...]]
+    after: Mapping[PartnerKey, tuple[TimelinePoint, ...]]
+    days: tuple[TimelineDay, ...]
+    day_breaks: tuple[datetime, ...]
+    placed: Mapping[PartnerKey, Placed] | None = None
+    """The same points placed on the axis of `days` (made off the UI thread), or None."""
+
+
+Placed = tuple[list[float], list[float], list[float], list[int | None]]
+"""Points ready for the chart: x (hours on the axis), y (lane), marker size, observation id."""
+
+
+def placed_points(points: Iterable[TimelinePoint], axis: TimeAxis) -> Placed:
+    """Where each point is drawn and how big: pure, so the worker does it for thousands."""
+    points = tuple(points)
+    return (
+        [axis.x(p.at, p.day) for p in points],
+        [lane_y(p.partner, p.stance) for p in points],
+        [marker_size(p.intensity) for p in points],
+        [p.observation_id for p in points],
+    )
+
+
+def other_points(intensive: Intensive, place: OpenBlock, flip_window_s: int) -> OtherPoints:
+    """Every block's points but the open one's (by the domain's `timeline_series`); any thread."""
+    series = timeline_series(intensive, flip_window_s)
+    number, index, start = place
+    before: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
+    after: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
+    for key in PartnerKey:
+        others = [p for p in series.points[key] if not (p.day == number and p.block_index == index)]
+        before[key] = tuple(p for p in others if p.at < start)
+        after[key] = tuple(p for p in others if p.at >= start)
+    axis = TimeAxis(series.days)
+    placed = {key: placed_points(before[key] + after[key], axis) for key in PartnerKey}
+    return OtherPoints(before, after, series.days, series.day_breaks, placed)
+
+
 class TimelineData:
     """The intensive's points with the open block's kept current."""
 
@@ -164,31 +220,46 @@ class TimelineData:
         self._days: tuple[TimelineDay, ...] = ()
         self._breaks: tuple[datetime, ...] = ()
         self._end: datetime | None = None  # the open block's end when last refreshed
+        self._placed: tuple[tuple[TimelineDay, ...], Mapping[PartnerKey, Placed] | None] | None
+        self._placed = None
         self.axis = TimeAxis(())
         self.axis_version = 0
         """Bumped when a day is widened, so the chart redraws everything once."""
+        self.others_version = 0
+        """Bumped when the other blocks' points arrive, so the chart adds them."""
 
     def load(self, record: BlockRecord) -> None:
-        """Take the whole intensive from the record; the open block is then kept current."""
+        """Take the intensive from the record; the open block is then kept current.
+
+        From an outline (`record.complete` False) only the open block has
+        points; `take_others` adds the other blocks' once they are read.
+        """
         self._record = record
-        series = timeline_series(record.current_intensive(), self.flip_window_s)
-        number = record.day.number
-        self._before, self._after = {}, {}
-        start = effective_span(record.block()).start
-        for key in PartnerKey:
-            others = [
-                p
-                for p in series.points[key]
-                if not (p.day == number and p.block_index == record.block_index)
-            ]
-            self._before[key] = tuple(p for p in others if p.at < start)
-            self._after[key] = tuple(p for p in others if p.at >= start)
-        self._days, self._breaks = series.days, series.day_breaks
-        self.axis = TimeAxis(series.days)
-        self.axis_version += 1
         self._cache = {}
         self._current, self._current_spans, self._end = {}, {}, None
+        self.take_others(
+            other_points(record.current_intensive(), open_block(record), self.flip_window_s),
+            refresh=False,
+        )
+        self.axis_version += 1  # a new block: the chart draws everything once
         self.refresh_block()
+
+    def take_others(self, others: OtherPoints, *, refresh: bool = True) -> None:
+        """Show the other blocks' points and the days' extents (read after the first paint).
+
+        The axis (and `axis_version`, which makes the chart redraw everything)
+        changes only if the days' extents did; otherwise the chart only adds
+        the other blocks' points (`others_version`).
+        """
+        self._before, self._after = dict(others.before), dict(others.after)
+        self._placed = (others.days, others.placed) if others.placed is not None else None
+        self.others_version += 1
+        if others.days != self._days:
+            self._days, self._breaks = others.days, others.day_breaks
+            self.axis = TimeAxis(others.days)
+            self.axis_version += 1
+        if refresh and self._record is not None:
+            self._fit(self._record, effective_span(self._record.block()))
 
     def clear(self) -> None:
         """Forget everything (the workspace is being locked or emptied)."""
@@ -196,6 +267,7 @@ class TimelineData:
         self._before, self._after, self._current = {}, {}, {}
         self._current_spans, self._cache = {}, {}
         self._days, self._breaks, self._end = (), (), None
+        self._placed = None
         self.axis = TimeAxis(())
         self.axis_version += 1
 
@@ -317,6 +389,12 @@ class TimelineData:
     def other_points(self, key: PartnerKey) -> tuple[TimelinePoint, ...]:
         """The other blocks' points of one partner (drawn once per opened block)."""
         return self._before.get(key, ()) + self._after.get(key, ())
+
+    def other_placed(self, key: PartnerKey) -> Placed | None:
+        """The other blocks' points already placed, if placed on today's axis (else None)."""
+        if self._placed is None or self._placed[0] != self._days or self._placed[1] is None:
+            return None
+        return self._placed[1].get(key)
 
     def current_spans(self, key: PartnerKey) -> tuple[StanceSpan, ...]:
         """The open block's stance spans of one partner, for the step line."""

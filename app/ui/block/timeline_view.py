@@ -56,6 +56,8 @@ class TimelineView(QWidget):
         self._shown: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
         self._steps: dict[PartnerKey, Any] = {}  # per lane: spans, xs, ys, end of each span
         self._axis_version = -1
+        self._others_version = -1
+        self._others: dict[PartnerKey, Any] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -113,7 +115,7 @@ class TimelineView(QWidget):
         pg = self._pg
         for item in self._static:
             self.plot.removeItem(item)
-        self._static = []
+        self._static, self._others = [], {}
         for item in self._dynamic.values():
             self.plot.removeItem(item)
         self._dynamic = {}
@@ -157,8 +159,13 @@ class TimelineView(QWidget):
         plan.setZValue(-9)
         self._dynamic["plan"] = plan
         self.plot.addItem(plan)
+        self._others = {}
         for key in PartnerKey:
-            self._add_static(self._scatter(key, self.model.other_points(key), static=True))
+            scatter = self._scatter(key, (), static=True)
+            self._others[key] = scatter
+            self._add_static(scatter)
+        self._show_others()
+        for key in PartnerKey:
             for name in ("steps", "points", "flips"):
                 item = self._new_dynamic(key, name)
                 # Cached too: a log redraws one partner's lane, the other's is blitted.
@@ -173,6 +180,18 @@ class TimelineView(QWidget):
         self.plot.setXRange(-0.1, axis.length + 0.1, padding=0)
         self.redraw_current()
 
+    def _show_others(self) -> None:
+        """Draw the other blocks' points, placed by the worker that read them when it could."""
+        self._others_version = self.model.others_version
+        for key, scatter in self._others.items():
+            scatter.clear()
+            placed = self.model.other_placed(key)  # no per-point work here for thousands
+            if placed is None:
+                self._add(scatter, self.model.other_points(key), 0)
+            elif placed[0]:
+                xs, ys, sizes, ids = placed
+                scatter.addPoints(x=xs, y=ys, size=sizes, data=ids)
+
     def redraw_current(self) -> None:
         """Redraw only the open block's points, step lines, flips and shading."""
         if self.plot is None or not self.model.loaded or not self._dynamic:
@@ -180,6 +199,8 @@ class TimelineView(QWidget):
         if self._axis_version != self.model.axis_version:
             self.redraw_all()  # a day grew (an overrun): every point moves once
             return
+        if self._others_version != self.model.others_version:
+            self._show_others()  # the other blocks arrived on the same axis
         axis, day = self.model.axis, self.model.current_day
         start, end = self.model.current_span()
         region = (axis.x(start, day), axis.x(end, day))
@@ -215,6 +236,7 @@ class TimelineView(QWidget):
             for item in [*self._static, *self._dynamic.values()]:
                 self.plot.removeItem(item)
             self._static, self._dynamic, self._xy, self._span_xy = [], {}, {}, {}
+            self._others = {}
             self._drawn, self._shown, self._steps = {}, {}, {}
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
 

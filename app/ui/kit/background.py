@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ class _Relay(QObject):
     def _deliver(self) -> None:
         ok, payload = self.outcome
         self.outcome = (False, None)
+        if not shiboken6.isValid(self._owner):
+            return  # torn down at exit after waiting for this job: nobody is left to tell
         self._owner._finished(self)
         if not self.current():
             return

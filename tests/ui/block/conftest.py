@@ -128,11 +128,17 @@ SIGNED = "Joint: history and pattern"
 
 
 @pytest.fixture
-def workspace(make_workspace: Any, demo: Demo) -> BlockController:
-    """The workspace showing Day 2's first (unsigned) joint block."""
+def workspace(qtbot: Any, make_workspace: Any, demo: Demo) -> BlockController:
+    """Day 2's first (unsigned) joint block, open, with the rest of the intensive read."""
     ws = make_workspace()
-    ws.show_block(demo.intensive_id, demo.block_id(DAY2))
+    open_block(qtbot, ws, demo.intensive_id, demo.block_id(DAY2))
     return ws
+
+
+def open_block(qtbot: Any, workspace: BlockController, intensive_id: int, block_id: int) -> None:
+    """Open a block and wait until the other blocks' observations (read after its paint) are in."""
+    workspace.show_block(intensive_id, block_id)
+    qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
 
 
 def focus(qtbot: Any, widget: QWidget) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
 
 from app.domain.analytics import partner_figures
-from app.domain.vocabulary import PartnerKey
+from app.domain.vocabulary import PartnerKey, Stance
 from app.services.intensive_exchange import get_intensive
 from app.ui.block import BlockController
 from app.ui.block.live_figures import ROW_LABELS, format_column
+from tests.conftest import FakeClock
 from tests.ui.block.conftest import DAY2, Demo, ManualTimers
 
 
@@ -61,4 +64,39 @@ def test_the_summary_follows_new_observations(
     workspace.set_live(True)
     for key in (Qt.Key.Key_Q, Qt.Key.Key_5, Qt.Key.Key_P, Qt.Key.Key_Q):
         qtbot.keyClick(workspace.view.pad, key)
+    _assert_refresh_matches_analytics(qtbot, workspace, demo, timers)
+
+
+def test_the_summary_kept_by_deltas_matches_the_analytics(
+    qtbot: Any,
+    workspace: BlockController,
+    demo: Demo,
+    timers: ManualTimers,
+    session_clock: FakeClock,
+) -> None:
+    """The tallies moved by each change still say what partner_figures says.
+
+    Keys at the block's newest moment (flips included), refinements, undo, a
+    delete and an edit in the middle.
+    """
+    record = workspace.record
+    assert record is not None
+    session_clock.now = record.at(len(record) - 1).at + timedelta(seconds=5)
+    workspace.set_live(True)
+    keys = (Qt.Key.Key_Q, Qt.Key.Key_5, Qt.Key.Key_R, Qt.Key.Key_G, Qt.Key.Key_Z, Qt.Key.Key_P)
+    for key in (*keys, Qt.Key.Key_M, Qt.Key.Key_Q, Qt.Key.Key_R, Qt.Key.Key_L):
+        session_clock.advance(7)
+        qtbot.keyClick(workspace.view.pad, key)
+    _assert_refresh_matches_analytics(qtbot, workspace, demo, timers)
+    workspace.undo_stack.undo()  # the newest observation taken away
+    workspace.undo_stack.undo()  # a refinement undone
+    _assert_refresh_matches_analytics(qtbot, workspace, demo, timers)
+    middle = record.at(len(record) // 2)
+    assert middle.id is not None
+    assert workspace.observations.delete(middle.id)
+    other = record.at(len(record) // 3)
+    moved = dataclasses.replace(
+        other, stance=Stance.ONE_DOWN if other.stance != Stance.ONE_DOWN else Stance.ONE_UP
+    )
+    assert workspace.observations.edit(other, moved)
     _assert_refresh_matches_analytics(qtbot, workspace, demo, timers)

@@ -1,0 +1,146 @@
+"""Issue 19: a live key does constant work, and opening a block reads only that block first.
+
+A key inserts one row into the table model (rowsInserted, never modelReset)
+and adds one point to its partner's lane of the timeline (the other blocks'
+points and the lane's earlier points are kept as they are, the chart adds one
+point and clears nothing). Opening a block reads its own observations only;
+the other blocks' are read after the first paint, off the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+
+from app.domain.vocabulary import PartnerKey
+from app.services import observations as observation_service
+from app.services.errors import NotFoundError
+from app.store import intensives as intensive_store
+from app.ui.block import BlockController
+from tests.conftest import FakeClock
+from tests.ui.block.conftest import DAY2, Demo
+
+
+def _counting(counts: dict[str, int], name: str, call: Callable[..., Any]) -> Callable[..., Any]:
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        counts[name] = counts.get(name, 0) + 1
+        return call(*args, **kwargs)
+
+    return counted
+
+
+def test_a_key_inserts_one_row_and_one_point_without_a_reset(
+    qtbot: Any, workspace: BlockController, session_clock: FakeClock
+) -> None:
+    assert workspace.record is not None
+    latest = workspace.record.at(len(workspace.record) - 1).at
+    session_clock.now = latest + timedelta(minutes=1)  # live: each key is the block's newest
+    workspace.set_live(True)
+    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
+    model, timeline, chart = workspace.table_model, workspace.timeline, workspace.view.timeline
+    counts: dict[str, int] = {}
+    inserted: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: counts.__setitem__("reset", counts.get("reset", 0) + 1))
+    model.layoutChanged.connect(lambda: counts.__setitem__("layout", 1))
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    lane = chart._dynamic[f"points-{PartnerKey.B}"]
+    lane.addPoints = _counting(counts, "points added", lane.addPoints)
+    lane.clear = _counting(counts, "lane cleared", lane.clear)
+    chart.redraw_all = _counting(counts, "chart redrawn", chart.redraw_all)
+    others = timeline.other_points(PartnerKey.B)
+    shown = timeline.current_points(PartnerKey.B)
+    axis = timeline.axis_version
+    rows = model.rowCount()
+
+    session_clock.advance(20)
+    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_M)
+
+    assert counts == {"points added": 1}  # no reset, no layout change, no lane rebuilt
+    assert inserted == [(rows, rows)]
+    assert model.rowCount() == rows + 1
+    now = timeline.current_points(PartnerKey.B)
+    assert len(now) == len(shown) + 1
+    assert all(a is b for a, b in zip(now, shown, strict=False))  # the earlier points kept
+    assert now[-1].observation_id == workspace.observations.last_id
+    assert timeline.other_points(PartnerKey.B) == others
+    assert timeline.axis_version == axis
+
+
+class _Reads(QObject):
+    """Records, in order, which blocks' observations are read and when the table first paints."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, viewport: QObject) -> None:
+        super().__init__()
+        self.events: list[tuple[str, frozenset[int]]] = []
+        read = intensive_store.observations_by_block
+
+        def recorded(session: Any, block_ids: list[int]) -> Any:
+            self.events.append(("read", frozenset(block_ids)))
+            return read(session, block_ids)
+
+        monkeypatch.setattr(intensive_store, "observations_by_block", recorded)
+        monkeypatch.setattr(observation_service, "observations_by_block", recorded)
+        viewport.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and ("paint", frozenset()) not in self.events:
+            self.events.append(("paint", frozenset()))
+        return False
+
+    def before_first_paint(self) -> set[int]:
+        ids: set[int] = set()
+        for kind, blocks in self.events:
+            if kind == "paint":
+                return ids
+            ids |= blocks
+        raise AssertionError("the table was never painted")
+
+    def all_read(self) -> set[int]:
+        return {block for _kind, blocks in self.events for block in blocks}
+
+
+def test_opening_a_block_reads_no_other_block_before_its_first_paint(
+    qtbot: Any, make_workspace: Any, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = make_workspace()
+    reads = _Reads(monkeypatch, workspace.view.table.table.viewport())
+    block_id = demo.block_id(DAY2)
+    every = {b.id for d in demo.intensive.days for b in d.blocks}
+
+    workspace.show_block(demo.intensive_id, block_id)
+    assert not workspace.intensive_complete
+    qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
+
+    assert reads.before_first_paint() == {block_id}
+    assert reads.all_read() == every  # the rest came after the paint
+    assert workspace.record is not None
+    assert len(workspace.record.all_blocks()) == len(every)
+    assert sum(len(b.observations) for b in workspace.record.all_blocks()) == sum(
+        len(b.observations) for d in demo.intensive.days for b in d.blocks
+    )
+    drawn = [item for item in workspace.view.timeline._static if hasattr(item, "points")]
+    shown = sorted(sorted(int(i) for i in item.data["data"]) for item in drawn)
+    expected = [workspace.timeline.other_points(key) for key in PartnerKey]
+    assert shown == sorted(sorted(p.observation_id or 0 for p in pts) for pts in expected)
+
+
+def test_the_rest_failing_to_read_is_said_on_the_pad(
+    qtbot: Any, make_workspace: Any, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = make_workspace()
+
+    def broken(_block_ids: list[int]) -> Any:
+        raise NotFoundError("There is no such block in this vault.")
+
+    monkeypatch.setattr(workspace.services, "observations_of", broken)
+    with qtbot.waitSignal(workspace.block_opened, timeout=5000):
+        workspace.show_block(demo.intensive_id, demo.block_id(DAY2))
+    message = workspace.view.pad.message
+    assert message.isVisibleTo(workspace)
+    assert message.text().startswith("The other blocks of this intensive could not be read.")
+    assert not workspace.intensive_complete
+    assert workspace.table_model.rowCount() > 0  # the open block itself is there
