@@ -13,9 +13,7 @@ reaches these functions.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -136,37 +134,21 @@ def _coded_cells(coded: Coded) -> str:
     return f"{partner},{stance},{intensity},{flags},{boundary or MISSING},"
 
 
-def _probe_quoting() -> frozenset[str]:
-    """The characters that make `csv.writer` quote a cell, as this Python's csv module decides.
-
-    The free text is quoted here, not by `csv.writer`, and must come out
-    byte for byte as before; whether a lone carriage return forces quotes
-    differs between Python versions, so the rule is asked of csv itself.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    forcing = set()
-    for char in ',"\n\r':
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(["x" + char, "y"])
-        if buffer.getvalue().startswith('"'):
-            forcing.add(char)
-    return frozenset(forcing)
-
-
-_QUOTE_FORCING: Final = _probe_quoting()
+_QUOTE_FORCING: Final = frozenset(',"\n\r')
+"""The characters that make a cell quoted (RFC 4180). A lone carriage return
+is among them: Python 3.11's `csv.writer` leaves it bare, and its own
+reader then refuses the file ("new-line character seen in unquoted field")."""
 
 
 def csv_cell(value: str) -> str:
-    """One text cell as `csv.writer` writes it: RFC 4180 quotes only where needed."""
+    """One text cell as RFC 4180 writes it: quoted only where needed (see _QUOTE_FORCING)."""
     if any(char in value for char in _QUOTE_FORCING):
         return '"' + value.replace('"', '""') + '"'
     return value
 
 
 def csv_line(cells: Sequence[Cell]) -> str:
-    """One CSV line as `csv.writer` (with LF line ends) writes it, for cells written once."""
+    """One CSV line (LF line ends) as `csv.writer` writes it, but for a lone CR, quoted."""
     return ",".join(csv_cell(c) if isinstance(c, str) else repr(c) for c in cells) + "\n"
 
 
