@@ -246,7 +246,8 @@ def _import_times(runs: int) -> tuple[list[float], list[float]]:
     return with_index, without
 
 
-def main() -> None:
+def corpus_arguments(repeats: int, vault_help: str) -> argparse.ArgumentParser:
+    """The options both search benches take: the corpus's size and kind, repeats, a vault."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sections", type=int, default=20000)
     parser.add_argument("--observations", type=int, default=200000)
@@ -255,11 +256,14 @@ def main() -> None:
         action="store_true",
         help="clinical words at the top Zipf ranks (in about one observation of five)",
     )
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument(
-        "--vault",
-        type=Path,
-        help="a vault made by bench/search_palette.py --vault, copied instead of generating one",
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--vault", type=Path, help=vault_help)
+    return parser
+
+
+def main() -> None:
+    parser = corpus_arguments(
+        10, "a vault made by bench/search_palette.py --vault, copied instead of generating one"
     )
     args = parser.parse_args()
     cpu = cpu_model()

@@ -18,7 +18,6 @@ painted. Budget: under 100 ms.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -35,7 +34,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QTreeView
 
 from bench.common import cpu_model, temp_folder
-from bench.search import FAST, PASSPHRASE, generate
+from bench.search import FAST, PASSPHRASE, corpus_arguments, generate
 
 QUERIES = ["father ", "mortg", "silence dinner ", '"father mother"', "apology", "wheel "]
 BUDGET_MS = 100.0
@@ -113,21 +112,8 @@ def _floor(rows: int = 50, repeats: int = 20) -> float:
 
 def main() -> None:
     """Build the vault, run the app, type the queries, print the figures."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sections", type=int, default=20000)
-    parser.add_argument("--observations", type=int, default=200000)
-    parser.add_argument(
-        "--worst-case",
-        action="store_true",
-        help="clinical words at the top Zipf ranks (in about one observation of five)",
-    )
-    parser.add_argument("--repeats", type=int, default=5)
+    parser = corpus_arguments(5, "a vault folder to reuse (made there with the bench's data first)")
     parser.add_argument("--gap-ms", type=int, default=150)
-    parser.add_argument(
-        "--vault",
-        type=Path,
-        help="a vault folder to reuse (made there with the bench's data first)",
-    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
     from app.services.vault_access import new_vault
