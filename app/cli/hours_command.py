@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import EXIT_OK, Terminal, UsageError, record_id
+from app.cli.safety_commands import CLI_ACTOR
 from app.cli.terminal_text import for_terminal, json_for_terminal
 
 
@@ -170,7 +171,7 @@ def _add_contact(args: argparse.Namespace, folder: Path, terminal: Terminal) -> 
     )
     check_manual(entry, today=system_clock().date())  # refused before a secret is asked for
     with unlock(folder, terminal) as vault:
-        new_id = add_manual_contact(vault, entry)
+        new_id = add_manual_contact(vault, entry, actor=CLI_ACTOR)
     terminal.out(f"Added contact entry {new_id}.")
     return EXIT_OK
 
@@ -191,7 +192,7 @@ def _add_supervision(args: argparse.Namespace, folder: Path, terminal: Terminal)
     )
     check_supervision(entry, today=system_clock().date())
     with unlock(folder, terminal) as vault:
-        new_id = add_supervision(vault, entry)
+        new_id = add_supervision(vault, entry, actor=CLI_ACTOR)
     terminal.out(f"Added supervision entry {new_id}.")
     return EXIT_OK
 
@@ -207,7 +208,9 @@ def _target(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
     except PresetError as error:
         raise UsageError(str(error)) from None
     with unlock(folder, terminal) as vault:
-        target = choose_target(vault, args.preset, starts=args.date_from, ends=args.date_to)
+        target = choose_target(
+            vault, args.preset, starts=args.date_from, ends=args.date_to, actor=CLI_ACTOR
+        )
     terminal.out(f"The hours target is now: {for_terminal(target.preset.name)}.")
     return EXIT_OK
 
@@ -220,6 +223,8 @@ def _report(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
     _check_period(args)
     check_output_path(folder, args.output, force=args.force)
     with unlock(folder, terminal) as vault:
-        export_hours_report(vault, args.output, args.date_from, args.date_to, paper=args.paper)
+        export_hours_report(
+            vault, args.output, args.date_from, args.date_to, paper=args.paper, actor=CLI_ACTOR
+        )
     terminal.out(f"Wrote {for_terminal(str(args.output))}.")
     return EXIT_OK

@@ -57,6 +57,12 @@ class AuditAction(StrEnum):
     BLOCK_EDITED = "block-edited"
     BLOCK_MOVED = "block-moved"
     BLOCK_REMOVED = "block-removed"
+    # The trainee's hours log (detail: ids, minutes and kinds; never a name).
+    HOURS_ENTRY_ADDED = "hours-entry-added"
+    HOURS_ENTRY_REMOVED = "hours-entry-removed"
+    HOURS_BLOCK_MARKED = "hours-block-marked"
+    HOURS_TARGET_SET = "hours-target-set"
+    EXPORT_HOURS = "export-hours"
 
 
 # Events that record a signed note's content hash (detail `block`, `content_hash`).

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from sqlalchemy.orm import Session
+
+from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
 from app.domain.hours import (
     BlockInRecord,
     BlockMark,
@@ -37,6 +40,7 @@ from app.domain.hours_targets import (
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError, NotFoundError
 from app.store import hours as store
+from app.store.audit import append_event
 from app.store.vault import Vault
 
 DEFAULT_PRESET = "coamfte-500"
@@ -117,12 +121,17 @@ def check_manual(entry: ManualContact, record: HoursRecord | None = None, *, tod
         )
 
 
-def add_manual_contact(vault: Vault, entry: ManualContact, *, clock: Clock = system_clock) -> int:
-    """Store one manual contact entry after every check; returns its id."""
+def add_manual_contact(
+    vault: Vault, entry: ManualContact, *, clock: Clock = system_clock, actor: str = SYSTEM_ACTOR
+) -> int:
+    """Store one manual contact entry after every check, and its audit event; returns its id."""
     check_manual(entry, today=clock().date())
     check_manual(entry, read_record(vault), today=clock().date())
     with vault.write_session() as session:
-        return store.add_manual_entry(session, entry, clock())
+        now = clock()
+        new_id = store.add_manual_entry(session, entry, now)
+        _audit(session, now, actor, AuditAction.HOURS_ENTRY_ADDED, entry="contact", id=new_id)
+        return new_id
 
 
 def check_supervision(entry: SupervisionEntry, *, today: date) -> None:
@@ -134,27 +143,59 @@ def check_supervision(entry: SupervisionEntry, *, today: date) -> None:
         raise InputError("The supervisor's name must be one line of at most 200 characters.")
 
 
-def add_supervision(vault: Vault, entry: SupervisionEntry, *, clock: Clock = system_clock) -> int:
-    """Store one supervision entry after the checks; returns its id."""
+def add_supervision(
+    vault: Vault,
+    entry: SupervisionEntry,
+    *,
+    clock: Clock = system_clock,
+    actor: str = SYSTEM_ACTOR,
+) -> int:
+    """Store one supervision entry after the checks, and its audit event; returns its id."""
     check_supervision(entry, today=clock().date())
     with vault.write_session() as session:
-        return store.add_supervision_entry(session, entry, clock())
+        now = clock()
+        new_id = store.add_supervision_entry(session, entry, now)
+        _audit(session, now, actor, AuditAction.HOURS_ENTRY_ADDED, entry="supervision", id=new_id)
+        return new_id
 
 
-def remove_entry(vault: Vault, *, supervision: bool, entry_id: int) -> None:
-    """Delete a manual contact or supervision entry typed in error."""
+def remove_entry(
+    vault: Vault,
+    *,
+    supervision: bool,
+    entry_id: int,
+    clock: Clock = system_clock,
+    actor: str = SYSTEM_ACTOR,
+) -> None:
+    """Delete a manual contact or supervision entry typed in error (the trail keeps that)."""
+    kind = "supervision" if supervision else "contact"
     with vault.write_session() as session:
         if not store.delete_entry(session, supervision, entry_id):
-            kind = "supervision" if supervision else "contact"
             raise NotFoundError(f"There is no {kind} entry with id {entry_id}.")
+        _audit(session, clock(), actor, AuditAction.HOURS_ENTRY_REMOVED, entry=kind, id=entry_id)
 
 
-def mark_block(vault: Vault, block_id: int, mark: BlockMark) -> None:
+def mark_block(
+    vault: Vault,
+    block_id: int,
+    mark: BlockMark,
+    *,
+    clock: Clock = system_clock,
+    actor: str = SYSTEM_ACTOR,
+) -> None:
     """Record the clinician's word on a block: counts as contact (and how), or it ran."""
     with vault.write_session() as session:
         if not store.block_exists(session, block_id):
             raise NotFoundError(f"There is no block with id {block_id} in this vault.")
         store.set_block_mark(session, block_id, mark)
+        _audit(session, clock(), actor, AuditAction.HOURS_BLOCK_MARKED, block=block_id)
+
+
+def _audit(
+    session: Session, at: datetime, actor: str, action: AuditAction, **detail: object
+) -> None:
+    """The hours log's changes go in the audit trail like every other write (ids only)."""
+    append_event(session, at=at, actor=actor, action=action, detail=detail)
 
 
 def choose_target(
@@ -164,6 +205,8 @@ def choose_target(
     starts: date | None = None,
     ends: date | None = None,
     custom: Preset | None = None,
+    clock: Clock = system_clock,
+    actor: str = SYSTEM_ACTOR,
 ) -> Target:
     """Make ``preset_id`` (or ``custom``) the target between ``starts`` and ``ends``."""
     problem = period_problem(starts, ends)
@@ -181,6 +224,7 @@ def choose_target(
         custom_json = None
     with vault.write_session() as session:
         store.store_target(session, preset.id, custom_json, starts, ends)
+        _audit(session, clock(), actor, AuditAction.HOURS_TARGET_SET, preset=preset.id)
     return Target(preset, starts, ends)
 
 

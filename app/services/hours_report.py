@@ -11,9 +11,11 @@ import logging
 from datetime import date
 from pathlib import Path
 
+from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.hours import hours_for
 from app.services.profile import get_profile
+from app.store.audit import append_event
 from app.store.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -50,12 +52,21 @@ def export_hours_report(
     *,
     paper: str = "letter",
     clock: Clock = system_clock,
+    actor: str = SYSTEM_ACTOR,
 ) -> Path:
-    """Build the PDF and write it to ``path`` (never inside the vault's folder)."""
+    """Build the PDF, write it to ``path`` (never inside the vault's folder), and audit it."""
     from app.services.files import refuse_inside_vault, write_user_file
 
     refuse_inside_vault(vault.folder, path)
     pdf = hours_report_bytes(vault, date_from, date_to, paper=paper, clock=clock)
     write_user_file(path, pdf)
+    with vault.write_session() as session:
+        append_event(
+            session,
+            at=clock(),
+            actor=actor,
+            action=AuditAction.EXPORT_HOURS,
+            detail={"bytes": len(pdf)},
+        )
     log.info("exported the hours log: %d bytes", len(pdf))
     return path

@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
 from app.domain.block_span import effective_span
-from app.domain.hours import BlockMark, ContactKind, ManualContact
+from app.domain.hours import (
+    BlockMark,
+    ContactKind,
+    ManualContact,
+    ObservableData,
+    SupervisionEntry,
+    SupervisionFormat,
+)
 from app.domain.hours_targets import CustomTarget, Measure, Ratio, RatioPeriod
+from app.services.audit_log import list_events
 from app.services.errors import InputError, NotFoundError
 from app.services.hours import (
     add_manual_contact,
+    add_supervision,
     choose_target,
     hours_for,
     mark_block,
     read_record,
     remove_entry,
 )
+from app.services.hours_report import export_hours_report
 from app.services.intensive_exchange import get_intensive, import_intensive
 from app.store.vault import Vault
 from tests.conftest import SAMPLE_PATH
@@ -98,3 +109,49 @@ def test_a_custom_target_is_stored_and_read_back(vault: Vault) -> None:
     with pytest.raises(InputError, match="after it ends"):
         choose_target(vault, "coamfte-500", starts=date(2026, 2, 1), ends=date(2026, 1, 1))
     assert hours_for(vault).target.preset == custom  # refused choices changed nothing
+
+
+def test_every_change_to_the_hours_log_is_in_the_audit_trail_without_names(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """Added, removed, marked, the target and the PDF: each an event, ids and numbers only."""
+    intensive_id = import_intensive(vault, SAMPLE_PATH.read_bytes(), actor="test")
+    block_id = get_intensive(vault, intensive_id).days[0].blocks[0].id
+    now = lambda: datetime(2026, 12, 1, 12, tzinfo=datetime.now().astimezone().tzinfo)  # noqa: E731
+    contact = add_manual_contact(
+        vault, ManualContact(date(2026, 11, 20), 60, ContactKind.RELATIONAL, "F-1"), clock=now
+    )
+    supervision = add_supervision(
+        vault,
+        SupervisionEntry(
+            date(2026, 11, 21),
+            45,
+            SupervisionFormat.INDIVIDUAL,
+            ObservableData.VIDEO,
+            "Dr Canary Supervisorname",
+        ),
+        clock=now,
+        actor="crucible-cli",
+    )
+    remove_entry(vault, supervision=False, entry_id=contact)
+    mark_block(vault, block_id, BlockMark(confirmed_ran=True))
+    choose_target(vault, "montana-lmft")
+    export_hours_report(vault, tmp_path / "hours.pdf", None, None, clock=now)
+    events = list_events(vault)
+    actions = [e.action for e in events]
+    for action in (
+        "hours-entry-added",
+        "hours-entry-removed",
+        "hours-block-marked",
+        "hours-target-set",
+        "export-hours",
+    ):
+        assert action in actions, action
+    added = [e for e in events if e.action == "hours-entry-added"]
+    assert [e.detail for e in added] == [
+        {"entry": "contact", "id": contact},
+        {"entry": "supervision", "id": supervision},
+    ]
+    assert added[1].actor == "crucible-cli"
+    assert "Canary" not in json.dumps([e.detail for e in events])
+    assert "F-1" not in json.dumps([e.detail for e in events])
