@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+CLI_ACTOR = "crucible-cli"  # who the audit trail names for what the CLI did
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CLOSED_PIPE = 141
 ENV_VAULT = "CRUCIBLE_VAULT"

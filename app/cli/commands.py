@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
-from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal, UsageError, default_vault_folder, unlocking
+from app.cli import (
+    CLI_ACTOR,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    Terminal,
+    UsageError,
+    default_vault_folder,
+    unlocking,
+)
 from app.cli.hours_command import run_hours
 from app.cli.search_command import run_search
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
@@ -31,7 +39,6 @@ if TYPE_CHECKING:
 # never the exchange format, the checks or ReportLab (docs/performance.md,
 # "CLI latency").
 
-CLI_ACTOR = "crucible-cli"
 EXIT_UNEXPECTED = 10  # not 1: `check` keeps 1 for the problems it finds
 WAITING = "Waiting for another Crucible command to finish..."
 log = logging.getLogger(__name__)

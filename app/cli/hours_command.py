@@ -20,8 +20,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXIT_OK, Terminal, UsageError, record_id
-from app.cli.safety_commands import CLI_ACTOR
+from app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError, record_id
 from app.cli.terminal_text import for_terminal, json_for_terminal
 
 

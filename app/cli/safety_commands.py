@@ -17,12 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXIT_OK, EXIT_PROBLEMS, Terminal
+from app.cli import CLI_ACTOR, EXIT_OK, EXIT_PROBLEMS, Terminal
 from app.cli.terminal_text import for_terminal
 from app.cli.unlocking import unlock
 from app.services import audit_log, backups
-
-CLI_ACTOR = "crucible-cli"
 
 Handler = Callable[[argparse.Namespace, Path, Terminal, Any], int]
 
