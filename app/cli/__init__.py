@@ -23,6 +23,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,6 +64,16 @@ def record_id(text: str) -> int:
     if not 1 <= value <= MAX_ID:
         raise argparse.ArgumentTypeError(f"{text} is not an id (ids run from 1 to {MAX_ID})")
     return value
+
+
+def iso_date(text: str) -> date:
+    """An argparse type for dates written as YYYY-MM-DD (the commands' --from, --to, --date)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-25)"
+        ) from None
 
 
 @functools.cache

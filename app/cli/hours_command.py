@@ -16,21 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 from typing import Any
 
-from app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError, record_id
+from app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError, iso_date, record_id
 from app.cli.terminal_text import for_terminal, json_for_terminal
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-25)"
-        ) from None
 
 
 def _minutes(text: str) -> int:
@@ -48,8 +39,10 @@ def _clock(text: str) -> time:
 
 
 def _period(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="from (incl.)")
-    parser.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="to (incl.)")
+    parser.add_argument(
+        "--from", dest="date_from", type=iso_date, metavar="DATE", help="from (incl.)"
+    )
+    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="to (incl.)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,13 +55,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     contact = verbs.add_parser(
         "add-contact", help="add contact hours outside Crucible's intensives"
     )
-    contact.add_argument("--date", dest="on", type=_date, required=True)
+    contact.add_argument("--date", dest="on", type=iso_date, required=True)
     contact.add_argument("--minutes", type=_minutes, required=True)
     contact.add_argument("--kind", choices=("relational", "individual"), required=True)
     contact.add_argument("--couple", default="", metavar="CODE", help="a couple code (optional)")
     contact.add_argument("--start", type=_clock, metavar="HH:MM", help="when it started")
     supervision = verbs.add_parser("add-supervision", help="add a supervision entry")
-    supervision.add_argument("--date", dest="on", type=_date, required=True)
+    supervision.add_argument("--date", dest="on", type=iso_date, required=True)
     supervision.add_argument("--minutes", type=_minutes, required=True)
     supervision.add_argument("--format", choices=("individual", "group"), required=True)
     supervision.add_argument(

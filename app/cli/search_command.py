@@ -12,23 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXIT_OK, Terminal
+from app.cli import EXIT_OK, Terminal, iso_date
 from app.cli.terminal_text import for_terminal, json_for_terminal
 from app.domain.search_query import MATCH_END, MATCH_START
 from app.domain.vocabulary import Stance
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-25)"
-        ) from None
 
 
 def _limit(text: str) -> int:
@@ -47,10 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON list of hits")
     parser.add_argument("--couple", metavar="CODE", help="only this couple's intensives")
     parser.add_argument(
-        "--from", dest="date_from", type=_date, metavar="DATE", help="days on or after"
+        "--from", dest="date_from", type=iso_date, metavar="DATE", help="days on or after"
     )
     parser.add_argument(
-        "--to", dest="date_to", type=_date, metavar="DATE", help="days on or before"
+        "--to", dest="date_to", type=iso_date, metavar="DATE", help="days on or before"
     )
     parser.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N hits (50)")
     parser.add_argument("--archived", action="store_true", help="include archived intensives")

@@ -16,12 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from app.cli import Terminal
+from app.cli import CLI_ACTOR, Terminal
 
 if TYPE_CHECKING:
     from app.services.vault_handle import UnlockThrottle, Vault
 
-CLI_ACTOR = "crucible-cli"
 T = TypeVar("T")
 
 
@@ -85,4 +84,4 @@ def waiting_notice(terminal: Terminal) -> Callable[[], None]:
     return lambda: terminal.err(WAITING)
 
 
-__all__ = ["CLI_ACTOR", "attempt", "throttle_for", "unlock", "waiting_notice", "with_passphrase"]
+__all__ = ["attempt", "throttle_for", "unlock", "waiting_notice", "with_passphrase"]
