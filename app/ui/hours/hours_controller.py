@@ -4,7 +4,10 @@ The record (blocks, entries, target) is read once per opening on the
 read lane; the log is computed from it there too, so the UI thread only
 fills tables. Selecting a week shows the entries behind its numbers;
 double-clicking an entry that came from a block opens that block in the
-casebook (the window stays open beside it).
+casebook (the window stays open beside it). Adding an entry, removing one
+and choosing the target go through the same services as `crucible hours`,
+on the write lane; a refused entry is explained in its form, which stays
+open, and every change is followed by a fresh count.
 """
 
 from __future__ import annotations
@@ -15,9 +18,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from app.domain.hours_log import HoursLog, csv_rows, hours_text
+from app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
+from app.services.clock import Clock, system_clock
+from app.ui.hours.entry_dialogs import (
+    ContactEntryDialog,
+    PendingFormDialog,
+    SupervisionEntryDialog,
+    TargetDialog,
+)
 from app.ui.hours.hours_view import HoursView
-from app.ui.kit import forms
+from app.ui.kit import forms, prompts
 from app.ui.kit.background import BackgroundWork, while_open
 from app.ui.shell.vault_gateway import error_sentence
 
@@ -48,6 +58,10 @@ class HoursController(QObject):
         background: BackgroundWork,
         open_block: Callable[[int], bool],
         error_colour: Callable[[], str],
+        *,
+        actor: Callable[[], str] = lambda: "crucible",
+        supervisor: Callable[[], str] = lambda: "",
+        clock: Clock = system_clock,
     ) -> None:
         super().__init__(view)
         self.view = view
@@ -55,12 +69,20 @@ class HoursController(QObject):
         self._background = background
         self._open_block = open_block
         self._error_colour = error_colour
+        self._actor = actor
+        self._supervisor = supervisor
+        self._clock = clock
         self.log: HoursLog | None = None
-        self.entry_blocks: list[int | None] = []
+        self.entries: list[EntryRow] = []
         self.open = True
         view.finished.connect(lambda _result: setattr(self, "open", False))
         view.weeks.itemSelectionChanged.connect(self._week_chosen)
         view.entries.cellDoubleClicked.connect(lambda row, _column: self.open_entry(row))
+        view.entries.itemSelectionChanged.connect(self._entry_chosen)
+        view.add_contact.clicked.connect(self.add_contact)
+        view.add_supervision.clicked.connect(self.add_supervision)
+        view.remove_entry.clicked.connect(self.remove_selected)
+        view.choose_target.clicked.connect(self.choose_target)
 
     def bring_forward(self) -> None:
         """Raise the window (asked for again while open)."""
@@ -146,11 +168,11 @@ class HoursController(QObject):
     def show_entries(self, week: date | None) -> None:
         """The entries behind one week's numbers (none without a week)."""
         view = self.view
-        rows = [] if self.log is None or week is None else csv_rows(self.log)
+        rows = [] if self.log is None or week is None else entry_rows(self.log)
         if week is not None:
             ends = week + timedelta(days=6)
-            rows = [cells for cells in rows if week.isoformat() <= cells[0] <= ends.isoformat()]
-        self.entry_blocks = [int(cells[6]) if cells[6] else None for cells in rows]
+            rows = [r for r in rows if week.isoformat() <= r.cells[0] <= ends.isoformat()]
+        self.entries = rows
         view.entries_heading.setText(
             "Entries" if week is None else f"Entries, week of {week.isoformat()}"
         )
@@ -166,16 +188,28 @@ class HoursController(QObject):
                     ", ".join(part for part in (cells[5], cells[6]) if part),
                     cells[7],
                 ]
-                for cells in rows
+                for cells in (row.cells for row in rows)
             ],
             numeric=(3,),
         )
+        self._entry_chosen()
+
+    def selected_entry(self) -> EntryRow | None:
+        """The entry selected in the list, if any."""
+        chosen = self.view.entries.selectionModel().selectedRows()
+        if not chosen or not 0 <= chosen[0].row() < len(self.entries):
+            return None
+        return self.entries[chosen[0].row()]
+
+    def _entry_chosen(self) -> None:
+        entry = self.selected_entry()
+        self.view.remove_entry.setEnabled(entry is not None and entry.removable)
 
     def open_entry(self, row: int) -> bool:
         """Open the block an entry came from; False for an added entry or a block now gone."""
-        if not 0 <= row < len(self.entry_blocks):
+        if not 0 <= row < len(self.entries):
             return False
-        block_id = self.entry_blocks[row]
+        block_id = self.entries[row].block_id
         if block_id is None:
             forms.show_message(self.view.message, "This entry was added by hand; it has no block.")
             return False
@@ -188,3 +222,133 @@ class HoursController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         forms.show_message(self.view.message, error_sentence(error), self._error_colour())
+
+    # ------------------------------------------------------------------ changes
+
+    def _today(self) -> date:
+        return self._clock().date()
+
+    def add_contact(self) -> ContactEntryDialog:
+        """Ask for a contact entry; stored (after the overlap check) when OK is pressed."""
+        from app.services.hours import add_manual_contact
+
+        dialog = ContactEntryDialog(self.view, self._today(), self._error_colour)
+        vault, actor, clock = self._vault, self._actor(), self._clock
+
+        def submit() -> str | None:
+            entry = dialog.entry()
+            problem = _entry_problem(entry.on, entry.minutes, self._today())
+            if problem is None:
+                self._store(
+                    dialog, lambda: add_manual_contact(vault, entry, clock=clock, actor=actor)
+                )
+            return problem
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+    def add_supervision(self) -> SupervisionEntryDialog:
+        """Ask for a supervision entry, the supervisor's name filled in from the profile."""
+        from app.services.hours import add_supervision
+
+        dialog = SupervisionEntryDialog(
+            self.view, self._today(), self._supervisor(), self._error_colour
+        )
+        vault, actor, clock = self._vault, self._actor(), self._clock
+
+        def submit() -> str | None:
+            entry = dialog.entry()
+            problem = _entry_problem(entry.on, entry.minutes, self._today())
+            if problem is None:
+                self._store(dialog, lambda: add_supervision(vault, entry, clock=clock, actor=actor))
+            return problem
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+    def _store(self, dialog: PendingFormDialog, work: Callable[[], object]) -> None:
+        """Run a write; close the form and count again on success, explain in it on failure."""
+
+        def stored(_result: object) -> None:
+            dialog.done_ok()
+            self.reload()
+
+        def refused(error: BaseException) -> None:
+            dialog.fail(error_sentence(error))
+
+        self._background.run_write(
+            work, while_open(lambda: self.open, stored), while_open(lambda: self.open, refused)
+        )
+
+    def remove_selected(self) -> None:
+        """Remove the selected entry after asking (only entries typed in can be removed)."""
+        from app.services.hours import remove_entry
+
+        entry = self.selected_entry()
+        if entry is None or not entry.removable:
+            return
+        supervision = entry.supervision_id is not None
+        entry_id = entry.supervision_id if supervision else entry.manual_id
+        assert entry_id is not None  # removable: one of the two ids is set
+        what = "supervision" if supervision else "contact"
+        text = (
+            f"Remove the {what} entry of {entry.cells[0]} ({entry.cells[3]} minutes)? "
+            "The audit trail keeps a record that it was removed."
+        )
+        vault, actor, clock = self._vault, self._actor(), self._clock
+
+        def remove() -> None:
+            self._background.run_write(
+                lambda: remove_entry(
+                    vault, supervision=supervision, entry_id=entry_id, clock=clock, actor=actor
+                ),
+                while_open(lambda: self.open, lambda _none: self.reload()),
+                while_open(lambda: self.open, self._failed),
+            )
+
+        prompts.confirm(self.view, "Remove entry", text, "Remove", remove)
+
+    def choose_target(self) -> TargetDialog | None:
+        """Choose a preset or a custom target, and its dates; the bars count again after."""
+        from app.services.hours import choose_target, presets
+
+        if self.log is None:
+            return None
+        dialog = TargetDialog(
+            self.view, presets(), self.log.target, self._today(), self._error_colour
+        )
+        vault, actor, clock = self._vault, self._actor(), self._clock
+
+        def submit() -> str | None:
+            preset_id, custom, starts, ends = dialog.choice()
+            if custom is not None and not custom.hours:
+                return "A custom target needs the hours of at least one category."
+            if starts is not None and ends is not None and starts > ends:
+                return f"The target starts ({starts}) after it ends ({ends})."
+            custom_preset = None if custom is None else custom.preset()
+            self._background.run_write(
+                lambda: choose_target(
+                    vault,
+                    preset_id,
+                    starts=starts,
+                    ends=ends,
+                    custom=custom_preset,
+                    clock=clock,
+                    actor=actor,
+                ),
+                while_open(lambda: self.open, lambda _target: self.reload()),
+                while_open(lambda: self.open, self._failed),
+            )
+            return None
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+
+def _entry_problem(on: date, minutes: int, today: date) -> str | None:
+    from app.domain.hours import entry_problem
+
+    return entry_problem(on, minutes, today)

@@ -2,8 +2,10 @@
 
 Progress toward each category of the target as bars, the week-by-week
 table, and the entries behind the selected week (double-click one from a
-block to open that block). A non-modal dialog of the main window, so
-locking closes it with everything else.
+block to open that block); buttons to add contact or supervision, remove
+an entry typed in error, and choose the target (entry_dialogs.py). A
+non-modal dialog of the main window, so locking closes it with everything
+else.
 """
 
 from __future__ import annotations
@@ -83,10 +85,21 @@ class HoursView(QDialog):
         layout.addWidget(self.entries, 3)
         self.message = forms.message_line("Hours message")
         layout.addWidget(self.message)
+        self.add_contact = forms.button("Add &contact…", "Add contact hours")
+        self.add_supervision = forms.button("Add &supervision…", "Add supervision")
+        self.remove_entry = forms.button("&Remove entry…", "Remove entry")
+        self.remove_entry.setToolTip(
+            "Remove an entry you added (a block's hours go with the block)"
+        )
+        self.remove_entry.setEnabled(False)
+        self.choose_target = forms.button("&Target…", "Choose the target")
         self.close_button = forms.button("Close", default=True)
         self.close_button.clicked.connect(self.close)
         row = QHBoxLayout()
+        for button in (self.add_contact, self.add_supervision, self.remove_entry):
+            row.addWidget(button)
         row.addStretch(1)
+        row.addWidget(self.choose_target)
         row.addWidget(self.close_button)
         layout.addLayout(row)
 

@@ -115,7 +115,13 @@ def compose(
         casebook.restore(place)
     search = SearchController(vault, window, background, casebook, lambda: blocks.workspace)
     hours = HoursOpener(
-        vault, window, background, lambda block: casebook.open_item((BLOCK, block)), error_colour
+        vault,
+        window,
+        background,
+        lambda block: casebook.open_item((BLOCK, block)),
+        error_colour,
+        actor=profiles.actor,
+        supervisor=lambda: (profiles.profile.supervisor or "") if profiles.profile else "",
     )
     return Composition(vault, view, casebook, edits, files, profiles, blocks, search, hours)
 

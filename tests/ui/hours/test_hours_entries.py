@@ -1,0 +1,135 @@
+"""Tools › Hours: adding, refusing and removing entries, and choosing the target, in the app."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from shiboken6 import isValid
+
+from app.domain.hours_targets import Measure
+from app.services.hours import read_record
+from app.ui.shell.launch import Desktop
+
+
+def _open_hours(qtbot: Any, desktop: Desktop) -> Any:
+    desktop.window.hours.trigger()
+    controller = desktop.session.parts.hours.controller
+    assert controller is not None
+    qtbot.waitUntil(lambda: controller.log is not None, timeout=10_000)
+    return controller
+
+
+def _record(desktop: Desktop) -> Any:
+    return read_record(desktop.session.parts.vault)
+
+
+def _closed(dialog: Any) -> bool:
+    """Closed, whether or not Qt has deleted it yet (forms delete themselves on close)."""
+    return not isValid(dialog) or not dialog.isVisible()
+
+
+def _recount(qtbot: Any, hours: Any, before: Any) -> None:
+    qtbot.waitUntil(lambda: hours.log is not before, timeout=10_000)
+
+
+def test_a_contact_entry_added_in_the_window_is_stored_and_counted(
+    qtbot: Any, unlocked: Desktop
+) -> None:
+    hours = _open_hours(qtbot, unlocked)
+    before = hours.log
+    dialog = hours.add_contact()
+    dialog.on.setDate(QDate(2026, 11, 20))
+    dialog.minutes.setValue(45)
+    dialog.couple.setText("F-9")
+    dialog.accept()
+    qtbot.waitUntil(lambda: _closed(dialog), timeout=10_000)
+    _recount(qtbot, hours, before)
+    manual = _record(unlocked).manual
+    assert [(m.on, m.minutes, m.couple_code) for m in manual] == [(date(2026, 11, 20), 45, "F-9")]
+    assert hours.log.contact.total == before.contact.total + 45
+
+
+def test_an_entry_over_a_logged_block_is_refused_in_its_form_and_nothing_is_stored(
+    qtbot: Any, unlocked: Desktop
+) -> None:
+    hours = _open_hours(qtbot, unlocked)
+    dialog = hours.add_contact()
+    dialog.on.setDate(QDate(2026, 11, 2))  # the demo couple's first day, already counted
+    dialog.couple.setText("C-0007")
+    dialog.accept()
+    qtbot.waitUntil(lambda: "overlaps block" in dialog.message.text(), timeout=10_000)
+    assert dialog.isVisible()
+    assert dialog.couple.text() == "C-0007"  # the typing is kept
+    assert dialog.buttons.isEnabled()
+    assert _record(unlocked).manual == ()
+    dialog.reject()
+
+
+def test_supervision_is_added_with_the_profile_supervisor_then_removed(
+    qtbot: Any, unlocked: Desktop, monkeypatch: Any
+) -> None:
+    hours = _open_hours(qtbot, unlocked)
+    monkeypatch.setattr(hours, "_supervisor", lambda: "Dr. Lee")
+    before = hours.log
+    dialog = hours.add_supervision()
+    assert dialog.supervisor.text() == "Dr. Lee"
+    dialog.on.setDate(QDate(2026, 11, 9))
+    dialog.observable.setCurrentIndex(dialog.observable.findData("video"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: _closed(dialog), timeout=10_000)
+    _recount(qtbot, hours, before)
+    stored = _record(unlocked).supervision
+    assert [(s.supervisor, s.minutes, str(s.observable)) for s in stored] == [
+        ("Dr. Lee", 60, "video")
+    ]
+    assert hours.log.supervision.observable == 60
+    # Select it in its week and remove it.
+    week = [w.starts for w in hours.log.weeks].index(date(2026, 11, 9))
+    hours.view.weeks.selectRow(week)
+    row = next(i for i, e in enumerate(hours.entries) if e.supervision_id is not None)
+    hours.view.entries.selectRow(row)
+    assert hours.view.remove_entry.isEnabled()
+    removed_from = hours.log
+    hours.remove_selected()
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    box = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    )
+    remove = next(b for b in box.buttons() if b.text() == "Remove")
+    remove.click()
+    _recount(qtbot, hours, removed_from)
+    assert _record(unlocked).supervision == ()
+
+
+def test_a_block_entry_cannot_be_removed(qtbot: Any, unlocked: Desktop) -> None:
+    hours = _open_hours(qtbot, unlocked)
+    hours.view.weeks.selectRow(0)
+    assert hours.entries[0].block_id is not None
+    hours.view.entries.selectRow(0)
+    assert not hours.view.remove_entry.isEnabled()
+
+
+def test_a_custom_target_is_chosen_in_the_window(qtbot: Any, unlocked: Desktop) -> None:
+    hours = _open_hours(qtbot, unlocked)
+    before = hours.log
+    dialog = hours.choose_target()
+    assert dialog is not None
+    dialog.preset.setCurrentIndex(dialog.preset.findData("custom"))
+    assert dialog.custom.isVisibleTo(dialog)
+    dialog.accept()  # nothing typed: refused, in place
+    assert "at least one category" in dialog.message.text()
+    dialog.custom.hours[Measure.CONTACT_TOTAL].setValue(400)
+    dialog.custom.ratio.setValue(10)
+    dialog.accept()
+    _recount(qtbot, hours, before)
+    target = _record(unlocked).target
+    assert target.preset.id == "custom"
+    assert [(c.measure, c.hours) for c in target.preset.categories] == [
+        (Measure.CONTACT_TOTAL, 400.0)
+    ]
+    assert target.preset.ratio is not None
+    assert target.preset.ratio.contact_per_supervision == 10.0
+    assert hours.log.progress[0].required == 400 * 60
