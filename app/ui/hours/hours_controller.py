@@ -13,11 +13,12 @@ open, and every change is followed by a fresh count.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from app.domain.hours import BlockInRecord, BlockMark
 from app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
 from app.services.clock import Clock, system_clock
 from app.ui.hours.entry_dialogs import (
@@ -41,11 +42,26 @@ _ENTRY_WORDS = {
 }
 
 
-def load_log(vault: Vault) -> HoursLog:
-    """The whole log, from the first entry to the last (runs on the read lane)."""
+def load_hours(vault: Vault, now: datetime) -> tuple[HoursLog, list[BlockInRecord]]:
+    """The whole log, and the past blocks waiting for the clinician's word, newest first.
+
+    Runs on the read lane. A block still ahead in the plan is not asked
+    about: nothing could have been recorded yet.
+    """
+    from app.domain.hours import needs_confirmation
     from app.services.hours import log_of, read_record
 
-    return log_of(read_record(vault), None, None)
+    record = read_record(vault)
+    waiting = sorted(
+        (
+            block
+            for block in record.blocks
+            if needs_confirmation(block) and (block.end or block.start) <= now
+        ),
+        key=lambda block: block.start,
+        reverse=True,
+    )
+    return log_of(record, None, None), waiting
 
 
 class HoursController(QObject):
@@ -74,6 +90,7 @@ class HoursController(QObject):
         self._clock = clock
         self.log: HoursLog | None = None
         self.entries: list[EntryRow] = []
+        self.waiting: list[BlockInRecord] = []
         self.open = True
         view.finished.connect(lambda _result: setattr(self, "open", False))
         view.weeks.itemSelectionChanged.connect(self._week_chosen)
@@ -83,6 +100,10 @@ class HoursController(QObject):
         view.add_supervision.clicked.connect(self.add_supervision)
         view.remove_entry.clicked.connect(self.remove_selected)
         view.choose_target.clicked.connect(self.choose_target)
+        view.pending.itemSelectionChanged.connect(
+            lambda: view.confirm_ran.setEnabled(bool(view.pending.selectedItems()))
+        )
+        view.confirm_ran.clicked.connect(self.confirm_selected_ran)
 
     def bring_forward(self) -> None:
         """Raise the window (asked for again while open)."""
@@ -91,11 +112,63 @@ class HoursController(QObject):
 
     def reload(self) -> None:
         """Read the record and compute the log in the background, then show it."""
-        vault = self._vault
+        vault, now = self._vault, self._clock()
         forms.show_message(self.view.message, "Counting…")
         self._background.run_read(
-            lambda: load_log(vault),
-            while_open(lambda: self.open, self.show_log),
+            lambda: load_hours(vault, now),
+            while_open(lambda: self.open, self._show),
+            while_open(lambda: self.open, self._failed),
+        )
+
+    def _show(self, loaded: tuple[HoursLog, list[BlockInRecord]]) -> None:
+        self.show_log(loaded[0])
+        self.show_waiting(loaded[1])
+
+    def show_waiting(self, waiting: list[BlockInRecord]) -> None:
+        """List the blocks that would count but show no sign they ran (hidden when none)."""
+        from app.domain.vocabulary import BLOCK_KIND_LABELS
+
+        self.waiting = waiting
+        view = self.view
+        view.pending_box.setVisible(bool(waiting))
+        which = "this block" if len(waiting) == 1 else f"these {len(waiting)} blocks"
+        view.pending_heading.setText(f"Not counted: did {which} take place?")
+        view.fill(
+            view.pending,
+            [
+                [
+                    block.start.date().isoformat(),
+                    f"{block.start:%H:%M}–{block.end:%H:%M}"
+                    if block.end is not None
+                    else f"{block.start:%H:%M}",
+                    BLOCK_KIND_LABELS[block.kind],
+                    block.couple_code,
+                    f"{block.intensive_id}, {block.block_id}",
+                ]
+                for block in waiting
+            ],
+            numeric=(),
+        )
+        view.confirm_ran.setEnabled(False)
+
+    def confirm_selected_ran(self) -> None:
+        """Record that the selected block took place as planned; it counts from then on."""
+        from app.services.hours import mark_block
+
+        chosen = self.view.pending.selectionModel().selectedRows()
+        if not chosen or not 0 <= chosen[0].row() < len(self.waiting):
+            return
+        block = self.waiting[chosen[0].row()]
+        if block.block_id is None:
+            return
+        block_id, kind = block.block_id, block.mark.contact_kind
+        vault, actor, clock = self._vault, self._actor(), self._clock
+        self.view.confirm_ran.setEnabled(False)
+        self._background.run_write(
+            lambda: mark_block(
+                vault, block_id, BlockMark(kind, confirmed_ran=True), clock=clock, actor=actor
+            ),
+            while_open(lambda: self.open, lambda _none: self.reload()),
             while_open(lambda: self.open, self._failed),
         )
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +38,7 @@ WEEK_COLUMNS = (
     "Observable",
 )
 ENTRY_COLUMNS = ("Date", "Entry", "Kind", "Minutes", "Couple", "Intensive, block", "Observable")
+PENDING_COLUMNS = ("Date", "Planned", "Block", "Couple", "Intensive, block")
 
 
 def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
@@ -54,6 +56,21 @@ def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
     return table
 
 
+def _titled(title: QLabel, table: QTableWidget, action: QWidget | None = None) -> QWidget:
+    """A heading (with an action beside it) over a table, as one pane of the splitter."""
+    pane = QWidget()
+    column = QVBoxLayout(pane)
+    column.setContentsMargins(0, 4, 0, 0)
+    header = QHBoxLayout()
+    header.addWidget(title)
+    header.addStretch(1)
+    if action is not None:
+        header.addWidget(action)
+    column.addLayout(header)
+    column.addWidget(table, 1)
+    return pane
+
+
 class HoursView(QDialog):
     """Target, progress bars, weeks and entries."""
 
@@ -63,7 +80,7 @@ class HoursView(QDialog):
         self.setAccessibleName("Hours")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setModal(False)
-        self.resize(920, 680)
+        self.resize(960, 700)  # fits a 1366x768 laptop screen with the task bar
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(forms.heading("Hours", 4))
@@ -75,14 +92,30 @@ class HoursView(QDialog):
         layout.addWidget(self.bars_box)
         self.totals = forms.paragraph("", "Totals")
         layout.addWidget(self.totals)
-        layout.addWidget(forms.heading("Week by week", 1))
         self.weeks = _table("Weeks", WEEK_COLUMNS)
-        layout.addWidget(self.weeks, 3)
         self.entries_heading = forms.heading("Entries", 1)
-        layout.addWidget(self.entries_heading)
         self.entries = _table("Entries", ENTRY_COLUMNS)
         self.entries.setToolTip("Double-click an entry from a block to open the block")
-        layout.addWidget(self.entries, 3)
+        self.pending_heading = forms.heading("Not counted: did these blocks take place?", 1)
+        self.pending = _table("Blocks not counted", PENDING_COLUMNS)
+        self.pending.setToolTip(
+            "Nothing was recorded while these ran (no live mode, no observation). "
+            "Confirm the ones that took place as planned and they count."
+        )
+        self.confirm_ran = forms.button("It &ran as planned", "Confirm the block ran")
+        self.confirm_ran.setEnabled(False)
+        # One splitter: the clinician gives the room to the list they are working in.
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(_titled(forms.heading("Week by week", 1), self.weeks))
+        self.split.addWidget(_titled(self.entries_heading, self.entries))
+        self.pending_box = _titled(self.pending_heading, self.pending, self.confirm_ran)
+        self.split.addWidget(self.pending_box)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 3)
+        self.split.setStretchFactor(2, 2)
+        self.pending_box.hide()
+        layout.addWidget(self.split, 1)
         self.message = forms.message_line("Hours message")
         layout.addWidget(self.message)
         self.add_contact = forms.button("Add &contact…", "Add contact hours")

@@ -133,3 +133,41 @@ def test_a_custom_target_is_chosen_in_the_window(qtbot: Any, unlocked: Desktop) 
     assert target.preset.ratio is not None
     assert target.preset.ratio.contact_per_supervision == 10.0
     assert hours.log.progress[0].required == 400 * 60
+
+
+def test_a_past_block_with_nothing_recorded_counts_once_confirmed(
+    qtbot: Any, demo_vault: Any, start_desktop: Any
+) -> None:
+    from app.services import casebook
+    from app.services.vault_access import open_vault
+    from app.store.vault import UnlockThrottle
+    from tests.conftest import PASSPHRASE
+    from tests.ui.conftest import add_template_intensive, unlock
+
+    vault = open_vault(
+        demo_vault, PASSPHRASE, actor="t", throttle=UnlockThrottle(sleep=lambda _s: None)
+    )
+    try:
+        couple_id = casebook.load_casebook(vault)[0].id
+        add_template_intensive(vault, couple_id, "Planned, not logged", date(2026, 11, 16))
+        add_template_intensive(vault, couple_id, "Still ahead", date(2099, 1, 5))
+    finally:
+        vault.lock()
+    desktop = start_desktop(demo_vault)
+    unlock(qtbot, desktop)
+    hours = _open_hours(qtbot, desktop)
+    qtbot.waitUntil(lambda: hours.view.pending_box.isVisibleTo(hours.view), timeout=5_000)
+    waiting = list(hours.waiting)
+    assert waiting, "the template's past blocks should wait for a word"
+    assert all(block.start.year == 2026 for block in waiting)  # 2099 is not asked about
+    before = hours.log
+    first = waiting[0]
+    hours.view.pending.selectRow(0)
+    assert hours.view.confirm_ran.isEnabled()
+    hours.view.confirm_ran.click()
+    _recount(qtbot, hours, before)
+    assert first.block_id not in {b.block_id for b in hours.waiting}
+    assert len(hours.waiting) == len(waiting) - 1
+    assert first.end is not None
+    planned = round((first.end - first.start).total_seconds() / 60)
+    assert hours.log.contact.total == before.contact.total + planned
