@@ -70,3 +70,36 @@ def export_hours_report(
         )
     log.info("exported the hours log: %d bytes", len(pdf))
     return path
+
+
+def export_hours_csv(
+    vault: Vault,
+    path: Path,
+    date_from: date | None,
+    date_to: date | None,
+    *,
+    clock: Clock = system_clock,
+    actor: str = SYSTEM_ACTOR,
+) -> Path:
+    """Write the period's rows as CSV (the same rows as `crucible hours --csv`), and audit it.
+
+    The rows carry couple codes, never names; the file is still a record
+    of care, so it is refused inside the vault's folder and its export is
+    on the audit trail like the PDF's.
+    """
+    from app.domain.hours_log import hours_as_csv
+    from app.services.files import refuse_inside_vault, write_user_file
+
+    refuse_inside_vault(vault.folder, path)
+    data = hours_as_csv(hours_for(vault, date_from, date_to)).encode("utf-8")
+    write_user_file(path, data)
+    with vault.write_session() as session:
+        append_event(
+            session,
+            at=clock(),
+            actor=actor,
+            action=AuditAction.EXPORT_HOURS,
+            detail={"bytes": len(data), "format": "csv"},
+        )
+    log.info("exported the hours log as CSV: %d bytes", len(data))
+    return path

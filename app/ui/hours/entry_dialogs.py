@@ -1,4 +1,4 @@
-"""The Hours window's forms: add contact, add supervision, choose the target.
+"""The Hours window's forms: add contact, add supervision, choose the target, save the log.
 
 Widgets only; hours_controller.py checks and stores what they hold. Each
 form stays open until the entry is stored, so a refused entry (a date in
@@ -9,7 +9,7 @@ typing is not lost. Dates are edited with QDateEdit and never go past today.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
@@ -317,3 +317,73 @@ class TargetDialog(FormDialog):
         preset_id = str(self.preset.currentData())
         custom = self.custom.target() if preset_id == CUSTOM else None
         return preset_id, custom, self.starts.value(), self.ends.value()
+
+
+class HoursPeriod(StrEnum):
+    """The periods a trainee hands a supervisor: a week, a month, or any dates."""
+
+    THIS_WEEK = "This week"
+    LAST_WEEK = "Last week"
+    THIS_MONTH = "This month"
+    LAST_MONTH = "Last month"
+    EVERYTHING = "The whole log"
+    CHOSEN = "Chosen dates"
+
+
+def period_dates(period: HoursPeriod, today: date) -> tuple[date | None, date | None]:
+    """The first and last day of a period (weeks run Monday to Sunday, as the table's)."""
+    monday = today - timedelta(days=today.weekday())
+    first_of_month = today.replace(day=1)
+    if period is HoursPeriod.THIS_WEEK:
+        return monday, monday + timedelta(days=6)
+    if period is HoursPeriod.LAST_WEEK:
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if period is HoursPeriod.THIS_MONTH:
+        next_month = (first_of_month + timedelta(days=32)).replace(day=1)
+        return first_of_month, next_month - timedelta(days=1)
+    if period is HoursPeriod.LAST_MONTH:
+        last_day = first_of_month - timedelta(days=1)
+        return last_day.replace(day=1), last_day
+    return None, None
+
+
+class ExportHoursDialog(FormDialog):
+    """Which period to save, and as what: the PDF to sign, or the CSV rows."""
+
+    def __init__(self, parent: QWidget, today: date, error_colour: Callable[[], str]) -> None:
+        super().__init__(parent, "Save the hours log", "&Save…", error_colour)
+        self.today = today
+        self.period = QComboBox()
+        self.period.setAccessibleName("Period")
+        for period in HoursPeriod:
+            self.period.addItem(period.value, period.value)
+        self.period.setCurrentIndex(self.period.findData(HoursPeriod.LAST_MONTH.value))
+        self.add_row("&Period:", self.period)
+        self.starts = _date_field("From", today)
+        self.ends = _date_field("To", today)
+        self.starts_label = self.add_row("&From:", self.starts)
+        self.ends_label = self.add_row("&To:", self.ends)
+        self.format = QComboBox()
+        self.format.setAccessibleName("Format")
+        self.format.addItem("PDF, with signature lines for you and your supervisor", "pdf")
+        self.format.addItem("CSV, one row per entry (for a spreadsheet)", "csv")
+        self.add_row("F&ormat:", self.format)
+        self.period.currentIndexChanged.connect(lambda _index: self._show_dates())
+        self._show_dates()
+
+    def _show_dates(self) -> None:
+        chosen = self.chosen_period() is HoursPeriod.CHOSEN
+        for widget in (self.starts, self.ends, self.starts_label, self.ends_label):
+            widget.setVisible(chosen)
+
+    def chosen_period(self) -> HoursPeriod:
+        """The period picked in the list."""
+        return HoursPeriod(self.period.currentData())
+
+    def choice(self) -> tuple[date | None, date | None, str]:
+        """The first and last day (None: open) and "pdf" or "csv"."""
+        period = self.chosen_period()
+        kind = str(self.format.currentData())
+        if period is HoursPeriod.CHOSEN:
+            return _date(self.starts), _date(self.ends), kind
+        return (*period_dates(period, self.today), kind)

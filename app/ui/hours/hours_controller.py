@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -23,6 +24,7 @@ from app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
 from app.services.clock import Clock, system_clock
 from app.ui.hours.entry_dialogs import (
     ContactEntryDialog,
+    ExportHoursDialog,
     PendingFormDialog,
     SupervisionEntryDialog,
     TargetDialog,
@@ -77,6 +79,7 @@ class HoursController(QObject):
         *,
         actor: Callable[[], str] = lambda: "crucible",
         supervisor: Callable[[], str] = lambda: "",
+        paper: Callable[[], str] = lambda: "letter",
         clock: Clock = system_clock,
     ) -> None:
         super().__init__(view)
@@ -87,6 +90,7 @@ class HoursController(QObject):
         self._error_colour = error_colour
         self._actor = actor
         self._supervisor = supervisor
+        self._paper = paper
         self._clock = clock
         self.log: HoursLog | None = None
         self.entries: list[EntryRow] = []
@@ -100,6 +104,7 @@ class HoursController(QObject):
         view.add_supervision.clicked.connect(self.add_supervision)
         view.remove_entry.clicked.connect(self.remove_selected)
         view.choose_target.clicked.connect(self.choose_target)
+        view.save_log.clicked.connect(self.ask_save_log)
         view.pending.itemSelectionChanged.connect(
             lambda: view.confirm_ran.setEnabled(bool(view.pending.selectedItems()))
         )
@@ -383,6 +388,55 @@ class HoursController(QObject):
 
         prompts.confirm(self.view, "Remove entry", text, "Remove", remove)
 
+    def ask_save_log(self) -> ExportHoursDialog:
+        """Ask for the period and the format, then where to save it."""
+        from app.ui.kit.prompts import ask_save_path
+
+        dialog = ExportHoursDialog(self.view, self._today(), self._error_colour)
+
+        def submit() -> str | None:
+            starts, ends, kind = dialog.choice()
+            if starts is not None and ends is not None and starts > ends:
+                return f"The period starts ({starts}) after it ends ({ends})."
+            ask_save_path(
+                self.view,
+                "Save the hours log",
+                _log_file_name(starts, ends, kind),
+                "PDF files (*.pdf)" if kind == "pdf" else "CSV files (*.csv)",
+                lambda path: self.save_log(path, starts, ends, kind),
+                default_suffix=kind,
+            )
+            return None
+
+        dialog.on_submit = submit
+        dialog.open()
+        return dialog
+
+    def save_log(self, path: Path, starts: date | None, ends: date | None, kind: str) -> None:
+        """Write the period's log to ``path`` on the write lane (the export is audited)."""
+        from app.services.files import check_output_path
+        from app.services.hours_report import export_hours_csv, export_hours_report
+
+        vault, actor, clock, paper = self._vault, self._actor(), self._clock, self._paper()
+
+        def work() -> Path:
+            check_output_path(vault.folder, path, force=True)  # the save dialog asked
+            if kind == "csv":
+                return export_hours_csv(vault, path, starts, ends, clock=clock, actor=actor)
+            return export_hours_report(
+                vault, path, starts, ends, paper=paper, clock=clock, actor=actor
+            )
+
+        forms.show_message(self.view.message, "Saving the hours log…")
+        self._background.run_write(
+            work,
+            while_open(
+                lambda: self.open,
+                lambda saved: forms.show_message(self.view.message, f"Saved {saved.name}."),
+            ),
+            while_open(lambda: self.open, self._failed),
+        )
+
     def choose_target(self) -> TargetDialog | None:
         """Choose a preset or a custom target, and its dates; the bars count again after."""
         from app.services.hours import choose_target, presets
@@ -419,6 +473,14 @@ class HoursController(QObject):
         dialog.on_submit = submit
         dialog.open()
         return dialog
+
+
+def _log_file_name(starts: date | None, ends: date | None, kind: str) -> str:
+    """hours-log-2026-11-01-to-2026-11-30.pdf, or hours-log.csv for the whole log."""
+    if starts is None and ends is None:
+        return f"hours-log.{kind}"
+    span = "-to-".join(d.isoformat() for d in (starts, ends) if d is not None)
+    return f"hours-log-{span}.{kind}"
 
 
 def _entry_problem(on: date, minutes: int, today: date) -> str | None:

@@ -27,10 +27,12 @@ class HoursOpener:
         *,
         actor: Callable[[], str] = lambda: "crucible",
         supervisor: Callable[[], str] = lambda: "",
+        paper: Callable[[], str] = lambda: "letter",
     ) -> None:
         self._vault = vault
         self._actor = actor
         self._supervisor = supervisor
+        self._paper = paper
         self._window = window
         self._background = background
         self._open_block = open_block
@@ -54,6 +56,7 @@ class HoursOpener:
             self._error_colour,
             actor=self._actor,
             supervisor=self._supervisor,
+            paper=self._paper,
         )
         self.controller = controller
         view.destroyed.connect(lambda _obj=None: setattr(self, "controller", None))

@@ -122,6 +122,7 @@ def compose(
         error_colour,
         actor=profiles.actor,
         supervisor=lambda: (profiles.profile.supervisor or "") if profiles.profile else "",
+        paper=lambda: str(settings().paper),
     )
     return Composition(vault, view, casebook, edits, files, profiles, blocks, search, hours)
 

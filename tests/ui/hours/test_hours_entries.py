@@ -171,3 +171,54 @@ def test_a_past_block_with_nothing_recorded_counts_once_confirmed(
     assert first.end is not None
     planned = round((first.end - first.start).total_seconds() / 60)
     assert hours.log.contact.total == before.contact.total + planned
+
+
+def test_periods_run_monday_to_sunday_and_month_to_month() -> None:
+    from app.ui.hours.entry_dialogs import HoursPeriod, period_dates
+
+    wed = date(2026, 12, 2)
+    assert period_dates(HoursPeriod.THIS_WEEK, wed) == (date(2026, 11, 30), date(2026, 12, 6))
+    assert period_dates(HoursPeriod.LAST_WEEK, wed) == (date(2026, 11, 23), date(2026, 11, 29))
+    assert period_dates(HoursPeriod.THIS_MONTH, wed) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert period_dates(HoursPeriod.LAST_MONTH, date(2026, 3, 31)) == (
+        date(2026, 2, 1),
+        date(2026, 2, 28),
+    )
+    assert period_dates(HoursPeriod.EVERYTHING, wed) == (None, None)
+
+
+def test_the_log_is_saved_as_pdf_and_csv_from_the_window(
+    qtbot: Any, unlocked: Desktop, tmp_path: Any
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from app.domain.hours_log import hours_as_csv
+    from app.services.audit_log import list_events
+    from app.services.hours import hours_for
+    from app.ui.hours.entry_dialogs import HoursPeriod
+
+    hours = _open_hours(qtbot, unlocked)
+    dialog = hours.ask_save_log()
+    dialog.period.setCurrentIndex(dialog.period.findData(HoursPeriod.CHOSEN.value))
+    assert dialog.starts.isVisibleTo(dialog)
+    dialog.starts.setDate(QDate(2026, 11, 30))
+    dialog.ends.setDate(QDate(2026, 11, 1))
+    dialog.accept()
+    assert "starts (2026-11-30) after it ends" in dialog.message.text()
+    dialog.reject()
+    vault = unlocked.session.parts.vault
+    start, end = date(2026, 11, 1), date(2026, 11, 30)
+    pdf, csv_path = tmp_path / "hours.pdf", tmp_path / "hours.csv"
+    hours.save_log(pdf, start, end, "pdf")
+    qtbot.waitUntil(lambda: "Saved hours.pdf" in hours.view.message.text(), timeout=20_000)
+    hours.save_log(csv_path, start, end, "csv")
+    qtbot.waitUntil(lambda: "Saved hours.csv" in hours.view.message.text(), timeout=20_000)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "C-0007" in text
+    assert "Whitfield" not in text  # couple codes only, never names
+    assert csv_path.read_text(encoding="utf-8") == hours_as_csv(hours_for(vault, start, end))
+    exports = [e.detail for e in list_events(vault) if e.action == "export-hours"]
+    assert exports[-1]["format"] == "csv"
+    assert len(exports) == 2
