@@ -23,3 +23,16 @@ def test_time_order_is_worked_out_once_per_block_and_forgotten_with_it() -> None
     gc.collect()
     assert len(stance_time._CHRONOLOGICAL) == before
     assert len(stance_time._PARTNER_CHRONOLOGICAL[A]) == 0
+
+
+def test_flips_are_worked_out_once_per_block_window_and_partner() -> None:
+    """Each (window, partner) has its own answer; asking again returns the same tuple."""
+    from app.domain.flips import find_flips
+
+    subject = block(obs(0, A, UP), obs(5, A, DOWN), obs(7, B, UP), obs(9, B, DOWN))
+    both = find_flips(subject, 10)
+    assert find_flips(subject, 10) is both
+    assert len(both) == 2
+    assert [f.partner for f in find_flips(subject, 10, A)] == [A]
+    assert find_flips(subject, 1) == ()  # a narrower window is its own question
+    assert find_flips(subject, 10) is both
