@@ -130,13 +130,13 @@ def _optional_string(doc: Mapping[str, Any], key: str, path: str, hi: int = 200)
 
 
 def _choice(value: object, kind: type[E], where: str) -> E:
-    allowed = ", ".join(member.value for member in kind)
-    if not isinstance(value, str):
-        _fail(where, f"{_describe(value)} is not one of {allowed}")
-    try:
-        return kind(value)
-    except ValueError:
-        _fail(where, f"{_describe(value)} is not one of {allowed}")
+    if isinstance(value, str):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(member.value for member in kind)  # worded only when refused
+    _fail(where, f"{_describe(value)} is not one of {allowed}")
 
 
 def _timestamp(value: object, where: str) -> datetime:
@@ -384,6 +384,15 @@ def _parse_observation(raw: object, path: str, window: tuple[datetime, datetime]
     )
 
 
+def parse_block_observation(raw: object, path: str, block: Block) -> Observation:
+    """One observation in the exchange shape, checked as an import checks it against ``block``.
+
+    For observations that arrive without an intensive around them (a
+    supervisor's coding of one block, `crucible review import-coding`).
+    """
+    return _parse_observation(raw, path, observation_window(block))
+
+
 # ---------------------------------------------------------------------------- writing
 
 
@@ -450,6 +459,11 @@ def _block_document(block: Block, with_runs: bool) -> dict[str, Any]:
         },
         "observations": [_observation_document(o) for o in block.observations],
     }
+
+
+def observation_document(observation: Observation) -> dict[str, Any]:
+    """One observation in the exchange shape (as in a block's ``observations`` list)."""
+    return _observation_document(observation)
 
 
 def _observation_document(observation: Observation) -> dict[str, Any]:
