@@ -14,6 +14,7 @@ from pathlib import Path
 from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.hours import hours_for
+from app.services.identity import linked_supervisor
 from app.services.profile import get_profile
 from app.store.audit import append_event
 from app.store.vault import Vault
@@ -35,9 +36,12 @@ def hours_report_bytes(
     hours = hours_for(vault, date_from, date_to)
     profile = get_profile(vault)
     named = [entry.supervisor for entry in hours.supervision_entries if entry.supervisor]
-    supervisor = (profile.supervisor if profile is not None else None) or (
-        named[-1] if named else ""
-    )  # the profile's supervisor, else the one who signed the latest entry of the period
+    linked = linked_supervisor(vault)
+    supervisor = (
+        (linked.card.name if linked is not None else None)
+        or (profile.supervisor if profile is not None else None)
+        or (named[-1] if named else "")
+    )  # the linked supervisor card's name, the profile's, or the latest entry's of the period
     people = HoursReportPeople(
         trainee=profile.name if profile is not None else "", supervisor=supervisor
     )

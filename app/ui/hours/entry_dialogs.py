@@ -167,9 +167,15 @@ class SupervisionEntryDialog(PendingFormDialog):
     """One supervision meeting: date, minutes, individual or group, observable data, supervisor."""
 
     def __init__(
-        self, parent: QWidget, today: date, supervisor: str, error_colour: Callable[[], str]
+        self,
+        parent: QWidget,
+        today: date,
+        supervisor: str,
+        error_colour: Callable[[], str],
+        suggested: SupervisionEntry | None = None,
     ) -> None:
         super().__init__(parent, "Add supervision", "&Add", error_colour)
+        self.intensive_ids = suggested.intensive_ids if suggested else ()
         self.on = _date_field("Date", today)
         self.add_row("&Date:", self.on)
         self.minutes = _minutes_field()
@@ -183,6 +189,24 @@ class SupervisionEntryDialog(PendingFormDialog):
         self.supervisor.setAccessibleName("Supervisor")
         self.supervisor.setMaxLength(200)
         self.add_row("&Supervisor:", self.supervisor)
+        if suggested is not None:  # from a returned review: its facts, the minutes to check
+            self.on.setDate(_qdate(min(suggested.on, today)))
+            self.minutes.setValue(suggested.minutes)
+            self.format.setCurrentIndex(self.format.findData(suggested.format.value))
+            self.observable.setCurrentIndex(self.observable.findData(suggested.observable.value))
+            self.supervisor.setText(suggested.supervisor)
+            self.form.addRow(
+                forms.paragraph(
+                    "From the review your supervisor returned"
+                    + (
+                        f" (intensive {', '.join(map(str, self.intensive_ids))})"
+                        if self.intensive_ids
+                        else ""
+                    )
+                    + ". Check the minutes: how long the supervision took.",
+                    "About this entry",
+                )
+            )
 
     def entry(self) -> SupervisionEntry:
         """What the form holds."""
@@ -192,6 +216,7 @@ class SupervisionEntryDialog(PendingFormDialog):
             format=SupervisionFormat(self.format.currentData()),
             observable=ObservableData(self.observable.currentData()),
             supervisor=self.supervisor.text().strip(),
+            intensive_ids=self.intensive_ids,
         )
 
 

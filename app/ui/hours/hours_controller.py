@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject
 
-from app.domain.hours import BlockInRecord, BlockMark
+from app.domain.hours import BlockInRecord, BlockMark, SupervisionEntry
 from app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
 from app.services.clock import Clock, system_clock
 from app.ui.hours.entry_dialogs import (
@@ -44,14 +44,25 @@ _ENTRY_WORDS = {
 }
 
 
-def load_hours(vault: Vault, now: datetime) -> tuple[HoursLog, list[BlockInRecord]]:
-    """The whole log, and the past blocks waiting for the clinician's word, newest first.
+class HoursRead(NamedTuple):
+    """What the window shows, read on the read lane."""
+
+    log: HoursLog
+    waiting: list[BlockInRecord]
+    """Past blocks waiting for the clinician's word, newest first."""
+    supervisor: str
+    """The linked supervisor card's name ("" without one): new supervision entries' default."""
+
+
+def load_hours(vault: Vault, now: datetime) -> HoursRead:
+    """The whole log, the blocks waiting for a word, and the linked supervisor.
 
     Runs on the read lane. A block still ahead in the plan is not asked
     about: nothing could have been recorded yet.
     """
     from app.domain.hours import needs_confirmation
     from app.services.hours import log_of, read_record
+    from app.services.identity import linked_supervisor
 
     record = read_record(vault)
     waiting = sorted(
@@ -63,7 +74,8 @@ def load_hours(vault: Vault, now: datetime) -> tuple[HoursLog, list[BlockInRecor
         key=lambda block: block.start,
         reverse=True,
     )
-    return log_of(record, None, None), waiting
+    linked = linked_supervisor(vault)
+    return HoursRead(log_of(record, None, None), waiting, linked.card.name if linked else "")
 
 
 class HoursController(QObject):
@@ -95,13 +107,14 @@ class HoursController(QObject):
         self.log: HoursLog | None = None
         self.entries: list[EntryRow] = []
         self.waiting: list[BlockInRecord] = []
+        self.linked_supervisor = ""
         self.open = True
         view.finished.connect(lambda _result: setattr(self, "open", False))
         view.weeks.itemSelectionChanged.connect(self._week_chosen)
         view.entries.cellDoubleClicked.connect(lambda row, _column: self.open_entry(row))
         view.entries.itemSelectionChanged.connect(self._entry_chosen)
         view.add_contact.clicked.connect(self.add_contact)
-        view.add_supervision.clicked.connect(self.add_supervision)
+        view.add_supervision.clicked.connect(lambda: self.add_supervision())
         view.remove_entry.clicked.connect(self.remove_selected)
         view.choose_target.clicked.connect(self.choose_target)
         view.save_log.clicked.connect(self.ask_save_log)
@@ -125,9 +138,10 @@ class HoursController(QObject):
             while_open(lambda: self.open, self._failed),
         )
 
-    def _show(self, loaded: tuple[HoursLog, list[BlockInRecord]]) -> None:
-        self.show_log(loaded[0])
-        self.show_waiting(loaded[1])
+    def _show(self, loaded: HoursRead) -> None:
+        self.linked_supervisor = loaded.supervisor
+        self.show_log(loaded.log)
+        self.show_waiting(loaded.waiting)
 
     def show_waiting(self, waiting: list[BlockInRecord]) -> None:
         """List the blocks that would count but show no sign they ran (hidden when none)."""
@@ -326,12 +340,20 @@ class HoursController(QObject):
         dialog.open()
         return dialog
 
-    def add_supervision(self) -> SupervisionEntryDialog:
-        """Ask for a supervision entry, the supervisor's name filled in from the profile."""
+    def add_supervision(self, suggested: SupervisionEntry | None = None) -> SupervisionEntryDialog:
+        """Ask for a supervision entry, with the supervisor's name filled in.
+
+        The name is the linked supervisor card's, else the profile's; with
+        `suggested` (from a returned review) everything it knows is filled in.
+        """
         from app.services.hours import add_supervision
 
         dialog = SupervisionEntryDialog(
-            self.view, self._today(), self._supervisor(), self._error_colour
+            self.view,
+            self._today(),
+            self.linked_supervisor or self._supervisor(),
+            self._error_colour,
+            suggested,
         )
         vault, actor, clock = self._vault, self._actor(), self._clock
 

@@ -222,3 +222,56 @@ def test_the_log_is_saved_as_pdf_and_csv_from_the_window(
     exports = [e.detail for e in list_events(vault) if e.action == "export-hours"]
     assert exports[-1]["format"] == "csv"
     assert len(exports) == 2
+
+
+def test_supervision_defaults_to_the_linked_card_and_takes_a_review_suggestion(
+    qtbot: Any, demo_vault: Any, start_desktop: Any, tmp_path: Any
+) -> None:
+    from app.domain.hours import ObservableData, SupervisionEntry, SupervisionFormat
+    from app.domain.vocabulary import Role
+    from app.services.identity import import_card, own_card
+    from app.services.profile import ClinicianProfile, save_profile
+    from app.services.vault_access import new_vault, open_vault
+    from app.store.vault import UnlockThrottle
+    from tests.conftest import FAST_KDF, PASSPHRASE
+    from tests.ui.conftest import unlock
+
+    other, _code = new_vault(tmp_path / "supervisor", "another long passphrase here", kdf=FAST_KDF)
+    try:
+        save_profile(other, ClinicianProfile("Dr. Sam Lee", "PhD", Role.SUPERVISOR))
+        card = own_card(other, actor="t")
+    finally:
+        other.lock()
+    vault = open_vault(
+        demo_vault, PASSPHRASE, actor="t", throttle=UnlockThrottle(sleep=lambda _s: None)
+    )
+    try:
+        import_card(vault, card, actor="t", link_as_supervisor=True)
+    finally:
+        vault.lock()
+    desktop = start_desktop(demo_vault)
+    unlock(qtbot, desktop)
+    hours = _open_hours(qtbot, desktop)
+    plain = hours.add_supervision()
+    assert plain.supervisor.text() == "Dr. Sam Lee, PhD"
+    plain.reject()
+    suggested = SupervisionEntry(
+        date(2026, 11, 20),
+        60,
+        SupervisionFormat.INDIVIDUAL,
+        ObservableData.VIDEO,
+        "Dr. Sam Lee, PhD",
+        (1,),
+    )
+    before = hours.log
+    dialog = hours.add_supervision(suggested)
+    assert dialog.observable.currentData() == "video"
+    assert "intensive 1" in " ".join(
+        w.text() for w in dialog.findChildren(type(dialog.message)) if hasattr(w, "text")
+    )
+    dialog.minutes.setValue(50)
+    dialog.accept()
+    qtbot.waitUntil(lambda: _closed(dialog), timeout=10_000)
+    _recount(qtbot, hours, before)
+    stored = read_record(desktop.session.parts.vault).supervision
+    assert [(s.minutes, s.intensive_ids, s.on) for s in stored] == [(50, (1,), date(2026, 11, 20))]
