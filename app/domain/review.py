@@ -25,9 +25,8 @@ from app.domain.agreement import (
     DEFAULT_MATCH_TOLERANCE_S,
     AgreementReport,
     cohens_kappa,
-    compare_coders,
+    compare_with_units,
     percent_agreement,
-    time_sliced_pairs,
 )
 from app.domain.intensive import Block, Intensive, Observation
 from app.domain.vocabulary import Role, Stance
@@ -160,10 +159,10 @@ def review_agreement(
             trainee_block,
             observations=tuple(sorted(supervisor_layer[position], key=lambda o: o.at)),
         )
-        report = compare_coders(trainee_block, theirs, tolerance_s)
+        report, block_units = compare_with_units(trainee_block, theirs, tolerance_s)
         reports[position] = report
         stances.extend((pair.first.stance, pair.second.stance) for pair in report.pairs)
-        units.extend(time_sliced_pairs(trainee_block, theirs))
+        units.extend(block_units)
     overall = OverallAgreement(
         kappa=cohens_kappa(stances),
         percent_agreement=percent_agreement(stances),
