@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError
 from app.domain.intensive import Observation
 from app.domain.review import Card, numbered_blocks, review_agreement
 from app.domain.vocabulary import PartnerKey, Role, Stance
+from app.services.audit_log import list_events
 from app.services.casebook import load_casebook
 from app.services.errors import InputError
 from app.services.identity import export_card, import_card, read_card_file
@@ -166,6 +167,21 @@ def test_the_whole_loop(pair: tuple[Vault, Vault], tmp_path: Path, clock: FakeCl
     flagged = review_report(trainee, intensive_id)
     assert flagged is not None
     assert flagged.changed_after_review == (1,)
+
+    # Each step is in each vault's audit trail, by ids and counts only.
+    trainee_actions = {event.action for event in list_events(trainee)}
+    supervisor_actions = {event.action for event in list_events(supervisor)}
+    assert {
+        "identity-created", "card-exported", "card-imported", "card-linked",
+        "review-sent", "review-return-opened",
+    } <= trainee_actions  # fmt: skip
+    assert {
+        "identity-created", "card-exported", "card-imported", "review-opened",
+        "review-commented", "review-coded", "review-cosigned", "review-returned",
+    } <= supervisor_actions  # fmt: skip
+    details = json.dumps([event.detail for event in list_events(supervisor)])
+    assert "Good pacing" not in details
+    assert "Alex Kim" not in details
 
 
 def _doc(observation: Observation) -> dict[str, object]:
