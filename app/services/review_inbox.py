@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.audit_vocabulary import AuditAction
@@ -143,6 +144,22 @@ def open_review(
         if existing is not None:
             raise InputError(f"This review package was already opened (review {existing}).")
         known = _sender_trusted(session, opened.sender, confirm)
+    try:
+        review_id = _store_review(vault, opened, content, known, now, actor)
+    except IntegrityError:  # another process opened the same package meanwhile
+        raise InputError("This review package was already opened.") from None
+    log.info("opened review %d: %d blocks", review_id, len(content.states))
+    return review_id
+
+
+def _store_review(
+    vault: Vault,
+    opened: OpenedPackage,
+    content: ReviewContent,
+    known: bool,
+    now: datetime,
+    actor: str,
+) -> int:
     with vault.write_session() as session:
         if not known:
             add_card_in(session, opened.sender, now, actor)
@@ -156,9 +173,7 @@ def open_review(
             action=AuditAction.REVIEW_OPENED,
             detail={"review": row.id, "blocks": len(content.states)},
         )
-        review_id = row.id
-    log.info("opened review %d: %d blocks", review_id, len(content.states))
-    return review_id
+        return row.id
 
 
 def _received_row(
