@@ -163,7 +163,6 @@ def agreement_figures(repeats: int) -> None:
 
 
 def service_figures(repeats: int) -> None:
-    from app.domain.intensive import Intensive  # noqa: F401  (the services import the store)
     from app.services.identity import export_card, import_card, read_card_file
     from app.services.intensive_exchange import import_intensive
     from app.services.profile import ClinicianProfile, save_profile
@@ -200,6 +199,18 @@ def service_figures(repeats: int) -> None:
         )
         print(_row("send (service: read, de-identify, seal, record, write)", send_times, None))
         print(_row("open (service: read, unseal, validate, store)", open_times, None))
+        from app.domain.intensive import Observation
+        from app.domain.vocabulary import PartnerKey
+        from app.services.review_inbox import add_layer_observation, review_intensive
+
+        first = review_intensive(supervisor, 1).days[0].blocks[0]
+        key_times = _timed(
+            lambda: add_layer_observation(
+                supervisor, 1, 1, Observation(first.start, PartnerKey.A, Stance.ONE_UP), actor="b"
+            ),
+            repeats,
+        )
+        print(_row("one key of the supervisor's pad (service: check, store)", key_times, None))
     finally:
         trainee.lock()
         supervisor.lock()
