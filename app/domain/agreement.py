@@ -211,20 +211,34 @@ def second_labels(
 ) -> tuple[Stance | None, ...]:
     """Label each second ``origin + k s`` (k < seconds) with the stance held then, or None.
 
+    A span labels the seconds ``k`` with ``start <= origin + k s < end``. The
+    spans are laid down as ranges of whole seconds, in integer microseconds,
+    not second by second: a 1,000-observation block of three hours is a few
+    thousand slice assignments instead of 10,800 datetime comparisons per
+    partner and coder (bench/review_package.py, the agreement view's budget).
+
     Args:
-        spans: One partner's spans in time order, as :func:`stance_spans` gives them.
+        spans: One partner's spans in time order, as :func:`stance_spans` gives them
+            (they never overlap).
         origin: The instant of second 0.
         seconds: How many seconds to label.
     """
-    labels: list[Stance | None] = []
-    cursor = 0
-    for k in range(seconds):
-        instant = origin + timedelta(seconds=k)
-        while cursor < len(spans) and spans[cursor].end <= instant:
-            cursor += 1
-        inside = cursor < len(spans) and spans[cursor].start <= instant
-        labels.append(spans[cursor].stance if inside else None)
+    labels: list[Stance | None] = [None] * max(0, seconds)
+    for span in reversed(spans):  # were two to overlap, the earlier one would win
+        first = max(0, _seconds_from(origin, span.start))
+        stop = min(seconds, _seconds_from(origin, span.end))
+        if first < stop:
+            labels[first:stop] = [span.stance] * (stop - first)
     return tuple(labels)
+
+
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _seconds_from(origin: datetime, instant: datetime) -> int:
+    """The first whole second ``k`` with ``origin + k s >= instant`` (exact, in microseconds)."""
+    micro = (instant - origin) // _MICROSECOND
+    return -(-micro // 1_000_000)
 
 
 def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance], ...]:
@@ -291,10 +305,21 @@ def compare_coders(
     Raises:
         ValueError: If ``tolerance_s`` is negative.
     """
+    return compare_with_units(first, second, tolerance_s)[0]
+
+
+def compare_with_units(
+    first: Block, second: Block, tolerance_s: float = DEFAULT_MATCH_TOLERANCE_S
+) -> tuple[AgreementReport, tuple[tuple[Stance, Stance], ...]]:
+    """:func:`compare_coders`, with the time-sliced units it compared.
+
+    For pooling several blocks' units (the review's overall time-sliced
+    kappa) without labelling every second twice.
+    """
     match = match_events(first.observations, second.observations, tolerance_s)
     stances = [(pair.first.stance, pair.second.stance) for pair in match.pairs]
     units = time_sliced_pairs(first, second)
-    return AgreementReport(
+    report = AgreementReport(
         tolerance_s=tolerance_s,
         pairs=match.pairs,
         unmatched_first=match.unmatched_first,
@@ -305,3 +330,4 @@ def compare_coders(
         time_percent_agreement=percent_agreement(units),
         seconds_compared=len(units),
     )
+    return report, units

@@ -25,9 +25,8 @@ from app.domain.agreement import (
     DEFAULT_MATCH_TOLERANCE_S,
     AgreementReport,
     cohens_kappa,
-    compare_coders,
+    compare_with_units,
     percent_agreement,
-    time_sliced_pairs,
 )
 from app.domain.intensive import Block, Intensive, Observation
 from app.domain.vocabulary import Role, Stance
@@ -160,10 +159,10 @@ def review_agreement(
             trainee_block,
             observations=tuple(sorted(supervisor_layer[position], key=lambda o: o.at)),
         )
-        report = compare_coders(trainee_block, theirs, tolerance_s)
+        report, block_units = compare_with_units(trainee_block, theirs, tolerance_s)
         reports[position] = report
         stances.extend((pair.first.stance, pair.second.stance) for pair in report.pairs)
-        units.extend(time_sliced_pairs(trainee_block, theirs))
+        units.extend(block_units)
     overall = OverallAgreement(
         kappa=cohens_kappa(stances),
         percent_agreement=percent_agreement(stances),
@@ -173,6 +172,19 @@ def review_agreement(
         seconds_compared=len(units),
     )
     return ReviewAgreement(blocks=reports, overall=overall)
+
+
+def confusion_table(report: AgreementReport) -> dict[tuple[Stance, Stance], int]:
+    """Matched events counted by (trainee's stance, supervisor's stance), every cell present.
+
+    The table the agreement view shows beside kappa: the diagonal is
+    agreement, each other cell one kind of disagreement ("the trainee saw
+    one-up where the supervisor saw same-as").
+    """
+    table = {(mine, theirs): 0 for mine in Stance for theirs in Stance}
+    for pair in report.pairs:
+        table[(pair.first.stance, pair.second.stance)] += 1
+    return table
 
 
 @dataclass(frozen=True, slots=True)
