@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck layers unit bench boris-env clean
+.PHONY: run test lint typecheck layers unit bench boris-env clean freeze-vault bundle bundle-smoke clean-venv-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "Crucible needs Python 3.11 or newer ($(PYTHON) is not; set PYTHON=...)"; exit 2; }
@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,dist]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -51,3 +51,8 @@ $(BORIS_VENV)/.installed:
 
 clean:
 	rm -rf $(VENV) $(BORIS_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# A vault frozen at the current head schema, for tests/store/test_frozen_vaults.py:
+# run once after adding a migration, and commit tests/data/vaults/schema-<head>/.
+freeze-vault: $(STAMP)
+	$(BIN)/python tests/data/vaults/freeze_head.py
