@@ -80,7 +80,7 @@ def check(work: Path) -> None:
         [str(crucible), *at, "import", "--demo"], cwd=home, env=env, stdin=PASSPHRASE + "\n"
     ).splitlines()[-1]
     summary = run([str(crucible), *at, "summary", new_id], cwd=home, env=env, stdin=PASSPHRASE)
-    if "one-up" not in summary:
+    if "One-up share" not in summary:
         raise StepFailed(f"the summary shows no stances:\n{summary}")
     report = home / "report.pdf"
     run([str(crucible), *at, "report", new_id, "-o", str(report)], cwd=home, env=env,
