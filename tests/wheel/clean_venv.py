@@ -23,7 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "plum harbour violin seventeen"
 EXIT_AFTER_FIRST_WINDOW = "CRUCIBLE_EXIT_AFTER_FIRST_WINDOW"
-NEIGHBOURS: tuple[Path, ...] = ()  # packages installed beside Crucible (see install-root)
 
 
 class StepFailed(Exception):
@@ -68,7 +67,7 @@ def check(work: Path) -> None:
     env.update(HOME=str(work / "home"), QT_QPA_PLATFORM="offscreen")
     (work / "home").mkdir()
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    run([*pip, str(wheel), *map(str, NEIGHBOURS)], cwd=work, env=env)
+    run([*pip, str(wheel)], cwd=work, env=env)
     print(f"clean venv: installed {wheel.name}")
     home, vault = work / "home", work / "home" / "vault"
     version = run([str(crucible), "--version"], cwd=home, env=env).strip()
