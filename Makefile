@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck layers unit bench boris-env clean
+.PHONY: run test lint typecheck layers unit bench boris-env clean freeze-vault wheel clean-venv-test bundle bundle-smoke
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "Crucible needs Python 3.11 or newer ($(PYTHON) is not; set PYTHON=...)"; exit 2; }
@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,dist]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -49,5 +49,25 @@ $(BORIS_VENV)/.installed:
 	$(BORIS_VENV)/bin/python -m pip install --quiet boris-behav-obs==$(BORIS_VERSION)
 	@touch $@
 
+# The wheel (python -m build) into dist/, and the check that it works installed alone.
+wheel: $(STAMP)
+	$(BIN)/python -m build --wheel --outdir dist .
+
+clean-venv-test: $(STAMP)
+	$(BIN)/python -m tests.wheel.clean_venv
+
+# The desktop bundle (decision 0023): dist/crucible/, one folder, no Python needed.
+bundle: $(STAMP)
+	$(BIN)/python packaging/build_bundle.py
+
+# Drives the bundle under Xvfb (tests/bundle/smoke.py); `make bundle` first.
+bundle-smoke: $(STAMP)
+	$(BIN)/python -m tests.bundle.smoke
+
 clean:
-	rm -rf $(VENV) $(BORIS_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(BORIS_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build
+
+# A vault frozen at the current head schema, for tests/store/test_frozen_vaults.py:
+# run once after adding a migration, and commit tests/data/vaults/schema-<head>/.
+freeze-vault: $(STAMP)
+	$(BIN)/python tests/data/vaults/freeze_head.py

@@ -24,6 +24,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
 from reportlab.platypus.doctemplate import FrameBreak
 
+from app.domain.release import version
 from reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
 from reports.styles import MARGIN, MUTED, PAPER, RULE
 
@@ -176,7 +177,7 @@ def render_pdf(story: Sequence[Flowable], meta: DocumentMeta, paper: str) -> byt
         author=meta.author,
         subject=meta.subject,
         keywords=list(meta.keywords),
-        creator="Crucible",
+        creator=f"Crucible {version()}",  # which release made it, for every report
         producer="Crucible (ReportLab)",
         keepTogetherClass=HeadingsWithNext,
     )

@@ -42,6 +42,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message[0].upper()}{message[1:]} (see 'crucible --help').")
 
 
+class _PrintVersion(argparse.Action):
+    """`--version`: argparse's own action wants the text when the parser is built.
+
+    That would read the distribution's metadata on every command's way in,
+    `crucible list` included; this action reads it only when asked.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from app.domain.release import version
+
+        print(f"crucible {version()}", file=sys.stdout)
+        parser.exit()
+
+
 def default_vault_folder() -> Path:
     """The platform's user data folder for Crucible, unless CRUCIBLE_VAULT says otherwise."""
     override = os.environ.get(ENV_VAULT)
@@ -89,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Crucible: encrypted notes and live stance tracking for couples intensives.",
     )
     parser.add_argument(
+        "--version", action=_PrintVersion, nargs=0, help="print the version and exit"
+    )
+    parser.add_argument(
         "--vault",
         type=Path,
         metavar="DIR",
@@ -102,7 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--role", choices=("clinician", "trainee", "supervisor"))
     init.add_argument("--supervisor", metavar="NAME", help="a trainee's supervisor")
     imp = commands.add_parser("import", help="import a crucible.intensive/1 or /1.1 JSON document")
-    imp.add_argument("file", type=Path)
+    source = imp.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", type=Path, nargs="?")
+    source.add_argument(
+        "--demo", action="store_true", help="the demo intensive that ships with Crucible"
+    )
     commands.add_parser("list", help="one line per intensive: id, couple code, first date, title")
     exp = commands.add_parser("export-json", help="write an intensive as a JSON document")
     exp.add_argument("id", type=record_id)

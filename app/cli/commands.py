@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import __version__
 from app.cli import (
     CLI_ACTOR,
     EXIT_OK,
@@ -27,6 +26,7 @@ from app.cli.hours_command import run_hours
 from app.cli.review_command import run_review
 from app.cli.search_command import run_search
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
+from app.domain.release import version
 from app.services import vault_access
 from app.services.errors import InputError, VaultError
 from app.services.logbook import Version
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 # never the exchange format, the checks or ReportLab (docs/performance.md,
 # "CLI latency").
 
+DEMO_FILE = "demo-intensive.json"  # package data: a bundle's user has no source tree
 EXIT_UNEXPECTED = 10  # not 1: `check` keeps 1 for the problems it finds
 WAITING = "Waiting for another Crucible command to finish..."
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
     log.info(
         "command %s started: Crucible %s, Python %s",
         handler,
-        Version.of(__version__),
+        Version.of(version()),
         Version(sys.version_info[:3]),
     )
     try:
@@ -138,10 +139,15 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
 def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     from app.services import intensive_exchange
 
-    try:
-        data = args.file.read_bytes()
-    except OSError:
-        raise InputError(f"The file {args.file.name!r} cannot be read.") from None
+    if args.demo:
+        from app.domain.resource_files import resource
+
+        data = resource(DEMO_FILE).read_bytes()
+    else:
+        try:
+            data = args.file.read_bytes()
+        except OSError:
+            raise InputError(f"The file {args.file.name!r} cannot be read.") from None
     intensive_exchange.parse_document(data)  # refuse bad input before asking for a secret
     with _unlock(folder, terminal) as vault:
         new_id = intensive_exchange.import_intensive(vault, data, actor=CLI_ACTOR)

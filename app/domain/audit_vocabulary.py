@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     PROFILE_SAVED = "profile-saved"
     PENDING_LOST = "pending-audit-lost"
     PENDING_REFUSED = "pending-audit-refused"
+    # A vault's schema brought to this release's head (detail: revisions and the release).
+    SCHEMA_UPGRADED = "schema-upgraded"
     # Casebook edits (app.services.casebook).
     COUPLE_CREATED = "couple-created"
     COUPLE_EDITED = "couple-edited"

@@ -1,28 +1,20 @@
-"""Where the files shipped in `resources/` are: fonts, templates, word lists, the demo.
+"""Where the files shipped in `resources/` are: fonts, templates, word lists, the demo, icons.
 
-`resources` has no `__init__.py`, and Python 3.11's namespace-package reader
-refuses some `sys.path` layouts (an editable install among them: its path
-hook entry is not a directory). So the package-data lookup is tried first and
-the folder beside the `app` package, which is where both a source tree and an
-installed wheel put it, is the fallback. One function, so that no module
-counts parent folders from its own depth.
+`resources` is a regular package (it has an `__init__.py`), so
+`importlib.resources` finds its files the same way in a source tree, an
+editable install, an installed wheel and the desktop bundle: no path is
+counted from this module's place in the tree. One function, so that every
+caller asks the same way.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 
-_BESIDE_APP = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES_PACKAGE = "resources"
 
 
 def resource(*parts: str) -> Traversable:
     """The shipped file or folder at `resources/<parts...>`."""
-    try:
-        found = resources.files("resources").joinpath(*parts)
-        if found.is_file() or found.is_dir():
-            return found
-    except (ModuleNotFoundError, NotADirectoryError, TypeError):
-        pass
-    return _BESIDE_APP.joinpath(*parts)
+    return resources.files(RESOURCES_PACKAGE).joinpath(*parts)

@@ -72,15 +72,10 @@ Progress = Callable[[int, int], None]
 
 
 def crucible_version() -> str:
-    """The installed Crucible's version, from package metadata (the source tree's as fallback)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed Crucible's version, from package metadata (app.domain.release)."""
+    from app.domain.release import version
 
-    try:
-        return version("crucible")
-    except PackageNotFoundError:
-        from app import __version__
-
-        return __version__
+    return version()
 
 
 def random_shift_days() -> int:

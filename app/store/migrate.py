@@ -180,8 +180,8 @@ def upgrade(
     from alembic.script import ScriptDirectory
 
     def action(config: Config) -> None:
+        current = current_revision(engine)
         if progress is not None:
-            current = current_revision(engine)
             steps = ScriptDirectory.from_config(config).iterate_revisions(revision, current)
             total = len(list(steps))
             done = [0]
@@ -193,8 +193,38 @@ def upgrade(
 
             config.attributes[STEP_APPLIED] = applied
         command.upgrade(config, revision)
+        connection = config.attributes["connection"]
+        if current is not None and revision == "head" and current != known_head():
+            _record_upgrade(connection, current, known_head())
 
     _run(engine, action)
+
+
+def _record_upgrade(connection: Connection, before: str, after: str) -> None:
+    """Audit a vault's schema upgrade, with the release that made it, in the upgrade's transaction.
+
+    Either both the new schema and its record are committed or neither is:
+    a later reader of the trail can tell which release of Crucible changed the
+    vault's format, and from which revision. A new vault's first migration is
+    not an upgrade; its creation is audited on its own (`vault-created`).
+    """
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+    from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
+    from app.domain.release import version
+    from app.store.audit import append_event
+
+    with Session(bind=connection) as session:
+        append_event(
+            session,
+            at=datetime.now().astimezone(),
+            actor=SYSTEM_ACTOR,
+            action=AuditAction.SCHEMA_UPGRADED,
+            detail={"from_revision": before, "to_revision": after, "crucible": version()},
+        )
+        session.flush()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

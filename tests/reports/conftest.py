@@ -27,6 +27,7 @@ from app.domain.intensive import (
     Intensive,
     NoteSection,
 )
+from app.domain.release import version
 from reports import ReportOptions
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "intensive-sample.json"
@@ -140,7 +141,7 @@ def checked_metadata(pdf: bytes, title: str, author: str) -> Any:
     assert meta is not None
     assert meta.title == title
     assert meta.author == author
-    assert meta.creator == "Crucible"
+    assert meta.creator == f"Crucible {version()}"
     return meta
 
 

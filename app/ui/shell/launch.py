@@ -88,6 +88,14 @@ def _copy_diagnostics(folder: Path, window: ShellWindow) -> None:
     copy_diagnostics(folder, window)
 
 
+def _show_about(folder: Path, window: ShellWindow) -> None:
+    """Help › About; the metadata lookups it makes run on first use, not at start."""
+    from app.services.about import about_facts
+    from app.ui.shell.about_dialog import show_about
+
+    show_about(about_facts(folder), window)
+
+
 def launch(
     folder: Path,
     *,
@@ -144,6 +152,7 @@ def launch(
     errors.install()
     _log_start(folder)
     window.copy_diagnostics.triggered.connect(lambda: _copy_diagnostics(folder, window))
+    window.about.triggered.connect(lambda: _show_about(folder, window))
     session.start()
     if loaded.problem:  # a bad settings file: said once, kept aside, nothing lost
         window.statusBar().showMessage(loaded.problem)
@@ -156,10 +165,13 @@ def run_app(vault_folder: Path) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from app.ui.shell.app_icon import app_icon
+
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Crucible")
     app.setDesktopFileName("crucible")
+    app.setWindowIcon(app_icon())
     exit_early = bool(os.environ.get(EXIT_AFTER_FIRST_WINDOW))
     result = launch(vault_folder)
     if isinstance(result, str):

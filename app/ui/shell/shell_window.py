@@ -143,6 +143,9 @@ class ShellWindow(QMainWindow):
             "Copy versions and the recent log (no client text) for a bug report",
         )
         help_menu.addAction(self.copy_diagnostics)
+        self.about = _action(self, "&About Crucible", None, "Version, vault folder and licences")
+        self.about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about)
 
     def set_unlocked(self, unlocked: bool) -> None:
         """Enable the vault's actions only while it is open."""
