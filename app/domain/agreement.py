@@ -64,25 +64,46 @@ def cohens_kappa(pairs: Iterable[tuple[_L, _L]]) -> float | None:
     Returns:
         Kappa, or None when there are no pairs.
     """
-    pairs = list(pairs)
-    n = len(pairs)
+    return _kappa(Counter(pairs))
+
+
+def percent_agreement(pairs: Iterable[tuple[_L, _L]]) -> float | None:
+    """Return the percentage (0-100) of pairs whose labels agree, or None with no pairs."""
+    return _percent(Counter(pairs))
+
+
+def kappa_and_percent(pairs: Iterable[tuple[_L, _L]]) -> tuple[float | None, float | None]:
+    """:func:`cohens_kappa` and :func:`percent_agreement` from one pass over the pairs.
+
+    Tens of thousands of time-sliced units are counted once instead of twice
+    (the agreement view's budget, issue 13).
+    """
+    cells = Counter(pairs)
+    return _kappa(cells), _percent(cells)
+
+
+def _kappa(cells: Counter[tuple[_L, _L]]) -> float | None:
+    """Kappa from the counts of each (first, second) cell; one C-level pass built them."""
+    n = sum(cells.values())
     if n == 0:
         return None
-    agreeing = sum(1 for a, b in pairs if a == b)
-    rows = Counter(a for a, _ in pairs)
-    columns = Counter(b for _, b in pairs)
+    agreeing = sum(count for (a, b), count in cells.items() if a == b)
+    rows: Counter[_L] = Counter()
+    columns: Counter[_L] = Counter()
+    for (a, b), count in cells.items():
+        rows[a] += count
+        columns[b] += count
     chance = sum(count * columns[label] for label, count in rows.items())
     if chance == n * n:
         return 1.0
     return (n * agreeing - chance) / (n * n - chance)
 
 
-def percent_agreement(pairs: Iterable[tuple[_L, _L]]) -> float | None:
-    """Return the percentage (0-100) of pairs whose labels agree, or None with no pairs."""
-    pairs = list(pairs)
-    if not pairs:
+def _percent(cells: Counter[tuple[_L, _L]]) -> float | None:
+    n = sum(cells.values())
+    if n == 0:
         return None
-    return 100 * sum(1 for a, b in pairs if a == b) / len(pairs)
+    return 100 * sum(count for (a, b), count in cells.items() if a == b) / n
 
 
 def _check_tolerance(tolerance_s: float) -> None:
@@ -216,15 +237,27 @@ def second_labels(
         origin: The instant of second 0.
         seconds: How many seconds to label.
     """
-    labels: list[Stance | None] = []
-    cursor = 0
-    for k in range(seconds):
-        instant = origin + timedelta(seconds=k)
-        while cursor < len(spans) and spans[cursor].end <= instant:
-            cursor += 1
-        inside = cursor < len(spans) and spans[cursor].start <= instant
-        labels.append(spans[cursor].stance if inside else None)
+    # Second k lies in a span when start <= origin + k s < end. In whole
+    # microseconds that is k >= ceil(start / 1 s) and k < ceil(end / 1 s),
+    # so each span fills one slice. Spans are filled last to first, so where
+    # two overlapped the earlier one would win, as a walk in time order gives
+    # (stance_spans never overlaps them). A slice per span instead of a
+    # datetime per second: the agreement view's budget (issue 13).
+    labels: list[Stance | None] = [None] * max(0, seconds)
+    for span in reversed(spans):
+        low = max(0, _ceil_seconds(span.start - origin))
+        high = min(seconds, _ceil_seconds(span.end - origin))
+        if low < high:
+            labels[low:high] = [span.stance] * (high - low)
     return tuple(labels)
+
+
+_MICROSECOND: Final = timedelta(microseconds=1)
+
+
+def _ceil_seconds(offset: timedelta) -> int:
+    """The smallest whole number of seconds at or after ``offset``, exactly (no floats)."""
+    return -(-(offset // _MICROSECOND) // 1_000_000)
 
 
 def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance], ...]:
@@ -242,9 +275,9 @@ def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance
     for key in PartnerKey:
         mine = second_labels(stance_spans(first, key), origin, seconds)
         theirs = second_labels(stance_spans(second, key), origin, seconds)
-        pairs.extend(
+        pairs += [
             (a, b) for a, b in zip(mine, theirs, strict=True) if a is not None and b is not None
-        )
+        ]
     return tuple(pairs)
 
 
@@ -291,17 +324,31 @@ def compare_coders(
     Raises:
         ValueError: If ``tolerance_s`` is negative.
     """
+    return compare_coders_with_units(first, second, tolerance_s)[0]
+
+
+def compare_coders_with_units(
+    first: Block, second: Block, tolerance_s: float = DEFAULT_MATCH_TOLERANCE_S
+) -> tuple[AgreementReport, tuple[tuple[Stance, Stance], ...]]:
+    """:func:`compare_coders`, and the (second, partner) units its time kappa was computed on.
+
+    A caller pooling several blocks (the review's overall figure) needs the
+    units themselves; handing them back saves labelling every second twice.
+    """
     match = match_events(first.observations, second.observations, tolerance_s)
     stances = [(pair.first.stance, pair.second.stance) for pair in match.pairs]
     units = time_sliced_pairs(first, second)
-    return AgreementReport(
+    kappa, percent = kappa_and_percent(stances)
+    time_kappa, time_percent = kappa_and_percent(units)
+    report = AgreementReport(
         tolerance_s=tolerance_s,
         pairs=match.pairs,
         unmatched_first=match.unmatched_first,
         unmatched_second=match.unmatched_second,
-        kappa=cohens_kappa(stances),
-        percent_agreement=percent_agreement(stances),
-        time_kappa=cohens_kappa(units),
-        time_percent_agreement=percent_agreement(units),
+        kappa=kappa,
+        percent_agreement=percent,
+        time_kappa=time_kappa,
+        time_percent_agreement=time_percent,
         seconds_compared=len(units),
     )
+    return report, units

@@ -24,10 +24,8 @@ from typing import Final
 from app.domain.agreement import (
     DEFAULT_MATCH_TOLERANCE_S,
     AgreementReport,
-    cohens_kappa,
-    compare_coders,
-    percent_agreement,
-    time_sliced_pairs,
+    compare_coders_with_units,
+    kappa_and_percent,
 )
 from app.domain.intensive import Block, Intensive, Observation
 from app.domain.vocabulary import Role, Stance
@@ -160,15 +158,17 @@ def review_agreement(
             trainee_block,
             observations=tuple(sorted(supervisor_layer[position], key=lambda o: o.at)),
         )
-        report = compare_coders(trainee_block, theirs, tolerance_s)
+        report, block_units = compare_coders_with_units(trainee_block, theirs, tolerance_s)
         reports[position] = report
         stances.extend((pair.first.stance, pair.second.stance) for pair in report.pairs)
-        units.extend(time_sliced_pairs(trainee_block, theirs))
+        units.extend(block_units)
+    kappa, percent = kappa_and_percent(stances)
+    time_kappa, time_percent = kappa_and_percent(units)
     overall = OverallAgreement(
-        kappa=cohens_kappa(stances),
-        percent_agreement=percent_agreement(stances),
-        time_kappa=cohens_kappa(units),
-        time_percent_agreement=percent_agreement(units),
+        kappa=kappa,
+        percent_agreement=percent,
+        time_kappa=time_kappa,
+        time_percent_agreement=time_percent,
         events_matched=len(stances),
         seconds_compared=len(units),
     )

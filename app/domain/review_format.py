@@ -171,7 +171,8 @@ def cosignature_line(review: IntensiveReview) -> str:
     """The co-signature as one sentence: who, on which date, with which fingerprint."""
     signed = review.cosignature
     if signed is None:
-        return f"Returned by {review.supervisor.name} on {review.returned_at:%Y-%m-%d}, not co-signed."
+        returned = f"{review.returned_at:%Y-%m-%d}"
+        return f"Returned by {review.supervisor.name} on {returned}, not co-signed."
     return (
         f"Co-signed by {signed.signer} on {signed.signed_at:%Y-%m-%d}, "
         f"card fingerprint {signed.fingerprint}."

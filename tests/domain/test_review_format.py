@@ -55,15 +55,17 @@ def test_rows_name_coded_blocks_by_position_and_pool_the_overall_line() -> None:
     subject, _review, agreement = _subject()
     rows = agreement_rows(subject, agreement)
     assert [r.label for r in rows] == ["Block 1: Opening", "Block 2: Repair", OVERALL]
-    assert rows[0].matched == 3 and rows[0].only_supervisor == 1
-    assert rows[1].kappa is None and rows[1].cells()[1] == "n/a"
+    assert rows[0].matched == 3
+    assert rows[0].only_supervisor == 1
+    assert rows[1].kappa is None
+    assert rows[1].cells()[1] == "n/a"
     assert rows[-1].only_trainee == rows[1].only_trainee == 2
     assert rows[-1].kappa == agreement.overall.kappa
 
 
 def test_confusion_table_puts_the_trainee_in_rows() -> None:
     """The trainee said one-down where the supervisor said one-up: row one-down, column one-up."""
-    _subject_, _review, agreement = _subject()
+    _intensive, _review, agreement = _subject()
     table = confusion_table(agreement.blocks.values())
     assert table == ((1, 0, 0), (0, 1, 0), (1, 0, 0))
     assert confusion_lines(table)[-1] == ("Total", "2", "1", "0", "3")
@@ -71,7 +73,7 @@ def test_confusion_table_puts_the_trainee_in_rows() -> None:
 
 def test_json_has_the_issue_keys_with_unrounded_kappa() -> None:
     """Scripts compare kappa exactly with app.domain.agreement, so it is not rounded."""
-    _subject_, review, agreement = _subject()
+    _intensive, review, agreement = _subject()
     data = review_as_json(review, agreement)
     assert data["comments"] == 2
     assert data["kappa"] == {

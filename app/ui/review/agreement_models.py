@@ -147,7 +147,7 @@ class ConfusionModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_RIGHT.value)
         last = len(self._lines) - 1
-        if role == Qt.ItemDataRole.FontRole and (row == column or row == last or column == last):
+        if role == Qt.ItemDataRole.FontRole and (row in (column, last) or column == last):
             return _bold()
         return None
 
@@ -156,8 +156,10 @@ ONE_SIDED_COLUMNS = ("Logged only by", "Time", "Partner", "Stance")
 
 
 class OneSidedEventsModel(QAbstractTableModel):
-    """The events only one layer holds, in time order: a missed flip matters as much as a
-    mislabelled one."""
+    """The events only one layer holds, in time order.
+
+    A missed flip matters clinically as much as a mislabelled one.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

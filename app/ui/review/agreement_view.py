@@ -93,7 +93,9 @@ class AgreementView(QWidget):
         self.confusion.setAlternatingRowColors(False)
         boxed = QVBoxLayout(self.confusion_box)
         boxed.addWidget(
-            QLabel("Rows: the trainee's stance. Columns: the supervisor's. Agreement on the diagonal.")
+            QLabel(
+                "Rows: the trainee's stance. Columns: the supervisor's. Agreement on the diagonal."
+            )
         )
         boxed.addWidget(self.confusion)
         below.addWidget(self.confusion_box, 1)

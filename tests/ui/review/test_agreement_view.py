@@ -33,11 +33,13 @@ def test_rows_confusion_and_one_sided_events_follow_the_chosen_row(qtbot: Any) -
     assert _cell(rows, 2, 0) == "Overall"
     confusion = view.confusion_model
     # Block 1: trainee one-down where the supervisor said one-up (row 3, column 1)
-    assert _cell(confusion, 2, 0) == "1" and _cell(confusion, 3, 3) == "3"
+    assert _cell(confusion, 2, 0) == "1"
+    assert _cell(confusion, 3, 3) == "3"
     assert view.one_sided_model.rowCount() == 0
     view.choose_row(2)
     assert _cell(confusion, 3, 3) == "4"
-    assert _cell(confusion, 2, 1) == "0" and _cell(confusion, 2, 0) == "2"
+    assert _cell(confusion, 2, 1) == "0"
+    assert _cell(confusion, 2, 0) == "2"
     assert view.one_sided_model.rowCount() == 1
     assert [_cell(view.one_sided_model, 0, c) for c in range(4)] == [
         "Trainee",
@@ -56,4 +58,5 @@ def test_no_coded_block_says_so_instead_of_an_empty_table(qtbot: Any) -> None:
     qtbot.addWidget(view)
     view.show_agreement(subject, review_agreement(subject, {}))
     view.show()
-    assert view.empty.isVisible() and not view.rows.isVisible()
+    assert view.empty.isVisible()
+    assert not view.rows.isVisible()
