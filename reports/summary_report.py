@@ -13,12 +13,14 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
 from app.domain.analytics import IntensiveSummary, summarize_intensive
 from app.domain.intensive import Intensive
+from app.domain.review import IntensiveReview
 from app.domain.timeline import timeline_series
 from app.domain.vocabulary import PartnerKey
 from reports.charts import TIMELINE_HEIGHT
 from reports.layout import DocumentMeta, frame_width, render_pdf
 from reports.notes import notes_section, signature_block, signers
 from reports.options import ReportOptions
+from reports.review_section import review_section
 from reports.sections import (
     comparison_section,
     cover_section,
@@ -80,7 +82,9 @@ def summary_story(
     return story
 
 
-def build_summary_report(intensive: Intensive, options: ReportOptions) -> bytes:
+def build_summary_report(
+    intensive: Intensive, options: ReportOptions, review: IntensiveReview | None = None
+) -> bytes:
     """Build the intensive summary for the clinical record.
 
     The summary is identified: partners appear by name, as the record needs.
@@ -90,6 +94,9 @@ def build_summary_report(intensive: Intensive, options: ReportOptions) -> bytes:
     Args:
         intensive: The intensive to report.
         options: Paper, flip window, report date, preparer.
+        review: What the supervisor returned for this intensive, if anything: it
+            adds a Review section before the signatures. Without one the
+            report is exactly as before.
 
     Returns:
         The PDF, in memory.
@@ -97,6 +104,9 @@ def build_summary_report(intensive: Intensive, options: ReportOptions) -> bytes:
     styles = make_styles()
     summary = summarize_intensive(intensive, options.flip_window_s)
     story = summary_story(intensive, summary, options, styles, "Intensive summary")
+    if review is not None:
+        story.append(PageBreak())
+        story += review_section(review, intensive, styles, frame_width(options.paper))
     story += signature_block(signers(intensive), styles, frame_width(options.paper))
     code = intensive.couple.code
     meta = DocumentMeta(
