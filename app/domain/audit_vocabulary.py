@@ -63,6 +63,19 @@ class AuditAction(StrEnum):
     HOURS_BLOCK_MARKED = "hours-block-marked"
     HOURS_TARGET_SET = "hours-target-set"
     EXPORT_HOURS = "export-hours"
+    # The supervision loop (issue 13; detail: ids, counts, positions; never a name or text).
+    IDENTITY_CREATED = "identity-created"
+    CARD_EXPORTED = "card-exported"
+    CARD_IMPORTED = "card-imported"
+    CARD_REMOVED = "card-removed"
+    CARD_LINKED = "card-linked"
+    REVIEW_SENT = "review-sent"
+    REVIEW_OPENED = "review-opened"
+    REVIEW_COMMENTED = "review-commented"
+    REVIEW_CODED = "review-coded"
+    REVIEW_COSIGNED = "review-cosigned"
+    REVIEW_RETURNED = "review-returned"
+    REVIEW_RETURN_OPENED = "review-return-opened"
 
 
 # Events that record a signed note's content hash (detail `block`, `content_hash`).

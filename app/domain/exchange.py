@@ -384,6 +384,15 @@ def _parse_observation(raw: object, path: str, window: tuple[datetime, datetime]
     )
 
 
+def parse_block_observation(raw: object, path: str, block: Block) -> Observation:
+    """One observation in the exchange shape, checked as an import checks it against ``block``.
+
+    For observations that arrive without an intensive around them (a
+    supervisor's coding of one block, `crucible review import-coding`).
+    """
+    return _parse_observation(raw, path, observation_window(block))
+
+
 # ---------------------------------------------------------------------------- writing
 
 
@@ -450,6 +459,11 @@ def _block_document(block: Block, with_runs: bool) -> dict[str, Any]:
         },
         "observations": [_observation_document(o) for o in block.observations],
     }
+
+
+def observation_document(observation: Observation) -> dict[str, Any]:
+    """One observation in the exchange shape (as in a block's ``observations`` list)."""
+    return _observation_document(observation)
 
 
 def _observation_document(observation: Observation) -> dict[str, Any]:

@@ -74,15 +74,24 @@ KEYING_TRIGGERS = _by_name(
     )
 )
 
+# Created by revision 0008: a review the supervisor opened is read-only once stored
+# (its comments, coding layer and co-signature live in tables of their own).
+REVIEW_TRIGGERS = _by_name(
+    (
+        """CREATE TRIGGER review_received_read_only BEFORE UPDATE ON review_received
+    BEGIN SELECT RAISE(ABORT, 'a received review is read-only'); END""",
+    )
+)
+
 # Created by revision 0006: the search index's AFTER triggers (app.store.search_index),
 # checked here too, since two of them sit on protected tables.
 EXPECTED_TRIGGERS: Mapping[str, str] = MappingProxyType(
-    {**INITIAL_TRIGGERS, **KEYING_TRIGGERS, **SEARCH_TRIGGERS}
+    {**INITIAL_TRIGGERS, **KEYING_TRIGGERS, **SEARCH_TRIGGERS, **REVIEW_TRIGGERS}
 )
 
 # Tables whose rows the triggers protect: any other trigger on them is unexpected.
 PROTECTED_TABLES = frozenset(
-    {"block_note", "note_section", "addendum", "audit_event", "audit_keying"}
+    {"block_note", "note_section", "addendum", "audit_event", "audit_keying", "review_received"}
 )
 
 
@@ -110,5 +119,6 @@ __all__ = [
     "EXPECTED_TRIGGERS",
     "INITIAL_TRIGGERS",
     "KEYING_TRIGGERS",
+    "REVIEW_TRIGGERS",
     "trigger_problems",
 ]

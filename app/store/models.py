@@ -15,6 +15,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -355,3 +356,133 @@ class HoursTarget(Base):
     custom_json: Mapped[str | None] = mapped_column(Text)
     starts: Mapped[date | None] = mapped_column(IsoDate)
     ends: Mapped[date | None] = mapped_column(IsoDate)
+
+
+class Card(Base):
+    """Someone else's card, imported after its fingerprint was confirmed (issue 13)."""
+
+    __tablename__ = "card"
+    __table_args__ = (
+        CheckConstraint("role IN ('clinician', 'trainee', 'supervisor')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    sealing_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signing_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    fingerprint: Mapped[str] = mapped_column(String(39), unique=True)
+    imported_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class OwnIdentity(Base):
+    """This vault's own key pair (one row), and the supervisor's card a trainee linked."""
+
+    __tablename__ = "own_identity"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sealing_private: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signing_private: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    supervisor_card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL")
+    )
+
+
+class ReviewReceived(Base):
+    """A trainee's review package as the supervisor opened it: read-only once stored."""
+
+    __tablename__ = "review_received"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[str] = mapped_column(String(64), unique=True)
+    file_digest: Mapped[str] = mapped_column(String(64))
+    trainee_name: Mapped[str] = mapped_column(String(200))
+    trainee_role: Mapped[str] = mapped_column(String(20))
+    trainee_sealing_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    trainee_signing_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    sent_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    received_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    couple_code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64))
+    payload_json: Mapped[str] = mapped_column(Text)
+
+
+class ReviewComment(Base):
+    """The supervisor's comment on a received review: one block (by position) or the whole."""
+
+    __tablename__ = "review_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("review_received.id", ondelete="CASCADE"), index=True
+    )
+    block: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class ReviewObservation(Base):
+    """One observation of the supervisor's own coding layer, on a block position."""
+
+    __tablename__ = "review_observation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("review_received.id", ondelete="CASCADE"), index=True
+    )
+    block: Mapped[int] = mapped_column(Integer)
+    document_json: Mapped[str] = mapped_column(Text)
+    at_utc: Mapped[str] = mapped_column(String(32))
+
+
+class ReviewCosignature(Base):
+    """The supervisor's co-signature of a received review (at most one)."""
+
+    __tablename__ = "review_cosignature"
+
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("review_received.id", ondelete="CASCADE"), primary_key=True
+    )
+    signed_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    covered_digest: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+
+
+class ReviewSent(Base):
+    """A review package the trainee sent: what it pinned, so a return can be checked against it."""
+
+    __tablename__ = "review_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intensive_id: Mapped[int] = mapped_column(
+        ForeignKey("intensive.id", ondelete="CASCADE"), index=True
+    )
+    package_id: Mapped[str] = mapped_column(String(64), unique=True)
+    recipient_fingerprint: Mapped[str] = mapped_column(String(39))
+    sent_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    digest: Mapped[str] = mapped_column(String(64))
+    states_json: Mapped[str] = mapped_column(Text)
+
+
+class ReviewReturn(Base):
+    """What came back for a sent package, kept beside the intensive, never mixed into it."""
+
+    __tablename__ = "review_return"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sent_id: Mapped[int] = mapped_column(
+        ForeignKey("review_sent.id", ondelete="CASCADE"), unique=True
+    )
+    package_id: Mapped[str] = mapped_column(String(64))
+    supervisor_name: Mapped[str] = mapped_column(String(200))
+    supervisor_role: Mapped[str] = mapped_column(String(20))
+    supervisor_sealing_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    supervisor_signing_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    returned_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    received_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    payload_json: Mapped[str] = mapped_column(Text)
+    changed_after_review: Mapped[list[int]] = mapped_column(JsonList, default=list)
+    cosigned_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
