@@ -145,9 +145,7 @@ def test_the_loop_through_the_app(
     answer(qtbot, desktop, "Your card is in")
     desktop.window.import_card.trigger()
     choose_file(qtbot, desktop, files / "sam.crucible-card")
-    asked = answer(
-        qtbot, desktop, "Fingerprint", "They match: import and link as my supervisor"
-    )
+    asked = answer(qtbot, desktop, "Fingerprint", "They match: import and link as my supervisor")
     assert sam_fingerprint in asked
     answer(qtbot, desktop, "card was imported and linked")
     assert parts.casebook.select((INTENSIVE, intensive_id))
