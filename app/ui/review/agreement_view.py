@@ -58,6 +58,15 @@ def _table(name: str) -> QTableView:
     return table
 
 
+def _fit_rows(table: QTableView) -> None:
+    """As tall as its rows and header, no taller: a few rows should not float in white space."""
+    rows = table.model().rowCount() if table.model() is not None else 0
+    height = table.horizontalHeader().sizeHint().height()
+    height += rows * table.verticalHeader().defaultSectionSize()
+    scrollbar = table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(height + 2 * table.frameWidth() + scrollbar // 2)
+
+
 class AgreementView(QWidget):
     """Per-block and overall agreement, a confusion table and the one-sided events."""
 
@@ -81,7 +90,7 @@ class AgreementView(QWidget):
         header = self.rows.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.rows, 2)
+        layout.addWidget(self.rows)
         below = QHBoxLayout()
         self.confusion_box = QGroupBox("Matched events")
         self.confusion_box.setAccessibleName("Confusion table")
@@ -98,6 +107,7 @@ class AgreementView(QWidget):
             )
         )
         boxed.addWidget(self.confusion)
+        boxed.addStretch(1)
         below.addWidget(self.confusion_box, 1)
         self.one_sided_box = QGroupBox("Logged by one side only")
         self.one_sided_model = OneSidedEventsModel(self)
@@ -107,7 +117,7 @@ class AgreementView(QWidget):
         self.one_sided.horizontalHeader().setStretchLastSection(True)
         QVBoxLayout(self.one_sided_box).addWidget(self.one_sided)
         below.addWidget(self.one_sided_box, 1)
-        layout.addLayout(below, 3)
+        layout.addLayout(below, 1)
         self.rows.selectionModel().selectionChanged.connect(self._row_chosen)
         self._set_empty(True)
 
@@ -122,6 +132,7 @@ class AgreementView(QWidget):
         self._labels = partner_labels or {k: f"Partner {k}" for k in PartnerKey}
         self.explain.setText(_EXPLAIN.format(tolerance=tolerance_phrase(agreement)))
         self.rows_model.set_rows(agreement_rows(intensive, agreement))
+        _fit_rows(self.rows)
         self._set_empty(not agreement.blocks)
         if agreement.blocks:
             self.choose_row(0)
@@ -145,6 +156,7 @@ class AgreementView(QWidget):
         reports = [blocks[row.position]] if row.position is not None else list(blocks.values())
         self.confusion_box.setTitle(f"Matched events: {row.label}")
         self.confusion_model.set_table(confusion_table(reports))
+        _fit_rows(self.confusion)
         trainee: Sequence[Observation] = [o for r in reports for o in r.unmatched_first]
         supervisor: Sequence[Observation] = [o for r in reports for o in r.unmatched_second]
         self.one_sided_box.setTitle(

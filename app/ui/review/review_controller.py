@@ -205,11 +205,11 @@ class ReviewController(QObject):
         for position, block in enumerate(self.blocks, start=1):
             marks = []
             if self.layer.get(position):
-                marks.append(f"coded {len(self.layer[position])}")
+                marks.append(f"you coded {len(self.layer[position])}")
             said = sum(1 for c in self.comments if c.block == position)
             if said:
                 marks.append(f"{said} comment{'s' if said > 1 else ''}")
-            tail = f"  ({', '.join(marks)})" if marks else ""
+            tail = f"\n    ✓ {', '.join(marks)}" if marks else ""
             self.view.blocks.addItem(f"{block_label(position, block)}{tail}")
         self.view.blocks.setCurrentRow(current)
         self.view.blocks.blockSignals(False)

@@ -57,6 +57,7 @@ class ReviewDesk:
         """What the latest package turned out to be (`OpenedFile`), for the status and tests."""
         section.list.activated.connect(self._activated)
         section.list.doubleClicked.connect(self._activated)
+        section.open_button.clicked.connect(lambda: self._activated(section.list.currentIndex()))
         self.refresh()
 
     # ------------------------------------------------------------------ the Reviews section

@@ -177,6 +177,8 @@ class ReviewWindow(QDialog):
         left_layout.addWidget(QLabel("Blocks (read-only)"))
         self.blocks = QListWidget()
         self.blocks.setAccessibleName("Blocks of the intensive")
+        self.blocks.setWordWrap(True)
+        self.blocks.setAlternatingRowColors(True)
         left_layout.addWidget(self.blocks, 2)
         self.intensive_comments = CommentsBox("Comments on the intensive")
         left_layout.addWidget(self.intensive_comments, 2)

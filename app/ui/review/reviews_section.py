@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ReviewIdRole = Qt.ItemDataRole.UserRole + 1
@@ -85,8 +93,15 @@ class ReviewsSectionView(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
-        self.list.setMaximumHeight(170)
+        self.list.setMaximumHeight(120)
         layout.addWidget(self.list)
+        self.open_button = QPushButton("Open review")
+        self.open_button.setAccessibleName("Open the selected review")
+        self.open_button.setToolTip("Or double-click it, or press Enter on it")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.open_button)
+        layout.addLayout(row)
         self.empty = QLabel("No review received yet: File › Open review package…")
         self.empty.setAccessibleName("No reviews")
         self.empty.setWordWrap(True)
@@ -96,4 +111,5 @@ class ReviewsSectionView(QWidget):
         """Fill the list; the one-line hint stands in for an empty one."""
         self.model.set_reviews(listings)
         self.list.setVisible(bool(listings))
+        self.open_button.setVisible(bool(listings))
         self.empty.setVisible(not listings)
