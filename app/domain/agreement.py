@@ -260,6 +260,64 @@ def _ceil_seconds(offset: timedelta) -> int:
     return -(-(offset // _MICROSECOND) // 1_000_000)
 
 
+def _label_runs(
+    spans: Sequence[StanceSpan], origin: datetime, seconds: int
+) -> list[tuple[int, int, Stance]]:
+    """:func:`second_labels` as runs ``(first second, past the last, stance)``, in order.
+
+    A run starts no earlier than where the runs before it ended, because
+    where two spans overlapped the earlier one labels the second (as in
+    :func:`second_labels`); stance_spans never overlaps them anyway.
+    """
+    runs: list[tuple[int, int, Stance]] = []
+    reached = 0
+    for span in spans:
+        low = max(reached, _ceil_seconds(span.start - origin))
+        high = min(seconds, _ceil_seconds(span.end - origin))
+        if low < high:
+            runs.append((low, high, span.stance))
+        reached = max(reached, high)
+    return runs
+
+
+def _common_clock(first: Block, second: Block) -> tuple[datetime, int]:
+    ran_first, ran_second = effective_span(first), effective_span(second)
+    origin = min(ran_first.start, ran_second.start)
+    horizon = max(ran_first.end, ran_second.end)
+    return origin, max(0, math.ceil((horizon - origin).total_seconds()))
+
+
+def time_sliced_cells(first: Block, second: Block) -> Counter[tuple[Stance, Stance]]:
+    """How many (second, partner) units each (first, second) stance pair has.
+
+    Exactly ``Counter(time_sliced_pairs(first, second))``, counted run
+    against run instead of second by second, so a two-hour block costs a
+    few thousand steps rather than fourteen thousand labels per coder
+    (the agreement view's budget, issue 13). Kappa needs only these counts.
+    """
+    origin, seconds = _common_clock(first, second)
+    cells: Counter[tuple[Stance, Stance]] = Counter()
+    for key in PartnerKey:
+        mine = _label_runs(stance_spans(first, key), origin, seconds)
+        theirs = _label_runs(stance_spans(second, key), origin, seconds)
+        i = j = 0
+        while i < len(mine) and j < len(theirs):
+            low = max(mine[i][0], theirs[j][0])
+            high = min(mine[i][1], theirs[j][1])
+            if low < high:
+                cells[(mine[i][2], theirs[j][2])] += high - low
+            if mine[i][1] <= theirs[j][1]:
+                i += 1
+            else:
+                j += 1
+    return cells
+
+
+def cell_figures(cells: Counter[tuple[_L, _L]]) -> tuple[float | None, float | None]:
+    """Kappa and percent agreement from counted cells (see :func:`time_sliced_cells`)."""
+    return _kappa(cells), _percent(cells)
+
+
 def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance], ...]:
     """Return the (first, second) stance of every (second, partner) unit both coders labelled.
 
@@ -267,10 +325,7 @@ def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance
     end of the spans the blocks ran (:func:`effective_span`), so blocks
     recorded with slightly different bounds still line up by wall-clock time.
     """
-    ran_first, ran_second = effective_span(first), effective_span(second)
-    origin = min(ran_first.start, ran_second.start)
-    horizon = max(ran_first.end, ran_second.end)
-    seconds = max(0, math.ceil((horizon - origin).total_seconds()))
+    origin, seconds = _common_clock(first, second)
     pairs: list[tuple[Stance, Stance]] = []
     for key in PartnerKey:
         mine = second_labels(stance_spans(first, key), origin, seconds)
@@ -324,22 +379,22 @@ def compare_coders(
     Raises:
         ValueError: If ``tolerance_s`` is negative.
     """
-    return compare_coders_with_units(first, second, tolerance_s)[0]
+    return compare_coders_with_cells(first, second, tolerance_s)[0]
 
 
-def compare_coders_with_units(
+def compare_coders_with_cells(
     first: Block, second: Block, tolerance_s: float = DEFAULT_MATCH_TOLERANCE_S
-) -> tuple[AgreementReport, tuple[tuple[Stance, Stance], ...]]:
-    """:func:`compare_coders`, and the (second, partner) units its time kappa was computed on.
+) -> tuple[AgreementReport, Counter[tuple[Stance, Stance]]]:
+    """:func:`compare_coders`, and the counted (second, partner) units its time kappa rests on.
 
-    A caller pooling several blocks (the review's overall figure) needs the
-    units themselves; handing them back saves labelling every second twice.
+    A caller pooling several blocks (the review's overall figure) adds the
+    counts up; handing them back saves counting every block twice.
     """
     match = match_events(first.observations, second.observations, tolerance_s)
     stances = [(pair.first.stance, pair.second.stance) for pair in match.pairs]
-    units = time_sliced_pairs(first, second)
+    cells = time_sliced_cells(first, second)
     kappa, percent = kappa_and_percent(stances)
-    time_kappa, time_percent = kappa_and_percent(units)
+    time_kappa, time_percent = cell_figures(cells)
     report = AgreementReport(
         tolerance_s=tolerance_s,
         pairs=match.pairs,
@@ -349,6 +404,6 @@ def compare_coders_with_units(
         percent_agreement=percent,
         time_kappa=time_kappa,
         time_percent_agreement=time_percent,
-        seconds_compared=len(units),
+        seconds_compared=sum(cells.values()),
     )
-    return report, units
+    return report, cells

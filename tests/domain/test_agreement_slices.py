@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -13,6 +14,8 @@ from app.domain.agreement import (
     kappa_and_percent,
     percent_agreement,
     second_labels,
+    time_sliced_cells,
+    time_sliced_pairs,
 )
 from app.domain.intensive import Block
 from app.domain.stance_time import StanceSpan, stance_spans
@@ -54,3 +57,10 @@ def test_slices_label_every_second_as_the_walk_does(
 def test_one_count_gives_both_figures(pairs: list[tuple[Stance, Stance]]) -> None:
     """kappa_and_percent is the two functions, from a generator as well as a list."""
     assert kappa_and_percent(iter(pairs)) == (cohens_kappa(pairs), percent_agreement(pairs))
+
+
+@settings(max_examples=200)
+@given(blocks(max_observations=10), blocks(max_observations=10))
+def test_counted_runs_are_the_counted_seconds(first: Block, second: Block) -> None:
+    """Run against run gives the same cells as pairing every second, on any two blocks."""
+    assert time_sliced_cells(first, second) == Counter(time_sliced_pairs(first, second))
