@@ -23,6 +23,7 @@ SCRIPTS = [
     "search_palette.py",
     "hours.py",
     "review_agreement.py",
+    "review_package.py",
 ]
 
 

@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.hours_command import add_arguments as add_hours_arguments
 
     add_hours_arguments(commands.add_parser("hours", help="contact and supervision hours"))
+    from app.cli.card_command import add_arguments as add_card_arguments
+
+    add_card_arguments(commands.add_parser("card", help="your card and the cards you trust"))
+    from app.cli.review_command import add_arguments as add_review_arguments
+
+    add_review_arguments(commands.add_parser("review", help="the supervision loop's packages"))
     return parser
 
 

@@ -22,7 +22,9 @@ from app.cli import (
     default_vault_folder,
     unlocking,
 )
+from app.cli.card_command import run_card
 from app.cli.hours_command import run_hours
+from app.cli.review_command import run_review
 from app.cli.search_command import run_search
 from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
 from app.services import vault_access
@@ -243,14 +245,20 @@ def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
     from app.domain.summary_format import summary_as_json, summary_as_table
 
     window = DEFAULT_FLIP_WINDOW_S if args.flip_window is None else args.flip_window
+    review = None
     with _unlock(folder, terminal) as vault:
         from app.services.summary import intensive_summary
 
         summary = intensive_summary(
             vault, args.id, flip_window_s=window, deidentify=args.deidentify
         )
+        if args.json:
+            from app.services.review_return import review_summary
+
+            review = review_summary(vault, args.id)
     if args.json:
-        text = json.dumps(summary_as_json(summary), ensure_ascii=False, indent=2)
+        document = {**summary_as_json(summary), "review": review}
+        text = json.dumps(document, ensure_ascii=False, indent=2)
         terminal.out(json_for_terminal(text))
     else:
         terminal.out(lines_for_terminal(summary_as_table(summary)))
@@ -358,4 +366,6 @@ _HANDLERS = {
     "report": _report,
     "search": run_search,
     "hours": run_hours,
+    "card": run_card,
+    "review": run_review,
 }

@@ -277,6 +277,8 @@ def name_redactor(partners: Iterable[Partner]) -> Callable[[str], str]:
         return None
 
     def redact(text: str) -> str:
+        if not text:  # most observation fields are empty
+            return text
         text = unicodedata.normalize("NFC", text)
         out: list[str] = []
         position = 0
@@ -298,14 +300,18 @@ def name_redactor(partners: Iterable[Partner]) -> Callable[[str], str]:
 
 
 def _observation(obs: Observation, redact: Callable[[str], str]) -> Observation:
-    """Redact every free-text field of an observation."""
+    """Redact every free-text field of an observation (the same object back if none changes)."""
+    fields = (obs.trigger, obs.quote, obs.intervention, obs.response, obs.note)
+    trigger, quote, intervention, response, note = redacted = tuple(redact(f) for f in fields)
+    if redacted == fields:  # most observations carry no text: no copy (bench/review_package.py)
+        return obs
     return replace(
         obs,
-        trigger=redact(obs.trigger),
-        quote=redact(obs.quote),
-        intervention=redact(obs.intervention),
-        response=redact(obs.response),
-        note=redact(obs.note),
+        trigger=trigger,
+        quote=quote,
+        intervention=intervention,
+        response=response,
+        note=note,
     )
 
 

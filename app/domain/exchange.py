@@ -130,13 +130,13 @@ def _optional_string(doc: Mapping[str, Any], key: str, path: str, hi: int = 200)
 
 
 def _choice(value: object, kind: type[E], where: str) -> E:
-    allowed = ", ".join(member.value for member in kind)
-    if not isinstance(value, str):
-        _fail(where, f"{_describe(value)} is not one of {allowed}")
-    try:
-        return kind(value)
-    except ValueError:
-        _fail(where, f"{_describe(value)} is not one of {allowed}")
+    if isinstance(value, str):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(member.value for member in kind)  # worded only when refused
+    _fail(where, f"{_describe(value)} is not one of {allowed}")
 
 
 def _timestamp(value: object, where: str) -> datetime:

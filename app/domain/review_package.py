@@ -311,12 +311,11 @@ def package_version(data: bytes) -> int:
     return data[len(MAGIC)]
 
 
-def open_package(data: bytes, own_keys: KeyPair, own_card: Card) -> OpenedPackage:
-    """Check, decrypt and verify a package sealed to ``own_card``.
+def check_package(data: bytes) -> None:
+    """Refuse, without any key, what cannot be a package this build opens.
 
-    Raises:
-        PackageError: Not a package, a newer version, truncated, addressed to
-            another card, changed, or signed with a key other than its card's.
+    Not a package at all, a newer or unknown version, too large, or too
+    short to hold a header, a signature and a tag (truncated).
     """
     if len(data) > MAX_PACKAGE_BYTES:
         raise PackageError("The file is larger than 256 MB; it is not a review package.")
@@ -329,6 +328,16 @@ def open_package(data: bytes, own_keys: KeyPair, own_card: Card) -> OpenedPackag
         raise PackageError(f"The package's format version {version} is unknown.")
     if len(data) < HEADER_BYTES + TAG_BYTES + SIGNATURE_BYTES + 2:
         raise PackageError("The package is truncated; ask for it to be sent again.")
+
+
+def open_package(data: bytes, own_keys: KeyPair, own_card: Card) -> OpenedPackage:
+    """Check, decrypt and verify a package sealed to ``own_card``.
+
+    Raises:
+        PackageError: Not a package, a newer version, truncated, addressed to
+            another card, changed, or signed with a key other than its card's.
+    """
+    check_package(data)
     header = data[:HEADER_BYTES]
     offset = len(MAGIC) + 1
     addressed_to = header[offset : offset + RECIPIENT_ID_BYTES]
@@ -382,6 +391,7 @@ __all__ = [
     "card_from_bytes",
     "card_from_document",
     "card_to_bytes",
+    "check_package",
     "new_key_pair",
     "open_package",
     "package_version",

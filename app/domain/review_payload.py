@@ -92,23 +92,37 @@ def block_states(intensive: Intensive) -> tuple[BlockState, ...]:
     (``BlockNote.content_hash``), carried as is: it vouches for the
     identified text the supervisor never sees.
     """
-    document = intensive_to_document(intensive)
+    return _document_states(intensive_to_document(intensive), _signed_hashes(intensive))
+
+
+def _signed_hashes(intensive: Intensive) -> list[str | None]:
+    return [b.note.content_hash if b.note.is_signed else None for b in numbered_blocks(intensive)]
+
+
+def _document_states(
+    document: Mapping[str, Any], signed: Sequence[str | None]
+) -> tuple[BlockState, ...]:
+    """The block hashes of an exchange document (as written, or as a package carried it).
+
+    Hashing the document itself, rather than writing it again from the
+    parsed intensive, costs one pass; and since the parsed intensive is a
+    function of the document, the hashes pin what the supervisor sees too.
+    """
     states = []
-    position = 0
-    for day, day_doc in zip(intensive.days, document["intensive"]["days"], strict=True):
-        for block, block_doc in zip(day.blocks, day_doc["blocks"], strict=True):
-            position += 1
-            note = block_doc["note"]
-            states.append(
-                BlockState(
-                    position=position,
-                    signed_hash=block.note.content_hash if block.note.is_signed else None,
-                    sections_hash=_hash(note["sections"]),
-                    addenda=len(note["addenda"]),
-                    addenda_hash=_hash(note["addenda"]),
-                    observations_hash=_hash(block_doc["observations"]),
-                )
+    blocks = [block for day in document["intensive"]["days"] for block in day["blocks"]]
+    for position, (block, signed_hash) in enumerate(zip(blocks, signed, strict=True), start=1):
+        note = block.get("note") or {}
+        addenda = note.get("addenda", [])
+        states.append(
+            BlockState(
+                position=position,
+                signed_hash=signed_hash,
+                sections_hash=_hash(note.get("sections", [])),
+                addenda=len(addenda),
+                addenda_hash=_hash(addenda),
+                observations_hash=_hash(block.get("observations", [])),
             )
+        )
     return tuple(states)
 
 
@@ -153,13 +167,14 @@ def review_payload(
     package_id: str, created_at: datetime, deidentified: Intensive
 ) -> dict[str, Any]:
     """The payload of a review package (the sender's card is added by the seal)."""
-    states = block_states(deidentified)
+    document = intensive_to_document(deidentified)
+    states = _document_states(document, _signed_hashes(deidentified))
     return {
         "format": PAYLOAD_FORMAT,
         "kind": REVIEW_KIND,
         "package_id": package_id,
         "created_at": created_at.isoformat(),
-        "intensive": intensive_to_document(deidentified),
+        "intensive": document,
         "blocks": [state.as_list() for state in states],
         "digest": reviewed_digest(states),
     }
@@ -197,22 +212,14 @@ def parse_review_payload(payload: Mapping[str, Any]) -> ReviewContent:
     if not isinstance(raw_states, list):
         raise PackageError("The package's block hashes are not readable.")
     given = tuple(BlockState.from_list(raw) for raw in raw_states)
-    signed = {state.position: state.signed_hash for state in given}
     blocks = numbered_blocks(intensive)
-    if len(given) != len(blocks):
+    if len(given) != len(blocks) or [g.position for g in given] != list(range(1, len(blocks) + 1)):
         raise PackageError("The package's contents do not match its own hashes.")
-    # Put the carried signed-note hashes back, then recompute everything else.
-    computed = tuple(
-        BlockState(
-            s.position,
-            signed.get(s.position) if blocks[s.position - 1].note.is_signed else None,
-            s.sections_hash,
-            s.addenda,
-            s.addenda_hash,
-            s.observations_hash,
-        )
-        for s in block_states(intensive)
-    )
+    # The carried signed-note hashes (of text the supervisor never sees), then the rest recomputed.
+    signed = [
+        g.signed_hash if b.note.is_signed else None for g, b in zip(given, blocks, strict=True)
+    ]
+    computed = _document_states(payload["intensive"], signed)
     digest = reviewed_digest(computed)
     if computed != given or payload.get("digest") != digest:
         raise PackageError("The package's contents do not match its own hashes.")

@@ -28,6 +28,8 @@ _LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
 
 def unpaired_surrogate(text: str) -> str | None:
     r"""The first unpaired surrogate in `text` (from a JSON escape like \ud800), if any."""
+    if text.isascii():  # the common case, answered in C
+        return None
     return next((ch for ch in text if 0xD800 <= ord(ch) <= 0xDFFF), None)
 
 

@@ -15,6 +15,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -211,4 +212,21 @@ def cosigned_intensives(vault: Vault) -> dict[int, datetime]:
     return {intensive_id: at for intensive_id, at in rows if at is not None}
 
 
-__all__ = ["ReturnOpened", "cosigned_intensives", "open_return", "review_report"]
+def review_summary(vault: Vault, intensive_id: int) -> dict[str, Any] | None:
+    """`crucible summary --json`'s ``review``: comments, kappa per block and overall, co-signature.
+
+    The trainee's layer is the intensive as it is now; the supervisor's is
+    the one that came back.
+    """
+    from app.domain.review import review_agreement
+    from app.domain.review_json import review_as_json
+    from app.services.intensive_exchange import get_intensive
+
+    review = review_report(vault, intensive_id)
+    if review is None:
+        return None
+    figures = review_agreement(get_intensive(vault, intensive_id), review.supervisor_layer)
+    return review_as_json(review, figures)
+
+
+__all__ = ["ReturnOpened", "cosigned_intensives", "open_return", "review_report", "review_summary"]

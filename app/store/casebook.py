@@ -71,6 +71,8 @@ class IntensiveOutline:
     supervisor: str | None
     status: str
     days: tuple[DayOutline, ...]
+    cosigned: bool = False
+    """Whether the supervisor's latest return co-signed it (issue 13; the navigator marks it)."""
 
     @property
     def has_signed_note(self) -> bool:
@@ -110,6 +112,13 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleOut
             select(models.BlockNote.block_id).where(models.BlockNote.signed_at.is_not(None))
         )
     )
+    cosigned = set(
+        session.scalars(
+            select(models.ReviewSent.intensive_id)
+            .join(models.ReviewReturn, models.ReviewReturn.sent_id == models.ReviewSent.id)
+            .where(models.ReviewReturn.cosigned_at.is_not(None))
+        )
+    )
     couples = session.scalars(
         select(models.Couple)
         .order_by(models.Couple.code)
@@ -123,7 +132,7 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleOut
     result = []
     for couple in couples:
         intensives = tuple(
-            _intensive_summary(row, counts, signed)
+            _intensive_summary(row, counts, signed, row.id in cosigned)
             for row in sorted(couple.intensives, key=lambda i: i.id)
             if include_archived or row.status != "archived"
         )
@@ -133,9 +142,10 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleOut
 
 
 def _intensive_summary(
-    row: models.Intensive, counts: dict[int, int], signed: set[int]
+    row: models.Intensive, counts: dict[int, int], signed: set[int], cosigned: bool
 ) -> IntensiveOutline:
     return IntensiveOutline(
+        cosigned=cosigned,
         id=row.id,
         couple_id=row.couple_id,
         title=row.title,

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError
 from app.domain.intensive import Observation
 from app.domain.review import Card, numbered_blocks, review_agreement
 from app.domain.vocabulary import PartnerKey, Role, Stance
+from app.services.casebook import load_casebook
 from app.services.errors import InputError
 from app.services.identity import export_card, import_card, read_card_file
 from app.services.intensive_exchange import get_intensive, import_intensive
@@ -153,6 +154,8 @@ def test_the_whole_loop(pair: tuple[Vault, Vault], tmp_path: Path, clock: FakeCl
     assert ours.overall.kappa is not None
     assert 0 < ours.overall.kappa < 1
     assert set(cosigned_intensives(trainee)) == {intensive_id}
+    [couple] = load_casebook(trainee)
+    assert [i.cosigned for i in couple.intensives] == [True]
     with pytest.raises(InputError, match="already opened"):
         open_package_file(trainee, back, confirm=_never, actor="t", clock=clock)
 
