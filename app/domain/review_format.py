@@ -194,47 +194,6 @@ def changed_after_review_line(intensive: Intensive, review: IntensiveReview) -> 
     )
 
 
-def review_as_json(review: IntensiveReview, agreement: ReviewAgreement) -> dict[str, object]:
-    """The ``review`` object of ``crucible summary --json``.
-
-    The keys the issue names (``comments``, ``kappa`` with ``overall`` and
-    ``blocks`` by position, ``cosigned_at``, ``cosigned_by``) come first; the
-    others (time-sliced kappa, percent agreement, the fingerprint, the
-    blocks changed after review) are additions. Kappa is the unrounded
-    figure of :mod:`app.domain.agreement`, so scripts can compare it exactly.
-    """
-    signed = review.cosignature
-    blocks = sorted(agreement.blocks.items())
-    return {
-        "comments": len(review.comments),
-        "kappa": {
-            "overall": agreement.overall.kappa,
-            "blocks": {str(p): r.kappa for p, r in blocks},
-        },
-        "cosigned_at": None if signed is None else signed.signed_at.isoformat(),
-        "cosigned_by": None if signed is None else signed.signer,
-        "fingerprint": None if signed is None else signed.fingerprint,
-        "supervisor": review.supervisor.name,
-        "returned_at": review.returned_at.isoformat(),
-        "time_kappa": {
-            "overall": agreement.overall.time_kappa,
-            "blocks": {str(p): r.time_kappa for p, r in blocks},
-        },
-        "percent_agreement": {
-            "overall": agreement.overall.percent_agreement,
-            "blocks": {str(p): r.percent_agreement for p, r in blocks},
-        },
-        "comments_by_block": {
-            "intensive": len(review.comments_on(None)),
-            **{
-                str(p): len(review.comments_on(p))
-                for p in sorted({c.block for c in review.comments if c.block is not None})
-            },
-        },
-        "changed_after_review": sorted(review.changed_after_review),
-    }
-
-
 def tolerance_phrase(agreement: ReviewAgreement) -> str:
     """How events were matched, in words: "events matched within ±10 s"."""
     reports = list(agreement.blocks.values())

@@ -19,7 +19,6 @@ from app.domain.review_format import (
     confusion_lines,
     confusion_table,
     format_kappa,
-    review_as_json,
     review_as_text,
 )
 from app.domain.vocabulary import Role
@@ -69,20 +68,6 @@ def test_confusion_table_puts_the_trainee_in_rows() -> None:
     table = confusion_table(agreement.blocks.values())
     assert table == ((1, 0, 0), (0, 1, 0), (1, 0, 0))
     assert confusion_lines(table)[-1] == ("Total", "2", "1", "0", "3")
-
-
-def test_json_has_the_issue_keys_with_unrounded_kappa() -> None:
-    """Scripts compare kappa exactly with app.domain.agreement, so it is not rounded."""
-    _intensive, review, agreement = _subject()
-    data = review_as_json(review, agreement)
-    assert data["comments"] == 2
-    assert data["kappa"] == {
-        "overall": agreement.overall.kappa,
-        "blocks": {"1": agreement.blocks[1].kappa, "2": None},
-    }
-    assert data["cosigned_at"] == SIGNED.isoformat()
-    assert data["cosigned_by"] == "Dr. Sam Lee"
-    assert data["changed_after_review"] == [2]
 
 
 def test_text_names_the_signer_the_comments_the_table_and_the_flag() -> None:
