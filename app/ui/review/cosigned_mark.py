@@ -3,9 +3,9 @@
 The navigator's model is being rewritten for lazy loading elsewhere, so the
 mark is not put into its labels: this delegate appends " · co-signed" when
 it paints an intensive whose latest returned review carries a supervisor's
-co-signature, and says so in the tooltip. The set of such intensives is
-read from the vault by the review desk (``cosigned_intensives``) at unlock
-and after a return package is opened.
+co-signature, and says so in the tooltip. Whether one is, the
+casebook's outline says; when, the review desk reads from the vault
+(``cosigned_intensives``) at unlock and after a return package is opened.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.casebook.navigator_model import ID_ROLE, INTENSIVE, KIND_ROLE
+from app.ui.casebook.navigator_model import ID_ROLE, INTENSIVE, KIND_ROLE, SUMMARY_ROLE
 
 MARK = " · co-signed"
 
@@ -39,18 +39,26 @@ class CosignedMark(QStyledItemDelegate):
         """Which intensives are co-signed, and when."""
         self._signed = dict(signed)
 
-    def signed_at(self, index: QModelIndex | QPersistentModelIndex) -> datetime | None:
-        """When the intensive at ``index`` was co-signed, or None (or not an intensive)."""
+    def is_cosigned(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """Whether the item is an intensive whose latest returned review is co-signed.
+
+        The casebook's outline says so (``IntensiveOutline.cosigned``), so the
+        mark follows every reload of the navigator by itself.
+        """
         if index.data(KIND_ROLE) != INTENSIVE:
-            return None
-        return self._signed.get(index.data(ID_ROLE))
+            return False
+        return bool(getattr(index.data(SUMMARY_ROLE), "cosigned", False))
+
+    def signed_at(self, index: QModelIndex | QPersistentModelIndex) -> datetime | None:
+        """When the intensive at ``index`` was co-signed, if this delegate was told."""
+        return self._signed.get(index.data(ID_ROLE)) if self.is_cosigned(index) else None
 
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         """The item's look, with the mark appended to a co-signed intensive's text."""
         super().initStyleOption(option, index)
-        if self.signed_at(index) is not None:
+        if self.is_cosigned(index):
             option.text = f"{option.text}{MARK}"
 
     def helpEvent(
@@ -61,12 +69,11 @@ class CosignedMark(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> bool:
         """The tooltip says when the supervisor co-signed."""
-        signed = self.signed_at(index)
-        if signed is None:
+        if not self.is_cosigned(index):
             return super().helpEvent(event, view, option, index)
+        signed = self.signed_at(index)
+        when = f" on {signed:%Y-%m-%d}" if signed is not None else ""
         QToolTip.showText(
-            event.globalPos(),
-            f"{index.data()} — co-signed by the supervisor on {signed:%Y-%m-%d}",
-            view,
+            event.globalPos(), f"{index.data()} — co-signed by your supervisor{when}", view
         )
         return True

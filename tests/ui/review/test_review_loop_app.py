@@ -149,6 +149,7 @@ def test_the_loop_through_the_app(
     assert sam_fingerprint in asked
     answer(qtbot, desktop, "card was imported and linked")
     assert parts.casebook.select((INTENSIVE, intensive_id))
+    assert not parts.reviews.mark.is_cosigned(parts.screen.tree.currentIndex())
     desktop.window.send_review.trigger()
     package = files / "C-0007.crucible-review"
     choose_file(qtbot, desktop, package)
@@ -207,6 +208,7 @@ def test_the_loop_through_the_app(
     assert parts.casebook.select((INTENSIVE, intensive_id))
     tree = parts.screen.tree
     index = tree.currentIndex()
+    assert parts.reviews.mark.is_cosigned(index)
     assert parts.reviews.mark.signed_at(index) is not None
     assert _painted_text(tree, index).endswith(" · co-signed")
     desktop.window.export_report.trigger()
