@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
+from app.services.review_inbox import review_intensive
 from app.ui.review.review_window import ReviewWindow
 from app.ui.shell.launch import Desktop
 from tests.ui.conftest import unlock
@@ -99,3 +100,43 @@ def test_a_damaged_card_file_is_one_sentence(
     assert dialog is not None
     assert dialog.table.rowCount() == 1  # only the supervisor's, linked before
     assert dialog.table.item(0, 4).text() == "my supervisor"
+
+
+def test_coding_by_the_caps_and_removing_one_never_touches_the_trainee(
+    qtbot: Any, sent: Pair, start_desktop: Callable[..., Desktop]
+) -> None:
+    """Two observations by mouse at the recording's clock, one removed: one left, trainee's same."""
+    desktop = start_desktop(sent.supervisor)
+    unlock(qtbot, desktop)
+    desktop.window.open_package.trigger()
+    choose_file(qtbot, desktop, sent.package)
+    answer(qtbot, desktop, "does not hold yet", "They match: open it")
+    answer(qtbot, desktop, "This was a review package")
+    parts = desktop.session.parts
+    assert parts is not None
+    (review,) = parts.reviews.reviews.values()
+    before = review.intensive
+    now = [100.0]
+    review.elapsed = lambda: now[0]
+    view = review.view
+    view.blocks.setCurrentRow(1)
+    caps = list(view.pad.caps.values())
+    assert not caps[0].isEnabled()
+    view.pad.code_button.click()
+    start = review.recording_time()
+    assert start is not None
+    now[0] += 42
+    caps[0].click()
+    now[0] += 5
+    caps[5].click()
+    layer = review.layer[2]
+    assert [round((o.at - start).total_seconds()) for o in layer] == [42, 47]
+    view.pad.layer.selectRow(0)
+    view.pad.remove.click()
+    assert len(review.layer[2]) == 1
+    stored = review_intensive(review.vault, review.review_id)  # the trainee's, from the vault
+    assert [len(b.observations) for d in stored.days for b in d.blocks] == [
+        len(b.observations) for d in before.days for b in d.blocks
+    ]
+    assert "Block 2" in view.blocks.item(1).text()
+    assert "you coded 1" in view.blocks.item(1).text()
