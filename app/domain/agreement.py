@@ -260,22 +260,42 @@ def _ceil_seconds(offset: timedelta) -> int:
     return -(-(offset // _MICROSECOND) // 1_000_000)
 
 
-def _label_runs(
-    spans: Sequence[StanceSpan], origin: datetime, seconds: int
-) -> list[tuple[int, int, Stance]]:
-    """:func:`second_labels` as runs ``(first second, past the last, stance)``, in order.
+def _microseconds(offset: timedelta) -> int:
+    """A timedelta as whole microseconds, exactly (its three integer fields, no floats)."""
+    return (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
 
-    A run starts no earlier than where the runs before it ended, because
-    where two spans overlapped the earlier one labels the second (as in
-    :func:`second_labels`); stance_spans never overlaps them anyway.
+
+def _partner_runs(
+    block: Block, key: PartnerKey, origin: datetime, seconds: int
+) -> list[tuple[int, int, Stance]]:
+    """:func:`second_labels` of one partner's :func:`stance_spans`, as runs, in integers.
+
+    Each run is ``(first second, past the last, stance)``. The spans are the
+    stance-time rule's (each observation's stance held until the partner's
+    next observation or the block's end, inside the span the block ran;
+    same-instant observations in the order logged), computed here in
+    microseconds from ``origin`` instead of as StanceSpan objects; a run
+    starts no earlier than where the one before it ended, as the earlier
+    span labels a second where two would both claim it. The hypothesis test
+    holds it to ``Counter(time_sliced_pairs(...))``, which is built from
+    :func:`stance_spans` itself.
     """
+    ran = effective_span(block)
+    first, last = _microseconds(ran.start - origin), _microseconds(ran.end - origin)
+    own = sorted(
+        ((_microseconds(o.at - origin), o.stance) for o in block.observations if o.partner is key),
+        key=lambda item: item[0],
+    )
     runs: list[tuple[int, int, Stance]] = []
     reached = 0
-    for span in spans:
-        low = max(reached, _ceil_seconds(span.start - origin))
-        high = min(seconds, _ceil_seconds(span.end - origin))
+    for position, (at, stance) in enumerate(own):
+        following = own[position + 1][0] if position + 1 < len(own) else last
+        start = min(max(at, first), last)
+        stop = max(min(following, last), start)
+        low = max(reached, -(-start // 1_000_000))
+        high = min(seconds, -(-stop // 1_000_000))
         if low < high:
-            runs.append((low, high, span.stance))
+            runs.append((low, high, stance))
         reached = max(reached, high)
     return runs
 
@@ -298,8 +318,8 @@ def time_sliced_cells(first: Block, second: Block) -> Counter[tuple[Stance, Stan
     origin, seconds = _common_clock(first, second)
     cells: Counter[tuple[Stance, Stance]] = Counter()
     for key in PartnerKey:
-        mine = _label_runs(stance_spans(first, key), origin, seconds)
-        theirs = _label_runs(stance_spans(second, key), origin, seconds)
+        mine = _partner_runs(first, key, origin, seconds)
+        theirs = _partner_runs(second, key, origin, seconds)
         i = j = 0
         while i < len(mine) and j < len(theirs):
             low = max(mine[i][0], theirs[j][0])
