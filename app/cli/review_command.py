@@ -17,10 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError, record_id
 from app.cli.terminal_text import for_terminal, json_for_terminal
+
+if TYPE_CHECKING:
+    from app.services.vault_handle import Vault
 
 
 def _position(text: str) -> int:
@@ -117,6 +120,7 @@ def _open(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
             confirm=lambda card: confirm_card(terminal, card, yes=args.yes, what="Trust"),
             actor=CLI_ACTOR,
         )
+        suggestion = _hours_suggestion(vault, opened.intensive_id)
     sender = f"{for_terminal(opened.sender.name)} ({opened.sender.fingerprint})"
     if opened.kind == "review":
         terminal.out(f"Opened a review package from {sender}: review {opened.review_id}.")
@@ -131,7 +135,43 @@ def _open(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
             f"Block(s) {blocks} changed after the review was sent; they are flagged as "
             "added after review."
         )
+    if suggestion:
+        terminal.out(f"To count it in your supervision hours: {suggestion}")
     return EXIT_OK
+
+
+def _hours_suggestion(vault: Vault, intensive_id: int | None) -> str:
+    """The `crucible hours add-supervision` line a returned review suggests ("" for none)."""
+    if intensive_id is None:
+        return ""
+    import shlex
+
+    from app.domain.hours_review import supervision_for_review
+    from app.services.review_return import review_report
+
+    review = review_report(vault, intensive_id)
+    if review is None:
+        return ""
+    entry = supervision_for_review(review, intensive_id)
+    return shlex.join(
+        [
+            "crucible",
+            "hours",
+            "add-supervision",
+            "--date",
+            entry.on.isoformat(),
+            "--minutes",
+            "MINUTES",
+            "--format",
+            str(entry.format),
+            "--observable",
+            str(entry.observable),
+            "--supervisor",
+            for_terminal(entry.supervisor),
+            "--intensive",
+            str(intensive_id),
+        ]
+    )
 
 
 def _list(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:

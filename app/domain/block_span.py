@@ -25,12 +25,11 @@ and the one wording of a schedule that was not kept (:func:`schedule_text`).
 
 from __future__ import annotations
 
-import functools
-import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
 
+from app.domain.block_memo import BlockMemo
 from app.domain.intensive import Block
 
 RUN_GAP: Final = timedelta(hours=2)
@@ -94,28 +93,14 @@ def run_of(block: Block) -> Run:
     return Run(block.actual_start, block.actual_end)
 
 
-_SPANS: dict[int, tuple[weakref.ref[Block], Span]] = {}
-"""Answers by block object: a block is frozen, so its span never changes while it lives.
-
-Figures, the timeline and the live summary ask for the same block's span
-many times per key; each answer scans every observation. Entries hold the
-block only weakly (no client text outlives its block here) and leave with it.
-"""
-
-
 def effective_span(block: Block) -> Span:
-    """Return the span the figures, the timeline and the reports use (the rule above)."""
-    key = id(block)
-    known = _SPANS.get(key)
-    if known is not None and known[0]() is block:
-        return known[1]
-    span = _effective_span(block)
-    _SPANS[key] = (weakref.ref(block, functools.partial(_forget, key)), span)
-    return span
+    """Return the span the figures, the timeline and the reports use (the rule above).
 
-
-def _forget(key: int, _gone: weakref.ref[Block]) -> None:
-    _SPANS.pop(key, None)
+    Remembered per block object (:mod:`app.domain.block_memo`): figures, the
+    timeline and the live summary ask for the same block's span many times
+    per key, and each answer scans every observation.
+    """
+    return _SPANS(block)
 
 
 def _effective_span(block: Block) -> Span:
@@ -125,6 +110,9 @@ def _effective_span(block: Block) -> Span:
     first = min(observation.at for observation in observations)
     last = max(observation.at for observation in observations)
     return span_with(block, first, last)
+
+
+_SPANS: BlockMemo[Block, Span] = BlockMemo(_effective_span)
 
 
 class PlanAndRun(Protocol):

@@ -17,12 +17,14 @@ is a break or another kind of session.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
+from app.domain.block_memo import BlockMemo
 from app.domain.intensive import Block, Observation
 from app.domain.stance_time import chronological
 from app.domain.vocabulary import PartnerKey, Stance
@@ -103,6 +105,22 @@ def find_flips(
         ValueError: If ``flip_window_s`` is negative.
     """
     check_flip_window(flip_window_s)
+    memo = _FLIPS.get((flip_window_s, partner))
+    if memo is None:  # one memo per window and partner asked for: a handful per session
+        memo = _FLIPS[(flip_window_s, partner)] = BlockMemo(
+            functools.partial(_find_flips, flip_window_s=flip_window_s, partner=partner)
+        )
+    return memo(block)
+
+
+_FLIPS: dict[tuple[int, PartnerKey | None], BlockMemo[Block, tuple[Flip, ...]]] = {}
+"""Flips per block object (:mod:`app.domain.block_memo`): the summary, the timeline and the
+figures ask for the same block's flips several times per open."""
+
+
+def _find_flips(
+    block: Block, *, flip_window_s: int, partner: PartnerKey | None
+) -> tuple[Flip, ...]:
     observations = block.observations
     moments = (
         (index, obs.partner, obs.stance, obs.at)

@@ -16,7 +16,7 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.domain.hours import (
     ContactKind,
@@ -237,46 +237,59 @@ def hours_as_csv(log: HoursLog) -> str:
     return out.getvalue()
 
 
-def csv_rows(log: HoursLog) -> list[tuple[str, ...]]:
-    """The CSV's rows, also the PDF's and the view's list of entries (date order)."""
-    rows: list[tuple[date, int, tuple[str, ...]]] = []
+class EntryRow(NamedTuple):
+    """One entry behind the numbers: its cells as the CSV prints them, and where it came from.
+
+    The ids let the Hours window open the block an entry came from, or
+    remove an entry typed by hand; the CSV and the PDF print only the cells.
+    """
+
+    cells: tuple[str, ...]
+    block_id: int | None = None
+    manual_id: int | None = None
+    supervision_id: int | None = None
+
+    @property
+    def removable(self) -> bool:
+        """Whether it was typed in (a block's contact goes only with the block)."""
+        return self.manual_id is not None or self.supervision_id is not None
+
+
+def entry_rows(log: HoursLog) -> list[EntryRow]:
+    """Every contact piece and supervision entry of the log, in date order (contact first)."""
+    rows: list[tuple[date, int, EntryRow]] = []
     for piece in log.pieces:
-        rows.append(
-            (
-                piece.on,
-                0,
-                (
-                    piece.on.isoformat(),
-                    f"contact-{piece.source}",
-                    str(piece.kind),
-                    str(piece.minutes),
-                    piece.couple_code,
-                    "" if piece.intensive_id is None else str(piece.intensive_id),
-                    "" if piece.block_id is None else str(piece.block_id),
-                    "",
-                    "",
-                ),
-            )
+        cells = (
+            piece.on.isoformat(),
+            f"contact-{piece.source}",
+            str(piece.kind),
+            str(piece.minutes),
+            piece.couple_code,
+            "" if piece.intensive_id is None else str(piece.intensive_id),
+            "" if piece.block_id is None else str(piece.block_id),
+            "",
+            "",
         )
+        rows.append((piece.on, 0, EntryRow(cells, piece.block_id, piece.manual_id)))
     for entry in log.supervision_entries:
-        rows.append(
-            (
-                entry.on,
-                1,
-                (
-                    entry.on.isoformat(),
-                    "supervision",
-                    str(entry.format),
-                    str(entry.minutes),
-                    "",
-                    " ".join(str(i) for i in entry.intensive_ids),
-                    "",
-                    str(entry.observable),
-                    entry.supervisor,
-                ),
-            )
+        cells = (
+            entry.on.isoformat(),
+            "supervision",
+            str(entry.format),
+            str(entry.minutes),
+            "",
+            " ".join(str(i) for i in entry.intensive_ids),
+            "",
+            str(entry.observable),
+            entry.supervisor,
         )
-    return [cells for _on, _order, cells in sorted(rows, key=lambda r: (r[0], r[1]))]
+        rows.append((entry.on, 1, EntryRow(cells, supervision_id=entry.id)))
+    return [row for _on, _order, row in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+def csv_rows(log: HoursLog) -> list[tuple[str, ...]]:
+    """The CSV's rows, also the PDF's list of entries (date order)."""
+    return [row.cells for row in entry_rows(log)]
 
 
 def _safe_cell(text: str) -> str:

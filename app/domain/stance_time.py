@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from app.domain.block_memo import BlockMemo
 from app.domain.block_span import effective_span
 from app.domain.intensive import Block, Observation
 from app.domain.vocabulary import PartnerKey, Stance
@@ -63,8 +64,14 @@ def chronological(block: Block) -> tuple[tuple[int, Observation], ...]:
 
     The sort is stable, so observations logged at the same instant keep the
     order in which they were recorded: the later entry is the clinician's
-    latest word and wins wherever "next" or "current" matters.
+    latest word and wins wherever "next" or "current" matters. Remembered
+    per block object (:mod:`app.domain.block_memo`): opening a block asks
+    for it dozens of times (spans, flips, the timeline, for each partner).
     """
+    return _CHRONOLOGICAL(block)
+
+
+def _chronological(block: Block) -> tuple[tuple[int, Observation], ...]:
     observations = block.observations
     # Logged data is almost always in order already; checking is cheaper than sorting.
     if all(a.at <= b.at for a, b in pairwise(observations)):
@@ -73,8 +80,20 @@ def chronological(block: Block) -> tuple[tuple[int, Observation], ...]:
 
 
 def partner_chronological(block: Block, partner: PartnerKey) -> tuple[tuple[int, Observation], ...]:
-    """Return one partner's ``(index, observation)`` pairs in time order."""
-    return tuple(item for item in chronological(block) if item[1].partner == partner)
+    """Return one partner's ``(index, observation)`` pairs in time order (remembered, as above)."""
+    return _PARTNER_CHRONOLOGICAL[partner](block)
+
+
+def _partner_chronological(
+    partner: PartnerKey,
+) -> BlockMemo[Block, tuple[tuple[int, Observation], ...]]:
+    return BlockMemo(
+        lambda block: tuple(item for item in chronological(block) if item[1].partner == partner)
+    )
+
+
+_CHRONOLOGICAL: BlockMemo[Block, tuple[tuple[int, Observation], ...]] = BlockMemo(_chronological)
+_PARTNER_CHRONOLOGICAL = {key: _partner_chronological(key) for key in PartnerKey}
 
 
 def stance_spans(block: Block, partner: PartnerKey) -> tuple[StanceSpan, ...]:

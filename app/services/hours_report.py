@@ -14,6 +14,7 @@ from pathlib import Path
 from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.hours import hours_for
+from app.services.identity import linked_supervisor
 from app.services.profile import get_profile
 from app.store.audit import append_event
 from app.store.vault import Vault
@@ -35,9 +36,12 @@ def hours_report_bytes(
     hours = hours_for(vault, date_from, date_to)
     profile = get_profile(vault)
     named = [entry.supervisor for entry in hours.supervision_entries if entry.supervisor]
-    supervisor = (profile.supervisor if profile is not None else None) or (
-        named[-1] if named else ""
-    )  # the profile's supervisor, else the one who signed the latest entry of the period
+    linked = linked_supervisor(vault)
+    supervisor = (
+        (linked.card.name if linked is not None else None)
+        or (profile.supervisor if profile is not None else None)
+        or (named[-1] if named else "")
+    )  # the linked supervisor card's name, the profile's, or the latest entry's of the period
     people = HoursReportPeople(
         trainee=profile.name if profile is not None else "", supervisor=supervisor
     )
@@ -69,4 +73,37 @@ def export_hours_report(
             detail={"bytes": len(pdf)},
         )
     log.info("exported the hours log: %d bytes", len(pdf))
+    return path
+
+
+def export_hours_csv(
+    vault: Vault,
+    path: Path,
+    date_from: date | None,
+    date_to: date | None,
+    *,
+    clock: Clock = system_clock,
+    actor: str = SYSTEM_ACTOR,
+) -> Path:
+    """Write the period's rows as CSV (the same rows as `crucible hours --csv`), and audit it.
+
+    The rows carry couple codes, never names; the file is still a record
+    of care, so it is refused inside the vault's folder and its export is
+    on the audit trail like the PDF's.
+    """
+    from app.domain.hours_log import hours_as_csv
+    from app.services.files import refuse_inside_vault, write_user_file
+
+    refuse_inside_vault(vault.folder, path)
+    data = hours_as_csv(hours_for(vault, date_from, date_to)).encode("utf-8")
+    write_user_file(path, data)
+    with vault.write_session() as session:
+        append_event(
+            session,
+            at=clock(),
+            actor=actor,
+            action=AuditAction.EXPORT_HOURS,
+            detail={"bytes": len(data), "format": "csv"},
+        )
+    log.info("exported the hours log as CSV: %d bytes", len(data))
     return path

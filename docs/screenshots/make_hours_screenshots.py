@@ -35,6 +35,7 @@ from app.domain.hours import (  # noqa: E402
     SupervisionFormat,
 )
 from app.domain.vocabulary import Role  # noqa: E402
+from app.services import casebook  # noqa: E402
 from app.services.hours import add_manual_contact, add_supervision, choose_target  # noqa: E402
 from app.services.hours_report import hours_report_bytes  # noqa: E402
 from app.services.intensive_exchange import import_intensive  # noqa: E402
@@ -81,6 +82,13 @@ def make_vault(folder: Path) -> bytes:
                     vault,
                     ManualContact(start + timedelta(days=day), minutes, kind, f"F-{week + 10}"),
                 )
+    # An intensive planned but never logged: the window asks whether it took place.
+    couple_id = casebook.load_casebook(vault)[0].id
+    template = casebook.list_templates()[0]
+    casebook.create_intensive(
+        vault, couple_id, template, first_date=date(2026, 11, 16), title="Follow-up",
+        clinician="Jordan Reyes", actor="JR",
+    )  # fmt: skip
     pdf = hours_report_bytes(vault, date(2026, 10, 1), date(2026, 11, 22))
     vault.lock()
     return pdf

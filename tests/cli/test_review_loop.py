@@ -10,6 +10,7 @@ as app/domain/agreement.py computes from the two layers.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,14 @@ def test_the_whole_loop_through_the_command(
     out = _ok(trainee("review", "open", str(back)))
     assert "Opened a return package from Dr. Sam Lee" in out
     assert f"for intensive {intensive_id}" in out
+    # The hours log is offered the supervision: the line runs once the minutes are filled in.
+    hint = out.split("To count it in your supervision hours: ", 1)[1].strip()
+    assert "--observable video" in hint  # the supervisor coded blocks: raw data
+    command = shlex.split(hint.replace("MINUTES", "75"))
+    assert command[:3] == ["crucible", "hours", "add-supervision"]
+    _ok(trainee(*command[1:]))
+    hours = json.loads(_ok(trainee("hours", "--json")))
+    assert hours["supervision_minutes"]["observable"] == 75
     summary = json.loads(_ok(trainee("summary", str(intensive_id), "--json")))
     review = summary["review"]
     assert review["comments"] == 2

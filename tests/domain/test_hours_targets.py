@@ -60,6 +60,13 @@ def test_the_shipped_presets_parse_and_name_their_sources() -> None:
     ]
     montana = find_preset(presets, "montana-lmft")
     assert montana.ratio == Ratio(20, RatioPeriod.PERIOD)
+    assert [(c.hours, c.measure) for c in montana.categories] == [  # ARM 24.219.704
+        (1000, Measure.CONTACT_TOTAL),
+        (500, Measure.CONTACT_RELATIONAL),
+        (200, Measure.SUPERVISION_TOTAL),
+        (150, Measure.SUPERVISION_INDIVIDUAL),
+        (100, Measure.SUPERVISION_OBSERVABLE),
+    ]
     assert all(preset.source for preset in presets)
 
 

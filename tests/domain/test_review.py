@@ -52,3 +52,27 @@ def test_agreement_skips_blocks_nobody_second_coded_and_refuses_unknown_ones() -
     assert set(review_agreement(subject, {2: (obs(20),)}).blocks) == {2}
     with pytest.raises(ValueError, match="Block 3"):
         review_agreement(subject, {3: ()})
+
+
+def test_a_returned_review_suggests_a_supervision_entry() -> None:
+    """Dated when returned, by the supervisor on the card, observable only if they coded."""
+    from datetime import UTC, datetime
+
+    from app.domain.hours import ObservableData, SupervisionFormat
+    from app.domain.hours_review import supervision_for_review
+    from app.domain.review import IntensiveReview
+
+    card = Card("Dr. Sam Lee", Role.SUPERVISOR, bytes(32), bytes(32))
+    returned = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    commented = IntensiveReview(card, (), {}, None, returned)
+    entry = supervision_for_review(commented, 7)
+    assert entry.on == returned.astimezone().date()
+    assert (entry.minutes, entry.format, entry.observable) == (
+        60,
+        SupervisionFormat.INDIVIDUAL,
+        ObservableData.NONE,
+    )
+    assert (entry.supervisor, entry.intensive_ids) == ("Dr. Sam Lee", (7,))
+    coded = IntensiveReview(card, (), {1: (obs(10),)}, None, returned)
+    assert supervision_for_review(coded, 7, 45).observable is ObservableData.VIDEO
+    assert supervision_for_review(coded, 7, 45).minutes == 45

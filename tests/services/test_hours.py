@@ -155,3 +155,36 @@ def test_every_change_to_the_hours_log_is_in_the_audit_trail_without_names(
     assert added[1].actor == "crucible-cli"
     assert "Canary" not in json.dumps([e.detail for e in events])
     assert "F-1" not in json.dumps([e.detail for e in events])
+
+
+def test_the_linked_supervisor_card_signs_the_hours_log(vault: Vault, tmp_path: Path) -> None:
+    """With a supervisor's card linked, its name is the log's supervisor, over the profile's."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.domain.vocabulary import Role
+    from app.services.hours_report import hours_report_bytes
+    from app.services.identity import import_card
+    from app.services.profile import ClinicianProfile, save_profile
+    from app.services.vault_access import new_vault
+    from tests.conftest import FAST_KDF
+
+    save_profile(vault, ClinicianProfile("Alex Kim", "", Role.TRAINEE, "Sam (typed)"))
+    other, _code = new_vault(tmp_path / "supervisor", "another long passphrase here", kdf=FAST_KDF)
+    try:
+        save_profile(other, ClinicianProfile("Dr. Sam Lee", "PhD", Role.SUPERVISOR))
+        from app.services.identity import own_card
+
+        card = own_card(other, actor="t")
+    finally:
+        other.lock()
+
+    def text() -> str:
+        pdf = hours_report_bytes(vault, None, None)
+        return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "Sam (typed)" in text()
+    import_card(vault, card, actor="t", link_as_supervisor=True)
+    assert "Dr. Sam Lee, PhD" in text()
+    assert "Sam (typed)" not in text()

@@ -225,6 +225,8 @@ class ObservationPad(QObject):
 
     def show_error(self, sentence: str) -> None:
         """Show (or with "", hide) a message under the caps."""
+        if not sentence and not self.view.message.text() and not self.view.message.styleSheet():
+            return  # every key clears it: re-polishing an empty label would cost each key
         self.view.message.setText(sentence)
         self.view.message.setStyleSheet(
             f"color: {theme.error_colour()}; font-weight: bold;" if sentence else ""

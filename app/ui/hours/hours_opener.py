@@ -24,8 +24,15 @@ class HoursOpener:
         background: BackgroundWork,
         open_block: Callable[[int], bool],
         error_colour: Callable[[], str],
+        *,
+        actor: Callable[[], str] = lambda: "crucible",
+        supervisor: Callable[[], str] = lambda: "",
+        paper: Callable[[], str] = lambda: "letter",
     ) -> None:
         self._vault = vault
+        self._actor = actor
+        self._supervisor = supervisor
+        self._paper = paper
         self._window = window
         self._background = background
         self._open_block = open_block
@@ -42,7 +49,14 @@ class HoursOpener:
             return self.controller
         view = HoursView(self._window)
         controller = HoursController(
-            view, self._vault, self._background, self._open_block, self._error_colour
+            view,
+            self._vault,
+            self._background,
+            self._open_block,
+            self._error_colour,
+            actor=self._actor,
+            supervisor=self._supervisor,
+            paper=self._paper,
         )
         self.controller = controller
         view.destroyed.connect(lambda _obj=None: setattr(self, "controller", None))

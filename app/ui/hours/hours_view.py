@@ -2,8 +2,10 @@
 
 Progress toward each category of the target as bars, the week-by-week
 table, and the entries behind the selected week (double-click one from a
-block to open that block). A non-modal dialog of the main window, so
-locking closes it with everything else.
+block to open that block); buttons to add contact or supervision, remove
+an entry typed in error, and choose the target (entry_dialogs.py). A
+non-modal dialog of the main window, so locking closes it with everything
+else.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -35,6 +38,7 @@ WEEK_COLUMNS = (
     "Observable",
 )
 ENTRY_COLUMNS = ("Date", "Entry", "Kind", "Minutes", "Couple", "Intensive, block", "Observable")
+PENDING_COLUMNS = ("Date", "Planned", "Block", "Couple", "Intensive, block")
 
 
 def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
@@ -52,6 +56,21 @@ def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
     return table
 
 
+def _titled(title: QLabel, table: QTableWidget, action: QWidget | None = None) -> QWidget:
+    """A heading (with an action beside it) over a table, as one pane of the splitter."""
+    pane = QWidget()
+    column = QVBoxLayout(pane)
+    column.setContentsMargins(0, 4, 0, 0)
+    header = QHBoxLayout()
+    header.addWidget(title)
+    header.addStretch(1)
+    if action is not None:
+        header.addWidget(action)
+    column.addLayout(header)
+    column.addWidget(table, 1)
+    return pane
+
+
 class HoursView(QDialog):
     """Target, progress bars, weeks and entries."""
 
@@ -61,7 +80,7 @@ class HoursView(QDialog):
         self.setAccessibleName("Hours")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setModal(False)
-        self.resize(920, 680)
+        self.resize(960, 700)  # fits a 1366x768 laptop screen with the task bar
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(forms.heading("Hours", 4))
@@ -73,20 +92,50 @@ class HoursView(QDialog):
         layout.addWidget(self.bars_box)
         self.totals = forms.paragraph("", "Totals")
         layout.addWidget(self.totals)
-        layout.addWidget(forms.heading("Week by week", 1))
         self.weeks = _table("Weeks", WEEK_COLUMNS)
-        layout.addWidget(self.weeks, 3)
         self.entries_heading = forms.heading("Entries", 1)
-        layout.addWidget(self.entries_heading)
         self.entries = _table("Entries", ENTRY_COLUMNS)
         self.entries.setToolTip("Double-click an entry from a block to open the block")
-        layout.addWidget(self.entries, 3)
+        self.pending_heading = forms.heading("Not counted: did these blocks take place?", 1)
+        self.pending = _table("Blocks not counted", PENDING_COLUMNS)
+        self.pending.setToolTip(
+            "Nothing was recorded while these ran (no live mode, no observation). "
+            "Confirm the ones that took place as planned and they count."
+        )
+        self.confirm_ran = forms.button("It &ran as planned", "Confirm the block ran")
+        self.confirm_ran.setEnabled(False)
+        # One splitter: the clinician gives the room to the list they are working in.
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(_titled(forms.heading("Week by week", 1), self.weeks))
+        self.split.addWidget(_titled(self.entries_heading, self.entries))
+        self.pending_box = _titled(self.pending_heading, self.pending, self.confirm_ran)
+        self.split.addWidget(self.pending_box)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 3)
+        self.split.setStretchFactor(2, 2)
+        self.pending_box.hide()
+        layout.addWidget(self.split, 1)
         self.message = forms.message_line("Hours message")
         layout.addWidget(self.message)
+        self.add_contact = forms.button("Add &contact…", "Add contact hours")
+        self.add_supervision = forms.button("Add &supervision…", "Add supervision")
+        self.remove_entry = forms.button("&Remove entry…", "Remove entry")
+        self.remove_entry.setToolTip(
+            "Remove an entry you added (a block's hours go with the block)"
+        )
+        self.remove_entry.setEnabled(False)
+        self.choose_target = forms.button("&Target…", "Choose the target")
+        self.save_log = forms.button("Sa&ve log…", "Save the hours log")
+        self.save_log.setToolTip("The period's log as a PDF to sign, or as CSV rows")
         self.close_button = forms.button("Close", default=True)
         self.close_button.clicked.connect(self.close)
         row = QHBoxLayout()
+        for button in (self.add_contact, self.add_supervision, self.remove_entry):
+            row.addWidget(button)
         row.addStretch(1)
+        row.addWidget(self.save_log)
+        row.addWidget(self.choose_target)
         row.addWidget(self.close_button)
         layout.addLayout(row)
 

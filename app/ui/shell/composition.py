@@ -123,7 +123,14 @@ def compose(
         casebook.restore(place)
     search = SearchController(vault, window, background, casebook, lambda: blocks.workspace)
     hours = HoursOpener(
-        vault, window, background, lambda block: casebook.open_item((BLOCK, block)), error_colour
+        vault,
+        window,
+        background,
+        lambda block: casebook.open_item((BLOCK, block)),
+        error_colour,
+        actor=profiles.actor,
+        supervisor=lambda: (profiles.profile.supervisor or "") if profiles.profile else "",
+        paper=lambda: str(settings().paper),
     )
     reviews, cards = _review_parts(vault, window, background, view, casebook)
     return Composition(

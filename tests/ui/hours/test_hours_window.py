@@ -82,7 +82,7 @@ def test_an_entry_opens_its_block_and_lock_closes_the_window(qtbot: Any, unlocke
     hours = _open_hours(qtbot, unlocked)
     view = hours.view
     view.weeks.selectRow(0)
-    block_id = hours.entry_blocks[2]
+    block_id = hours.entries[2].block_id
     assert block_id is not None
     assert hours.open_entry(2)
     wait_idle(qtbot, unlocked)
