@@ -11,6 +11,7 @@ stored. Locking closes every window it opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,7 @@ class ReviewDesk:
         casebook: CasebookAccess,
         section: ReviewsSectionView,
         mark: CosignedMark,
+        count_in_hours: Callable[[Any], object] | None = None,
     ) -> None:
         self.vault = vault
         self.window = window
@@ -51,6 +53,8 @@ class ReviewDesk:
         self.casebook = casebook
         self.section = section
         self.mark = mark
+        self._count_in_hours = count_in_hours
+        """Opens Tools › Hours' supervision form filled in from a returned review."""
         self.reviews: dict[int, ReviewController] = {}
         self.question: QMessageBox | None = None
         self.last_opened: Any = None
@@ -236,12 +240,36 @@ class ReviewDesk:
 
         self.mark.set_cosigned(cosigned_intensives(self.vault))
         self.casebook.refresh((INTENSIVE, opened.intensive_id))
-        show_info(
-            self.window,
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Crucible — Return package opened")
+        box.setText(
             f"This was {opened.sender.name}'s return of your review. Their comments, coding, "
-            f"agreement and co-signature are stored beside the intensive.{flagged}",
-            "Return package opened",
+            f"agreement and co-signature are stored beside the intensive.{flagged}"
         )
+        hours = box.addButton("Count it in my hours…", QMessageBox.ButtonRole.ActionRole)
+        hours.setVisible(self._count_in_hours is not None)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        intensive_id = opened.intensive_id
+
+        def finished() -> None:
+            self.question = None
+            if box.clickedButton() is hours:
+                self.count_in_hours(intensive_id)
+
+        box.finished.connect(finished)
+        box.open()
+        self.question = box
+
+    def count_in_hours(self, intensive_id: int) -> None:
+        """Open the Hours supervision form filled in from the returned review (minutes to check)."""
+        from app.domain.hours_review import supervision_for_review
+        from app.services.review_return import review_report
+
+        review = review_report(self.vault, intensive_id)
+        if review is None or self._count_in_hours is None:
+            return
+        self._count_in_hours(supervision_for_review(review, intensive_id))
 
     def _failed(self, error: BaseException) -> None:
         show_error(self.window, error_sentence(error))

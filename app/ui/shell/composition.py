@@ -132,7 +132,7 @@ def compose(
         supervisor=lambda: (profiles.profile.supervisor or "") if profiles.profile else "",
         paper=lambda: str(settings().paper),
     )
-    reviews, cards = _review_parts(vault, window, background, view, casebook)
+    reviews, cards = _review_parts(vault, window, background, view, casebook, hours)
     return Composition(
         vault, view, casebook, edits, files, profiles, blocks, search, hours, reviews, cards
     )
@@ -144,6 +144,7 @@ def _review_parts(
     background: BackgroundWork,
     view: CasebookView,
     casebook: CasebookController,
+    hours: HoursOpener,
 ) -> tuple[ReviewDesk, CardActions]:
     """The review loop (app/ui/review): the Reviews section, the co-signed mark, the cards."""
     from app.services.review_return import cosigned_intensives
@@ -157,7 +158,15 @@ def _review_parts(
     mark = CosignedMark(view.tree)
     mark.set_cosigned(cosigned_intensives(vault))
     view.tree.setItemDelegate(mark)
-    desk = ReviewDesk(vault, window, background, casebook, section, mark)
+    desk = ReviewDesk(
+        vault,
+        window,
+        background,
+        casebook,
+        section,
+        mark,
+        count_in_hours=lambda entry: hours.open().add_supervision(entry),
+    )
     cards = CardActions(vault, window, lambda: casebook.actor, lambda: casebook.profile)
     return desk, cards
 

@@ -30,6 +30,7 @@ from app.services.profile import ClinicianProfile, save_profile
 from app.services.vault_access import new_vault
 from app.ui.casebook.navigator_model import INTENSIVE
 from app.ui.casebook.report_dialog import ReportDialog
+from app.ui.hours.entry_dialogs import SupervisionEntryDialog
 from app.ui.review.review_controller import ReviewController
 from app.ui.shell.launch import Desktop
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_PATH
@@ -204,7 +205,14 @@ def test_the_loop_through_the_app(
     parts = desktop.session.parts
     desktop.window.open_package.trigger()
     choose_file(qtbot, desktop, returned)
-    answer(qtbot, desktop, "This was Dr. Sam Lee's return of your review")
+    answer(qtbot, desktop, "This was Dr. Sam Lee's return of your review", "Count it in my hours…")
+    form = parts.hours.controller
+    assert form is not None  # Tools › Hours opened on the supervision form, filled in
+    entry = visible_dialog(SupervisionEntryDialog)
+    assert entry.supervisor.text() == "Dr. Sam Lee"
+    assert entry.intensive_ids == (intensive_id,)
+    entry.reject()
+    form.view.close()
     assert parts.casebook.select((INTENSIVE, intensive_id))
     tree = parts.screen.tree
     index = tree.currentIndex()
