@@ -40,6 +40,7 @@ def summary_story(
     styles: Styles,
     heading: str,
     extra_cover_rows: tuple[tuple[str, str], ...] = (),
+    after_review: frozenset[int] = frozenset(),
 ) -> list[Flowable]:
     """The flowables common to both reports, up to (not including) the signatures.
 
@@ -50,6 +51,7 @@ def summary_story(
         styles: Report styles.
         heading: The cover title.
         extra_cover_rows: More facts for the cover table.
+        after_review: Block positions whose note is flagged "added after review".
     """
     width = frame_width(options.paper)
     labels = {key: summary.partners[key].label for key in PartnerKey}
@@ -77,7 +79,12 @@ def summary_story(
     story += comparison_section(summary, styles, width)
     story.append(PageBreak())
     story += notes_section(
-        intensive, {k.value: v for k, v in labels.items()}, styles, width, options.flip_window_s
+        intensive,
+        {k.value: v for k, v in labels.items()},
+        styles,
+        width,
+        options.flip_window_s,
+        after_review,
     )
     return story
 
@@ -103,7 +110,10 @@ def build_summary_report(
     """
     styles = make_styles()
     summary = summarize_intensive(intensive, options.flip_window_s)
-    story = summary_story(intensive, summary, options, styles, "Intensive summary")
+    flagged = frozenset(review.changed_after_review) if review is not None else frozenset()
+    story = summary_story(
+        intensive, summary, options, styles, "Intensive summary", after_review=flagged
+    )
     if review is not None:
         story.append(PageBreak())
         story += review_section(review, intensive, styles, frame_width(options.paper))

@@ -95,7 +95,10 @@ def build_supervision_report(
     width = frame_width(options.paper)
     summary = summarize_intensive(shown, options.flip_window_s, deidentify=deidentified)
     extra = (("Identification", _DEIDENTIFIED_NOTE),) if deidentified else ()
-    story = summary_story(shown, summary, options, styles, "Supervision report", extra)
+    flagged = frozenset(review.changed_after_review) if review is not None else frozenset()
+    story = summary_story(
+        shown, summary, options, styles, "Supervision report", extra, after_review=flagged
+    )
     story += _reflections(shown, styles, width)
     if review is None:
         story += _supervisor_fields(shown, styles, width)

@@ -34,6 +34,11 @@ def test_summary_pdf_prints_signature_comments_and_kappa(
     assert _squash(INTENSIVE_COMMENT) in text
     assert _squash(BLOCK_COMMENT) in text
     assert "Added after review: Block 4: Joint: joining through the truth." in text
+    notes = " ".join(" ".join(page_texts(build_summary_report(sample, options, review))).split())
+    assert notes.count("Added after review: this note gained an addendum") == 1
+    flagged_at = notes.index("Added after review: this note gained an addendum")
+    heading = notes.rindex("Joint: joining through the truth", 0, flagged_at)
+    assert flagged_at - heading < 250  # under block 4's own heading and status line
     agreement = review_agreement(sample, review.supervisor_layer)
     assert f"Overall {format_kappa(agreement.overall.kappa)}" in text
     assert f"Block 1: Joint: history and pattern {format_kappa(agreement.blocks[1].kappa)}" in text
