@@ -28,7 +28,10 @@ from app.ui.review.reviews_section import ReviewIdRole, ReviewsSectionView
 from app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
+    from app.domain.intensive import Intensive
+    from app.domain.review import IntensiveReview
     from app.services.vault_handle import Vault
+    from app.ui.review.returned_review_dialog import ReturnedReviewDialog
     from app.ui.review.review_controller import ReviewController
 
 PACKAGE_FILTER = "Crucible review (*.crucible-review)"
@@ -57,6 +60,7 @@ class ReviewDesk:
         """Opens Tools › Hours' supervision form filled in from a returned review."""
         self.reviews: dict[int, ReviewController] = {}
         self.question: QMessageBox | None = None
+        self.returned: ReturnedReviewDialog | None = None
         self.last_opened: Any = None
         """What the latest package turned out to be (`OpenedFile`), for the status and tests."""
         section.list.activated.connect(self._activated)
@@ -155,6 +159,39 @@ class ReviewDesk:
             )
 
         self.background.run(work, done, self._failed)
+
+    # ------------------------------------------------------------------ what came back
+
+    def show_returned(self) -> ReturnedReviewDialog | None:
+        """File › Returned review…: the selected intensive's returned review, read-only."""
+        from app.domain.review import review_agreement
+        from app.domain.review_format import changed_after_review_line, cosignature_line
+        from app.services.review_return import review_report
+        from app.services.review_send import package_intensive
+        from app.ui.review.returned_review_dialog import ReturnedReviewDialog
+
+        key = self.casebook.parent_key(INTENSIVE)
+        if key is None:
+            show_error(
+                self.window, "Select the intensive whose review came back.", "Nothing selected"
+            )
+            return None
+        review = review_report(self.vault, key[1])
+        if review is None:
+            show_error(self.window, "No review has come back for this intensive yet.", "No review")
+            return None
+        # The positions and titles as the supervisor saw them (de-identified, as sent).
+        shown = package_intensive(self.vault, key[1])
+        dialog = ReturnedReviewDialog(self.window)
+        dialog.heading.setText(f"Returned review: {shown.couple.code} · {shown.title}")
+        dialog.signed.setText(cosignature_line(review))
+        dialog.show_flag(changed_after_review_line(shown, review), self.casebook.error_colour())
+        dialog.comments.setPlainText(comments_text(review, shown))
+        dialog.agreement.show_agreement(shown, review_agreement(shown, review.supervisor_layer))
+        self.returned = dialog
+        dialog.destroyed.connect(lambda _o=None: setattr(self, "returned", None))
+        dialog.show()
+        return dialog
 
     # ------------------------------------------------------------------ open
 
@@ -276,10 +313,31 @@ class ReviewDesk:
 
     def close(self) -> None:
         """Close every review window and question (at lock)."""
-        if self.question is not None:
-            self.question.close()
-            self.question = None
+        for widget in (self.question, self.returned):
+            if widget is not None:
+                widget.close()
+        self.question = None
+        self.returned = None
         for controller in list(self.reviews.values()):
             controller.set_coding(False)
             controller.view.close()
         self.reviews.clear()
+
+
+def comments_text(review: IntensiveReview, intensive: Intensive) -> str:
+    """The supervisor's comments as plain text, on the intensive first, then block by block."""
+    from app.domain.review import numbered_blocks
+    from app.domain.review_format import block_label
+
+    blocks = numbered_blocks(intensive)
+    groups: list[tuple[str, int | None]] = [("On the intensive", None)]
+    groups += [
+        (block_label(p, blocks[p - 1]) if 1 <= p <= len(blocks) else f"Block {p}", p)
+        for p in sorted({c.block for c in review.comments if c.block is not None})
+    ]
+    parts = []
+    for title, position in groups:
+        comments = review.comments_on(position)
+        if comments:
+            parts.append(title + "\n" + "\n".join(f"  {c.text}" for c in comments))
+    return "\n\n".join(parts) or "The supervisor left no comments."

@@ -39,6 +39,7 @@ class UnlockedRoutes:
             w.hours.triggered.connect(parts.hours.open),
             w.send_review.triggered.connect(parts.reviews.ask_send),
             w.open_package.triggered.connect(parts.reviews.ask_open_package),
+            w.returned_review.triggered.connect(parts.reviews.show_returned),
             w.export_card.triggered.connect(parts.cards.ask_export),
             w.import_card.triggered.connect(parts.cards.ask_import),
             w.cards.triggered.connect(parts.cards.open_list),

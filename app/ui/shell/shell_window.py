@@ -64,6 +64,9 @@ class ShellWindow(QMainWindow):
         self.open_package = _action(
             self, "&Open review package…", None, "A trainee's review or your supervisor's return"
         )
+        self.returned_review = _action(
+            self, "Returned review…", None, "What your supervisor sent back for this intensive"
+        )
         self.settings = _action(self, "&Settings…", "Ctrl+,", "Change the app's settings")
         self.profile = _action(
             self, "&Profile…", None, "Your name, credentials and role, as reports show them"
@@ -82,6 +85,7 @@ class ShellWindow(QMainWindow):
             self.export_research,
             self.send_review,
             self.open_package,
+            self.returned_review,
         ):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -118,6 +122,7 @@ class ShellWindow(QMainWindow):
             self.export_research,
             self.send_review,
             self.open_package,
+            self.returned_review,
             self.settings,
             self.profile,
             self.lock,

@@ -234,6 +234,18 @@ def test_the_loop_through_the_app(
     assert "Well paced; the Day 2 repair landed." in review_text
     assert "Partner A went one-up at the interruption." in review_text
     assert f"Overall {format_kappa(expected.overall.kappa)}" in review_text
+    assert parts.casebook.select((INTENSIVE, intensive_id))
+    desktop.window.returned_review.trigger()
+    returned_view = parts.reviews.returned
+    assert returned_view is not None
+    assert returned_view.signed.text().startswith("Co-signed by Dr. Sam Lee on ")
+    assert sam_fingerprint in returned_view.signed.text()
+    assert "Partner A went one-up at the interruption." in returned_view.comments.toPlainText()
+    shown_rows = returned_view.agreement.rows_model
+    last = shown_rows.rowCount() - 1
+    assert shown_rows.index(last, 1).data() == format_kappa(expected.overall.kappa)
+    desktop.session.lock()
+    qtbot.waitUntil(lambda: parts.reviews.returned is None, timeout=5000)
     desktop.close()
 
 
