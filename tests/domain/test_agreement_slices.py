@@ -37,7 +37,7 @@ def _walk(spans: Sequence[StanceSpan], origin: datetime, seconds: int) -> tuple[
     return tuple(labels)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)  # the per-second reference is slow by design
 @given(
     blocks(max_observations=10),
     st.integers(-3_000_000, 3_000_000),
@@ -59,7 +59,7 @@ def test_one_count_gives_both_figures(pairs: list[tuple[Stance, Stance]]) -> Non
     assert kappa_and_percent(iter(pairs)) == (cohens_kappa(pairs), percent_agreement(pairs))
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)  # the per-second reference is slow by design
 @given(blocks(max_observations=10), blocks(max_observations=10))
 def test_counted_runs_are_the_counted_seconds(first: Block, second: Block) -> None:
     """Run against run gives the same cells as pairing every second, on any two blocks."""
