@@ -62,6 +62,7 @@ class CardsDialog(QDialog):
         self.remove = buttons.addButton("&Remove", QDialogButtonBox.ButtonRole.DestructiveRole)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.close)
+        close.setDefault(True)  # Enter never removes or links a card
         layout.addWidget(buttons)
 
     def show_cards(self, rows: list[tuple[int, str, str, str, str, bool]]) -> None:

@@ -57,6 +57,8 @@ class ReturnedReviewDialog(QDialog):
         layout.addWidget(splitter, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
         layout.addWidget(buttons)
 
     def show_flag(self, text: str | None, colour: str) -> None:

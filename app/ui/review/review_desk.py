@@ -286,7 +286,7 @@ class ReviewDesk:
         )
         hours = box.addButton("Count it in my hours…", QMessageBox.ButtonRole.ActionRole)
         hours.setVisible(self._count_in_hours is not None)
-        box.addButton(QMessageBox.StandardButton.Ok)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Ok))
         intensive_id = opened.intensive_id
 
         def finished() -> None:

@@ -226,3 +226,4 @@ class ReviewWindow(QDialog):
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.clicked.connect(self.close)
         layout.addWidget(buttons)
+        self.close_button.setDefault(True)  # everything is saved as it is done: Enter only closes
