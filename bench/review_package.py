@@ -30,7 +30,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,7 +41,7 @@ from app.domain.deidentify import deidentify_intensive
 from app.domain.exchange import parse_intensive
 from app.domain.review_package import new_key_pair, open_package, seal_package
 from app.domain.review_payload import parse_review_payload, review_payload
-from app.domain.vocabulary import Role
+from app.domain.vocabulary import Role, Stance
 from bench.common import big_document, cpu_model, describe_ms, temp_folder
 
 OBSERVATIONS = 5000
@@ -125,8 +125,44 @@ def domain_figures(repeats: int) -> None:
     return None
 
 
+def agreement_figures(repeats: int) -> None:
+    """The agreement of one 1,000-observation block (the view's 100 ms budget is the UI's)."""
+    import random
+    from dataclasses import replace
+
+    from app.domain.review import review_agreement
+
+    document = big_document(7000)  # 1,000 per block
+    intensive = parse_intensive(document)
+    block = intensive.days[0].blocks[0]
+    rng = random.Random(13)
+    stances = list(Stance)
+    layer = {
+        1: tuple(
+            replace(
+                o,
+                at=o.at + timedelta(seconds=rng.randint(-4, 4)),
+                stance=o.stance if rng.random() < 0.8 else rng.choice(stances),
+            )
+            for o in block.observations
+        )
+    }
+
+    def floor() -> object:
+        return sorted(layer[1], key=lambda o: o.at)
+
+    floor_times = _timed(floor, repeats)
+    times = _timed(lambda: review_agreement(intensive, layer), repeats)
+    print(f"agreement block: {len(block.observations):,} observations per layer")
+    print(_row("floor, agreement (sorting one layer)", floor_times, statistics.median(floor_times)))
+    print(
+        f"agreement (domain, event + time-sliced kappa, one block): {describe_ms(times)}, "
+        f"best {min(times) * 1000:.1f} ms, "
+        f"{statistics.median(times) / statistics.median(floor_times):.1f}x the floor"
+    )
+
+
 def service_figures(repeats: int) -> None:
-    from app.domain.intensive import Intensive  # noqa: F401  (the services import the store)
     from app.services.identity import export_card, import_card, read_card_file
     from app.services.intensive_exchange import import_intensive
     from app.services.profile import ClinicianProfile, save_profile
@@ -163,6 +199,18 @@ def service_figures(repeats: int) -> None:
         )
         print(_row("send (service: read, de-identify, seal, record, write)", send_times, None))
         print(_row("open (service: read, unseal, validate, store)", open_times, None))
+        from app.domain.intensive import Observation
+        from app.domain.vocabulary import PartnerKey
+        from app.services.review_inbox import add_layer_observation, review_intensive
+
+        first = review_intensive(supervisor, 1).days[0].blocks[0]
+        key_times = _timed(
+            lambda: add_layer_observation(
+                supervisor, 1, 1, Observation(first.start, PartnerKey.A, Stance.ONE_UP), actor="b"
+            ),
+            repeats,
+        )
+        print(_row("one key of the supervisor's pad (service: check, store)", key_times, None))
     finally:
         trainee.lock()
         supervisor.lock()
@@ -174,6 +222,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"CPU: {cpu_model()}, load average {os.getloadavg()[0]:.1f}")
     domain_figures(args.repeats)
+    agreement_figures(args.repeats)
     service_figures(args.repeats)
     return 0
 

@@ -232,17 +232,20 @@ def second_labels(
 ) -> tuple[Stance | None, ...]:
     """Label each second ``origin + k s`` (k < seconds) with the stance held then, or None.
 
+    A span labels the seconds ``k`` with ``start <= origin + k s < end``. The
+    spans are laid down as ranges of whole seconds, in integer microseconds,
+    not second by second: a 1,000-observation block of three hours is a few
+    thousand slice assignments instead of 10,800 datetime comparisons per
+    partner and coder (bench/review_package.py, the agreement view's budget).
+
     Args:
-        spans: One partner's spans in time order, as :func:`stance_spans` gives them.
+        spans: One partner's spans in time order, as :func:`stance_spans` gives them
+            (they never overlap).
         origin: The instant of second 0.
         seconds: How many seconds to label.
     """
-    # Second k lies in a span when start <= origin + k s < end. In whole
-    # microseconds that is k >= ceil(start / 1 s) and k < ceil(end / 1 s),
-    # so each span fills one slice. Spans are filled last to first, so where
-    # two overlapped the earlier one would win, as a walk in time order gives
-    # (stance_spans never overlaps them). A slice per span instead of a
-    # datetime per second: the agreement view's budget (issue 13).
+    # k >= ceil(start / 1 s) and k < ceil(end / 1 s), in whole microseconds.
+    # Filled last to first: were two spans to overlap, the earlier one wins.
     labels: list[Stance | None] = [None] * max(0, seconds)
     for span in reversed(spans):
         low = max(0, _ceil_seconds(span.start - origin))

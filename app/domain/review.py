@@ -177,6 +177,19 @@ def review_agreement(
     return ReviewAgreement(blocks=reports, overall=overall)
 
 
+def confusion_table(report: AgreementReport) -> dict[tuple[Stance, Stance], int]:
+    """Matched events counted by (trainee's stance, supervisor's stance), every cell present.
+
+    The table the agreement view shows beside kappa: the diagonal is
+    agreement, each other cell one kind of disagreement ("the trainee saw
+    one-up where the supervisor saw same-as").
+    """
+    table = {(mine, theirs): 0 for mine in Stance for theirs in Stance}
+    for pair in report.pairs:
+        table[(pair.first.stance, pair.second.stance)] += 1
+    return table
+
+
 @dataclass(frozen=True, slots=True)
 class IntensiveReview:
     """What came back from the supervisor for one intensive, as reports and the summary show it.

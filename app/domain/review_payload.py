@@ -33,6 +33,7 @@ from app.domain.intensive import Block, Intensive, Observation
 from app.domain.review import CoSignature, ReviewComment, numbered_blocks
 from app.domain.review_package import PackageError
 from app.domain.text_rules import text_problem
+from app.domain.vocabulary import BlockKind
 
 PAYLOAD_FORMAT: Final[str] = "crucible.review-payload/1"
 REVIEW_KIND: Final[str] = "review"
@@ -287,15 +288,22 @@ def return_answers(payload: Mapping[str, Any]) -> tuple[str, str]:
     return answers, digest
 
 
-def parse_return_payload(payload: Mapping[str, Any], reviewed: Intensive) -> ReturnContent:
+def parse_return_payload(
+    payload: Mapping[str, Any], reviewed: Intensive, *, stored: bool = False
+) -> ReturnContent:
     """Check a return payload against the (de-identified) intensive that was sent.
 
     The co-signature's own Ed25519 signature is checked by the caller,
-    which knows the supervisor's card.
+    which knows the supervisor's card. ``stored`` reads a return that was
+    checked when it was opened: the intensive may have changed since (a
+    block moved or removed), so positions and times are no longer held to
+    today's blocks; :func:`changed_blocks` is what flags such changes.
     """
     package_id, returned_at = _common(payload, RETURN_KIND)
     answers, digest = return_answers(payload)
-    blocks = numbered_blocks(reviewed)
+    blocks: Sequence[Block | None] = numbered_blocks(reviewed)
+    if stored:
+        blocks = [None] * _STORED_POSITIONS
     comments = _comments(payload.get("comments"), len(blocks))
     layer = _layer(payload.get("layer"), blocks)
     return ReturnContent(
@@ -333,21 +341,37 @@ def _comments(raw: object, count: int) -> tuple[ReviewComment, ...]:
     return tuple(comments)
 
 
-def _layer(raw: object, blocks: Sequence[Block]) -> dict[int, tuple[Observation, ...]]:
+_STORED_POSITIONS: Final[int] = 10_000
+
+
+def _observation_in(item: object, path: str, block: Block | None) -> Observation:
+    """One layer observation, held to its block's times (or, stored, to its own time)."""
+    if block is None:
+        at = item.get("at") if isinstance(item, dict) else None
+        try:
+            start = datetime.fromisoformat(at) if isinstance(at, str) else None
+        except ValueError:
+            start = None
+        if start is None or start.tzinfo is None:
+            raise PackageError("The package's coding layer is not readable.")
+        block = Block("", BlockKind.OTHER, start, None)
+    return parse_block_observation(item, path, block)
+
+
+def _layer(raw: object, blocks: Sequence[Block | None]) -> dict[int, tuple[Observation, ...]]:
     if not isinstance(raw, dict):
         raise PackageError("The package's coding layer is not readable.")
     layer: dict[int, tuple[Observation, ...]] = {}
     for key, items in raw.items():
-        position = _position(int(key) if key.isdigit() else None, len(blocks), "coding")
+        number = int(key) if key.isascii() and key.isdigit() else None
+        position = _position(number, len(blocks), "coding")
         if not isinstance(items, list):
             raise PackageError("The package's coding layer is not readable.")
         try:
             layer[position] = tuple(
                 sorted(
                     (
-                        parse_block_observation(
-                            item, f"block {position}[{i}]", blocks[position - 1]
-                        )
+                        _observation_in(item, f"block {position}[{i}]", blocks[position - 1])
                         for i, item in enumerate(items)
                     ),
                     key=lambda o: o.at,

@@ -128,12 +128,17 @@ def _supervisor_id(session: Session) -> int | None:
     return session.scalar(select(models.OwnIdentity.supervisor_card_id))
 
 
+def cards_in(session: Session) -> list[StoredCard]:
+    """Every imported card, in the order they were imported (in the caller's session)."""
+    supervisor = _supervisor_id(session)
+    rows = session.scalars(select(models.Card).order_by(models.Card.id))
+    return [_stored(row, supervisor) for row in rows]
+
+
 def list_cards(vault: Vault) -> list[StoredCard]:
     """Every imported card, in the order they were imported."""
     with vault.session() as session:
-        supervisor = _supervisor_id(session)
-        rows = session.scalars(select(models.Card).order_by(models.Card.id))
-        return [_stored(row, supervisor) for row in rows]
+        return cards_in(session)
 
 
 def find_card(vault: Vault, reference: str) -> StoredCard:
@@ -263,6 +268,7 @@ __all__ = [
     "StoredCard",
     "add_card_in",
     "card_by_fingerprint",
+    "cards_in",
     "export_card",
     "find_card",
     "import_card",

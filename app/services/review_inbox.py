@@ -15,17 +15,23 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.audit_vocabulary import AuditAction
-from app.domain.exchange import FormatError, observation_document, parse_block_observation
-from app.domain.intensive import Intensive, Observation
+from app.domain.exchange import (
+    FormatError,
+    observation_document,
+    parse_block_observation,
+    parse_intensive,
+)
+from app.domain.intensive import Block, Intensive, Observation
 from app.domain.review import (
     Card,
     CoSignature,
@@ -47,7 +53,7 @@ from app.domain.vocabulary import Role
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError, NotFoundError
 from app.services.files import refuse_inside_vault, write_user_file
-from app.services.identity import add_card_in, card_by_fingerprint, keys_in, own_card
+from app.services.identity import add_card_in, card_by_fingerprint, cards_in, keys_in, own_card
 from app.store import models
 from app.store.audit import append_event
 from app.store.intensives import utc_key
@@ -96,8 +102,8 @@ def _sender_trusted(session: Session, sender: Card, confirm: Confirm) -> bool:
     """Whether the sender's card is known, or confirmed now; refuse a known name with other keys."""
     if card_by_fingerprint(session, sender.fingerprint) is not None:
         return True
-    for stored in list_cards_in(session):
-        if stored.name == sender.name:
+    for stored in cards_in(session):
+        if stored.card.name == sender.name:
             raise InputError(
                 "The package is signed by a different key than the card you hold for its "
                 "sender; nothing was stored."
@@ -105,14 +111,6 @@ def _sender_trusted(session: Session, sender: Card, confirm: Confirm) -> bool:
     if not confirm(sender):
         raise InputError("The sender's card was not confirmed; nothing was stored.")
     return False
-
-
-def list_cards_in(session: Session) -> list[Card]:
-    """The imported cards, in the caller's session."""
-    return [
-        Card(r.name, Role(r.role), bytes(r.sealing_key), bytes(r.signing_key))
-        for r in session.scalars(select(models.Card))
-    ]
 
 
 def open_review(
@@ -143,6 +141,22 @@ def open_review(
         if existing is not None:
             raise InputError(f"This review package was already opened (review {existing}).")
         known = _sender_trusted(session, opened.sender, confirm)
+    try:
+        review_id = _store_review(vault, opened, content, known, now, actor)
+    except IntegrityError:  # another process opened the same package meanwhile
+        raise InputError("This review package was already opened.") from None
+    log.info("opened review %d: %d blocks", review_id, len(content.states))
+    return review_id
+
+
+def _store_review(
+    vault: Vault,
+    opened: OpenedPackage,
+    content: ReviewContent,
+    known: bool,
+    now: datetime,
+    actor: str,
+) -> int:
     with vault.write_session() as session:
         if not known:
             add_card_in(session, opened.sender, now, actor)
@@ -156,9 +170,7 @@ def open_review(
             action=AuditAction.REVIEW_OPENED,
             detail={"review": row.id, "blocks": len(content.states)},
         )
-        review_id = row.id
-    log.info("opened review %d: %d blocks", review_id, len(content.states))
-    return review_id
+        return row.id
 
 
 def _received_row(
@@ -225,6 +237,21 @@ def _content(row: models.ReviewReceived) -> ReviewContent:
     return parse_review_payload(json.loads(row.payload_json))
 
 
+def _blocks(session: Session, review_id: int) -> tuple[Block, ...]:
+    """The review's blocks in position order, without their observations.
+
+    A comment or a key of the supervisor's pad needs only the blocks' times
+    (to check a position and an observation's window), not the trainee's
+    5,000 observations validated again: the payload was checked whole when
+    the package was opened, and its row cannot change since.
+    """
+    document = json.loads(_row(session, review_id).payload_json)["intensive"]
+    for day in document["intensive"]["days"]:
+        for block in day["blocks"]:
+            block["observations"] = []
+    return numbered_blocks(parse_intensive(document))
+
+
 def review_intensive(vault: Vault, review_id: int) -> Intensive:
     """The review's intensive, de-identified, as the trainee sent it: read-only."""
     with vault.session() as session:
@@ -241,7 +268,7 @@ def review_trainee(vault: Vault, review_id: int) -> Card:
 
 
 def _block_count(session: Session, review_id: int) -> int:
-    return len(numbered_blocks(_content(_row(session, review_id)).intensive))
+    return len(_blocks(session, review_id))
 
 
 def _check_position(block: int | None, count: int) -> None:
@@ -317,7 +344,7 @@ def _observation_row(
 
 def _checked(session: Session, review_id: int, block: int, observation: Observation) -> Observation:
     """The observation as the block's window allows it (the import's own rule)."""
-    blocks = numbered_blocks(_content(_row(session, review_id)).intensive)
+    blocks = _blocks(session, review_id)
     _check_position(block, len(blocks))
     try:
         return parse_block_observation(
@@ -452,7 +479,7 @@ def import_coding(
 def supervisor_layer(vault: Vault, review_id: int) -> dict[int, tuple[Observation, ...]]:
     """The supervisor's observations per block position, in time order, with their ids."""
     with vault.session() as session:
-        blocks = numbered_blocks(_content(_row(session, review_id)).intensive)
+        blocks = _blocks(session, review_id)
         rows = session.execute(
             select(
                 models.ReviewObservation.id,
@@ -470,8 +497,6 @@ def supervisor_layer(vault: Vault, review_id: int) -> dict[int, tuple[Observatio
 
 
 def _with_id(observation: Observation, observation_id: int) -> Observation:
-    from dataclasses import replace
-
     return replace(observation, id=observation_id)
 
 

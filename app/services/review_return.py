@@ -195,7 +195,7 @@ def review_report(vault: Vault, intensive_id: int) -> IntensiveReview | None:
         bytes(returned.supervisor_signing_key),
     )
     intensive = package_intensive(vault, intensive_id)
-    content = parse_return_payload(json.loads(returned.payload_json), intensive)
+    content = parse_return_payload(json.loads(returned.payload_json), intensive, stored=True)
     changed = changed_blocks(_states(sent), block_states(intensive))
     return _review(supervisor, content, changed)
 
@@ -225,7 +225,11 @@ def review_summary(vault: Vault, intensive_id: int) -> dict[str, Any] | None:
     review = review_report(vault, intensive_id)
     if review is None:
         return None
-    figures = review_agreement(get_intensive(vault, intensive_id), review.supervisor_layer)
+    intensive = get_intensive(vault, intensive_id)
+    count = sum(len(day.blocks) for day in intensive.days)
+    # A block removed since the review leaves its coding without a block to compare with.
+    layer = {n: obs for n, obs in review.supervisor_layer.items() if n <= count}
+    figures = review_agreement(intensive, layer)
     return review_as_json(review, figures)
 
 

@@ -150,6 +150,8 @@ def test_the_whole_loop_through_the_command(
     }
     figures = json.loads(_ok(supervisor("review", "agreement", "1", "--json")))
     assert figures["kappa"]["overall"] == pytest.approx(expected.overall.kappa)
+    assert "All checks passed" in _ok(supervisor("check"))  # the read-only trigger included
+    assert "All checks passed" in _ok(trainee("check"))
 
 
 def test_summary_json_says_review_null_without_one(trainee: Crucible, files: Path) -> None:

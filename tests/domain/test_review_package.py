@@ -179,3 +179,32 @@ def test_a_cosignature_time_is_part_of_what_is_signed() -> None:
 
     now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
     assert cosign_message("ab", now) != cosign_message("ab", now.replace(minute=1))
+
+
+def test_the_confusion_table_counts_matched_pairs_by_stance() -> None:
+    from datetime import timedelta
+
+    from app.domain.agreement import compare_coders
+    from app.domain.intensive import Block, Observation
+    from app.domain.review import confusion_table
+    from app.domain.vocabulary import BlockKind, PartnerKey, Stance
+
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    mine = [Stance.ONE_UP, Stance.ONE_DOWN, Stance.SAME_AS]
+    theirs = [Stance.ONE_UP, Stance.SAME_AS, Stance.SAME_AS]
+
+    def block(stances: list[Stance]) -> Block:
+        observations = tuple(
+            Observation(start + timedelta(minutes=n), PartnerKey.A, stance)
+            for n, stance in enumerate(stances)
+        )
+        return Block(
+            "b", BlockKind.JOINT, start, start + timedelta(hours=1), observations=observations
+        )
+
+    table = confusion_table(compare_coders(block(mine), block(theirs)))
+    assert len(table) == 9
+    assert table[(Stance.ONE_UP, Stance.ONE_UP)] == 1
+    assert table[(Stance.ONE_DOWN, Stance.SAME_AS)] == 1
+    assert table[(Stance.SAME_AS, Stance.SAME_AS)] == 1
+    assert sum(table.values()) == 3

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError
 from app.domain.intensive import Observation
 from app.domain.review import Card, numbered_blocks, review_agreement
 from app.domain.vocabulary import PartnerKey, Role, Stance
+from app.services.audit_log import list_events
 from app.services.casebook import load_casebook
 from app.services.errors import InputError
 from app.services.identity import export_card, import_card, read_card_file
@@ -167,6 +168,21 @@ def test_the_whole_loop(pair: tuple[Vault, Vault], tmp_path: Path, clock: FakeCl
     assert flagged is not None
     assert flagged.changed_after_review == (1,)
 
+    # Each step is in each vault's audit trail, by ids and counts only.
+    trainee_actions = {event.action for event in list_events(trainee)}
+    supervisor_actions = {event.action for event in list_events(supervisor)}
+    assert {
+        "identity-created", "card-exported", "card-imported", "card-linked",
+        "review-sent", "review-return-opened",
+    } <= trainee_actions  # fmt: skip
+    assert {
+        "identity-created", "card-exported", "card-imported", "review-opened",
+        "review-commented", "review-coded", "review-cosigned", "review-returned",
+    } <= supervisor_actions  # fmt: skip
+    details = json.dumps([event.detail for event in list_events(supervisor)])
+    assert "Good pacing" not in details
+    assert "Alex Kim" not in details
+
 
 def _doc(observation: Observation) -> dict[str, object]:
     from app.domain.exchange import observation_document
@@ -216,3 +232,36 @@ def test_an_unknown_sender_is_asked_about_and_refusal_stores_nothing(
     opened = open_package_file(supervisor, package, confirm=lambda card: True, actor="t")
     assert opened.sender.name == "Alex Kim"
     assert len(list_reviews(supervisor)) == 1
+
+
+def test_a_block_removed_after_the_return_keeps_the_review_readable(
+    pair: tuple[Vault, Vault], tmp_path: Path, clock: FakeClock
+) -> None:
+    """The stored return is read as it came; the removed block's coding drops out of kappa."""
+    from app.services.casebook import remove_block
+    from app.services.review_return import review_summary
+
+    trainee, supervisor = pair
+    _exchange_cards(trainee, supervisor, tmp_path)
+    intensive_id = import_intensive(trainee, supervised_sample(), actor="t")
+    package, back = tmp_path / "p.crucible-review", tmp_path / "r.crucible-review"
+    send_for_review(trainee, intensive_id, "1", package, actor="t", clock=clock)
+    review_id = open_package_file(supervisor, package, confirm=_never, actor="t").review_id
+    assert review_id is not None
+    shown = numbered_blocks(review_intensive(supervisor, review_id))
+    coding = [{**_doc(o), "block": n} for n in (1, 7) for o in shown[n - 1].observations]
+    import_coding(supervisor, review_id, json.dumps(coding).encode(), actor="t")
+    add_comment(supervisor, review_id, 7, "On the last block.", actor="t")
+    return_review(supervisor, review_id, back, actor="t", clock=clock)
+    open_package_file(trainee, back, confirm=_never, actor="t", clock=clock)
+    last = get_intensive(trainee, intensive_id).days[1].blocks[-1].id
+    assert last is not None
+    remove_block(trainee, last, actor="t")
+    report = review_report(trainee, intensive_id)
+    assert report is not None
+    assert report.changed_after_review == (7,)
+    assert set(report.supervisor_layer) == {1, 7}
+    summary = review_summary(trainee, intensive_id)
+    assert summary is not None
+    assert set(summary["kappa"]["blocks"]) == {"1"}
+    assert summary["kappa"]["overall"] == 1.0

@@ -1,0 +1,69 @@
+"""The time-sliced labels laid down as ranges equal the second-by-second definition.
+
+`second_labels` was rewritten for speed (the agreement of a 1,000-observation
+block, issue 13's budget); the reference below is the original loop, kept
+here as the definition it must keep matching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.agreement import second_labels
+from app.domain.intensive import Block, Observation
+from app.domain.stance_time import StanceSpan, stance_spans
+from app.domain.vocabulary import BlockKind, PartnerKey, Stance
+
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def reference(
+    spans: Sequence[StanceSpan], origin: datetime, seconds: int
+) -> tuple[Stance | None, ...]:
+    labels: list[Stance | None] = []
+    cursor = 0
+    for k in range(seconds):
+        instant = origin + timedelta(seconds=k)
+        while cursor < len(spans) and spans[cursor].end <= instant:
+            cursor += 1
+        inside = cursor < len(spans) and spans[cursor].start <= instant
+        labels.append(spans[cursor].stance if inside else None)
+    return tuple(labels)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    moments=st.lists(st.integers(0, 3_600_000_000), max_size=40),
+    stances=st.lists(st.sampled_from(list(Stance)), min_size=40, max_size=40),
+    partners=st.lists(st.sampled_from(list(PartnerKey)), min_size=40, max_size=40),
+    origin_shift_us=st.integers(-5_000_000, 5_000_000),
+    seconds=st.integers(0, 4000),
+    end_us=st.integers(1, 3_700_000_000),
+)
+def test_range_labels_equal_the_second_by_second_definition(
+    moments: list[int],
+    stances: list[Stance],
+    partners: list[PartnerKey],
+    origin_shift_us: int,
+    seconds: int,
+    end_us: int,
+) -> None:
+    observations = tuple(
+        Observation(START + timedelta(microseconds=m), partners[i], stances[i])
+        for i, m in enumerate(sorted(moments))
+    )
+    block = Block(
+        "b",
+        BlockKind.JOINT,
+        START,
+        START + timedelta(microseconds=end_us),
+        observations=observations,
+    )
+    origin = START + timedelta(microseconds=origin_shift_us)
+    for key in PartnerKey:
+        spans = stance_spans(block, key)
+        assert second_labels(spans, origin, seconds) == reference(spans, origin, seconds)
