@@ -118,6 +118,7 @@ class ReviewController(QObject):
         self.signature: CoSignature | None = None
         self.position = 1 if self.blocks else 0
         self._coding_from: tuple[datetime, float] | None = None
+        self._shown = False
         self.trainee_model = ObservationTableModel(view)
         self.layer_model = ObservationTableModel(view)
         view.observations.setModel(self.trainee_model)
@@ -182,6 +183,10 @@ class ReviewController(QObject):
         self.layer = dict(s.supervisor_layer(self.vault, self.review_id))
         self.comments = s.review_comments(self.vault, self.review_id)
         self.signature = s.cosignature(self.vault, self.review_id)
+        self._show_all()
+
+    def _show_all(self) -> None:
+        """Show what is held now: blocks list, signature, comments, agreement, the open block."""
         self._fill_blocks()
         self._show_signature()
         self.view.intensive_comments.show_comments(self._texts(None))
@@ -232,8 +237,6 @@ class ReviewController(QObject):
         self.set_coding(False)
         self.position = position
         self._show_block(position)
-
-    _shown = False
 
     def _show_block(self, position: int) -> None:
         self._shown = True
@@ -324,7 +327,7 @@ class ReviewController(QObject):
             return
         observation = Observation(at=at, partner=action.partner, stance=action.stance)
         try:
-            self._services.add_layer_observation(
+            new_id = self._services.add_layer_observation(
                 self.vault, self.review_id, self.position, observation, actor=self._actor()
             )
         except VaultError as error:  # the service's own sentence; anything else is a bug
@@ -333,6 +336,9 @@ class ReviewController(QObject):
         self.view.pad.last.setText(
             f"{at:%H:%M:%S}  Partner {action.partner}  {STANCE_SHORT[action.stance]}"
         )
+        # Kept here rather than read back: a key while the recording plays must stay quick.
+        held = (*self.layer.get(self.position, ()), replace(observation, id=new_id))
+        self.layer[self.position] = tuple(sorted(held, key=lambda o: (o.at, o.id or 0)))
         self._after_coding()
 
     def _remove_selected(self) -> None:
@@ -343,11 +349,20 @@ class ReviewController(QObject):
         observation = self.layer_model.observation(rows[0].row())
         if observation.id is None:
             return
-        self._services.remove_layer_observation(self.vault, observation.id)
+        try:
+            self._services.remove_layer_observation(self.vault, observation.id)
+        except VaultError as error:  # the service's own sentence; anything else is a bug
+            self._say(error_sentence(error), error=True)
+            return
+        kept = tuple(o for o in self.layer.get(self.position, ()) if o.id != observation.id)
+        if kept:
+            self.layer[self.position] = kept
+        else:
+            self.layer.pop(self.position, None)
         self._after_coding()
 
     def _after_coding(self) -> None:
-        self.reload()
+        self._show_all()
         self.changed.emit()
 
     # ------------------------------------------------------------------ co-sign and return
