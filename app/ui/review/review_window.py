@@ -200,6 +200,9 @@ class ReviewWindow(QDialog):
         self.note.setAccessibleName("The block's note")
         inner.addTab(self.note, "Note")
         self.figures = SummaryView()
+        for label in self.figures.findChildren(QLabel):  # the workspace's widget, not live here
+            if label.accessibleName() == "Live summary title":
+                label.setText("Figures of the trainee's coding")
         inner.addTab(self.figures, "Figures")
         self.pad = CodingPad(key_map)
         inner.addTab(self.pad, "My coding")
