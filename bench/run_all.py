@@ -22,6 +22,7 @@ SCRIPTS = [
     "search.py",
     "search_palette.py",
     "hours.py",
+    "review_agreement.py",
     "review_package.py",
 ]
 

@@ -188,8 +188,19 @@ def _addenda(note: BlockNote, styles: Styles, width: float) -> list[Flowable]:
     return out
 
 
+AFTER_REVIEW = (
+    "Added after review: this note gained an addendum after it was sent to the supervisor; "
+    "their co-signature does not cover it."
+)
+
+
 def _block_section(
-    block: Block, labels: dict[str, str], styles: Styles, width: float, flip_window_s: int
+    block: Block,
+    labels: dict[str, str],
+    styles: Styles,
+    width: float,
+    flip_window_s: int,
+    after_review: bool = False,
 ) -> list[Flowable]:
     note = block.note
     status = signature_status(note)
@@ -205,6 +216,10 @@ def _block_section(
             styles.status,
         ),
     ]
+    if after_review:
+        out.append(
+            Paragraph(f'<font color="{MISMATCH_COLOUR}">{AFTER_REVIEW}</font>', styles.status)
+        )
     if not note.sections:
         out.append(Paragraph("No note was written for this block.", styles.small))
     for section in note.sections:
@@ -224,6 +239,7 @@ def notes_section(
     styles: Styles,
     width: float,
     flip_window_s: int,
+    after_review: frozenset[int] = frozenset(),
 ) -> list[Flowable]:
     """Every block's note, in day and block order, with status, addenda and logged moments.
 
@@ -233,8 +249,11 @@ def notes_section(
         styles: Report styles.
         width: Frame width in points.
         flip_window_s: Flip window, so the "flip" marks match the figures.
+        after_review: Positions (1-based, Day 1's blocks first) of notes that gained
+            an addendum after the intensive was sent for review: flagged.
     """
     out: list[Flowable] = [CondPageBreak(200), Paragraph("Block notes", styles.h1)]
+    position = 0
     for day in intensive.days:
         out.append(
             Paragraph(
@@ -244,7 +263,9 @@ def notes_section(
         if not day.blocks:
             out.append(Paragraph("No blocks were recorded for this day.", styles.small))
         for block in day.blocks:
-            out += _block_section(block, labels, styles, width, flip_window_s)
+            position += 1
+            flagged = position in after_review
+            out += _block_section(block, labels, styles, width, flip_window_s, flagged)
     return out
 
 

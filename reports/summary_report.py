@@ -13,12 +13,14 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
 from app.domain.analytics import IntensiveSummary, summarize_intensive
 from app.domain.intensive import Intensive
+from app.domain.review import IntensiveReview
 from app.domain.timeline import timeline_series
 from app.domain.vocabulary import PartnerKey
 from reports.charts import TIMELINE_HEIGHT
 from reports.layout import DocumentMeta, frame_width, render_pdf
 from reports.notes import notes_section, signature_block, signers
 from reports.options import ReportOptions
+from reports.review_section import review_section
 from reports.sections import (
     comparison_section,
     cover_section,
@@ -38,6 +40,7 @@ def summary_story(
     styles: Styles,
     heading: str,
     extra_cover_rows: tuple[tuple[str, str], ...] = (),
+    after_review: frozenset[int] = frozenset(),
 ) -> list[Flowable]:
     """The flowables common to both reports, up to (not including) the signatures.
 
@@ -48,6 +51,7 @@ def summary_story(
         styles: Report styles.
         heading: The cover title.
         extra_cover_rows: More facts for the cover table.
+        after_review: Block positions whose note is flagged "added after review".
     """
     width = frame_width(options.paper)
     labels = {key: summary.partners[key].label for key in PartnerKey}
@@ -75,12 +79,19 @@ def summary_story(
     story += comparison_section(summary, styles, width)
     story.append(PageBreak())
     story += notes_section(
-        intensive, {k.value: v for k, v in labels.items()}, styles, width, options.flip_window_s
+        intensive,
+        {k.value: v for k, v in labels.items()},
+        styles,
+        width,
+        options.flip_window_s,
+        after_review,
     )
     return story
 
 
-def build_summary_report(intensive: Intensive, options: ReportOptions) -> bytes:
+def build_summary_report(
+    intensive: Intensive, options: ReportOptions, review: IntensiveReview | None = None
+) -> bytes:
     """Build the intensive summary for the clinical record.
 
     The summary is identified: partners appear by name, as the record needs.
@@ -90,13 +101,22 @@ def build_summary_report(intensive: Intensive, options: ReportOptions) -> bytes:
     Args:
         intensive: The intensive to report.
         options: Paper, flip window, report date, preparer.
+        review: What the supervisor returned for this intensive, if anything: it
+            adds a Review section before the signatures. Without one the
+            report is exactly as before.
 
     Returns:
         The PDF, in memory.
     """
     styles = make_styles()
     summary = summarize_intensive(intensive, options.flip_window_s)
-    story = summary_story(intensive, summary, options, styles, "Intensive summary")
+    flagged = frozenset(review.changed_after_review) if review is not None else frozenset()
+    story = summary_story(
+        intensive, summary, options, styles, "Intensive summary", after_review=flagged
+    )
+    if review is not None:
+        story.append(PageBreak())
+        story += review_section(review, intensive, styles, frame_width(options.paper))
     story += signature_block(signers(intensive), styles, frame_width(options.paper))
     code = intensive.couple.code
     meta = DocumentMeta(

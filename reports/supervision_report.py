@@ -10,14 +10,24 @@ the couple's code; no later step has to remember to hide a name.
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from app.domain.analytics import summarize_intensive
 from app.domain.deidentify import deidentify_intensive
 from app.domain.intensive import Intensive
+from app.domain.review import IntensiveReview
 from reports.layout import DocumentMeta, frame_width, render_pdf
 from reports.notes import signature_block, signers
 from reports.options import ReportOptions
+from reports.review_section import review_section, shown_review
 from reports.styles import RULE, Styles, make_styles
 from reports.summary_report import summary_story
 from reports.textflow import text_flowables
@@ -63,13 +73,18 @@ def _supervisor_fields(intensive: Intensive, styles: Styles, width: float) -> li
     return [KeepTogether(comments), *signature_block(lines, styles, width)]
 
 
-def build_supervision_report(intensive: Intensive, options: ReportOptions) -> bytes:
+def build_supervision_report(
+    intensive: Intensive, options: ReportOptions, review: IntensiveReview | None = None
+) -> bytes:
     """Build the report a trainee sends to their supervisor.
 
     Args:
         intensive: The (identified) intensive from the vault.
         options: ``identified=True`` keeps the partners' names (for a
             supervisor inside the practice); by default they are removed.
+        review: What the supervisor returned, if anything: a Review section
+            (comments redacted like the rest) takes the place of the ruled
+            box for handwritten comments. Without one the report is as before.
 
     Returns:
         The PDF, in memory.
@@ -80,9 +95,18 @@ def build_supervision_report(intensive: Intensive, options: ReportOptions) -> by
     width = frame_width(options.paper)
     summary = summarize_intensive(shown, options.flip_window_s, deidentify=deidentified)
     extra = (("Identification", _DEIDENTIFIED_NOTE),) if deidentified else ()
-    story = summary_story(shown, summary, options, styles, "Supervision report", extra)
+    flagged = frozenset(review.changed_after_review) if review is not None else frozenset()
+    story = summary_story(
+        shown, summary, options, styles, "Supervision report", extra, after_review=flagged
+    )
     story += _reflections(shown, styles, width)
-    story += _supervisor_fields(shown, styles, width)
+    if review is None:
+        story += _supervisor_fields(shown, styles, width)
+    else:
+        returned = shown_review(review, intensive) if deidentified else review
+        story.append(PageBreak())
+        story += review_section(returned, shown, styles, width)
+        story += signature_block(signers(shown, for_supervisor=True), styles, width)
     code = shown.couple.code
     author = shown.trainee or shown.clinician
     meta = DocumentMeta(

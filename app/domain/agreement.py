@@ -64,25 +64,46 @@ def cohens_kappa(pairs: Iterable[tuple[_L, _L]]) -> float | None:
     Returns:
         Kappa, or None when there are no pairs.
     """
-    pairs = list(pairs)
-    n = len(pairs)
+    return _kappa(Counter(pairs))
+
+
+def percent_agreement(pairs: Iterable[tuple[_L, _L]]) -> float | None:
+    """Return the percentage (0-100) of pairs whose labels agree, or None with no pairs."""
+    return _percent(Counter(pairs))
+
+
+def kappa_and_percent(pairs: Iterable[tuple[_L, _L]]) -> tuple[float | None, float | None]:
+    """:func:`cohens_kappa` and :func:`percent_agreement` from one pass over the pairs.
+
+    Tens of thousands of time-sliced units are counted once instead of twice
+    (the agreement view's budget, issue 13).
+    """
+    cells = Counter(pairs)
+    return _kappa(cells), _percent(cells)
+
+
+def _kappa(cells: Counter[tuple[_L, _L]]) -> float | None:
+    """Kappa from the counts of each (first, second) cell; one C-level pass built them."""
+    n = sum(cells.values())
     if n == 0:
         return None
-    agreeing = sum(1 for a, b in pairs if a == b)
-    rows = Counter(a for a, _ in pairs)
-    columns = Counter(b for _, b in pairs)
+    agreeing = sum(count for (a, b), count in cells.items() if a == b)
+    rows: Counter[_L] = Counter()
+    columns: Counter[_L] = Counter()
+    for (a, b), count in cells.items():
+        rows[a] += count
+        columns[b] += count
     chance = sum(count * columns[label] for label, count in rows.items())
     if chance == n * n:
         return 1.0
     return (n * agreeing - chance) / (n * n - chance)
 
 
-def percent_agreement(pairs: Iterable[tuple[_L, _L]]) -> float | None:
-    """Return the percentage (0-100) of pairs whose labels agree, or None with no pairs."""
-    pairs = list(pairs)
-    if not pairs:
+def _percent(cells: Counter[tuple[_L, _L]]) -> float | None:
+    n = sum(cells.values())
+    if n == 0:
         return None
-    return 100 * sum(1 for a, b in pairs if a == b) / len(pairs)
+    return 100 * sum(count for (a, b), count in cells.items() if a == b) / n
 
 
 def _check_tolerance(tolerance_s: float) -> None:
@@ -223,22 +244,101 @@ def second_labels(
         origin: The instant of second 0.
         seconds: How many seconds to label.
     """
+    # k >= ceil(start / 1 s) and k < ceil(end / 1 s), in whole microseconds.
+    # Filled last to first: were two spans to overlap, the earlier one wins.
     labels: list[Stance | None] = [None] * max(0, seconds)
-    for span in reversed(spans):  # were two to overlap, the earlier one would win
-        first = max(0, _seconds_from(origin, span.start))
-        stop = min(seconds, _seconds_from(origin, span.end))
-        if first < stop:
-            labels[first:stop] = [span.stance] * (stop - first)
+    for span in reversed(spans):
+        low = max(0, _ceil_seconds(span.start - origin))
+        high = min(seconds, _ceil_seconds(span.end - origin))
+        if low < high:
+            labels[low:high] = [span.stance] * (high - low)
     return tuple(labels)
 
 
-_MICROSECOND = timedelta(microseconds=1)
+_MICROSECOND: Final = timedelta(microseconds=1)
 
 
-def _seconds_from(origin: datetime, instant: datetime) -> int:
-    """The first whole second ``k`` with ``origin + k s >= instant`` (exact, in microseconds)."""
-    micro = (instant - origin) // _MICROSECOND
-    return -(-micro // 1_000_000)
+def _ceil_seconds(offset: timedelta) -> int:
+    """The smallest whole number of seconds at or after ``offset``, exactly (no floats)."""
+    return -(-(offset // _MICROSECOND) // 1_000_000)
+
+
+def _microseconds(offset: timedelta) -> int:
+    """A timedelta as whole microseconds, exactly (its three integer fields, no floats)."""
+    return (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
+
+
+def _partner_runs(
+    block: Block, key: PartnerKey, origin: datetime, seconds: int
+) -> list[tuple[int, int, Stance]]:
+    """:func:`second_labels` of one partner's :func:`stance_spans`, as runs, in integers.
+
+    Each run is ``(first second, past the last, stance)``. The spans are the
+    stance-time rule's (each observation's stance held until the partner's
+    next observation or the block's end, inside the span the block ran;
+    same-instant observations in the order logged), computed here in
+    microseconds from ``origin`` instead of as StanceSpan objects; a run
+    starts no earlier than where the one before it ended, as the earlier
+    span labels a second where two would both claim it. The hypothesis test
+    holds it to ``Counter(time_sliced_pairs(...))``, which is built from
+    :func:`stance_spans` itself.
+    """
+    ran = effective_span(block)
+    first, last = _microseconds(ran.start - origin), _microseconds(ran.end - origin)
+    own = sorted(
+        ((_microseconds(o.at - origin), o.stance) for o in block.observations if o.partner is key),
+        key=lambda item: item[0],
+    )
+    runs: list[tuple[int, int, Stance]] = []
+    reached = 0
+    for position, (at, stance) in enumerate(own):
+        following = own[position + 1][0] if position + 1 < len(own) else last
+        start = min(max(at, first), last)
+        stop = max(min(following, last), start)
+        low = max(reached, -(-start // 1_000_000))
+        high = min(seconds, -(-stop // 1_000_000))
+        if low < high:
+            runs.append((low, high, stance))
+        reached = max(reached, high)
+    return runs
+
+
+def _common_clock(first: Block, second: Block) -> tuple[datetime, int]:
+    ran_first, ran_second = effective_span(first), effective_span(second)
+    origin = min(ran_first.start, ran_second.start)
+    horizon = max(ran_first.end, ran_second.end)
+    return origin, max(0, math.ceil((horizon - origin).total_seconds()))
+
+
+def time_sliced_cells(first: Block, second: Block) -> Counter[tuple[Stance, Stance]]:
+    """How many (second, partner) units each (first, second) stance pair has.
+
+    Exactly ``Counter(time_sliced_pairs(first, second))``, counted run
+    against run instead of second by second, so a two-hour block costs a
+    few thousand steps rather than fourteen thousand labels per coder
+    (the agreement view's budget, issue 13). Kappa needs only these counts.
+    """
+    origin, seconds = _common_clock(first, second)
+    cells: Counter[tuple[Stance, Stance]] = Counter()
+    for key in PartnerKey:
+        mine = _partner_runs(first, key, origin, seconds)
+        theirs = _partner_runs(second, key, origin, seconds)
+        i = j = 0
+        while i < len(mine) and j < len(theirs):
+            low = max(mine[i][0], theirs[j][0])
+            high = min(mine[i][1], theirs[j][1])
+            if low < high:
+                cells[(mine[i][2], theirs[j][2])] += high - low
+            if mine[i][1] <= theirs[j][1]:
+                i += 1
+            else:
+                j += 1
+    return cells
+
+
+def cell_figures(cells: Counter[tuple[_L, _L]]) -> tuple[float | None, float | None]:
+    """Kappa and percent agreement from counted cells (see :func:`time_sliced_cells`)."""
+    return _kappa(cells), _percent(cells)
 
 
 def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance], ...]:
@@ -248,17 +348,14 @@ def time_sliced_pairs(first: Block, second: Block) -> tuple[tuple[Stance, Stance
     end of the spans the blocks ran (:func:`effective_span`), so blocks
     recorded with slightly different bounds still line up by wall-clock time.
     """
-    ran_first, ran_second = effective_span(first), effective_span(second)
-    origin = min(ran_first.start, ran_second.start)
-    horizon = max(ran_first.end, ran_second.end)
-    seconds = max(0, math.ceil((horizon - origin).total_seconds()))
+    origin, seconds = _common_clock(first, second)
     pairs: list[tuple[Stance, Stance]] = []
     for key in PartnerKey:
         mine = second_labels(stance_spans(first, key), origin, seconds)
         theirs = second_labels(stance_spans(second, key), origin, seconds)
-        pairs.extend(
+        pairs += [
             (a, b) for a, b in zip(mine, theirs, strict=True) if a is not None and b is not None
-        )
+        ]
     return tuple(pairs)
 
 
@@ -305,29 +402,31 @@ def compare_coders(
     Raises:
         ValueError: If ``tolerance_s`` is negative.
     """
-    return compare_with_units(first, second, tolerance_s)[0]
+    return compare_coders_with_cells(first, second, tolerance_s)[0]
 
 
-def compare_with_units(
+def compare_coders_with_cells(
     first: Block, second: Block, tolerance_s: float = DEFAULT_MATCH_TOLERANCE_S
-) -> tuple[AgreementReport, tuple[tuple[Stance, Stance], ...]]:
-    """:func:`compare_coders`, with the time-sliced units it compared.
+) -> tuple[AgreementReport, Counter[tuple[Stance, Stance]]]:
+    """:func:`compare_coders`, and the counted (second, partner) units its time kappa rests on.
 
-    For pooling several blocks' units (the review's overall time-sliced
-    kappa) without labelling every second twice.
+    A caller pooling several blocks (the review's overall figure) adds the
+    counts up; handing them back saves counting every block twice.
     """
     match = match_events(first.observations, second.observations, tolerance_s)
     stances = [(pair.first.stance, pair.second.stance) for pair in match.pairs]
-    units = time_sliced_pairs(first, second)
+    cells = time_sliced_cells(first, second)
+    kappa, percent = kappa_and_percent(stances)
+    time_kappa, time_percent = cell_figures(cells)
     report = AgreementReport(
         tolerance_s=tolerance_s,
         pairs=match.pairs,
         unmatched_first=match.unmatched_first,
         unmatched_second=match.unmatched_second,
-        kappa=cohens_kappa(stances),
-        percent_agreement=percent_agreement(stances),
-        time_kappa=cohens_kappa(units),
-        time_percent_agreement=percent_agreement(units),
-        seconds_compared=len(units),
+        kappa=kappa,
+        percent_agreement=percent,
+        time_kappa=time_kappa,
+        time_percent_agreement=time_percent,
+        seconds_compared=sum(cells.values()),
     )
-    return report, units
+    return report, cells

@@ -16,6 +16,7 @@ id, and the position is the one thing both vaults agree on.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -24,9 +25,9 @@ from typing import Final
 from app.domain.agreement import (
     DEFAULT_MATCH_TOLERANCE_S,
     AgreementReport,
-    cohens_kappa,
-    compare_with_units,
-    percent_agreement,
+    cell_figures,
+    compare_coders_with_cells,
+    kappa_and_percent,
 )
 from app.domain.intensive import Block, Intensive, Observation
 from app.domain.vocabulary import Role, Stance
@@ -150,7 +151,7 @@ def review_agreement(
     blocks = numbered_blocks(intensive)
     reports: dict[int, AgreementReport] = {}
     stances: list[tuple[Stance, Stance]] = []
-    units: list[tuple[Stance, Stance]] = []
+    cells: Counter[tuple[Stance, Stance]] = Counter()
     for position in sorted(supervisor_layer):
         if not 1 <= position <= len(blocks):
             raise ValueError(f"Block {position} is not in this intensive.")
@@ -159,17 +160,19 @@ def review_agreement(
             trainee_block,
             observations=tuple(sorted(supervisor_layer[position], key=lambda o: o.at)),
         )
-        report, block_units = compare_with_units(trainee_block, theirs, tolerance_s)
+        report, block_cells = compare_coders_with_cells(trainee_block, theirs, tolerance_s)
         reports[position] = report
         stances.extend((pair.first.stance, pair.second.stance) for pair in report.pairs)
-        units.extend(block_units)
+        cells.update(block_cells)
+    kappa, percent = kappa_and_percent(stances)
+    time_kappa, time_percent = cell_figures(cells)
     overall = OverallAgreement(
-        kappa=cohens_kappa(stances),
-        percent_agreement=percent_agreement(stances),
-        time_kappa=cohens_kappa(units),
-        time_percent_agreement=percent_agreement(units),
+        kappa=kappa,
+        percent_agreement=percent,
+        time_kappa=time_kappa,
+        time_percent_agreement=time_percent,
         events_matched=len(stances),
-        seconds_compared=len(units),
+        seconds_compared=sum(cells.values()),
     )
     return ReviewAgreement(blocks=reports, overall=overall)
 

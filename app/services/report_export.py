@@ -94,8 +94,10 @@ def export_report(
         report_date=date(now.year, now.month, now.day),
         prepared_by=prepared_by,
     )
+    from app.services.review_return import review_report
+
     build = build_summary_report if request.kind == "summary" else build_supervision_report
-    pdf: bytes = build(intensive, options)
+    pdf: bytes = build(intensive, options, review_report(vault, request.intensive_id))
     if request.password:
         pdf = encrypt_pdf(pdf, _prepared(request.password))
     write_user_file(path, pdf)

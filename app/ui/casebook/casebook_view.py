@@ -46,6 +46,8 @@ class CasebookView(QWidget):
         self.show_archived = QCheckBox("Show arc&hived intensives")
         self.show_archived.setAccessibleName("Show archived intensives")
         left_layout.addWidget(self.show_archived)
+        self.side = left_layout
+        """Where sections beside the navigator go (the Reviews section, app/ui/review)."""
         self.details = DetailsView()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setAccessibleName("Navigator and details")

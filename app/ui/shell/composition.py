@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # the casebook loads the services: only after an unlock
     from app.ui.casebook.file_actions import FileActions
     from app.ui.casebook.search_controller import SearchController
     from app.ui.hours.hours_opener import HoursOpener
+    from app.ui.review.card_actions import CardActions
+    from app.ui.review.review_desk import ReviewDesk
     from app.ui.shell.process_policy import MemoryPolicy
 
 
@@ -46,6 +48,8 @@ class Composition:
         blocks: BlockWorkspaceSlot,
         search: SearchController,
         hours: HoursOpener,
+        reviews: ReviewDesk,
+        cards: CardActions,
     ) -> None:
         self.vault = vault
         self.screen = view
@@ -57,6 +61,8 @@ class Composition:
         self.blocks = blocks
         self.search = search
         self.hours = hours
+        self.reviews = reviews
+        self.cards = cards
 
     def teardown(self) -> Place:
         """Drop every piece of client text; returns where the clinician was, for the next unlock.
@@ -66,6 +72,8 @@ class Composition:
         """
         self.search.close()
         self.hours.close()
+        self.reviews.close()
+        self.cards.close()
         self.blocks.close()
         place = self.casebook.place()
         self.casebook.teardown()
@@ -124,7 +132,43 @@ def compose(
         supervisor=lambda: (profiles.profile.supervisor or "") if profiles.profile else "",
         paper=lambda: str(settings().paper),
     )
-    return Composition(vault, view, casebook, edits, files, profiles, blocks, search, hours)
+    reviews, cards = _review_parts(vault, window, background, view, casebook, hours)
+    return Composition(
+        vault, view, casebook, edits, files, profiles, blocks, search, hours, reviews, cards
+    )
+
+
+def _review_parts(
+    vault: Vault,
+    window: QWidget,
+    background: BackgroundWork,
+    view: CasebookView,
+    casebook: CasebookController,
+    hours: HoursOpener,
+) -> tuple[ReviewDesk, CardActions]:
+    """The review loop (app/ui/review): the Reviews section, the co-signed mark, the cards."""
+    from app.services.review_return import cosigned_intensives
+    from app.ui.review.card_actions import CardActions
+    from app.ui.review.cosigned_mark import CosignedMark
+    from app.ui.review.review_desk import ReviewDesk
+    from app.ui.review.reviews_section import ReviewsSectionView
+
+    section = ReviewsSectionView()
+    view.side.addWidget(section)
+    mark = CosignedMark(view.tree)
+    mark.set_cosigned(cosigned_intensives(vault))
+    view.tree.setItemDelegate(mark)
+    desk = ReviewDesk(
+        vault,
+        window,
+        background,
+        casebook,
+        section,
+        mark,
+        count_in_hours=lambda entry: hours.open().add_supervision(entry),
+    )
+    cards = CardActions(vault, window, lambda: casebook.actor, lambda: casebook.profile)
+    return desk, cards
 
 
 def _use_profile(

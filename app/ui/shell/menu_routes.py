@@ -37,6 +37,12 @@ class UnlockedRoutes:
             w.find_action.triggered.connect(casebook.focus_filter),
             w.find_in_casebook.triggered.connect(parts.search.open),
             w.hours.triggered.connect(parts.hours.open),
+            w.send_review.triggered.connect(parts.reviews.ask_send),
+            w.open_package.triggered.connect(parts.reviews.ask_open_package),
+            w.returned_review.triggered.connect(parts.reviews.show_returned),
+            w.export_card.triggered.connect(parts.cards.ask_export),
+            w.import_card.triggered.connect(parts.cards.ask_import),
+            w.cards.triggered.connect(parts.cards.open_list),
             w.show_archived.toggled.connect(casebook.set_show_archived),
             casebook.show_archived_toggled.connect(w.show_archived.setChecked),
         ]

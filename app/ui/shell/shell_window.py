@@ -58,6 +58,15 @@ class ShellWindow(QMainWindow):
         self.export_json = _action(self, "&Export intensive…", "Ctrl+E", "Export as JSON")
         self.export_report = _action(self, "Export &report…", "Ctrl+R", "Export a PDF report")
         self.export_research = _action(self, "Export for re&search…", None, "CSV tables or BORIS")
+        self.send_review = _action(
+            self, "Send for re&view…", None, "Seal the selected intensive for your supervisor"
+        )
+        self.open_package = _action(
+            self, "&Open review package…", None, "A trainee's review or your supervisor's return"
+        )
+        self.returned_review = _action(
+            self, "Returned review…", None, "What your supervisor sent back for this intensive"
+        )
         self.settings = _action(self, "&Settings…", "Ctrl+,", "Change the app's settings")
         self.profile = _action(
             self, "&Profile…", None, "Your name, credentials and role, as reports show them"
@@ -74,6 +83,9 @@ class ShellWindow(QMainWindow):
             self.export_json,
             self.export_report,
             self.export_research,
+            self.send_review,
+            self.open_package,
+            self.returned_review,
         ):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -108,6 +120,9 @@ class ShellWindow(QMainWindow):
             self.export_json,
             self.export_report,
             self.export_research,
+            self.send_review,
+            self.open_package,
+            self.returned_review,
             self.settings,
             self.profile,
             self.lock,
@@ -131,7 +146,23 @@ class ShellWindow(QMainWindow):
         tools_menu.addAction(self.backups)
         tools_menu.addAction(self.audit_trail)
         tools_menu.addAction(self.hours)
-        self.vault_actions = (*self.vault_actions, self.backups, self.audit_trail, self.hours)
+        tools_menu.addSeparator()
+        self.export_card = _action(self, "&Export my card…", None, "Your card, for the review loop")
+        self.import_card = _action(
+            self, "&Import a card…", None, "Someone's card, after the phone check"
+        )
+        self.cards = _action(self, "&Cards…", None, "The cards in this vault")
+        for action in (self.export_card, self.import_card, self.cards):
+            tools_menu.addAction(action)
+        self.vault_actions = (
+            *self.vault_actions,
+            self.backups,
+            self.audit_trail,
+            self.hours,
+            self.export_card,
+            self.import_card,
+            self.cards,
+        )
 
     def _build_help_menu(self) -> None:
         """Help: diagnostics for a bug report, usable locked or not (they hold no client text)."""

@@ -159,6 +159,25 @@ def _unexpected_error(desktop: Desktop) -> QDialog:
     return UnexpectedErrorDialog(desktop.window, KeyError("no client text here"))
 
 
+def _cards(desktop: Desktop) -> QDialog:
+    from app.ui.review.cards_dialog import CardsDialog
+
+    return CardsDialog(desktop.window)
+
+
+def _review(desktop: Desktop) -> QDialog:
+    from app.ui.block.keymap import KeyMap
+    from app.ui.review.review_window import ReviewWindow
+
+    return ReviewWindow(desktop.window, KeyMap())
+
+
+def _returned_review(desktop: Desktop) -> QDialog:
+    from app.ui.review.returned_review_dialog import ReturnedReviewDialog
+
+    return ReturnedReviewDialog(desktop.window)
+
+
 BUILDERS: dict[str, list[Builder]] = {
     "CoupleDialog": [_new_couple, _edit_couple],
     "NewIntensiveDialog": [_new_intensive],
@@ -177,6 +196,9 @@ BUILDERS: dict[str, list[Builder]] = {
     "ReflectionsDialog": [_reflections],
     "ProfileDialog": [_profile],
     "UnexpectedErrorDialog": [_unexpected_error],
+    "CardsDialog": [_cards],
+    "ReviewWindow": [_review],
+    "ReturnedReviewDialog": [_returned_review],
 }
 # Bases that are never shown themselves.
 ABSTRACT = {"FormDialog"}

@@ -1,0 +1,1 @@
+"""Supervision reviews: the Reviews section, one review open read-only, agreement, cards."""
