@@ -252,6 +252,7 @@ def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
     window = DEFAULT_FLIP_WINDOW_S if args.flip_window is None else args.flip_window
     review = None
+    review_lines: str | None = None
     with _unlock(folder, terminal) as vault:
         from app.services.summary import intensive_summary
 
@@ -262,12 +263,19 @@ def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
             from app.services.review_return import review_summary
 
             review = review_summary(vault, args.id)
+        else:
+            from app.services.review_text import review_text
+
+            review_lines = review_text(vault, args.id, deidentify=args.deidentify)
     if args.json:
         document = {**summary_as_json(summary), "review": review}
         text = json.dumps(document, ensure_ascii=False, indent=2)
         terminal.out(json_for_terminal(text))
     else:
         terminal.out(lines_for_terminal(summary_as_table(summary)))
+        if review_lines:  # the supervisor's answer, when one came back
+            terminal.out("")
+            terminal.out(lines_for_terminal(review_lines))
     return EXIT_OK
 
 

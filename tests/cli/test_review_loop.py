@@ -148,6 +148,14 @@ def test_the_whole_loop_through_the_command(
     assert review["kappa"]["blocks"] == {
         str(n): pytest.approx(expected.blocks[n].kappa) for n in (1, 3)
     }
+    text = _ok(trainee("summary", str(intensive_id)))
+    assert "\nReview\n" in text
+    assert "Dr. Sam Lee" in text
+    assert "Slow down here." in text
+    assert "Agreement (trainee against supervisor" in text
+    plain = _ok(trainee("summary", str(intensive_id), "--deidentify"))
+    assert "\nReview\n" in plain  # the de-identified summary carries the section too
+    assert "Whitfield" not in plain
     figures = json.loads(_ok(supervisor("review", "agreement", "1", "--json")))
     assert figures["kappa"]["overall"] == pytest.approx(expected.overall.kappa)
     assert "All checks passed" in _ok(supervisor("check"))  # the read-only trigger included

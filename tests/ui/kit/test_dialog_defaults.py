@@ -178,6 +178,41 @@ def _returned_review(desktop: Desktop) -> QDialog:
     return ReturnedReviewDialog(desktop.window)
 
 
+def _add_contact(desktop: Desktop) -> QDialog:
+    from app.ui.hours.entry_dialogs import ContactEntryDialog
+
+    return ContactEntryDialog(desktop.window, date.today(), _colour)
+
+
+def _add_supervision(desktop: Desktop) -> QDialog:
+    from app.ui.hours.entry_dialogs import SupervisionEntryDialog
+
+    return SupervisionEntryDialog(desktop.window, date.today(), "Dr. Lee", _colour)
+
+
+def _hours_target(desktop: Desktop) -> QDialog:
+    from app.domain.hours_targets import Target, find_preset, shipped_presets
+    from app.services.hours import DEFAULT_PRESET
+    from app.ui.hours.entry_dialogs import TargetDialog
+
+    presets = shipped_presets()
+    target = Target(find_preset(presets, DEFAULT_PRESET))
+    return TargetDialog(desktop.window, presets, target, date.today(), _colour)
+
+
+def _save_hours(desktop: Desktop) -> QDialog:
+    from app.ui.hours.entry_dialogs import ExportHoursDialog
+
+    return ExportHoursDialog(desktop.window, date.today(), _colour)
+
+
+def _about(desktop: Desktop) -> QDialog:
+    from app.services.about import about_facts
+    from app.ui.shell.about_dialog import AboutDialog
+
+    return AboutDialog(about_facts(desktop.session.parts.vault.folder), desktop.window)
+
+
 BUILDERS: dict[str, list[Builder]] = {
     "CoupleDialog": [_new_couple, _edit_couple],
     "NewIntensiveDialog": [_new_intensive],
@@ -199,9 +234,14 @@ BUILDERS: dict[str, list[Builder]] = {
     "CardsDialog": [_cards],
     "ReviewWindow": [_review],
     "ReturnedReviewDialog": [_returned_review],
+    "ContactEntryDialog": [_add_contact],
+    "SupervisionEntryDialog": [_add_supervision],
+    "TargetDialog": [_hours_target],
+    "ExportHoursDialog": [_save_hours],
+    "AboutDialog": [_about],
 }
 # Bases that are never shown themselves.
-ABSTRACT = {"FormDialog"}
+ABSTRACT = {"FormDialog", "PendingFormDialog"}
 ALL_BUILDERS = [builder for builders in BUILDERS.values() for builder in builders]
 
 
