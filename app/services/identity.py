@@ -88,6 +88,17 @@ def own_keys(vault: Vault, *, actor: str, clock: Clock = system_clock) -> KeyPai
         return keys_in(session, clock(), actor)
 
 
+def ensure_keys(vault: Vault, *, actor: str, clock: Clock = system_clock) -> None:
+    """Make the vault's key pair now if it has none (the app calls this after each unlock).
+
+    A vault gets its identity at the first unlock after the supervision loop
+    landed, so its card is ready before anyone needs it, and the keys are in
+    that day's backup. Nothing leaves the worker: the private keys are not
+    handed to the UI thread.
+    """
+    own_keys(vault, actor=actor, clock=clock)
+
+
 def own_card(vault: Vault, *, actor: str, clock: Clock = system_clock) -> Card:
     """This vault's card: the profile's signature line and role, with the vault's public keys."""
     profile = get_profile(vault)

@@ -213,8 +213,23 @@ class DesktopSession(QObject):
         self.window.set_unlocked(True)
         self.idle.start()
         self.opened.emit()
+        self._ensure_keys(vault)
         if parts.profile.incomplete():  # a vault from `crucible init` without a profile: ask now
             parts.profile.open(first_time=True)
+
+    def _ensure_keys(self, vault: Vault) -> None:
+        """The vault's key pair for the supervision loop, made at the first unlock that lacks it."""
+        from app.services.identity import ensure_keys
+        from app.ui.shell.vault_gateway import error_sentence
+
+        actor = self._actor()
+        # Unlock's own bookkeeping, like its audit event: discounted by the change watch, so a
+        # session in which the clinician only looked still makes no backup at quit.
+        self.data_safety.run_write(
+            lambda: ensure_keys(vault, actor=actor),
+            lambda _none: None,
+            lambda error: self.window.statusBar().showMessage(error_sentence(error)),
+        )
 
     # ------------------------------------------------------------------ lock
 
