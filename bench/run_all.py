@@ -22,6 +22,7 @@ SCRIPTS = [
     "search.py",
     "search_palette.py",
     "hours.py",
+    "scale.py",
 ]
 
 

@@ -40,8 +40,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.services.vault_handle import Vault  # noqa: E402
-from app.store.keyfile import KdfParams  # noqa: E402
+from app.services.vault_handle import Vault
+from app.store.keyfile import KdfParams
 
 GENERATOR_VERSION = 1
 PASSPHRASE = "bench passphrase scale"
@@ -140,6 +140,17 @@ class Texts:
 # ---------------------------------------------------------------------- plan
 
 
+def first_block_id(intensive: int) -> int:
+    """The id of an intensive's first block (ids run in order, 14 to an intensive)."""
+    return BLOCKS_PER_INTENSIVE * (intensive - 1) + 1
+
+
+def first_block_end(intensive: int) -> datetime:
+    """When an intensive's first block ends (its last observation is a little before)."""
+    first = FIRST_DAY + timedelta(days=7 * (intensive - 1))
+    return datetime(first.year, first.month, first.day, 9, tzinfo=TZ) + timedelta(minutes=75)
+
+
 def _days_of(intensive: int) -> list[int]:
     """Blocks per day: 14 over two days (7, 7) or three (5, 5, 4)."""
     return [7, 7] if intensive % 2 else [5, 5, 4]
@@ -175,10 +186,15 @@ def generate(folder: Path, seed: int = 16) -> float:
 class PlannedBlock:
     """A block as generated: ids and what it should carry."""
 
-    __slots__ = ("block_id", "intensive_id", "kind", "observations", "start", "note_chars")
+    __slots__ = ("block_id", "intensive_id", "kind", "note_chars", "observations", "start")
 
     def __init__(self, block_id: int, intensive_id: int, kind: str, start: datetime) -> None:
-        self.block_id, self.intensive_id, self.kind, self.start = block_id, intensive_id, kind, start
+        self.block_id, self.intensive_id, self.kind, self.start = (
+            block_id,
+            intensive_id,
+            kind,
+            start,
+        )
         self.observations = 0
         self.note_chars = 0
 
