@@ -93,6 +93,7 @@ class Heartbeat:
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
+        """Start timing gaps."""
         self.longest = 0.0
         self.clock.start()
         self.timer.start()
@@ -102,6 +103,7 @@ class Heartbeat:
         self.longest = max(self.longest, float(gap))
 
     def stop(self) -> float:
+        """Stop; the longest gap in milliseconds."""
         self.timer.stop()
         return self.longest
 
@@ -121,16 +123,18 @@ class Driver:
 
     @property
     def parts(self) -> Any:
+        """The unlocked session's parts."""
         parts = self.desktop.session.parts
         assert parts is not None
         return parts
 
     def unlock(self) -> float:
+        """Unlock; milliseconds to the casebook shown and the navigator answering."""
         session = self.desktop.session
         session.unlock_view.passphrase.setText(PASSPHRASE)
         started = time.perf_counter()
         session.unlock_view.unlock.click()
-        assert wait_until(lambda: session.parts is not None, 60), "the unlock did not finish"
+        assert wait_until(lambda: session.parts is not None, 180), "the unlock did not finish"
         tree = self.parts.casebook.view.tree
         assert wait_until(lambda: tree.model() is not None and tree.model().rowCount() > 0, 60)
         first = tree.model().index(0, 0)
@@ -139,10 +143,12 @@ class Driver:
         return (time.perf_counter() - started) * 1000
 
     def background_idle(self, timeout_s: float = 300) -> None:
+        """Until the background helper has no job left."""
         background = self.desktop.session.background
         wait_until(lambda: not background.busy, timeout_s)
 
     def filter_keys(self) -> list[float]:
+        """Type couple codes into the filter a key at a time; each key's milliseconds."""
         view = self.parts.casebook.view
         times = []
         for code in CODES:
@@ -161,6 +167,7 @@ class Driver:
         return times
 
     def workspace(self) -> Any:
+        """The block workspace (built at the first open)."""
         return self.parts.blocks.workspace
 
     def open_block(self, block_id: int) -> float:
@@ -175,6 +182,7 @@ class Driver:
         return took
 
     def wait_summary_idle(self) -> None:
+        """Until no summary refresh is due or under way."""
         workspace = self.workspace()
         wait_until(
             lambda: (
@@ -206,7 +214,7 @@ class Driver:
             if question is not None:  # asked anyway: the run is void, say so
                 raise SystemExit("the workspace asked about the block's date")
             # committed: the id comes back from the write (queued on the writer lane when busy)
-            wait_until(lambda: workspace.observations.last_id != before, 30)
+            wait_until(lambda before=before: workspace.observations.last_id != before, 30)
             self.app.processEvents()
             times.append((time.perf_counter() - started) * 1000)
             QTest.qWait(SUMMARY_DELAY_MS + 50 if not while_busy else 50)
@@ -231,6 +239,7 @@ class BenchClock:
         self.start, self.began = start, time.perf_counter()
 
     def __call__(self) -> datetime:
+        """Now, on the bench's clock."""
         return self.start + timedelta(seconds=time.perf_counter() - self.began)
 
 

@@ -18,7 +18,8 @@ import dataclasses
 import functools
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, NoReturn, TypeVar
+from enum import Enum
+from typing import Any, NoReturn, TypeVar, cast
 
 from app.domain.block_span import MARGIN_DAYS, observation_window
 from app.domain.intensive import (
@@ -131,7 +132,7 @@ def _optional_string(doc: Mapping[str, Any], key: str, path: str, hi: int = 200)
 
 
 @functools.cache
-def _members(kind: type[E]) -> dict[str, E]:
+def _members(kind: type[Enum]) -> dict[str, Enum]:
     return {member.value: member for member in kind}
 
 
@@ -141,7 +142,7 @@ def _choice(value: object, kind: type[E], where: str) -> E:
     if isinstance(value, str):
         member = _members(kind).get(value)
         if member is not None:
-            return member
+            return cast(E, member)
     allowed = ", ".join(member.value for member in kind)
     _fail(where, f"{_describe(value)} is not one of {allowed}")
 

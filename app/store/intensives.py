@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import intensive as domain
@@ -136,7 +136,7 @@ def _insert_observations(
     OBSERVATION_CHUNK they take a few megabytes at a time, in the caller's
     transaction as before.
     """
-    table = models.Observation.__table__
+    table = cast(Table, models.Observation.__table__)
     for day, day_row in zip(intensive.days, row.days, strict=True):
         for block, block_row in zip(day.blocks, day_row.blocks, strict=True):
             observations = block.observations
