@@ -294,10 +294,27 @@ class CasebookController(QObject):
                 for intensive_id in holders:
                     self.model.ensure_loaded((INTENSIVE, intensive_id))
         self.proxy.setFilterFixedString(text)
+        self.view.tree.expandToDepth(0)
         if text:
-            self.view.tree.expandAll()
-        else:
-            self.view.tree.expandToDepth(0)
+            self._expand_read_matches()
+
+    def _expand_read_matches(self) -> None:
+        """Expand the filtered intensives whose days are read, down to their blocks.
+
+        Not `expandAll()`: expanding an intensive not read yet reads it
+        (`fetchMore`), and on a ten-year vault the first letter of a couple
+        code matched all 500 of them (seconds per keystroke).
+        """
+        tree, proxy = self.view.tree, self.proxy
+        for row in range(proxy.rowCount()):
+            couple = proxy.index(row, 0)
+            for child in range(proxy.rowCount(couple)):
+                intensive = couple.model().index(child, 0, couple)
+                if proxy.canFetchMore(intensive) or not proxy.rowCount(intensive):
+                    continue
+                tree.expand(intensive)
+                for day in range(proxy.rowCount(intensive)):
+                    tree.expand(proxy.index(day, 0, intensive))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show(current)

@@ -145,3 +145,15 @@ def test_moving_a_block_replaces_only_its_intensive(qtbot: Any, unlocked: Deskto
     assert "reset" not in signals
     assert ws.selected_key() == (BLOCK, day.blocks[1].id)
     assert ws.view.tree.currentIndex().row() == 0
+
+
+def test_filtering_by_couple_code_reads_no_days(unlocked: Desktop) -> None:
+    """Typing a couple code filters couples and intensives without reading any intensive's days."""
+    ws, first, second = _two_intensives(unlocked)
+    for text in ("C", "C-0", "C-03"):
+        ws.view.filter.setText(text)
+        for intensive_id in (first, second):
+            assert ws.model.canFetchMore(_intensive_index(ws.model, intensive_id)), text
+    assert [ws.proxy.index(r, 0).data() for r in range(ws.proxy.rowCount())] == [
+        "C-0300 — Ari & Bo"
+    ]
