@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck layers unit bench boris-env clean freeze-vault wheel clean-venv-test bundle bundle-smoke
+.PHONY: run test lint typecheck layers unit bench bench-scale boris-env clean freeze-vault wheel clean-venv-test bundle bundle-smoke
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "Crucible needs Python 3.11 or newer ($(PYTHON) is not; set PYTHON=...)"; exit 2; }
@@ -36,6 +36,11 @@ test: lint typecheck layers unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+# Issue 16: every figure of a ten-year practice against its budget (the vault is
+# generated once, a few minutes, and cached in $$CRUCIBLE_BENCH_CACHE or ~/.cache).
+bench-scale: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/scale.py
 
 # BORIS, in an environment of its own, for the test that opens an exported
 # project with BORIS's own reader (tests/services/test_boris_export.py).

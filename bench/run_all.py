@@ -24,6 +24,7 @@ SCRIPTS = [
     "hours.py",
     "review_agreement.py",
     "review_package.py",
+    "scale.py",
 ]
 
 

@@ -105,6 +105,48 @@ def load_casebook(vault: Vault, *, include_archived: bool = False) -> list[Coupl
         return queries.load_casebook(session, include_archived=include_archived)
 
 
+def load_couples(vault: Vault, *, include_archived: bool = False) -> list[CoupleOutline]:
+    """The navigator's first level: couples with their intensives as headers (no days yet)."""
+    with vault.session() as session:
+        return queries.load_couples(session, include_archived=include_archived)
+
+
+def load_couple(vault: Vault, couple_id: int, *, include_archived: bool = False) -> CoupleOutline:
+    """One couple with its intensives as headers, after an edit of it."""
+    with vault.session() as session:
+        return queries.load_couple(session, couple_id, include_archived=include_archived)
+
+
+def load_intensive(vault: Vault, intensive_id: int) -> IntensiveOutline:
+    """One intensive with its days and blocks, when the navigator opens it."""
+    try:
+        with vault.session() as session:
+            return queries.load_intensive(session, intensive_id)
+    except LookupError:
+        raise NotFoundError(
+            "That item is no longer in the vault; the list was refreshed."
+        ) from None
+
+
+def intensives_with_block_titled(vault: Vault, text: str) -> list[int]:
+    """The intensives holding a block whose title contains `text`: the filter reads their days."""
+    with vault.session() as session:
+        return queries.intensives_with_block_titled(session, text)
+
+
+def intensive_holding(vault: Vault, kind: str, item_id: int) -> int | None:
+    """The id of the intensive a day or block belongs to (None if it is gone)."""
+    with vault.session() as session:
+        try:
+            if kind == "day":
+                return queries.intensive_of_day(session, item_id)
+            if kind == "block":
+                return queries.intensive_of_block(session, item_id)
+        except LookupError:
+            return None
+    return None
+
+
 class _Action:
     """One audited write: a session, a transaction, and the event recording it."""
 
@@ -449,8 +491,13 @@ __all__ = [
     "create_couple",
     "create_intensive",
     "delete_intensive",
+    "intensive_holding",
+    "intensives_with_block_titled",
     "list_templates",
     "load_casebook",
+    "load_couple",
+    "load_couples",
+    "load_intensive",
     "move_block",
     "move_day",
     "parse_template",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.exchange import FormatError, intensive_to_document, parse_intensive
 from app.domain.intensive import Intensive, supervision_problem
+from app.domain.json_outline import OutlineRefused, outline
 from app.services.audit_log import AuditAction
 from app.services.clock import Clock, system_clock
 from app.services.errors import InputError, NotFoundError
@@ -28,12 +29,19 @@ log = logging.getLogger(__name__)
 
 def decode_document(data: bytes) -> Any:
     """Decode UTF-8 JSON, with a one-sentence error that says where it went wrong."""
+    return _loads(_text_of(data))
+
+
+def _text_of(data: bytes) -> str:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise InputError("The file is larger than 256 MB; it is not an intensive document.")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(f"The file is not UTF-8 text (byte {error.start}).") from None
+
+
+def _loads(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -42,6 +50,19 @@ def decode_document(data: bytes) -> Any:
         ) from None
     except RecursionError:
         raise InputError("The file's JSON is nested too deeply to be an intensive.") from None
+
+
+def _outline_document(data: bytes) -> Any:
+    """The document with its observations left as text until validated one by one (issue 16).
+
+    Whatever the outline does not read is decoded by `json.loads`, whose
+    error message (or result) is the reference.
+    """
+    text = _text_of(data)
+    try:
+        return outline(text)
+    except OutlineRefused:
+        return _loads(text)
 
 
 def parse_document(data: bytes) -> Intensive:
@@ -64,8 +85,10 @@ def _parse(document: Any) -> Intensive:
 def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = system_clock) -> int:
     """Validate the whole document first, then insert it in one transaction; return its id."""
     started = time.monotonic()
-    document = decode_document(data)
+    document = _outline_document(data)
     intensive = _parse(document)
+    format_name = document["format"]
+    del document  # the outline holds the text; the validated intensive is all that is needed
     now = clock()
     try:
         with vault.write_session() as session:
@@ -76,7 +99,7 @@ def import_intensive(vault: Vault, data: bytes, *, actor: str, clock: Clock = sy
                 actor=actor,
                 action=AuditAction.IMPORT,
                 intensive_id=new_id,
-                detail={"format": document["format"]},
+                detail={"format": format_name},
             )
             _anchor_imported_signatures(session, new_id, now, actor)
     except CoupleConflictError as error:

@@ -61,7 +61,13 @@ class DayOutline:
 
 @dataclass(frozen=True, slots=True)
 class IntensiveOutline:
-    """An intensive with its days in order."""
+    """An intensive with its days in order.
+
+    A *header* (`loaded` False) is what the navigator lists before the
+    intensive is opened: no days yet, only the first day's date for its
+    label. `load_intensive` gives the whole outline; on a ten-year vault
+    reading every day and block up front cost most of the unlock.
+    """
 
     id: int
     couple_id: int
@@ -73,6 +79,13 @@ class IntensiveOutline:
     days: tuple[DayOutline, ...]
     cosigned: bool = False
     """Whether the supervisor's latest return co-signed it (issue 13; the navigator marks it)."""
+    loaded: bool = True
+    first_date: date | None = None
+
+    @property
+    def first_day(self) -> date | None:
+        """The date of the first day, from the days or (for a header) as read with it."""
+        return self.days[0].date if self.days else self.first_date
 
     @property
     def has_signed_note(self) -> bool:
@@ -112,13 +125,7 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleOut
             select(models.BlockNote.block_id).where(models.BlockNote.signed_at.is_not(None))
         )
     )
-    cosigned = set(
-        session.scalars(
-            select(models.ReviewSent.intensive_id)
-            .join(models.ReviewReturn, models.ReviewReturn.sent_id == models.ReviewSent.id)
-            .where(models.ReviewReturn.cosigned_at.is_not(None))
-        )
-    )
+    cosigned = _cosigned(session)
     couples = session.scalars(
         select(models.Couple)
         .order_by(models.Couple.code)
@@ -139,6 +146,163 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleOut
         a, b = (PartnerOutline(p.key, p.name, p.pronouns, p.colour) for p in couple.partners)
         result.append(CoupleOutline(couple.id, couple.code, (a, b), intensives))
     return result
+
+
+def _cosigned(session: Session, intensive_id: int | None = None) -> set[int]:
+    """The intensives whose supervisor's latest return co-signed them (issue 13)."""
+    query = (
+        select(models.ReviewSent.intensive_id)
+        .join(models.ReviewReturn, models.ReviewReturn.sent_id == models.ReviewSent.id)
+        .where(models.ReviewReturn.cosigned_at.is_not(None))
+    )
+    if intensive_id is not None:
+        query = query.where(models.ReviewSent.intensive_id == intensive_id)
+    return set(session.scalars(query))
+
+
+def load_couples(session: Session, *, include_archived: bool) -> list[CoupleOutline]:
+    """Every couple (by code) with its intensives as headers: three plain queries, no days.
+
+    What the navigator shows at unlock; an intensive's days and blocks come
+    from `load_intensive` when it is expanded or selected.
+    """
+    partners: dict[int, list[PartnerOutline]] = {}
+    for row in session.execute(
+        select(
+            models.Partner.couple_id,
+            models.Partner.key,
+            models.Partner.name,
+            models.Partner.pronouns,
+            models.Partner.colour,
+        ).order_by(models.Partner.couple_id, models.Partner.key)
+    ):
+        partners.setdefault(row[0], []).append(PartnerOutline(*row[1:]))
+    first_day = (
+        select(func.min(models.Day.date))
+        .where(models.Day.intensive_id == models.Intensive.id)
+        .scalar_subquery()
+    )
+    query = select(
+        models.Intensive.id,
+        models.Intensive.couple_id,
+        models.Intensive.title,
+        models.Intensive.clinician,
+        models.Intensive.trainee,
+        models.Intensive.supervisor,
+        models.Intensive.status,
+        first_day,
+    ).order_by(models.Intensive.id)
+    if not include_archived:
+        query = query.where(models.Intensive.status != "archived")
+    intensives: dict[int, list[IntensiveOutline]] = {}
+    cosigned = _cosigned(session)
+    for i in session.execute(query):
+        header = IntensiveOutline(
+            *i[:7],
+            days=(),
+            cosigned=i[0] in cosigned,
+            loaded=False,
+            first_date=_as_date(i[7]),
+        )
+        intensives.setdefault(i.couple_id, []).append(header)
+    result = []
+    for couple_id, code in session.execute(
+        select(models.Couple.id, models.Couple.code).order_by(models.Couple.code)
+    ):
+        a, b = partners[couple_id]
+        result.append(CoupleOutline(couple_id, code, (a, b), tuple(intensives.get(couple_id, ()))))
+    return result
+
+
+def _as_date(value: object) -> date | None:
+    """min() over an IsoDate column comes back as the stored text in some SQLAlchemy paths."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def load_couple(session: Session, couple_id: int, *, include_archived: bool) -> CoupleOutline:
+    """One couple as `load_couples` lists it (after an edit of that couple)."""
+    for couple in load_couples(session, include_archived=include_archived):
+        if couple.id == couple_id:
+            return couple
+    raise LookupError(couple_id)
+
+
+def intensives_with_block_titled(session: Session, text: str) -> list[int]:
+    """The intensives with a block whose title holds `text` (any case), for the filter."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return list(
+        session.scalars(
+            select(models.Day.intensive_id)
+            .join(models.Block, models.Block.day_id == models.Day.id)
+            .where(models.Block.title.ilike(pattern, escape="\\"))
+            .distinct()
+        )
+    )
+
+
+def load_intensive(session: Session, intensive_id: int) -> IntensiveOutline:
+    """One intensive with its days and blocks; counts by one aggregate over its blocks only."""
+    row = _get(session, models.Intensive, intensive_id)
+    days = session.execute(
+        select(models.Day.id, models.Day.number, models.Day.date)
+        .where(models.Day.intensive_id == intensive_id)
+        .order_by(models.Day.number)
+    ).all()
+    blocks = session.execute(
+        select(
+            models.Block.day_id,
+            models.Block.id,
+            models.Block.position,
+            models.Block.title,
+            models.Block.kind,
+            models.Block.start,
+            models.Block.end,
+        )
+        .where(models.Block.day_id.in_([d.id for d in days]))
+        .order_by(models.Block.day_id, models.Block.position)
+    ).all()
+    ids = [b.id for b in blocks]
+    counts = dict(
+        session.execute(
+            select(models.Observation.block_id, func.count())
+            .where(models.Observation.block_id.in_(ids))
+            .group_by(models.Observation.block_id)
+        ).all()
+    )
+    signed = set(
+        session.scalars(
+            select(models.BlockNote.block_id).where(
+                models.BlockNote.block_id.in_(ids), models.BlockNote.signed_at.is_not(None)
+            )
+        )
+    )
+    by_day: dict[int, list[BlockOutline]] = {}
+    for b in blocks:
+        by_day.setdefault(b.day_id, []).append(
+            BlockOutline(
+                b.id,
+                b.position,
+                b.title,
+                b.kind,
+                b.start,
+                b.end,
+                b.id in signed,
+                counts.get(b.id, 0),
+            )
+        )
+    return IntensiveOutline(
+        id=row.id,
+        couple_id=row.couple_id,
+        title=row.title,
+        clinician=row.clinician,
+        trainee=row.trainee,
+        supervisor=row.supervisor,
+        status=row.status,
+        days=tuple(DayOutline(d.id, d.number, d.date, tuple(by_day.get(d.id, ()))) for d in days),
+        cosigned=bool(_cosigned(session, intensive_id)),
+    )
 
 
 def _intensive_summary(

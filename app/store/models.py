@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -117,12 +118,13 @@ class Day(Base):
     """A day of an intensive, numbered from 1."""
 
     __tablename__ = "day"
-    __table_args__ = (UniqueConstraint("intensive_id", "number", name="intensive_number"),)
+    __table_args__ = (
+        UniqueConstraint("intensive_id", "number", name="intensive_number"),
+        Index("ix_day_intensive_date", "intensive_id", "date"),  # first day: revision 0009
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    intensive_id: Mapped[int] = mapped_column(
-        ForeignKey("intensive.id", ondelete="CASCADE"), index=True
-    )
+    intensive_id: Mapped[int] = mapped_column(ForeignKey("intensive.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     date: Mapped[date] = mapped_column(IsoDate)
     intensive: Mapped[Intensive] = relationship(back_populates="days")
@@ -140,10 +142,11 @@ class Block(Base):
             "kind IN ('joint', 'individual-A', 'individual-B', 'break', 'homework', 'other')",
             name="kind",
         ),
+        Index("ix_block_day_position", "day_id", "position"),  # a day's blocks: revision 0009
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day_id: Mapped[int] = mapped_column(ForeignKey("day.id", ondelete="CASCADE"), index=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("day.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
@@ -242,10 +245,12 @@ class Observation(Base):
             name="boundary",
         ),
         CheckConstraint("intensity BETWEEN 1 AND 5", name="intensity"),
+        # A block's observations in time order without a sort (revision 0009).
+        Index("ix_observation_block_time", "block_id", "at_utc"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    block_id: Mapped[int] = mapped_column(ForeignKey("block.id", ondelete="CASCADE"), index=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(AwareDateTime)
     # UTC copy of `at` as sortable text: ISO strings with different offsets do
     # not sort by instant, and the timeline needs instant order.

@@ -23,6 +23,7 @@ from tests.conftest import DATA, PASSPHRASE, SAMPLE_PATH
 
 FIXTURE_0001 = DATA / "vaults" / "schema-0001"
 FIXTURE_PASSPHRASE = "fixture passphrase 0001"
+VERSIONS = Path(__file__).resolve().parents[2] / "db" / "migrations" / "versions"
 
 
 def _open_0001_copy(folder: Path) -> Vault:
@@ -155,7 +156,8 @@ def test_frozen_0001_vault_upgrades_with_its_data(tmp_path: Path) -> None:
     )
     try:
         assert migrate.current_revision(vault.engine) == migrate.head_revision()
-        steps = int(migrate.head_revision()) - 1  # 0002 .. head, one step each
+        # 0002 .. head, one step each (counted from the files: 0009 came before 0008 was merged)
+        steps = len(list(VERSIONS.glob("*_0*.py"))) - 1
         assert heard == [
             vault_access.UPDATE_BACKUP,
             *(vault_access.update_step(done, steps) for done in range(steps + 1)),

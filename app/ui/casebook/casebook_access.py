@@ -51,3 +51,6 @@ class CasebookAccess(Protocol):
 
     def refresh(self, select: ItemKey | None = None) -> None:
         """Reload the tree, then select `select` (or keep the selection)."""
+
+    def refresh_within(self, scope: ItemKey | None, select: ItemKey | None = None) -> None:
+        """Update the rows of the one couple or intensive an edit changed, then select."""

@@ -32,6 +32,8 @@ from app.services import casebook
 from app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
 from app.ui.casebook.casebook_view import CasebookView
 from app.ui.casebook.navigator_model import (
+    COUPLE,
+    INTENSIVE,
     SUMMARY_ROLE,
     ItemKey,
     NavigatorFilter,
@@ -46,6 +48,12 @@ if TYPE_CHECKING:  # the workspace package (and the analytics) load with the fir
     from app.services.profile import ClinicianProfile
     from app.services.vault_handle import Vault
     from app.ui.block.block_status import BlockStatus
+
+
+FILTER_READS_FROM = 3
+"""Typed text this long or longer reads the days of intensives with a block titled like it."""
+FILTER_READS_AT_MOST = 25
+"""...but only when that is a few intensives: "Block" is in every title of a ten-year vault."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,22 @@ def _schedule(intensive: IntensiveOutline) -> str:
     return "<br>".join(lines)
 
 
+class _VaultLoader:
+    """What the navigator reads lazily, through the casebook service, while the vault is open."""
+
+    def __init__(self, controller: CasebookController) -> None:
+        self.controller = controller
+
+    def intensive(self, intensive_id: int) -> IntensiveOutline:
+        vault = self.controller.vault
+        assert vault is not None, "the navigator read after teardown"
+        return casebook.load_intensive(vault, intensive_id)
+
+    def holder(self, key: ItemKey) -> int | None:
+        vault = self.controller.vault
+        return None if vault is None else casebook.intensive_holding(vault, *key)
+
+
 class CasebookController(QObject):
     """Navigator and details over one unlocked vault."""
 
@@ -100,7 +124,7 @@ class CasebookController(QObject):
         self.vault: Vault | None = vault
         self.set_profile(profile)
         self.error_colour = error_colour
-        self.model = NavigatorModel(self)
+        self.model = NavigatorModel(self, loader=_VaultLoader(self))
         self.proxy = NavigatorFilter(self)
         self.proxy.setSourceModel(self.model)
         view.tree.setModel(self.proxy)
@@ -122,10 +146,37 @@ class CasebookController(QObject):
         """Reload the casebook, keeping (or moving to) a selected item."""
         key = select or self.selected_key()
         assert self.vault is not None, "refresh after teardown"
-        couples = casebook.load_casebook(self.vault, include_archived=self.showing_archived())
+        couples = casebook.load_couples(self.vault, include_archived=self.showing_archived())
         self.model.set_casebook(couples)
-        self.view.tree.expandToDepth(1)
+        self.view.tree.expandToDepth(0)  # intensives listed; their days read when opened
         if (key is not None and not self.select(key)) or key is None:
+            self._show(None)
+
+    def refresh_within(self, scope: ItemKey | None, select: ItemKey | None = None) -> None:
+        """After an edit inside one couple or intensive: update those rows, not the tree.
+
+        Falls back to `refresh` when the edited item is no longer listed
+        (deleted, archived out of view) or the selection cannot be found.
+        """
+        assert self.vault is not None, "refresh after teardown"
+        key = select or self.selected_key()
+        try:
+            if scope is not None and scope[0] == INTENSIVE:
+                outline = casebook.load_intensive(self.vault, scope[1])
+                archived_hidden = outline.status == "archived" and not self.showing_archived()
+                done = not archived_hidden and self.model.replace_intensive(outline)
+            elif scope is not None and scope[0] == COUPLE:
+                couple = casebook.load_couple(
+                    self.vault, scope[1], include_archived=self.showing_archived()
+                )
+                done = self.model.replace_couple(couple)
+            else:
+                done = False
+        except LookupError:
+            done = False
+        if not done or (key is not None and not self.select(key)):
+            self.refresh(key)
+        elif key is None:
             self._show(None)
 
     def selected_key(self) -> ItemKey | None:
@@ -160,7 +211,8 @@ class CasebookController(QObject):
         return None
 
     def summary_of(self, key: ItemKey) -> Summary | None:
-        """The summary of any item in the model."""
+        """The summary of any item in the model (an intensive's with its days read)."""
+        self.model.ensure_loaded(key)
         index = self.model.find(key)
         summary: Summary | None = index.data(SUMMARY_ROLE) if index.isValid() else None
         return summary
@@ -232,8 +284,37 @@ class CasebookController(QObject):
         self.view.details.set_live(live)
 
     def _filter_changed(self, text: str) -> None:
+        if len(text.strip()) >= FILTER_READS_FROM and self.vault is not None:
+            # Days and blocks are read lazily; those of intensives with a block
+            # titled like the text are read now so the filter can show them,
+            # unless the text is in nearly every title (reading them all is
+            # what made a keystroke take seconds on a ten-year vault).
+            holders = casebook.intensives_with_block_titled(self.vault, text.strip())
+            if len(holders) <= FILTER_READS_AT_MOST:
+                for intensive_id in holders:
+                    self.model.ensure_loaded((INTENSIVE, intensive_id))
         self.proxy.setFilterFixedString(text)
-        self.view.tree.expandAll() if text else self.view.tree.expandToDepth(1)
+        self.view.tree.expandToDepth(0)
+        if text:
+            self._expand_read_matches()
+
+    def _expand_read_matches(self) -> None:
+        """Expand the filtered intensives whose days are read, down to their blocks.
+
+        Not `expandAll()`: expanding an intensive not read yet reads it
+        (`fetchMore`), and on a ten-year vault the first letter of a couple
+        code matched all 500 of them (seconds per keystroke).
+        """
+        tree, proxy = self.view.tree, self.proxy
+        for row in range(proxy.rowCount()):
+            couple = proxy.index(row, 0)
+            for child in range(proxy.rowCount(couple)):
+                intensive = couple.model().index(child, 0, couple)
+                if proxy.canFetchMore(intensive) or not proxy.rowCount(intensive):
+                    continue
+                tree.expand(intensive)
+                for day in range(proxy.rowCount(intensive)):
+                    tree.expand(proxy.index(day, 0, intensive))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show(current)
@@ -251,6 +332,9 @@ class CasebookController(QObject):
             return
         assert index is not None
         kind, _id = key
+        if kind == INTENSIVE:  # its details need its days: read them now if they are not yet
+            self.model.ensure_loaded(key)
+            self._current = index.data(SUMMARY_ROLE)
         summary = self._current
         if isinstance(summary, CoupleOutline):
             self._show_couple(summary, index)

@@ -65,22 +65,30 @@ class CasebookEdits:
         d.block_down.clicked.connect(lambda: self.move_block(+1))
         d.remove_block.clicked.connect(self.remove_block)
 
-    def _call(self, work: Callable[[], T], select: Select[T] = None) -> None:
-        """Run one service call; show its refusal, reload the navigator either way."""
+    def _call(
+        self, work: Callable[[], T], select: Select[T] = None, scope: ItemKey | None = None
+    ) -> None:
+        """Run one service call; show its refusal, reload the navigator either way.
+
+        `scope` is the one couple or intensive the edit changes: only its rows
+        are read again (on a ten-year vault a whole reload is most of a second).
+        """
         try:
             result = work()
         except VaultError as error:
             show_error(self.window, str(error))
             self.ws.refresh()
             return
-        self.ws.refresh(select(result) if callable(select) else select)
+        self.ws.refresh_within(scope, select(result) if callable(select) else select)
 
-    def _in_dialog(self, work: Callable[[], T], select: Select[T] = None) -> str | None:
+    def _in_dialog(
+        self, work: Callable[[], T], select: Select[T] = None, scope: ItemKey | None = None
+    ) -> str | None:
         try:
             result = work()
         except VaultError as error:
             return str(error)
-        self.ws.refresh(select(result) if callable(select) else select)
+        self.ws.refresh_within(scope, select(result) if callable(select) else select)
         return None
 
     # ------------------------------------------------------------------ couples
@@ -123,6 +131,7 @@ class CasebookEdits:
                     [casebook.PartnerOutline(*p) for p in partners],
                     actor=self.ws.actor,
                 ),
+                key,
                 key,
             )
 
@@ -182,6 +191,7 @@ class CasebookEdits:
                 self.vault, key[1], dialog.title.text(), actor=self.ws.actor
             ),
             key,
+            key,
         )
         dialog.open()
         return dialog
@@ -201,6 +211,7 @@ class CasebookEdits:
                 dialog.supervisor.text(),
                 actor=self.ws.actor,
             ),
+            key,
             key,
         )
         dialog.open()
@@ -257,6 +268,7 @@ class CasebookEdits:
             self._call(
                 lambda: casebook.add_day(self.vault, key[1], actor=self.ws.actor),
                 lambda new_id: (DAY, new_id),
+                key,
             )
 
     def redate_day(self) -> None:
@@ -266,7 +278,9 @@ class CasebookEdits:
             return
         new_date = self.details.chosen_day_date()
         self._call(
-            lambda: casebook.redate_day(self.vault, key[1], new_date, actor=self.ws.actor), key
+            lambda: casebook.redate_day(self.vault, key[1], new_date, actor=self.ws.actor),
+            key,
+            self._intensive_key(),
         )
 
     def move_day(self, step: int) -> None:
@@ -274,7 +288,9 @@ class CasebookEdits:
         key = self.ws.parent_key(DAY)
         if key is not None:
             self._call(
-                lambda: casebook.move_day(self.vault, key[1], step, actor=self.ws.actor), key
+                lambda: casebook.move_day(self.vault, key[1], step, actor=self.ws.actor),
+                key,
+                self._intensive_key(),
             )
 
     def remove_day(self) -> None:
@@ -299,7 +315,9 @@ class CasebookEdits:
             f"{observations} observations? This cannot be undone.",
             "&Remove",
             lambda: self._call(
-                lambda: casebook.remove_day(self.vault, key[1], actor=self.ws.actor), parent
+                lambda: casebook.remove_day(self.vault, key[1], actor=self.ws.actor),
+                parent,
+                parent,
             ),
         )
 
@@ -320,6 +338,7 @@ class CasebookEdits:
         self._call(
             lambda: casebook.add_block(self.vault, key[1], plan, actor=self.ws.actor),
             lambda new_id: (BLOCK, new_id),
+            self._intensive_key(),
         )
 
     def save_block(self) -> None:
@@ -339,6 +358,7 @@ class CasebookEdits:
                 actor=self.ws.actor,
             ),
             key,
+            self._intensive_key(),
         )
 
     def move_block(self, step: int) -> None:
@@ -346,7 +366,9 @@ class CasebookEdits:
         key = self.ws.parent_key(BLOCK)
         if key is not None:
             self._call(
-                lambda: casebook.move_block(self.vault, key[1], step, actor=self.ws.actor), key
+                lambda: casebook.move_block(self.vault, key[1], step, actor=self.ws.actor),
+                key,
+                self._intensive_key(),
             )
 
     def remove_block(self) -> None:
@@ -355,7 +377,7 @@ class CasebookEdits:
         block = self.ws.block_of(key) if key is not None else None
         if key is None or block is None:
             return
-        parent = self.ws.parent_key(DAY)
+        parent, scope = self.ws.parent_key(DAY), self._intensive_key()
         confirm(
             self.window,
             "Remove block",
@@ -363,6 +385,8 @@ class CasebookEdits:
             "This cannot be undone.",
             "&Remove",
             lambda: self._call(
-                lambda: casebook.remove_block(self.vault, key[1], actor=self.ws.actor), parent
+                lambda: casebook.remove_block(self.vault, key[1], actor=self.ws.actor),
+                parent,
+                scope,
             ),
         )

@@ -4,13 +4,22 @@ Built from the casebook service's plain summaries, so no ORM object or
 session ever reaches the view. Items are addressed across reloads (and
 across a lock) by their key, `(kind, id)`, which is what the selection is
 restored from. `clear()` empties the model when the vault locks.
+
+Lazy below the intensives: the tree starts with couples and intensive
+*headers*; an intensive's days and blocks are read (through the `Loader`
+the controller gives) when the view expands it (`fetchMore`), when its
+summary is asked for (`ensure_loaded`), or when a day or block inside it is
+looked up by key (`find`). A ten-year vault holds 7,000 blocks; reading and
+labelling them all at unlock cost most of it. After an edit the controller
+swaps one couple's or one intensive's items (`replace_couple`,
+`replace_intensive`) instead of resetting the tree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import TypeAlias, TypeVar
+from typing import Protocol, TypeAlias, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -38,6 +47,16 @@ ItemKey = tuple[str, int]
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+class Loader(Protocol):
+    """Reads what the model shows lazily: one intensive's outline, and where an item lives."""
+
+    def intensive(self, intensive_id: int) -> IntensiveOutline:
+        """The intensive with its days and blocks."""
+
+    def holder(self, key: ItemKey) -> int | None:
+        """The id of the intensive holding a day or block (None if it is gone)."""
+
+
 @dataclass(eq=False)
 class _Node:
     kind: str
@@ -49,6 +68,8 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     row: int = 0
     dimmed: bool = False
+    fetched: bool = True
+    """False for an intensive header whose days and blocks are not read yet."""
 
     def add(self, child: _Node) -> None:
         child.parent, child.row = self, len(self.children)
@@ -70,36 +91,55 @@ def short_date(day: date) -> str:
 
 
 def _couple_node(couple: CoupleOutline) -> _Node:
-    a, b = couple.partners
-    node = _Node(
-        COUPLE,
-        couple.id,
-        f"{couple.code} — {a.name} & {b.name}",
-        f"Couple {couple.code}: {a.name} ({a.pronouns or 'no pronouns given'}) and "
-        f"{b.name} ({b.pronouns or 'no pronouns given'})",
-        couple,
-    )
+    label, tooltip = _couple_texts(couple)
+    node = _Node(COUPLE, couple.id, label, tooltip, couple)
     for intensive in couple.intensives:
         node.add(_intensive_node(intensive))
     return node
 
 
-def _intensive_node(intensive: IntensiveOutline) -> _Node:
-    first = long_date(intensive.days[0].date) if intensive.days else "no days"
+def _couple_texts(couple: CoupleOutline) -> tuple[str, str]:
+    a, b = couple.partners
+    return (
+        f"{couple.code} — {a.name} & {b.name}",
+        f"Couple {couple.code}: {a.name} ({a.pronouns or 'no pronouns given'}) and "
+        f"{b.name} ({b.pronouns or 'no pronouns given'})",
+    )
+
+
+def _intensive_texts(intensive: IntensiveOutline) -> tuple[str, str]:
+    first_day = intensive.first_day
+    first = long_date(first_day) if first_day is not None else "no days"
     tags = []
     if intensive.trainee or intensive.supervisor:
         tags.append("supervised")
     if intensive.status == "archived":
         tags.append("archived")
     suffix = f" ({', '.join(tags)})" if tags else ""
+    return (
+        f"{intensive.title} · {first}{suffix}",
+        f"{intensive.title}, clinician {intensive.clinician}",
+    )
+
+
+def _intensive_node(intensive: IntensiveOutline) -> _Node:
+    label, tooltip = _intensive_texts(intensive)
     node = _Node(
         INTENSIVE,
         intensive.id,
-        f"{intensive.title} · {first}{suffix}",
-        f"{intensive.title}, clinician {intensive.clinician}",
+        label,
+        tooltip,
         intensive,
         dimmed=intensive.status == "archived",
+        fetched=intensive.loaded,
     )
+    for day_node in _day_nodes(intensive):
+        node.add(day_node)
+    return node
+
+
+def _day_nodes(intensive: IntensiveOutline) -> list[_Node]:
+    nodes = []
     for day in intensive.days:
         day_node = _Node(
             DAY,
@@ -110,8 +150,8 @@ def _intensive_node(intensive: IntensiveOutline) -> _Node:
         )
         for block in day.blocks:
             day_node.add(_Node(BLOCK, block.id, _block_label(block), _block_tooltip(block), block))
-        node.add(day_node)
-    return node
+        nodes.append(day_node)
+    return nodes
 
 
 def _block_label(block: BlockOutline) -> str:
@@ -145,9 +185,10 @@ def _with_child(summary: Summary, child: Summary) -> Summary:
 class NavigatorModel(QAbstractItemModel):
     """A read-only tree of the casebook; reload with `set_casebook`."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, loader: Loader | None = None) -> None:
         super().__init__(parent)
         self._roots: list[_Node] = []
+        self._loader = loader
 
     def set_casebook(self, couples: list[CoupleOutline]) -> None:
         """Replace the whole tree with these couple summaries."""
@@ -235,12 +276,120 @@ class NavigatorModel(QAbstractItemModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         """Items can be selected, not edited in place."""
-        if not index.isValid():
+        node = self._node(index)
+        if node is None:
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._node(index) is not None and not self._node(index).children:  # type: ignore[union-attr]
+        if node.fetched and not node.children:
             flags |= Qt.ItemFlag.ItemNeverHasChildren
         return flags
+
+    # ------------------------------------------------------------------ lazy children
+
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        """An intensive not read yet may have days: the view draws it expandable."""
+        node = self._node(parent)
+        if node is None:
+            return bool(self._roots)
+        return bool(node.children) or not node.fetched
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        """Whether `parent` is an intensive whose days and blocks are not read yet."""
+        node = self._node(parent)
+        return node is not None and not node.fetched and self._loader is not None
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        """Read the intensive's days and blocks (the view calls this when it is expanded)."""
+        node = self._node(parent)
+        if node is not None and not node.fetched and self._loader is not None:
+            self._fill(node, self._loader.intensive(node.id))
+
+    def ensure_loaded(self, key: ItemKey) -> None:
+        """Read an intensive's days now, if it is listed and not read yet."""
+        node = self._find_listed(key)
+        if node is not None and not node.fetched:
+            self.fetchMore(self.createIndex(node.row, 0, node))
+
+    def _fill(self, node: _Node, outline: IntensiveOutline) -> None:
+        """Put a freshly read outline under its intensive node, as inserted rows."""
+        node.summary, node.fetched = outline, True
+        node.label, node.tooltip = _intensive_texts(outline)
+        days = _day_nodes(outline)
+        index = self.createIndex(node.row, 0, node)
+        if days:
+            self.beginInsertRows(index, 0, len(days) - 1)
+            node.children = []
+            for day in days:
+                node.add(day)
+            self.endInsertRows()
+        self._rebuild_ancestors(node)
+        self.dataChanged.emit(index, index)
+
+    def replace_intensive(self, outline: IntensiveOutline) -> bool:
+        """After an edit inside an intensive: update its items, not the tree.
+
+        When the days and blocks are the same items in the same order (a
+        retitle, a new time, a signature) each changed row is updated in
+        place; otherwise the intensive's children are removed and inserted
+        again. Returns False if the intensive is not listed.
+        """
+        node = self._find_listed((INTENSIVE, outline.id))
+        if node is None:
+            return False
+        if not node.fetched:
+            node.summary = replace(outline, days=(), loaded=False, first_date=outline.first_day)
+            node.label, node.tooltip = _intensive_texts(outline)
+            self._rebuild_ancestors(node)
+            index = self.createIndex(node.row, 0, node)
+            self.dataChanged.emit(index, index)
+            return True
+        new_days = _day_nodes(outline)
+        same = [(d.id, [b.id for b in d.children]) for d in new_days] == [
+            (d.id, [b.id for b in d.children]) for d in node.children
+        ]
+        if not same:
+            index = self.createIndex(node.row, 0, node)
+            if node.children:
+                self.beginRemoveRows(index, 0, len(node.children) - 1)
+                node.children = []
+                self.endRemoveRows()
+            node.fetched = False
+            self._fill(node, outline)
+            return True
+        # Summaries above a block embed it, so they are all swapped; a row is
+        # announced only when what it shows (label, tooltip) changed.
+        pairs = [(node, _intensive_node(outline))]
+        for old_day, new_day in zip(node.children, new_days, strict=True):
+            pairs.append((old_day, new_day))
+            pairs.extend(zip(old_day.children, new_day.children, strict=True))
+        for old, new in pairs:
+            shown = (old.label, old.tooltip) != (new.label, new.tooltip)
+            old.label, old.tooltip, old.summary = new.label, new.tooltip, new.summary
+            if shown:
+                changed = self.createIndex(old.row, 0, old)
+                self.dataChanged.emit(changed, changed)
+        node.summary = outline
+        self._rebuild_ancestors(node)
+        return True
+
+    def replace_couple(self, couple: CoupleOutline) -> bool:
+        """After an edit of a couple (code, partners): update its row; its intensives stay."""
+        node = self._find_listed((COUPLE, couple.id))
+        if node is None:
+            return False
+        listed = {child.id: child.summary for child in node.children}
+        intensives = tuple(listed.get(i.id, i) for i in couple.intensives)
+        node.summary = replace(couple, intensives=intensives)  # type: ignore[arg-type]
+        node.label, node.tooltip = _couple_texts(couple)
+        index = self.createIndex(node.row, 0, node)
+        self.dataChanged.emit(index, index)
+        return True
+
+    def _rebuild_ancestors(self, node: _Node) -> None:
+        child, parent = node, node.parent
+        while parent is not None:
+            parent.summary = _with_child(parent.summary, child.summary)
+            child, parent = parent, parent.parent
 
     def update_block(self, block_id: int, *, signed: bool, observation_count: int) -> bool:
         """Show a block's new signature state and count, here and in its day, intensive, couple.
@@ -249,30 +398,53 @@ class NavigatorModel(QAbstractItemModel):
         block embed it, so each ancestor's summary is rebuilt with the new one.
         Returns False if the block is not in the tree.
         """
-        index = self.find((BLOCK, block_id))
-        node = self._node(index)
+        node = self._find_listed((BLOCK, block_id))
         if node is None:
-            return False
+            return False  # not read yet: it will be read as it is now
         assert isinstance(node.summary, BlockOutline)
         block = replace(node.summary, signed=signed, observation_count=observation_count)
         node.summary = block
         node.label, node.tooltip = _block_label(block), _block_tooltip(block)
-        child, parent = node, node.parent
-        while parent is not None:
-            parent.summary = _with_child(parent.summary, child.summary)
-            child, parent = parent, parent.parent
+        self._rebuild_ancestors(node)
+        index = self.createIndex(node.row, 0, node)
         self.dataChanged.emit(index, index)
         return True
 
     def find(self, key: ItemKey) -> QModelIndex:
-        """The index of the item with this key, or an invalid index."""
-        stack = list(self._roots)
-        while stack:
-            node = stack.pop()
-            if (node.kind, node.id) == key:
-                return self.createIndex(node.row, 0, node)
-            stack.extend(node.children)
-        return QModelIndex()
+        """The index of the item with this key, or an invalid index.
+
+        A day or block of an intensive not read yet is found by asking the
+        loader which intensive holds it, and reading that one.
+        """
+        node = self._find_listed(key)
+        if node is None and key[0] in (DAY, BLOCK) and self._loader is not None:
+            holder = self._loader.holder(key)
+            if holder is not None:
+                self.ensure_loaded((INTENSIVE, holder))
+                node = self._find_listed(key)
+        return QModelIndex() if node is None else self.createIndex(node.row, 0, node)
+
+    def _find_listed(self, key: ItemKey) -> _Node | None:
+        """The node with this key among the items already read (nothing is read)."""
+        kind, wanted = key
+        for couple in self._roots:
+            if kind == COUPLE:
+                if couple.id == wanted:
+                    return couple
+                continue
+            for intensive in couple.children:
+                if kind == INTENSIVE:
+                    if intensive.id == wanted:
+                        return intensive
+                    continue
+                for day in intensive.children:
+                    if kind == DAY and day.id == wanted:
+                        return day
+                    if kind == BLOCK:
+                        for block in day.children:
+                            if block.id == wanted:
+                                return block
+        return None
 
     def all_labels(self) -> list[str]:
         """Every label in the tree (tests check none is left after locking)."""

@@ -1,0 +1,159 @@
+"""The navigator on a big vault: children read on expand, one row updated after an edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QTime
+
+from app.services import casebook
+from app.ui.casebook.navigator_model import (
+    BLOCK,
+    INTENSIVE,
+    NavigatorFilter,
+    NavigatorModel,
+    key_of,
+)
+from app.ui.shell.launch import Desktop
+from tests.ui.conftest import add_couple, add_template_intensive
+
+
+def _intensive_index(model: Any, intensive_id: int) -> QModelIndex:
+    for row in range(model.rowCount()):
+        couple = model.index(row, 0)
+        for child in range(model.rowCount(couple)):
+            index = model.index(child, 0, couple)
+            if key_of(index) == (INTENSIVE, intensive_id):
+                return index
+    raise AssertionError(f"intensive {intensive_id} is not listed")
+
+
+def _two_intensives(unlocked: Desktop) -> tuple[Any, int, int]:
+    ws = unlocked.session.workspace
+    couple = add_couple(ws.vault, "C-0300", ("Ari", "Bo"), pronouns=("", ""), colours=("", ""))
+    second = add_template_intensive(ws.vault, couple, "Second intensive")
+    ws.refresh()
+    first = next(
+        i.id for c in casebook.load_couples(ws.vault) for i in c.intensives if i.id != second
+    )
+    return ws, first, second
+
+
+def test_intensives_listed_without_their_days_until_expanded(unlocked: Desktop) -> None:
+    """At unlock the tree holds couples and intensives; expanding one reads its days and blocks."""
+    ws, first, second = _two_intensives(unlocked)
+    model = ws.model
+    for intensive_id in (first, second):
+        index = _intensive_index(model, intensive_id)
+        assert model.rowCount(index) == 0
+        assert model.hasChildren(index)
+        assert model.canFetchMore(index)
+    assert not any(label.startswith("Day ") for label in model.all_labels())
+
+    ws.view.tree.expand(ws.proxy.mapFromSource(_intensive_index(model, second)))
+
+    expanded = _intensive_index(model, second)
+    assert [model.index(r, 0, expanded).data() for r in range(model.rowCount(expanded))] == [
+        "Day 1 · Mon 7 Dec",
+        "Day 2 · Tue 8 Dec",
+    ]
+    assert not model.canFetchMore(expanded)
+    assert model.rowCount(_intensive_index(model, first)) == 0  # the other one is still unread
+
+
+def test_a_block_found_by_key_reads_only_its_intensive(unlocked: Desktop) -> None:
+    """Selecting a block of an unread intensive (search, hours, a restored place) reads that one."""
+    ws, first, second = _two_intensives(unlocked)
+    block = casebook.load_intensive(ws.vault, second).days[1].blocks[0]
+    assert ws.select((BLOCK, block.id))
+    assert ws.selected_key() == (BLOCK, block.id)
+    assert ws.view.details.block_title.text() == block.title
+    assert ws.model.rowCount(_intensive_index(ws.model, first)) == 0
+
+
+def test_intensive_details_read_its_days(unlocked: Desktop) -> None:
+    """The intensive page counts blocks and signed notes from the whole outline, read on select."""
+    ws, _first, second = _two_intensives(unlocked)
+    assert ws.select((INTENSIVE, second))
+    assert ws.view.details.intensive_records.text() == "7 blocks, 0 signed notes"
+
+
+class _Loader:
+    def __init__(self, vault: Any) -> None:
+        self.vault = vault
+
+    def intensive(self, intensive_id: int) -> Any:
+        return casebook.load_intensive(self.vault, intensive_id)
+
+    def holder(self, key: Any) -> int | None:
+        return casebook.intensive_holding(self.vault, *key)
+
+
+def test_lazy_model_passes_qtmodeltester(qtmodeltester: Any, unlocked: Desktop) -> None:
+    """The lazy model (headers first, children fetched as asked) keeps Qt's model contracts."""
+    ws, first, _second = _two_intensives(unlocked)
+    model = NavigatorModel(loader=_Loader(ws.vault))
+    model.set_casebook(casebook.load_couples(ws.vault, include_archived=True))
+    qtmodeltester.check(model, force_py=True)
+    model.fetchMore(_intensive_index(model, first))
+    qtmodeltester.check(model, force_py=True)
+    proxy = NavigatorFilter()
+    proxy.setSourceModel(model)
+    proxy.setFilterFixedString("repair")
+    qtmodeltester.check(proxy, force_py=True)
+
+
+def test_an_edit_updates_one_row(qtbot: Any, unlocked: Desktop) -> None:
+    """Saving a block's title changes that row only: no reset, no rows removed or inserted."""
+    ws, first, second = _two_intensives(unlocked)
+    block = casebook.load_intensive(ws.vault, second).days[0].blocks[1]
+    ws.select((BLOCK, block.id))
+    ws.select((INTENSIVE, first))  # read, so a reload would have to rebuild it too
+    ws.select((BLOCK, block.id))
+    model = ws.model
+    other = _intensive_index(model, first).internalPointer()
+    signals: list[str] = []
+    changed: list[Any] = []
+    model.modelAboutToBeReset.connect(lambda: signals.append("reset"))
+    model.rowsAboutToBeRemoved.connect(lambda *_a: signals.append("removed"))
+    model.rowsAboutToBeInserted.connect(lambda *_a: signals.append("inserted"))
+    model.dataChanged.connect(lambda top, _bottom, *_r: changed.append(key_of(top)))
+
+    d = ws.view.details
+    d.block_title.setText("Individual: Ari")
+    d.block_start.setTime(QTime(12, 45))
+    d.block_end.setTime(QTime(13, 40))
+    d.save_block.click()
+
+    assert signals == []
+    assert set(changed) == {(BLOCK, block.id)}  # (the open workspace may say it again)
+    assert ws.selected_key() == (BLOCK, block.id)
+    label = model.find((BLOCK, block.id)).data()
+    assert label == "12:45–13:40  Individual: Ari"
+    assert _intensive_index(model, first).internalPointer() is other  # untouched
+    assert d.block_title.text() == "Individual: Ari"
+
+
+def test_moving_a_block_replaces_only_its_intensive(qtbot: Any, unlocked: Desktop) -> None:
+    """A move changes the order: the intensive's own rows are rebuilt, the tree is not reset."""
+    ws, _first, second = _two_intensives(unlocked)
+    day = casebook.load_intensive(ws.vault, second).days[0]
+    ws.select((BLOCK, day.blocks[1].id))
+    signals: list[str] = []
+    ws.model.modelAboutToBeReset.connect(lambda: signals.append("reset"))
+    ws.view.details.block_up.click()
+    assert "reset" not in signals
+    assert ws.selected_key() == (BLOCK, day.blocks[1].id)
+    assert ws.view.tree.currentIndex().row() == 0
+
+
+def test_filtering_by_couple_code_reads_no_days(unlocked: Desktop) -> None:
+    """Typing a couple code filters couples and intensives without reading any intensive's days."""
+    ws, first, second = _two_intensives(unlocked)
+    for text in ("C", "C-0", "C-03"):
+        ws.view.filter.setText(text)
+        for intensive_id in (first, second):
+            assert ws.model.canFetchMore(_intensive_index(ws.model, intensive_id)), text
+    assert [ws.proxy.index(r, 0).data() for r in range(ws.proxy.rowCount())] == [
+        "C-0300 — Ari & Bo"
+    ]
