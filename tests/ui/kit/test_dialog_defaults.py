@@ -159,7 +159,15 @@ def _unexpected_error(desktop: Desktop) -> QDialog:
     return UnexpectedErrorDialog(desktop.window, KeyError("no client text here"))
 
 
+def _about(desktop: Desktop) -> QDialog:
+    from app.services.about import about_facts
+    from app.ui.shell.about_dialog import AboutDialog
+
+    return AboutDialog(about_facts(desktop.session.gateway.folder), desktop.window)
+
+
 BUILDERS: dict[str, list[Builder]] = {
+    "AboutDialog": [_about],
     "CoupleDialog": [_new_couple, _edit_couple],
     "NewIntensiveDialog": [_new_intensive],
     "SupervisionDialog": [_supervision],
