@@ -34,6 +34,13 @@ def drop_qt_translations(bundle: Path) -> None:
         shutil.rmtree(folder)
 
 
+def drop_qt_image_plugins(bundle: Path) -> None:
+    """Qt's JPEG, GIF, TIFF, WebP... readers: the app shows only PNGs (built into QtGui)."""
+    for plugin in bundle.rglob("PySide6/Qt/plugins/imageformats/*"):
+        if "svg" not in plugin.name:
+            plugin.unlink()
+
+
 def add_desktop_files(bundle: Path) -> None:
     """Linux: the .desktop entry, its per-user installer, and the icon beside the program."""
     shutil.copy2(PACKAGING / "crucible.desktop", bundle / "crucible.desktop")
@@ -67,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     bundle = args.dist / "crucible"
     drop_qt_translations(bundle)
+    drop_qt_image_plugins(bundle)
     if sys.platform.startswith("linux"):
         add_desktop_files(bundle)
     size_mb = folder_size(bundle) / 1e6

@@ -71,6 +71,7 @@ class AboutDialog(QDialog):
         self.licences.setHtml(licences_html(facts))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)  # Enter closes
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.licences, 1)

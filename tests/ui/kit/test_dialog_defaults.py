@@ -210,10 +210,11 @@ def _about(desktop: Desktop) -> QDialog:
     from app.services.about import about_facts
     from app.ui.shell.about_dialog import AboutDialog
 
-    return AboutDialog(about_facts(desktop.session.parts.vault.folder), desktop.window)
+    return AboutDialog(about_facts(desktop.session.gateway.folder), desktop.window)
 
 
 BUILDERS: dict[str, list[Builder]] = {
+    "AboutDialog": [_about],
     "CoupleDialog": [_new_couple, _edit_couple],
     "NewIntensiveDialog": [_new_intensive],
     "SupervisionDialog": [_supervision],
@@ -238,7 +239,6 @@ BUILDERS: dict[str, list[Builder]] = {
     "SupervisionEntryDialog": [_add_supervision],
     "TargetDialog": [_hours_target],
     "ExportHoursDialog": [_save_hours],
-    "AboutDialog": [_about],
 }
 # Bases that are never shown themselves.
 ABSTRACT = {"FormDialog", "PendingFormDialog"}
