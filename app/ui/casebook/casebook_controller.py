@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -104,6 +105,10 @@ class _VaultLoader:
         return None if vault is None else casebook.intensive_holding(vault, *key)
 
 
+CURRENT_WITHIN_DAYS = 7
+"""An intensive starting this many days before or after today opens at unlock."""
+
+
 class CasebookController(QObject):
     """Navigator and details over one unlocked vault."""
 
@@ -133,6 +138,8 @@ class CasebookController(QObject):
         view.show_archived.toggled.connect(lambda _on: self.refresh())
         view.show_archived.toggled.connect(self.show_archived_toggled)
         self._current: Summary | None = None
+        self.today: Callable[[], date] = date.today
+        """Which intensives are current (`_expand_current`); tests set their own day."""
         self.refresh()
 
     def set_profile(self, profile: ClinicianProfile | None) -> None:
@@ -149,6 +156,7 @@ class CasebookController(QObject):
         couples = casebook.load_couples(self.vault, include_archived=self.showing_archived())
         self.model.set_casebook(couples)
         self.view.tree.expandToDepth(0)  # intensives listed; their days read when opened
+        self._expand_current()
         if (key is not None and not self.select(key)) or key is None:
             self._show(None)
 
@@ -297,6 +305,27 @@ class CasebookController(QObject):
         self.view.tree.expandToDepth(0)
         if text:
             self._expand_read_matches()
+
+    def _expand_current(self) -> None:
+        """Open the intensives running now or within a week either side, down to their days.
+
+        A clinician unlocks during or just before an intensive and goes
+        straight to its blocks (with the keyboard: Home, Down, Down, Right).
+        Only these few are read now; a ten-year vault's other intensives stay
+        headers until opened (issue 16).
+        """
+        today = self.today()
+        tree, proxy = self.view.tree, self.proxy
+        for row in range(proxy.rowCount()):
+            couple = proxy.index(row, 0)
+            for child in range(proxy.rowCount(couple)):
+                intensive = proxy.index(child, 0, couple)
+                outline = intensive.data(SUMMARY_ROLE)
+                first = getattr(outline, "first_day", None)
+                if first is None or getattr(outline, "status", "") == "archived":
+                    continue
+                if abs((first - today).days) <= CURRENT_WITHIN_DAYS:
+                    tree.expand(intensive)  # reads its days (fetchMore), then shows them
 
     def _expand_read_matches(self) -> None:
         """Expand the filtered intensives whose days are read, down to their blocks.

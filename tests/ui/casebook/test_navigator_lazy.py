@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QTime
@@ -30,6 +31,7 @@ def _intensive_index(model: Any, intensive_id: int) -> QModelIndex:
 
 def _two_intensives(unlocked: Desktop) -> tuple[Any, int, int]:
     ws = unlocked.session.workspace
+    ws.today = lambda: date(2030, 1, 1)  # neither intensive is current: both stay headers
     couple = add_couple(ws.vault, "C-0300", ("Ari", "Bo"), pronouns=("", ""), colours=("", ""))
     second = add_template_intensive(ws.vault, couple, "Second intensive")
     ws.refresh()
@@ -157,3 +159,22 @@ def test_filtering_by_couple_code_reads_no_days(unlocked: Desktop) -> None:
     assert [ws.proxy.index(r, 0).data() for r in range(ws.proxy.rowCount())] == [
         "C-0300 — Ari & Bo"
     ]
+
+
+def test_an_intensive_running_this_week_opens_at_unlock_down_to_its_days(
+    unlocked: Desktop,
+) -> None:
+    """Home, Down, Down, Right reaches a block of today's intensive; older ones stay headers."""
+    ws = unlocked.session.workspace
+    couple = add_couple(ws.vault, "C-0301", ("Ari", "Bo"), pronouns=("", ""), colours=("", ""))
+    current = add_template_intensive(ws.vault, couple, "This week", date(2026, 12, 7))
+    ws.today = lambda: date(2026, 12, 3)
+    ws.refresh()
+    model, tree = ws.model, ws.view.tree
+    opened = _intensive_index(model, current)
+    assert tree.isExpanded(ws.proxy.mapFromSource(opened))
+    assert model.rowCount(opened) == 2  # its days were read
+    demo = next(
+        i.id for c in casebook.load_couples(ws.vault) for i in c.intensives if i.id != current
+    )  # the demo, a month earlier
+    assert model.canFetchMore(_intensive_index(model, demo))
