@@ -10,7 +10,7 @@ def __getattr__(name: str) -> str:
     way to `crucible list`.
     """
     if name == "__version__":
-        from app.domain.release import version
+        from crucible.app.domain.release import version
 
         return version()
-    raise AttributeError(f"module 'app' has no attribute {name!r}")
+    raise AttributeError(f"module 'crucible.app' has no attribute {name!r}")

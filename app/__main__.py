@@ -1,7 +1,7 @@
-"""`python -m app` runs the `crucible` command."""
+"""`python -m crucible` runs the `crucible` command."""
 
 import sys
 
-from app.launcher import main
+from crucible.app.launcher import main
 
 sys.exit(main())

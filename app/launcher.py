@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from app import cli
+from crucible.app import cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,7 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except cli.UsageError:
         return cli.main(arguments)  # let the CLI word the usage error
     if parsed.command in (None, "gui"):
-        from app.ui.shell.launch import run_app
+        from crucible.app.ui.shell.launch import run_app
 
         return run_app(parsed.vault or cli.default_vault_folder())
     return cli.main(arguments)

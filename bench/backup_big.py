@@ -29,14 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select
 
-from app.domain.audit_vocabulary import AuditAction
-from app.services import backups, integrity, vault_access
-from app.store import models
-from app.store.audit import append_event
-from app.store.intensives import utc_key
-from app.store.keyfile import KdfParams
-from app.store.vault import UnlockThrottle, Vault, create_vault
 from bench.common import STANCES, STRATEGIES
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.services import backups, integrity, vault_access
+from crucible.app.store import models
+from crucible.app.store.audit import append_event
+from crucible.app.store.intensives import utc_key
+from crucible.app.store.keyfile import KdfParams
+from crucible.app.store.vault import UnlockThrottle, Vault, create_vault
 
 CACHE = Path("/tmp/crucible-bench-big")
 GENERATOR_VERSION = 1

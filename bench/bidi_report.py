@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.exchange import parse_intensive
-from app.domain.intensive import Intensive, NoteSection
 from bench.common import SAMPLE, cpu_model
-from reports import ReportOptions, build_summary_report
+from crucible.app.domain.exchange import parse_intensive
+from crucible.app.domain.intensive import Intensive, NoteSection
+from crucible.reports import ReportOptions, build_summary_report
 
 OPTIONS = ReportOptions(report_date=date(2026, 11, 25))
 MIXED = (

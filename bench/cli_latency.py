@@ -54,7 +54,7 @@ PASSPHRASE = "bench passphrase for the cli"
 KDF_ALONE = """
 import sys, time
 from pathlib import Path
-from app.store.keyfile import derive_passphrase_key, read_key_file
+from crucible.app.store.keyfile import derive_passphrase_key, read_key_file
 key_file = read_key_file(Path(sys.argv[1]))
 started, cpu = time.perf_counter(), time.process_time()
 derive_passphrase_key(sys.argv[2], key_file.kdf_salt, key_file.kdf)
@@ -63,13 +63,13 @@ print(time.perf_counter() - started, time.process_time() - cpu)
 
 
 def crucible(vault: Path, *args: str, stdin: str = PASSPHRASE + "\n", source: Path = ROOT) -> str:
-    """Run `python -m app --vault VAULT ARGS` from `source` and return its stdout.
+    """Run `python -m crucible --vault VAULT ARGS` from `source` and return its stdout.
 
     `-m` puts the working directory first on the module path, so `source`
     decides which checkout's code runs. Raises SystemExit on failure.
     """
     done = subprocess.run(
-        [sys.executable, "-m", "app", "--vault", str(vault), *args],
+        [sys.executable, "-m", "crucible", "--vault", str(vault), *args],
         cwd=source,
         input=stdin,
         capture_output=True,
@@ -134,7 +134,7 @@ def main() -> int:
         os.environ.pop("CRUCIBLE_VAULT", None)
         crucible(vault, "init")  # calibrates the production parameters
         crucible(vault, "import", str(SAMPLE))
-        from app.store.keyfile import read_key_file
+        from crucible.app.store.keyfile import read_key_file
 
         params = read_key_file(vault / "vault.key").kdf
         measures: dict[str, tuple[list[Timing], Callable[[], Timing]]] = {

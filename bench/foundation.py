@@ -13,13 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.intensive import Observation
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.observations import log_observation
-from app.store.keyfile import KdfParams, calibrate
-from app.store.vault import UnlockThrottle, create_vault, unlock_vault
 from bench.common import SAMPLE, describe_ms, temp_folder
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.observations import log_observation
+from crucible.app.store.keyfile import KdfParams, calibrate
+from crucible.app.store.vault import UnlockThrottle, create_vault, unlock_vault
 
 PASSPHRASE = "bench passphrase"
 TEST_PROFILE = KdfParams(1024, 1)

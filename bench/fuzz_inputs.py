@@ -57,11 +57,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 with atheris.instrument_imports():
     import zipfile  # noqa: F401 (instrumented for coverage guidance)
 
-    from app.services import backups
-    from app.services.errors import InputError, KeyFileError, VaultError, WrongSecretError
-    from app.services.intensive_exchange import import_intensive, parse_document
-    from app.services.vault_access import new_vault
-    from app.store.keyfile import KdfParams, KeyFile
+    from crucible.app.services import backups
+    from crucible.app.services.errors import InputError, KeyFileError, VaultError, WrongSecretError
+    from crucible.app.services.intensive_exchange import import_intensive, parse_document
+    from crucible.app.services.vault_access import new_vault
+    from crucible.app.store.keyfile import KdfParams, KeyFile
 
 PASSPHRASE = "fuzz passphrase"
 FAST = KdfParams(1024, 1)  # the tests' profile: the fuzzer times parsing, not Argon2

@@ -31,7 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.hours import (
+from bench.common import cpu_model, describe_ms, temp_folder
+from crucible.app.domain.hours import (
     BlockInRecord,
     ContactKind,
     ManualContact,
@@ -41,11 +42,10 @@ from app.domain.hours import (
     block_pieces,
     manual_pieces,
 )
-from app.domain.hours_log import hours_log
-from app.domain.hours_targets import Target, find_preset, shipped_presets
-from app.domain.intensive import Block, Couple, Day, Intensive, Observation, Partner
-from app.domain.vocabulary import BlockKind, PartnerKey, Stance
-from bench.common import cpu_model, describe_ms, temp_folder
+from crucible.app.domain.hours_log import hours_log
+from crucible.app.domain.hours_targets import Target, find_preset, shipped_presets
+from crucible.app.domain.intensive import Block, Couple, Day, Intensive, Observation, Partner
+from crucible.app.domain.vocabulary import BlockKind, PartnerKey, Stance
 
 INTENSIVES, BLOCKS_PER_DAY, SUPERVISION, MANUAL = 500, 7, 2000, 1000
 BUDGET_MS = 100.0
@@ -186,11 +186,11 @@ def _end_to_end(
     repeats: int,
     floor: float,
 ) -> None:
-    from app.services.hours import choose_target, hours_for
-    from app.services.vault_access import new_vault
-    from app.store.hours import add_manual_entry, add_supervision_entry
-    from app.store.intensives import add_intensive
-    from app.store.keyfile import KdfParams
+    from crucible.app.services.hours import choose_target, hours_for
+    from crucible.app.services.vault_access import new_vault
+    from crucible.app.store.hours import add_manual_entry, add_supervision_entry
+    from crucible.app.store.intensives import add_intensive
+    from crucible.app.store.keyfile import KdfParams
 
     vault, _ = new_vault(
         temp_folder("hours"), PASSPHRASE, kdf=KdfParams(memory_kib=1024, time_cost=1, parallelism=1)

@@ -28,21 +28,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
 
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.store.keyfile import KdfParams
-from app.store.vault import UnlockThrottle, create_vault, unlock_vault
 from bench.common import ROOT, SAMPLE, temp_folder
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.store.keyfile import KdfParams
+from crucible.app.store.vault import UnlockThrottle, create_vault, unlock_vault
 
 PASSPHRASE = "kill nine bench"
 WRITER = """
 import sys
 from datetime import timedelta
 from pathlib import Path
-from app.domain.intensive import Observation
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.intensive_exchange import get_intensive
-from app.services.observations import log_observation
-from app.store.vault import UnlockThrottle, unlock_vault
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.services.observations import log_observation
+from crucible.app.store.vault import UnlockThrottle, unlock_vault
 passphrase = sys.stdin.readline().rstrip("\\n")
 vault = unlock_vault(Path(sys.argv[1]), passphrase, throttle=UnlockThrottle())
 block = get_intensive(vault, 1).days[0].blocks[0]
@@ -57,7 +57,8 @@ while True:
 
 
 CLI_IMPORT = (
-    "import sys; from app.cli import main; from app.store.keyfile import KdfParams; "
+    "import sys; from crucible.app.cli import main; from crucible.app.store.keyfile import "
+    "KdfParams; "
     "sys.exit(main(sys.argv[1:], kdf=KdfParams(1024, 1)))"
 )
 

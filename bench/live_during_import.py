@@ -58,11 +58,11 @@ def run_variant(switch_s: float, gc_mode: str) -> dict[str, Any]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app.services.intensive_exchange import import_intensive
-    from app.ui.kit.background import BackgroundWork
-    from app.ui.shell.process_policy import MemoryPolicy
     from bench.common import big_document
     from bench.workspace import KEYS, unsigned, vault_with, workspace_over
+    from crucible.app.services.intensive_exchange import import_intensive
+    from crucible.app.ui.kit.background import BackgroundWork
+    from crucible.app.ui.shell.process_policy import MemoryPolicy
 
     sys.setswitchinterval(switch_s)
     app = QApplication.instance() or QApplication([])

@@ -17,9 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.exchange import parse_intensive
 from bench.common import SAMPLE, big_document
-from reports import ReportOptions, build_summary_report, build_supervision_report, encrypt_pdf
+from crucible.app.domain.exchange import parse_intensive
+from crucible.reports import (
+    ReportOptions,
+    build_summary_report,
+    build_supervision_report,
+    encrypt_pdf,
+)
 
 OPTIONS = ReportOptions(report_date=date(2026, 11, 25))
 NOTE_PAGE_CHARS = 3000  # about one page of note text in the report's body font

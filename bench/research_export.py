@@ -56,11 +56,11 @@ def _rss_kib() -> int:
 
 def child(intensives: int | None, floor: bool) -> dict[str, float]:
     """One measurement, in this (fresh) process: the export, or the floor."""
-    from app.domain.research_codebook import ResearchOptions
-    from app.services import vault_access
-    from app.services.research_export import export_research_csv
-    from app.store.vault import UnlockThrottle
     from bench.backup_big import CACHE, PASSPHRASE
+    from crucible.app.domain.research_codebook import ResearchOptions
+    from crucible.app.services import vault_access
+    from crucible.app.services.research_export import export_research_csv
+    from crucible.app.store.vault import UnlockThrottle
 
     vault = vault_access.open_vault(CACHE / "vault", PASSPHRASE, throttle=UnlockThrottle())
     out = Path(tempfile.mkdtemp(prefix="crucible-bench-research-")) / "export"

@@ -38,12 +38,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 
-from app.domain.intensive import Block, Couple, Day, Intensive, Observation, Partner
-from app.domain.review import review_agreement
-from app.domain.review_format import agreement_rows, confusion_lines, confusion_table
-from app.domain.vocabulary import BlockKind, PartnerKey, Stance
-from app.ui.review.agreement_view import AgreementView
 from bench.common import cpu_model, describe_ms
+from crucible.app.domain.intensive import Block, Couple, Day, Intensive, Observation, Partner
+from crucible.app.domain.review import review_agreement
+from crucible.app.domain.review_format import agreement_rows, confusion_lines, confusion_table
+from crucible.app.domain.vocabulary import BlockKind, PartnerKey, Stance
+from crucible.app.ui.review.agreement_view import AgreementView
 
 OBSERVATIONS, BLOCK_S, BUDGET_MS = 1000, 7200, 100.0
 SIZE = (1100, 700)

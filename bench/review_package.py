@@ -37,12 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from app.domain.deidentify import deidentify_intensive
-from app.domain.exchange import parse_intensive
-from app.domain.review_package import new_key_pair, open_package, seal_package
-from app.domain.review_payload import parse_review_payload, review_payload
-from app.domain.vocabulary import Role, Stance
 from bench.common import big_document, cpu_model, describe_ms, temp_folder
+from crucible.app.domain.deidentify import deidentify_intensive
+from crucible.app.domain.exchange import parse_intensive
+from crucible.app.domain.review_package import new_key_pair, open_package, seal_package
+from crucible.app.domain.review_payload import parse_review_payload, review_payload
+from crucible.app.domain.vocabulary import Role, Stance
 
 OBSERVATIONS = 5000
 BUDGET_S = 0.5
@@ -130,7 +130,7 @@ def agreement_figures(repeats: int) -> None:
     import random
     from dataclasses import replace
 
-    from app.domain.review import review_agreement
+    from crucible.app.domain.review import review_agreement
 
     document = big_document(7000)  # 1,000 per block
     intensive = parse_intensive(document)
@@ -163,13 +163,13 @@ def agreement_figures(repeats: int) -> None:
 
 
 def service_figures(repeats: int) -> None:
-    from app.services.identity import export_card, import_card, read_card_file
-    from app.services.intensive_exchange import import_intensive
-    from app.services.profile import ClinicianProfile, save_profile
-    from app.services.review_open import open_package_file
-    from app.services.review_send import send_for_review
-    from app.services.vault_access import new_vault
-    from app.store.keyfile import KdfParams
+    from crucible.app.services.identity import export_card, import_card, read_card_file
+    from crucible.app.services.intensive_exchange import import_intensive
+    from crucible.app.services.profile import ClinicianProfile, save_profile
+    from crucible.app.services.review_open import open_package_file
+    from crucible.app.services.review_send import send_for_review
+    from crucible.app.services.vault_access import new_vault
+    from crucible.app.store.keyfile import KdfParams
 
     fast = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
     folder = temp_folder("review")
@@ -199,9 +199,9 @@ def service_figures(repeats: int) -> None:
         )
         print(_row("send (service: read, de-identify, seal, record, write)", send_times, None))
         print(_row("open (service: read, unseal, validate, store)", open_times, None))
-        from app.domain.intensive import Observation
-        from app.domain.vocabulary import PartnerKey
-        from app.services.review_inbox import add_layer_observation, review_intensive
+        from crucible.app.domain.intensive import Observation
+        from crucible.app.domain.vocabulary import PartnerKey
+        from crucible.app.services.review_inbox import add_layer_observation, review_intensive
 
         first = review_intensive(supervisor, 1).days[0].blocks[0]
         key_times = _timed(

@@ -134,7 +134,7 @@ def _crucible_list(folder: Path, runs: int) -> list[float]:
     for _ in range(runs):
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "app", "--vault", str(folder), "list"],
+            [sys.executable, "-m", "crucible", "--vault", str(folder), "list"],
             cwd=ROOT,
             input=PASSPHRASE + "\n",
             capture_output=True,
@@ -151,8 +151,8 @@ IMPORT_CHILD = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from app.services.intensive_exchange import import_intensive
-from app.services.vault_access import new_vault
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.vault_access import new_vault
 from bench.scale_vault import FAST
 vault, _ = new_vault(Path(sys.argv[2]), "bench passphrase import", kdf=FAST)
 data = Path(sys.argv[3]).read_bytes()
@@ -190,7 +190,7 @@ def _kdf_seconds() -> float:
     """The production key derivation on this machine (calibrated as a new vault would be)."""
     import secrets
 
-    from app.store.keyfile import calibrate, derive_passphrase_key
+    from crucible.app.store.keyfile import calibrate, derive_passphrase_key
 
     params = calibrate()
     salt = secrets.token_bytes(16)
@@ -208,8 +208,8 @@ def _sizes(folder: Path) -> tuple[float, float, int]:
     (SQLCipher's community build has no `dbstat` table, so the split between
     tables is not measured: both figures carry the whole file.)
     """
-    from app.services.vault_access import open_vault
-    from app.store.vault import UnlockThrottle
+    from crucible.app.services.vault_access import open_vault
+    from crucible.app.store.vault import UnlockThrottle
 
     vault = open_vault(folder, PASSPHRASE, throttle=UnlockThrottle())
     try:
@@ -223,8 +223,8 @@ def _sizes(folder: Path) -> tuple[float, float, int]:
 
 
 def _floor_count(folder: Path) -> float:
-    from app.services.vault_access import open_vault
-    from app.store.vault import UnlockThrottle
+    from crucible.app.services.vault_access import open_vault
+    from crucible.app.store.vault import UnlockThrottle
 
     vault = open_vault(folder, PASSPHRASE, throttle=UnlockThrottle())
     try:

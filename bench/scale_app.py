@@ -112,7 +112,7 @@ class Driver:
     """The launched app and the handles the bench needs."""
 
     def __init__(self, folder: Path) -> None:
-        from app.ui.shell.launch import launch
+        from crucible.app.ui.shell.launch import launch
 
         self.app = QApplication.instance() or QApplication(sys.argv)
         desktop = launch(folder, kdf=FAST)
@@ -197,7 +197,7 @@ class Driver:
 
     def keys(self, count: int, *, while_busy: bool = False) -> list[float]:
         """Live keys in the open block, timed to committed and visible."""
-        from app.ui.block.block_controller import SUMMARY_DELAY_MS
+        from crucible.app.ui.block.block_controller import SUMMARY_DELAY_MS
 
         workspace = self.workspace()
         background = self.desktop.session.background
@@ -222,7 +222,7 @@ class Driver:
 
 
 def summaries(vault: Any) -> list[float]:
-    from app.services.summary import intensive_summary
+    from crucible.app.services.summary import intensive_summary
 
     times = []
     for intensive in (1, OPEN_INTENSIVE, LIVE_INTENSIVE) * 5:
@@ -244,7 +244,7 @@ class BenchClock:
 
 
 def live_figures(driver: Driver, keys: int, import_doc: Path | None) -> None:
-    from app.services.backups import backup_now
+    from crucible.app.services.backups import backup_now
 
     live = first_block_id(LIVE_INTENSIVE)
     driver.open_block(live)
@@ -273,7 +273,7 @@ def live_figures(driver: Driver, keys: int, import_doc: Path | None) -> None:
     result("backup stall", stall)
     result("keypress during backup", during)
     if import_doc is not None:
-        from app.services.intensive_exchange import import_intensive
+        from crucible.app.services.intensive_exchange import import_intensive
 
         data = import_doc.read_bytes()
         imported: list[int] = []
@@ -285,7 +285,7 @@ def live_figures(driver: Driver, keys: int, import_doc: Path | None) -> None:
         result("keypress during import", driver.keys(1000, while_busy=True))
         wait_until(lambda: bool(imported), 300)
         if imported[0] > 0:
-            from app.services.casebook import delete_intensive
+            from crucible.app.services.casebook import delete_intensive
 
             delete_intensive(vault, imported[0], actor="bench")
     workspace.set_live(False)

@@ -40,8 +40,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.services.vault_handle import Vault
-from app.store.keyfile import KdfParams
+from crucible.app.services.vault_handle import Vault
+from crucible.app.store.keyfile import KdfParams
 
 GENERATOR_VERSION = 1
 PASSPHRASE = "bench passphrase scale"
@@ -158,8 +158,8 @@ def _days_of(intensive: int) -> list[int]:
 
 def generate(folder: Path, seed: int = 16) -> float:
     """Write the whole practice into a new vault at `folder`; returns the seconds taken."""
-    from app.services.profile import ClinicianProfile, save_profile
-    from app.services.vault_access import new_vault
+    from crucible.app.services.profile import ClinicianProfile, save_profile
+    from crucible.app.services.vault_access import new_vault
 
     rng = random.Random(seed)
     texts = Texts(rng)
@@ -203,8 +203,8 @@ def _structure(vault: Vault, rng: random.Random, texts: Texts) -> list[PlannedBl
     """Couples, partners, intensives, days and blocks, plus one import event per intensive."""
     from sqlalchemy.orm import Session
 
-    from app.domain.audit_vocabulary import AuditAction
-    from app.store.audit import append_event
+    from crucible.app.domain.audit_vocabulary import AuditAction
+    from crucible.app.store.audit import append_event
 
     blocks: list[PlannedBlock] = []
     with vault.write_connection() as c:
@@ -343,7 +343,7 @@ def _observations(
     vault: Vault, rng: random.Random, texts: Texts, blocks: list[PlannedBlock]
 ) -> None:
     """The million observations, block by block, in transactions of about 50,000 rows."""
-    from app.store.intensives import utc_key
+    from crucible.app.store.intensives import utc_key
 
     stances = ("one-up", "same-as", "one-down")
     strategies = ("being-right", "controlling", "retaliation", "withdrawal")
@@ -388,7 +388,7 @@ def _observations(
 
 def _signatures(vault: Vault, rng: random.Random, blocks: list[PlannedBlock]) -> None:
     """Sign notes of the oldest intensives and add addenda, through the notes service."""
-    from app.services.notes import add_addendum, sign_note
+    from crucible.app.services.notes import add_addendum, sign_note
 
     signable = [b for b in blocks if b.kind != "break" and b.intensive_id < OPEN_INTENSIVE]
     chosen = signable[:SIGNED]

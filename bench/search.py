@@ -31,13 +31,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.services.intensive_exchange import import_intensive
-from app.services.search import search
-from app.services.vault_access import new_vault, open_vault
-from app.store.keyfile import KdfParams
-from app.store.search_index import SEARCH_TRIGGERS, drop_statements
-from app.store.vault import Vault
 from bench.common import big_document, cpu_model, percentile, temp_folder
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.search import search
+from crucible.app.services.vault_access import new_vault, open_vault
+from crucible.app.store.keyfile import KdfParams
+from crucible.app.store.search_index import SEARCH_TRIGGERS, drop_statements
+from crucible.app.store.vault import Vault
 
 FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
 PASSPHRASE = "bench passphrase search"

@@ -116,8 +116,8 @@ def main() -> None:
     parser.add_argument("--gap-ms", type=int, default=150)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
-    from app.services.vault_access import new_vault
-    from app.ui.shell.launch import launch
+    from crucible.app.services.vault_access import new_vault
+    from crucible.app.ui.shell.launch import launch
 
     folder = args.vault or temp_folder("search-palette")
     if folder.exists():

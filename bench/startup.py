@@ -2,8 +2,8 @@
 
 Each round launches, side by side and in alternating order, three processes:
 a bare PySide6 program (QApplication + one QMainWindow, shown, quit at the
-first event-loop turn), `python -m app` on a folder with a vault (the unlock
-screen), and `python -m app` on an empty folder (the first-run setup). The
+first event-loop turn), `python -m crucible` on a folder with a vault (the unlock
+screen), and `python -m crucible` on an empty folder (the first-run setup). The
 app quits as soon as its first window is shown (CRUCIBLE_EXIT_AFTER_FIRST_WINDOW),
 so each wall time is launch -> first window -> exit. The budget is a median
 ratio of at most 2.5 against the bare window.
@@ -59,11 +59,17 @@ def main() -> int:
         (with_vault / "vault.key").write_text("{}")  # only its presence picks the unlock screen
         runs = {
             "bare PySide6 window": [sys.executable, "-c", BARE],
-            "crucible (unlock screen)": [sys.executable, "-m", "app", "--vault", str(with_vault)],
+            "crucible (unlock screen)": [
+                sys.executable,
+                "-m",
+                "crucible",
+                "--vault",
+                str(with_vault),
+            ],
             "crucible (first-run setup)": [
                 sys.executable,
                 "-m",
-                "app",
+                "crucible",
                 "--vault",
                 str(home / "new"),
             ],

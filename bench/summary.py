@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.analytics import summarize_intensive
-from app.domain.exchange import parse_intensive
-from app.domain.timeline import timeline_series
 from bench.common import big_document
+from crucible.app.domain.analytics import summarize_intensive
+from crucible.app.domain.exchange import parse_intensive
+from crucible.app.domain.timeline import timeline_series
 
 
 def main() -> None:

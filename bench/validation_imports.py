@@ -27,7 +27,8 @@ CANDIDATES = {
 def marginal_us(statement: str) -> tuple[int, int]:
     """Microseconds of the settings import, and what the statement's imports add after it."""
     code = (
-        f"import app.services.settings\nimport sys\nprint('--mark--', file=sys.stderr)\n{statement}"
+        f"import crucible.app.services.settings\nimport sys\nprint('--mark--', "
+        f"file=sys.stderr)\n{statement}"
     )
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
@@ -36,9 +37,9 @@ def marginal_us(statement: str) -> tuple[int, int]:
         check=True,
     )
     before, after = result.stderr.split("--mark--", 1)
-    return _top_level_us(before.split("app.services.settings")[0] + "app.services.settings"), (
-        _top_level_us(after)
-    )
+    return _top_level_us(
+        before.split("crucible.app.services.settings")[0] + "crucible.app.services.settings"
+    ), (_top_level_us(after))
 
 
 def _top_level_us(report: str) -> int:
@@ -60,7 +61,7 @@ def main() -> None:
             settings.append(floor_us)
             samples[name].append(added)
     floor = min(settings)
-    print(f"app.services.settings with its imports (floor): {floor / 1000:.1f} ms")
+    print(f"crucible.app.services.settings with its imports (floor): {floor / 1000:.1f} ms")
     for name, values in samples.items():
         best = min(values)
         print(f"{name}: +{best / 1000:.1f} ms ({best / floor:.2f}x floor)")

@@ -40,16 +40,16 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.domain.intensive import NoteSection
-from app.domain.vocabulary import PartnerKey
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.vault_access import new_vault
-from app.store.keyfile import KdfParams
-from app.ui.block import BlockController, BlockServices
-from app.ui.block.block_controller import SUMMARY_DELAY_MS
-from app.ui.kit.background import BackgroundWork
 from bench.common import big_document, cpu_model, describe_ms, percentile, temp_folder
 from bench.workspace_floor import KeypressFloor, OpenFloor, median_ms
+from crucible.app.domain.intensive import NoteSection
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.vault_access import new_vault
+from crucible.app.store.keyfile import KdfParams
+from crucible.app.ui.block import BlockController, BlockServices
+from crucible.app.ui.block.block_controller import SUMMARY_DELAY_MS
+from crucible.app.ui.kit.background import BackgroundWork
 
 FAST = KdfParams(1024, 1, 1)
 WINDOW = (1440, 900)

@@ -23,12 +23,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.vault_access import new_vault
-from app.store.keyfile import KdfParams
-from app.ui.block import BlockController, BlockServices
-from app.ui.kit.background import BackgroundWork
-from app.ui.shell.theme import apply_theme
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.vault_access import new_vault
+from crucible.app.store.keyfile import KdfParams
+from crucible.app.ui.block import BlockController, BlockServices
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.shell.theme import apply_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo-intensive.json"

@@ -6,7 +6,7 @@ to `app.launcher.main`, which picks the desktop app or the command line.
 
 import sys
 
-from app.launcher import main
+from crucible.app.launcher import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,11 +13,11 @@ import unicodedata
 from datetime import date
 from typing import Literal
 
-from app.domain.intensive import Intensive
-from reports.encryption import encrypt_pdf
-from reports.options import ReportOptions
-from reports.summary_report import build_summary_report
-from reports.supervision_report import build_supervision_report
+from crucible.app.domain.intensive import Intensive
+from crucible.reports.encryption import encrypt_pdf
+from crucible.reports.options import ReportOptions
+from crucible.reports.summary_report import build_summary_report
+from crucible.reports.supervision_report import build_supervision_report
 
 __all__ = [
     "ReportOptions",

@@ -16,12 +16,20 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
 
-from app.domain.analytics import PartnerFigures
-from app.domain.timeline import TimelineBlock, TimelineDay, TimelineSeries
-from app.domain.vocabulary import PartnerKey, Stance
-from reports.bidi import has_rtl, shape_arabic, visual_line
-from reports.fonts import BODY_FONT, BOLD_FONT, measure_runs, runs_width
-from reports.styles import FLIP_COLOUR, GRID_COLOUR, INK, MUTED, RULE, STANCE_COLOURS, STANCE_SHORT
+from crucible.app.domain.analytics import PartnerFigures
+from crucible.app.domain.timeline import TimelineBlock, TimelineDay, TimelineSeries
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.reports.bidi import has_rtl, shape_arabic, visual_line
+from crucible.reports.fonts import BODY_FONT, BOLD_FONT, measure_runs, runs_width
+from crucible.reports.styles import (
+    FLIP_COLOUR,
+    GRID_COLOUR,
+    INK,
+    MUTED,
+    RULE,
+    STANCE_COLOURS,
+    STANCE_SHORT,
+)
 
 __all__ = ["TIMELINE_HEIGHT", "label", "stance_share_chart", "timeline_chart"]
 

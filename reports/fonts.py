@@ -32,7 +32,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from app.domain.resource_files import resource
+from crucible.app.domain.resource_files import resource
 
 __all__ = [
     "BODY_FONT",

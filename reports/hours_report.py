@@ -14,13 +14,13 @@ from datetime import date
 
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from app.domain.hours_log import HoursLog, csv_rows, hours_text
-from reports.fonts import BODY_FONT, BOLD_FONT
-from reports.layout import DocumentMeta, frame_width, render_pdf
-from reports.notes import signature_block
-from reports.styles import HEADER_FILL, INK, RULE, TINT, Styles, make_styles
-from reports.tables import figure_table, key_value_table
-from reports.textflow import inline
+from crucible.app.domain.hours_log import HoursLog, csv_rows, hours_text
+from crucible.reports.fonts import BODY_FONT, BOLD_FONT
+from crucible.reports.layout import DocumentMeta, frame_width, render_pdf
+from crucible.reports.notes import signature_block
+from crucible.reports.styles import HEADER_FILL, INK, RULE, TINT, Styles, make_styles
+from crucible.reports.tables import figure_table, key_value_table
+from crucible.reports.textflow import inline
 
 __all__ = ["HoursReportPeople", "build_hours_report"]
 

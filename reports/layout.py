@@ -24,9 +24,9 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
 from reportlab.platypus.doctemplate import FrameBreak
 
-from app.domain.release import version
-from reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
-from reports.styles import MARGIN, MUTED, PAPER, RULE
+from crucible.app.domain.release import version
+from crucible.reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
+from crucible.reports.styles import MARGIN, MUTED, PAPER, RULE
 
 __all__ = ["DocumentMeta", "HeadingsWithNext", "frame_width", "render_pdf"]
 

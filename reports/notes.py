@@ -25,12 +25,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.domain.block_span import effective_span, ran_off_plan, ran_text
-from app.domain.flips import find_flips
-from app.domain.intensive import Block, BlockNote, Intensive, Observation, content_hash
-from app.domain.vocabulary import BlockKind
-from reports.fonts import BOLD_FONT
-from reports.styles import (
+from crucible.app.domain.block_span import effective_span, ran_off_plan, ran_text
+from crucible.app.domain.flips import find_flips
+from crucible.app.domain.intensive import Block, BlockNote, Intensive, Observation, content_hash
+from crucible.app.domain.vocabulary import BlockKind
+from crucible.reports.fonts import BOLD_FONT
+from crucible.reports.styles import (
     FLIP_COLOUR,
     HEADER_FILL,
     MUTED,
@@ -40,7 +40,7 @@ from reports.styles import (
     TINT,
     Styles,
 )
-from reports.textflow import inline, text_flowables
+from crucible.reports.textflow import inline, text_flowables
 
 __all__ = [
     "note_content_hash",

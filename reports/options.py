@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
+from crucible.app.domain.analytics import DEFAULT_FLIP_WINDOW_S
 
 __all__ = ["ReportOptions"]
 

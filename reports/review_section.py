@@ -22,10 +22,10 @@ from dataclasses import replace
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from app.domain.deidentify import name_redactor
-from app.domain.intensive import Intensive
-from app.domain.review import IntensiveReview, numbered_blocks, review_agreement
-from app.domain.review_format import (
+from crucible.app.domain.deidentify import name_redactor
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.review import IntensiveReview, numbered_blocks, review_agreement
+from crucible.app.domain.review_format import (
     agreement_rows,
     block_label,
     changed_after_review_line,
@@ -34,10 +34,10 @@ from app.domain.review_format import (
     confusion_table,
     tolerance_phrase,
 )
-from reports.fonts import BOLD_FONT
-from reports.styles import FLIP_COLOUR, Styles
-from reports.tables import figure_table, key_value_table
-from reports.textflow import inline, text_flowables
+from crucible.reports.fonts import BOLD_FONT
+from crucible.reports.styles import FLIP_COLOUR, Styles
+from crucible.reports.tables import figure_table, key_value_table
+from crucible.reports.textflow import inline, text_flowables
 
 __all__ = ["review_section", "shown_review"]
 

@@ -19,26 +19,26 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.domain.analytics import (
+from crucible.app.domain.analytics import (
     DayChange,
     IntensiveSummary,
     PartnerFigures,
     PartnerSummary,
     figure_values,
 )
-from app.domain.intensive import Intensive
-from app.domain.summary_format import (
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.summary_format import (
     day_notes,
     format_difference,
     format_value,
     partner_headline,
 )
-from app.domain.timeline import TimelineSeries
-from app.domain.vocabulary import PartnerKey, Stance
-from reports.charts import stance_share_chart, timeline_chart
-from reports.styles import Styles
-from reports.tables import figure_table, key_value_table
-from reports.textflow import inline
+from crucible.app.domain.timeline import TimelineSeries
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.reports.charts import stance_share_chart, timeline_chart
+from crucible.reports.styles import Styles
+from crucible.reports.tables import figure_table, key_value_table
+from crucible.reports.textflow import inline
 
 __all__ = [
     "PROFILE_FIGURES",

@@ -16,8 +16,8 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from app.domain.vocabulary import STANCE_SHORT, Stance
-from reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
+from crucible.app.domain.vocabulary import STANCE_SHORT, Stance
+from crucible.reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
 
 __all__ = [
     "FLIP_COLOUR",

@@ -11,24 +11,24 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
-from app.domain.analytics import IntensiveSummary, summarize_intensive
-from app.domain.intensive import Intensive
-from app.domain.review import IntensiveReview
-from app.domain.timeline import timeline_series
-from app.domain.vocabulary import PartnerKey
-from reports.charts import TIMELINE_HEIGHT
-from reports.layout import DocumentMeta, frame_width, render_pdf
-from reports.notes import notes_section, signature_block, signers
-from reports.options import ReportOptions
-from reports.review_section import review_section
-from reports.sections import (
+from crucible.app.domain.analytics import IntensiveSummary, summarize_intensive
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.review import IntensiveReview
+from crucible.app.domain.timeline import timeline_series
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.reports.charts import TIMELINE_HEIGHT
+from crucible.reports.layout import DocumentMeta, frame_width, render_pdf
+from crucible.reports.notes import notes_section, signature_block, signers
+from crucible.reports.options import ReportOptions
+from crucible.reports.review_section import review_section
+from crucible.reports.sections import (
     comparison_section,
     cover_section,
     headlines,
     profile_section,
     timeline_section,
 )
-from reports.styles import Styles, make_styles
+from crucible.reports.styles import Styles, make_styles
 
 __all__ = ["build_summary_report", "summary_story"]
 

@@ -20,17 +20,17 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.domain.analytics import summarize_intensive
-from app.domain.deidentify import deidentify_intensive
-from app.domain.intensive import Intensive
-from app.domain.review import IntensiveReview
-from reports.layout import DocumentMeta, frame_width, render_pdf
-from reports.notes import signature_block, signers
-from reports.options import ReportOptions
-from reports.review_section import review_section, shown_review
-from reports.styles import RULE, Styles, make_styles
-from reports.summary_report import summary_story
-from reports.textflow import text_flowables
+from crucible.app.domain.analytics import summarize_intensive
+from crucible.app.domain.deidentify import deidentify_intensive
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.review import IntensiveReview
+from crucible.reports.layout import DocumentMeta, frame_width, render_pdf
+from crucible.reports.notes import signature_block, signers
+from crucible.reports.options import ReportOptions
+from crucible.reports.review_section import review_section, shown_review
+from crucible.reports.styles import RULE, Styles, make_styles
+from crucible.reports.summary_report import summary_story
+from crucible.reports.textflow import text_flowables
 
 __all__ = ["build_supervision_report"]
 

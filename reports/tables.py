@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from reports.fonts import BODY_FONT, BOLD_FONT
-from reports.styles import HEADER_FILL, INK, RULE, TINT, Styles
-from reports.textflow import inline
+from crucible.reports.fonts import BODY_FONT, BOLD_FONT
+from crucible.reports.styles import HEADER_FILL, INK, RULE, TINT, Styles
+from crucible.reports.textflow import inline
 
 __all__ = ["figure_table", "key_value_table"]
 

@@ -23,8 +23,8 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from reports.bidi import base_is_rtl, has_rtl, shape_arabic, visual_line, visual_lines
-from reports.fonts import BODY_FONT, markup, runs_width
+from crucible.reports.bidi import base_is_rtl, has_rtl, shape_arabic, visual_line, visual_lines
+from crucible.reports.fonts import BODY_FONT, markup, runs_width
 
 __all__ = ["MAX_PIECE_CHARS", "inline", "text_flowables", "text_paragraph"]
 

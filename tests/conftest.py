@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.intensive import Observation
-from app.domain.vocabulary import PartnerKey, Stance, Strategy
-from app.store.keyfile import KdfParams
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance, Strategy
+from crucible.app.store.keyfile import KdfParams
+from crucible.app.store.vault import UnlockThrottle, Vault
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_PATH = DATA / "intensive-sample.json"
@@ -78,7 +78,7 @@ def vault_folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def new_vault(vault_folder: Path, clock: FakeClock) -> Iterator[tuple[Vault, str]]:
     """A freshly created, unlocked vault and its recovery code."""
-    from app.services.vault_access import new_vault
+    from crucible.app.services.vault_access import new_vault
 
     vault, code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF, clock=clock)
     yield vault, code

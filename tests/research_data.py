@@ -6,8 +6,8 @@ import copy
 import json
 from typing import Any
 
-from app.services.intensive_exchange import import_intensive
-from app.store.vault import Vault
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store.vault import Vault
 from tests.conftest import SAMPLE_PATH
 
 CANARY_A = "Zephyrine Quillfeather"

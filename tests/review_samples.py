@@ -11,9 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from app.domain.intensive import Intensive, Observation
-from app.domain.review import Card, CoSignature, IntensiveReview, ReviewComment, numbered_blocks
-from app.domain.vocabulary import Role, Stance
+from crucible.app.domain.intensive import Intensive, Observation
+from crucible.app.domain.review import (
+    Card,
+    CoSignature,
+    IntensiveReview,
+    ReviewComment,
+    numbered_blocks,
+)
+from crucible.app.domain.vocabulary import Role, Stance
 
 SUPERVISOR = Card("Dr. Sam Lee, PhD", Role.SUPERVISOR, bytes(range(32)), bytes(range(32, 64)))
 SIGNED_AT = datetime(2026, 12, 1, 16, 45, tzinfo=UTC)

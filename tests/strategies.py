@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from app.domain.text_rules import BIDI_CONTROLS
+from crucible.app.domain.text_rules import BIDI_CONTROLS
 
 # Any Unicode a clinician may type: RTL scripts, emoji, combining marks; no lone
 # surrogates (they cannot be encoded as UTF-8, so no JSON file holds them).

@@ -50,7 +50,7 @@ class _PrintVersion(argparse.Action):
     """
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        from app.domain.release import version
+        from crucible.app.domain.release import version
 
         print(f"crucible {version()}", file=sys.stdout)
         parser.exit()
@@ -188,16 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     audit = commands.add_parser("audit", help="print the audit trail and verify its hash chain")
     audit.add_argument("--json", action="store_true", help="print a JSON list of events")
-    from app.cli.search_command import add_arguments as add_search_arguments
+    from crucible.app.cli.search_command import add_arguments as add_search_arguments
 
     add_search_arguments(commands.add_parser("search", help="find words in the whole vault"))
-    from app.cli.hours_command import add_arguments as add_hours_arguments
+    from crucible.app.cli.hours_command import add_arguments as add_hours_arguments
 
     add_hours_arguments(commands.add_parser("hours", help="contact and supervision hours"))
-    from app.cli.card_command import add_arguments as add_card_arguments
+    from crucible.app.cli.card_command import add_arguments as add_card_arguments
 
     add_card_arguments(commands.add_parser("card", help="your card and the cards you trust"))
-    from app.cli.review_command import add_arguments as add_review_arguments
+    from crucible.app.cli.review_command import add_arguments as add_review_arguments
 
     add_review_arguments(commands.add_parser("review", help="the supervision loop's packages"))
     return parser
@@ -258,8 +258,10 @@ def main(
 ) -> int:
     """Run the command; `kdf` is for tests' fast key profile and is not reachable from argv."""
     terminal = terminal or Terminal()
-    from app.cli.commands import run_command  # the services load only when a command needs them
-    from app.services.logbook import start_logbook, stop_logbook
+    from crucible.app.cli.commands import (
+        run_command,  # the services load only when a command needs them
+    )
+    from crucible.app.services.logbook import start_logbook, stop_logbook
 
     try:
         args = build_parser().parse_args(argv)

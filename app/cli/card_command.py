@@ -19,11 +19,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError
-from app.cli.terminal_text import for_terminal, json_for_terminal
+from crucible.app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError
+from crucible.app.cli.terminal_text import for_terminal, json_for_terminal
 
 if TYPE_CHECKING:
-    from app.domain.review import Card
+    from crucible.app.domain.review import Card
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,12 +73,12 @@ def run_card(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 
 def _export(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.services.files import check_output_path
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.services.files import check_output_path
 
     check_output_path(folder, args.output, force=args.force)
     with unlock(folder, terminal) as vault:
-        from app.services.identity import export_card
+        from crucible.app.services.identity import export_card
 
         card = export_card(vault, args.output, actor=CLI_ACTOR)
     terminal.out(f"Wrote {for_terminal(str(args.output))}: {describe(card)}.")
@@ -86,13 +86,13 @@ def _export(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
 
 
 def _import(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.services.identity import read_card_file
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.services.identity import read_card_file
 
     card = read_card_file(args.file)  # refused before a secret is asked for
     with unlock(folder, terminal) as vault:
-        from app.services.errors import InputError
-        from app.services.identity import import_card
+        from crucible.app.services.errors import InputError
+        from crucible.app.services.identity import import_card
 
         if not confirm_card(terminal, card, yes=args.yes):
             raise InputError("The card was not imported.")
@@ -103,10 +103,10 @@ def _import(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
 
 
 def _list(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
+    from crucible.app.cli.unlocking import unlock
 
     with unlock(folder, terminal) as vault:
-        from app.services.identity import list_cards, own_card
+        from crucible.app.services.identity import list_cards, own_card
 
         mine = own_card(vault, actor=CLI_ACTOR)
         cards = list_cards(vault)
@@ -131,10 +131,10 @@ def _card_json(card: Card) -> dict[str, str]:
 
 
 def _remove_or_link(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
+    from crucible.app.cli.unlocking import unlock
 
     with unlock(folder, terminal) as vault:
-        from app.services.identity import find_card, link_supervisor_card, remove_card
+        from crucible.app.services.identity import find_card, link_supervisor_card, remove_card
 
         stored = find_card(vault, args.card)
         if args.card_command == "remove":

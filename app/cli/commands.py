@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli import (
+from crucible.app.cli import (
     CLI_ACTOR,
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -21,19 +21,19 @@ from app.cli import (
     default_vault_folder,
     unlocking,
 )
-from app.cli.card_command import run_card
-from app.cli.hours_command import run_hours
-from app.cli.review_command import run_review
-from app.cli.search_command import run_search
-from app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
-from app.domain.release import version
-from app.services import vault_access
-from app.services.errors import InputError, VaultError
-from app.services.logbook import Version
+from crucible.app.cli.card_command import run_card
+from crucible.app.cli.hours_command import run_hours
+from crucible.app.cli.review_command import run_review
+from crucible.app.cli.search_command import run_search
+from crucible.app.cli.terminal_text import for_terminal, json_for_terminal, lines_for_terminal
+from crucible.app.domain.release import version
+from crucible.app.services import vault_access
+from crucible.app.services.errors import InputError, VaultError
+from crucible.app.services.logbook import Version
 
 if TYPE_CHECKING:
-    from app.services.listing import IntensiveListing
-    from app.services.vault_handle import Vault
+    from crucible.app.services.listing import IntensiveListing
+    from crucible.app.services.vault_handle import Vault
 
 # Each handler imports the services it alone needs, after the unlock where it
 # can: the unlock imports the ORM beside the key derivation (app.store.vault).
@@ -53,7 +53,7 @@ def run_command(args: argparse.Namespace, terminal: Terminal, kdf: Any) -> int:
     handler: Callable[[argparse.Namespace, Path, Terminal, Any], int] | None
     handler = _HANDLERS.get(args.command or "")
     if handler is None:  # the data-safety verbs load backups and the audit trail up front
-        from app.cli.safety_commands import HANDLERS as SAFETY_HANDLERS
+        from crucible.app.cli.safety_commands import HANDLERS as SAFETY_HANDLERS
 
         handler = SAFETY_HANDLERS.get(args.command or "")
     if handler is None:
@@ -101,11 +101,11 @@ def _unlock(folder: Path, terminal: Terminal) -> Vault:
 
 def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     if vault_access.has_vault(folder):
-        from app.services.errors import VaultExistsError
+        from crucible.app.services.errors import VaultExistsError
 
         raise VaultExistsError()
-    from app.cli.init_profile import profile_for_init
-    from app.services.profile import save_profile, save_stand_in_profile
+    from crucible.app.cli.init_profile import profile_for_init
+    from crucible.app.services.profile import save_profile, save_stand_in_profile
 
     profile = profile_for_init(args, terminal)  # checked before anything is created
     passphrase = terminal.secret("New passphrase: ")
@@ -137,10 +137,10 @@ def _init(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) 
 
 
 def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.services import intensive_exchange
+    from crucible.app.services import intensive_exchange
 
     if args.demo:
-        from app.domain.resource_files import resource
+        from crucible.app.domain.resource_files import resource
 
         data = resource(DEMO_FILE).read_bytes()
     else:
@@ -157,7 +157,7 @@ def _import(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
 
 
 def _list(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.services import listing
+    from crucible.app.services import listing
 
     rows = unlocking.with_passphrase(
         folder,
@@ -187,12 +187,12 @@ def listing_lines(rows: Iterable[IntensiveListing]) -> list[str]:
 
 
 def _export_json(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.services.files import check_output_path, write_user_file
+    from crucible.app.services.files import check_output_path, write_user_file
 
     if args.output is not None:  # refused before a secret is asked for
         check_output_path(folder, args.output, force=args.force)
     with _unlock(folder, terminal) as vault:
-        from app.services import intensive_exchange
+        from crucible.app.services import intensive_exchange
 
         data = intensive_exchange.export_intensive(vault, args.id, actor=CLI_ACTOR)
     if args.output is None:
@@ -232,7 +232,7 @@ def _recover(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     with _unlock(folder, terminal) as vault:
-        from app.services.integrity import full_check
+        from crucible.app.services.integrity import full_check
 
         problems = full_check(vault).problems
     if problems:
@@ -247,24 +247,24 @@ def _check(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any)
 
 
 def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
-    from app.domain.summary_format import summary_as_json, summary_as_table
+    from crucible.app.domain.analytics import DEFAULT_FLIP_WINDOW_S
+    from crucible.app.domain.summary_format import summary_as_json, summary_as_table
 
     window = DEFAULT_FLIP_WINDOW_S if args.flip_window is None else args.flip_window
     review = None
     review_lines: str | None = None
     with _unlock(folder, terminal) as vault:
-        from app.services.summary import intensive_summary
+        from crucible.app.services.summary import intensive_summary
 
         summary = intensive_summary(
             vault, args.id, flip_window_s=window, deidentify=args.deidentify
         )
         if args.json:
-            from app.services.review_return import review_summary
+            from crucible.app.services.review_return import review_summary
 
             review = review_summary(vault, args.id)
         else:
-            from app.services.review_text import review_text
+            from crucible.app.services.review_text import review_text
 
             review_lines = review_text(vault, args.id, deidentify=args.deidentify)
     if args.json:
@@ -280,15 +280,19 @@ def _summary(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: An
 
 
 def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.domain.analytics import DEFAULT_FLIP_WINDOW_S
-    from app.services.files import check_output_path
-    from app.services.report_export import ReportRequest, export_report, suggested_file_name
+    from crucible.app.domain.analytics import DEFAULT_FLIP_WINDOW_S
+    from crucible.app.services.files import check_output_path
+    from crucible.app.services.report_export import (
+        ReportRequest,
+        export_report,
+        suggested_file_name,
+    )
 
     if args.identified and not args.supervision:
         raise UsageError("--identified applies to --supervision reports only.")
     password = None
     if args.password_file is not None:
-        from app.services.report_password import ReportPasswordError, read_password_file
+        from crucible.app.services.report_password import ReportPasswordError, read_password_file
 
         try:
             password = read_password_file(args.password_file)
@@ -315,8 +319,8 @@ def _report(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any
 
 
 def _export_csv(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.domain.research_codebook import ResearchOptions
-    from app.services.research_export import (
+    from crucible.app.domain.research_codebook import ResearchOptions
+    from crucible.app.services.research_export import (
         check_export_folder,
         export_research_csv,
         random_shift_days,
@@ -353,13 +357,13 @@ def _export_csv(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf:
 
 
 def _export_boris(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
-    from app.services.files import check_output_path
+    from crucible.app.services.files import check_output_path
 
     check_output_path(folder, args.output, force=args.force)  # before a secret is asked for
     if args.output.is_dir():
         raise UsageError(f"{args.output.name!r} is a folder; give the .boris file to write.")
     with _unlock(folder, terminal) as vault:
-        from app.services.boris_export import export_boris
+        from crucible.app.services.boris_export import export_boris
 
         observations = export_boris(vault, args.id, args.output, actor=CLI_ACTOR)
     terminal.out(f"Wrote {for_terminal(str(args.output))} ({observations} BORIS observations).")

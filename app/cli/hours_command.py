@@ -20,8 +20,8 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError, iso_date, record_id
-from app.cli.terminal_text import for_terminal, json_for_terminal
+from crucible.app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError, iso_date, record_id
+from crucible.app.cli.terminal_text import for_terminal, json_for_terminal
 
 
 def _minutes(text: str) -> int:
@@ -97,7 +97,7 @@ def run_hours(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: A
 
 
 def _check_period(args: argparse.Namespace) -> None:
-    from app.services.hours import period_problem
+    from crucible.app.services.hours import period_problem
 
     problem = period_problem(args.date_from, args.date_to)
     if problem:
@@ -105,12 +105,12 @@ def _check_period(args: argparse.Namespace) -> None:
 
 
 def _show(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.domain.hours_log import hours_as_csv, hours_as_json
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.domain.hours_log import hours_as_csv, hours_as_json
 
     _check_period(args)
     with unlock(folder, terminal) as vault:
-        from app.services.hours import hours_for
+        from crucible.app.services.hours import hours_for
 
         log = hours_for(vault, args.date_from, args.date_to)
     if args.json:
@@ -125,7 +125,7 @@ def _show(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
 
 
 def _table(log: Any) -> list[str]:
-    from app.domain.hours_log import hours_text
+    from crucible.app.domain.hours_log import hours_text
 
     period = f"{log.date_from or 'start'} to {log.date_to or 'today'}"
     lines = [
@@ -149,11 +149,11 @@ def _table(log: Any) -> list[str]:
 
 
 def _add_contact(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.domain.hours import ContactKind, ManualContact
-    from app.domain.text_rules import line_problem
-    from app.services.clock import system_clock
-    from app.services.hours import add_manual_contact, check_manual
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.domain.hours import ContactKind, ManualContact
+    from crucible.app.domain.text_rules import line_problem
+    from crucible.app.services.clock import system_clock
+    from crucible.app.services.hours import add_manual_contact, check_manual
 
     problem = line_problem(args.couple)
     if problem or len(args.couple) > 32:
@@ -169,10 +169,10 @@ def _add_contact(args: argparse.Namespace, folder: Path, terminal: Terminal) -> 
 
 
 def _add_supervision(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.domain.hours import ObservableData, SupervisionEntry, SupervisionFormat
-    from app.services.clock import system_clock
-    from app.services.hours import add_supervision, check_supervision
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.domain.hours import ObservableData, SupervisionEntry, SupervisionFormat
+    from crucible.app.services.clock import system_clock
+    from crucible.app.services.hours import add_supervision, check_supervision
 
     entry = SupervisionEntry(
         args.on,
@@ -190,9 +190,9 @@ def _add_supervision(args: argparse.Namespace, folder: Path, terminal: Terminal)
 
 
 def _target(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.domain.hours_targets import PresetError, find_preset, shipped_presets
-    from app.services.hours import choose_target
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.domain.hours_targets import PresetError, find_preset, shipped_presets
+    from crucible.app.services.hours import choose_target
 
     _check_period(args)
     try:
@@ -208,9 +208,9 @@ def _target(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
 
 
 def _report(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.services.files import check_output_path
-    from app.services.hours_report import export_hours_report
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.services.files import check_output_path
+    from crucible.app.services.hours_report import export_hours_report
 
     _check_period(args)
     check_output_path(folder, args.output, force=args.force)

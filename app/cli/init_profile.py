@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli import Terminal, UsageError
-from app.domain.vocabulary import Role
-from app.services.profile import ClinicianProfile, validated
+from crucible.app.cli import Terminal, UsageError
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.profile import ClinicianProfile, validated
 
 ROLE_PROMPT = "Role: clinician, trainee or supervisor [clinician]: "
 

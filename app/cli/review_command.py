@@ -19,11 +19,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError, record_id
-from app.cli.terminal_text import for_terminal, json_for_terminal
+from crucible.app.cli import CLI_ACTOR, EXIT_OK, Terminal, UsageError, record_id
+from crucible.app.cli.terminal_text import for_terminal, json_for_terminal
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 
 def _position(text: str) -> int:
@@ -79,12 +79,12 @@ def run_review(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: 
 
 
 def _send(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.services.files import check_output_path
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.services.files import check_output_path
 
     check_output_path(folder, args.output, force=args.force)
     with unlock(folder, terminal) as vault:
-        from app.services.review_send import send_for_review
+        from crucible.app.services.review_send import send_for_review
 
         sent = send_for_review(vault, args.id, args.to, args.output, actor=CLI_ACTOR)
     terminal.out(
@@ -96,9 +96,9 @@ def _send(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
 
 def _precheck(path: Path) -> None:
     """Refuse what is not a package of a version this build reads, before a secret is asked."""
-    from app.domain.review_package import PackageError, check_package
-    from app.services.errors import InputError
-    from app.services.review_open import read_package_bytes
+    from crucible.app.domain.review_package import PackageError, check_package
+    from crucible.app.services.errors import InputError
+    from crucible.app.services.review_open import read_package_bytes
 
     try:
         check_package(read_package_bytes(path))
@@ -107,12 +107,12 @@ def _precheck(path: Path) -> None:
 
 
 def _open(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.card_command import confirm_card
-    from app.cli.unlocking import unlock
+    from crucible.app.cli.card_command import confirm_card
+    from crucible.app.cli.unlocking import unlock
 
     _precheck(args.file)
     with unlock(folder, terminal) as vault:
-        from app.services.review_open import open_package_file
+        from crucible.app.services.review_open import open_package_file
 
         opened = open_package_file(
             vault,
@@ -146,8 +146,8 @@ def _hours_suggestion(vault: Vault, intensive_id: int | None) -> str:
         return ""
     import shlex
 
-    from app.domain.hours_review import supervision_for_review
-    from app.services.review_return import review_report
+    from crucible.app.domain.hours_review import supervision_for_review
+    from crucible.app.services.review_return import review_report
 
     review = review_report(vault, intensive_id)
     if review is None:
@@ -175,10 +175,10 @@ def _hours_suggestion(vault: Vault, intensive_id: int | None) -> str:
 
 
 def _list(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
+    from crucible.app.cli.unlocking import unlock
 
     with unlock(folder, terminal) as vault:
-        from app.services.review_inbox import list_reviews
+        from crucible.app.services.review_inbox import list_reviews
 
         rows = list_reviews(vault)
     if args.json:
@@ -209,10 +209,10 @@ def _list(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
 
 
 def _comment(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
+    from crucible.app.cli.unlocking import unlock
 
     with unlock(folder, terminal) as vault:
-        from app.services.review_inbox import add_comment
+        from crucible.app.services.review_inbox import add_comment
 
         add_comment(vault, args.review, args.block, args.text, actor=CLI_ACTOR)
     where = "the intensive" if args.block is None else f"block {args.block}"
@@ -221,9 +221,9 @@ def _comment(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
 
 
 def _import_coding(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.services.errors import InputError
-    from app.services.review_inbox import parse_coding
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.services.errors import InputError
+    from crucible.app.services.review_inbox import parse_coding
 
     try:
         data = args.file.read_bytes()
@@ -231,7 +231,7 @@ def _import_coding(args: argparse.Namespace, folder: Path, terminal: Terminal) -
         raise InputError(f"The file {args.file.name!r} cannot be read.") from None
     parse_coding(data)  # its shape is refused before a secret is asked for
     with unlock(folder, terminal) as vault:
-        from app.services.review_inbox import import_coding
+        from crucible.app.services.review_inbox import import_coding
 
         counts = import_coding(vault, args.review, data, actor=CLI_ACTOR)
     described = ", ".join(f"block {n}: {count}" for n, count in counts.items()) or "nothing"
@@ -240,11 +240,11 @@ def _import_coding(args: argparse.Namespace, folder: Path, terminal: Terminal) -
 
 
 def _agreement(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.domain.review_json import agreement_as_json
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.domain.review_json import agreement_as_json
 
     with unlock(folder, terminal) as vault:
-        from app.services.review_inbox import agreement
+        from crucible.app.services.review_inbox import agreement
 
         figures = agreement(vault, args.review)
     if args.json:
@@ -269,10 +269,10 @@ def _k(value: float | None) -> str:
 
 
 def _cosign(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
+    from crucible.app.cli.unlocking import unlock
 
     with unlock(folder, terminal) as vault:
-        from app.services.review_inbox import cosign
+        from crucible.app.services.review_inbox import cosign
 
         signed = cosign(vault, args.review, actor=CLI_ACTOR)
     terminal.out(
@@ -283,12 +283,12 @@ def _cosign(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
 
 
 def _return(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
-    from app.cli.unlocking import unlock
-    from app.services.files import check_output_path
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.services.files import check_output_path
 
     check_output_path(folder, args.output, force=args.force)
     with unlock(folder, terminal) as vault:
-        from app.services.review_inbox import return_review
+        from crucible.app.services.review_inbox import return_review
 
         return_review(vault, args.review, args.output, actor=CLI_ACTOR)
     terminal.out(f"Wrote {for_terminal(str(args.output))}, sealed to the trainee.")

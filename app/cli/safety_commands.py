@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.cli import CLI_ACTOR, EXIT_OK, EXIT_PROBLEMS, Terminal
-from app.cli.terminal_text import for_terminal
-from app.cli.unlocking import unlock
-from app.services import audit_log, backups
+from crucible.app.cli import CLI_ACTOR, EXIT_OK, EXIT_PROBLEMS, Terminal
+from crucible.app.cli.terminal_text import for_terminal
+from crucible.app.cli.unlocking import unlock
+from crucible.app.services import audit_log, backups
 
 Handler = Callable[[argparse.Namespace, Path, Terminal, Any], int]
 
@@ -31,7 +31,7 @@ def _unlock(folder: Path, terminal: Terminal) -> Any:
 
 def _backup(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     if args.output is not None:  # refused before a secret is asked for
-        from app.services.files import refuse_inside_vault
+        from crucible.app.services.files import refuse_inside_vault
 
         refuse_inside_vault(folder, args.output)
     with _unlock(folder, terminal) as vault:

@@ -15,10 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXIT_OK, Terminal, iso_date
-from app.cli.terminal_text import for_terminal, json_for_terminal
-from app.domain.search_query import MATCH_END, MATCH_START
-from app.domain.vocabulary import Stance
+from crucible.app.cli import EXIT_OK, Terminal, iso_date
+from crucible.app.cli.terminal_text import for_terminal, json_for_terminal
+from crucible.app.domain.search_query import MATCH_END, MATCH_START
+from crucible.app.domain.vocabulary import Stance
 
 
 def _limit(text: str) -> int:
@@ -72,8 +72,8 @@ def _where(hit: Any) -> str:
 
 def run_search(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: Any) -> int:
     """The handler of `crucible search`."""
-    from app.cli.unlocking import unlock
-    from app.services.search import SearchFilters, check_filters, search
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.services.search import SearchFilters, check_filters, search
 
     filters = SearchFilters(
         couple_code=args.couple,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from app.domain.text_rules import BIDI_CONTROLS
+from crucible.app.domain.text_rules import BIDI_CONTROLS
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})

@@ -16,17 +16,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from app.cli import CLI_ACTOR, Terminal
+from crucible.app.cli import CLI_ACTOR, Terminal
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import UnlockThrottle, Vault
+    from crucible.app.services.vault_handle import UnlockThrottle, Vault
 
 T = TypeVar("T")
 
 
 def throttle_for(terminal: Terminal) -> UnlockThrottle:
     """A backoff for this run, sleeping through the terminal (tests record, not sleep)."""
-    from app.services.vault_handle import UnlockThrottle
+    from crucible.app.services.vault_handle import UnlockThrottle
 
     def announce_and_wait(seconds: float) -> None:
         terminal.err(f"Waiting {math.ceil(seconds)} s after earlier failed attempts…")
@@ -37,12 +37,12 @@ def throttle_for(terminal: Terminal) -> UnlockThrottle:
 
 def attempt(folder: Path, terminal: Terminal, check: Callable[[UnlockThrottle], T]) -> T:
     """Run `check` (which tries a secret under the throttle); note a wrong secret for the audit."""
-    from app.services.errors import VaultError, WrongSecretError
+    from crucible.app.services.errors import VaultError, WrongSecretError
 
     try:
         return check(throttle_for(terminal))
     except WrongSecretError:
-        from app.services.pending_audit import record_failed_unlock
+        from crucible.app.services.pending_audit import record_failed_unlock
 
         with contextlib.suppress(OSError, VaultError):  # never hide the wrong-secret message
             record_failed_unlock(folder, actor=CLI_ACTOR)
@@ -51,8 +51,8 @@ def attempt(folder: Path, terminal: Terminal, check: Callable[[UnlockThrottle], 
 
 def with_passphrase(folder: Path, terminal: Terminal, use: Callable[[str, UnlockThrottle], T]) -> T:
     """Ask for the passphrase of the vault in `folder` and `use` it under the backoff."""
-    from app.services import vault_access
-    from app.services.errors import NoVaultError
+    from crucible.app.services import vault_access
+    from crucible.app.services.errors import NoVaultError
 
     if not vault_access.has_vault(folder):
         raise NoVaultError()
@@ -62,7 +62,7 @@ def with_passphrase(folder: Path, terminal: Terminal, use: Callable[[str, Unlock
 
 def unlock(folder: Path, terminal: Terminal) -> Vault:
     """Ask for the passphrase and open the vault in `folder`."""
-    from app.services import vault_access
+    from crucible.app.services import vault_access
 
     return with_passphrase(
         folder,
@@ -79,7 +79,7 @@ def unlock(folder: Path, terminal: Terminal) -> Vault:
 
 def waiting_notice(terminal: Terminal) -> Callable[[], None]:
     """What a write says once when it has to wait for another process's."""
-    from app.cli.commands import WAITING
+    from crucible.app.cli.commands import WAITING
 
     return lambda: terminal.err(WAITING)
 

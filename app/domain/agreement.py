@@ -44,10 +44,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, TypeVar
 
-from app.domain.block_span import effective_span
-from app.domain.intensive import Block, Observation
-from app.domain.stance_time import StanceSpan, stance_spans
-from app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.domain.block_span import effective_span
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.stance_time import StanceSpan, stance_spans
+from crucible.app.domain.vocabulary import PartnerKey, Stance
 
 DEFAULT_MATCH_TOLERANCE_S: Final[int] = 10
 """Ten seconds: two people clicking on the same moment rarely differ by more."""

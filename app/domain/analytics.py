@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.domain.figures import (
+from crucible.app.domain.figures import (
     FigureUnit,
     FigureValue,
     PartnerFigures,
@@ -27,9 +27,9 @@ from app.domain.figures import (
     has_basis,
     partner_figures,
 )
-from app.domain.flips import DEFAULT_FLIP_WINDOW_S, Flip, FlipDirection, find_flips
-from app.domain.intensive import Block, Intensive
-from app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.domain.flips import DEFAULT_FLIP_WINDOW_S, Flip, FlipDirection, find_flips
+from crucible.app.domain.intensive import Block, Intensive
+from crucible.app.domain.vocabulary import PartnerKey, Stance
 
 __all__ = [
     "DEFAULT_FLIP_WINDOW_S",

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
 
-from app.domain.block_memo import BlockMemo
-from app.domain.intensive import Block
+from crucible.app.domain.block_memo import BlockMemo
+from crucible.app.domain.intensive import Block
 
 RUN_GAP: Final = timedelta(hours=2)
 """A run whose last sign of life is at most this old is still the same sitting (past midnight)."""

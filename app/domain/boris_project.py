@@ -27,10 +27,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from app.domain.block_span import effective_span
-from app.domain.intensive import Block, Intensive, Observation
-from app.domain.research_table import seconds
-from app.domain.vocabulary import (
+from crucible.app.domain.block_span import effective_span
+from crucible.app.domain.intensive import Block, Intensive, Observation
+from crucible.app.domain.research_table import seconds
+from crucible.app.domain.vocabulary import (
     BLOCK_KIND_LABELS,
     BlockKind,
     Boundary,

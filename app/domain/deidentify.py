@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from app.domain.intensive import (
+from crucible.app.domain.intensive import (
     Addendum,
     Block,
     BlockNote,
@@ -39,7 +39,7 @@ from app.domain.intensive import (
     Observation,
     Partner,
 )
-from app.domain.vocabulary import PartnerKey
+from crucible.app.domain.vocabulary import PartnerKey
 
 __all__ = [
     "SHARED_NAME_PLACEHOLDER",

@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any, NoReturn, TypeVar, cast
 
-from app.domain.block_span import MARGIN_DAYS, observation_window
-from app.domain.intensive import (
+from crucible.app.domain.block_span import MARGIN_DAYS, observation_window
+from crucible.app.domain.intensive import (
     Addendum,
     Block,
     BlockNote,
@@ -33,8 +33,8 @@ from app.domain.intensive import (
     Observation,
     Partner,
 )
-from app.domain.text_rules import is_blank, line_problem, text_problem
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.text_rules import is_blank, line_problem, text_problem
+from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 FORMAT_V1 = "crucible.intensive/1"
 FORMAT_V1_1 = "crucible.intensive/1.1"

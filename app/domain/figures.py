@@ -25,10 +25,10 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeVar
 
-from app.domain.flips import DEFAULT_FLIP_WINDOW_S, count_flips
-from app.domain.intensive import Block
-from app.domain.stance_time import block_duration, stance_durations
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.flips import DEFAULT_FLIP_WINDOW_S, count_flips
+from crucible.app.domain.intensive import Block
+from crucible.app.domain.stance_time import block_duration, stance_durations
+from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")

@@ -24,10 +24,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
-from app.domain.block_memo import BlockMemo
-from app.domain.intensive import Block, Observation
-from app.domain.stance_time import chronological
-from app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.domain.block_memo import BlockMemo
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.stance_time import chronological
+from crucible.app.domain.vocabulary import PartnerKey, Stance
 
 DEFAULT_FLIP_WINDOW_S: Final[int] = 120
 """Two minutes: long enough for "hurt, then rage" in one exchange, short enough to exclude drift."""

@@ -35,9 +35,9 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 from typing import Final, NamedTuple
 
-from app.domain.block_span import Span, span_with
-from app.domain.intensive import Block
-from app.domain.vocabulary import BlockKind
+from crucible.app.domain.block_span import Span, span_with
+from crucible.app.domain.intensive import Block
+from crucible.app.domain.vocabulary import BlockKind
 
 MAX_ENTRY_MINUTES: Final = 24 * 60
 """No single entry may hold more than a day."""

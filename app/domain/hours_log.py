@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from app.domain.hours import (
+from crucible.app.domain.hours import (
     ContactKind,
     ContactMinutes,
     ContactPiece,
@@ -26,7 +26,7 @@ from app.domain.hours import (
     SupervisionMinutes,
     week_of,
 )
-from app.domain.hours_targets import (
+from crucible.app.domain.hours_targets import (
     CategoryProgress,
     Claimable,
     RatioPeriod,

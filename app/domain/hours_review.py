@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from app.domain.hours import ObservableData, SupervisionEntry, SupervisionFormat
-from app.domain.review import IntensiveReview
+from crucible.app.domain.hours import ObservableData, SupervisionEntry, SupervisionFormat
+from crucible.app.domain.review import IntensiveReview
 
 DEFAULT_REVIEW_MINUTES: Final = 60
 """Where the trainee starts: an hour, the usual length of a supervision meeting."""

@@ -23,7 +23,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Final
 
-from app.domain.hours import (
+from crucible.app.domain.hours import (
     ContactKind,
     ContactMinutes,
     ContactPiece,
@@ -34,7 +34,7 @@ from app.domain.hours import (
     supervision_minutes,
     week_of,
 )
-from app.domain.resource_files import resource
+from crucible.app.domain.resource_files import resource
 
 PRESETS_FORMAT: Final = "crucible.hours-presets/1"
 CUSTOM: Final = "custom"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
 
-from app.domain.research_columns import (
+from crucible.app.domain.research_columns import (
     BLOCK_COLUMNS,
     Column,
     intensive_columns,

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from app.domain.flips import FlipDirection
-from app.domain.vocabulary import (
+from crucible.app.domain.flips import FlipDirection
+from crucible.app.domain.vocabulary import (
     BLOCK_KIND_LABELS,
     BOUNDARY_LABELS,
     STRATEGY_LABELS,

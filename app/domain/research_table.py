@@ -21,11 +21,11 @@ from itertools import count, pairwise
 from operator import itemgetter
 from typing import Final, NamedTuple
 
-from app.domain.block_span import Span, span_with
-from app.domain.flips import flip_steps
-from app.domain.intensive import Block, Observation
-from app.domain.research_columns import TEXT_FIELDS
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.block_span import Span, span_with
+from crucible.app.domain.flips import flip_steps
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.research_columns import TEXT_FIELDS
+from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 Cell = str | int | float
 Row = list[Cell]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-RESOURCES_PACKAGE = "resources"
+RESOURCES_PACKAGE = "crucible.resources"
 
 
 def resource(*parts: str) -> Traversable:

@@ -22,15 +22,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
 
-from app.domain.agreement import (
+from crucible.app.domain.agreement import (
     DEFAULT_MATCH_TOLERANCE_S,
     AgreementReport,
     cell_figures,
     compare_coders_with_cells,
     kappa_and_percent,
 )
-from app.domain.intensive import Block, Intensive, Observation
-from app.domain.vocabulary import Role, Stance
+from crucible.app.domain.intensive import Block, Intensive, Observation
+from crucible.app.domain.vocabulary import Role, Stance
 
 FINGERPRINT_GROUPS: Final[int] = 8
 """Eight groups of four hex digits: 128 bits, short enough to read out on the phone."""

@@ -19,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from app.domain.agreement import DEFAULT_MATCH_TOLERANCE_S, AgreementReport
-from app.domain.intensive import Block, Intensive
-from app.domain.review import IntensiveReview, ReviewAgreement, numbered_blocks
-from app.domain.vocabulary import STANCE_SHORT, Stance
+from crucible.app.domain.agreement import DEFAULT_MATCH_TOLERANCE_S, AgreementReport
+from crucible.app.domain.intensive import Block, Intensive
+from crucible.app.domain.review import IntensiveReview, ReviewAgreement, numbered_blocks
+from crucible.app.domain.vocabulary import STANCE_SHORT, Stance
 
 MISSING: Final[str] = "n/a"
 OVERALL: Final[str] = "Overall"

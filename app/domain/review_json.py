@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.review import IntensiveReview, ReviewAgreement
+from crucible.app.domain.review import IntensiveReview, ReviewAgreement
 
 
 def agreement_as_json(agreement: ReviewAgreement) -> dict[str, Any]:

@@ -50,9 +50,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from app.domain.review import Card, fingerprint_of
-from app.domain.text_rules import line_problem
-from app.domain.vocabulary import Role
+from crucible.app.domain.review import Card, fingerprint_of
+from crucible.app.domain.text_rules import line_problem
+from crucible.app.domain.vocabulary import Role
 
 CARD_FORMAT: Final[str] = "crucible.card/1"
 CARD_SUFFIX: Final[str] = ".crucible-card"

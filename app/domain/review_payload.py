@@ -22,18 +22,18 @@ from datetime import datetime
 from itertools import zip_longest
 from typing import Any, Final
 
-from app.domain.exchange import (
+from crucible.app.domain.exchange import (
     FormatError,
     intensive_to_document,
     observation_document,
     parse_block_observation,
     parse_intensive,
 )
-from app.domain.intensive import Block, Intensive, Observation
-from app.domain.review import CoSignature, ReviewComment, numbered_blocks
-from app.domain.review_package import PackageError
-from app.domain.text_rules import text_problem
-from app.domain.vocabulary import BlockKind
+from crucible.app.domain.intensive import Block, Intensive, Observation
+from crucible.app.domain.review import CoSignature, ReviewComment, numbered_blocks
+from crucible.app.domain.review_package import PackageError
+from crucible.app.domain.text_rules import text_problem
+from crucible.app.domain.vocabulary import BlockKind
 
 PAYLOAD_FORMAT: Final[str] = "crucible.review-payload/1"
 REVIEW_KIND: Final[str] = "review"

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from app.domain.block_memo import BlockMemo
-from app.domain.block_span import effective_span
-from app.domain.intensive import Block, Observation
-from app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.domain.block_memo import BlockMemo
+from crucible.app.domain.block_span import effective_span
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
 
 _ZERO = timedelta(0)
 

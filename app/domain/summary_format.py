@@ -21,7 +21,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-from app.domain.analytics import (
+from crucible.app.domain.analytics import (
     DayChange,
     FigureUnit,
     IntensiveSummary,
@@ -30,7 +30,7 @@ from app.domain.analytics import (
     figure_values,
     has_basis,
 )
-from app.domain.vocabulary import Boundary, Stance, Strategy
+from crucible.app.domain.vocabulary import Boundary, Stance, Strategy
 
 _DECIMALS: Final = {
     FigureUnit.COUNT: 0,

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from app.domain.block_span import Span, differs_from_plan, effective_span, schedule_text
-from app.domain.figures import frozen_mapping
-from app.domain.flips import DEFAULT_FLIP_WINDOW_S, find_flips
-from app.domain.intensive import Intensive
-from app.domain.stance_time import StanceSpan, chronological, stance_spans
-from app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.domain.block_span import Span, differs_from_plan, effective_span, schedule_text
+from crucible.app.domain.figures import frozen_mapping
+from crucible.app.domain.flips import DEFAULT_FLIP_WINDOW_S, find_flips
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.stance_time import StanceSpan, chronological, stance_spans
+from crucible.app.domain.vocabulary import PartnerKey, Stance
 
 
 @dataclass(frozen=True, slots=True)

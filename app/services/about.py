@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from app.domain.release import DISTRIBUTION, version
-from app.domain.resource_files import resource
+from crucible.app.domain.release import DISTRIBUTION, version
+from crucible.app.domain.resource_files import resource
 
 # The libraries a running Crucible loads, in the order the About box lists them.
 LIBRARIES = (

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from app.domain.audit_vocabulary import (
+from crucible.app.domain.audit_vocabulary import (
     ANCHORING_ACTIONS,
     LOCKED_PROVENANCE,
     PENDING_KINDS,
@@ -33,8 +33,8 @@ from app.domain.audit_vocabulary import (
     chain_problem_sentence,
     safe_detail,
 )
-from app.services.clock import Clock, system_clock
-from app.services.pending_audit import (
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.pending_audit import (
     MAX_PENDING,
     MAX_PENDING_BYTES,
     PENDING_FILE,
@@ -45,9 +45,9 @@ from app.services.pending_audit import (
     record_pending,
     record_restore,
 )
-from app.store.audit import append_event, verify_chain
-from app.store.models import AuditEvent
-from app.store.vault import Vault
+from crucible.app.store.audit import append_event, verify_chain
+from crucible.app.store.models import AuditEvent
+from crucible.app.store.vault import Vault
 
 
 @dataclass(frozen=True, slots=True)

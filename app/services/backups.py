@@ -25,32 +25,32 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from app.domain.audit_vocabulary import SYSTEM_ACTOR
-from app.domain.vault_layout import BACKUPS_FOLDER as BACKUP_FOLDER
-from app.domain.vault_layout import INSTANCE_LOCK as LOCK_FILE
-from app.services.audit_log import AuditAction
-from app.services.clock import Clock, system_clock
-from app.services.deferred_audit import record_or_defer
-from app.services.errors import (
+from crucible.app.domain.audit_vocabulary import SYSTEM_ACTOR
+from crucible.app.domain.vault_layout import BACKUPS_FOLDER as BACKUP_FOLDER
+from crucible.app.domain.vault_layout import INSTANCE_LOCK as LOCK_FILE
+from crucible.app.services.audit_log import AuditAction
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.deferred_audit import record_or_defer
+from crucible.app.services.errors import (
     BackupError,
     InputError,
     StorageFullError,
     VaultError,
     VaultInUseError,
 )
-from app.services.files import refuse_inside_vault
-from app.services.vault_guard import restore_reporter
-from app.store import migrate
-from app.store.backup import BACKUP_SUFFIX, KEY_MEMBER, BackupInfo, Progress, make_backup
-from app.store.backup_archive import (
+from crucible.app.services.files import refuse_inside_vault
+from crucible.app.services.vault_guard import restore_reporter
+from crucible.app.store import migrate
+from crucible.app.store.backup import BACKUP_SUFFIX, KEY_MEMBER, BackupInfo, Progress, make_backup
+from crucible.app.store.backup_archive import (
     check_backup_hashes,
     copy_backup_file,
     read_manifest,
     verify_backup,
 )
-from app.store.keyfile import KeyFile
-from app.store.restore import RestoreOutcome, restore_backup
-from app.store.vault import Vault
+from crucible.app.store.keyfile import KeyFile
+from crucible.app.store.restore import RestoreOutcome, restore_backup
+from crucible.app.store.vault import Vault
 
 AUTOMATIC_REASONS = frozenset({"daily", "on-quit"})
 KEEP_DAILY = 7

@@ -15,10 +15,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from app.domain.block_span import Run
-from app.services.errors import NotFoundError
-from app.store import models
-from app.store.vault import Vault
+from crucible.app.domain.block_span import Run
+from crucible.app.services.errors import NotFoundError
+from crucible.app.store import models
+from crucible.app.store.vault import Vault
 
 _READ = select(models.Block.actual_start, models.Block.actual_end).where(
     models.Block.id == bindparam("block_id")

@@ -13,10 +13,10 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.services.clock import Clock, system_clock
+from crucible.app.services.clock import Clock, system_clock
 
 if TYPE_CHECKING:  # the store loads only when a vault is open
-    from app.store.vault import Vault
+    from crucible.app.store.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +35,12 @@ def export_boris(
         NotFoundError: No such intensive.
         InputError: The file cannot be written (nothing is).
     """
-    from app.domain.audit_vocabulary import AuditAction
-    from app.domain.boris_project import boris_project
-    from app.domain.research_codebook import Pseudonyms
-    from app.services.files import refuse_inside_vault, write_user_file
-    from app.services.intensive_exchange import get_intensive
-    from app.store.audit import append_event
+    from crucible.app.domain.audit_vocabulary import AuditAction
+    from crucible.app.domain.boris_project import boris_project
+    from crucible.app.domain.research_codebook import Pseudonyms
+    from crucible.app.services.files import refuse_inside_vault, write_user_file
+    from crucible.app.services.intensive_exchange import get_intensive
+    from crucible.app.store.audit import append_event
 
     refuse_inside_vault(vault.folder, path)
     intensive = get_intensive(vault, intensive_id)

@@ -14,16 +14,16 @@ from datetime import date, time
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from app.domain.audit_vocabulary import AuditAction
-from app.domain.intensive import supervision_problem
-from app.domain.resource_files import resource
-from app.domain.text_rules import line_problem
-from app.domain.vocabulary import BlockKind
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError, NotFoundError
-from app.store import casebook as queries
-from app.store.audit import append_event
-from app.store.casebook import (
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.domain.intensive import supervision_problem
+from crucible.app.domain.resource_files import resource
+from crucible.app.domain.text_rules import line_problem
+from crucible.app.domain.vocabulary import BlockKind
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.store import casebook as queries
+from crucible.app.store.audit import append_event
+from crucible.app.store.casebook import (
     BlockOutline,
     BlockPlan,
     CoupleOutline,
@@ -31,7 +31,7 @@ from app.store.casebook import (
     IntensiveOutline,
     PartnerOutline,
 )
-from app.store.vault import Vault
+from crucible.app.store.vault import Vault
 
 TEMPLATE_FORMAT = "crucible.template/1"
 DEFAULT_TEMPLATE = "two-day"

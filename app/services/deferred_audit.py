@@ -16,12 +16,12 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from app.domain.vault_layout import PENDING_MUTEX
-from app.services.audit_log import AuditAction, flush_pending, record, record_pending
-from app.services.clock import Clock, system_clock
-from app.store import vault_lock
-from app.store.errors import VaultBusyError
-from app.store.vault import Vault
+from crucible.app.domain.vault_layout import PENDING_MUTEX
+from crucible.app.services.audit_log import AuditAction, flush_pending, record, record_pending
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.store import vault_lock
+from crucible.app.store.errors import VaultBusyError
+from crucible.app.store.vault import Vault
 
 
 def record_or_defer(

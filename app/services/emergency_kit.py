@@ -94,7 +94,7 @@ def save_emergency_kit(
     Never into the vault's folder: a recovery code beside the vault it opens
     protects nothing.
     """
-    from app.services.files import refuse_inside_vault, write_user_file
+    from crucible.app.services.files import refuse_inside_vault, write_user_file
 
     refuse_inside_vault(vault_folder, path)
     write_user_file(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.store.errors import (
+from crucible.app.store.errors import (
     DamagedDatabaseError,
     FileNotReadableError,
     FolderNotEmptyError,
@@ -28,18 +28,18 @@ from app.store.errors import (
 )
 
 if TYPE_CHECKING:
-    from app.domain.exchange import FormatError
-    from app.store.backup import BackupError
+    from crucible.app.domain.exchange import FormatError
+    from crucible.app.store.backup import BackupError
 
 
 def __getattr__(name: str) -> type[Exception]:
     """The error classes that load with their own modules, on first use."""
     if name == "FormatError":
-        from app.domain.exchange import FormatError
+        from crucible.app.domain.exchange import FormatError
 
         return FormatError
     if name == "BackupError":
-        from app.store.backup import BackupError
+        from crucible.app.store.backup import BackupError
 
         return BackupError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

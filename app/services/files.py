@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.services.errors import InputError
-from app.store.errors import VaultError
-from app.store.files import write_atomically
+from crucible.app.services.errors import InputError
+from crucible.app.store.errors import VaultError
+from crucible.app.store.files import write_atomically
 
 INSIDE_VAULT = (
     "That place is inside the vault's folder, which must hold only the encrypted notes "

@@ -15,8 +15,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
-from app.domain.hours import (
+from crucible.app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
+from crucible.app.domain.hours import (
     BlockInRecord,
     BlockMark,
     ManualContact,
@@ -26,8 +26,8 @@ from app.domain.hours import (
     manual_pieces,
     overlapping_block,
 )
-from app.domain.hours_log import HoursLog, hours_log
-from app.domain.hours_targets import (
+from crucible.app.domain.hours_log import HoursLog, hours_log
+from crucible.app.domain.hours_targets import (
     CUSTOM,
     Preset,
     PresetError,
@@ -37,11 +37,11 @@ from app.domain.hours_targets import (
     preset_from,
     shipped_presets,
 )
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError, NotFoundError
-from app.store import hours as store
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.store import hours as store
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 
 DEFAULT_PRESET = "coamfte-500"
 """The target shown until the trainee chooses one: the issue's first example."""

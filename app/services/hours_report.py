@@ -11,13 +11,13 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
-from app.services.clock import Clock, system_clock
-from app.services.hours import hours_for
-from app.services.identity import linked_supervisor
-from app.services.profile import get_profile
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.hours import hours_for
+from crucible.app.services.identity import linked_supervisor
+from crucible.app.services.profile import get_profile
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def hours_report_bytes(
     clock: Clock = system_clock,
 ) -> bytes:
     """The hours log PDF of ``date_from..date_to``, in memory."""
-    from reports.hours_report import HoursReportPeople, build_hours_report
+    from crucible.reports.hours_report import HoursReportPeople, build_hours_report
 
     hours = hours_for(vault, date_from, date_to)
     profile = get_profile(vault)
@@ -59,7 +59,7 @@ def export_hours_report(
     actor: str = SYSTEM_ACTOR,
 ) -> Path:
     """Build the PDF, write it to ``path`` (never inside the vault's folder), and audit it."""
-    from app.services.files import refuse_inside_vault, write_user_file
+    from crucible.app.services.files import refuse_inside_vault, write_user_file
 
     refuse_inside_vault(vault.folder, path)
     pdf = hours_report_bytes(vault, date_from, date_to, paper=paper, clock=clock)
@@ -91,8 +91,8 @@ def export_hours_csv(
     of care, so it is refused inside the vault's folder and its export is
     on the audit trail like the PDF's.
     """
-    from app.domain.hours_log import hours_as_csv
-    from app.services.files import refuse_inside_vault, write_user_file
+    from crucible.app.domain.hours_log import hours_as_csv
+    from crucible.app.services.files import refuse_inside_vault, write_user_file
 
     refuse_inside_vault(vault.folder, path)
     data = hours_as_csv(hours_for(vault, date_from, date_to)).encode("utf-8")

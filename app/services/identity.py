@@ -22,23 +22,23 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.audit_vocabulary import AuditAction
-from app.domain.review import Card
-from app.domain.review_package import (
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.domain.review import Card
+from crucible.app.domain.review_package import (
     CardError,
     KeyPair,
     card_from_bytes,
     card_to_bytes,
     new_key_pair,
 )
-from app.domain.vocabulary import Role
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError, NotFoundError
-from app.services.files import refuse_inside_vault, write_user_file
-from app.services.profile import get_profile, needs_completion
-from app.store import models
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.services.files import refuse_inside_vault, write_user_file
+from crucible.app.services.profile import get_profile, needs_completion
+from crucible.app.store import models
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from app.domain.vault_layout import INSTANCE_LOCK as LOCK_FILE
-from app.domain.vault_layout import vault_exists
+from crucible.app.domain.vault_layout import INSTANCE_LOCK as LOCK_FILE
+from crucible.app.domain.vault_layout import vault_exists
 
 
 def vault_present(folder: Path) -> bool:

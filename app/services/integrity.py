@@ -31,19 +31,19 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.domain.vault_layout import DB_NAME
-from app.services.audit_log import ANCHORING_ACTIONS, chain_problem_sentence, verify
-from app.services.backups import (
+from crucible.app.domain.vault_layout import DB_NAME
+from crucible.app.services.audit_log import ANCHORING_ACTIONS, chain_problem_sentence, verify
+from crucible.app.services.backups import (
     BackupListing,
     Verification,
     backups_folder,
     list_backups,
     verify_backup_file,
 )
-from app.services.errors import VaultError
-from app.store.append_only import trigger_problems
-from app.store.signatures import signature_problems
-from app.store.vault import Vault
+from crucible.app.services.errors import VaultError
+from crucible.app.store.append_only import trigger_problems
+from crucible.app.store.signatures import signature_problems
+from crucible.app.store.vault import Vault
 
 # The one sentence for a part of the database that cannot be read at all.
 UNREADABLE = "The {what} could not be read; the database is damaged."

@@ -12,16 +12,16 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.exchange import FormatError, intensive_to_document, parse_intensive
-from app.domain.intensive import Intensive, supervision_problem
-from app.domain.json_outline import OutlineRefused, outline
-from app.services.audit_log import AuditAction
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError, NotFoundError
-from app.store.audit import append_event
-from app.store.intensives import CoupleConflictError, add_intensive, load_intensive
-from app.store.signatures import signed_notes
-from app.store.vault import Vault
+from crucible.app.domain.exchange import FormatError, intensive_to_document, parse_intensive
+from crucible.app.domain.intensive import Intensive, supervision_problem
+from crucible.app.domain.json_outline import OutlineRefused, outline
+from crucible.app.services.audit_log import AuditAction
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.store.audit import append_event
+from crucible.app.store.intensives import CoupleConflictError, add_intensive, load_intensive
+from crucible.app.store.signatures import signed_notes
+from crucible.app.store.vault import Vault
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 log = logging.getLogger(__name__)

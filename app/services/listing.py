@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app.services import vault_access
-from app.services.clock import Clock, system_clock
-from app.store.raw_reader import IntensiveListing, RawVaultReader
-from app.store.vault import DEFAULT_THROTTLE, UnlockThrottle, Vault
+from crucible.app.services import vault_access
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.store.raw_reader import IntensiveListing, RawVaultReader
+from crucible.app.store.vault import DEFAULT_THROTTLE, UnlockThrottle, Vault
 
 
 def list_intensives(vault: Vault) -> list[IntensiveListing]:
     """Every intensive in the vault, oldest first, read through the ORM."""
-    from app.store.intensives import list_intensives as rows_of  # loads SQLAlchemy
+    from crucible.app.store.intensives import list_intensives as rows_of  # loads SQLAlchemy
 
     with vault.session() as session:
         return rows_of(session)

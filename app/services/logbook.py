@@ -48,21 +48,21 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
-from app.domain.vault_layout import KEY_NAME
-from app.domain.vault_layout import LOGS_FOLDER as LOG_FOLDER
+from crucible.app.domain.vault_layout import KEY_NAME
+from crucible.app.domain.vault_layout import LOGS_FOLDER as LOG_FOLDER
 
 LOG_NAME = "crucible.log"
 MAX_BYTES = 1_000_000
 KEPT_FILES = 5
 BUFFERED_RECORDS = 500
-APP_LOGGER = "app"
+APP_LOGGER = "crucible.app"
 WITHHELD_MESSAGE = "<message withheld: not a constant of the code that logged it>"
 LIBRARY_MESSAGE = "<message of a library withheld>"
 LINE_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
 _MAX_CHAIN = 5
 _FRAMES_SEARCHED = 40
 # The folder holding the `app` package: frames are named relative to it.
-_ROOT = Path(__file__).resolve().parents[__name__.count(".")]
+_ROOT = Path(__file__).resolve().parents[__name__.count(".") - 1]
 _CODE_TYPES = (
     types.FunctionType,
     types.MethodType,
@@ -433,7 +433,7 @@ def library_versions() -> dict[str, str]:
 
     SQLCipher answers on a throwaway in-memory database: no key, no vault.
     """
-    from app import __version__
+    from crucible.app import __version__
 
     versions = {"Crucible": __version__, "SQLCipher": "unavailable", "SQLite": "unavailable"}
     try:

@@ -16,14 +16,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain.audit_vocabulary import AuditAction
-from app.domain.intensive import Addendum, NoteSection, content_hash
-from app.domain.vocabulary import NOTE_TEMPLATE
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError, NotFoundError
-from app.store import models
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.domain.intensive import Addendum, NoteSection, content_hash
+from crucible.app.domain.vocabulary import NOTE_TEMPLATE
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.store import models
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 
 
 class SignedNoteError(InputError):

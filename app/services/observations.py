@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, insert, select
 
-from app.domain.block_span import Run
-from app.domain.intensive import Observation
-from app.services.block_runs import write_run
-from app.services.errors import NotFoundError
-from app.store import models
-from app.store.intensives import observation_from_row, observation_values, observations_by_block
-from app.store.vault import Vault
+from crucible.app.domain.block_span import Run
+from crucible.app.domain.intensive import Observation
+from crucible.app.services.block_runs import write_run
+from crucible.app.services.errors import NotFoundError
+from crucible.app.store import models
+from crucible.app.store.intensives import (
+    observation_from_row,
+    observation_values,
+    observations_by_block,
+)
+from crucible.app.store.vault import Vault
 
 # Built once: constructing statements per call costs more than the commit itself.
 _BLOCK_START = select(models.Block.start).where(models.Block.id == bindparam("block_id"))

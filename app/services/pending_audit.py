@@ -36,7 +36,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.audit_vocabulary import (
+from crucible.app.domain.audit_vocabulary import (
     LOCKED_PROVENANCE,
     PENDING_KINDS,
     PROVENANCE_KEY,
@@ -44,10 +44,10 @@ from app.domain.audit_vocabulary import (
     AuditAction,
     safe_detail,
 )
-from app.domain.vault_layout import PENDING_FILE, VAULT_ID_FILE
-from app.services.clock import Clock, system_clock
-from app.services.pending_files import remember_vault_id_of
-from app.services.pending_schema import (
+from crucible.app.domain.vault_layout import PENDING_FILE, VAULT_ID_FILE
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.pending_files import remember_vault_id_of
+from crucible.app.services.pending_schema import (
     FORMAT,
     MAX_ACTOR,
     PendingDocument,
@@ -55,11 +55,11 @@ from app.services.pending_schema import (
     is_label,
     parse_document,
 )
-from app.store.audit import append_event
-from app.store.derived_keys import vault_id
-from app.store.files import write_atomically
-from app.store.models import AuditEvent
-from app.store.vault import Vault
+from crucible.app.store.audit import append_event
+from crucible.app.store.derived_keys import vault_id
+from crucible.app.store.files import write_atomically
+from crucible.app.store.models import AuditEvent
+from crucible.app.store.vault import Vault
 
 MAX_PENDING = 500  # beyond this only a count is kept: a guessing script cannot fill the disk
 MAX_PENDING_BYTES = 512 * 1024  # 500 entries take about 150 KB; a bigger file is not ours

@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from app.domain.vault_layout import PENDING_FILE, VAULT_ID_FILE
-from app.store.derived_keys import vault_id
-from app.store.errors import VaultError
-from app.store.files import write_atomically
-from app.store.secrets import DataKey
+from crucible.app.domain.vault_layout import PENDING_FILE, VAULT_ID_FILE
+from crucible.app.store.derived_keys import vault_id
+from crucible.app.store.errors import VaultError
+from crucible.app.store.files import write_atomically
+from crucible.app.store.secrets import DataKey
 
 
 def has_pending_events(folder: Path) -> bool:

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.domain.audit_vocabulary import AuditAction
-from app.domain.text_rules import line_problem
-from app.domain.vocabulary import Role
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError
-from app.store import models
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.domain.text_rules import line_problem
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError
+from crucible.app.store import models
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from app.services.clock import Clock, system_clock
+from crucible.app.services.clock import Clock, system_clock
 
 if TYPE_CHECKING:  # the store loads only when a vault is open
-    from app.store.vault import Vault
+    from crucible.app.store.vault import Vault
 
 ReportKind = Literal["summary", "supervision"]
 log = logging.getLogger(__name__)
@@ -39,8 +39,8 @@ def suggested_file_name(
     vault: Vault, request: ReportRequest, *, clock: Clock = system_clock
 ) -> str:
     """A safe file name; a de-identified report is named by the couple's code only."""
-    from app.services.intensive_exchange import get_intensive
-    from reports import default_file_name
+    from crucible.app.services.intensive_exchange import get_intensive
+    from crucible.reports import default_file_name
 
     intensive = get_intensive(vault, request.intensive_id)
     identified = request.identified or request.kind == "summary"
@@ -50,8 +50,8 @@ def suggested_file_name(
 
 def _prepared(password: str) -> str:
     """The password as PDF readers will check it (see `report_password`), or InputError."""
-    from app.services.errors import InputError
-    from app.services.report_password import ReportPasswordError, prepare_report_password
+    from crucible.app.services.errors import InputError
+    from crucible.app.services.report_password import ReportPasswordError, prepare_report_password
 
     try:
         return prepare_report_password(password)
@@ -73,11 +73,11 @@ def export_report(
     The PDF is encrypted before it touches the disk, so a protected report
     never exists unencrypted in a file.
     """
-    from app.domain.audit_vocabulary import AuditAction
-    from app.services.files import refuse_inside_vault, write_user_file
-    from app.services.intensive_exchange import get_intensive
-    from app.store.audit import append_event
-    from reports import (
+    from crucible.app.domain.audit_vocabulary import AuditAction
+    from crucible.app.services.files import refuse_inside_vault, write_user_file
+    from crucible.app.services.intensive_exchange import get_intensive
+    from crucible.app.store.audit import append_event
+    from crucible.reports import (
         ReportOptions,
         build_summary_report,
         build_supervision_report,
@@ -94,7 +94,7 @@ def export_report(
         report_date=date(now.year, now.month, now.day),
         prepared_by=prepared_by,
     )
-    from app.services.review_return import review_report
+    from crucible.app.services.review_return import review_report
 
     build = build_summary_report if request.kind == "summary" else build_supervision_report
     pdf: bytes = build(intensive, options, review_report(vault, request.intensive_id))

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.domain.research_codebook import (
+from crucible.app.domain.research_codebook import (
     BLOCKS_CSV,
     CODEBOOK_JSON,
     CODEBOOK_MD,
@@ -45,7 +45,7 @@ from app.domain.research_codebook import (
     tables,
     week_shift,
 )
-from app.domain.research_table import (
+from crucible.app.domain.research_table import (
     BlockPlace,
     IntensiveFacts,
     Moment,
@@ -55,14 +55,14 @@ from app.domain.research_table import (
     intensive_row,
     observation_csv,
 )
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError, NotFoundError
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:  # the store loads only when a vault is open
     from sqlalchemy.orm import Session
 
-    from app.domain.intensive import Intensive
-    from app.store.vault import Vault
+    from crucible.app.domain.intensive import Intensive
+    from crucible.app.store.vault import Vault
 
 log = logging.getLogger(__name__)
 _OUTLINE_BATCH = 50
@@ -73,7 +73,7 @@ Progress = Callable[[int, int], None]
 
 def crucible_version() -> str:
     """The installed Crucible's version, from package metadata (app.domain.release)."""
-    from app.domain.release import version
+    from crucible.app.domain.release import version
 
     return version()
 
@@ -100,7 +100,7 @@ def check_export_folder(vault_folder: Path, folder: Path, *, force: bool) -> Non
     The folder may be new (its parent must exist) or an existing folder; an
     earlier export's files in it are replaced only with ``force``.
     """
-    from app.services.files import refuse_inside_vault
+    from crucible.app.services.files import refuse_inside_vault
 
     refuse_inside_vault(vault_folder, folder)
     if folder.exists() and not folder.is_dir():
@@ -121,7 +121,7 @@ def check_export_folder(vault_folder: Path, folder: Path, *, force: bool) -> Non
 
 def resolve_ids(vault: Vault, ids: list[int] | None) -> list[int]:
     """The intensives to export: every one for None; unknown ids and nothing at all are refused."""
-    from app.store.research_reader import existing_ids
+    from crucible.app.store.research_reader import existing_ids
 
     with vault.session() as session:
         found = existing_ids(session, None if ids is None else sorted(set(ids)))
@@ -205,7 +205,7 @@ def _write_error(error: OSError) -> InputError:
 
 def _private(path: Path) -> int:
     """A new file only its owner may read, as every export is (it holds client data)."""
-    from app.store.files import FILE_MODE
+    from crucible.app.store.files import FILE_MODE
 
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
 
@@ -222,7 +222,7 @@ def _write_file(path: Path, data: bytes) -> None:
 
 def _publish(staging: Path, folder: Path) -> None:
     """Move the complete files into place: one rename for a new folder, else file by file."""
-    from app.store.files import fsync_dir
+    from crucible.app.store.files import fsync_dir
 
     try:
         if not folder.exists():
@@ -267,7 +267,7 @@ def _write_tables(
     progress: Progress | None,
 ) -> tuple[int, int, int]:
     """Stream every intensive's rows into the three tables; return the row counts."""
-    from app.store.research_reader import intensive_outlines
+    from crucible.app.store.research_reader import intensive_outlines
 
     headers = {name: [c.name for c in columns] for name, columns in tables(options).items()}
     files: dict[str, _CsvFile] = {}
@@ -315,8 +315,8 @@ def _write_intensive(
     pseudonyms: Pseudonyms,
 ) -> None:
     """One intensive's blocks and observations, then its row of intensives.csv."""
-    from app.domain.deidentify import name_redactor
-    from app.store.research_reader import stream_moments
+    from crucible.app.domain.deidentify import name_redactor
+    from crucible.app.store.research_reader import stream_moments
 
     assert intensive.id is not None  # read from the vault
     if options.identified:
@@ -396,8 +396,8 @@ def _audit(
     vault: Vault, ids: list[int], options: ResearchOptions, actor: str, now: datetime
 ) -> None:
     """One entry per intensive: each couple's record shows its data left the vault, and how."""
-    from app.domain.audit_vocabulary import AuditAction
-    from app.store.audit import append_event
+    from crucible.app.domain.audit_vocabulary import AuditAction
+    from crucible.app.store.audit import append_event
 
     with vault.write_session() as session:
         for intensive_id in ids:

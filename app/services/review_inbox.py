@@ -24,15 +24,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.audit_vocabulary import AuditAction
-from app.domain.exchange import (
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.domain.exchange import (
     FormatError,
     observation_document,
     parse_block_observation,
     parse_intensive,
 )
-from app.domain.intensive import Block, Intensive, Observation
-from app.domain.review import (
+from crucible.app.domain.intensive import Block, Intensive, Observation
+from crucible.app.domain.review import (
     Card,
     CoSignature,
     ReviewAgreement,
@@ -40,24 +40,30 @@ from app.domain.review import (
     numbered_blocks,
     review_agreement,
 )
-from app.domain.review_package import OpenedPackage, PackageError, seal_package
-from app.domain.review_payload import (
+from crucible.app.domain.review_package import OpenedPackage, PackageError, seal_package
+from crucible.app.domain.review_payload import (
     MAX_COMMENT_LENGTH,
     ReviewContent,
     cosign_message,
     parse_review_payload,
     return_payload,
 )
-from app.domain.text_rules import is_blank, text_problem
-from app.domain.vocabulary import Role
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError, NotFoundError
-from app.services.files import refuse_inside_vault, write_user_file
-from app.services.identity import add_card_in, card_by_fingerprint, cards_in, keys_in, own_card
-from app.store import models
-from app.store.audit import append_event
-from app.store.intensives import utc_key
-from app.store.vault import Vault
+from crucible.app.domain.text_rules import is_blank, text_problem
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.services.files import refuse_inside_vault, write_user_file
+from crucible.app.services.identity import (
+    add_card_in,
+    card_by_fingerprint,
+    cards_in,
+    keys_in,
+    own_card,
+)
+from crucible.app.store import models
+from crucible.app.store.audit import append_event
+from crucible.app.store.intensives import utc_key
+from crucible.app.store.vault import Vault
 
 log = logging.getLogger(__name__)
 MAX_CODING_BYTES = 64 * 1024 * 1024

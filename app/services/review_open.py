@@ -12,20 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from app.domain.review import Card
-from app.domain.review_package import (
+from crucible.app.domain.review import Card
+from crucible.app.domain.review_package import (
     MAX_PACKAGE_BYTES,
     OpenedPackage,
     PackageError,
     open_package,
 )
-from app.domain.review_payload import RETURN_KIND, REVIEW_KIND
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError
-from app.services.identity import own_card, own_keys
-from app.services.review_inbox import Confirm, open_review
-from app.services.review_return import open_return
-from app.store.vault import Vault
+from crucible.app.domain.review_payload import RETURN_KIND, REVIEW_KIND
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError
+from crucible.app.services.identity import own_card, own_keys
+from crucible.app.services.review_inbox import Confirm, open_review
+from crucible.app.services.review_return import open_return
+from crucible.app.store.vault import Vault
 
 
 @dataclass(frozen=True, slots=True)

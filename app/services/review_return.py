@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.audit_vocabulary import AuditAction
-from app.domain.review import Card, IntensiveReview
-from app.domain.review_package import OpenedPackage, PackageError, verify_signature
-from app.domain.review_payload import (
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.domain.review import Card, IntensiveReview
+from crucible.app.domain.review_package import OpenedPackage, PackageError, verify_signature
+from crucible.app.domain.review_payload import (
     BlockState,
     ReturnContent,
     block_states,
@@ -32,14 +32,14 @@ from app.domain.review_payload import (
     parse_return_payload,
     return_answers,
 )
-from app.domain.vocabulary import Role
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError
-from app.services.identity import linked_supervisor
-from app.services.review_send import package_intensive
-from app.store import models
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError
+from crucible.app.services.identity import linked_supervisor
+from crucible.app.services.review_send import package_intensive
+from crucible.app.store import models
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -218,9 +218,9 @@ def review_summary(vault: Vault, intensive_id: int) -> dict[str, Any] | None:
     The trainee's layer is the intensive as it is now; the supervisor's is
     the one that came back.
     """
-    from app.domain.review import review_agreement
-    from app.domain.review_json import review_as_json
-    from app.services.intensive_exchange import get_intensive
+    from crucible.app.domain.review import review_agreement
+    from crucible.app.domain.review_json import review_as_json
+    from crucible.app.services.intensive_exchange import get_intensive
 
     review = review_report(vault, intensive_id)
     if review is None:

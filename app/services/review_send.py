@@ -17,21 +17,21 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.audit_vocabulary import AuditAction
-from app.domain.deidentify import deidentify_intensive
-from app.domain.intensive import Intensive
-from app.domain.review import Card
-from app.domain.review_package import seal_package
-from app.domain.review_payload import review_payload
-from app.domain.vocabulary import Role
-from app.services.clock import Clock, system_clock
-from app.services.errors import InputError
-from app.services.files import refuse_inside_vault, write_user_file
-from app.services.identity import find_card, keys_in, own_card
-from app.services.intensive_exchange import get_intensive
-from app.store import models
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.domain.deidentify import deidentify_intensive
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.review import Card
+from crucible.app.domain.review_package import seal_package
+from crucible.app.domain.review_payload import review_payload
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.errors import InputError
+from crucible.app.services.files import refuse_inside_vault, write_user_file
+from crucible.app.services.identity import find_card, keys_in, own_card
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.store import models
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 
 log = logging.getLogger(__name__)
 

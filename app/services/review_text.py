@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.deidentify import deidentify_intensive, name_redactor
-from app.domain.review import review_agreement
-from app.domain.review_format import review_as_text
-from app.services.intensive_exchange import get_intensive
-from app.services.review_return import review_report
-from app.store.vault import Vault
+from crucible.app.domain.deidentify import deidentify_intensive, name_redactor
+from crucible.app.domain.review import review_agreement
+from crucible.app.domain.review_format import review_as_text
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.services.review_return import review_report
+from crucible.app.store.vault import Vault
 
 
 def review_text(vault: Vault, intensive_id: int, *, deidentify: bool = False) -> str | None:

@@ -14,7 +14,7 @@ import heapq
 import logging
 import time
 
-from app.domain.search_query import (
+from crucible.app.domain.search_query import (
     MATCH_END,
     MATCH_START,
     HitKind,
@@ -22,11 +22,11 @@ from app.domain.search_query import (
     SearchHit,
     parse_query,
 )
-from app.domain.vocabulary import Stance
-from app.services.errors import InputError
-from app.store import search_index
-from app.store.search_index import SearchStop, SearchSuperseded
-from app.store.vault import Vault
+from crucible.app.domain.vocabulary import Stance
+from crucible.app.services.errors import InputError
+from crucible.app.store import search_index
+from crucible.app.store.search_index import SearchStop, SearchSuperseded
+from crucible.app.store.vault import Vault
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from app.services.settings_schema import Choice, setting
+from crucible.app.services.settings_schema import Choice, setting
 
 
 class Paper(Choice):

@@ -32,16 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.domain.vault_layout import REPLACED_PREFIX as KEPT_PREFIX
-from app.domain.vault_layout import SAFETY_STATE_FILE as OLD_SAFETY_FILE
-from app.domain.vault_layout import SETTINGS_FILE
-from app.services.settings import Settings
-from app.services.settings_schema import BadValue, Entry, decode, encode, entries
-from app.store.errors import FileNotReadableError, VaultError
-from app.store.files import write_atomically
+from crucible.app.domain.vault_layout import REPLACED_PREFIX as KEPT_PREFIX
+from crucible.app.domain.vault_layout import SAFETY_STATE_FILE as OLD_SAFETY_FILE
+from crucible.app.domain.vault_layout import SETTINGS_FILE
+from crucible.app.services.settings import Settings
+from crucible.app.services.settings_schema import BadValue, Entry, decode, encode, entries
+from crucible.app.store.errors import FileNotReadableError, VaultError
+from crucible.app.store.files import write_atomically
 
 if TYPE_CHECKING:  # the store's vault loads only when a vault is open
-    from app.store.vault import Vault
+    from crucible.app.store.vault import Vault
 
 SETTINGS_VERSION = 2
 OLD_SAFETY_FORMAT = "crucible.data-safety/1"
@@ -324,9 +324,9 @@ def apply_settings(
     if not difference:
         return difference
     update_settings(folder, **difference)
-    from app.domain.audit_vocabulary import AuditAction
-    from app.services.clock import system_clock
-    from app.store.audit import append_event
+    from crucible.app.domain.audit_vocabulary import AuditAction
+    from crucible.app.services.clock import system_clock
+    from crucible.app.store.audit import append_event
 
     with vault.write_session() as session:
         append_event(

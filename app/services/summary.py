@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from app.domain.analytics import DEFAULT_FLIP_WINDOW_S, IntensiveSummary, summarize_intensive
-from app.services.errors import InputError
-from app.services.intensive_exchange import get_intensive
-from app.store.vault import Vault
+from crucible.app.domain.analytics import (
+    DEFAULT_FLIP_WINDOW_S,
+    IntensiveSummary,
+    summarize_intensive,
+)
+from crucible.app.services.errors import InputError
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.store.vault import Vault
 
 MAX_FLIP_WINDOW_S = 3600
 

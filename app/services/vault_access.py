@@ -16,18 +16,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
-from app.domain.passphrase import passphrase_problem
-from app.domain.vault_layout import BACKUPS_FOLDER as BACKUP_FOLDER
-from app.domain.vault_layout import DB_NAME
-from app.services import vault_guard
-from app.services.clock import Clock, system_clock
-from app.services.pending_files import has_pending_events, remember_vault_id_of
-from app.store import migrate, vault_lock
-from app.store.errors import VaultBusyError, VaultError, WrongSecretError
-from app.store.hardening import disable_core_dumps
-from app.store.raw_reader import RawVaultReader
-from app.store.vault import (
+from crucible.app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
+from crucible.app.domain.passphrase import passphrase_problem
+from crucible.app.domain.vault_layout import BACKUPS_FOLDER as BACKUP_FOLDER
+from crucible.app.domain.vault_layout import DB_NAME
+from crucible.app.services import vault_guard
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.pending_files import has_pending_events, remember_vault_id_of
+from crucible.app.store import migrate, vault_lock
+from crucible.app.store.errors import VaultBusyError, VaultError, WrongSecretError
+from crucible.app.store.hardening import disable_core_dumps
+from crucible.app.store.raw_reader import RawVaultReader
+from crucible.app.store.vault import (
     DEFAULT_THROTTLE,
     UnlockThrottle,
     Vault,
@@ -40,11 +40,11 @@ from app.store.vault import (
     unlock_with_recovery_code,
     vault_exists,
 )
-from app.store.vault_folder import prepare_vault_folder
+from crucible.app.store.vault_folder import prepare_vault_folder
 
 if TYPE_CHECKING:
-    from app.store.keyfile import KdfParams
-    from app.store.secrets import DataKey
+    from crucible.app.store.keyfile import KdfParams
+    from crucible.app.store.secrets import DataKey
 
 # The audit trail, pending events and backups need the ORM models: they are
 # imported inside the functions that use them, so that the key derivation of
@@ -59,7 +59,7 @@ def _require_acceptable(passphrase: str) -> None:
     """Refuse a new passphrase the rule refuses, before any key is derived or file written."""
     problem = passphrase_problem(passphrase)
     if problem:
-        from app.services.errors import InputError
+        from crucible.app.services.errors import InputError
 
         raise InputError(problem)
 
@@ -88,7 +88,7 @@ def _throttled(folder: Path, throttle: UnlockThrottle, attempt: Callable[[], T])
 
 def backup_before_migration(vault: Vault, clock: Clock = system_clock) -> None:
     """Make and verify the backup that must exist before any schema change."""
-    from app.store.backup import make_backup
+    from crucible.app.store.backup import make_backup
 
     make_backup(
         vault.db_path,
@@ -227,8 +227,8 @@ def _record_raw_unlock(reader: RawVaultReader, clock: Clock, actor: str) -> None
     except VaultBusyError:
         # Another process writes: queue the event, as record_or_defer does.
         # These modules load the ORM, which only this rare case pays for.
-        from app.services.deferred_audit import pending_mutex
-        from app.services.pending_audit import record_pending
+        from crucible.app.services.deferred_audit import pending_mutex
+        from crucible.app.services.pending_audit import record_pending
 
         with pending_mutex(reader.folder):
             record_pending(reader.folder, AuditAction.UNLOCK, clock, actor=actor, detail=detail)
@@ -257,9 +257,9 @@ def _record_unlock(vault: Vault, clock: Clock, actor: str, method: str) -> None:
     left open without its record. The vault's id is kept beside it for the
     events that will be recorded while it is locked.
     """
-    from app.domain.audit_vocabulary import AuditAction
-    from app.services.deferred_audit import flush_if_free, record_or_defer
-    from app.services.pending_audit import remember_vault_id
+    from crucible.app.domain.audit_vocabulary import AuditAction
+    from crucible.app.services.deferred_audit import flush_if_free, record_or_defer
+    from crucible.app.services.pending_audit import remember_vault_id
 
     try:
         flush_if_free(vault, clock)
@@ -280,9 +280,9 @@ def new_vault(
     An existing folder keeps its permissions and must hold no other files;
     a new one is created owner-only.
     """
-    from app.domain.audit_vocabulary import AuditAction
-    from app.services.pending_audit import remember_vault_id
-    from app.store.audit import append_event
+    from crucible.app.domain.audit_vocabulary import AuditAction
+    from crucible.app.services.pending_audit import remember_vault_id
+    from crucible.app.store.audit import append_event
 
     _require_acceptable(passphrase)
     prepare_vault_folder(folder)
@@ -317,7 +317,7 @@ def set_new_passphrase(
     `current` counts as a failed unlock for the backoff: changing the
     passphrase must not become the way to guess it quickly.
     """
-    from app.services.pending_audit import record_passphrase_change
+    from crucible.app.services.pending_audit import record_passphrase_change
 
     _require_acceptable(new)
     with vault_guard.alone(folder, clock):
@@ -340,7 +340,7 @@ def reset_passphrase_with_code(
     Refused while another window or command uses the vault (this process's
     own open vault, as in the app's recovery flow, does not count).
     """
-    from app.services.pending_audit import record_passphrase_change
+    from crucible.app.services.pending_audit import record_passphrase_change
 
     _require_acceptable(new)
     with vault_guard.alone(folder, clock):

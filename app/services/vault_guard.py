@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app.domain.audit_vocabulary import SYSTEM_ACTOR
-from app.domain.vault_layout import DB_NAME, KEY_NAME
-from app.services.clock import Clock, system_clock
-from app.store import restore_journal, vault_lock
-from app.store.errors import NoVaultError
-from app.store.vault_folder import check_vault_files
+from crucible.app.domain.audit_vocabulary import SYSTEM_ACTOR
+from crucible.app.domain.vault_layout import DB_NAME, KEY_NAME
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.store import restore_journal, vault_lock
+from crucible.app.store.errors import NoVaultError
+from crucible.app.store.vault_folder import check_vault_files
 
 
 def restore_reporter(folder: Path, clock: Clock = system_clock) -> restore_journal.Report:
@@ -31,7 +31,7 @@ def restore_reporter(folder: Path, clock: Clock = system_clock) -> restore_journ
     def report(record: dict[str, Any]) -> None:
         # Imported here: the pending file's code loads SQLAlchemy, which
         # every command's unlock loads beside the key derivation instead.
-        from app.services.pending_audit import record_restore
+        from crucible.app.services.pending_audit import record_restore
 
         actor = record.get("actor")
         facts = record.get("facts")

@@ -10,7 +10,7 @@ fast key profile, a throttle without waits); the app itself never does.
 
 from __future__ import annotations
 
-from app.store.keyfile import KdfParams
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.store.keyfile import KdfParams
+from crucible.app.store.vault import UnlockThrottle, Vault
 
 __all__ = ["KdfParams", "UnlockThrottle", "Vault"]

@@ -20,7 +20,7 @@ from types import MappingProxyType
 
 from sqlalchemy import Connection
 
-from app.store.search_index import SEARCH_TRIGGERS
+from crucible.app.store.search_index import SEARCH_TRIGGERS
 
 SIGNED = "RAISE(ABORT, 'signed notes cannot be changed; add an addendum')"
 APPEND_ONLY = "RAISE(ABORT, 'the audit trail is append-only')"

@@ -24,10 +24,10 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.domain.audit_vocabulary import AuditAction, ChainBreak, ChainProblem, safe_detail
-from app.store.audit_links import GENESIS, detail_text, keyed_link, payload, unkeyed_link
-from app.store.derived_keys import CHAIN_KEY_INFO
-from app.store.models import AuditEvent, AuditKeying
+from crucible.app.domain.audit_vocabulary import AuditAction, ChainBreak, ChainProblem, safe_detail
+from crucible.app.store.audit_links import GENESIS, detail_text, keyed_link, payload, unkeyed_link
+from crucible.app.store.derived_keys import CHAIN_KEY_INFO
+from crucible.app.store.models import AuditEvent, AuditKeying
 
 KEYED_SCHEME = "hmac-sha256/1"  # as recorded by revision 0004
 

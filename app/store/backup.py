@@ -34,17 +34,17 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from app.domain.vault_layout import DB_NAME, KEY_NAME
-from app.store.engine import open_raw_connection
-from app.store.errors import DamagedDatabaseError, VaultError
-from app.store.files import (
+from crucible.app.domain.vault_layout import DB_NAME, KEY_NAME
+from crucible.app.store.engine import open_raw_connection
+from crucible.app.store.errors import DamagedDatabaseError, VaultError
+from crucible.app.store.files import (
     FILE_MODE,
     ensure_private_dir,
     fsync_dir,
     sqlite_storage_error,
     storage_error,
 )
-from app.store.secrets import DataKey
+from crucible.app.store.secrets import DataKey
 
 BACKUP_FORMAT = "crucible.backup/1"
 BACKUP_SUFFIX = ".crucible-backup"

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypeGuard
 
-from app.store.backup import (
+from crucible.app.store.backup import (
     BACKUP_FORMAT,
     BACKUP_SUFFIX,
     CHUNK,
@@ -36,8 +36,8 @@ from app.store.backup import (
     remove_database_file,
     verify_database_copy,
 )
-from app.store.files import FILE_MODE, ensure_private_dir, fsync_dir, storage_error
-from app.store.secrets import DataKey
+from crucible.app.store.files import FILE_MODE, ensure_private_dir, fsync_dir, storage_error
+from crucible.app.store.secrets import DataKey
 
 DAMAGED_BACKUP = "The backup file is damaged or is not a Crucible backup; nothing was changed."
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.store import models
+from crucible.app.store import models
 
 _Row = TypeVar("_Row", bound=models.Base)
 

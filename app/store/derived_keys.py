@@ -14,7 +14,7 @@ nothing about the chain key or the data key.
 
 from __future__ import annotations
 
-from app.store.secrets import DataKey
+from crucible.app.store.secrets import DataKey
 
 CHAIN_KEY_INFO = "crucible_audit_chain_key"  # where a keyed connection's info holds it
 AUDIT_CHAIN_LABEL = b"crucible/audit-chain-hmac/1"

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from app.store.derived_keys import CHAIN_KEY_INFO, audit_chain_key
-from app.store.errors import DamagedDatabaseError, VaultBusyError
-from app.store.secrets import DataKey
-from app.store.vault_folder import SQLITE_BUSY, damaged, sqlite_failure
+from crucible.app.store.derived_keys import CHAIN_KEY_INFO, audit_chain_key
+from crucible.app.store.errors import DamagedDatabaseError, VaultBusyError
+from crucible.app.store.secrets import DataKey
+from crucible.app.store.vault_folder import SQLITE_BUSY, damaged, sqlite_failure
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

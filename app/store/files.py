@@ -7,7 +7,7 @@ import errno
 import os
 from pathlib import Path
 
-from app.store.errors import FolderNotWritableError, StorageFullError, VaultError
+from crucible.app.store.errors import FolderNotWritableError, StorageFullError, VaultError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700

@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from sqlalchemy import String, delete, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.domain.hours import (
+from crucible.app.domain.hours import (
     NO_MARK,
     BlockInRecord,
     BlockMark,
@@ -28,8 +28,8 @@ from app.domain.hours import (
     SupervisionEntry,
     SupervisionFormat,
 )
-from app.domain.vocabulary import BlockKind
-from app.store import models
+from crucible.app.domain.vocabulary import BlockKind
+from crucible.app.store import models
 
 _BLOCK_KINDS = {kind.value: kind for kind in BlockKind}
 _CONTACT_KINDS = {kind.value: kind for kind in ContactKind}

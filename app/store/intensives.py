@@ -13,10 +13,17 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain import intensive as domain
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy, partner_colour
-from app.store import models
-from app.store.raw_reader import IntensiveListing  # shared with the ORM-free listing
+from crucible.app.domain import intensive as domain
+from crucible.app.domain.vocabulary import (
+    BlockKind,
+    Boundary,
+    PartnerKey,
+    Stance,
+    Strategy,
+    partner_colour,
+)
+from crucible.app.store import models
+from crucible.app.store.raw_reader import IntensiveListing  # shared with the ORM-free listing
 
 
 class CoupleConflictError(ValueError):

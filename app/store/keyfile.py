@@ -49,10 +49,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app.domain.passphrase import normalize_passphrase
-from app.store.errors import KeyFileError, WrongSecretError
-from app.store.files import write_atomically
-from app.store.secrets import DataKey
+from crucible.app.domain.passphrase import normalize_passphrase
+from crucible.app.store.errors import KeyFileError, WrongSecretError
+from crucible.app.store.files import write_atomically
+from crucible.app.store.secrets import DataKey
 
 FORMAT = "crucible.vault-key/1"
 # RFC 9106 section 4, second recommended option: 64 MiB, three passes, four lanes.

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.store.engine import WRITE_OPTION
+from crucible.app.store.engine import WRITE_OPTION
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,9 @@ def migrations_location() -> Path:
     Read from the package's own location: Alembic needs a real folder anyway,
     and importlib.resources would cost every unlock tens of milliseconds.
     """
-    import db.migrations
+    import crucible.db.migrations
 
-    return Path(db.migrations.__file__).resolve().parent
+    return Path(crucible.db.migrations.__file__).resolve().parent
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -212,9 +212,9 @@ def _record_upgrade(connection: Connection, before: str, after: str) -> None:
 
     from sqlalchemy.orm import Session
 
-    from app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
-    from app.domain.release import version
-    from app.store.audit import append_event
+    from crucible.app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
+    from crucible.app.domain.release import version
+    from crucible.app.store.audit import append_event
 
     with Session(bind=connection) as session:
         append_event(

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from app.store.types import AwareDateTime, IsoDate, JsonList
+from crucible.app.store.types import AwareDateTime, IsoDate, JsonList
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -26,15 +26,15 @@ from typing import Any, TypeVar
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from app.domain.audit_vocabulary import AuditAction, safe_detail
-from app.domain.vault_layout import DB_NAME
-from app.store import migrate
-from app.store.audit_links import GENESIS, detail_text, keyed_link, payload
-from app.store.derived_keys import audit_chain_key
-from app.store.engine import WriteWaits, begin_immediate, is_damage, open_raw_connection
-from app.store.errors import VaultReplacedError
-from app.store.secrets import DataKey
-from app.store.vault_folder import damaged, sqlite_failure
+from crucible.app.domain.audit_vocabulary import AuditAction, safe_detail
+from crucible.app.domain.vault_layout import DB_NAME
+from crucible.app.store import migrate
+from crucible.app.store.audit_links import GENESIS, detail_text, keyed_link, payload
+from crucible.app.store.derived_keys import audit_chain_key
+from crucible.app.store.engine import WriteWaits, begin_immediate, is_damage, open_raw_connection
+from crucible.app.store.errors import VaultReplacedError
+from crucible.app.store.secrets import DataKey
+from crucible.app.store.vault_folder import damaged, sqlite_failure
 
 T = TypeVar("T")
 

@@ -18,11 +18,11 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain import intensive as domain
-from app.domain.research_table import Coded, Moment
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
-from app.store import models
-from app.store.intensives import intensive_from_row
+from crucible.app.domain import intensive as domain
+from crucible.app.domain.research_table import Coded, Moment
+from crucible.app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
+from crucible.app.store import models
+from crucible.app.store.intensives import intensive_from_row
 
 _STANCES = {s.value: s for s in Stance}
 _PARTNERS = {p.value: p for p in PartnerKey}

@@ -32,22 +32,22 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 from alembic.script import ScriptDirectory
 
-from app.domain.vault_layout import DB_NAME, KEY_NAME, REPLACED_PREFIX
-from app.store import migrate, restore_journal, vault_lock
-from app.store.backup import (
+from crucible.app.domain.vault_layout import DB_NAME, KEY_NAME, REPLACED_PREFIX
+from crucible.app.store import migrate, restore_journal, vault_lock
+from crucible.app.store.backup import (
     SIDE_SUFFIXES,
     BackupError,
     remove_database_file,
     verify_database_copy,
 )
-from app.store.backup_archive import BackupManifest, extract_backup
-from app.store.engine import open_raw_connection
-from app.store.errors import KeyFileError, WrongSecretError
-from app.store.files import FILE_MODE, storage_error
-from app.store.hardening import disable_core_dumps
-from app.store.keyfile import RECOVERY_ALPHABET, KeyFile, normalize_recovery_code
-from app.store.secrets import DataKey
-from app.store.vault_folder import prepare_vault_folder
+from crucible.app.store.backup_archive import BackupManifest, extract_backup
+from crucible.app.store.engine import open_raw_connection
+from crucible.app.store.errors import KeyFileError, WrongSecretError
+from crucible.app.store.files import FILE_MODE, storage_error
+from crucible.app.store.hardening import disable_core_dumps
+from crucible.app.store.keyfile import RECOVERY_ALPHABET, KeyFile, normalize_recovery_code
+from crucible.app.store.secrets import DataKey
+from crucible.app.store.vault_folder import prepare_vault_folder
 
 UNMATCHED_BACKUP_MESSAGE = (
     "Neither a passphrase nor a recovery code valid when this backup was made matches; "

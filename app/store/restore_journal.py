@@ -34,10 +34,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.domain.vault_layout import DB_NAME, KEY_NAME, SIDE_SUFFIXES
-from app.domain.vault_layout import RESTORE_JOURNAL as JOURNAL_NAME
-from app.store.errors import DamagedDatabaseError
-from app.store.files import fsync_dir, write_atomically
+from crucible.app.domain.vault_layout import DB_NAME, KEY_NAME, SIDE_SUFFIXES
+from crucible.app.domain.vault_layout import RESTORE_JOURNAL as JOURNAL_NAME
+from crucible.app.store.errors import DamagedDatabaseError
+from crucible.app.store.files import fsync_dir, write_atomically
 
 JOURNAL_FORMAT = "crucible.restore-journal/1"
 TEMP_PREFIX = ".restore-"

@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.domain.search_query import (
+from crucible.app.domain.search_query import (
     MATCH_END,
     MATCH_START,
     HitKind,

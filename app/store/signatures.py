@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.intensive import NoteSection, content_hash
-from app.store import models
+from crucible.app.domain.intensive import NoteSection, content_hash
+from crucible.app.store import models
 
 
 @dataclass(frozen=True, slots=True)

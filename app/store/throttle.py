@@ -26,9 +26,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.vault_layout import ATTEMPTS_FILE
-from app.store.errors import VaultError
-from app.store.files import write_atomically
+from crucible.app.domain.vault_layout import ATTEMPTS_FILE
+from crucible.app.store.errors import VaultError
+from crucible.app.store.files import write_atomically
 
 ATTEMPTS_FORMAT = "crucible.unlock-attempts/1"
 MAX_FAILURES = 1_000_000  # far beyond the cap's reach; bounds what a damaged file can say

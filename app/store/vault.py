@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.domain.vault_layout import CREATING_MARKER, DB_NAME, KEY_NAME, vault_exists
-from app.domain.vault_layout import SIDE_SUFFIXES as SIDE_FILES
-from app.store import migrate, vault_lock
-from app.store.engine import TRY_ONLY_MS, WRITE_OPTION, WriteWaits
-from app.store.errors import (
+from crucible.app.domain.vault_layout import CREATING_MARKER, DB_NAME, KEY_NAME, vault_exists
+from crucible.app.domain.vault_layout import SIDE_SUFFIXES as SIDE_FILES
+from crucible.app.store import migrate, vault_lock
+from crucible.app.store.engine import TRY_ONLY_MS, WRITE_OPTION, WriteWaits
+from crucible.app.store.errors import (
     DamagedDatabaseError,
     KeyFileError,
     NoVaultError,
@@ -32,9 +32,9 @@ from app.store.errors import (
     WriterBusyError,
     WrongSecretError,
 )
-from app.store.files import fsync_dir
-from app.store.hardening import disable_core_dumps
-from app.store.keyfile import (
+from crucible.app.store.files import fsync_dir
+from crucible.app.store.hardening import disable_core_dumps
+from crucible.app.store.keyfile import (
     KdfParams,
     KeyFile,
     calibrate,
@@ -42,9 +42,9 @@ from app.store.keyfile import (
     read_key_file,
     write_key_file,
 )
-from app.store.secrets import DataKey
-from app.store.throttle import Attempts, clear_attempts, read_attempts, record_failure
-from app.store.vault_folder import damaged, prepare_vault_folder, sqlite_failure
+from crucible.app.store.secrets import DataKey
+from crucible.app.store.throttle import Attempts, clear_attempts, read_attempts, record_failure
+from crucible.app.store.vault_folder import damaged, prepare_vault_folder, sqlite_failure
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -371,9 +371,9 @@ def unlock_vault(
 DATABASE_CODE = (
     "sqlalchemy.orm",
     "sqlalchemy.dialects.sqlite.pysqlite",
-    "app.store.engine",
-    "app.store.models",
-    "app.store.audit",
+    "crucible.app.store.engine",
+    "crucible.app.store.models",
+    "crucible.app.store.audit",
 )
 """What opening a vault needs loaded (the engine, its dialect, the models, the audit chain)."""
 
@@ -483,7 +483,7 @@ def _locked_if_it_fails(vault: Vault, folder: Path) -> Iterator[None]:
 
 
 def _open_engine(folder: Path, data_key: DataKey) -> Vault:
-    from app.store.engine import make_engine
+    from crucible.app.store.engine import make_engine
 
     hold = vault_lock.shared(folder)
     try:

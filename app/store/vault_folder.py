@@ -22,14 +22,14 @@ import os
 import stat
 from pathlib import Path
 
-from app.domain.vault_layout import (
+from crucible.app.domain.vault_layout import (
     BACKUPS_FOLDER,
     CRUCIBLE_NAMES,
     CRUCIBLE_PREFIXES,
     DB_NAME,
     KEY_NAME,
 )
-from app.store.errors import (
+from crucible.app.store.errors import (
     DamagedDatabaseError,
     FileNotReadableError,
     FolderNotEmptyError,
@@ -37,7 +37,7 @@ from app.store.errors import (
     VaultBusyError,
     VaultError,
 )
-from app.store.files import DIR_MODE, FILE_MODE, sqlite_storage_error, storage_error
+from crucible.app.store.files import DIR_MODE, FILE_MODE, sqlite_storage_error, storage_error
 
 SQLITE_PERM, SQLITE_BUSY, SQLITE_READONLY, SQLITE_CANTOPEN = 3, 5, 8, 14
 SQLITE_IOERR = 10

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from app.domain.vault_layout import LOCK_NAME
-from app.store.errors import (
+from crucible.app.domain.vault_layout import LOCK_NAME
+from crucible.app.store.errors import (
     FolderNotWritableError,
     NoVaultError,
     VaultError,
@@ -200,7 +200,7 @@ def _open_lock_file(folder: Path) -> int:
     except OSError as error:
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR):
             raise FolderNotWritableError() from None
-        from app.store.files import storage_error
+        from crucible.app.store.files import storage_error
 
         raised: VaultError = storage_error(error)
         raise raised from None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from app.store.migrate import STEP_APPLIED
-from app.store.models import Base
-from app.store.search_index import is_search_table
+from crucible.app.store.migrate import STEP_APPLIED
+from crucible.app.store.models import Base
+from crucible.app.store.search_index import is_search_table
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
@@ -27,7 +27,9 @@ def report_step(**_: object) -> None:
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("Crucible migrations run through app.store.migrate on an unlocked vault.")
+    raise RuntimeError(
+        "Crucible migrations run through crucible.app.store.migrate on an unlocked vault."
+    )
 
 context.configure(
     connection=connection,

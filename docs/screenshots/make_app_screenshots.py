@@ -4,7 +4,7 @@
 
 Needs Xvfb, xdotool and ImageMagick (Debian: apt-get install xvfb xdotool
 imagemagick; .ci/run installs them). A temporary vault gets a profile and,
-through `crucible import`, the fictional demo intensive; then `python -m app`
+through `crucible import`, the fictional demo intensive; then `python -m crucible`
 runs on its own X server with no window manager, and xdotool types:
 
     unlock.png                   the unlock screen, before anything is typed
@@ -49,8 +49,8 @@ LIVE_KEYS = ["q", "3", "p", "l", "a", "m", "r", "z", "p", "2", "a", "l"]
 
 def make_vault(folder: Path, home: Path) -> None:
     """A vault with a clinician's profile, and the demo intensive imported with the CLI."""
-    from app.services.profile import ClinicianProfile, save_profile
-    from app.services.vault_access import new_vault
+    from crucible.app.services.profile import ClinicianProfile, save_profile
+    from crucible.app.services.vault_access import new_vault
 
     vault, _code = new_vault(folder, PASSPHRASE)
     save_profile(vault, ClinicianProfile("Jordan Reyes", "LMFT"))
@@ -101,8 +101,8 @@ class Camera:
 
 def choose_theme(camera: Camera, theme_label: str) -> None:
     """Settings (Ctrl+,), Tab to the Theme box, type the choice's first letters, Enter."""
-    from app.services.settings import Settings
-    from app.services.settings_schema import entries
+    from crucible.app.services.settings import Settings
+    from crucible.app.services.settings_schema import entries
 
     names = [entry.name for entry in entries(Settings) if not entry.info.hidden]
     kb = camera.kb

@@ -27,22 +27,22 @@ from make_safety_screenshots import FAST, shoot  # noqa: E402
 from make_screenshots import PASSPHRASE, spin  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.domain.hours import (  # noqa: E402
+from crucible.app.domain.hours import (  # noqa: E402
     ContactKind,
     ManualContact,
     ObservableData,
     SupervisionEntry,
     SupervisionFormat,
 )
-from app.domain.vocabulary import Role  # noqa: E402
-from app.services import casebook  # noqa: E402
-from app.services.hours import add_manual_contact, add_supervision, choose_target  # noqa: E402
-from app.services.hours_report import hours_report_bytes  # noqa: E402
-from app.services.intensive_exchange import import_intensive  # noqa: E402
-from app.services.profile import ClinicianProfile, save_profile  # noqa: E402
-from app.services.vault_access import new_vault  # noqa: E402
-from app.store.vault import UnlockThrottle  # noqa: E402
-from app.ui.shell.launch import Desktop, launch  # noqa: E402
+from crucible.app.domain.vocabulary import Role  # noqa: E402
+from crucible.app.services import casebook  # noqa: E402
+from crucible.app.services.hours import add_manual_contact, add_supervision, choose_target  # noqa: E402
+from crucible.app.services.hours_report import hours_report_bytes  # noqa: E402
+from crucible.app.services.intensive_exchange import import_intensive  # noqa: E402
+from crucible.app.services.profile import ClinicianProfile, save_profile  # noqa: E402
+from crucible.app.services.vault_access import new_vault  # noqa: E402
+from crucible.app.store.vault import UnlockThrottle  # noqa: E402
+from crucible.app.ui.shell.launch import Desktop, launch  # noqa: E402
 
 
 def make_vault(folder: Path) -> bytes:

@@ -33,27 +33,27 @@ from make_safety_screenshots import FAST  # noqa: E402
 from make_screenshots import PASSPHRASE, spin  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.domain.exchange import observation_document  # noqa: E402
-from app.domain.review import numbered_blocks  # noqa: E402
-from app.domain.vocabulary import Role  # noqa: E402
-from app.services.identity import export_card, import_card, read_card_file  # noqa: E402
-from app.services.intensive_exchange import import_intensive  # noqa: E402
-from app.services.profile import ClinicianProfile, save_profile  # noqa: E402
-from app.services.report_export import ReportRequest, export_report  # noqa: E402
-from app.services.review_inbox import (  # noqa: E402
+from crucible.app.domain.exchange import observation_document  # noqa: E402
+from crucible.app.domain.review import numbered_blocks  # noqa: E402
+from crucible.app.domain.vocabulary import Role  # noqa: E402
+from crucible.app.services.identity import export_card, import_card, read_card_file  # noqa: E402
+from crucible.app.services.intensive_exchange import import_intensive  # noqa: E402
+from crucible.app.services.profile import ClinicianProfile, save_profile  # noqa: E402
+from crucible.app.services.report_export import ReportRequest, export_report  # noqa: E402
+from crucible.app.services.review_inbox import (  # noqa: E402
     add_comment,
     cosign,
     import_coding,
     return_review,
     review_intensive,
 )
-from app.services.review_open import open_package_file  # noqa: E402
-from app.services.review_send import send_for_review  # noqa: E402
-from app.services.vault_access import new_vault  # noqa: E402
-from app.store.vault import UnlockThrottle, Vault  # noqa: E402
-from app.ui.casebook.navigator_model import INTENSIVE  # noqa: E402
-from app.ui.review.reviews_section import ReviewIdRole  # noqa: E402
-from app.ui.shell.launch import Desktop, launch  # noqa: E402
+from crucible.app.services.review_open import open_package_file  # noqa: E402
+from crucible.app.services.review_send import send_for_review  # noqa: E402
+from crucible.app.services.vault_access import new_vault  # noqa: E402
+from crucible.app.store.vault import UnlockThrottle, Vault  # noqa: E402
+from crucible.app.ui.casebook.navigator_model import INTENSIVE  # noqa: E402
+from crucible.app.ui.review.reviews_section import ReviewIdRole  # noqa: E402
+from crucible.app.ui.shell.launch import Desktop, launch  # noqa: E402
 from tests.review_samples import second_coding  # noqa: E402
 
 SIZE = (1366, 768)

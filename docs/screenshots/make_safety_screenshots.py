@@ -24,13 +24,13 @@ sys.path.insert(0, str(ROOT))
 from make_screenshots import PASSPHRASE, spin  # noqa: E402  (this folder is on sys.path)
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.services.backups import backup_now  # noqa: E402
-from app.services.intensive_exchange import import_intensive  # noqa: E402
-from app.services.profile import ClinicianProfile, save_profile  # noqa: E402
-from app.services.vault_access import new_vault  # noqa: E402
-from app.store.keyfile import KdfParams  # noqa: E402
-from app.store.vault import UnlockThrottle  # noqa: E402
-from app.ui.shell.launch import Desktop, launch  # noqa: E402
+from crucible.app.services.backups import backup_now  # noqa: E402
+from crucible.app.services.intensive_exchange import import_intensive  # noqa: E402
+from crucible.app.services.profile import ClinicianProfile, save_profile  # noqa: E402
+from crucible.app.services.vault_access import new_vault  # noqa: E402
+from crucible.app.store.keyfile import KdfParams  # noqa: E402
+from crucible.app.store.vault import UnlockThrottle  # noqa: E402
+from crucible.app.ui.shell.launch import Desktop, launch  # noqa: E402
 
 FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
 

@@ -22,13 +22,13 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.services.intensive_exchange import import_intensive  # noqa: E402
-from app.services.profile import ClinicianProfile, save_profile  # noqa: E402
-from app.services.vault_access import new_vault  # noqa: E402
-from app.store.keyfile import KdfParams  # noqa: E402
-from app.store.vault import UnlockThrottle  # noqa: E402
-from app.ui.shell.launch import Desktop, launch  # noqa: E402
-from app.ui.shell.theme import apply_theme  # noqa: E402
+from crucible.app.services.intensive_exchange import import_intensive  # noqa: E402
+from crucible.app.services.profile import ClinicianProfile, save_profile  # noqa: E402
+from crucible.app.services.vault_access import new_vault  # noqa: E402
+from crucible.app.store.keyfile import KdfParams  # noqa: E402
+from crucible.app.store.vault import UnlockThrottle  # noqa: E402
+from crucible.app.ui.shell.launch import Desktop, launch  # noqa: E402
+from crucible.app.ui.shell.theme import apply_theme  # noqa: E402
 
 FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
 PASSPHRASE = "screenshots only passphrase"  # noqa: S105 - a throwaway temp vault

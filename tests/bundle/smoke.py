@@ -6,7 +6,7 @@ a folder outside the repository), complete the first-run setup by keyboard
 the demo with the bundled CLI while the app is open, export its PDF report,
 quit the app with Ctrl+Q, and `crucible check` must pass. Then the start-up
 budget: the bundle's launch-to-first-window against the venv's
-(`python -m app`), median of alternating runs, at most 1.5x.
+(`python -m crucible`), median of alternating runs, at most 1.5x.
 
 Not part of pytest (it needs a built bundle): `make bundle-smoke`, which
 .ci/run calls after `make test`. Exit status 0 when every step passed.
@@ -153,7 +153,7 @@ def startup(program: Path, display: XDisplay, work: Path, rounds: int) -> float:
     """Median first-window time of the bundle over the venv's; prints both."""
     home = work / "startup-home"
     home.mkdir()
-    venv = [sys.executable, "-m", "app"]
+    venv = [sys.executable, "-m", "crucible"]
     first_window_s(venv, home, display.name)  # warm both caches once
     first_window_s([str(program)], home, display.name)
     bundle_s, venv_s = [], []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import Terminal, main
+from crucible.app.cli import Terminal, main
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 

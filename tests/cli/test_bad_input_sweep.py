@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cli import Terminal, main
+from crucible.app.cli import Terminal, main
 from tests.cli.conftest import Crucible, Result
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_PATH
 

@@ -13,7 +13,7 @@ import unicodedata
 
 import pytest
 
-from app.store.throttle import ATTEMPTS_FILE
+from crucible.app.store.throttle import ATTEMPTS_FILE
 from tests.cli.conftest import Crucible
 from tests.conftest import FAST_KDF, PASSPHRASE
 
@@ -84,8 +84,8 @@ def test_a_vault_keyed_before_normalisation_still_opens(
     crucible: Crucible, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A key file wrapped under the raw NFD string (the old behaviour) opens with it typed raw."""
-    import app.store.keyfile as keyfile
-    from app.services.vault_access import new_vault
+    import crucible.app.store.keyfile as keyfile
+    from crucible.app.services.vault_access import new_vault
 
     with monkeypatch.context() as old_code:
         old_code.setattr(keyfile, "normalize_passphrase", lambda passphrase: passphrase)

@@ -1,6 +1,6 @@
 """Writing into a pipe whose reader has gone (`crucible summary 1 | head -1`) ends quietly.
 
-A real `python -m app` subprocess on a real vault (created with the fast test
+A real `python -m crucible` subprocess on a real vault (created with the fast test
 key profile, which the key file then carries), its stdout a pipe that the
 test closes early, as `head` does. Nothing may reach stderr, and the status
 is 0 or the shell's 141 (128 + SIGPIPE).
@@ -22,14 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run_with_early_close(folder: Path, *args: str) -> tuple[int, bytes]:
-    """Run `python -m app --vault FOLDER ARGS` with its stdout closed by the reader at once.
+    """Run `python -m crucible --vault FOLDER ARGS` with its stdout closed by the reader at once.
 
     Closing before the first byte makes the broken pipe certain: a reader that
     reads a line first races the writer, which may have finished already.
     """
     env = {k: v for k, v in os.environ.items() if k not in ("CRUCIBLE_DEBUG", "CRUCIBLE_VAULT")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "--vault", str(folder), *args],
+        [sys.executable, "-m", "crucible", "--vault", str(folder), *args],
         cwd=ROOT,
         env=env,
         stdin=subprocess.PIPE,

@@ -100,10 +100,10 @@ def test_a_code_of_spaces_is_refused(initialized: Crucible, tmp_path: Path) -> N
 @pytest.fixture
 def older_vault(crucible: Crucible) -> Crucible:
     """A vault written before the rule: control characters in a title, a code and an actor."""
-    from app.services.audit_log import AuditAction, record
-    from app.services.intensive_exchange import parse_document
-    from app.services.vault_access import new_vault
-    from app.store.intensives import add_intensive
+    from crucible.app.services.audit_log import AuditAction, record
+    from crucible.app.services.intensive_exchange import parse_document
+    from crucible.app.services.vault_access import new_vault
+    from crucible.app.store.intensives import add_intensive
 
     intensive = parse_document(SAMPLE_PATH.read_bytes())
     couple = dataclasses.replace(

@@ -1,6 +1,6 @@
 """`crucible list` loads only what listing needs: no SQLAlchemy, no reports, no Qt.
 
-A real `python -X importtime -m app --vault DIR list` on a real vault (fast
+A real `python -X importtime -m crucible --vault DIR list` on a real vault (fast
 test key profile): its import log says which packages a command pulled in,
 and in which order.
 """
@@ -24,7 +24,7 @@ def _imports_of(folder: Path, *args: str) -> list[str]:
     """Module names in the order their import finished, for one real run of the command."""
     env = {k: v for k, v in os.environ.items() if k not in ("CRUCIBLE_DEBUG", "CRUCIBLE_VAULT")}
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "app", "--vault", str(folder), *args],
+        [sys.executable, "-X", "importtime", "-m", "crucible", "--vault", str(folder), *args],
         cwd=ROOT,
         env=env,
         input=PASSPHRASE + "\n",
@@ -39,7 +39,7 @@ def _imports_of(folder: Path, *args: str) -> list[str]:
 def test_list_never_loads_reports_qt_or_alembic(initialized: Crucible) -> None:
     """No ReportLab, pikepdf, Qt, pyqtgraph or Alembic on the way to one line per intensive."""
     modules = _imports_of(initialized.folder, "list")
-    assert "app.services.listing" in modules  # the log is real and complete
+    assert "crucible.app.services.listing" in modules  # the log is real and complete
     assert {name.split(".")[0] for name in modules} & NEVER_FOR_LIST == set()
 
 
@@ -51,9 +51,9 @@ def test_list_never_loads_sqlalchemy(initialized: Crucible) -> None:
     """
     assert initialized("import", str(ROOT / "resources" / "demo-intensive.json")).status == 0
     modules = _imports_of(initialized.folder, "list")
-    assert "app.store.raw_reader" in modules  # the log is real and complete
+    assert "crucible.app.store.raw_reader" in modules  # the log is real and complete
     assert [name for name in modules if name.split(".")[0] == "sqlalchemy"] == []
-    assert "app.store.models" not in modules
+    assert "crucible.app.store.models" not in modules
 
 
 def test_the_way_to_the_key_derivation_loads_no_sqlalchemy(initialized: Crucible) -> None:
@@ -65,5 +65,5 @@ def test_the_way_to_the_key_derivation_loads_no_sqlalchemy(initialized: Crucible
     """
     modules = _imports_of(initialized.folder, "check")
     first_sqlalchemy = next(i for i, name in enumerate(modules) if name.startswith("sqlalchemy"))
-    assert modules.index("app.cli.commands") < first_sqlalchemy
-    assert modules.index("app.store.keyfile") < first_sqlalchemy
+    assert modules.index("crucible.app.cli.commands") < first_sqlalchemy
+    assert modules.index("crucible.app.store.keyfile") < first_sqlalchemy

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from app.cli import Terminal, main
-from app.domain.vocabulary import Role
-from app.services.profile import ClinicianProfile, get_profile, needs_completion
-from app.services.vault_access import open_vault
-from app.store.vault import UnlockThrottle
+from crucible.app.cli import Terminal, main
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.profile import ClinicianProfile, get_profile, needs_completion
+from crucible.app.services.vault_access import open_vault
+from crucible.app.store.vault import UnlockThrottle
 from tests.cli.conftest import Crucible
 from tests.conftest import FAST_KDF, PASSPHRASE
 

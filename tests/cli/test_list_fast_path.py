@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.commands import listing_lines
-from app.services import casebook, listing, vault_access
-from app.services.audit_log import PENDING_FILE, verify
-from app.services.intensive_exchange import import_intensive
-from app.store.raw_reader import RawVaultReader
+from crucible.app.cli.commands import listing_lines
+from crucible.app.services import casebook, listing, vault_access
+from crucible.app.services.audit_log import PENDING_FILE, verify
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store.raw_reader import RawVaultReader
 from tests.cli.conftest import Crucible
 from tests.conftest import DATA, PASSPHRASE, SAMPLE_PATH
 

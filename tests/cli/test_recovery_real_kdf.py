@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import Terminal, main
-from app.store.keyfile import KdfParams, read_key_file
+from crucible.app.cli import Terminal, main
+from crucible.app.store.keyfile import KdfParams, read_key_file
 
 CODE_LINE = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4}){7})$", re.MULTILINE)
 

@@ -92,8 +92,8 @@ def test_every_export_is_audited_without_the_password(
     imported: tuple[Crucible, str], tmp_path: Path
 ) -> None:
     """Each export is an audit event: kind, de-identification, encryption; no password."""
-    from app.services.vault_access import open_vault
-    from app.store.vault import UnlockThrottle
+    from crucible.app.services.vault_access import open_vault
+    from crucible.app.store.vault import UnlockThrottle
     from tests.conftest import PASSPHRASE
 
     crucible, new_id = imported

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import Terminal, main
+from crucible.app.cli import Terminal, main
 from tests.cli.conftest import Crucible
 from tests.conftest import FAST_KDF
 from tests.research_data import canary_document, observation_count, sample_document

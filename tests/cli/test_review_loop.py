@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.exchange import observation_document, parse_intensive
-from app.domain.intensive import Observation
-from app.domain.review import numbered_blocks, review_agreement
-from app.domain.review_package import MAGIC
-from app.domain.vocabulary import Stance
+from crucible.app.domain.exchange import observation_document, parse_intensive
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.review import numbered_blocks, review_agreement
+from crucible.app.domain.review_package import MAGIC
+from crucible.app.domain.vocabulary import Stance
 from tests.cli.conftest import Crucible
 from tests.conftest import PASSPHRASE
 from tests.services.test_review_loop import supervised_sample
@@ -236,9 +236,9 @@ def test_a_stale_return_is_stored_but_flagged(
     _ok(supervisor("review", "cosign", "1"))
     back = files / "back.crucible-review"
     _ok(supervisor("review", "return", "1", "-o", str(back)))
-    from app.services.intensive_exchange import get_intensive
-    from app.services.notes import add_addendum
-    from app.services.vault_access import open_vault
+    from crucible.app.services.intensive_exchange import get_intensive
+    from crucible.app.services.notes import add_addendum
+    from crucible.app.services.vault_access import open_vault
 
     with open_vault(trainee.folder, PASSPHRASE) as vault:
         block_id = get_intensive(vault, intensive_id).days[0].blocks[0].id

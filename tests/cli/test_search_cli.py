@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from app.cli import search_command
-from app.domain import search_query
+from crucible.app.cli import search_command
+from crucible.app.domain import search_query
 from tests.cli.conftest import Crucible
 from tests.services.test_search import searchable_document
 
@@ -59,9 +59,9 @@ def test_json_and_filters(loaded: Crucible) -> None:
 
 
 def test_archived(loaded: Crucible) -> None:
-    from app.services.casebook import set_archived
-    from app.services.vault_access import open_vault
-    from app.store.vault import UnlockThrottle
+    from crucible.app.services.casebook import set_archived
+    from crucible.app.services.vault_access import open_vault
+    from crucible.app.store.vault import UnlockThrottle
     from tests.conftest import PASSPHRASE
 
     vault = open_vault(loaded.folder, PASSPHRASE, throttle=UnlockThrottle())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.intensive import SUPERVISION_NEEDS_BOTH
+from crucible.app.domain.intensive import SUPERVISION_NEEDS_BOTH
 from tests.cli.conftest import Crucible
 from tests.conftest import SAMPLE_PATH, folder_snapshot
 

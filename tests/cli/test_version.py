@@ -1,4 +1,4 @@
-"""`crucible --version` and `python -m app --version`, read from the installed metadata."""
+"""`crucible --version` and `python -m crucible --version`, read from the installed metadata."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_python_dash_m_app_prints_the_installed_version() -> None:
     """One line, the distribution's version as pip recorded it, and exit status 0."""
     done = subprocess.run(
-        [sys.executable, "-m", "app", "--version"],
+        [sys.executable, "-m", "crucible", "--version"],
         cwd=ROOT,
         capture_output=True,
         text=True,

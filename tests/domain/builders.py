@@ -13,8 +13,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from app.domain.exchange import parse_intensive
-from app.domain.intensive import (
+from crucible.app.domain.exchange import parse_intensive
+from crucible.app.domain.intensive import (
     Block,
     Couple,
     Day,
@@ -22,7 +22,7 @@ from app.domain.intensive import (
     Observation,
     Partner,
 )
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 SAMPLE_PATH = Path(__file__).resolve().parents[1] / "data" / "intensive-sample.json"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=-5)))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.agreement import (
+from crucible.app.domain.agreement import (
     DEFAULT_MATCH_TOLERANCE_S,
     cohens_kappa,
     compare_coders,
@@ -18,8 +18,8 @@ from app.domain.agreement import (
     percent_agreement,
     time_sliced_pairs,
 )
-from app.domain.intensive import Block, Observation
-from app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
 
 from .builders import DOWN, SAME, UP, A, B, at, block, blocks, load_intensive, obs
 

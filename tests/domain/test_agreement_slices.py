@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.agreement import (
+from crucible.app.domain.agreement import (
     cohens_kappa,
     kappa_and_percent,
     percent_agreement,
@@ -17,9 +17,9 @@ from app.domain.agreement import (
     time_sliced_cells,
     time_sliced_pairs,
 )
-from app.domain.intensive import Block
-from app.domain.stance_time import StanceSpan, stance_spans
-from app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.domain.intensive import Block
+from crucible.app.domain.stance_time import StanceSpan, stance_spans
+from crucible.app.domain.vocabulary import PartnerKey, Stance
 
 from .builders import T0, blocks
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from hypothesis import given, settings
 
-from app.domain.analytics import (
+from crucible.app.domain.analytics import (
     DEFAULT_FLIP_WINDOW_S,
     FlipDirection,
     IntensiveSummary,
@@ -17,10 +17,10 @@ from app.domain.analytics import (
     partner_figures,
     summarize_intensive,
 )
-from app.domain.block_span import effective_span
-from app.domain.intensive import Intensive
-from app.domain.stance_time import stance_at, stance_spans
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.block_span import effective_span
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.stance_time import stance_at, stance_spans
+from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 from .builders import (
     DOWN,

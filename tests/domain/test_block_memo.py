@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 
-from app.domain import stance_time
-from app.domain.stance_time import chronological, partner_chronological
+from crucible.app.domain import stance_time
+from crucible.app.domain.stance_time import chronological, partner_chronological
 
 from .builders import DOWN, SAME, UP, A, B, block, obs
 
@@ -27,7 +27,7 @@ def test_time_order_is_worked_out_once_per_block_and_forgotten_with_it() -> None
 
 def test_flips_are_worked_out_once_per_block_window_and_partner() -> None:
     """Each (window, partner) has its own answer; asking again returns the same tuple."""
-    from app.domain.flips import find_flips
+    from crucible.app.domain.flips import find_flips
 
     subject = block(obs(0, A, UP), obs(5, A, DOWN), obs(7, B, UP), obs(9, B, DOWN))
     both = find_flips(subject, 10)

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.domain.analytics import partner_figures
-from app.domain.block_span import (
+from crucible.app.domain.analytics import partner_figures
+from crucible.app.domain.block_span import (
     RUN_GAP,
     Run,
     Span,
@@ -20,9 +20,9 @@ from app.domain.block_span import (
     ran_off_plan,
     run_of,
 )
-from app.domain.intensive import Block
-from app.domain.stance_time import stance_spans
-from app.domain.timeline import TimelineBlock, TimelineDay, timeline_series
+from crucible.app.domain.intensive import Block
+from crucible.app.domain.stance_time import stance_spans
+from crucible.app.domain.timeline import TimelineBlock, TimelineDay, timeline_series
 
 from .builders import DOWN, SAME, T0, UP, A, B, at, block, day, intensive, obs
 
@@ -262,7 +262,7 @@ def test_a_session_running_past_midnight_asks_nothing_while_it_runs() -> None:
 
 def test_a_span_is_remembered_only_while_its_block_lives() -> None:
     """The span is worked out once per block object and forgotten with it (no client data kept)."""
-    from app.domain import block_span
+    from crucible.app.domain import block_span
 
     before = len(block_span._SPANS)
     late = _late_and_over()[0]

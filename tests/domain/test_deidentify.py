@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app.domain.deidentify import (
+from crucible.app.domain.deidentify import (
     SHARED_NAME_PLACEHOLDER,
     deidentify_intensive,
     name_parts,
     name_redactor,
     pseudonym,
 )
-from app.domain.intensive import (
+from crucible.app.domain.intensive import (
     Addendum,
     Block,
     BlockNote,
@@ -30,7 +30,7 @@ from app.domain.intensive import (
     Observation,
     Partner,
 )
-from app.domain.vocabulary import BlockKind, PartnerKey, Stance
+from crucible.app.domain.vocabulary import BlockKind, PartnerKey, Stance
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

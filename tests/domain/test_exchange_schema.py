@@ -10,8 +10,13 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from app.domain.exchange import FORMATS, FormatError, intensive_to_document, parse_intensive
-from app.domain.vocabulary import BlockKind, Boundary, Stance, Strategy
+from crucible.app.domain.exchange import (
+    FORMATS,
+    FormatError,
+    intensive_to_document,
+    parse_intensive,
+)
+from crucible.app.domain.vocabulary import BlockKind, Boundary, Stance, Strategy
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "exchange-format.schema.json").read_text("utf-8"))

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from app.domain.exchange import (
+from crucible.app.domain.exchange import (
     FORMAT_V1,
     FORMAT_V1_1,
     FormatError,
     intensive_to_document,
     parse_intensive,
 )
-from app.domain.intensive import Intensive
+from crucible.app.domain.intensive import Intensive
 
 from .builders import SAMPLE_PATH
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from app.domain.hours import (
+from crucible.app.domain.hours import (
     BlockInRecord,
     BlockMark,
     ContactKind,
@@ -23,8 +23,8 @@ from app.domain.hours import (
     supervision_minutes,
     week_of,
 )
-from app.domain.intensive import Block
-from app.domain.vocabulary import BlockKind
+from crucible.app.domain.intensive import Block
+from crucible.app.domain.vocabulary import BlockKind
 
 CHICAGO = timezone(timedelta(hours=-6))
 BERLIN_SUMMER = timezone(timedelta(hours=2))

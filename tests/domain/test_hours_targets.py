@@ -8,15 +8,15 @@ from datetime import date
 
 import pytest
 
-from app.domain.hours import (
+from crucible.app.domain.hours import (
     ContactKind,
     ContactPiece,
     ObservableData,
     SupervisionEntry,
     SupervisionFormat,
 )
-from app.domain.hours_log import hours_as_csv, hours_as_json, hours_log, hours_text
-from app.domain.hours_targets import (
+from crucible.app.domain.hours_log import hours_as_csv, hours_as_json, hours_log, hours_text
+from crucible.app.domain.hours_targets import (
     CustomTarget,
     Measure,
     PresetError,

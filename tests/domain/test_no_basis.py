@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import json
 
-from app.domain.analytics import figure_values, partner_figures, summarize_intensive
-from app.domain.summary_format import (
+from crucible.app.domain.analytics import figure_values, partner_figures, summarize_intensive
+from crucible.app.domain.summary_format import (
     day_notes,
     partner_headline,
     summary_as_json,
     summary_as_table,
 )
-from app.domain.vocabulary import BlockKind
+from crucible.app.domain.vocabulary import BlockKind
 
 from .builders import DOWN, SAME, SAMPLE_PATH, UP, A, B, block, load_intensive, obs
 

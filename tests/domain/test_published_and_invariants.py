@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.agreement import cohens_kappa
-from app.domain.analytics import summarize_intensive
-from app.domain.intensive import Intensive
-from app.domain.vocabulary import Stance
+from crucible.app.domain.agreement import cohens_kappa
+from crucible.app.domain.analytics import summarize_intensive
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.vocabulary import Stance
 
 from .builders import intensives
 

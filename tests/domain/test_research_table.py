@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from app.domain.block_span import effective_span
-from app.domain.boris_project import SUBJECTS, boris_project, event_modifiers
-from app.domain.flips import FlipDirection, find_flips
-from app.domain.intensive import Block, Observation
-from app.domain.research_codebook import (
+from crucible.app.domain.block_span import effective_span
+from crucible.app.domain.boris_project import SUBJECTS, boris_project, event_modifiers
+from crucible.app.domain.flips import FlipDirection, find_flips
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.research_codebook import (
     Pseudonyms,
     ResearchOptions,
     codebook_json,
@@ -24,8 +24,8 @@ from app.domain.research_codebook import (
     tables,
     week_shift,
 )
-from app.domain.research_columns import observation_columns, strategy_column
-from app.domain.research_table import (
+from crucible.app.domain.research_columns import observation_columns, strategy_column
+from crucible.app.domain.research_table import (
     BlockPlace,
     block_span,
     csv_cell,
@@ -35,7 +35,7 @@ from app.domain.research_table import (
     moment_of,
     observation_csv,
 )
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 ZONE = timezone(timedelta(hours=-5))
 START = datetime(2026, 11, 2, 9, 0, tzinfo=ZONE)
@@ -222,7 +222,7 @@ def test_codebook_and_data_package_describe_exactly_the_csv_columns() -> None:
 
 
 def test_boris_project_has_two_subjects_three_point_events_and_every_observation() -> None:
-    from app.domain.intensive import Couple, Day, Intensive, Partner
+    from crucible.app.domain.intensive import Couple, Day, Intensive, Partner
 
     intensive = Intensive(
         couple=Couple(

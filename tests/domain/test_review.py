@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from app.domain.agreement import cohens_kappa, compare_coders
-from app.domain.review import Card, fingerprint_of, numbered_blocks, review_agreement
-from app.domain.vocabulary import Role
+from crucible.app.domain.agreement import cohens_kappa, compare_coders
+from crucible.app.domain.review import Card, fingerprint_of, numbered_blocks, review_agreement
+from crucible.app.domain.vocabulary import Role
 
 from .builders import DOWN, SAME, UP, A, B, block, day, intensive, obs
 
@@ -58,9 +58,9 @@ def test_a_returned_review_suggests_a_supervision_entry() -> None:
     """Dated when returned, by the supervisor on the card, observable only if they coded."""
     from datetime import UTC, datetime
 
-    from app.domain.hours import ObservableData, SupervisionFormat
-    from app.domain.hours_review import supervision_for_review
-    from app.domain.review import IntensiveReview
+    from crucible.app.domain.hours import ObservableData, SupervisionFormat
+    from crucible.app.domain.hours_review import supervision_for_review
+    from crucible.app.domain.review import IntensiveReview
 
     card = Card("Dr. Sam Lee", Role.SUPERVISOR, bytes(32), bytes(32))
     returned = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.domain.intensive import Intensive
-from app.domain.review import (
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.review import (
     Card,
     CoSignature,
     IntensiveReview,
@@ -13,7 +13,7 @@ from app.domain.review import (
     ReviewComment,
     review_agreement,
 )
-from app.domain.review_format import (
+from crucible.app.domain.review_format import (
     OVERALL,
     agreement_rows,
     confusion_lines,
@@ -21,7 +21,7 @@ from app.domain.review_format import (
     format_kappa,
     review_as_text,
 )
-from app.domain.vocabulary import Role
+from crucible.app.domain.vocabulary import Role
 
 from .builders import DOWN, SAME, UP, A, B, block, day, intensive, obs
 

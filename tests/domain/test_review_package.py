@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.review_package import (
+from crucible.app.domain.review_package import (
     HEADER_BYTES,
     MAGIC,
     CardError,
@@ -28,7 +28,7 @@ from app.domain.review_package import (
     open_package,
     seal_package,
 )
-from app.domain.vocabulary import Role
+from crucible.app.domain.vocabulary import Role
 
 TRAINEE_KEYS, SUPERVISOR_KEYS, OTHER_KEYS = new_key_pair(), new_key_pair(), new_key_pair()
 TRAINEE = TRAINEE_KEYS.card("Alex Kim", Role.TRAINEE)
@@ -77,7 +77,7 @@ def test_the_header_cannot_be_re_addressed() -> None:
 
 def test_a_payload_signed_with_another_key_than_its_card_is_refused() -> None:
     """A sender card naming the trainee, with the package signed by someone else's key."""
-    from app.domain import review_package
+    from crucible.app.domain import review_package
 
     forged = dict(PAYLOAD)
     real_sign = KeyPair.sign
@@ -175,7 +175,7 @@ def test_fuzzed_packages_never_crash(data: st.DataObject) -> None:
 
 
 def test_a_cosignature_time_is_part_of_what_is_signed() -> None:
-    from app.domain.review_payload import cosign_message
+    from crucible.app.domain.review_payload import cosign_message
 
     now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
     assert cosign_message("ab", now) != cosign_message("ab", now.replace(minute=1))
@@ -184,10 +184,10 @@ def test_a_cosignature_time_is_part_of_what_is_signed() -> None:
 def test_the_confusion_table_counts_matched_pairs_by_stance() -> None:
     from datetime import timedelta
 
-    from app.domain.agreement import compare_coders
-    from app.domain.intensive import Block, Observation
-    from app.domain.review import confusion_table
-    from app.domain.vocabulary import BlockKind, PartnerKey, Stance
+    from crucible.app.domain.agreement import compare_coders
+    from crucible.app.domain.intensive import Block, Observation
+    from crucible.app.domain.review import confusion_table
+    from crucible.app.domain.vocabulary import BlockKind, PartnerKey, Stance
 
     start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     mine = [Stance.ONE_UP, Stance.ONE_DOWN, Stance.SAME_AS]

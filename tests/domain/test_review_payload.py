@@ -18,11 +18,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.deidentify import deidentify_intensive
-from app.domain.exchange import observation_document, parse_intensive
-from app.domain.review import CoSignature, ReviewComment, numbered_blocks
-from app.domain.review_package import PackageError
-from app.domain.review_payload import (
+from crucible.app.domain.deidentify import deidentify_intensive
+from crucible.app.domain.exchange import observation_document, parse_intensive
+from crucible.app.domain.review import CoSignature, ReviewComment, numbered_blocks
+from crucible.app.domain.review_package import PackageError
+from crucible.app.domain.review_payload import (
     parse_return_payload,
     parse_review_payload,
     return_payload,

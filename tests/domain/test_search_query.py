@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.search_query import MATCH_END, MATCH_START, match_expression, parse_query
+from crucible.app.domain.search_query import MATCH_END, MATCH_START, match_expression, parse_query
 
 try:  # the vault's own SQLite has FTS5 compiled in; the standard library's may not
     import sqlcipher3.dbapi2 as fts_sqlite

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.agreement import second_labels
-from app.domain.intensive import Block, Observation
-from app.domain.stance_time import StanceSpan, stance_spans
-from app.domain.vocabulary import BlockKind, PartnerKey, Stance
+from crucible.app.domain.agreement import second_labels
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.stance_time import StanceSpan, stance_spans
+from crucible.app.domain.vocabulary import BlockKind, PartnerKey, Stance
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -7,16 +7,16 @@ import re
 
 import pytest
 
-from app.domain.analytics import FigureUnit, summarize_intensive
-from app.domain.intensive import Intensive
-from app.domain.summary_format import (
+from crucible.app.domain.analytics import FigureUnit, summarize_intensive
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.summary_format import (
     format_difference,
     format_value,
     rounded,
     summary_as_json,
     summary_as_table,
 )
-from app.domain.vocabulary import Boundary, Stance, Strategy
+from crucible.app.domain.vocabulary import Boundary, Stance, Strategy
 
 from .builders import DOWN, NAMES, SAME, UP, A, B, block, day, intensive, load_intensive, obs
 

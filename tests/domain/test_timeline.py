@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from app.domain.analytics import summarize_intensive
-from app.domain.intensive import Intensive
-from app.domain.timeline import TimelineDay, timeline_series
-from app.domain.vocabulary import PartnerKey
+from crucible.app.domain.analytics import summarize_intensive
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.timeline import TimelineDay, timeline_series
+from crucible.app.domain.vocabulary import PartnerKey
 
 from .builders import (
     DOWN,

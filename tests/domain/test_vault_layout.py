@@ -9,10 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from app.domain import vault_layout
-from app.domain.vault_layout import CREATING_MARKER, CRUCIBLE_NAMES, DB_NAME, KEY_NAME, vault_exists
-from app.services import instance
-from app.store import vault as store_vault
+from crucible.app.domain import vault_layout
+from crucible.app.domain.vault_layout import (
+    CREATING_MARKER,
+    CRUCIBLE_NAMES,
+    DB_NAME,
+    KEY_NAME,
+    vault_exists,
+)
+from crucible.app.services import instance
+from crucible.app.store import vault as store_vault
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYOUT = ROOT / "app" / "domain" / "vault_layout.py"
@@ -37,7 +43,7 @@ def test_vault_exists_follows_the_key_file_and_the_creation_marker(tmp_path: Pat
 
 def test_the_app_and_the_store_ask_the_same_function() -> None:
     assert store_vault.vault_exists is vault_exists
-    assert instance.vault_present.__module__ == "app.services.instance"
+    assert instance.vault_present.__module__ == "crucible.app.services.instance"
 
 
 def test_every_file_crucible_writes_is_a_known_name() -> None:
@@ -71,7 +77,7 @@ def test_the_scan_finds_a_name_spelled_again() -> None:
 def test_the_layout_loads_no_database_code() -> None:
     """The first window reads it before SQLAlchemy may load."""
     code = (
-        "import sys, app.domain.vault_layout, app.services.instance; "
+        "import sys, crucible.app.domain.vault_layout, crucible.app.services.instance; "
         "print(any(m.split('.')[0] in ('sqlalchemy', 'sqlcipher3') for m in sys.modules))"
     )
     result = subprocess.run(

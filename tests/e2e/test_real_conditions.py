@@ -1,6 +1,6 @@
 """A first session in real conditions: the real app, a real X server, real key presses.
 
-`python -m app --vault DIR` runs under Xvfb at 1366x768 with no window
+`python -m crucible --vault DIR` runs under Xvfb at 1366x768 with no window
 manager; xdotool types. First-run setup with Enter only (the recovery code
 is read back from the emergency kit PDF the clinician saves), a couple, an
 intensive from the template, its first block, live mode, twenty stance keys,
@@ -232,9 +232,9 @@ def test_first_session_by_keyboard(display: XDisplay, keyboard: Keyboard, tmp_pa
 
 def _first_note(vault: Path) -> Any:
     """The first block's note, read here with the services (the CLI does not print notes)."""
-    from app.services.casebook import load_casebook
-    from app.services.notes import load_note
-    from app.services.vault_access import open_vault
+    from crucible.app.services.casebook import load_casebook
+    from crucible.app.services.notes import load_note
+    from crucible.app.services.vault_access import open_vault
 
     opened = open_vault(vault, PASSPHRASE, actor="e2e-test")
     try:

@@ -3,7 +3,7 @@
 Xvfb gives a 1366x768 screen with no window manager; xdotool sends real key
 events through the X server and finds windows by title; ImageMagick's
 `import` takes screenshots. Nothing here imports Qt: the app runs in its own
-process, exactly as `python -m app` starts it on a clinician's machine.
+process, exactly as `python -m crucible` starts it on a clinician's machine.
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def app_environment(display: str, home: Path) -> dict[str, str]:
 
 
 class RunningApp:
-    """`python -m app --vault DIR` in its own process, its output kept in files."""
+    """`python -m crucible --vault DIR` in its own process, its output kept in files."""
 
     def __init__(self, vault: Path, display: str, home: Path, logs: Path) -> None:
         logs.mkdir(parents=True, exist_ok=True)
@@ -236,7 +236,7 @@ class RunningApp:
         self.stderr_path = logs / "app.stderr"
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "app", "--vault", str(vault)],
+                [sys.executable, "-m", "crucible", "--vault", str(vault)],
                 # A crash in Qt's C++ code still leaves the Python stack on stderr.
                 env={**app_environment(display, home), "PYTHONFAULTHANDLER": "1"},
                 cwd=ROOT,
@@ -268,11 +268,11 @@ class RunningApp:
 
 
 def run_cli(vault: Path, *args: str, secret: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m app --vault DIR ARGS...` with the passphrase on stdin."""
+    """Run `python -m crucible --vault DIR ARGS...` with the passphrase on stdin."""
     env = app_environment(":0", home)
     env.pop("DISPLAY")
     return subprocess.run(
-        [sys.executable, "-m", "app", "--vault", str(vault), *args],
+        [sys.executable, "-m", "crucible", "--vault", str(vault), *args],
         input=secret + "\n",
         env=env,
         cwd=ROOT,

@@ -20,15 +20,15 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from app.domain.exchange import parse_intensive
-from app.domain.intensive import (
+from crucible.app.domain.exchange import parse_intensive
+from crucible.app.domain.intensive import (
     Addendum,
     Couple,
     Intensive,
     NoteSection,
 )
-from app.domain.release import version
-from reports import ReportOptions
+from crucible.app.domain.release import version
+from crucible.reports import ReportOptions
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "intensive-sample.json"
 REPORT_DATE = date(2026, 11, 25)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.exchange import parse_intensive
-from app.domain.intensive import Intensive
-from reports import ReportOptions, build_summary_report, build_supervision_report
+from crucible.app.domain.exchange import parse_intensive
+from crucible.app.domain.intensive import Intensive
+from crucible.reports import ReportOptions, build_summary_report, build_supervision_report
 from tests.reports.conftest import REPORT_DATE, page_texts
 
 EMPTY_DAY = Path(__file__).resolve().parents[1] / "data" / "intensive-empty-day.json"

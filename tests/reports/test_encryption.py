@@ -11,8 +11,13 @@ import pikepdf
 import pypdf
 import pytest
 
-from app.domain.intensive import Intensive
-from reports import ReportOptions, build_summary_report, build_supervision_report, encrypt_pdf
+from crucible.app.domain.intensive import Intensive
+from crucible.reports import (
+    ReportOptions,
+    build_summary_report,
+    build_supervision_report,
+    encrypt_pdf,
+)
 
 PASSWORD = "correct horse battery staple ✓"
 

@@ -19,11 +19,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import ttfonts
 from reportlab.platypus import Paragraph
 
-import reports.fonts as fonts_module
-from app.domain.intensive import Intensive, NoteSection
-from reports import ReportOptions, build_summary_report, build_supervision_report
-from reports.bidi import base_is_rtl, shape_arabic, visual_line, visual_lines
-from reports.fonts import (
+import crucible.reports.fonts as fonts_module
+from crucible.app.domain.intensive import Intensive, NoteSection
+from crucible.reports import ReportOptions, build_summary_report, build_supervision_report
+from crucible.reports.bidi import base_is_rtl, shape_arabic, visual_line, visual_lines
+from crucible.reports.fonts import (
     BODY_FONT,
     BOLD_FONT,
     cmap_fix_applies,
@@ -32,7 +32,7 @@ from reports.fonts import (
     markup,
     register_fonts,
 )
-from reports.textflow import text_flowables
+from crucible.reports.textflow import text_flowables
 from tests.reports.conftest import page_texts, with_names
 
 FONTS = Path(__file__).resolve().parents[2] / "resources" / "fonts"

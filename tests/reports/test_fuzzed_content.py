@@ -10,9 +10,9 @@ from typing import Any
 import pypdf
 from hypothesis import HealthCheck, given, settings
 
-from app.domain.exchange import parse_intensive
 from bench.common import big_document
-from reports import ReportOptions, build_summary_report, build_supervision_report
+from crucible.app.domain.exchange import parse_intensive
+from crucible.reports import ReportOptions, build_summary_report, build_supervision_report
 from tests.strategies import documents
 
 OPTIONS = ReportOptions(report_date=date(2026, 11, 25))

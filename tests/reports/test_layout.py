@@ -21,12 +21,12 @@ import pypdf
 import pytest
 from reportlab.lib.styles import ParagraphStyle
 
-from app.domain.exchange import parse_intensive
-from app.domain.intensive import BlockNote, Intensive, NoteSection
-from reports import ReportOptions, build_summary_report, build_supervision_report
-from reports.layout import HeadingsWithNext
-from reports.styles import MARGIN, make_styles
-from reports.summary_report import summary_story
+from crucible.app.domain.exchange import parse_intensive
+from crucible.app.domain.intensive import BlockNote, Intensive, NoteSection
+from crucible.reports import ReportOptions, build_summary_report, build_supervision_report
+from crucible.reports.layout import HeadingsWithNext
+from crucible.reports.styles import MARGIN, make_styles
+from crucible.reports.summary_report import summary_story
 from tests.reports.conftest import REPORT_DATE, page_texts
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -148,7 +148,7 @@ def test_headings_are_never_followed_by_bare_spacing() -> None:
     """
     from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
-    from app.domain.analytics import summarize_intensive
+    from crucible.app.domain.analytics import summarize_intensive
 
     intensive = _with_note_lines(_base(), 1, 3)
     story = summary_story(

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from reportlab.graphics.shapes import Circle, Drawing, Rect
 
-from app.domain.intensive import Block, Intensive
-from app.domain.timeline import timeline_series
-from app.domain.vocabulary import PartnerKey
-from reports import ReportOptions, build_summary_report, build_supervision_report
-from reports.charts import timeline_chart
+from crucible.app.domain.intensive import Block, Intensive
+from crucible.app.domain.timeline import timeline_series
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.reports import ReportOptions, build_summary_report, build_supervision_report
+from crucible.reports.charts import timeline_chart
 
 from .conftest import page_texts
 

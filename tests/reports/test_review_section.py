@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.intensive import Intensive
-from app.domain.review import ReviewComment, review_agreement
-from app.domain.review_format import format_kappa
-from reports import ReportOptions, build_summary_report, build_supervision_report
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.review import ReviewComment, review_agreement
+from crucible.app.domain.review_format import format_kappa
+from crucible.reports import ReportOptions, build_summary_report, build_supervision_report
 from tests.reports.conftest import CANARY_A, CANARY_B, decompressed_streams, page_texts
 from tests.review_samples import BLOCK_COMMENT, INTENSIVE_COMMENT, SIGNED_AT, SUPERVISOR, review_of
 

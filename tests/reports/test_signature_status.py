@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.domain.intensive import BlockNote, NoteSection, content_hash
-from reports.notes import signature_holds, signature_status
+from crucible.app.domain.intensive import BlockNote, NoteSection, content_hash
+from crucible.reports.notes import signature_holds, signature_status
 
 SIGNED_AT = datetime(2026, 11, 2, 17, 30, tzinfo=UTC)
 SECTIONS = (NoteSection("Summary", "As signed."),)

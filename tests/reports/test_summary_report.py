@@ -11,13 +11,13 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from app.domain.analytics import FigureUnit, summarize_intensive
-from app.domain.intensive import Intensive, NoteSection
-from app.domain.summary_format import format_value
-from app.domain.vocabulary import PartnerKey, Stance, Strategy
-from reports import ReportOptions, build_summary_report, default_file_name
-from reports.charts import TIMELINE_HEIGHT
-from reports.notes import note_content_hash
+from crucible.app.domain.analytics import FigureUnit, summarize_intensive
+from crucible.app.domain.intensive import Intensive, NoteSection
+from crucible.app.domain.summary_format import format_value
+from crucible.app.domain.vocabulary import PartnerKey, Stance, Strategy
+from crucible.reports import ReportOptions, build_summary_report, default_file_name
+from crucible.reports.charts import TIMELINE_HEIGHT
+from crucible.reports.notes import note_content_hash
 from tests.reports.conftest import (
     checked_metadata,
     ink,

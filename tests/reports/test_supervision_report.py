@@ -14,12 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.analytics import FigureUnit, summarize_intensive
-from app.domain.deidentify import deidentify_intensive
-from app.domain.intensive import Couple, Intensive
-from app.domain.summary_format import format_value
-from app.domain.vocabulary import Stance
-from reports import ReportOptions, build_supervision_report, default_file_name
+from crucible.app.domain.analytics import FigureUnit, summarize_intensive
+from crucible.app.domain.deidentify import deidentify_intensive
+from crucible.app.domain.intensive import Couple, Intensive
+from crucible.app.domain.summary_format import format_value
+from crucible.app.domain.vocabulary import Stance
+from crucible.reports import ReportOptions, build_supervision_report, default_file_name
 from tests.reports.conftest import (
     CANARY_A,
     CANARY_B,

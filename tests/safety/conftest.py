@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from app.store.engine import make_engine
-from app.store.vault import Vault, read_vault_key_file
+from crucible.app.store.engine import make_engine
+from crucible.app.store.vault import Vault, read_vault_key_file
 from tests.cli.conftest import Crucible, crucible, initialized  # noqa: F401 (fixtures)
 from tests.conftest import PASSPHRASE
 

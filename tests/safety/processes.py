@@ -79,10 +79,10 @@ class Holder:
         os._exit(0)
 
     def _hold(self) -> None:
-        from app.services import vault_access
+        from crucible.app.services import vault_access
 
         if self.mode in ("shared", "exclusive"):
-            from app.store import vault_lock
+            from crucible.app.store import vault_lock
 
             take = vault_lock.shared if self.mode == "shared" else vault_lock.exclusive
             with take(self.folder):

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from app.domain.intensive import NoteSection
-from app.services import audit_log, backups, notes, settings, settings_file, vault_access
-from app.services.audit_log import AuditAction
-from app.services.errors import WrongSecretError
-from app.services.intensive_exchange import export_intensive, import_intensive
-from app.services.report_export import ReportRequest, export_report
-from app.store import models
-from app.store.throttle import ATTEMPTS_FILE
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.domain.intensive import NoteSection
+from crucible.app.services import audit_log, backups, notes, settings, settings_file, vault_access
+from crucible.app.services.audit_log import AuditAction
+from crucible.app.services.errors import WrongSecretError
+from crucible.app.services.intensive_exchange import export_intensive, import_intensive
+from crucible.app.services.report_export import ReportRequest, export_report
+from crucible.app.store import models
+from crucible.app.store.throttle import ATTEMPTS_FILE
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.conftest import FAST_KDF, PASSPHRASE, FakeClock, folder_snapshot
 from tests.safety.conftest import CANARY, Crucible, scan_for
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.audit_vocabulary import AuditAction
-from app.services import audit_log
-from app.store import models
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.services import audit_log
+from crucible.app.store import models
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 from tests.conftest import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services import audit_log, backups, vault_access
-from app.services.errors import BackupError, VaultInUseError, WrongSecretError
-from app.services.intensive_exchange import import_intensive
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.services import audit_log, backups, vault_access
+from crucible.app.services.errors import BackupError, VaultInUseError, WrongSecretError
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.conftest import PASSPHRASE, FakeClock, folder_snapshot
 from tests.safety.conftest import (
     Crucible,

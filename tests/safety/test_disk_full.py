@@ -21,11 +21,11 @@ from typing import Any
 
 from sqlalchemy import text
 
-from app.cli import Terminal, main
-from app.services import backups, vault_access
-from app.services.errors import StorageFullError
-from app.services.intensive_exchange import import_intensive
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.cli import Terminal, main
+from crucible.app.services import backups, vault_access
+from crucible.app.services.errors import StorageFullError
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.safety.conftest import open_without_migrating, table_rows
 

@@ -24,10 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services import backups
-from app.services.errors import VaultError
-from app.services.intensive_exchange import import_intensive
-from app.store.vault import UnlockThrottle, Vault, unlock_vault
+from crucible.app.services import backups
+from crucible.app.services.errors import VaultError
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store.vault import UnlockThrottle, Vault, unlock_vault
 from tests.conftest import PASSPHRASE, folder_snapshot
 
 FUZZ = settings(

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.services import backups, integrity, vault_access
-from app.services.errors import DamagedDatabaseError
-from app.services.intensive_exchange import import_intensive
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.services import backups, integrity, vault_access
+from crucible.app.services.errors import DamagedDatabaseError
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.conftest import PASSPHRASE, FakeClock
 from tests.safety.conftest import open_without_migrating, table_rows
 

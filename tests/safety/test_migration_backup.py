@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services import backups, vault_access
-from app.services.intensive_exchange import import_intensive
-from app.store import migrate
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.services import backups, vault_access
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store import migrate
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.conftest import PASSPHRASE
 from tests.safety.conftest import assert_same_content, open_without_migrating, table_rows
 from tests.store.test_migrations import failing_migration  # noqa: F401 (fixture)

@@ -24,13 +24,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-import app.store.backup
-from app.services import backups, integrity
-from app.services.intensive_exchange import import_intensive
-from app.services.observations import log_observation
-from app.store import models
-from app.store.backup import make_backup
-from app.store.vault import UnlockThrottle, Vault, unlock_vault
+import crucible.app.store.backup
+from crucible.app.services import backups, integrity
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.observations import log_observation
+from crucible.app.store import models
+from crucible.app.store.backup import make_backup
+from crucible.app.store.vault import UnlockThrottle, Vault, unlock_vault
 from tests.conftest import PASSPHRASE, numbered_observation
 from tests.safety.conftest import (
     CANARY,
@@ -78,7 +78,7 @@ def test_backup_while_another_process_writes(
     vault: Vault, sample_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Mid-write backups are consistent snapshots; the final one restores row for row."""
-    monkeypatch.setattr(app.store.backup, "COPY_STEP_PAGES", 2)
+    monkeypatch.setattr(crucible.app.store.backup, "COPY_STEP_PAGES", 2)
     import_intensive(vault, sample_bytes, actor="test")
     with vault.session() as session:
         block = session.scalars(select(models.Block).order_by(models.Block.id)).first()

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from app.services import audit_log, vault_access
-from app.services.audit_log import LOCKED_PROVENANCE, PENDING_FILE, AuditAction
-from app.store.derived_keys import vault_id
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.services import audit_log, vault_access
+from crucible.app.services.audit_log import LOCKED_PROVENANCE, PENDING_FILE, AuditAction
+from crucible.app.store.derived_keys import vault_id
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.cli.conftest import Crucible
 from tests.conftest import FAST_KDF, PASSPHRASE, FakeClock
 from tests.safety.conftest import open_without_migrating

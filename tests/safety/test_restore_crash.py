@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.cli import Terminal, main
+from crucible.app.cli import Terminal, main
 from tests.cli.conftest import Crucible
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_PATH
 from tests.safety.conftest import open_without_migrating

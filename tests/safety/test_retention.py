@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.services import backups, vault_access
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.services import backups, vault_access
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.conftest import PASSPHRASE, FakeClock
 
 DAYS = 60

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from app.cli import Terminal, main
-from app.services.intensive_exchange import import_intensive
-from app.services.vault_access import new_vault
+from crucible.app.cli import Terminal, main
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.vault_access import new_vault
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_PATH
 from tests.safety.processes import as_ordinary_user, in_child
 
@@ -75,10 +75,10 @@ def _each_command(folder: Path, prepare: Callable[[], None] = lambda: None) -> C
 
 def _load_commands() -> None:
     # Imported before forking, so a child that cannot read the source tree still runs them.
-    import app.cli.commands
-    import app.cli.safety_commands
-    import app.domain.summary_format
-    import app.services.summary  # noqa: F401
+    import crucible.app.cli.commands
+    import crucible.app.cli.safety_commands
+    import crucible.app.domain.summary_format
+    import crucible.app.services.summary  # noqa: F401
 
 
 def _expect(outcome: tuple[int, str]) -> dict[str, tuple[int, str]]:

@@ -19,7 +19,7 @@ import pypdf
 import pytest
 from sqlalchemy import Connection
 
-from app.domain.intensive import NoteSection, content_hash
+from crucible.app.domain.intensive import NoteSection, content_hash
 from tests.cli.conftest import Crucible
 from tests.conftest import DATA, SAMPLE_PATH
 from tests.safety.conftest import open_without_migrating

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from app.services import vault_access
-from app.services.intensive_exchange import import_intensive
-from app.store import migrate
-from app.store.vault import UnlockThrottle, Vault
 from bench.common import big_document
+from crucible.app.services import vault_access
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store import migrate
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.cli.conftest import Crucible
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.safety.conftest import open_without_migrating
@@ -41,7 +41,7 @@ def _import_process(folder: Path, document: Path) -> subprocess.Popen[str]:
     secret.write_text(PASSPHRASE + "\n", "utf-8")
     with secret.open("rb") as stdin:
         return subprocess.Popen(
-            [sys.executable, "-m", "app", "--vault", str(folder), "import", str(document)],
+            [sys.executable, "-m", "crucible", "--vault", str(folder), "import", str(document)],
             cwd=ROOT,
             stdin=stdin,
             stdout=subprocess.PIPE,
@@ -142,7 +142,7 @@ def test_a_write_into_a_vault_replaced_under_it_fails_loudly(
     vault: Vault, sample_bytes: bytes, tmp_path: Path
 ) -> None:
     """If something swaps vault.db anyway (an older Crucible's restore), the write says so."""
-    from app.services.errors import VaultReplacedError
+    from crucible.app.services.errors import VaultReplacedError
 
     stranger = tmp_path / "other"
     other, _code = vault_access.new_vault(stranger, PASSPHRASE, kdf=FAST_KDF)

@@ -6,14 +6,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.domain.block_span import Run, effective_span
-from app.domain.intensive import Block, Observation
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.block_runs import move_run_to, record_end, record_start
-from app.services.errors import NotFoundError
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.observations import log_observation
-from app.store.vault import Vault
+from crucible.app.domain.block_span import Run, effective_span
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.block_runs import move_run_to, record_end, record_start
+from crucible.app.services.errors import NotFoundError
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.observations import log_observation
+from crucible.app.store.vault import Vault
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.boris_project import SUBJECTS, observation_id
-from app.services.boris_export import export_boris
-from app.services.intensive_exchange import get_intensive
-from app.store.vault import Vault
+from crucible.app.domain.boris_project import SUBJECTS, observation_id
+from crucible.app.services.boris_export import export_boris
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.store.vault import Vault
 from tests.research_data import CANARY_WORDS, add, canary_document
 
 PROBE = Path(__file__).with_name("boris_probe.py")

@@ -7,10 +7,10 @@ from datetime import date, time
 
 import pytest
 
-from app.services import casebook
-from app.services.errors import InputError
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.store.vault import Vault
+from crucible.app.services import casebook
+from crucible.app.services.errors import InputError
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.store.vault import Vault
 from tests.conftest import FakeClock
 
 ACTOR = "Jordan Reyes, LMFT"

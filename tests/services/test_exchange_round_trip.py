@@ -7,8 +7,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from app.services.intensive_exchange import export_intensive, import_intensive
-from app.store.vault import Vault
+from crucible.app.services.intensive_exchange import export_intensive, import_intensive
+from crucible.app.store.vault import Vault
 from tests.strategies import documents
 
 

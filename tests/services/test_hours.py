@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.block_span import effective_span
-from app.domain.hours import (
+from crucible.app.domain.block_span import effective_span
+from crucible.app.domain.hours import (
     BlockMark,
     ContactKind,
     ManualContact,
@@ -17,10 +17,10 @@ from app.domain.hours import (
     SupervisionEntry,
     SupervisionFormat,
 )
-from app.domain.hours_targets import CustomTarget, Measure, Ratio, RatioPeriod
-from app.services.audit_log import list_events
-from app.services.errors import InputError, NotFoundError
-from app.services.hours import (
+from crucible.app.domain.hours_targets import CustomTarget, Measure, Ratio, RatioPeriod
+from crucible.app.services.audit_log import list_events
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.services.hours import (
     add_manual_contact,
     add_supervision,
     choose_target,
@@ -29,9 +29,9 @@ from app.services.hours import (
     read_record,
     remove_entry,
 )
-from app.services.hours_report import export_hours_report
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.store.vault import Vault
+from crucible.app.services.hours_report import export_hours_report
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.store.vault import Vault
 from tests.conftest import SAMPLE_PATH
 
 DEMO_TOTAL = 735  # minutes of contact in the sample intensive (tests/cli/test_hours_cli.py)
@@ -163,18 +163,18 @@ def test_the_linked_supervisor_card_signs_the_hours_log(vault: Vault, tmp_path: 
 
     from pypdf import PdfReader
 
-    from app.domain.vocabulary import Role
-    from app.services.hours_report import hours_report_bytes
-    from app.services.identity import import_card
-    from app.services.profile import ClinicianProfile, save_profile
-    from app.services.vault_access import new_vault
+    from crucible.app.domain.vocabulary import Role
+    from crucible.app.services.hours_report import hours_report_bytes
+    from crucible.app.services.identity import import_card
+    from crucible.app.services.profile import ClinicianProfile, save_profile
+    from crucible.app.services.vault_access import new_vault
     from tests.conftest import FAST_KDF
 
     save_profile(vault, ClinicianProfile("Alex Kim", "", Role.TRAINEE, "Sam (typed)"))
     other, _code = new_vault(tmp_path / "supervisor", "another long passphrase here", kdf=FAST_KDF)
     try:
         save_profile(other, ClinicianProfile("Dr. Sam Lee", "PhD", Role.SUPERVISOR))
-        from app.services.identity import own_card
+        from crucible.app.services.identity import own_card
 
         card = own_card(other, actor="t")
     finally:

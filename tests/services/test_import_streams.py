@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.json_outline import DeferredArray, OutlineRefused, outline
 from bench.common import big_document
+from crucible.app.domain.json_outline import DeferredArray, OutlineRefused, outline
 
 ROOT = Path(__file__).resolve().parents[2]
 OBSERVATIONS = 60_000
@@ -28,8 +28,8 @@ CHILD = """
 import json, resource, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from app.services.intensive_exchange import import_intensive
-from app.services.vault_access import new_vault
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.vault_access import new_vault
 from tests.conftest import FAST_KDF
 vault, _ = new_vault(Path(sys.argv[2]), "a passphrase for the limit", kdf=FAST_KDF)
 data = Path(sys.argv[3]).read_bytes()

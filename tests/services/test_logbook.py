@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.vocabulary import Stance
-from app.services import logbook
-from app.services.logbook import LOG_FOLDER, Version, log_path, start_logbook, stop_logbook
-from app.store.vault import Vault
+from crucible.app.domain.vocabulary import Stance
+from crucible.app.services import logbook
+from crucible.app.services.logbook import LOG_FOLDER, Version, log_path, start_logbook, stop_logbook
+from crucible.app.store.vault import Vault
 from tests.cli.conftest import Crucible
 
 CANARY = "Dana-CANARY-Whitfield"
-log = logging.getLogger("app.tests.logbook")
+log = logging.getLogger("crucible.app.tests.logbook")
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_text_arguments_are_withheld_and_safe_ones_kept(vault_log: Path, vault: 
     assert "<withheld str> <withheld bytes> <withheld list> <withheld dict> <withheld path>" in text
     assert f"| 42 2.5 True Stance.ONE_UP {marker} 2026-11-25 09:30:00 0:00:03" in text
     assert str(vault.folder / "backups") in text
-    assert "app.services.logbook.start_logbook" in text
+    assert "crucible.app.services.logbook.start_logbook" in text
 
 
 def test_a_format_that_does_not_fit_the_withheld_value_still_leaves_one_line(
@@ -160,7 +160,7 @@ def test_lines_before_the_vault_exists_reach_its_log(tmp_path: Path) -> None:
     result = Crucible(folder)("init")
     assert result.status == 0, result.err
     text = log_path(folder).read_text("utf-8")
-    assert "command app.cli.commands._init started: Crucible" in text
+    assert "command crucible.app.cli.commands._init started: Crucible" in text
     assert "vault created" in text
-    assert "command app.cli.commands._init ended: status 0" in text
+    assert "command crucible.app.cli.commands._init ended: status 0" in text
     assert (folder / LOG_FOLDER).is_dir()

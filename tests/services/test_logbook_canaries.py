@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.intensive import NoteSection, Observation
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services import listing
-from app.services.intensive_exchange import get_intensive
-from app.services.logbook import LOG_FOLDER, start_logbook, stop_logbook
-from app.services.notes import save_note
-from app.services.observations import log_observation
-from app.services.report_export import ReportRequest, export_report
-from app.services.vault_access import open_vault
+from crucible.app.domain.intensive import NoteSection, Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services import listing
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.services.logbook import LOG_FOLDER, start_logbook, stop_logbook
+from crucible.app.services.notes import save_note
+from crucible.app.services.observations import log_observation
+from crucible.app.services.report_export import ReportRequest, export_report
+from crucible.app.services.vault_access import open_vault
 from tests.cli.conftest import Crucible
 from tests.conftest import PASSPHRASE, SAMPLE_PATH
 
@@ -108,16 +108,17 @@ def test_no_canary_secret_or_recovery_code_reaches_the_log(
     for secret in (CANARY, PASSPHRASE, code, code.replace("-", ""), str(outside)):
         assert secret not in logged, secret
     for expected in (
-        "command app.cli.commands._init started: Crucible 0.1.0, Python 3.",
+        "command crucible.app.cli.commands._init started: Crucible 0.1.0, Python 3.",
         "vault created",
         "imported intensive 1: 2 days,",
         "vault unlocked with the passphrase in",
-        "exported intensive 1 by reports.summary_report.build_summary_report: ",
+        "exported intensive 1 by crucible.reports.summary_report.build_summary_report: ",
         "exported intensive 1 as JSON:",
         "backup made: ",
-        "unlock refused: app.store.errors.WrongSecretError",
+        "unlock refused: crucible.app.store.errors.WrongSecretError",
         "vault locked",
-        "ERROR app.cli.commands: command app.cli.commands._list hit an unexpected problem\n"
+        "ERROR crucible.app.cli.commands: command crucible.app.cli.commands._list hit an "
+        "unexpected problem\n"
         "KeyError\n",
         'File "app/cli/commands.py", line',
         "in broken",

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.intensive import NoteSection, content_hash
-from app.services.errors import InputError
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.notes import (
+from crucible.app.domain.intensive import NoteSection, content_hash
+from crucible.app.services.errors import InputError
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.notes import (
     SignedNoteError,
     add_addendum,
     load_note,
@@ -18,7 +18,7 @@ from app.services.notes import (
     set_reflections,
     sign_note,
 )
-from app.store.vault import Vault
+from crucible.app.store.vault import Vault
 from tests.conftest import FakeClock
 
 

@@ -7,18 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from app.domain.intensive import Observation
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
-from app.services.errors import NotFoundError
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.observations import (
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
+from crucible.app.services.errors import NotFoundError
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.observations import (
     block_observations,
     delete_observation,
     log_observation,
     restore_observation,
     update_observation,
 )
-from app.store.vault import Vault
+from crucible.app.store.vault import Vault
 
 
 @pytest.fixture

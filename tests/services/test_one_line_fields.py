@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.text_rules import line_problem
-from app.domain.vocabulary import Role
-from app.services.errors import InputError
-from app.services.profile import ClinicianProfile, validated
+from crucible.app.domain.text_rules import line_problem
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.errors import InputError
+from crucible.app.services.profile import ClinicianProfile, validated
 
 
 @pytest.mark.parametrize(

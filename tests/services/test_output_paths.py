@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services.emergency_kit import save_emergency_kit
-from app.services.errors import InputError
-from app.services.files import check_output_path, is_inside_vault
+from crucible.app.services.emergency_kit import save_emergency_kit
+from crucible.app.services.errors import InputError
+from crucible.app.services.files import check_output_path, is_inside_vault
 
 
 def test_inside_means_the_folder_itself_anything_below_it_and_other_spellings(

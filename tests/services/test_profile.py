@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.vocabulary import Role
-from app.services.errors import InputError
-from app.services.profile import (
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.errors import InputError
+from crucible.app.services.profile import (
     ClinicianProfile,
     actor_of,
     get_profile,
@@ -15,7 +15,7 @@ from app.services.profile import (
     save_stand_in_profile,
     signer_of,
 )
-from app.store.vault import Vault
+from crucible.app.store.vault import Vault
 
 
 def test_a_supervisor_profile_is_stored_without_a_supervisor_of_its_own(vault: Vault) -> None:

@@ -12,23 +12,23 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.block_span import effective_span
-from app.domain.flips import find_flips
-from app.domain.intensive import Intensive
-from app.domain.research_codebook import EXPORT_FILES, ResearchOptions
-from app.domain.research_columns import TEXT_FIELDS, observation_columns
-from app.domain.stance_time import chronological
-from app.domain.vocabulary import Strategy
-from app.services import audit_log
-from app.services.errors import InputError, NotFoundError
-from app.services.research_export import (
+from crucible.app.domain.block_span import effective_span
+from crucible.app.domain.flips import find_flips
+from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.research_codebook import EXPORT_FILES, ResearchOptions
+from crucible.app.domain.research_columns import TEXT_FIELDS, observation_columns
+from crucible.app.domain.stance_time import chronological
+from crucible.app.domain.vocabulary import Strategy
+from crucible.app.services import audit_log
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.services.research_export import (
     crucible_version,
     export_research_csv,
     random_shift_days,
 )
-from app.store import models
-from app.store.intensives import load_intensive
-from app.store.vault import Vault
+from crucible.app.store import models
+from crucible.app.store.intensives import load_intensive
+from crucible.app.store.vault import Vault
 from tests.research_data import (
     CANARY_CODE,
     CANARY_WORDS,

@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.review import CoSignature
-from app.domain.review_package import open_package, seal_package
-from app.domain.review_payload import cosign_message, return_payload
-from app.domain.vocabulary import Role
-from app.services.errors import InputError
-from app.services.identity import own_card, own_keys
-from app.services.intensive_exchange import import_intensive
-from app.services.review_open import open_package_file
-from app.services.review_return import review_report
-from app.services.review_send import send_for_review
-from app.store.vault import Vault
+from crucible.app.domain.review import CoSignature
+from crucible.app.domain.review_package import open_package, seal_package
+from crucible.app.domain.review_payload import cosign_message, return_payload
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.errors import InputError
+from crucible.app.services.identity import own_card, own_keys
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.review_open import open_package_file
+from crucible.app.services.review_return import review_report
+from crucible.app.services.review_send import send_for_review
+from crucible.app.store.vault import Vault
 from tests.conftest import FakeClock
 from tests.services.test_review_loop import _exchange_cards, _vault, supervised_sample
 

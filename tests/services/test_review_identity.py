@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from app.domain.review_package import card_from_bytes
-from app.domain.vocabulary import Role
-from app.services.audit_log import list_events
-from app.services.errors import InputError
-from app.services.identity import (
+from crucible.app.domain.review_package import card_from_bytes
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.audit_log import list_events
+from crucible.app.services.errors import InputError
+from crucible.app.services.identity import (
     export_card,
     import_card,
     link_supervisor_card,
@@ -22,9 +22,9 @@ from app.services.identity import (
     read_card_file,
     remove_card,
 )
-from app.services.profile import ClinicianProfile, save_profile
-from app.store import models
-from app.store.vault import Vault
+from crucible.app.services.profile import ClinicianProfile, save_profile
+from crucible.app.store import models
+from crucible.app.store.vault import Vault
 
 
 def _profiled(vault: Vault, role: Role = Role.TRAINEE) -> Vault:
@@ -61,7 +61,7 @@ def test_card_export_import_link_and_remove(vault: Vault, tmp_path: Path) -> Non
     with pytest.raises(InputError, match="own card"):
         import_card(vault, mine, actor="t")
 
-    from app.domain.review_package import new_key_pair
+    from crucible.app.domain.review_package import new_key_pair
 
     theirs = new_key_pair().card("Dr. Sam Lee", Role.SUPERVISOR)
     stored = import_card(vault, theirs, actor="t")
@@ -81,7 +81,7 @@ def test_card_export_import_link_and_remove(vault: Vault, tmp_path: Path) -> Non
 
 
 def test_only_a_supervisors_card_can_be_linked(vault: Vault) -> None:
-    from app.domain.review_package import new_key_pair
+    from crucible.app.domain.review_package import new_key_pair
 
     _profiled(vault)
     peer = import_card(vault, new_key_pair().card("Peer", Role.TRAINEE), actor="t")

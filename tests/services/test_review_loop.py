@@ -12,17 +12,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from app.domain.intensive import Observation
-from app.domain.review import Card, numbered_blocks, review_agreement
-from app.domain.vocabulary import PartnerKey, Role, Stance
-from app.services.audit_log import list_events
-from app.services.casebook import load_casebook
-from app.services.errors import InputError
-from app.services.identity import export_card, import_card, read_card_file
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.notes import add_addendum
-from app.services.profile import ClinicianProfile, save_profile
-from app.services.review_inbox import (
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.review import Card, numbered_blocks, review_agreement
+from crucible.app.domain.vocabulary import PartnerKey, Role, Stance
+from crucible.app.services.audit_log import list_events
+from crucible.app.services.casebook import load_casebook
+from crucible.app.services.errors import InputError
+from crucible.app.services.identity import export_card, import_card, read_card_file
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.notes import add_addendum
+from crucible.app.services.profile import ClinicianProfile, save_profile
+from crucible.app.services.review_inbox import (
     add_comment,
     add_layer_observation,
     agreement,
@@ -34,11 +34,11 @@ from app.services.review_inbox import (
     review_intensive,
     supervisor_layer,
 )
-from app.services.review_open import open_package_file
-from app.services.review_return import cosigned_intensives, review_report
-from app.services.review_send import send_for_review
-from app.services.vault_access import new_vault
-from app.store.vault import Vault
+from crucible.app.services.review_open import open_package_file
+from crucible.app.services.review_return import cosigned_intensives, review_report
+from crucible.app.services.review_send import send_for_review
+from crucible.app.services.vault_access import new_vault
+from crucible.app.store.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_PATH, FakeClock
 
 NAMES = ("Dana", "Whitfield", "Okafor")
@@ -185,7 +185,7 @@ def test_the_whole_loop(pair: tuple[Vault, Vault], tmp_path: Path, clock: FakeCl
 
 
 def _doc(observation: Observation) -> dict[str, object]:
-    from app.domain.exchange import observation_document
+    from crucible.app.domain.exchange import observation_document
 
     return observation_document(observation)
 
@@ -238,8 +238,8 @@ def test_a_block_removed_after_the_return_keeps_the_review_readable(
     pair: tuple[Vault, Vault], tmp_path: Path, clock: FakeClock
 ) -> None:
     """The stored return is read as it came; the removed block's coding drops out of kappa."""
-    from app.services.casebook import remove_block
-    from app.services.review_return import review_summary
+    from crucible.app.services.casebook import remove_block
+    from crucible.app.services.review_return import review_summary
 
     trainee, supervisor = pair
     _exchange_cards(trainee, supervisor, tmp_path)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.domain.exchange import observation_document
-from app.domain.review_format import format_kappa
-from app.domain.vocabulary import Role
-from app.services.intensive_exchange import import_intensive
-from app.services.review_inbox import (
+from crucible.app.domain.exchange import observation_document
+from crucible.app.domain.review_format import format_kappa
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.review_inbox import (
     add_comment,
     agreement,
     cosign,
@@ -17,9 +17,9 @@ from app.services.review_inbox import (
     return_review,
     review_intensive,
 )
-from app.services.review_open import open_package_file
-from app.services.review_send import send_for_review
-from app.services.review_text import review_text
+from crucible.app.services.review_open import open_package_file
+from crucible.app.services.review_send import send_for_review
+from crucible.app.services.review_text import review_text
 from tests.conftest import FakeClock
 from tests.services.test_review_loop import _exchange_cards, _vault, supervised_sample
 

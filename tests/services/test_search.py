@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app.domain.intensive import NoteSection
-from app.services.casebook import set_archived
-from app.services.errors import InputError
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.notes import add_addendum, save_note
-from app.services.observations import delete_observation
-from app.services.search import (
+from crucible.app.domain.intensive import NoteSection
+from crucible.app.services.casebook import set_archived
+from crucible.app.services.errors import InputError
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.notes import add_addendum, save_note
+from crucible.app.services.observations import delete_observation
+from crucible.app.services.search import (
     MATCH_END,
     MATCH_START,
     HitKind,
@@ -26,7 +26,7 @@ from app.services.search import (
     SearchSuperseded,
     search,
 )
-from app.store.vault import Vault
+from crucible.app.store.vault import Vault
 from tests.conftest import SAMPLE_PATH
 
 MIXED = "Hebrew שלום עולם, Arabic مرحبا بالعالم, Chinese 我的父亲很生气。"
@@ -247,7 +247,7 @@ def test_ranking_a_bounded_set_never_hides_a_filtered_match(
 
     The bound is set to one match here so that two intensives exceed it.
     """
-    from app.store import search_index
+    from crucible.app.store import search_index
 
     monkeypatch.setattr(search_index, "RANKED_CANDIDATES", 1)
     load(vault, searchable_document("C-OLD"))

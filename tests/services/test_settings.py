@@ -9,9 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from app.services import instance
-from app.services.settings import KeyLayout, Paper, Settings, Theme
-from app.services.settings_schema import BadValue, Choice, Entry, decode, encode, entries, setting
+from crucible.app.services import instance
+from crucible.app.services.settings import KeyLayout, Paper, Settings, Theme
+from crucible.app.services.settings_schema import (
+    BadValue,
+    Choice,
+    Entry,
+    decode,
+    encode,
+    entries,
+    setting,
+)
 
 
 def _entry(name: str) -> Entry:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.services.errors import FileNotReadableError
-from app.services.settings import KeyLayout, Paper, Settings, Theme
-from app.services.settings_file import (
+from crucible.app.services.errors import FileNotReadableError
+from crucible.app.services.settings import KeyLayout, Paper, Settings, Theme
+from crucible.app.services.settings_file import (
     OLD_SAFETY_FILE,
     SETTINGS_FILE,
     SETTINGS_VERSION,
@@ -24,8 +24,8 @@ from app.services.settings_file import (
     save_settings,
     update_settings,
 )
-from app.store import models
-from app.store.vault import Vault
+from crucible.app.store import models
+from crucible.app.store.vault import Vault
 from tests.conftest import DATA, FakeClock
 
 OLD = DATA / "settings"  # written by the version 1 code (settings.py and safety_state.py)

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.domain.intensive import NoteSection, Observation
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.notes import save_note
-from app.services.observations import log_observation
-from app.store.errors import VaultBusyError
-from app.store.vault import UnlockThrottle, Vault, unlock_vault
+from crucible.app.domain.intensive import NoteSection, Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.notes import save_note
+from crucible.app.services.observations import log_observation
+from crucible.app.store.errors import VaultBusyError
+from crucible.app.store.vault import UnlockThrottle, Vault, unlock_vault
 from tests.conftest import PASSPHRASE
 from tests.safety.processes import Holder
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.release import version
-from app.services import audit_log, vault_access
-from app.services.intensive_exchange import export_intensive
-from app.store import migrate
-from app.store.vault import UnlockThrottle
+from crucible.app.domain.release import version
+from crucible.app.services import audit_log, vault_access
+from crucible.app.services.intensive_exchange import export_intensive
+from crucible.app.store import migrate
+from crucible.app.store.vault import UnlockThrottle
 from tests.conftest import DATA, SAMPLE_PATH
 
 VAULTS = DATA / "vaults"

@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from app.services.vault_access import new_vault, reset_passphrase_with_code, set_new_passphrase
-from app.store import keyfile
-from app.store import vault as vault_module
-from app.store.keyfile import KdfParams, read_key_file
+from crucible.app.services.vault_access import (
+    new_vault,
+    reset_passphrase_with_code,
+    set_new_passphrase,
+)
+from crucible.app.store import keyfile
+from crucible.app.store import vault as vault_module
+from crucible.app.store.keyfile import KdfParams, read_key_file
 from tests.conftest import PASSPHRASE, FakeClock
 from tests.store.test_keyfile import ScriptedClock
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.store.errors import KeyFileError, WrongSecretError
-from app.store.keyfile import (
+from crucible.app.store.errors import KeyFileError, WrongSecretError
+from crucible.app.store.keyfile import (
     FLOOR_PARAMS,
     KdfParams,
     KeyFile,
@@ -23,7 +23,7 @@ from app.store.keyfile import (
     normalize_recovery_code,
     read_key_file,
 )
-from app.store.secrets import DataKey
+from crucible.app.store.secrets import DataKey
 from tests.conftest import DATA, FAST_KDF
 
 OTHER_KDF = KdfParams(memory_kib=2048, time_cost=2, parallelism=2)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from app.services.intensive_exchange import import_intensive
-from app.services.observations import log_observation
-from app.store import models
-from app.store.vault import UnlockThrottle, Vault, unlock_vault
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.observations import log_observation
+from crucible.app.store import models
+from crucible.app.store.vault import UnlockThrottle, Vault, unlock_vault
 from tests.conftest import PASSPHRASE, numbered_observation
 
 KILLS = 60

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from app.services import vault_access
-from app.services.intensive_exchange import export_intensive, import_intensive
-from app.store import migrate
-from app.store.append_only import EXPECTED_TRIGGERS, INITIAL_TRIGGERS
-from app.store.backup import verify_database_copy
-from app.store.engine import make_engine
-from app.store.vault import UnlockThrottle, Vault, read_vault_key_file
+from crucible.app.services import vault_access
+from crucible.app.services.intensive_exchange import export_intensive, import_intensive
+from crucible.app.store import migrate
+from crucible.app.store.append_only import EXPECTED_TRIGGERS, INITIAL_TRIGGERS
+from crucible.app.store.backup import verify_database_copy
+from crucible.app.store.engine import make_engine
+from crucible.app.store.vault import UnlockThrottle, Vault, read_vault_key_file
 from tests.conftest import DATA, PASSPHRASE, SAMPLE_PATH
 
 FIXTURE_0001 = DATA / "vaults" / "schema-0001"
@@ -69,7 +69,7 @@ def test_the_version_check_on_unlock_does_not_load_alembic(vault: Vault) -> None
     probe = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from app.store.vault import UnlockThrottle, unlock_vault\n"
+        "from crucible.app.store.vault import UnlockThrottle, unlock_vault\n"
         "vault = unlock_vault(Path(sys.argv[1]), sys.argv[2], throttle=UnlockThrottle())\n"
         "print(vault.is_locked, sorted({m.split('.')[0] for m in sys.modules} & {'alembic'}))\n"
     )
@@ -269,8 +269,8 @@ def test_failed_migration_leaves_schema_and_data_as_they_were(
 
 def test_profile_roles_step_back_and_forth(vault: Vault) -> None:
     """0003 adds the supervisor role and "complete"; stepping back turns a supervisor clinician."""
-    from app.domain.vocabulary import Role
-    from app.services.profile import ClinicianProfile, get_profile, save_profile
+    from crucible.app.domain.vocabulary import Role
+    from crucible.app.services.profile import ClinicianProfile, get_profile, save_profile
 
     save_profile(vault, ClinicianProfile("Morgan Hale", "PhD", Role.SUPERVISOR))
     migrate.downgrade(vault.engine, "0002")

@@ -80,7 +80,8 @@ def _run(
 ) -> subprocess.CompletedProcess[str]:
     # The real command in a fresh interpreter, handed the fast test key profile explicitly.
     launcher = (
-        "import sys; from app.cli import main; from app.store.keyfile import KdfParams; "
+        "import sys; from crucible.app.cli import main; from crucible.app.store.keyfile import "
+        "KdfParams; "
         "sys.exit(main(sys.argv[1:], kdf=KdfParams(1024, 1)))"
     )
     return _python(sandbox, env, launcher, "--vault", str(sandbox / "vault"), *args, stdin=stdin)
@@ -133,9 +134,9 @@ def test_no_canary_reaches_disk(tmp_path: Path) -> None:
     script = f"""
 import os, signal, sys
 from pathlib import Path
-from app.store import migrate
-from app.store.vault import UnlockThrottle, unlock_vault
-from app.services.vault_access import open_vault
+from crucible.app.store import migrate
+from crucible.app.store.vault import UnlockThrottle, unlock_vault
+from crucible.app.services.vault_access import open_vault
 folder = Path({str(sandbox / "vault")!r})
 vault = unlock_vault(folder, {NEW_PASSPHRASE!r}, throttle=UnlockThrottle())
 migrate.downgrade(vault.engine, "0001")
@@ -153,13 +154,13 @@ with vault.engine.begin() as c:
     session = f"""
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from app.domain.intensive import NoteSection, Observation
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.intensive_exchange import get_intensive
-from app.services.notes import add_addendum, save_note, sign_note
-from app.services.observations import log_observation
-from app.services.vault_access import open_vault
-from app.store.vault import UnlockThrottle
+from crucible.app.domain.intensive import NoteSection, Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.services.notes import add_addendum, save_note, sign_note
+from crucible.app.services.observations import log_observation
+from crucible.app.services.vault_access import open_vault
+from crucible.app.store.vault import UnlockThrottle
 vault = open_vault(Path({str(sandbox / "vault")!r}), {NEW_PASSPHRASE!r}, throttle=UnlockThrottle())
 block = get_intensive(vault, {int(new_id)}).days[1].blocks[0]
 log_observation(vault, block.id, Observation(at=block.start + timedelta(minutes=3),

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services.vault_access import reset_passphrase_with_code, set_new_passphrase
-from app.store.errors import WrongSecretError
-from app.store.keyfile import read_key_file
-from app.store.vault import (
+from crucible.app.services.vault_access import reset_passphrase_with_code, set_new_passphrase
+from crucible.app.store.errors import WrongSecretError
+from crucible.app.store.keyfile import read_key_file
+from crucible.app.store.vault import (
     UnlockThrottle,
     Vault,
     change_passphrase,

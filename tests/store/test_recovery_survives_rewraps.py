@@ -27,16 +27,16 @@ from hypothesis.stateful import (
     rule,
 )
 
-from app.domain.passphrase import passphrase_problem
-from app.services import backups
-from app.services.vault_access import (
+from crucible.app.domain.passphrase import passphrase_problem
+from crucible.app.services import backups
+from crucible.app.services.vault_access import (
     UnlockThrottle,
     new_vault,
     open_vault,
     reset_passphrase_with_code,
     set_new_passphrase,
 )
-from app.store.keyfile import KdfParams, KeyFile, read_key_file
+from crucible.app.store.keyfile import KdfParams, KeyFile, read_key_file
 from tests.conftest import DATA, FakeClock
 
 kdf_params = st.builds(

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.services import vault_access
-from app.services.integrity import full_check
-from app.services.intensive_exchange import import_intensive
-from app.services.search import HitKind, search
-from app.store import migrate
-from app.store.append_only import trigger_problems
-from app.store.search_index import INDEXED, SEARCH_TRIGGERS, fts_table
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.services import vault_access
+from crucible.app.services.integrity import full_check
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.search import HitKind, search
+from crucible.app.store import migrate
+from crucible.app.store.append_only import trigger_problems
+from crucible.app.store.search_index import INDEXED, SEARCH_TRIGGERS, fts_table
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.conftest import SAMPLE_PATH
 from tests.services.test_search import searchable_document
 

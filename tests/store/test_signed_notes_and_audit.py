@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.audit_vocabulary import AuditAction
-from app.services.integrity import full_check
-from app.services.intensive_exchange import import_intensive
-from app.store.audit import append_event
-from app.store.vault import Vault
+from crucible.app.domain.audit_vocabulary import AuditAction
+from crucible.app.services.integrity import full_check
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.store.audit import append_event
+from crucible.app.store.vault import Vault
 
 SIGNED_NOTE = "SELECT id FROM block_note WHERE signed_at IS NOT NULL ORDER BY id LIMIT 1"
 UNSIGNED_NOTE = "SELECT id FROM block_note WHERE signed_at IS NULL ORDER BY id LIMIT 1"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.store.errors import WrongSecretError
-from app.store.throttle import ATTEMPTS_FILE, read_attempts
-from app.store.vault import UnlockThrottle, Vault, unlock_vault
+from crucible.app.store.errors import WrongSecretError
+from crucible.app.store.throttle import ATTEMPTS_FILE, read_attempts
+from crucible.app.store.vault import UnlockThrottle, Vault, unlock_vault
 from tests.conftest import PASSPHRASE
 
 

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.services.integrity import full_check
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.store.errors import DamagedDatabaseError, KeyFileError, WrongSecretError
-from app.store.throttle import ATTEMPTS_FILE
-from app.store.vault import UnlockThrottle, Vault, unlock_vault
+from crucible.app.services.integrity import full_check
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.store.errors import DamagedDatabaseError, KeyFileError, WrongSecretError
+from crucible.app.store.throttle import ATTEMPTS_FILE
+from crucible.app.store.vault import UnlockThrottle, Vault, unlock_vault
 from tests.conftest import PASSPHRASE, folder_snapshot
 
 
@@ -188,8 +188,8 @@ def test_core_dumps_are_off_while_unlocked(vault_folder: Path) -> None:
     script = f"""
 import resource, sys
 sys.path.insert(0, {str(Path.cwd())!r})
-from app.store.keyfile import KdfParams
-from app.store.vault import create_vault
+from crucible.app.store.keyfile import KdfParams
+from crucible.app.store.vault import create_vault
 from pathlib import Path
 vault, _ = create_vault(Path({str(vault_folder)!r}), 'pw', kdf=KdfParams(1024, 1))
 print(resource.getrlimit(resource.RLIMIT_CORE))

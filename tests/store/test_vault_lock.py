@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.store import vault_lock
-from app.store.errors import VaultInUseError
+from crucible.app.store import vault_lock
+from crucible.app.store.errors import VaultInUseError
 from tests.safety.processes import Holder, in_child
 
 

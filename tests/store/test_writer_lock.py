@@ -14,12 +14,12 @@ from contextlib import contextmanager
 
 import pytest
 
-from app.domain.intensive import Observation
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.observations import block_observations, log_observation
-from app.store.errors import VaultBusyError, WriterBusyError
-from app.store.vault import Vault
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.observations import block_observations, log_observation
+from crucible.app.store.errors import VaultBusyError, WriterBusyError
+from crucible.app.store.vault import Vault
 
 
 def _block(vault: Vault, sample_bytes: bytes) -> tuple[int, Observation]:

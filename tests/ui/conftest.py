@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.services import casebook
-from app.store.vault import UnlockThrottle
-from app.ui.shell.launch import Desktop, launch
+from crucible.app.services import casebook
+from crucible.app.store.vault import UnlockThrottle
+from crucible.app.ui.shell.launch import Desktop, launch
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 DEMO = Path(__file__).parents[2] / "resources" / "demo-intensive.json"
@@ -67,9 +67,9 @@ def start_desktop(
 @pytest.fixture
 def demo_vault(vault_folder: Path) -> Path:
     """A locked vault holding the demo intensive."""
-    from app.services.intensive_exchange import import_intensive
-    from app.services.profile import ClinicianProfile, save_profile
-    from app.services.vault_access import new_vault
+    from crucible.app.services.intensive_exchange import import_intensive
+    from crucible.app.services.profile import ClinicianProfile, save_profile
+    from crucible.app.services.vault_access import new_vault
 
     vault, _code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF)
     save_profile(vault, ClinicianProfile("Jordan Reyes", "LMFT"))
@@ -144,7 +144,7 @@ def open_recovery_page(
 
     Returns the desktop, the unlock view and the vault's recovery code.
     """
-    from app.services.vault_access import new_vault
+    from crucible.app.services.vault_access import new_vault
 
     vault, code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF)
     vault.lock()

@@ -7,6 +7,11 @@ working directory far from the source tree runs `crucible --version`, `init`,
 the app offscreen to its first window. Nothing can be found through the source
 tree: the commands run with `-I`-like isolation (no PYTHONPATH, cwd elsewhere).
 
+Beside Crucible the venv holds a dummy distribution whose package is named
+`app`, installed first: Crucible installs under the one import root `crucible`
+(decision 0024), so the dummy must survive Crucible's install untouched and
+`import app` must still find it, while every command works.
+
 Not part of pytest (it installs for a minute or two): `make clean-venv-test`,
 which .ci/run calls. Exit status 0 when every step passed.
 """
@@ -23,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "plum harbour violin seventeen"
 EXIT_AFTER_FIRST_WINDOW = "CRUCIBLE_EXIT_AFTER_FIRST_WINDOW"
+DUMMY_MARKER = "a package named app that is not Crucible"
 
 
 class StepFailed(Exception):
@@ -57,6 +63,18 @@ def build_wheel(out: Path) -> Path:
     return wheel
 
 
+def make_dummy_app(folder: Path) -> Path:
+    """A tiny source distribution whose one top-level package is `app`."""
+    (folder / "app").mkdir(parents=True)
+    (folder / "app" / "__init__.py").write_text(f"MARKER = {DUMMY_MARKER!r}\n")
+    (folder / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "dummy-app"\nversion = "1.0"\n'
+        '[tool.setuptools]\npackages = ["app"]\n'
+    )
+    return folder
+
+
 def check(work: Path) -> None:
     """Every step, in order, in `work` (a folder outside the repository)."""
     wheel = build_wheel(work / "wheelhouse")
@@ -67,8 +85,12 @@ def check(work: Path) -> None:
     env.update(HOME=str(work / "home"), QT_QPA_PLATFORM="offscreen")
     (work / "home").mkdir()
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run([*pip, str(make_dummy_app(work / "dummy"))], cwd=work, env=env)
     run([*pip, str(wheel)], cwd=work, env=env)
-    print(f"clean venv: installed {wheel.name}")
+    print(f"clean venv: installed a dummy package named app, then {wheel.name}")
+    marker = run([str(python), "-c", "import app; print(app.MARKER)"], cwd=work, env=env)
+    if marker.strip() != DUMMY_MARKER:
+        raise StepFailed(f"`import app` no longer finds the dummy package: {marker!r}")
     home, vault = work / "home", work / "home" / "vault"
     version = run([str(crucible), "--version"], cwd=home, env=env).strip()
     print(f"clean venv: {version}")

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from app.domain.passphrase import MINIMUM_CHARACTERS, passphrase_problem
-from app.ui.access.first_run_view import FirstRunView
-from app.ui.kit import forms
-from app.ui.kit.background import BackgroundWork
-from app.ui.kit.passphrase_hint import passphrase_hint
-from app.ui.kit.prompts import ask_save_path
-from app.ui.shell.vault_gateway import NewProfile, VaultGateway, error_sentence
+from crucible.app.domain.passphrase import MINIMUM_CHARACTERS, passphrase_problem
+from crucible.app.ui.access.first_run_view import FirstRunView
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.passphrase_hint import passphrase_hint
+from crucible.app.ui.kit.prompts import ask_save_path
+from crucible.app.ui.shell.vault_gateway import NewProfile, VaultGateway, error_sentence
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 PROFILE, PASSPHRASE, CODE = range(3)
 _STEP_TITLES = ("Step 1 of 3: about you", "Step 2 of 3: passphrase", "Step 3 of 3: recovery code")
@@ -188,7 +188,7 @@ class FirstRunController(QObject):
         code, who, folder = self._code, self._profile.name, self._gateway.folder
 
         def work() -> None:
-            from app.services.emergency_kit import save_emergency_kit
+            from crucible.app.services.emergency_kit import save_emergency_kit
 
             save_emergency_kit(path, code, clinician=who, vault_folder=folder, made=date.today())
 
@@ -203,7 +203,7 @@ class FirstRunController(QObject):
 
     def print_code(self) -> None:
         """Open the print dialog for a page with the code."""
-        from app.ui.access.recovery_print import print_recovery_code
+        from crucible.app.ui.access.recovery_print import print_recovery_code
 
         assert self._code is not None
         print_recovery_code(self.view, self._code)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
-from app.ui.kit.enter_key import EnterSubmits
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.enter_key import EnterSubmits
 
 RECOVERY_EXPLANATION = (
     "This code is the only way back into your notes if you forget your passphrase; "

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QWidget
 
-from app.ui.access.first_run_view import RECOVERY_EXPLANATION
+from crucible.app.ui.access.first_run_view import RECOVERY_EXPLANATION
 
 
 def recovery_page_html(code: str) -> str:

@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
-from app.domain.passphrase import passphrase_problem
-from app.ui.access.unlock_view import UnlockView
-from app.ui.kit import forms
-from app.ui.kit.background import BackgroundWork
-from app.ui.kit.passphrase_hint import passphrase_hint
-from app.ui.shell.vault_gateway import VaultGateway, error_sentence
+from crucible.app.domain.passphrase import passphrase_problem
+from crucible.app.ui.access.unlock_view import UnlockView
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.passphrase_hint import passphrase_hint
+from crucible.app.ui.shell.vault_gateway import VaultGateway, error_sentence
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 PASSPHRASE_PAGE, RECOVERY_PAGE = 0, 1
 STAGE_AFTER_MS = 1000
@@ -191,7 +191,9 @@ class UnlockController(QObject):
             self.view.passphrase.selectAll()
         forms.show_message(label, error_sentence(error), self._error_colour())
         (self.view.passphrase if label is self.view.message else self.view.code).setFocus()
-        from app.services.errors import DamagedDatabaseError  # loaded by the attempt already
+        from crucible.app.services.errors import (
+            DamagedDatabaseError,  # loaded by the attempt already
+        )
 
         if isinstance(error, DamagedDatabaseError):
             self.damaged.emit()
@@ -204,12 +206,12 @@ class UnlockController(QObject):
         the note goes to pending-audit.json, never to the locked vault. A
         note that cannot be written must not hide the wrong-secret message.
         """
-        from app.services.errors import VaultError, WrongSecretError
+        from crucible.app.services.errors import VaultError, WrongSecretError
 
         try:
             return unlock()
         except WrongSecretError:
-            from app.services.audit_log import record_failed_unlock
+            from crucible.app.services.audit_log import record_failed_unlock
 
             with contextlib.suppress(OSError, VaultError):
                 record_failed_unlock(self._gateway.folder, self._gateway.now)

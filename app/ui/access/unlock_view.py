@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
-from app.ui.kit.enter_key import EnterSubmits
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.enter_key import EnterSubmits
 
 
 def _buddy(text: str, field: QWidget) -> QLabel:

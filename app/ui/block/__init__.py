@@ -11,8 +11,8 @@ The main window needs only this package's top level::
 See docs/workspace.md for the keys and the behaviour.
 """
 
-from app.ui.block.block_controller import BlockController, real_timer
-from app.ui.block.block_services import BlockServices
-from app.ui.block.keymap import DEFAULT_KEY_MAP, KeyMap
+from crucible.app.ui.block.block_controller import BlockController, real_timer
+from crucible.app.ui.block.block_services import BlockServices
+from crucible.app.ui.block.keymap import DEFAULT_KEY_MAP, KeyMap
 
 __all__ = ["DEFAULT_KEY_MAP", "BlockController", "BlockServices", "KeyMap", "real_timer"]

@@ -26,30 +26,30 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.domain.figures import PartnerFigures
-from app.domain.flips import DEFAULT_FLIP_WINDOW_S
-from app.domain.intensive import Observation
-from app.domain.vocabulary import BLOCK_KIND_LABELS, PartnerKey
-from app.services.clock import system_clock
-from app.services.errors import VaultError
-from app.ui.block.block_clock import BlockClock
-from app.ui.block.block_record import BlockRecord, newest_of
-from app.ui.block.block_run import BlockRun
-from app.ui.block.block_services import BlockServices
-from app.ui.block.block_status import BlockStatus
-from app.ui.block.block_view import BlockView
-from app.ui.block.figure_tally import OpenBlockTally, Tally, figures_of, total
-from app.ui.block.intensive_rest import IntensiveRest, read_rest
-from app.ui.block.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
-from app.ui.block.live_figures import LiveFigures
-from app.ui.block.note_editor import NoteEditor
-from app.ui.block.observation_actions import ObservationActions
-from app.ui.block.observation_pad import ObservationPad
-from app.ui.block.observation_table import ObservationTable
-from app.ui.block.observation_table_model import ObservationTableModel
-from app.ui.block.timeline_data import TimelineData, open_block
-from app.ui.kit.background import BackgroundWork
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.domain.figures import PartnerFigures
+from crucible.app.domain.flips import DEFAULT_FLIP_WINDOW_S
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import BLOCK_KIND_LABELS, PartnerKey
+from crucible.app.services.clock import system_clock
+from crucible.app.services.errors import VaultError
+from crucible.app.ui.block.block_clock import BlockClock
+from crucible.app.ui.block.block_record import BlockRecord, newest_of
+from crucible.app.ui.block.block_run import BlockRun
+from crucible.app.ui.block.block_services import BlockServices
+from crucible.app.ui.block.block_status import BlockStatus
+from crucible.app.ui.block.block_view import BlockView
+from crucible.app.ui.block.figure_tally import OpenBlockTally, Tally, figures_of, total
+from crucible.app.ui.block.intensive_rest import IntensiveRest, read_rest
+from crucible.app.ui.block.keymap import DEFAULT_KEY_MAP, LIVE_TOGGLE_KEYS, KeyMap
+from crucible.app.ui.block.live_figures import LiveFigures
+from crucible.app.ui.block.note_editor import NoteEditor
+from crucible.app.ui.block.observation_actions import ObservationActions
+from crucible.app.ui.block.observation_pad import ObservationPad
+from crucible.app.ui.block.observation_table import ObservationTable
+from crucible.app.ui.block.observation_table_model import ObservationTableModel
+from crucible.app.ui.block.timeline_data import TimelineData, open_block
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 TimerFactory = Callable[[str], QTimer]
 SUMMARY_DELAY_MS = 150

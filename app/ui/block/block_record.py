@@ -14,9 +14,9 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
 
-from app.domain.block_span import Run, run_of
-from app.domain.intensive import Block, Day, Intensive, Observation, Partner
-from app.domain.vocabulary import PartnerKey, partner_colour
+from crucible.app.domain.block_span import Run, run_of
+from crucible.app.domain.intensive import Block, Day, Intensive, Observation, Partner
+from crucible.app.domain.vocabulary import PartnerKey, partner_colour
 
 """Blue and orange: told apart by most forms of colour blindness, on light and dark."""
 

@@ -23,10 +23,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.domain.block_span import Run, asks_for_today
-from app.ui.block.block_record import BlockRecord
-from app.ui.block.block_services import BlockServices
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.domain.block_span import Run, asks_for_today
+from crucible.app.ui.block.block_record import BlockRecord
+from crucible.app.ui.block.block_services import BlockServices
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 QUESTION_TITLE = "Log it as today?"
 

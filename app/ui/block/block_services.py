@@ -17,15 +17,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app.domain.block_span import Run
-from app.domain.intensive import Intensive, NoteSection, Observation
-from app.services import block_runs, intensive_exchange, notes, observations
-from app.services.clock import system_clock
-from app.services.errors import WriterBusyError
-from app.services.notes import NoteState, Revision
+from crucible.app.domain.block_span import Run
+from crucible.app.domain.intensive import Intensive, NoteSection, Observation
+from crucible.app.services import block_runs, intensive_exchange, notes, observations
+from crucible.app.services.clock import system_clock
+from crucible.app.services.errors import WriterBusyError
+from crucible.app.services.notes import NoteState, Revision
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 
 class BlockServices:

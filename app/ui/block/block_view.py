@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.block.fit_scroll import FitScroll
-from app.ui.block.keymap import KeyMap
-from app.ui.block.note_editor_view import NoteEditorView
-from app.ui.block.observation_pad_view import LIVE_RED, ObservationPadView
-from app.ui.block.observation_table_view import ObservationTableView
-from app.ui.block.summary_view import SummaryView
-from app.ui.block.timeline_data import TimelineData
-from app.ui.block.timeline_view import TimelineView
+from crucible.app.ui.block.fit_scroll import FitScroll
+from crucible.app.ui.block.keymap import KeyMap
+from crucible.app.ui.block.note_editor_view import NoteEditorView
+from crucible.app.ui.block.observation_pad_view import LIVE_RED, ObservationPadView
+from crucible.app.ui.block.observation_table_view import ObservationTableView
+from crucible.app.ui.block.summary_view import SummaryView
+from crucible.app.ui.block.timeline_data import TimelineData
+from crucible.app.ui.block.timeline_view import TimelineView
 
 LIVE_TABLE_ROWS = 8
 """Rows of the observation table always in view while live: the recent ones, to check and fix."""

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from app.domain.intensive import Observation
-from app.ui.block.block_services import BlockServices
+from crucible.app.domain.intensive import Observation
+from crucible.app.ui.block.block_services import BlockServices
 
 Changed = Callable[[Observation | None, Observation | None], None]
 """Called after a write with (before, after); None stands for "not in the block"."""

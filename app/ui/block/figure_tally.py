@@ -22,11 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from app.domain.figures import PartnerFigures, frozen_mapping
-from app.domain.flips import count_flips
-from app.domain.intensive import Block, Observation
-from app.domain.stance_time import StanceSpan, block_duration, stance_spans
-from app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.figures import PartnerFigures, frozen_mapping
+from crucible.app.domain.flips import count_flips
+from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.stance_time import StanceSpan, block_duration, stance_spans
+from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 _STANCES = tuple(Stance)
 _STRATEGIES = tuple(Strategy)

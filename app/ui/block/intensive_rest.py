@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from app.domain.intensive import Intensive, Observation
-from app.domain.vocabulary import PartnerKey
-from app.ui.block.block_record import with_observations
-from app.ui.block.figure_tally import Tally, block_tally
-from app.ui.block.timeline_data import OpenBlock, OtherPoints, other_points
+from crucible.app.domain.intensive import Intensive, Observation
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.app.ui.block.block_record import with_observations
+from crucible.app.ui.block.figure_tally import Tally, block_tally
+from crucible.app.ui.block.timeline_data import OpenBlock, OtherPoints, other_points
 
 ReadObservations = Callable[[list[int]], Mapping[int, tuple[Observation, ...]]]
 

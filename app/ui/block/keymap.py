@@ -19,7 +19,7 @@ from types import MappingProxyType
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.domain.analytics import PartnerFigures, partner_figures
-from app.domain.intensive import Block
-from app.domain.vocabulary import STANCE_SHORT, STRATEGY_SHORT, PartnerKey, Stance
+from crucible.app.domain.analytics import PartnerFigures, partner_figures
+from crucible.app.domain.intensive import Block
+from crucible.app.domain.vocabulary import STANCE_SHORT, STRATEGY_SHORT, PartnerKey, Stance
 
 ROW_LABELS = (
     "Observations",

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.intensive import NoteSection
-from app.services.notes import Revision
+from crucible.app.domain.intensive import NoteSection
+from crucible.app.services.notes import Revision
 
 
 def note_as_text(sections: Sequence[NoteSection]) -> str:

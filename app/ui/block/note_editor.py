@@ -22,20 +22,20 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit
 
-from app.domain.intensive import NoteSection
-from app.services.notes import NoteState
-from app.ui.block.block_services import BlockServices
-from app.ui.block.note_dialogs import (
+from crucible.app.domain.intensive import NoteSection
+from crucible.app.services.notes import NoteState
+from crucible.app.ui.block.block_services import BlockServices
+from crucible.app.ui.block.note_dialogs import (
     AddendumDialog,
     HistoryDialog,
     ReflectionsDialog,
     empty_dialog,
     sign_confirmation,
 )
-from app.ui.block.note_editor_view import NoteEditorView
-from app.ui.kit.background import BackgroundWork
-from app.ui.shell import theme
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.block.note_editor_view import NoteEditorView
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.shell import theme
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 AUTOSAVE_MS = 1000
 NO_SIGNER = "complete your profile first (File › Profile…): a signature carries your name"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import NOTE_TEMPLATE
+from crucible.app.domain.vocabulary import NOTE_TEMPLATE
 
 
 def _button(text: str, name: str) -> QPushButton:

@@ -23,15 +23,15 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from app.domain.intensive import Observation
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
-from app.ui.block.block_record import BlockRecord
-from app.ui.block.block_services import BlockServices
-from app.ui.block.commands import DeleteCommand, EditCommand, LogCommand
-from app.ui.block.observation_table_model import ObservationTableModel
-from app.ui.block.timeline_data import TimelineData
-from app.ui.kit.background import WorkScope
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
+from crucible.app.ui.block.block_record import BlockRecord
+from crucible.app.ui.block.block_services import BlockServices
+from crucible.app.ui.block.commands import DeleteCommand, EditCommand, LogCommand
+from crucible.app.ui.block.observation_table_model import ObservationTableModel
+from crucible.app.ui.block.timeline_data import TimelineData
+from crucible.app.ui.kit.background import WorkScope
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 QUEUED_SENTENCE = "Saving as soon as the import under way finishes…"
 

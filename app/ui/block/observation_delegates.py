@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import (
+from crucible.app.domain.vocabulary import (
     BOUNDARY_LABELS,
     STANCE_SHORT,
     STRATEGY_LABELS,
@@ -31,7 +31,7 @@ from app.domain.vocabulary import (
     Stance,
     Strategy,
 )
-from app.ui.block.observation_table_model import (
+from crucible.app.ui.block.observation_table_model import (
     BOUNDARY,
     INTENSITY,
     PARTNER,

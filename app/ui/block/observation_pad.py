@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.intensive import Observation
-from app.domain.vocabulary import BOUNDARY_LABELS, STANCE_SHORT, STRATEGY_LABELS
-from app.ui.block.keymap import (
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import BOUNDARY_LABELS, STANCE_SHORT, STRATEGY_LABELS
+from crucible.app.ui.block.keymap import (
     KeyMap,
     LiveAction,
     LogStance,
@@ -37,9 +37,9 @@ from app.ui.block.keymap import (
     ToggleBoundary,
     ToggleStrategy,
 )
-from app.ui.block.observation_actions import ObservationActions
-from app.ui.block.observation_pad_view import DETAIL_FIELDS, ObservationPadView
-from app.ui.shell import theme
+from crucible.app.ui.block.observation_actions import ObservationActions
+from crucible.app.ui.block.observation_pad_view import DETAIL_FIELDS, ObservationPadView
+from crucible.app.ui.shell import theme
 
 _BLOCKING_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier

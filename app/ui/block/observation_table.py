@@ -14,14 +14,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 
-from app.domain.vocabulary import PartnerKey, Stance, Strategy
-from app.ui.block.observation_delegates import ObservationDelegate
-from app.ui.block.observation_table_model import (
+from crucible.app.domain.vocabulary import PartnerKey, Stance, Strategy
+from crucible.app.ui.block.observation_delegates import ObservationDelegate
+from crucible.app.ui.block.observation_table_model import (
     ID_ROLE,
     ObservationFilter,
     ObservationTableModel,
 )
-from app.ui.block.observation_table_view import ObservationTableView
+from crucible.app.ui.block.observation_table_view import ObservationTableView
 
 
 class ObservationTable(QObject):

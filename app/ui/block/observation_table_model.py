@@ -23,8 +23,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from app.domain.intensive import Observation
-from app.domain.vocabulary import (
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.vocabulary import (
     BOUNDARY_LABELS,
     STANCE_SHORT,
     STRATEGY_LABELS,
@@ -33,7 +33,7 @@ from app.domain.vocabulary import (
     Stance,
     Strategy,
 )
-from app.ui.block.block_record import BlockRecord
+from crucible.app.ui.block.block_record import BlockRecord
 
 COLUMNS = (
     "Time",

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import STANCE_SHORT, STRATEGY_LABELS, Stance, Strategy
+from crucible.app.domain.vocabulary import STANCE_SHORT, STRATEGY_LABELS, Stance, Strategy
 
 
 def _filter_combo(name: str, everything: str, choices: list[tuple[str, str]]) -> QComboBox:

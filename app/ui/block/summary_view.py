@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from app.domain.vocabulary import PartnerKey
-from app.ui.block.live_figures import ROW_LABELS, SCOPES, LiveFigures
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.app.ui.block.live_figures import ROW_LABELS, SCOPES, LiveFigures
 
 
 def _label(text: str = "", *, bold: bool = False, align_right: bool = False) -> QLabel:

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from app.domain.block_span import Span, effective_span
-from app.domain.flips import find_flips
-from app.domain.intensive import Block, Intensive, Observation
-from app.domain.stance_time import StanceSpan, partner_chronological, stance_spans
-from app.domain.timeline import TimelineBlock, TimelineDay, TimelinePoint, timeline_series
-from app.domain.vocabulary import PartnerKey, Stance
-from app.ui.block.block_record import BlockRecord
+from crucible.app.domain.block_span import Span, effective_span
+from crucible.app.domain.flips import find_flips
+from crucible.app.domain.intensive import Block, Intensive, Observation
+from crucible.app.domain.stance_time import StanceSpan, partner_chronological, stance_spans
+from crucible.app.domain.timeline import TimelineBlock, TimelineDay, TimelinePoint, timeline_series
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.ui.block.block_record import BlockRecord
 
 DAY_GAP_H = 0.5
 """Hours of blank axis drawn between two days, where the day break line sits."""

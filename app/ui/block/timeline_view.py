@@ -20,10 +20,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.domain.stance_time import StanceSpan
-from app.domain.timeline import TimelinePoint
-from app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
-from app.ui.block.timeline_data import TimelineData, lane_y, marker_size
+from crucible.app.domain.stance_time import StanceSpan
+from crucible.app.domain.timeline import TimelinePoint
+from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
+from crucible.app.ui.block.timeline_data import TimelineData, lane_y, marker_size
 
 FLIP_COLOUR = "#e0218a"
 

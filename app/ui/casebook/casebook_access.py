@@ -12,9 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
-    from app.services.profile import ClinicianProfile
-    from app.ui.casebook.navigator_model import ItemKey
+    from crucible.app.services.casebook import (
+        BlockOutline,
+        CoupleOutline,
+        DayOutline,
+        IntensiveOutline,
+    )
+    from crucible.app.services.profile import ClinicianProfile
+    from crucible.app.ui.casebook.navigator_model import ItemKey
 
 
 class CasebookAccess(Protocol):

@@ -28,11 +28,11 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.domain.vocabulary import partner_colour
-from app.services import casebook
-from app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
-from app.ui.casebook.casebook_view import CasebookView
-from app.ui.casebook.navigator_model import (
+from crucible.app.domain.vocabulary import partner_colour
+from crucible.app.services import casebook
+from crucible.app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
+from crucible.app.ui.casebook.casebook_view import CasebookView
+from crucible.app.ui.casebook.navigator_model import (
     COUPLE,
     INTENSIVE,
     SUMMARY_ROLE,
@@ -43,12 +43,12 @@ from app.ui.casebook.navigator_model import (
     key_of,
     long_date,
 )
-from app.ui.shell.scrub import scrub
+from crucible.app.ui.shell.scrub import scrub
 
 if TYPE_CHECKING:  # the workspace package (and the analytics) load with the first block
-    from app.services.profile import ClinicianProfile
-    from app.services.vault_handle import Vault
-    from app.ui.block.block_status import BlockStatus
+    from crucible.app.services.profile import ClinicianProfile
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.block.block_status import BlockStatus
 
 
 FILTER_READS_FROM = 3

@@ -19,17 +19,21 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
-from app.services import casebook
-from app.services.errors import VaultError
-from app.ui.casebook.casebook_access import CasebookAccess
-from app.ui.casebook.couple_dialog import CoupleDialog
-from app.ui.casebook.details_view import DetailsView
-from app.ui.casebook.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
-from app.ui.casebook.navigator_model import BLOCK, COUPLE, DAY, INTENSIVE, ItemKey
-from app.ui.kit.prompts import confirm, show_error
+from crucible.app.services import casebook
+from crucible.app.services.errors import VaultError
+from crucible.app.ui.casebook.casebook_access import CasebookAccess
+from crucible.app.ui.casebook.couple_dialog import CoupleDialog
+from crucible.app.ui.casebook.details_view import DetailsView
+from crucible.app.ui.casebook.intensive_dialog import (
+    NewIntensiveDialog,
+    RenameDialog,
+    SupervisionDialog,
+)
+from crucible.app.ui.casebook.navigator_model import BLOCK, COUPLE, DAY, INTENSIVE, ItemKey
+from crucible.app.ui.kit.prompts import confirm, show_error
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 T = TypeVar("T")
 Select = ItemKey | Callable[[T], ItemKey] | None

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.casebook.details_view import DetailsView
-from app.ui.kit import forms
+from crucible.app.ui.casebook.details_view import DetailsView
+from crucible.app.ui.kit import forms
 
 
 class CasebookView(QWidget):

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from app.domain.vocabulary import partner_colour
-from app.ui.kit import forms
-from app.ui.kit.form_dialog import FormDialog
+from crucible.app.domain.vocabulary import partner_colour
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.form_dialog import FormDialog
 
 if TYPE_CHECKING:
-    from app.services.casebook import CoupleOutline
+    from crucible.app.services.casebook import CoupleOutline
 
 
 class ColourButton(QPushButton):

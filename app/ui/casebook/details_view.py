@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import BLOCK_KIND_LABELS
-from app.ui.kit import forms
+from crucible.app.domain.vocabulary import BLOCK_KIND_LABELS
+from crucible.app.ui.kit import forms
 
 BLOCK_KINDS = tuple((kind.value, label) for kind, label in BLOCK_KIND_LABELS.items())
 PAGE_MARGINS = (18, 14, 18, 14)

@@ -15,19 +15,19 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.ui.casebook.casebook_access import CasebookAccess
-from app.ui.casebook.details_view import DetailsView
-from app.ui.casebook.navigator_model import COUPLE, INTENSIVE
-from app.ui.casebook.report_dialog import ReportDialog
-from app.ui.casebook.research_export_controller import ResearchExportController
-from app.ui.kit.background import BackgroundWork
-from app.ui.kit.prompts import ask_open_path, ask_save_path, show_error, show_info
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.casebook.casebook_access import CasebookAccess
+from crucible.app.ui.casebook.details_view import DetailsView
+from crucible.app.ui.casebook.navigator_model import COUPLE, INTENSIVE
+from crucible.app.ui.casebook.report_dialog import ReportDialog
+from crucible.app.ui.casebook.research_export_controller import ResearchExportController
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.prompts import ask_open_path, ask_save_path, show_error, show_info
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.report_export import ReportRequest
-    from app.services.settings import Settings
-    from app.services.vault_handle import Vault
+    from crucible.app.services.report_export import ReportRequest
+    from crucible.app.services.settings import Settings
+    from crucible.app.services.vault_handle import Vault
 
 JSON_FILTER = "Crucible intensive (*.json)"
 T = TypeVar("T")
@@ -108,8 +108,8 @@ class FileActions:
         vault, actor = self.vault, self.ws.actor
 
         def work() -> int:
-            from app.services.errors import InputError
-            from app.services.intensive_exchange import import_intensive
+            from crucible.app.services.errors import InputError
+            from crucible.app.services.intensive_exchange import import_intensive
 
             try:
                 data = path.read_bytes()
@@ -147,8 +147,8 @@ class FileActions:
         vault, actor = self.vault, self.ws.actor
 
         def work() -> Path:
-            from app.services.files import check_output_path, write_user_file
-            from app.services.intensive_exchange import export_intensive
+            from crucible.app.services.files import check_output_path, write_user_file
+            from crucible.app.services.intensive_exchange import export_intensive
 
             # force: the save dialog has asked before replacing an existing file
             check_output_path(vault.folder, path, force=True)
@@ -178,7 +178,7 @@ class FileActions:
         )
 
         def submit() -> str | None:
-            from app.services.report_export import ReportRequest
+            from crucible.app.services.report_export import ReportRequest
 
             password, problem = dialog.chosen_password()
             if problem:
@@ -202,7 +202,7 @@ class FileActions:
         vault = self.vault
 
         def name() -> str:
-            from app.services.report_export import suggested_file_name
+            from crucible.app.services.report_export import suggested_file_name
 
             return suggested_file_name(vault, request)
 
@@ -224,8 +224,8 @@ class FileActions:
         vault, actor = self.vault, self.ws.actor
 
         def work() -> Path:
-            from app.services.files import check_output_path
-            from app.services.report_export import export_report
+            from crucible.app.services.files import check_output_path
+            from crucible.app.services.report_export import export_report
 
             check_output_path(vault.folder, path, force=True)  # the dialog asked "replace?"
             return export_report(vault, request, path, actor=actor, prepared_by=actor)

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QWidget
 
-from app.ui.kit import forms
-from app.ui.kit.form_dialog import FormDialog
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.form_dialog import FormDialog
 
 if TYPE_CHECKING:
-    from app.services.casebook import IntensiveOutline, Template
-    from app.services.profile import ClinicianProfile
+    from crucible.app.services.casebook import IntensiveOutline, Template
+    from crucible.app.services.profile import ClinicianProfile
 
 
 class NewIntensiveDialog(FormDialog):

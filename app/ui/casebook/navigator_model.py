@@ -32,8 +32,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from app.domain.vocabulary import partner_colour
-from app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
+from crucible.app.domain.vocabulary import partner_colour
+from crucible.app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
 
 Summary: TypeAlias = CoupleOutline | IntensiveOutline | DayOutline | BlockOutline
 """What an item of the tree stands for: one of the casebook service's summaries."""

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QRadioButton, QVBoxLayout, QWidget
 
-from app.ui.kit import forms
-from app.ui.kit.form_dialog import FormDialog
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.form_dialog import FormDialog
 
 
 class ReportDialog(FormDialog):
@@ -75,7 +75,10 @@ class ReportDialog(FormDialog):
 
     def chosen_password(self) -> tuple[str | None, str | None]:
         """(password as PDF readers will check it, or None; problem or None)."""
-        from app.services.report_password import ReportPasswordError, prepare_report_password
+        from crucible.app.services.report_password import (
+            ReportPasswordError,
+            prepare_report_password,
+        )
 
         if not self.protect.isChecked():
             return None, None

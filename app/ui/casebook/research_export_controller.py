@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.ui.casebook.research_export_dialog import BORIS, ResearchExportDialog
-from app.ui.kit.background import BackgroundWork
-from app.ui.kit.prompts import ask_save_path, show_error, show_info
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.casebook.research_export_dialog import BORIS, ResearchExportDialog
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.prompts import ask_save_path, show_error, show_info
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.listing import IntensiveListing
-    from app.services.vault_handle import Vault
+    from crucible.app.services.listing import IntensiveListing
+    from crucible.app.services.vault_handle import Vault
 
 NOTHING_CHOSEN = "Choose at least one intensive to export."
 BORIS_NEEDS_ONE = "A BORIS project holds one intensive; choose exactly one."
@@ -62,7 +62,7 @@ class ResearchExportController:
         vault = self.vault
 
         def work() -> list[IntensiveListing]:
-            from app.services.listing import list_intensives
+            from crucible.app.services.listing import list_intensives
 
             return list_intensives(vault)
 
@@ -116,11 +116,11 @@ class ResearchExportController:
         dialog = self.dialog
         if dialog is None:
             return
-        from app.domain.research_codebook import ResearchOptions
+        from crucible.app.domain.research_codebook import ResearchOptions
 
         shift = 0
         if dialog.shift_dates.isChecked():
-            from app.services.research_export import random_shift_days
+            from crucible.app.services.research_export import random_shift_days
 
             shift = random_shift_days()
         options = ResearchOptions(
@@ -135,7 +135,7 @@ class ResearchExportController:
         progress.moved.connect(dialog.show_progress)
 
         def work() -> str:
-            from app.services.research_export import export_research_csv
+            from crucible.app.services.research_export import export_research_csv
 
             result = export_research_csv(
                 vault, ids, target, options, actor=actor, progress=progress.moved.emit
@@ -152,8 +152,8 @@ class ResearchExportController:
         vault, actor, progress = self.vault, self.actor(), _Progress()
 
         def work() -> str:
-            from app.services.boris_export import export_boris
-            from app.services.files import check_output_path
+            from crucible.app.services.boris_export import export_boris
+            from crucible.app.services.files import check_output_path
 
             check_output_path(vault.folder, path, force=True)
             export_boris(vault, intensive_id, path, actor=actor)

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
-from app.ui.kit.form_dialog import FormDialog
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.form_dialog import FormDialog
 
 CSV, BORIS = "csv", "boris"
 

@@ -31,8 +31,8 @@ from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QWidget
 
-from app.domain.vocabulary import PartnerKey
-from app.services.search import (
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.app.services.search import (
     MATCH_END,
     MATCH_START,
     HitKind,
@@ -42,15 +42,15 @@ from app.services.search import (
     SearchSuperseded,
     search,
 )
-from app.ui.casebook.navigator_model import BLOCK, INTENSIVE
-from app.ui.casebook.search_view import ANY_DATE, SearchPaletteView
-from app.ui.kit.background import BackgroundWork
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.casebook.navigator_model import BLOCK, INTENSIVE
+from crucible.app.ui.casebook.search_view import ANY_DATE, SearchPaletteView
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
-    from app.ui.block import BlockController
-    from app.ui.casebook.casebook_controller import CasebookController
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.block import BlockController
+    from crucible.app.ui.casebook.casebook_controller import CasebookController
 
 DEBOUNCE_MS = 30  # shorter than the gap between two keys of steady typing (~100-200 ms)
 RESULT_LIMIT = 50  # a palette's worth, best first; half of 100 to rank, snip and draw

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import STANCE_SHORT, Stance
+from crucible.app.domain.vocabulary import STANCE_SHORT, Stance
 
 ANY_DATE = QDate(2000, 1, 1)
 """The dates' minimum, shown as "Any": no bound on that side."""

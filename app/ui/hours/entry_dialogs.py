@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.hours import (
+from crucible.app.domain.hours import (
     MAX_ENTRY_MINUTES,
     ContactKind,
     ManualContact,
@@ -34,7 +34,7 @@ from app.domain.hours import (
     SupervisionEntry,
     SupervisionFormat,
 )
-from app.domain.hours_targets import (
+from crucible.app.domain.hours_targets import (
     CUSTOM,
     CustomTarget,
     Measure,
@@ -43,8 +43,8 @@ from app.domain.hours_targets import (
     RatioPeriod,
     Target,
 )
-from app.ui.kit import forms
-from app.ui.kit.form_dialog import FormDialog
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.form_dialog import FormDialog
 
 _Word = TypeVar("_Word", bound=StrEnum)
 

@@ -19,23 +19,23 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject
 
-from app.domain.hours import BlockInRecord, BlockMark, SupervisionEntry
-from app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
-from app.services.clock import Clock, system_clock
-from app.ui.hours.entry_dialogs import (
+from crucible.app.domain.hours import BlockInRecord, BlockMark, SupervisionEntry
+from crucible.app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.ui.hours.entry_dialogs import (
     ContactEntryDialog,
     ExportHoursDialog,
     PendingFormDialog,
     SupervisionEntryDialog,
     TargetDialog,
 )
-from app.ui.hours.hours_view import HoursView
-from app.ui.kit import forms, prompts
-from app.ui.kit.background import BackgroundWork, while_open
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.hours.hours_view import HoursView
+from crucible.app.ui.kit import forms, prompts
+from crucible.app.ui.kit.background import BackgroundWork, while_open
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 _ENTRY_WORDS = {
     "contact-block": "Contact (block)",
@@ -60,9 +60,9 @@ def load_hours(vault: Vault, now: datetime) -> HoursRead:
     Runs on the read lane. A block still ahead in the plan is not asked
     about: nothing could have been recorded yet.
     """
-    from app.domain.hours import needs_confirmation
-    from app.services.hours import log_of, read_record
-    from app.services.identity import linked_supervisor
+    from crucible.app.domain.hours import needs_confirmation
+    from crucible.app.services.hours import log_of, read_record
+    from crucible.app.services.identity import linked_supervisor
 
     record = read_record(vault)
     waiting = sorted(
@@ -145,7 +145,7 @@ class HoursController(QObject):
 
     def show_waiting(self, waiting: list[BlockInRecord]) -> None:
         """List the blocks that would count but show no sign they ran (hidden when none)."""
-        from app.domain.vocabulary import BLOCK_KIND_LABELS
+        from crucible.app.domain.vocabulary import BLOCK_KIND_LABELS
 
         self.waiting = waiting
         view = self.view
@@ -172,7 +172,7 @@ class HoursController(QObject):
 
     def confirm_selected_ran(self) -> None:
         """Record that the selected block took place as planned; it counts from then on."""
-        from app.services.hours import mark_block
+        from crucible.app.services.hours import mark_block
 
         chosen = self.view.pending.selectionModel().selectedRows()
         if not chosen or not 0 <= chosen[0].row() < len(self.waiting):
@@ -322,7 +322,7 @@ class HoursController(QObject):
 
     def add_contact(self) -> ContactEntryDialog:
         """Ask for a contact entry; stored (after the overlap check) when OK is pressed."""
-        from app.services.hours import add_manual_contact
+        from crucible.app.services.hours import add_manual_contact
 
         dialog = ContactEntryDialog(self.view, self._today(), self._error_colour)
         vault, actor, clock = self._vault, self._actor(), self._clock
@@ -346,7 +346,7 @@ class HoursController(QObject):
         The name is the linked supervisor card's, else the profile's; with
         `suggested` (from a returned review) everything it knows is filled in.
         """
-        from app.services.hours import add_supervision
+        from crucible.app.services.hours import add_supervision
 
         dialog = SupervisionEntryDialog(
             self.view,
@@ -384,7 +384,7 @@ class HoursController(QObject):
 
     def remove_selected(self) -> None:
         """Remove the selected entry after asking (only entries typed in can be removed)."""
-        from app.services.hours import remove_entry
+        from crucible.app.services.hours import remove_entry
 
         entry = self.selected_entry()
         if entry is None or not entry.removable:
@@ -412,7 +412,7 @@ class HoursController(QObject):
 
     def ask_save_log(self) -> ExportHoursDialog:
         """Ask for the period and the format, then where to save it."""
-        from app.ui.kit.prompts import ask_save_path
+        from crucible.app.ui.kit.prompts import ask_save_path
 
         dialog = ExportHoursDialog(self.view, self._today(), self._error_colour)
 
@@ -436,8 +436,8 @@ class HoursController(QObject):
 
     def save_log(self, path: Path, starts: date | None, ends: date | None, kind: str) -> None:
         """Write the period's log to ``path`` on the write lane (the export is audited)."""
-        from app.services.files import check_output_path
-        from app.services.hours_report import export_hours_csv, export_hours_report
+        from crucible.app.services.files import check_output_path
+        from crucible.app.services.hours_report import export_hours_csv, export_hours_report
 
         vault, actor, clock, paper = self._vault, self._actor(), self._clock, self._paper()
 
@@ -461,7 +461,7 @@ class HoursController(QObject):
 
     def choose_target(self) -> TargetDialog | None:
         """Choose a preset or a custom target, and its dates; the bars count again after."""
-        from app.services.hours import choose_target, presets
+        from crucible.app.services.hours import choose_target, presets
 
         if self.log is None:
             return None
@@ -506,6 +506,6 @@ def _log_file_name(starts: date | None, ends: date | None, kind: str) -> str:
 
 
 def _entry_problem(on: date, minutes: int, today: date) -> str | None:
-    from app.domain.hours import entry_problem
+    from crucible.app.domain.hours import entry_problem
 
     return entry_problem(on, minutes, today)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.background import BackgroundWork
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
-    from app.ui.hours.hours_controller import HoursController
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.hours.hours_controller import HoursController
 
 
 class HoursOpener:
@@ -41,8 +41,8 @@ class HoursOpener:
 
     def open(self) -> HoursController:
         """Show the Hours window, counting afresh each time it opens."""
-        from app.ui.hours.hours_controller import HoursController
-        from app.ui.hours.hours_view import HoursView
+        from crucible.app.ui.hours.hours_controller import HoursController
+        from crucible.app.ui.hours.hours_view import HoursView
 
         if self.controller is not None:
             self.controller.bring_forward()

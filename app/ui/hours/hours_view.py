@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
+from crucible.app.ui.kit import forms
 
 WEEK_COLUMNS = (
     "Week of",

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
-from app.ui.shell import theme
+from crucible.app.ui.kit import forms
+from crucible.app.ui.shell import theme
 
 SubmitHandler = Callable[[], str | None]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from app.domain.passphrase import passphrase_problem
-from app.domain.resource_files import resource
+from crucible.app.domain.passphrase import passphrase_problem
+from crucible.app.domain.resource_files import resource
 
 COMMON_FILE = "common-passwords.txt"
 _COMMON = ("password", "passwort", "123456", "qwerty", "letmein", "iloveyou", "crucible")

@@ -14,14 +14,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from app.domain.intensive import Observation
-from app.domain.review_format import (
+from crucible.app.domain.intensive import Observation
+from crucible.app.domain.review_format import (
     AGREEMENT_COLUMNS,
     AgreementRow,
     confusion_header,
     confusion_lines,
 )
-from app.domain.vocabulary import STANCE_SHORT, PartnerKey
+from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PositionRole = Qt.ItemDataRole.UserRole + 1

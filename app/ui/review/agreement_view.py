@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.intensive import Intensive, Observation
-from app.domain.review import ReviewAgreement
-from app.domain.review_format import agreement_rows, confusion_table, tolerance_phrase
-from app.domain.vocabulary import PartnerKey
-from app.ui.kit import forms
-from app.ui.review.agreement_models import (
+from crucible.app.domain.intensive import Intensive, Observation
+from crucible.app.domain.review import ReviewAgreement
+from crucible.app.domain.review_format import agreement_rows, confusion_table, tolerance_phrase
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.app.ui.kit import forms
+from crucible.app.ui.review.agreement_models import (
     AgreementRowsModel,
     ConfusionModel,
     OneSidedEventsModel,

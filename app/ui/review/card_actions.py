@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.domain.vocabulary import Role
-from app.services.errors import VaultError
-from app.ui.kit.prompts import ask_open_path, ask_save_path, confirm, show_error, show_info
-from app.ui.review.cards_dialog import CardsDialog
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.errors import VaultError
+from crucible.app.ui.kit.prompts import ask_open_path, ask_save_path, confirm, show_error, show_info
+from crucible.app.ui.review.cards_dialog import CardsDialog
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.profile import ClinicianProfile
-    from app.services.vault_handle import Vault
+    from crucible.app.services.profile import ClinicianProfile
+    from crucible.app.services.vault_handle import Vault
 
 CARD_FILTER = "Crucible card (*.crucible-card)"
 
@@ -72,7 +72,7 @@ class CardActions:
 
     def export_to(self, path: Path) -> None:
         """Write the card and show its fingerprint (to be read to the other person)."""
-        from app.services.identity import export_card
+        from crucible.app.services.identity import export_card
 
         try:
             card = export_card(self.vault, path, actor=self._actor())
@@ -94,7 +94,7 @@ class CardActions:
 
     def import_from(self, path: Path) -> None:
         """Read the card, show its fingerprint (``self.question``), store it only if confirmed."""
-        from app.services.identity import read_card_file
+        from crucible.app.services.identity import read_card_file
 
         try:
             card = read_card_file(path)
@@ -128,7 +128,7 @@ class CardActions:
         self.question = box
 
     def _store(self, card: Any, *, link_as_supervisor: bool) -> None:
-        from app.services.identity import import_card
+        from crucible.app.services.identity import import_card
 
         try:
             import_card(
@@ -159,7 +159,7 @@ class CardActions:
         return dialog
 
     def _refresh(self) -> None:
-        from app.services.identity import list_cards, own_card
+        from crucible.app.services.identity import list_cards, own_card
 
         if self.dialog is None:
             return
@@ -196,7 +196,7 @@ class CardActions:
         )
 
     def _remove(self, card_id: int) -> None:
-        from app.services.identity import remove_card
+        from crucible.app.services.identity import remove_card
 
         try:
             remove_card(self.vault, card_id, actor=self._actor())
@@ -205,7 +205,7 @@ class CardActions:
         self._refresh()
 
     def _link(self) -> None:
-        from app.services.identity import link_supervisor_card
+        from crucible.app.services.identity import link_supervisor_card
 
         card_id = self.dialog.chosen_id() if self.dialog is not None else None
         if card_id is None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
+from crucible.app.ui.kit import forms
 
 COLUMNS = ("Name", "Role", "Fingerprint", "Imported", "")
 

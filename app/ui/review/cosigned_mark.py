@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.casebook.navigator_model import ID_ROLE, INTENSIVE, KIND_ROLE, SUMMARY_ROLE
+from crucible.app.ui.casebook.navigator_model import ID_ROLE, INTENSIVE, KIND_ROLE, SUMMARY_ROLE
 
 MARK = " · co-signed"
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
-from app.ui.review.agreement_view import AgreementView
+from crucible.app.ui.kit import forms
+from crucible.app.ui.review.agreement_view import AgreementView
 
 
 class ReturnedReviewDialog(QDialog):

@@ -25,26 +25,26 @@ from PySide6.QtCore import QObject, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from app.domain.block_span import effective_span
-from app.domain.intensive import Block, Intensive, Observation
-from app.domain.review import CoSignature, ReviewComment, numbered_blocks, review_agreement
-from app.domain.review_format import block_label
-from app.domain.vocabulary import STANCE_SHORT, PartnerKey, partner_colour
-from app.services.errors import VaultError
-from app.ui.block.block_record import BlockRecord
-from app.ui.block.keymap import KeyMap, LogStance
-from app.ui.block.live_figures import LiveFigures, compute_figures
-from app.ui.block.observation_table_model import ObservationTableModel
-from app.ui.block.timeline_data import TimelineData
-from app.ui.block.timeline_view import TimelineView
-from app.ui.kit.background import BackgroundWork
-from app.ui.kit.forms import show_message
-from app.ui.kit.prompts import ask_save_path, confirm, show_info
-from app.ui.review.review_window import CommentsBox, ReviewWindow
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.domain.block_span import effective_span
+from crucible.app.domain.intensive import Block, Intensive, Observation
+from crucible.app.domain.review import CoSignature, ReviewComment, numbered_blocks, review_agreement
+from crucible.app.domain.review_format import block_label
+from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey, partner_colour
+from crucible.app.services.errors import VaultError
+from crucible.app.ui.block.block_record import BlockRecord
+from crucible.app.ui.block.keymap import KeyMap, LogStance
+from crucible.app.ui.block.live_figures import LiveFigures, compute_figures
+from crucible.app.ui.block.observation_table_model import ObservationTableModel
+from crucible.app.ui.block.timeline_data import TimelineData
+from crucible.app.ui.block.timeline_view import TimelineView
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.forms import show_message
+from crucible.app.ui.kit.prompts import ask_save_path, confirm, show_info
+from crucible.app.ui.review.review_window import CommentsBox, ReviewWindow
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 FLIP_WINDOW_S = 60
 RETURN_FILTER = "Crucible review (*.crucible-review)"
@@ -100,7 +100,7 @@ class ReviewController(QObject):
         elapsed: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(view)
-        from app.services import review_inbox
+        from crucible.app.services import review_inbox
 
         self.view = view
         self.vault = vault
@@ -403,7 +403,7 @@ class ReviewController(QObject):
         vault, review_id, actor = self.vault, self.review_id, self._actor()
 
         def work() -> Path:
-            from app.services.review_inbox import return_review
+            from crucible.app.services.review_inbox import return_review
 
             return return_review(vault, review_id, path, actor=actor)
 

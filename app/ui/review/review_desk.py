@@ -18,21 +18,21 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.ui.casebook.casebook_access import CasebookAccess
-from app.ui.casebook.navigator_model import INTENSIVE
-from app.ui.kit.background import BackgroundWork
-from app.ui.kit.prompts import ask_open_path, ask_save_path, show_error, show_info
-from app.ui.review.card_actions import fingerprint_question
-from app.ui.review.cosigned_mark import CosignedMark
-from app.ui.review.reviews_section import ReviewIdRole, ReviewsSectionView
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.casebook.casebook_access import CasebookAccess
+from crucible.app.ui.casebook.navigator_model import INTENSIVE
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.prompts import ask_open_path, ask_save_path, show_error, show_info
+from crucible.app.ui.review.card_actions import fingerprint_question
+from crucible.app.ui.review.cosigned_mark import CosignedMark
+from crucible.app.ui.review.reviews_section import ReviewIdRole, ReviewsSectionView
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.domain.intensive import Intensive
-    from app.domain.review import IntensiveReview
-    from app.services.vault_handle import Vault
-    from app.ui.review.returned_review_dialog import ReturnedReviewDialog
-    from app.ui.review.review_controller import ReviewController
+    from crucible.app.domain.intensive import Intensive
+    from crucible.app.domain.review import IntensiveReview
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.review.returned_review_dialog import ReturnedReviewDialog
+    from crucible.app.ui.review.review_controller import ReviewController
 
 PACKAGE_FILTER = "Crucible review (*.crucible-review)"
 
@@ -72,8 +72,8 @@ class ReviewDesk:
 
     def refresh(self) -> None:
         """Reload the Reviews list (shown when reviews exist or the owner is a supervisor)."""
-        from app.domain.vocabulary import Role
-        from app.services.review_inbox import list_reviews
+        from crucible.app.domain.vocabulary import Role
+        from crucible.app.services.review_inbox import list_reviews
 
         listings = list_reviews(self.vault)
         self.section.show_reviews(listings)
@@ -88,9 +88,9 @@ class ReviewDesk:
 
     def open_review(self, review_id: int) -> ReviewController:
         """Open a review's window (or bring it forward)."""
-        from app.ui.block.keymap import KeyMap
-        from app.ui.review.review_controller import ReviewController
-        from app.ui.review.review_window import ReviewWindow
+        from crucible.app.ui.block.keymap import KeyMap
+        from crucible.app.ui.review.review_controller import ReviewController
+        from crucible.app.ui.review.review_window import ReviewWindow
 
         if review_id in self.reviews:
             view = self.reviews[review_id].view
@@ -116,7 +116,7 @@ class ReviewDesk:
 
     def ask_send(self) -> None:
         """File › Send for review…: the selected supervised intensive, to the linked supervisor."""
-        from app.services.identity import linked_supervisor
+        from crucible.app.services.identity import linked_supervisor
 
         key = self.casebook.parent_key(INTENSIVE)
         if key is None:
@@ -146,7 +146,7 @@ class ReviewDesk:
         vault, actor = self.vault, self.casebook.actor
 
         def work() -> Any:
-            from app.services.review_send import send_for_review
+            from crucible.app.services.review_send import send_for_review
 
             return send_for_review(vault, intensive_id, recipient, path, actor=actor)
 
@@ -164,11 +164,11 @@ class ReviewDesk:
 
     def show_returned(self) -> ReturnedReviewDialog | None:
         """File › Returned review…: the selected intensive's returned review, read-only."""
-        from app.domain.review import review_agreement
-        from app.domain.review_format import changed_after_review_line, cosignature_line
-        from app.services.review_return import review_report
-        from app.services.review_send import package_intensive
-        from app.ui.review.returned_review_dialog import ReturnedReviewDialog
+        from crucible.app.domain.review import review_agreement
+        from crucible.app.domain.review_format import changed_after_review_line, cosignature_line
+        from crucible.app.services.review_return import review_report
+        from crucible.app.services.review_send import package_intensive
+        from crucible.app.ui.review.returned_review_dialog import ReturnedReviewDialog
 
         key = self.casebook.parent_key(INTENSIVE)
         if key is None:
@@ -204,8 +204,8 @@ class ReviewDesk:
         vault, actor = self.vault, self.casebook.actor
 
         def check() -> tuple[Any, bool]:
-            from app.services.identity import list_cards
-            from app.services.review_open import read_package_bytes, unseal
+            from crucible.app.services.identity import list_cards
+            from crucible.app.services.review_open import read_package_bytes, unseal
 
             opened = unseal(vault, read_package_bytes(path), actor=actor)
             known = {s.card.fingerprint for s in list_cards(vault)}
@@ -245,7 +245,7 @@ class ReviewDesk:
         vault, actor = self.vault, self.casebook.actor
 
         def work() -> Any:
-            from app.services.review_open import open_package_file
+            from crucible.app.services.review_open import open_package_file
 
             return open_package_file(
                 vault, path, confirm=lambda card: card.fingerprint == accepted, actor=actor
@@ -273,7 +273,7 @@ class ReviewDesk:
             if changed
             else ""
         )
-        from app.services.review_return import cosigned_intensives
+        from crucible.app.services.review_return import cosigned_intensives
 
         self.mark.set_cosigned(cosigned_intensives(self.vault))
         self.casebook.refresh((INTENSIVE, opened.intensive_id))
@@ -300,8 +300,8 @@ class ReviewDesk:
 
     def count_in_hours(self, intensive_id: int) -> None:
         """Open the Hours supervision form filled in from the returned review (minutes to check)."""
-        from app.domain.hours_review import supervision_for_review
-        from app.services.review_return import review_report
+        from crucible.app.domain.hours_review import supervision_for_review
+        from crucible.app.services.review_return import review_report
 
         review = review_report(self.vault, intensive_id)
         if review is None or self._count_in_hours is None:
@@ -326,8 +326,8 @@ class ReviewDesk:
 
 def comments_text(review: IntensiveReview, intensive: Intensive) -> str:
     """The supervisor's comments as plain text, on the intensive first, then block by block."""
-    from app.domain.review import numbered_blocks
-    from app.domain.review_format import block_label
+    from crucible.app.domain.review import numbered_blocks
+    from crucible.app.domain.review_format import block_label
 
     blocks = numbered_blocks(intensive)
     groups: list[tuple[str, int | None]] = [("On the intensive", None)]

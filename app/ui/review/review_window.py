@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
-from app.ui.block.keymap import KeyMap, LogStance
-from app.ui.block.summary_view import SummaryView
-from app.ui.kit import forms
-from app.ui.review.agreement_view import AgreementView
+from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
+from crucible.app.ui.block.keymap import KeyMap, LogStance
+from crucible.app.ui.block.summary_view import SummaryView
+from crucible.app.ui.kit import forms
+from crucible.app.ui.review.agreement_view import AgreementView
 
 
 def _read_only_table(name: str) -> QTableView:

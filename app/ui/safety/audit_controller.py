@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from app.ui.kit import forms
-from app.ui.kit.background import BackgroundWork, while_open
-from app.ui.safety.audit_model import AuditFilter, AuditModel
-from app.ui.safety.audit_view import AuditView
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.background import BackgroundWork, while_open
+from crucible.app.ui.safety.audit_model import AuditFilter, AuditModel
+from crucible.app.ui.safety.audit_view import AuditView
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 
 class AuditController(QObject):
@@ -66,7 +66,7 @@ class AuditController(QObject):
         vault = self._vault
 
         def work() -> list[Any]:
-            from app.services.audit_log import list_events
+            from crucible.app.services.audit_log import list_events
 
             return list_events(vault)
 
@@ -120,7 +120,7 @@ class AuditController(QObject):
         vault = self._vault
 
         def work() -> Any:
-            from app.services.audit_log import verify
+            from crucible.app.services.audit_log import verify
 
             return verify(vault)
 
@@ -144,7 +144,7 @@ class AuditController(QObject):
                 f"The chain verifies: all {verdict.events} events are as written, in order.",
             )
             return
-        from app.services.audit_log import chain_problem_sentence
+        from crucible.app.services.audit_log import chain_problem_sentence
 
         broken = set(verdict.broken_ids)
         self.model.set_broken(broken)

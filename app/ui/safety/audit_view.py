@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
-from app.ui.safety.audit_model import ACTION, ACTOR, DETAIL, INTENSIVE, TIME
+from crucible.app.ui.kit import forms
+from crucible.app.ui.safety.audit_model import ACTION, ACTOR, DETAIL, INTENSIVE, TIME
 
 
 def _combo(name: str) -> QComboBox:

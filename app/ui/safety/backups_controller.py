@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 
-from app.ui.kit import forms
-from app.ui.kit.background import BackgroundWork, while_open
-from app.ui.safety.backups_model import BackupRow, BackupsModel
-from app.ui.safety.backups_view import BackupsView
-from app.ui.safety.restore_flow import RestoreChoice
-from app.ui.safety.safety_text import describe_gap, describe_size, describe_when
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.background import BackgroundWork, while_open
+from crucible.app.ui.safety.backups_model import BackupRow, BackupsModel
+from crucible.app.ui.safety.backups_view import BackupsView
+from crucible.app.ui.safety.restore_flow import RestoreChoice
+from crucible.app.ui.safety.safety_text import describe_gap, describe_size, describe_when
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 
 @dataclass
@@ -108,7 +108,7 @@ class BackupsController(QObject):
         folder = Path(self.s.vault.folder)
 
         def work() -> list[BackupRow]:
-            from app.services.backups import backups_folder, list_backups
+            from crucible.app.services.backups import backups_folder, list_backups
 
             return [BackupRow.of(item) for item in list_backups(backups_folder(folder))]
 
@@ -138,7 +138,7 @@ class BackupsController(QObject):
         path, vault = waiting[0].path, self.s.vault
 
         def work() -> BackupRow:
-            from app.services.backups import verify_backup_file
+            from crucible.app.services.backups import verify_backup_file
 
             return BackupRow.of(verify_backup_file(path, vault))
 
@@ -168,7 +168,7 @@ class BackupsController(QObject):
         progress = self._progress = ProgressBox()
 
         def work() -> Any:
-            from app.services.backups import backup_now
+            from crucible.app.services.backups import backup_now
 
             return backup_now(
                 vault, reason="manual", clock=clock, actor=actor, mirror=mirror, progress=progress
@@ -252,7 +252,7 @@ class BackupsController(QObject):
         return dialog
 
     def _set_mirror(self, folder: Path | None) -> None:
-        from app.services.files import INSIDE_VAULT, is_inside_vault
+        from crucible.app.services.files import INSIDE_VAULT, is_inside_vault
 
         if folder is not None and is_inside_vault(Path(self.s.vault.folder), folder):
             forms.show_message(self.view.message, INSIDE_VAULT, self.s.error_colour())

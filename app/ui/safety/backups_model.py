@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.ui.safety.safety_text import (
+from crucible.app.ui.safety.safety_text import (
     VERIFICATION_LABELS,
     VERIFICATION_TIPS,
     describe_reason,

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.kit import forms
-from app.ui.kit.form_dialog import FormDialog
-from app.ui.safety.backups_model import CHECK, MADE, REASON, SIZE
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.form_dialog import FormDialog
+from crucible.app.ui.safety.backups_model import CHECK, MADE, REASON, SIZE
 
 
 class BackupsView(QDialog):

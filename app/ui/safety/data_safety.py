@@ -27,18 +27,18 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QProgressDialog
 
-from app.services.settings import Settings
-from app.services.settings_file import LoadedSettings, open_settings, update_settings
-from app.ui.kit.prompts import show_error
-from app.ui.safety.restore_flow import RestoreChoice, RestoreFlow
-from app.ui.safety.safety_context import SafetyContext
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.services.settings import Settings
+from crucible.app.services.settings_file import LoadedSettings, open_settings, update_settings
+from crucible.app.ui.kit.prompts import show_error
+from crucible.app.ui.safety.restore_flow import RestoreChoice, RestoreFlow
+from crucible.app.ui.safety.safety_context import SafetyContext
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:  # the services load after the first unlock
-    from app.services.backups import BackupResult
-    from app.services.vault_handle import Vault
-    from app.ui.safety.audit_controller import AuditController
-    from app.ui.safety.backups_controller import BackupsController
+    from crucible.app.services.backups import BackupResult
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.safety.audit_controller import AuditController
+    from crucible.app.ui.safety.backups_controller import BackupsController
 
 T = TypeVar("T")
 
@@ -129,7 +129,7 @@ class DataSafety(QObject):
         current_vault: Callable[[], Vault | None],
         on_restored: Callable[[], None],
     ) -> None:
-        from app.ui.safety.integrity_watch import IntegrityWatch
+        from crucible.app.ui.safety.integrity_watch import IntegrityWatch
 
         super().__init__(context.window)
         self.window = context.window
@@ -200,7 +200,7 @@ class DataSafety(QObject):
         clock, mirror = self.clock, self.state.mirror_folder
 
         def work() -> BackupResult | None:
-            from app.services.backups import ensure_daily_backup
+            from crucible.app.services.backups import ensure_daily_backup
 
             return ensure_daily_backup(vault, clock, mirror=mirror)
 
@@ -306,7 +306,7 @@ class DataSafety(QObject):
         clock, mirror = self.clock, self.state.mirror_folder
 
         def work() -> BackupResult | None:
-            from app.services.backups import backup_on_quit
+            from crucible.app.services.backups import backup_on_quit
 
             return backup_on_quit(vault, clock, True, mirror=mirror)
 
@@ -326,8 +326,8 @@ class DataSafety(QObject):
 
     def open_backups(self) -> BackupsController | None:
         """Show the Backups window (or bring the open one forward)."""
-        from app.ui.safety.backups_controller import BackupsController, BackupServices
-        from app.ui.safety.backups_view import BackupsView
+        from crucible.app.ui.safety.backups_controller import BackupsController, BackupServices
+        from crucible.app.ui.safety.backups_view import BackupsView
 
         vault = self._vault()
         if vault is None:
@@ -355,8 +355,8 @@ class DataSafety(QObject):
 
     def open_audit(self) -> AuditController | None:
         """Show the Audit trail window (or bring the open one forward)."""
-        from app.ui.safety.audit_controller import AuditController
-        from app.ui.safety.audit_view import AuditView
+        from crucible.app.ui.safety.audit_controller import AuditController
+        from crucible.app.ui.safety.audit_view import AuditView
 
         vault = self._vault()
         if vault is None:
@@ -377,7 +377,7 @@ class DataSafety(QObject):
         vault, actor, clock, home = self._vault(), self._actor(), self.clock, self.folder
 
         def work() -> LoadedSettings:
-            from app.services.audit_log import AuditAction, record
+            from crucible.app.services.audit_log import AuditAction, record
 
             stored = update_settings(home, mirror_folder=folder)
             if vault is not None:

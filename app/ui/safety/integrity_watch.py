@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.ui.kit.background import BackgroundWork
-from app.ui.safety.restore_flow import RestoreChoice
-from app.ui.safety.safety_text import describe_gap, describe_reason, describe_when
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.safety.restore_flow import RestoreChoice
+from crucible.app.ui.safety.safety_text import describe_gap, describe_reason, describe_when
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
+    from crucible.app.services.vault_handle import Vault
 
 RESTORE_BUTTON = "&Restore newest backup…"
 NOT_NOW_BUTTON = "&Not now"
@@ -67,7 +67,7 @@ class IntegrityWatch(QObject):
         """Run `quick_check` off the UI thread; `then()` follows only if it passed."""
 
         def work() -> Any:
-            from app.services import integrity
+            from crucible.app.services import integrity
 
             return integrity.quick_check(vault)
 
@@ -83,7 +83,7 @@ class IntegrityWatch(QObject):
         """Run `full_check` off the UI thread; `on_passed(today)` records a clean result."""
 
         def work() -> Any:
-            from app.services import integrity
+            from crucible.app.services import integrity
 
             return integrity.full_check(vault)
 
@@ -101,7 +101,7 @@ class IntegrityWatch(QObject):
         folder, mirror = self._folder, self._mirror()
 
         def work() -> Any:
-            from app.services.integrity import newest_restorable_backup
+            from crucible.app.services.integrity import newest_restorable_backup
 
             extra = (mirror,) if mirror is not None and mirror.is_dir() else ()
             return newest_restorable_backup(folder, extra_folders=extra)

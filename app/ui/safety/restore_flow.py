@@ -21,11 +21,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog
 
-from app.ui.kit.prompts import show_error, show_info
-from app.ui.safety.backups_view import RestoreDialog
-from app.ui.safety.safety_context import SafetyContext
-from app.ui.safety.safety_text import describe_reason, describe_when
-from app.ui.shell.vault_gateway import error_sentence
+from crucible.app.ui.kit.prompts import show_error, show_info
+from crucible.app.ui.safety.backups_view import RestoreDialog
+from crucible.app.ui.safety.safety_context import SafetyContext
+from crucible.app.ui.safety.safety_text import describe_reason, describe_when
+from crucible.app.ui.shell.vault_gateway import error_sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ class RestoreFlow(QObject):
         folder, clock = self._context.folder, self._context.clock
 
         def work() -> Any:
-            from app.services import backups
+            from crucible.app.services import backups
 
             return backups.restore(choice.path, folder, secret, clock=clock, actor=actor)
 
@@ -136,7 +136,7 @@ class RestoreFlow(QObject):
         )
 
     def _failed(self, choice: RestoreChoice, error: BaseException) -> None:
-        from app.services.errors import WrongSecretError
+        from crucible.app.services.errors import WrongSecretError
 
         self._progress_done()
         if isinstance(error, WrongSecretError):

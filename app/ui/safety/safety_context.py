@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMainWindow
 
-from app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.background import BackgroundWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.about import AboutFacts
+from crucible.app.services.about import AboutFacts
 
 
 def licences_html(facts: AboutFacts) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QIcon, QPixmap
 
-from app.domain.resource_files import resource
+from crucible.app.domain.resource_files import resource
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.services.settings import Settings
+from crucible.app.services.settings import Settings
 
 if TYPE_CHECKING:  # pyqtgraph and the analytics load with the first block
-    from app.services.vault_handle import Vault
-    from app.ui.block import BlockController
-    from app.ui.kit.background import BackgroundWork
-    from app.ui.shell.process_policy import MemoryPolicy
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.block import BlockController
+    from crucible.app.ui.kit.background import BackgroundWork
+    from crucible.app.ui.shell.process_policy import MemoryPolicy
 
 
 class BlockWorkspaceSlot(QObject):
@@ -64,8 +64,8 @@ class BlockWorkspaceSlot(QObject):
         return self.workspace
 
     def _build(self) -> BlockController:
-        from app.ui.block import BlockController, BlockServices
-        from app.ui.block.keymap import key_map_for
+        from crucible.app.ui.block import BlockController, BlockServices
+        from crucible.app.ui.block.keymap import key_map_for
 
         settings = self._settings()
         workspace = BlockController(

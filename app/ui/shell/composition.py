@@ -15,23 +15,23 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from app.services.settings import Settings
-from app.ui.kit.background import BackgroundWork
-from app.ui.shell.block_slot import BlockWorkspaceSlot
-from app.ui.shell.profile_controller import ProfileController
+from crucible.app.services.settings import Settings
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.shell.block_slot import BlockWorkspaceSlot
+from crucible.app.ui.shell.profile_controller import ProfileController
 
 if TYPE_CHECKING:  # the casebook loads the services: only after an unlock
-    from app.services.profile import ClinicianProfile
-    from app.services.vault_handle import Vault
-    from app.ui.casebook.casebook_controller import CasebookController, Place
-    from app.ui.casebook.casebook_edits import CasebookEdits
-    from app.ui.casebook.casebook_view import CasebookView
-    from app.ui.casebook.file_actions import FileActions
-    from app.ui.casebook.search_controller import SearchController
-    from app.ui.hours.hours_opener import HoursOpener
-    from app.ui.review.card_actions import CardActions
-    from app.ui.review.review_desk import ReviewDesk
-    from app.ui.shell.process_policy import MemoryPolicy
+    from crucible.app.services.profile import ClinicianProfile
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.casebook.casebook_controller import CasebookController, Place
+    from crucible.app.ui.casebook.casebook_edits import CasebookEdits
+    from crucible.app.ui.casebook.casebook_view import CasebookView
+    from crucible.app.ui.casebook.file_actions import FileActions
+    from crucible.app.ui.casebook.search_controller import SearchController
+    from crucible.app.ui.hours.hours_opener import HoursOpener
+    from crucible.app.ui.review.card_actions import CardActions
+    from crucible.app.ui.review.review_desk import ReviewDesk
+    from crucible.app.ui.shell.process_policy import MemoryPolicy
 
 
 class Composition:
@@ -92,14 +92,14 @@ def compose(
     memory: MemoryPolicy | None = None,
 ) -> Composition:
     """Build the unlocked workspace over `vault`, back at `place` if there is one."""
-    from app.services.profile import get_profile
-    from app.ui.casebook.casebook_controller import CasebookController
-    from app.ui.casebook.casebook_edits import CasebookEdits
-    from app.ui.casebook.casebook_view import CasebookView
-    from app.ui.casebook.file_actions import FileActions
-    from app.ui.casebook.navigator_model import BLOCK
-    from app.ui.casebook.search_controller import SearchController
-    from app.ui.hours.hours_opener import HoursOpener
+    from crucible.app.services.profile import get_profile
+    from crucible.app.ui.casebook.casebook_controller import CasebookController
+    from crucible.app.ui.casebook.casebook_edits import CasebookEdits
+    from crucible.app.ui.casebook.casebook_view import CasebookView
+    from crucible.app.ui.casebook.file_actions import FileActions
+    from crucible.app.ui.casebook.navigator_model import BLOCK
+    from crucible.app.ui.casebook.search_controller import SearchController
+    from crucible.app.ui.hours.hours_opener import HoursOpener
 
     profiles = ProfileController(vault, get_profile(vault), window, error_colour)
     complete = None if profiles.incomplete() else profiles.profile
@@ -147,11 +147,11 @@ def _review_parts(
     hours: HoursOpener,
 ) -> tuple[ReviewDesk, CardActions]:
     """The review loop (app/ui/review): the Reviews section, the co-signed mark, the cards."""
-    from app.services.review_return import cosigned_intensives
-    from app.ui.review.card_actions import CardActions
-    from app.ui.review.cosigned_mark import CosignedMark
-    from app.ui.review.review_desk import ReviewDesk
-    from app.ui.review.reviews_section import ReviewsSectionView
+    from crucible.app.services.review_return import cosigned_intensives
+    from crucible.app.ui.review.card_actions import CardActions
+    from crucible.app.ui.review.cosigned_mark import CosignedMark
+    from crucible.app.ui.review.review_desk import ReviewDesk
+    from crucible.app.ui.review.reviews_section import ReviewsSectionView
 
     section = ReviewsSectionView()
     view.side.addWidget(section)

@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
 
-from app.services.logbook import library_versions, log_path, recent_lines
+from crucible.app.services.logbook import library_versions, log_path, recent_lines
 
 LOG_LINES = 200
 COPIED = "Diagnostics copied (versions and the recent log, no client text); paste them soon."

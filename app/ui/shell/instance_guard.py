@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from app.services.instance import instance_name, lock_file_path
+from crucible.app.services.instance import instance_name, lock_file_path
 
 ACTIVATE = b"activate\n"
 ALREADY_OPEN = "Crucible is already open on this vault; its window has been brought to the front."

@@ -24,13 +24,13 @@ LOG_RELEASE_MS = 1000
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # names only: nothing heavy loads before the first window
-    from app.services.clock import Clock
-    from app.services.logbook import VaultLogHandler
-    from app.services.vault_handle import KdfParams, UnlockThrottle
-    from app.ui.shell.instance_guard import InstanceGuard
-    from app.ui.shell.session import DesktopSession
-    from app.ui.shell.shell_window import ShellWindow
-    from app.ui.shell.unexpected_error import UnexpectedErrors
+    from crucible.app.services.clock import Clock
+    from crucible.app.services.logbook import VaultLogHandler
+    from crucible.app.services.vault_handle import KdfParams, UnlockThrottle
+    from crucible.app.ui.shell.instance_guard import InstanceGuard
+    from crucible.app.ui.shell.session import DesktopSession
+    from crucible.app.ui.shell.shell_window import ShellWindow
+    from crucible.app.ui.shell.unexpected_error import UnexpectedErrors
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Desktop:
 
 def stopped(started: float, status: int = 0) -> None:
     """Log the end of the run, then write and close the log."""
-    from app.services.logbook import stop_logbook
+    from crucible.app.services.logbook import stop_logbook
 
     log.info("app stopped with status %d after %.1f s", status, time.monotonic() - started)
     stop_logbook()
@@ -66,8 +66,8 @@ def _log_start(folder: Path) -> VaultLogHandler:
     import PySide6
     from PySide6.QtCore import QTimer, qVersion
 
-    from app import __version__
-    from app.services.logbook import Version, start_logbook
+    from crucible.app import __version__
+    from crucible.app.services.logbook import Version, start_logbook
 
     logbook = start_logbook(folder, hold=True)
     log.info(
@@ -83,15 +83,15 @@ def _log_start(folder: Path) -> VaultLogHandler:
 
 def _copy_diagnostics(folder: Path, window: ShellWindow) -> None:
     """Help › Copy diagnostics; its module (and `platform`) load on first use, not at start."""
-    from app.ui.shell.diagnostics import copy_diagnostics
+    from crucible.app.ui.shell.diagnostics import copy_diagnostics
 
     copy_diagnostics(folder, window)
 
 
 def _show_about(folder: Path, window: ShellWindow) -> None:
     """Help › About; the metadata lookups it makes run on first use, not at start."""
-    from app.services.about import about_facts
-    from app.ui.shell.about_dialog import show_about
+    from crucible.app.services.about import about_facts
+    from crucible.app.ui.shell.about_dialog import show_about
 
     show_about(about_facts(folder), window)
 
@@ -112,15 +112,15 @@ def launch(
     """
     from PySide6.QtWidgets import QApplication
 
-    from app.services.settings_file import open_settings
-    from app.ui.kit.background import BackgroundWork
-    from app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
-    from app.ui.shell.process_policy import MemoryPolicy, apply_process_policy
-    from app.ui.shell.session import DesktopSession
-    from app.ui.shell.shell_window import ShellWindow
-    from app.ui.shell.theme import apply_theme
-    from app.ui.shell.unexpected_error import UnexpectedErrors
-    from app.ui.shell.vault_gateway import VaultGateway
+    from crucible.app.services.settings_file import open_settings
+    from crucible.app.ui.kit.background import BackgroundWork
+    from crucible.app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
+    from crucible.app.ui.shell.process_policy import MemoryPolicy, apply_process_policy
+    from crucible.app.ui.shell.session import DesktopSession
+    from crucible.app.ui.shell.shell_window import ShellWindow
+    from crucible.app.ui.shell.theme import apply_theme
+    from crucible.app.ui.shell.unexpected_error import UnexpectedErrors
+    from crucible.app.ui.shell.vault_gateway import VaultGateway
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -165,7 +165,7 @@ def run_app(vault_folder: Path) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from app.ui.shell.app_icon import app_icon
+    from crucible.app.ui.shell.app_icon import app_icon
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)

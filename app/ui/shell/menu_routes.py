@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMetaObject, QObject
 
-from app.ui.shell.shell_window import ShellWindow
+from crucible.app.ui.shell.shell_window import ShellWindow
 
 if TYPE_CHECKING:
-    from app.ui.shell.composition import Composition
+    from crucible.app.ui.shell.composition import Composition
 
 
 class UnlockedRoutes:

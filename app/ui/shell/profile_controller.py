@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from app.services.profile import ClinicianProfile
-    from app.services.vault_handle import Vault
-    from app.ui.shell.profile_dialog import ProfileDialog
+    from crucible.app.services.profile import ClinicianProfile
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.shell.profile_dialog import ProfileDialog
 
 
 class ProfileController(QObject):
@@ -41,32 +41,32 @@ class ProfileController(QObject):
 
     def incomplete(self) -> bool:
         """Whether the vault has no complete profile yet (a `crucible init` without one)."""
-        from app.services.profile import needs_completion
+        from crucible.app.services.profile import needs_completion
 
         return needs_completion(self.profile)
 
     def actor(self) -> str:
         """Who the audit trail names: the clinician, or "crucible" before the profile exists."""
-        from app.services.profile import actor_of
+        from crucible.app.services.profile import actor_of
 
         return actor_of(self.profile)
 
     def signer(self) -> str:
         """The name on signatures; empty (so signing is refused) until the profile is complete."""
-        from app.services.profile import signer_of
+        from crucible.app.services.profile import signer_of
 
         return signer_of(self.profile)
 
     def open(self, *, first_time: bool = False) -> ProfileDialog:
         """Show the profile form; saving it signs and audits in the new name from then on."""
-        from app.ui.shell.profile_dialog import ProfileDialog
+        from crucible.app.ui.shell.profile_dialog import ProfileDialog
 
         dialog = ProfileDialog(self.window, self.profile, self.error_colour, first_time=first_time)
 
         def submit() -> str | None:
-            from app.domain.vocabulary import Role
-            from app.services.profile import ClinicianProfile, get_profile, save_profile
-            from app.ui.shell.vault_gateway import error_sentence
+            from crucible.app.domain.vocabulary import Role
+            from crucible.app.services.profile import ClinicianProfile, get_profile, save_profile
+            from crucible.app.ui.shell.vault_gateway import error_sentence
 
             name, credentials, role, supervisor = dialog.chosen()
             try:

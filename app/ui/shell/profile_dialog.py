@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
 
-from app.ui.kit import forms
-from app.ui.kit.form_dialog import FormDialog
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.form_dialog import FormDialog
 
 if TYPE_CHECKING:
-    from app.services.profile import ClinicianProfile
+    from crucible.app.services.profile import ClinicianProfile
 
 COMPLETE_FIRST = (
     "Crucible was set up without your profile. Your name and role go on reports and on every "

@@ -24,32 +24,32 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu
 
-from app.services.settings import Settings
-from app.ui.access.unlock import UnlockController
-from app.ui.access.unlock_view import UnlockView
-from app.ui.kit.background import BackgroundWork
-from app.ui.kit.focus_return import FocusReturn
-from app.ui.shell import theme
-from app.ui.shell.idle import IdleWatcher
-from app.ui.shell.menu_routes import UnlockedRoutes
-from app.ui.shell.scrub import scrub
-from app.ui.shell.session_settings import SessionSettings
-from app.ui.shell.shell_window import ShellWindow
-from app.ui.shell.vault_gateway import VaultGateway
+from crucible.app.services.settings import Settings
+from crucible.app.ui.access.unlock import UnlockController
+from crucible.app.ui.access.unlock_view import UnlockView
+from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.focus_return import FocusReturn
+from crucible.app.ui.shell import theme
+from crucible.app.ui.shell.idle import IdleWatcher
+from crucible.app.ui.shell.menu_routes import UnlockedRoutes
+from crucible.app.ui.shell.scrub import scrub
+from crucible.app.ui.shell.session_settings import SessionSettings
+from crucible.app.ui.shell.shell_window import ShellWindow
+from crucible.app.ui.shell.vault_gateway import VaultGateway
 
 if TYPE_CHECKING:  # the casebook, the services and pyqtgraph load after an unlock
-    from app.services.profile import ClinicianProfile
-    from app.services.vault_handle import Vault
-    from app.ui.access.first_run import FirstRunController
-    from app.ui.block import BlockController
-    from app.ui.casebook.casebook_controller import CasebookController, Place
-    from app.ui.casebook.casebook_edits import CasebookEdits
-    from app.ui.casebook.file_actions import FileActions
-    from app.ui.safety.data_safety import DataSafety
-    from app.ui.shell.composition import Composition
-    from app.ui.shell.process_policy import MemoryPolicy
-    from app.ui.shell.profile_dialog import ProfileDialog
-    from app.ui.shell.settings_dialog import SettingsDialog
+    from crucible.app.services.profile import ClinicianProfile
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.access.first_run import FirstRunController
+    from crucible.app.ui.block import BlockController
+    from crucible.app.ui.casebook.casebook_controller import CasebookController, Place
+    from crucible.app.ui.casebook.casebook_edits import CasebookEdits
+    from crucible.app.ui.casebook.file_actions import FileActions
+    from crucible.app.ui.safety.data_safety import DataSafety
+    from crucible.app.ui.shell.composition import Composition
+    from crucible.app.ui.shell.process_policy import MemoryPolicy
+    from crucible.app.ui.shell.profile_dialog import ProfileDialog
+    from crucible.app.ui.shell.settings_dialog import SettingsDialog
 
 
 class Stage(enum.Enum):
@@ -173,8 +173,8 @@ class DesktopSession(QObject):
             self.unlock.reset(locked=False)
             self.window.show_screen(self.unlock_view, "Unlock")
             return
-        from app.ui.access.first_run import FirstRunController
-        from app.ui.access.first_run_view import FirstRunView
+        from crucible.app.ui.access.first_run import FirstRunController
+        from crucible.app.ui.access.first_run_view import FirstRunView
 
         self.stage = Stage.SETUP
         view = FirstRunView()
@@ -195,7 +195,7 @@ class DesktopSession(QObject):
 
     def open_vault(self, vault: Vault) -> None:
         """Build the workspace over an unlocked vault and go back to the remembered place."""
-        from app.ui.shell.composition import compose
+        from crucible.app.ui.shell.composition import compose
 
         parts = compose(
             vault,
@@ -219,8 +219,8 @@ class DesktopSession(QObject):
 
     def _ensure_keys(self, vault: Vault) -> None:
         """The vault's key pair for the supervision loop, made at the first unlock that lacks it."""
-        from app.services.identity import ensure_keys
-        from app.ui.shell.vault_gateway import error_sentence
+        from crucible.app.services.identity import ensure_keys
+        from crucible.app.ui.shell.vault_gateway import error_sentence
 
         actor = self._actor()
         # Unlock's own bookkeeping, like its audit event: discounted by the change watch, so a
@@ -320,7 +320,7 @@ class DesktopSession(QObject):
         """Who the audit trail names: the clinician, or "crucible" before the profile exists."""
         if self.parts is not None:
             return self.parts.profile.actor()
-        from app.services.profile import actor_of
+        from crucible.app.services.profile import actor_of
 
         return actor_of(None)
 
@@ -328,9 +328,9 @@ class DesktopSession(QObject):
 
     def _init_data_safety(self) -> None:
         """Backups, integrity checks, the audit window, failed unlocks, the clipboard guard."""
-        from app.ui.safety.data_safety import DataSafety
-        from app.ui.safety.safety_context import SafetyContext
-        from app.ui.shell.clipboard_guard import ClipboardGuard
+        from crucible.app.ui.safety.data_safety import DataSafety
+        from crucible.app.ui.safety.safety_context import SafetyContext
+        from crucible.app.ui.shell.clipboard_guard import ClipboardGuard
 
         self.clipboard_guard = ClipboardGuard(self.app.clipboard(), parent=self)
         self.locked.connect(self.clipboard_guard.clear_at_lock)

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.services.settings import Settings
-from app.ui.shell import theme
-from app.ui.shell.idle import IdleWatcher
+from crucible.app.services.settings import Settings
+from crucible.app.ui.shell import theme
+from crucible.app.ui.shell.idle import IdleWatcher
 
 if TYPE_CHECKING:
-    from app.services.vault_handle import Vault
-    from app.ui.shell.settings_dialog import SettingsDialog
+    from crucible.app.services.vault_handle import Vault
+    from crucible.app.ui.shell.settings_dialog import SettingsDialog
 
 
 class SessionSettings:
@@ -55,8 +55,8 @@ class SessionSettings:
         vault = self._vault()
         if vault is None:
             return None
-        from app.services.settings_file import apply_settings
-        from app.ui.shell.settings_dialog import SettingsDialog
+        from crucible.app.services.settings_file import apply_settings
+        from crucible.app.ui.shell.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.window, self.settings, self.error_colour)
 
@@ -71,7 +71,7 @@ class SessionSettings:
                     actor=self._actor(),
                 )
             except Exception as error:
-                from app.ui.shell.vault_gateway import error_sentence
+                from crucible.app.ui.shell.vault_gateway import error_sentence
 
                 return error_sentence(error)
             self.apply(new)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.settings_schema import Entry, encode
+from crucible.app.services.settings_schema import Entry, encode
 
 SPIN_LIMIT = 1_000_000  # a bound for a number declared without one
 

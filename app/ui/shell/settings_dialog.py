@@ -15,10 +15,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.services.settings_schema import BadValue, decode, entries
-from app.ui.kit import forms
-from app.ui.kit.form_dialog import FormDialog
-from app.ui.shell.setting_controls import control_for
+from crucible.app.services.settings_schema import BadValue, decode, entries
+from crucible.app.ui.kit import forms
+from crucible.app.ui.kit.form_dialog import FormDialog
+from crucible.app.ui.shell.setting_controls import control_for
 
 
 class SettingsDialog(FormDialog):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.logbook import client_free_traceback
+from crucible.app.services.logbook import client_free_traceback
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
 log = logging.getLogger(__name__)

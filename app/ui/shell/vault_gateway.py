@@ -14,13 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.services.clock import Clock, system_clock
-from app.services.instance import vault_present
+from crucible.app.services.clock import Clock, system_clock
+from crucible.app.services.instance import vault_present
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from app.services.vault_handle import KdfParams, UnlockThrottle, Vault
+    from crucible.app.services.vault_handle import KdfParams, UnlockThrottle, Vault
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,9 @@ class VaultGateway:
 
     def create(self, passphrase: str, profile: NewProfile) -> tuple[Vault, str]:
         """Create the vault and store the profile; returns (vault, recovery code)."""
-        from app.domain.vocabulary import Role
-        from app.services import profile as profiles
-        from app.services.vault_access import new_vault
+        from crucible.app.domain.vocabulary import Role
+        from crucible.app.services import profile as profiles
+        from crucible.app.services.vault_access import new_vault
 
         vault, code = new_vault(self.folder, passphrase, kdf=self._kdf, clock=self._services_clock)
         try:
@@ -87,7 +87,7 @@ class VaultGateway:
 
         `progress` hears the stages of an update, if this unlock needs one.
         """
-        from app.services.vault_access import open_vault
+        from crucible.app.services.vault_access import open_vault
 
         if self._throttle is not None:
             return open_vault(
@@ -104,7 +104,7 @@ class VaultGateway:
 
     def recover(self, code: str, new_passphrase: str) -> Vault:
         """Open with the recovery code, then set the new passphrase; returns the vault."""
-        from app.services.vault_access import (
+        from crucible.app.services.vault_access import (
             open_vault_with_recovery_code,
             reset_passphrase_with_code,
         )
@@ -134,7 +134,7 @@ class VaultGateway:
 
 def error_sentence(error: BaseException) -> str:
     """The one sentence to show for a failure: a service error's own text, else a safe one."""
-    from app.services.errors import VaultError
+    from crucible.app.services.errors import VaultError
 
     if isinstance(error, VaultError):
         return str(error)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.store.append_only import INITIAL_TRIGGERS
-from app.store.types import AwareDateTime, IsoDate, JsonList
+from crucible.app.store.append_only import INITIAL_TRIGGERS
+from crucible.app.store.types import AwareDateTime, IsoDate, JsonList
 
 revision = "0001"
 down_revision = None

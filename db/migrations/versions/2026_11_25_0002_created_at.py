@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.store.types import AwareDateTime
+from crucible.app.store.types import AwareDateTime
 
 revision = "0002"
 down_revision = "0001"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.store.append_only import KEYING_TRIGGERS
+from crucible.app.store.append_only import KEYING_TRIGGERS
 
 revision = "0004"
 down_revision = "0003"

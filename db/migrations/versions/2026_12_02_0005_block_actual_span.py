@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.store.types import AwareDateTime
+from crucible.app.store.types import AwareDateTime
 
 revision = "0005"
 down_revision = "0004"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from app.store.search_index import (
+from crucible.app.store.search_index import (
     SEARCH_TRIGGERS,
     create_statements,
     drop_statements,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.store.types import AwareDateTime, IsoDate, JsonList
+from crucible.app.store.types import AwareDateTime, IsoDate, JsonList
 
 revision = "0007"
 down_revision = "0006"

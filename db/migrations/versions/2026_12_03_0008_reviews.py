@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.store.append_only import REVIEW_TRIGGERS
-from app.store.types import AwareDateTime, JsonList
+from crucible.app.store.append_only import REVIEW_TRIGGERS
+from crucible.app.store.types import AwareDateTime, JsonList
 
 revision = "0008"
 down_revision = "0007"

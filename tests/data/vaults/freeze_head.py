@@ -32,9 +32,9 @@ def passphrase_for(revision: str) -> str:
 def freeze(target_root: Path = HERE) -> Path:
     """Make schema-<head>/ under `target_root`; returns it. Refuses to replace one."""
     sys.path.insert(0, str(ROOT))
-    from app.services.intensive_exchange import import_intensive
-    from app.services.vault_access import new_vault
-    from app.store.migrate import known_head
+    from crucible.app.services.intensive_exchange import import_intensive
+    from crucible.app.services.vault_access import new_vault
+    from crucible.app.store.migrate import known_head
     from tests.conftest import FAST_KDF, SAMPLE_PATH
 
     head = known_head()

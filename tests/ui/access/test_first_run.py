@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.domain.passphrase import passphrase_problem
-from app.services.profile import get_profile
-from app.ui.access.first_run import normalize_group
-from app.ui.shell.launch import Desktop
+from crucible.app.domain.passphrase import passphrase_problem
+from crucible.app.services.profile import get_profile
+from crucible.app.ui.access.first_run import normalize_group
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import wait_idle
 
@@ -87,7 +87,7 @@ def test_first_window_shows_before_database_code(tmp_path: Path) -> None:
         from pathlib import Path
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
-        from app.ui.shell.launch import launch
+        from crucible.app.ui.shell.launch import launch
         desktop = launch(Path({str(tmp_path / "v")!r}))
         heavy = {{"sqlalchemy", "alembic", "reportlab", "pyqtgraph", "sqlcipher3", "argon2"}}
         heavy = sorted({{m.split(".")[0] for m in sys.modules}} & heavy)

@@ -8,13 +8,17 @@ from typing import Any
 
 import pytest
 
-from app.domain.intensive import SUPERVISION_NEEDS_BOTH
-from app.services import casebook
-from app.services.intensive_exchange import get_intensive
-from app.ui.casebook.couple_dialog import CoupleDialog
-from app.ui.casebook.intensive_dialog import NewIntensiveDialog, RenameDialog, SupervisionDialog
-from app.ui.casebook.report_dialog import ReportDialog
-from app.ui.shell.launch import Desktop
+from crucible.app.domain.intensive import SUPERVISION_NEEDS_BOTH
+from crucible.app.services import casebook
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.ui.casebook.couple_dialog import CoupleDialog
+from crucible.app.ui.casebook.intensive_dialog import (
+    NewIntensiveDialog,
+    RenameDialog,
+    SupervisionDialog,
+)
+from crucible.app.ui.casebook.report_dialog import ReportDialog
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import fill_recovery_page, visible_dialog
 
 # ---------------------------------------------------------------- report password (6)

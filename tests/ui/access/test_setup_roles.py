@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.domain.vocabulary import Role
-from app.services.profile import get_profile
-from app.ui.shell.launch import Desktop
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.profile import get_profile
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import wait_idle
 

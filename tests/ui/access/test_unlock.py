@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from app.services.errors import WrongSecretError
-from app.services.vault_access import UPDATE_BACKUP, open_vault
-from app.store import migrate
-from app.store.vault import UnlockThrottle
-from app.ui.kit import forms
-from app.ui.shell.launch import Desktop
+from crucible.app.services.errors import WrongSecretError
+from crucible.app.services.vault_access import UPDATE_BACKUP, open_vault
+from crucible.app.store import migrate
+from crucible.app.store.vault import UnlockThrottle
+from crucible.app.ui.kit import forms
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
 from tests.store.test_migrations import FIXTURE_0001, FIXTURE_PASSPHRASE
 from tests.ui.conftest import damage_every_page, open_recovery_page, unlock, wait_idle

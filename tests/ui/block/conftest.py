@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.domain.intensive import Intensive
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.store.vault import Vault
-from app.ui.block import BlockController, BlockServices
-from app.ui.kit.background import BackgroundWork
+from crucible.app.domain.intensive import Intensive
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.store.vault import Vault
+from crucible.app.ui.block import BlockController, BlockServices
+from crucible.app.ui.kit.background import BackgroundWork
 from tests.conftest import FakeClock
 
 DEMO = Path(__file__).parents[3] / "resources" / "demo-intensive.json"

@@ -21,11 +21,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.services.intensive_exchange import get_intensive
-from app.services.vault_access import open_vault
-from app.ui.block import BlockController, BlockServices
-from app.ui.block.observation_table_model import ID_ROLE
-from app.ui.kit.background import BackgroundWork
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.services.vault_access import open_vault
+from crucible.app.ui.block import BlockController, BlockServices
+from crucible.app.ui.block.observation_table_model import ID_ROLE
+from crucible.app.ui.kit.background import BackgroundWork
 
 STANCE_KEYS = (Qt.Key.Key_Q, Qt.Key.Key_A, Qt.Key.Key_Z, Qt.Key.Key_P, Qt.Key.Key_L, Qt.Key.Key_M)
 FOLLOW_UP = (Qt.Key.Key_4, Qt.Key.Key_W, Qt.Key.Key_G, Qt.Key.Key_2)

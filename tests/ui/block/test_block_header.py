@@ -7,10 +7,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.services import casebook
-from app.ui.block.note_dialogs import AddendumDialog
-from app.ui.casebook.navigator_model import SUMMARY_ROLE
-from app.ui.shell.launch import Desktop
+from crucible.app.services import casebook
+from crucible.app.ui.block.note_dialogs import AddendumDialog
+from crucible.app.ui.casebook.navigator_model import SUMMARY_ROLE
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import press_live_key
 
 

@@ -8,12 +8,12 @@ from typing import Any
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.domain.intensive import Block
-from app.domain.vocabulary import PartnerKey
-from app.services.intensive_exchange import get_intensive
-from app.services.observations import block_observations
-from app.ui.block import BlockController
-from app.ui.block.timeline_data import lane_y
+from crucible.app.domain.intensive import Block
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.services.observations import block_observations
+from crucible.app.ui.block import BlockController
+from crucible.app.ui.block.timeline_data import lane_y
 from tests.conftest import FakeClock
 from tests.ui.block.conftest import DAY2, EST, Demo
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.block import BlockController
+from crucible.app.ui.block import BlockController
 from tests.ui.block.conftest import DAY2, Demo, focus, log_live
 from tests.ui.conftest import all_text
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.domain.analytics import partner_figures
-from app.domain.vocabulary import PartnerKey, Stance
-from app.ui.block.figure_tally import Tally, block_tally, figures_of, total
+from crucible.app.domain.analytics import partner_figures
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.ui.block.figure_tally import Tally, block_tally, figures_of, total
 from tests.ui.block.conftest import Demo
 
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app.domain.vocabulary import PartnerKey, Stance, Strategy
-from app.services.observations import block_observations
-from app.services.settings import KeyLayout
-from app.services.settings_file import open_settings, save_settings
-from app.ui.block.keymap import (
+from crucible.app.domain.vocabulary import PartnerKey, Stance, Strategy
+from crucible.app.services.observations import block_observations
+from crucible.app.services.settings import KeyLayout
+from crucible.app.services.settings_file import open_settings, save_settings
+from crucible.app.ui.block.keymap import (
     DEFAULT_KEY_MAP,
     KEY_LAYOUTS,
     LogStance,
@@ -22,7 +22,7 @@ from app.ui.block.keymap import (
     key_code,
     key_map_for,
 )
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import press_live_key, unlock
 
 
@@ -56,7 +56,7 @@ def test_the_setting_reaches_the_live_pad(
     desktop = start_desktop(demo_vault)
     unlock(qtbot, desktop)
     session = desktop.session
-    from app.services import casebook
+    from crucible.app.services import casebook
 
     block_id = casebook.load_casebook(session.vault)[0].intensives[0].days[0].blocks[0].id
     session.workspace.select(("block", block_id))

@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.observations import block_observations
-from app.services.vault_access import open_vault
-from app.store.vault import Vault
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.observations import block_observations
+from crucible.app.services.vault_access import open_vault
+from crucible.app.store.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.ui.block.conftest import DAY2, DEMO
 

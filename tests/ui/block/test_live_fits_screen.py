@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.services import casebook
-from app.ui.shell.launch import Desktop
+from crucible.app.services import casebook
+from crucible.app.ui.shell.launch import Desktop
 
 SCREENS = [QSize(1280, 720), QSize(1366, 768)]
 

@@ -17,11 +17,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.intensive_exchange import get_intensive, import_intensive
-from app.services.observations import block_observations
-from app.ui.kit.background import BackgroundWork
 from bench.common import big_document
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.intensive_exchange import get_intensive, import_intensive
+from crucible.app.services.observations import block_observations
+from crucible.app.ui.kit.background import BackgroundWork
 from tests.ui.block.conftest import DAY2, Demo
 
 IMPORTED_OBSERVATIONS = 6000

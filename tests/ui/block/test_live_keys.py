@@ -9,10 +9,10 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
-from app.services.observations import block_observations
-from app.ui.block import BlockController, KeyMap
-from app.ui.block.keymap import LogStance
+from crucible.app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
+from crucible.app.services.observations import block_observations
+from crucible.app.ui.block import BlockController, KeyMap
+from crucible.app.ui.block.keymap import LogStance
 from tests.conftest import FakeClock
 from tests.ui.block.conftest import DAY2, Demo, focus, log_live
 

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.domain.intensive import NoteSection, content_hash
-from app.services.intensive_exchange import get_intensive
-from app.services.notes import SignedNoteError, load_note, note_revisions, save_note
-from app.ui.block import BlockController
-from app.ui.block.note_dialogs import AddendumDialog, HistoryDialog, ReflectionsDialog
+from crucible.app.domain.intensive import NoteSection, content_hash
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.services.notes import SignedNoteError, load_note, note_revisions, save_note
+from crucible.app.ui.block import BlockController
+from crucible.app.ui.block.note_dialogs import AddendumDialog, HistoryDialog, ReflectionsDialog
 from tests.ui.block.conftest import DAY2, SIGNED, SIGNER, Demo, ManualTimers, focus
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.domain.vocabulary import (
+from crucible.app.domain.vocabulary import (
     BLOCK_KIND_LABELS,
     BOUNDARY_LABELS,
     DEFAULT_PARTNER_COLOURS,
@@ -21,9 +21,9 @@ from app.domain.vocabulary import (
     Strategy,
     partner_colour,
 )
-from app.ui.block.block_controller import BlockController
-from app.ui.block.live_figures import ROW_LABELS
-from app.ui.shell.theme import ERROR_COLOURS
+from crucible.app.ui.block.block_controller import BlockController
+from crucible.app.ui.block.live_figures import ROW_LABELS
+from crucible.app.ui.shell.theme import ERROR_COLOURS
 
 
 @pytest.fixture

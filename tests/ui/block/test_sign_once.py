@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.services.audit_log import list_events
-from app.ui.block import BlockController
+from crucible.app.services.audit_log import list_events
+from crucible.app.ui.block import BlockController
 from tests.ui.block.conftest import DAY2, Demo
 
 

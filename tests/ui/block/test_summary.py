@@ -8,11 +8,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.domain.analytics import partner_figures
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.intensive_exchange import get_intensive
-from app.ui.block import BlockController
-from app.ui.block.live_figures import ROW_LABELS, format_column
+from crucible.app.domain.analytics import partner_figures
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.ui.block import BlockController
+from crucible.app.ui.block.live_figures import ROW_LABELS, format_column
 from tests.conftest import FakeClock
 from tests.ui.block.conftest import DAY2, Demo, ManualTimers
 

@@ -8,11 +8,11 @@ from typing import Any
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QSpinBox
 
-from app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
-from app.services.observations import block_observations
-from app.ui.block import BlockController
-from app.ui.block.observation_delegates import StrategyEditor
-from app.ui.block.observation_table_model import (
+from crucible.app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
+from crucible.app.services.observations import block_observations
+from crucible.app.ui.block import BlockController
+from crucible.app.ui.block.observation_delegates import StrategyEditor
+from crucible.app.ui.block.observation_table_model import (
     BOUNDARY,
     ID_ROLE,
     INTENSITY,

@@ -8,12 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, Qt
 
-from app.domain.flips import find_flips
-from app.domain.timeline import timeline_series
-from app.domain.vocabulary import PartnerKey, Stance
-from app.services.intensive_exchange import get_intensive
-from app.ui.block import BlockController
-from app.ui.block.timeline_data import lane_y
+from crucible.app.domain.flips import find_flips
+from crucible.app.domain.timeline import timeline_series
+from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.ui.block import BlockController
+from crucible.app.ui.block.timeline_data import lane_y
 from tests.conftest import FakeClock
 from tests.ui.block.conftest import DAY2, Demo
 
@@ -95,8 +95,8 @@ def test_pyqtgraph_loads_only_when_the_workspace_is_shown() -> None:
     script = (
         "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
         "from PySide6.QtWidgets import QApplication; app = QApplication([])\n"
-        "from app.ui.block import BlockServices, BlockController\n"
-        "from app.ui.kit.background import BackgroundWork\n"
+        "from crucible.app.ui.block import BlockServices, BlockController\n"
+        "from crucible.app.ui.kit.background import BackgroundWork\n"
         "w = BlockController(BlockServices(None, signer='x'), background=BackgroundWork())\n"
         "print('pyqtgraph' in sys.modules)\n"
         "w.show(); app.processEvents()\n"

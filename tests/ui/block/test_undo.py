@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.services.observations import block_observations
-from app.ui.block import BlockController
+from crucible.app.services.observations import block_observations
+from crucible.app.ui.block import BlockController
 from tests.ui.block.conftest import DAY2, Demo, log_live
 
 CTRL = Qt.KeyboardModifier.ControlModifier

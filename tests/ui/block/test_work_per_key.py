@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 
-from app.domain.vocabulary import PartnerKey
-from app.services import observations as observation_service
-from app.services.errors import NotFoundError
-from app.store import intensives as intensive_store
-from app.ui.block import BlockController
+from crucible.app.domain.vocabulary import PartnerKey
+from crucible.app.services import observations as observation_service
+from crucible.app.services.errors import NotFoundError
+from crucible.app.store import intensives as intensive_store
+from crucible.app.ui.block import BlockController
 from tests.conftest import FakeClock
 from tests.ui.block.conftest import DAY2, Demo
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.services.notes import load_note
-from app.services.observations import block_observations
-from app.ui.shell.launch import Desktop
+from crucible.app.services.notes import load_note
+from crucible.app.services.observations import block_observations
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import press_live_key, unlock, wait_idle
 
 
 def _first_block(desktop: Desktop) -> tuple[int, int]:
-    from app.services import casebook
+    from crucible.app.services import casebook
 
     couples = casebook.load_casebook(desktop.session.vault)
     intensive = couples[0].intensives[0]

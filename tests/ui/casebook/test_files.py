@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from app.ui.casebook.report_dialog import ReportDialog
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.casebook.report_dialog import ReportDialog
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import DEMO, visible_dialog, wait_idle
 
 
@@ -65,7 +65,7 @@ def test_export_supervision_report_deidentified(
     dialog.repeat.setText("secret1")
     dialog.accept()
     wait_idle(qtbot, unlocked)
-    from app.ui.kit.prompts import QFileDialog
+    from crucible.app.ui.kit.prompts import QFileDialog
 
     chooser = visible_dialog(QFileDialog)
     assert chooser.selectedFiles()[0].endswith(".pdf")

@@ -7,15 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QTime
 
-from app.services import casebook
-from app.ui.casebook.navigator_model import (
+from crucible.app.services import casebook
+from crucible.app.ui.casebook.navigator_model import (
     BLOCK,
     INTENSIVE,
     NavigatorFilter,
     NavigatorModel,
     key_of,
 )
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import add_couple, add_template_intensive
 
 

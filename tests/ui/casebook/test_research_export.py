@@ -10,9 +10,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.ui.casebook.research_export_controller import BORIS_NEEDS_ONE, NOTHING_CHOSEN
-from app.ui.casebook.research_export_dialog import ResearchExportDialog
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.casebook.research_export_controller import BORIS_NEEDS_ONE, NOTHING_CHOSEN
+from crucible.app.ui.casebook.research_export_dialog import ResearchExportDialog
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import visible_dialog, wait_idle
 
 

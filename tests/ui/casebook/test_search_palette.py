@@ -7,15 +7,15 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.services.search import MATCH_END, MATCH_START
-from app.ui.casebook.search_controller import (
+from crucible.app.services.search import MATCH_END, MATCH_START
+from crucible.app.ui.casebook.search_controller import (
     HIT_ROLE,
     SearchController,
     matched_phrase,
     snippet_html,
 )
-from app.ui.casebook.search_view import SearchPaletteView
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.casebook.search_view import SearchPaletteView
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import all_text, wait_idle
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import QDate
 from shiboken6 import isValid
 
-from app.domain.hours_targets import Measure
-from app.services.hours import read_record
-from app.ui.shell.launch import Desktop
+from crucible.app.domain.hours_targets import Measure
+from crucible.app.services.hours import read_record
+from crucible.app.ui.shell.launch import Desktop
 
 
 def _open_hours(qtbot: Any, desktop: Desktop) -> Any:
@@ -138,9 +138,9 @@ def test_a_custom_target_is_chosen_in_the_window(qtbot: Any, unlocked: Desktop) 
 def test_a_past_block_with_nothing_recorded_counts_once_confirmed(
     qtbot: Any, demo_vault: Any, start_desktop: Any
 ) -> None:
-    from app.services import casebook
-    from app.services.vault_access import open_vault
-    from app.store.vault import UnlockThrottle
+    from crucible.app.services import casebook
+    from crucible.app.services.vault_access import open_vault
+    from crucible.app.store.vault import UnlockThrottle
     from tests.conftest import PASSPHRASE
     from tests.ui.conftest import add_template_intensive, unlock
 
@@ -174,7 +174,7 @@ def test_a_past_block_with_nothing_recorded_counts_once_confirmed(
 
 
 def test_periods_run_monday_to_sunday_and_month_to_month() -> None:
-    from app.ui.hours.entry_dialogs import HoursPeriod, period_dates
+    from crucible.app.ui.hours.entry_dialogs import HoursPeriod, period_dates
 
     wed = date(2026, 12, 2)
     assert period_dates(HoursPeriod.THIS_WEEK, wed) == (date(2026, 11, 30), date(2026, 12, 6))
@@ -194,10 +194,10 @@ def test_the_log_is_saved_as_pdf_and_csv_from_the_window(
 
     from pypdf import PdfReader
 
-    from app.domain.hours_log import hours_as_csv
-    from app.services.audit_log import list_events
-    from app.services.hours import hours_for
-    from app.ui.hours.entry_dialogs import HoursPeriod
+    from crucible.app.domain.hours_log import hours_as_csv
+    from crucible.app.services.audit_log import list_events
+    from crucible.app.services.hours import hours_for
+    from crucible.app.ui.hours.entry_dialogs import HoursPeriod
 
     hours = _open_hours(qtbot, unlocked)
     dialog = hours.ask_save_log()
@@ -227,12 +227,12 @@ def test_the_log_is_saved_as_pdf_and_csv_from_the_window(
 def test_supervision_defaults_to_the_linked_card_and_takes_a_review_suggestion(
     qtbot: Any, demo_vault: Any, start_desktop: Any, tmp_path: Any
 ) -> None:
-    from app.domain.hours import ObservableData, SupervisionEntry, SupervisionFormat
-    from app.domain.vocabulary import Role
-    from app.services.identity import import_card, own_card
-    from app.services.profile import ClinicianProfile, save_profile
-    from app.services.vault_access import new_vault, open_vault
-    from app.store.vault import UnlockThrottle
+    from crucible.app.domain.hours import ObservableData, SupervisionEntry, SupervisionFormat
+    from crucible.app.domain.vocabulary import Role
+    from crucible.app.services.identity import import_card, own_card
+    from crucible.app.services.profile import ClinicianProfile, save_profile
+    from crucible.app.services.vault_access import new_vault, open_vault
+    from crucible.app.store.vault import UnlockThrottle
     from tests.conftest import FAST_KDF, PASSPHRASE
     from tests.ui.conftest import unlock
 

@@ -8,17 +8,17 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QProgressBar
 
-from app.services.hours import add_manual_contact, add_supervision
-from app.services.vault_access import open_vault
-from app.store.vault import UnlockThrottle
-from app.ui.hours.hours_view import HoursView
-from app.ui.shell.launch import Desktop
+from crucible.app.services.hours import add_manual_contact, add_supervision
+from crucible.app.services.vault_access import open_vault
+from crucible.app.store.vault import UnlockThrottle
+from crucible.app.ui.hours.hours_view import HoursView
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import all_text, unlock, wait_idle
 
 
 def _add_entries(folder: Path) -> None:
-    from app.domain.hours import (
+    from crucible.app.domain.hours import (
         ContactKind,
         ManualContact,
         ObservableData,
@@ -86,7 +86,7 @@ def test_an_entry_opens_its_block_and_lock_closes_the_window(qtbot: Any, unlocke
     assert block_id is not None
     assert hours.open_entry(2)
     wait_idle(qtbot, unlocked)
-    from app.ui.casebook.navigator_model import BLOCK
+    from crucible.app.ui.casebook.navigator_model import BLOCK
 
     assert unlocked.session.parts.casebook.selected_key() == (BLOCK, block_id)
     assert view.isVisible()

@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Any
 
-from app.ui.kit.background import BackgroundWork
+from crucible.app.ui.kit.background import BackgroundWork
 
 
 def _never(error: BaseException) -> None:

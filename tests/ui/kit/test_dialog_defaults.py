@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import app.ui
-from app.ui.shell.launch import Desktop
+import crucible.app.ui
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import wait_idle
 
 Builder = Callable[[Desktop], QDialog]
@@ -33,10 +33,10 @@ Builder = Callable[[Desktop], QDialog]
 
 def _dialog_classes() -> set[type]:
     found: set[type] = set()
-    for module_info in pkgutil.walk_packages(app.ui.__path__, "app.ui."):
+    for module_info in pkgutil.walk_packages(crucible.app.ui.__path__, "crucible.app.ui."):
         module = importlib.import_module(module_info.name)
         for _name, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, QDialog) and value.__module__.startswith("app.ui."):
+            if issubclass(value, QDialog) and value.__module__.startswith("crucible.app.ui."):
                 found.add(value)
     return found
 
@@ -54,20 +54,20 @@ def _intensive(desktop: Desktop) -> Any:
 
 
 def _new_couple(desktop: Desktop) -> QDialog:
-    from app.ui.casebook.couple_dialog import CoupleDialog
+    from crucible.app.ui.casebook.couple_dialog import CoupleDialog
 
     return CoupleDialog(desktop.window, None, _colour)
 
 
 def _edit_couple(desktop: Desktop) -> QDialog:
-    from app.ui.casebook.couple_dialog import CoupleDialog
+    from crucible.app.ui.casebook.couple_dialog import CoupleDialog
 
     return CoupleDialog(desktop.window, _couple(desktop), _colour)
 
 
 def _new_intensive(desktop: Desktop) -> QDialog:
-    from app.services.casebook import list_templates
-    from app.ui.casebook.intensive_dialog import NewIntensiveDialog
+    from crucible.app.services.casebook import list_templates
+    from crucible.app.ui.casebook.intensive_dialog import NewIntensiveDialog
 
     return NewIntensiveDialog(
         desktop.window, "C-0007", list_templates(), desktop.session.profile, _colour, date.today()
@@ -75,19 +75,19 @@ def _new_intensive(desktop: Desktop) -> QDialog:
 
 
 def _supervision(desktop: Desktop) -> QDialog:
-    from app.ui.casebook.intensive_dialog import SupervisionDialog
+    from crucible.app.ui.casebook.intensive_dialog import SupervisionDialog
 
     return SupervisionDialog(desktop.window, _intensive(desktop), desktop.session.profile, _colour)
 
 
 def _rename(desktop: Desktop) -> QDialog:
-    from app.ui.casebook.intensive_dialog import RenameDialog
+    from crucible.app.ui.casebook.intensive_dialog import RenameDialog
 
     return RenameDialog(desktop.window, "Two-day intensive", _colour)
 
 
 def _settings(desktop: Desktop) -> QDialog:
-    from app.ui.shell.settings_dialog import SettingsDialog
+    from crucible.app.ui.shell.settings_dialog import SettingsDialog
 
     return SettingsDialog(desktop.window, desktop.session.settings, _colour)
 
@@ -99,13 +99,13 @@ def _search_palette(desktop: Desktop) -> QDialog:
 
 
 def _report(desktop: Desktop) -> QDialog:
-    from app.ui.casebook.report_dialog import ReportDialog
+    from crucible.app.ui.casebook.report_dialog import ReportDialog
 
     return ReportDialog(desktop.window, "Two-day intensive", True, "letter", _colour)
 
 
 def _restore(desktop: Desktop) -> QDialog:
-    from app.ui.safety.backups_view import RestoreDialog
+    from crucible.app.ui.safety.backups_view import RestoreDialog
 
     return RestoreDialog(desktop.window, "Restoring replaces the vault.", _colour)
 
@@ -124,76 +124,76 @@ def _hours(desktop: Desktop) -> QDialog:
 
 
 def _research_export(desktop: Desktop) -> QDialog:
-    from app.ui.casebook.research_export_dialog import ResearchExportDialog
+    from crucible.app.ui.casebook.research_export_dialog import ResearchExportDialog
 
     return ResearchExportDialog(desktop.window, _colour)
 
 
 def _addendum(desktop: Desktop) -> QDialog:
-    from app.ui.block.note_dialogs import AddendumDialog
+    from crucible.app.ui.block.note_dialogs import AddendumDialog
 
     return AddendumDialog(desktop.window)
 
 
 def _history(desktop: Desktop) -> QDialog:
-    from app.ui.block.note_dialogs import HistoryDialog
+    from crucible.app.ui.block.note_dialogs import HistoryDialog
 
     return HistoryDialog(desktop.window, [])
 
 
 def _reflections(desktop: Desktop) -> QDialog:
-    from app.ui.block.note_dialogs import ReflectionsDialog
+    from crucible.app.ui.block.note_dialogs import ReflectionsDialog
 
     return ReflectionsDialog(desktop.window, "")
 
 
 def _profile(desktop: Desktop) -> QDialog:
-    from app.ui.shell.profile_dialog import ProfileDialog
+    from crucible.app.ui.shell.profile_dialog import ProfileDialog
 
     return ProfileDialog(desktop.window, desktop.session.profile, _colour)
 
 
 def _unexpected_error(desktop: Desktop) -> QDialog:
-    from app.ui.shell.unexpected_error import UnexpectedErrorDialog
+    from crucible.app.ui.shell.unexpected_error import UnexpectedErrorDialog
 
     return UnexpectedErrorDialog(desktop.window, KeyError("no client text here"))
 
 
 def _cards(desktop: Desktop) -> QDialog:
-    from app.ui.review.cards_dialog import CardsDialog
+    from crucible.app.ui.review.cards_dialog import CardsDialog
 
     return CardsDialog(desktop.window)
 
 
 def _review(desktop: Desktop) -> QDialog:
-    from app.ui.block.keymap import KeyMap
-    from app.ui.review.review_window import ReviewWindow
+    from crucible.app.ui.block.keymap import KeyMap
+    from crucible.app.ui.review.review_window import ReviewWindow
 
     return ReviewWindow(desktop.window, KeyMap())
 
 
 def _returned_review(desktop: Desktop) -> QDialog:
-    from app.ui.review.returned_review_dialog import ReturnedReviewDialog
+    from crucible.app.ui.review.returned_review_dialog import ReturnedReviewDialog
 
     return ReturnedReviewDialog(desktop.window)
 
 
 def _add_contact(desktop: Desktop) -> QDialog:
-    from app.ui.hours.entry_dialogs import ContactEntryDialog
+    from crucible.app.ui.hours.entry_dialogs import ContactEntryDialog
 
     return ContactEntryDialog(desktop.window, date.today(), _colour)
 
 
 def _add_supervision(desktop: Desktop) -> QDialog:
-    from app.ui.hours.entry_dialogs import SupervisionEntryDialog
+    from crucible.app.ui.hours.entry_dialogs import SupervisionEntryDialog
 
     return SupervisionEntryDialog(desktop.window, date.today(), "Dr. Lee", _colour)
 
 
 def _hours_target(desktop: Desktop) -> QDialog:
-    from app.domain.hours_targets import Target, find_preset, shipped_presets
-    from app.services.hours import DEFAULT_PRESET
-    from app.ui.hours.entry_dialogs import TargetDialog
+    from crucible.app.domain.hours_targets import Target, find_preset, shipped_presets
+    from crucible.app.services.hours import DEFAULT_PRESET
+    from crucible.app.ui.hours.entry_dialogs import TargetDialog
 
     presets = shipped_presets()
     target = Target(find_preset(presets, DEFAULT_PRESET))
@@ -201,14 +201,14 @@ def _hours_target(desktop: Desktop) -> QDialog:
 
 
 def _save_hours(desktop: Desktop) -> QDialog:
-    from app.ui.hours.entry_dialogs import ExportHoursDialog
+    from crucible.app.ui.hours.entry_dialogs import ExportHoursDialog
 
     return ExportHoursDialog(desktop.window, date.today(), _colour)
 
 
 def _about(desktop: Desktop) -> QDialog:
-    from app.services.about import about_facts
-    from app.ui.shell.about_dialog import AboutDialog
+    from crucible.app.services.about import about_facts
+    from crucible.app.ui.shell.about_dialog import AboutDialog
 
     return AboutDialog(about_facts(desktop.session.gateway.folder), desktop.window)
 
@@ -306,8 +306,8 @@ def test_a_dialog_with_text_fields_opens_in_the_first(qtbot: Any, unlocked: Desk
 
 
 def _prompts(desktop: Desktop) -> list[QMessageBox]:
-    from app.ui.block.note_dialogs import sign_confirmation
-    from app.ui.kit import prompts
+    from crucible.app.ui.block.note_dialogs import sign_confirmation
+    from crucible.app.ui.kit import prompts
 
     parent = desktop.window
     return [

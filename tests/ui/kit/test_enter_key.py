@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import fill_recovery_page, wait_idle
 

@@ -11,9 +11,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.ui.casebook.couple_dialog import CoupleDialog
-from app.ui.shell.launch import Desktop
-from app.ui.shell.settings_dialog import SettingsDialog
+from crucible.app.ui.casebook.couple_dialog import CoupleDialog
+from crucible.app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.settings_dialog import SettingsDialog
 from tests.ui.conftest import visible_dialog, wait_idle
 
 CTRL = Qt.KeyboardModifier.ControlModifier

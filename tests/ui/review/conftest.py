@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.vocabulary import Role
-from app.services.identity import export_card, import_card, read_card_file
-from app.services.review_send import send_for_review
-from app.services.vault_access import open_vault
-from app.store.vault import UnlockThrottle, Vault
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.identity import export_card, import_card, read_card_file
+from crucible.app.services.review_send import send_for_review
+from crucible.app.services.vault_access import open_vault
+from crucible.app.store.vault import UnlockThrottle, Vault
 from tests.conftest import PASSPHRASE
 from tests.ui.review.test_review_loop_app import make_vault, supervised_sample
 

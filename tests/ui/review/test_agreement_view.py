@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.review import review_agreement
-from app.domain.review_format import format_kappa
-from app.ui.review.agreement_view import AgreementView
+from crucible.app.domain.review import review_agreement
+from crucible.app.domain.review_format import format_kappa
+from crucible.app.ui.review.agreement_view import AgreementView
 from tests.domain.builders import DOWN, SAME, UP, A, B, block, day, intensive, obs
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from app.services.review_inbox import review_intensive
-from app.ui.review.review_window import ReviewWindow
-from app.ui.shell.launch import Desktop
+from crucible.app.services.review_inbox import review_intensive
+from crucible.app.ui.review.review_window import ReviewWindow
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import unlock
 from tests.ui.review.conftest import Pair
 from tests.ui.review.test_review_loop_app import answer, choose_file

@@ -22,17 +22,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
-from app.domain.review import review_agreement
-from app.domain.review_format import format_kappa
-from app.domain.vocabulary import Role
-from app.services.intensive_exchange import import_intensive
-from app.services.profile import ClinicianProfile, save_profile
-from app.services.vault_access import new_vault
-from app.ui.casebook.navigator_model import INTENSIVE
-from app.ui.casebook.report_dialog import ReportDialog
-from app.ui.hours.entry_dialogs import SupervisionEntryDialog
-from app.ui.review.review_controller import ReviewController
-from app.ui.shell.launch import Desktop
+from crucible.app.domain.review import review_agreement
+from crucible.app.domain.review_format import format_kappa
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services.intensive_exchange import import_intensive
+from crucible.app.services.profile import ClinicianProfile, save_profile
+from crucible.app.services.vault_access import new_vault
+from crucible.app.ui.casebook.navigator_model import INTENSIVE
+from crucible.app.ui.casebook.report_dialog import ReportDialog
+from crucible.app.ui.hours.entry_dialogs import SupervisionEntryDialog
+from crucible.app.ui.review.review_controller import ReviewController
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_PATH
 from tests.ui.conftest import unlock, visible_dialog, wait_idle
 

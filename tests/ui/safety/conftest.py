@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from app.store.vault import UnlockThrottle
-from app.ui.shell.launch import Desktop
+from crucible.app.store.vault import UnlockThrottle
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock
 from tests.ui.conftest import unlock
 
@@ -60,8 +60,8 @@ def backups_in(folder: Path, reason: str | None = None) -> list[Path]:
 
 def make_backup(folder: Path, at: datetime, reason: str = "manual") -> Path:
     """A backup made through the service, with the vault unlocked just for it."""
-    from app.services.backups import backup_now
-    from app.services.vault_access import open_vault
+    from crucible.app.services.backups import backup_now
+    from crucible.app.services.vault_access import open_vault
     from tests.conftest import PASSPHRASE
 
     vault = open_vault(folder, PASSPHRASE, throttle=UnlockThrottle(sleep=lambda _s: None))

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 
-from app.services.audit_log import LOCKED_PROVENANCE, AuditEntry, list_events
-from app.ui.safety.audit_model import (
+from crucible.app.services.audit_log import LOCKED_PROVENANCE, AuditEntry, list_events
+from crucible.app.ui.safety.audit_model import (
     ACTION,
     INTENSIVE,
     AuditFilter,
@@ -17,7 +17,7 @@ from app.ui.safety.audit_model import (
     BrokenRole,
     UnauthenticatedRole,
 )
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import wait_idle
 from tests.ui.shell.test_accessibility import _unnamed
 
@@ -126,7 +126,7 @@ def test_a_tampered_entry_is_shown_broken(qtbot: Any, unlocked: Desktop) -> None
 
 def test_no_note_text_reaches_the_window(qtbot: Any, unlocked: Desktop) -> None:
     """Nothing the window shows comes from a note, only from the events' small fields."""
-    from app.services.casebook import load_casebook
+    from crucible.app.services.casebook import load_casebook
 
     window = _open_audit(qtbot, unlocked)
     shown = " ".join(

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.services.settings_file import open_settings
-from app.ui.shell.launch import Desktop
+from crucible.app.services.settings_file import open_settings
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import add_couple, unlock, wait_idle
 from tests.ui.safety.conftest import backups_in, unlocked_at_nine
 

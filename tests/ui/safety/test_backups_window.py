@@ -10,12 +10,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.services import casebook
-from app.services.audit_log import list_events
-from app.services.vault_access import open_vault, set_new_passphrase
-from app.store.vault import UnlockThrottle
-from app.ui.safety.backups_view import RestoreDialog
-from app.ui.shell.launch import Desktop
+from crucible.app.services import casebook
+from crucible.app.services.audit_log import list_events
+from crucible.app.services.vault_access import open_vault, set_new_passphrase
+from crucible.app.store.vault import UnlockThrottle
+from crucible.app.ui.safety.backups_view import RestoreDialog
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.conftest import add_couple, unlock, wait_idle
 from tests.ui.safety.conftest import (
@@ -172,7 +172,7 @@ def test_mirror_folder_is_remembered_and_used(
     wait_idle(qtbot, desktop)
     assert "mirror" in window.view.message.text()
     assert len(list(mirror.glob("*.crucible-backup"))) == 1
-    from app.services.settings_file import open_settings
+    from crucible.app.services.settings_file import open_settings
 
     assert open_settings(demo_vault).settings.mirror_folder == mirror
     details = [e.detail for e in list_events(desktop.session.vault, action="settings-changed")]

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 
-from app.ui.shell.clipboard_guard import ClipboardGuard
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.clipboard_guard import ClipboardGuard
+from crucible.app.ui.shell.launch import Desktop
 
 COPIED = "Dana Whitfield said the weekend felt different"
 

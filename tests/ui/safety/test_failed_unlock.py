@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.services.audit_log import PENDING_FILE, list_events
-from app.ui.shell.launch import Desktop
+from crucible.app.services.audit_log import PENDING_FILE, list_events
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import FakeClock
 from tests.ui.conftest import unlock
 

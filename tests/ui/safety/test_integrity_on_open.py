@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.services import integrity
-from app.services.integrity import CheckResult
-from app.ui.safety.backups_view import RestoreDialog
-from app.ui.shell.launch import Desktop
+from crucible.app.services import integrity
+from crucible.app.services.integrity import CheckResult
+from crucible.app.ui.safety.backups_view import RestoreDialog
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE, FakeClock
 from tests.ui.conftest import damage_every_page, unlock, wait_idle
 from tests.ui.safety.conftest import backups_in, button, hours_ago, make_backup, visible

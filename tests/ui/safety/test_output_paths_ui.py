@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.services.report_export import ReportRequest
-from app.ui.shell.launch import Desktop
+from crucible.app.services.report_export import ReportRequest
+from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import folder_snapshot
 from tests.ui.conftest import visible_dialog, wait_idle
 from tests.ui.safety.conftest import unlocked_at_nine
@@ -65,6 +65,6 @@ def test_a_mirror_folder_inside_the_vault_is_refused(
         wait_idle(qtbot, desktop)
         assert "vault's folder" in window.view.message.text()
         assert not window.view.stop_mirror.isEnabled()
-    from app.services.settings_file import open_settings
+    from crucible.app.services.settings_file import open_settings
 
     assert open_settings(demo_vault).settings.mirror_folder is None

@@ -9,9 +9,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from app.ui.shell.about_dialog import AboutDialog
-from app.ui.shell.app_icon import ICON_SIZES, app_icon
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.about_dialog import AboutDialog
+from crucible.app.ui.shell.app_icon import ICON_SIZES, app_icon
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.shell.test_diagnostics import _menu_action
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from app.ui.casebook.couple_dialog import CoupleDialog
-from app.ui.shell.session import Stage
+from crucible.app.ui.casebook.couple_dialog import CoupleDialog
+from crucible.app.ui.shell.session import Stage
 from tests.ui.conftest import Desktop, unlock, visible_dialog
 
 UI = Path(__file__).resolve().parents[3] / "app" / "ui"
@@ -50,7 +50,7 @@ def test_a_lock_cuts_the_menus_off_and_an_unlock_routes_them_to_the_new_parts(
 
 def test_the_profile_menu_opens_the_form_of_the_open_vault(unlocked: Desktop) -> None:
     """File › Profile… reaches the profile controller composed at this unlock."""
-    from app.ui.shell.profile_dialog import ProfileDialog
+    from crucible.app.ui.shell.profile_dialog import ProfileDialog
 
     unlocked.window.profile.trigger()
     dialog = visible_dialog(ProfileDialog)

@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from app import __version__
-from app.services.logbook import log_path
-from app.ui.shell.launch import Desktop
-from app.ui.shell.unexpected_error import UnexpectedErrorDialog
+from crucible.app import __version__
+from crucible.app.services.logbook import log_path
+from crucible.app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.unexpected_error import UnexpectedErrorDialog
 from tests.conftest import PASSPHRASE
 
 CANARY = "CANARYw2Halloran said something private"
@@ -47,13 +47,15 @@ def test_an_unexpected_error_is_logged_by_type_and_frames_only(
     QApplication.activeModalWidget().reject()
     folder = unlocked.session.gateway.folder
     logged = log_path(folder).read_text("utf-8")  # before close: errors are not held back
-    hook_record = "app.ui.shell.unexpected_error: unexpected problem reached the event loop"
+    hook_record = (
+        "crucible.app.ui.shell.unexpected_error: unexpected problem reached the event loop"
+    )
     assert f"{hook_record}\nKeyError\n" in logged
     assert 'File "tests/ui/shell/test_diagnostics.py", line' in logged
     assert "in _raise_through_the_hook" in logged
     assert f"app started: Crucible {__version__}, Python 3." in logged
     assert "vault unlocked with the passphrase" in logged
-    assert "job app.ui." in logged  # the unlock ran as a named background job
+    assert "job crucible.app.ui." in logged  # the unlock ran as a named background job
     for secret in ("CANARYw2Halloran", PASSPHRASE, "Dana", "Whitfield"):
         assert secret not in logged, secret
     assert "CANARYw2Halloran" not in capfd.readouterr().err

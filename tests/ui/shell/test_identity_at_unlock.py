@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.audit_log import list_events
-from app.ui.shell.launch import Desktop
+from crucible.app.services.audit_log import list_events
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import unlock, wait_idle
 
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.services.instance import lock_file_path
-from app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
-from app.ui.shell.launch import EXIT_AFTER_FIRST_WINDOW, Desktop, launch
+from crucible.app.services.instance import lock_file_path
+from crucible.app.ui.shell.instance_guard import ALREADY_OPEN, InstanceGuard
+from crucible.app.ui.shell.launch import EXIT_AFTER_FIRST_WINDOW, Desktop, launch
 
 ROOT = Path(__file__).parents[2]
 
@@ -36,7 +36,7 @@ def test_second_process_is_refused(
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{EXIT_AFTER_FIRST_WINDOW: "1"})
     with qtbot.waitSignal(first.guard.activation_requested, timeout=15_000):
         process = subprocess.Popen(
-            [sys.executable, "-m", "app", "--vault", str(demo_vault)],
+            [sys.executable, "-m", "crucible", "--vault", str(demo_vault)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -7,15 +7,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services.notes import load_note
-from app.ui.shell.launch import Desktop
+from crucible.app.services.notes import load_note
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import wait_idle
 
 ALT = Qt.KeyboardModifier.AltModifier
 
 
 def _open_first_block(qtbot: Any, desktop: Desktop) -> Any:
-    from app.services import casebook
+    from crucible.app.services import casebook
 
     session = desktop.session
     couples = casebook.load_casebook(session.vault)

@@ -10,10 +10,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from app.services import casebook
-from app.ui.casebook.couple_dialog import CoupleDialog
-from app.ui.kit.prompts import show_error
-from app.ui.shell.launch import Desktop
+from crucible.app.services import casebook
+from crucible.app.ui.casebook.couple_dialog import CoupleDialog
+from crucible.app.ui.kit.prompts import show_error
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import (
     IdleClock,
     add_couple,

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.cli import Terminal, main
-from app.domain.vocabulary import Role
-from app.services import casebook
-from app.services.profile import ClinicianProfile, get_profile
-from app.ui.shell.launch import Desktop
-from app.ui.shell.profile_dialog import ProfileDialog
+from crucible.app.cli import Terminal, main
+from crucible.app.domain.vocabulary import Role
+from crucible.app.services import casebook
+from crucible.app.services.profile import ClinicianProfile, get_profile
+from crucible.app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.profile_dialog import ProfileDialog
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.conftest import DEMO, unlock
 
@@ -104,8 +104,8 @@ def test_a_vault_without_any_profile_row_opens_too(
     qtbot: Any, vault_folder: Path, start_desktop: Callable[..., Desktop]
 ) -> None:
     """A vault from an older `crucible init` (no profile at all) asks, and blocks open."""
-    from app.services.intensive_exchange import import_intensive
-    from app.services.vault_access import new_vault
+    from crucible.app.services.intensive_exchange import import_intensive
+    from crucible.app.services.vault_access import new_vault
 
     vault, _code = new_vault(vault_folder, PASSPHRASE, kdf=FAST_KDF)
     import_intensive(vault, DEMO.read_bytes(), actor="test")

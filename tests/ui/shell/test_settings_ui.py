@@ -12,12 +12,12 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 from sqlalchemy import select
 
-from app.services.settings import Settings, Theme
-from app.services.settings_file import SETTINGS_FILE, open_settings, update_settings
-from app.services.settings_schema import Choice, entries, setting
-from app.store import models
-from app.ui.shell.launch import Desktop
-from app.ui.shell.settings_dialog import SettingsDialog
+from crucible.app.services.settings import Settings, Theme
+from crucible.app.services.settings_file import SETTINGS_FILE, open_settings, update_settings
+from crucible.app.services.settings_schema import Choice, entries, setting
+from crucible.app.store import models
+from crucible.app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.settings_dialog import SettingsDialog
 from tests.ui.conftest import visible_dialog
 
 

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from app.services import casebook
-from app.ui.casebook.casebook_controller import CasebookController
-from app.ui.shell.launch import Desktop
-from app.ui.shell.unexpected_error import UnexpectedErrorDialog, UnexpectedErrors
+from crucible.app.services import casebook
+from crucible.app.ui.casebook.casebook_controller import CasebookController
+from crucible.app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.unexpected_error import UnexpectedErrorDialog, UnexpectedErrors
 from tests.ui.conftest import all_text
 
 CLIENT_TEXT = "Dana Whitfield said something private"

@@ -19,8 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.ui.shell.instance_guard import InstanceGuard
-from app.ui.shell.launch import Desktop
+from crucible.app.ui.shell.instance_guard import InstanceGuard
+from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import unlock
 
 ROOT = Path(__file__).parents[2]
@@ -29,8 +29,8 @@ ROOT = Path(__file__).parents[2]
 def _another_process_can_take_it(folder: Path) -> bool:
     probe = textwrap.dedent(f"""
         from pathlib import Path
-        from app.store import vault_lock
-        from app.store.errors import VaultInUseError
+        from crucible.app.store import vault_lock
+        from crucible.app.store.errors import VaultInUseError
         try:
             vault_lock.exclusive(Path({str(folder)!r}), wait_s=0).release()
             print("granted")
