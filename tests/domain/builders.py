@@ -8,6 +8,7 @@ parser.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from crucible.app.domain.intensive import (
     Observation,
     Partner,
 )
+from crucible.app.domain.stance_time import StanceSpan
 from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 SAMPLE_PATH = Path(__file__).resolve().parents[1] / "data" / "intensive-sample.json"
@@ -146,3 +148,22 @@ def intensives(draw: st.DrawFn, max_days: int = 3) -> Intensive:
         for n in range(1, count + 1)
     )
     return intensive(*days)
+
+
+def labels_second_by_second(
+    spans: Sequence[StanceSpan], origin: datetime, seconds: int
+) -> tuple[Stance | None, ...]:
+    """The time-sliced labels by their definition, one instant at a time (a test reference).
+
+    The span covering ``origin + k s`` for each k; `second_labels` lays the
+    same labels down as ranges, and the tests hold it to this.
+    """
+    labels: list[Stance | None] = []
+    cursor = 0
+    for k in range(seconds):
+        instant = origin + timedelta(seconds=k)
+        while cursor < len(spans) and spans[cursor].end <= instant:
+            cursor += 1
+        inside = cursor < len(spans) and spans[cursor].start <= instant
+        labels.append(spans[cursor].stance if inside else None)
+    return tuple(labels)

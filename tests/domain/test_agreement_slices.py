@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,23 +17,10 @@ from crucible.app.domain.agreement import (
     time_sliced_pairs,
 )
 from crucible.app.domain.intensive import Block
-from crucible.app.domain.stance_time import StanceSpan, stance_spans
+from crucible.app.domain.stance_time import stance_spans
 from crucible.app.domain.vocabulary import PartnerKey, Stance
 
-from .builders import T0, blocks
-
-
-def _walk(spans: Sequence[StanceSpan], origin: datetime, seconds: int) -> tuple[Stance | None, ...]:
-    """The definition, one instant at a time: the span that covers ``origin + k s``."""
-    labels: list[Stance | None] = []
-    cursor = 0
-    for k in range(seconds):
-        instant = origin + timedelta(seconds=k)
-        while cursor < len(spans) and spans[cursor].end <= instant:
-            cursor += 1
-        inside = cursor < len(spans) and spans[cursor].start <= instant
-        labels.append(spans[cursor].stance if inside else None)
-    return tuple(labels)
+from .builders import T0, blocks, labels_second_by_second
 
 
 @settings(max_examples=200, deadline=None)  # the per-second reference is slow by design
@@ -50,7 +36,7 @@ def test_slices_label_every_second_as_the_walk_does(
     """Any origin, to the microsecond, either side of the spans."""
     spans = stance_spans(block, partner)
     origin = T0 + timedelta(microseconds=shift_us)
-    assert second_labels(spans, origin, seconds) == _walk(spans, origin, seconds)
+    assert second_labels(spans, origin, seconds) == labels_second_by_second(spans, origin, seconds)
 
 
 @given(st.lists(st.tuples(st.sampled_from(Stance), st.sampled_from(Stance)), max_size=40))

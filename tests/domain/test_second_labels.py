@@ -1,13 +1,12 @@
 """The time-sliced labels laid down as ranges equal the second-by-second definition.
 
 `second_labels` was rewritten for speed (the agreement of a 1,000-observation
-block, issue 13's budget); the reference below is the original loop, kept
-here as the definition it must keep matching.
+block, issue 13's budget); the reference is the original loop, kept in
+tests/domain/builders.py as the definition it must keep matching.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -15,24 +14,12 @@ from hypothesis import strategies as st
 
 from crucible.app.domain.agreement import second_labels
 from crucible.app.domain.intensive import Block, Observation
-from crucible.app.domain.stance_time import StanceSpan, stance_spans
+from crucible.app.domain.stance_time import stance_spans
 from crucible.app.domain.vocabulary import BlockKind, PartnerKey, Stance
 
+from .builders import labels_second_by_second
+
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-
-def reference(
-    spans: Sequence[StanceSpan], origin: datetime, seconds: int
-) -> tuple[Stance | None, ...]:
-    labels: list[Stance | None] = []
-    cursor = 0
-    for k in range(seconds):
-        instant = origin + timedelta(seconds=k)
-        while cursor < len(spans) and spans[cursor].end <= instant:
-            cursor += 1
-        inside = cursor < len(spans) and spans[cursor].start <= instant
-        labels.append(spans[cursor].stance if inside else None)
-    return tuple(labels)
 
 
 @settings(max_examples=200, deadline=None)
@@ -66,4 +53,6 @@ def test_range_labels_equal_the_second_by_second_definition(
     origin = START + timedelta(microseconds=origin_shift_us)
     for key in PartnerKey:
         spans = stance_spans(block, key)
-        assert second_labels(spans, origin, seconds) == reference(spans, origin, seconds)
+        assert second_labels(spans, origin, seconds) == labels_second_by_second(
+            spans, origin, seconds
+        )

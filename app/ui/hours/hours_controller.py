@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject
 
-from crucible.app.domain.hours import BlockInRecord, BlockMark, SupervisionEntry
+from crucible.app.domain.hours import BlockInRecord, BlockMark, SupervisionEntry, entry_problem
 from crucible.app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
 from crucible.app.services.clock import Clock, system_clock
 from crucible.app.ui.hours.entry_dialogs import (
@@ -183,12 +183,10 @@ class HoursController(QObject):
         block_id, kind = block.block_id, block.mark.contact_kind
         vault, actor, clock = self._vault, self._actor(), self._clock
         self.view.confirm_ran.setEnabled(False)
-        self._background.run_write(
+        self._write_then_recount(
             lambda: mark_block(
                 vault, block_id, BlockMark(kind, confirmed_ran=True), clock=clock, actor=actor
-            ),
-            while_open(lambda: self.open, lambda _none: self.reload()),
-            while_open(lambda: self.open, self._failed),
+            )
         )
 
     def show_log(self, log: HoursLog) -> None:
@@ -312,6 +310,14 @@ class HoursController(QObject):
             )
         return opened
 
+    def _write_then_recount(self, work: Callable[[], object]) -> None:
+        """Run a change on the write lane; count again after it, or say why it failed."""
+        self._background.run_write(
+            work,
+            while_open(lambda: self.open, lambda _result: self.reload()),
+            while_open(lambda: self.open, self._failed),
+        )
+
     def _failed(self, error: BaseException) -> None:
         forms.show_message(self.view.message, error_sentence(error), self._error_colour())
 
@@ -329,7 +335,7 @@ class HoursController(QObject):
 
         def submit() -> str | None:
             entry = dialog.entry()
-            problem = _entry_problem(entry.on, entry.minutes, self._today())
+            problem = entry_problem(entry.on, entry.minutes, self._today())
             if problem is None:
                 self._store(
                     dialog, lambda: add_manual_contact(vault, entry, clock=clock, actor=actor)
@@ -359,7 +365,7 @@ class HoursController(QObject):
 
         def submit() -> str | None:
             entry = dialog.entry()
-            problem = _entry_problem(entry.on, entry.minutes, self._today())
+            problem = entry_problem(entry.on, entry.minutes, self._today())
             if problem is None:
                 self._store(dialog, lambda: add_supervision(vault, entry, clock=clock, actor=actor))
             return problem
@@ -400,12 +406,10 @@ class HoursController(QObject):
         vault, actor, clock = self._vault, self._actor(), self._clock
 
         def remove() -> None:
-            self._background.run_write(
+            self._write_then_recount(
                 lambda: remove_entry(
                     vault, supervision=supervision, entry_id=entry_id, clock=clock, actor=actor
-                ),
-                while_open(lambda: self.open, lambda _none: self.reload()),
-                while_open(lambda: self.open, self._failed),
+                )
             )
 
         prompts.confirm(self.view, "Remove entry", text, "Remove", remove)
@@ -477,7 +481,7 @@ class HoursController(QObject):
             if starts is not None and ends is not None and starts > ends:
                 return f"The target starts ({starts}) after it ends ({ends})."
             custom_preset = None if custom is None else custom.preset()
-            self._background.run_write(
+            self._write_then_recount(
                 lambda: choose_target(
                     vault,
                     preset_id,
@@ -486,9 +490,7 @@ class HoursController(QObject):
                     custom=custom_preset,
                     clock=clock,
                     actor=actor,
-                ),
-                while_open(lambda: self.open, lambda _target: self.reload()),
-                while_open(lambda: self.open, self._failed),
+                )
             )
             return None
 
@@ -503,9 +505,3 @@ def _log_file_name(starts: date | None, ends: date | None, kind: str) -> str:
         return f"hours-log.{kind}"
     span = "-to-".join(d.isoformat() for d in (starts, ends) if d is not None)
     return f"hours-log-{span}.{kind}"
-
-
-def _entry_problem(on: date, minutes: int, today: date) -> str | None:
-    from crucible.app.domain.hours import entry_problem
-
-    return entry_problem(on, minutes, today)
