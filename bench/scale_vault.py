@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crucible.app.services.vault_handle import Vault
 from crucible.app.store.keyfile import KdfParams
+from crucible.app.store.migrate import known_head
 
 GENERATOR_VERSION = 1
 PASSPHRASE = "bench passphrase scale"
@@ -76,8 +77,10 @@ def cache_root() -> Path:
 
 
 def _stamp() -> dict[str, Any]:
+    """What the cached vault was made with; a vault from an older schema is made again."""
     return {
         "version": GENERATOR_VERSION,
+        "schema": known_head(),
         "couples": COUPLES,
         "observations": OBSERVATIONS,
         "sections": SECTIONS,
