@@ -146,13 +146,20 @@ class TimelineSeries:
 
 
 def timeline_series(
-    intensive: Intensive, flip_window_s: int = DEFAULT_FLIP_WINDOW_S
+    intensive: Intensive,
+    flip_window_s: int = DEFAULT_FLIP_WINDOW_S,
+    *,
+    leave_out: tuple[int, int] | None = None,
 ) -> TimelineSeries:
     """Build the timeline series of an intensive.
 
     Args:
         intensive: The intensive to draw.
         flip_window_s: The flip window, so highlighted flips match the figures.
+        leave_out: A block (day number, position in the day) whose points and
+            spans are left out; it still counts for its day's extent. The live
+            workspace draws the open block itself, so building its thousand
+            points here too would be wasted on every block open.
 
     Returns:
         The series; points sharing an instant keep their logging order.
@@ -173,6 +180,8 @@ def timeline_series(
             )
             blocks.append(entry)
             extents.append(entry.extent)
+            if (day.number, block_index) == leave_out:
+                continue
             flipped = {flip.after_index for flip in find_flips(block, flip_window_s)}
             for index, observation in chronological(block):
                 points[observation.partner].append(

@@ -123,3 +123,20 @@ def test_sample_timeline_covers_every_observation() -> None:
     assert sum(len(lane) for lane in series.points.values()) == logged
     assert len(series.day_breaks) == len(source.days) - 1
     assert series.day_breaks[0] == source.days[1].blocks[0].start
+
+
+@settings(max_examples=40, deadline=None)
+@given(intensives())
+def test_a_left_out_block_keeps_its_day_but_adds_no_points(drawn: Intensive) -> None:
+    """Leaving a block out (the live workspace draws it itself) drops exactly its points."""
+    whole = timeline_series(drawn)
+    for one_day in drawn.days:
+        for position, _block in enumerate(one_day.blocks):
+            series = timeline_series(drawn, leave_out=(one_day.number, position))
+            assert series.days == whole.days  # it still widens its day
+            assert series.blocks == whole.blocks
+            for key in PartnerKey:
+                kept = [
+                    p for p in whole.points[key] if (p.day, p.block_index) != (one_day.number, position)
+                ]
+                assert list(series.points[key]) == kept

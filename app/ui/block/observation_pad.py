@@ -15,7 +15,7 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -40,6 +40,8 @@ from crucible.app.ui.block.keymap import (
 from crucible.app.ui.block.observation_actions import ObservationActions
 from crucible.app.ui.block.observation_pad_view import DETAIL_FIELDS, ObservationPadView
 from crucible.app.ui.shell import theme
+
+_TEXT = QPalette.ColorRole.WindowText
 
 _BLOCKING_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
@@ -208,20 +210,33 @@ class ObservationPad(QObject):
         last = self.actions.latest()
         if last is None:
             self.view.last_line.setText("No observation yet in this block.")
-            self.view.last_line.setStyleSheet("")
+            self._colour_last_line("")
             self.view.show_refinements(None, set(), None)
             return
         label = "Last" if last is self.actions.last() else "Latest in this block"
         name = self.names.get(last.partner, "")
         self.view.last_line.setText(f"{label}: {describe(last, name)}")
-        colour = self.colours.get(last.partner, "")
-        style = f"color: {colour};" if colour else ""
-        if self.view.last_line.styleSheet() != style:  # re-polishing costs more than the text
-            self.view.last_line.setStyleSheet(style)
+        self._colour_last_line(self.colours.get(last.partner, ""))
         if last is self.actions.last():
             self.view.show_refinements(last.intensity, set(last.strategies), last.boundary)
         else:  # follow-up keys refine only what was logged since opening the block
             self.view.show_refinements(None, set(), None)
+
+    def _colour_last_line(self, colour: str) -> None:
+        """The last line in the partner's colour ("" for the default), through its palette.
+
+        A style sheet would re-polish the label on every key whose partner differs from
+        the last one's, and lay out the pad again; a palette change only repaints it.
+        """
+        label = self.view.last_line
+        if not colour:
+            if label.testAttribute(Qt.WidgetAttribute.WA_SetPalette):
+                label.setPalette(QPalette())  # back to the inherited colours
+            return
+        if label.palette().color(_TEXT) != QColor(colour):
+            palette = label.palette()
+            palette.setColor(_TEXT, QColor(colour))
+            label.setPalette(palette)
 
     def show_error(self, sentence: str) -> None:
         """Show (or with "", hide) a message under the caps."""
@@ -246,7 +261,7 @@ class ObservationPad(QObject):
         self.set_live(False)
         self.hide_details()
         self.view.last_line.clear()
-        self.view.last_line.setStyleSheet("")
+        self._colour_last_line("")
         self.view.show_refinements(None, set(), None)
         self.show_error("")
         self.names, self.colours = {}, {}

@@ -191,12 +191,12 @@ def placed_points(points: Iterable[TimelinePoint], axis: TimeAxis) -> Placed:
 
 def other_points(intensive: Intensive, place: OpenBlock, flip_window_s: int) -> OtherPoints:
     """Every block's points but the open one's (by the domain's `timeline_series`); any thread."""
-    series = timeline_series(intensive, flip_window_s)
     number, index, start = place
+    series = timeline_series(intensive, flip_window_s, leave_out=(number, index))
     before: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
     after: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
     for key in PartnerKey:
-        others = [p for p in series.points[key] if not (p.day == number and p.block_index == index)]
+        others = series.points[key]
         before[key] = tuple(p for p in others if p.at < start)
         after[key] = tuple(p for p in others if p.at >= start)
     axis = TimeAxis(series.days)

@@ -26,6 +26,15 @@ from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
 from crucible.app.ui.block.timeline_data import TimelineData, lane_y, marker_size
 
 FLIP_COLOUR = "#e0218a"
+_SHADING = ("region", "plan", "baseline")
+"""The chart's fixed items (not lanes): the block as it ran, as planned, the lanes' divide."""
+TAIL_LIMIT = 48
+"""Newest points (and stance spans) of a lane drawn by a small item of their own.
+
+A changed chart item is drawn again whole, so a live key that added its point to the
+lane's item would redraw the block's hundreds of points and its whole step line. The
+key's point goes into the lane's tail instead, and the tail is folded into the lane
+(one full redraw) only once it holds this many."""
 
 
 class TimelineView(QWidget):
@@ -55,6 +64,8 @@ class TimelineView(QWidget):
         self._span_xy: dict[StanceSpan, tuple[float, float]] = {}
         self._shown: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
         self._steps: dict[PartnerKey, Any] = {}  # per lane: spans, xs, ys, end of each span
+        self._settled: dict[PartnerKey, int] = {}  # per lane: spans drawn by the lane's item
+        self._tail: dict[PartnerKey, int] = {}  # per lane: points drawn by the lane's tail
         self._axis_version = -1
         self._others_version = -1
         self._others: dict[PartnerKey, Any] = {}
@@ -109,26 +120,34 @@ class TimelineView(QWidget):
         )
 
     def redraw_all(self) -> None:
-        """Draw everything for a newly opened block."""
+        """Draw everything for a newly opened block.
+
+        The chart's items are made once and reused from block to block (made
+        and added anew, they cost a block open tens of milliseconds); only the
+        day lines and labels, which depend on the intensive, are made again.
+        """
         if self.plot is None:
             return
         pg = self._pg
         for item in self._static:
             self.plot.removeItem(item)
-        self._static, self._others = [], {}
-        for item in self._dynamic.values():
-            self.plot.removeItem(item)
-        self._dynamic = {}
+        self._static = []
         self._xy, self._span_xy = {}, {}
         self._axis_version = self.model.axis_version
-        if not self.model.loaded:
+        if not self._dynamic:
+            self._make_items()
+        for item in self._lanes():
+            item.clear()
+        self._recolour()  # once empty: a recoloured scatter restyles each point it holds
+        self._drawn, self._shown, self._steps, self._settled, self._tail = {}, {}, {}, {}, {}
+        loaded = self.model.loaded
+        for name in _SHADING:
+            self._dynamic[name].setVisible(loaded)
+        if not loaded:
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
             return
         axis = self.model.axis
-        muted = QColor(self.palette().color(QPalette.ColorRole.WindowText))
-        muted.setAlpha(120)
-        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        self._add_static(pg.InfiniteLine(pos=3.0, angle=0, pen=pg.mkPen(muted, width=1)))
+        muted = self._muted()
         text = self.palette().color(QPalette.ColorRole.WindowText)
         for index, day in enumerate(axis.days):
             if index:
@@ -145,40 +164,64 @@ class TimelineView(QWidget):
             bold.setBold(True)
             label.setFont(bold)
             self._add_static(label)
-        region = pg.LinearRegionItem(
-            movable=False, brush=pg.mkBrush(255, 193, 7, 38 if dark else 55)
-        )
-        region.setZValue(-10)
-        self._dynamic["region"] = region
-        self.plot.addItem(region)
-        plan = pg.LinearRegionItem(
-            movable=False,
-            brush=pg.mkBrush(0, 0, 0, 0),
-            pen=pg.mkPen(muted, width=1.5, style=Qt.PenStyle.DashLine),
-        )
-        plan.setZValue(-9)
-        self._dynamic["plan"] = plan
-        self.plot.addItem(plan)
-        self._others = {}
-        for key in PartnerKey:
-            scatter = self._scatter(key, (), static=True)
-            self._others[key] = scatter
-            self._add_static(scatter)
         self._show_others()
-        for key in PartnerKey:
-            for name in ("steps", "points", "flips"):
-                item = self._new_dynamic(key, name)
-                # Cached too: a log redraws one partner's lane, the other's is blitted.
-                for part in (item, *item.childItems()):
-                    part.setCacheMode(part.CacheMode.DeviceCoordinateCache)
-                self._dynamic[f"{name}-{key}"] = item
-                self.plot.addItem(item)
-        self._drawn, self._shown, self._steps = {}, {}, {}
         ticks = axis.ticks()
         step = max(1, len(ticks) // 14)
         self.plot.getPlotItem().getAxis("bottom").setTicks([ticks[::step], []])
         self.plot.setXRange(-0.1, axis.length + 0.1, padding=0)
         self.redraw_current()
+
+    def _make_items(self) -> None:
+        """The items every block reuses: shading, plan, the lanes, the other blocks' points."""
+        pg = self._pg
+        baseline = pg.InfiniteLine(pos=3.0, angle=0)
+        region = pg.LinearRegionItem(movable=False)
+        region.setZValue(-10)
+        plan = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(0, 0, 0, 0))
+        plan.setZValue(-9)
+        for name, item in zip(_SHADING, (region, plan, baseline), strict=True):
+            self._dynamic[name] = item
+            self.plot.addItem(item)
+        for key in PartnerKey:
+            scatter = self._scatter(key, (), static=True)
+            _cache_drawing(scatter)  # drawn once per block: thousands of points
+            self._others[key] = scatter
+            self.plot.addItem(scatter)
+            for name in ("steps", "steps-tail", "points", "points-tail", "flips"):
+                item = self._new_dynamic(key, name)
+                # Cached too: a log redraws one partner's lane, the other's is blitted.
+                _cache_drawing(item)
+                self._dynamic[f"{name}-{key}"] = item
+                self.plot.addItem(item)
+
+    def _lanes(self) -> list[Any]:
+        """The items that hold points or lines: emptied for each block."""
+        shading = [self._dynamic.get(name) for name in _SHADING]
+        lanes = [item for item in self._dynamic.values() if item not in shading]
+        return [*self._others.values(), *lanes]
+
+    def _muted(self) -> QColor:
+        muted = QColor(self.palette().color(QPalette.ColorRole.WindowText))
+        muted.setAlpha(120)
+        return muted
+
+    def _recolour(self) -> None:
+        """The couple's colours on the lanes, the theme's on the shading (both may change)."""
+        pg, muted = self._pg, self._muted()
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        self._dynamic["baseline"].setPen(pg.mkPen(muted, width=1))
+        self._dynamic["region"].setBrush(pg.mkBrush(255, 193, 7, 38 if dark else 55))
+        for line in self._dynamic["plan"].lines:
+            line.setPen(pg.mkPen(muted, width=1.5, style=Qt.PenStyle.DashLine))
+        for key in PartnerKey:
+            edge = pg.mkPen(self._colour(key).darker(130), width=1)
+            self._others[key].setPen(edge)
+            self._others[key].setBrush(pg.mkBrush(self._colour(key, 150)))
+            for name in ("points", "points-tail"):
+                self._dynamic[f"{name}-{key}"].setPen(edge)
+                self._dynamic[f"{name}-{key}"].setBrush(pg.mkBrush(self._colour(key, 235)))
+            for name in ("steps", "steps-tail"):
+                self._dynamic[f"{name}-{key}"].setPen(pg.mkPen(self._colour(key, 190), width=1))
 
     def _show_others(self) -> None:
         """Draw the other blocks' points, placed by the worker that read them when it could."""
@@ -212,16 +255,25 @@ class TimelineView(QWidget):
                 continue
             self._drawn[key] = self.model.versions[key]
             points = self.model.current_points(key)
-            xs, ys = self._step_path(key, self.model.current_spans(key), day)
-            self._dynamic[f"steps-{key}"].setData(xs, ys, connect="finite")
+            self._draw_steps(key, self.model.current_spans(key), day)
             shown = self._shown.get(key, ())
             if points is shown:
                 continue  # only the step line moved (the block's end, for the other partner)
+            tail = self._dynamic[f"points-tail-{key}"]
             if len(points) > len(shown) and points[: len(shown)] == shown:
                 new = points[len(shown) :]  # the live case: only the newest point is added
-                self._add(self._dynamic[f"points-{key}"], new, 0)
+                if self._tail.get(key, 0) + len(new) <= TAIL_LIMIT:
+                    self._add(tail, new, 0)
+                    self._tail[key] = self._tail.get(key, 0) + len(new)
+                else:  # fold the tail into the lane: one full redraw every TAIL_LIMIT keys
+                    folded = len(shown) - self._tail.get(key, 0)
+                    tail.clear()
+                    self._tail[key] = 0
+                    self._add(self._dynamic[f"points-{key}"], points[folded:], 0)
                 self._add(self._dynamic[f"flips-{key}"], [p for p in new if p.is_flip], 9)
             else:
+                tail.clear()
+                self._tail[key] = 0
                 self._dynamic[f"points-{key}"].clear()
                 self._dynamic[f"flips-{key}"].clear()
                 self._add(self._dynamic[f"points-{key}"], points, 0)
@@ -229,15 +281,19 @@ class TimelineView(QWidget):
             self._shown[key] = points
 
     def clear(self) -> None:
-        """Remove every drawn item and the names in the legend."""
+        """Empty the chart and the names in the legend (the items stay, for the next block)."""
         self.legend.clear()
         self.colours = {}
         if self.plot is not None:
-            for item in [*self._static, *self._dynamic.values()]:
+            for item in self._static:
                 self.plot.removeItem(item)
-            self._static, self._dynamic, self._xy, self._span_xy = [], {}, {}, {}
-            self._others = {}
-            self._drawn, self._shown, self._steps = {}, {}, {}
+            self._static, self._xy, self._span_xy = [], {}, {}
+            for item in self._lanes():
+                item.clear()
+            for name in _SHADING:
+                if name in self._dynamic:
+                    self._dynamic[name].setVisible(False)
+            self._drawn, self._shown, self._steps, self._settled, self._tail = {}, {}, {}, {}, {}
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
 
     def _show_plan(self, axis: Any, day: int) -> None:
@@ -254,10 +310,7 @@ class TimelineView(QWidget):
     # ------------------------------------------------------------------ items
 
     def _add_static(self, item: Any) -> None:
-        # Drawn once into a pixmap: repainting thousands of other blocks' points and
-        # lines on every logged observation would cost more than the log itself.
-        for part in (item, *item.childItems()):
-            part.setCacheMode(part.CacheMode.DeviceCoordinateCache)
+        _cache_drawing(item)
         self._static.append(item)
         self.plot.addItem(item)
 
@@ -268,21 +321,38 @@ class TimelineView(QWidget):
 
     def _new_dynamic(self, key: PartnerKey, name: str) -> Any:
         pg = self._pg
-        if name == "steps":
+        if name in ("steps", "steps-tail"):
             return pg.PlotDataItem(pen=pg.mkPen(self._colour(key, 190), width=1))
         if name == "flips":
             return pg.ScatterPlotItem(
                 symbol="o", pen=pg.mkPen(FLIP_COLOUR, width=2.5), brush=None, pxMode=True
             )
-        return self._scatter(key, (), static=False)
+        return self._scatter(key, (), static=False)  # the points and their tail
+
+    def _draw_steps(self, key: PartnerKey, spans: tuple[StanceSpan, ...], day: int) -> None:
+        """Draw the lane's step line: the settled spans once, the newest ones in the tail.
+
+        A live key changes only the last span or two, so the lane's item keeps
+        its drawing and the tail (at most TAIL_LIMIT spans) is drawn again.
+        """
+        xs, ys, marks, keep = self._step_path(key, spans, day)
+        settled = self._settled.get(key, 0)
+        if keep < settled or len(spans) - settled > TAIL_LIMIT:
+            settled = max(0, len(spans) - 2)  # the two a key can change stay in the tail
+            cut = marks[settled - 1] if settled else 0
+            self._dynamic[f"steps-{key}"].setData(xs[:cut], ys[:cut], connect="finite")
+            self._settled[key] = settled
+        start = marks[settled - 1] - 1 if settled else 0  # from the settled end: no gap
+        self._dynamic[f"steps-tail-{key}"].setData(xs[start:], ys[start:], connect="finite")
 
     def _step_path(
         self, key: PartnerKey, spans: tuple[StanceSpan, ...], day: int
-    ) -> tuple[list[float], list[float]]:
-        """The step line's points; only spans after those unchanged since last time are placed.
+    ) -> tuple[list[float], list[float], list[int], int]:
+        """The step line's points, the end of each span in them, and how many spans were kept.
 
-        A live key changes the last span or two of a lane (and, when the block's
-        end moves, the other lane's last): the rest of the path is kept.
+        Only spans after those unchanged since last time are placed: a live key
+        changes the last span or two of a lane (and, when the block's end moves,
+        the other lane's last); the rest of the path is kept.
         """
         axis = self.model.axis
         old, xs, ys, marks = self._steps.get(key, ((), [], [], []))
@@ -306,7 +376,7 @@ class TimelineView(QWidget):
             marks.append(len(xs))
             previous_end = span.end
         self._steps[key] = (spans, xs, ys, marks)
-        return xs, ys
+        return xs, ys, marks, keep
 
     def _scatter(self, key: PartnerKey, points: tuple[TimelinePoint, ...], *, static: bool) -> Any:
         pg = self._pg
@@ -343,6 +413,16 @@ class TimelineView(QWidget):
             observation_id = points[0].data()
             if observation_id is not None:
                 self.observation_clicked.emit(int(observation_id))
+
+
+def _cache_drawing(item: Any) -> None:
+    """Draw the item once into a pixmap, blitted until it changes.
+
+    Repainting thousands of other blocks' points and lines on every logged
+    observation would cost more than the log itself.
+    """
+    for part in (item, *item.childItems()):
+        part.setCacheMode(part.CacheMode.DeviceCoordinateCache)
 
 
 def _escape(text: str) -> str:

@@ -21,6 +21,7 @@ from crucible.app.services import observations as observation_service
 from crucible.app.services.errors import NotFoundError
 from crucible.app.store import intensives as intensive_store
 from crucible.app.ui.block import BlockController
+from crucible.app.ui.block.timeline_view import TAIL_LIMIT
 from tests.conftest import FakeClock
 from tests.ui.block.conftest import DAY2, Demo
 
@@ -48,8 +49,13 @@ def test_a_key_inserts_one_row_and_one_point_without_a_reset(
     model.layoutChanged.connect(lambda: counts.__setitem__("layout", 1))
     model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
     lane = chart._dynamic[f"points-{PartnerKey.B}"]
-    lane.addPoints = _counting(counts, "points added", lane.addPoints)
+    lane.addPoints = _counting(counts, "lane's points added", lane.addPoints)
     lane.clear = _counting(counts, "lane cleared", lane.clear)
+    tail = chart._dynamic[f"points-tail-{PartnerKey.B}"]
+    tail.addPoints = _counting(counts, "points added", tail.addPoints)
+    tail.clear = _counting(counts, "tail cleared", tail.clear)
+    steps = chart._dynamic[f"steps-{PartnerKey.B}"]
+    steps.setData = _counting(counts, "lane's step line redrawn", steps.setData)
     chart.redraw_all = _counting(counts, "chart redrawn", chart.redraw_all)
     others = timeline.other_points(PartnerKey.B)
     shown = timeline.current_points(PartnerKey.B)
@@ -59,7 +65,9 @@ def test_a_key_inserts_one_row_and_one_point_without_a_reset(
     session_clock.advance(20)
     qtbot.keyClick(workspace.view.pad, Qt.Key.Key_M)
 
-    assert counts == {"points added": 1}  # no reset, no layout change, no lane rebuilt
+    # No reset, no layout change; the point goes into the lane's tail, and the lane's own
+    # points and step line (hundreds of them, drawn again whole if touched) are left alone.
+    assert counts == {"points added": 1}
     assert inserted == [(rows, rows)]
     assert model.rowCount() == rows + 1
     now = timeline.current_points(PartnerKey.B)
@@ -122,7 +130,7 @@ def test_opening_a_block_reads_no_other_block_before_its_first_paint(
     assert sum(len(b.observations) for b in workspace.record.all_blocks()) == sum(
         len(b.observations) for d in demo.intensive.days for b in d.blocks
     )
-    drawn = [item for item in workspace.view.timeline._static if hasattr(item, "points")]
+    drawn = list(workspace.view.timeline._others.values())
     shown = sorted(sorted(int(i) for i in item.data["data"]) for item in drawn)
     expected = [workspace.timeline.other_points(key) for key in PartnerKey]
     assert shown == sorted(sorted(p.observation_id or 0 for p in pts) for pts in expected)
@@ -144,3 +152,30 @@ def test_the_rest_failing_to_read_is_said_on_the_pad(
     assert message.text().startswith("The other blocks of this intensive could not be read.")
     assert not workspace.intensive_complete
     assert workspace.table_model.rowCount() > 0  # the open block itself is there
+
+
+def test_the_lane_tail_folds_and_the_chart_still_shows_every_point(
+    qtbot: Any, workspace: BlockController, session_clock: FakeClock
+) -> None:
+    """Past TAIL_LIMIT keys the tail folds into its lane: the lane and tail together show all."""
+    assert workspace.record is not None
+    session_clock.now = workspace.record.at(len(workspace.record) - 1).at + timedelta(minutes=1)
+    workspace.set_live(True)
+    chart = workspace.view.timeline
+    for n in range(2 * TAIL_LIMIT + 5):
+        session_clock.advance(7)
+        qtbot.keyClick(workspace.view.pad, (Qt.Key.Key_Q, Qt.Key.Key_P)[n % 2])  # A, then B
+    for key in PartnerKey:
+        lane, tail = chart._dynamic[f"points-{key}"], chart._dynamic[f"points-tail-{key}"]
+        drawn = [p.data() for item in (lane, tail) for p in item.points()]
+        wanted = [p.observation_id for p in workspace.timeline.current_points(key)]
+        assert sorted(drawn) == sorted(wanted)
+        assert len(drawn) == len(set(drawn))  # none drawn twice
+        assert 0 < len(tail.points()) <= TAIL_LIMIT
+        steps, steps_tail = chart._dynamic[f"steps-{key}"], chart._dynamic[f"steps-tail-{key}"]
+        settled_x, _ = steps.getData()
+        tail_x, _ = steps_tail.getData()
+        assert len(settled_x) > 0  # folded at least once
+        assert tail_x[0] == settled_x[-1]  # the step line runs on without a gap
+        end = workspace.timeline.current_spans(key)[-1].end
+        assert tail_x[-1] == workspace.timeline.axis.x(end, workspace.timeline.current_day)
