@@ -136,7 +136,6 @@ def test_a_left_out_block_keeps_its_day_but_adds_no_points(drawn: Intensive) -> 
             assert series.days == whole.days  # it still widens its day
             assert series.blocks == whole.blocks
             for key in PartnerKey:
-                kept = [
-                    p for p in whole.points[key] if (p.day, p.block_index) != (one_day.number, position)
-                ]
+                place = (one_day.number, position)
+                kept = [p for p in whole.points[key] if (p.day, p.block_index) != place]
                 assert list(series.points[key]) == kept
