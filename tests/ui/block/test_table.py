@@ -16,6 +16,7 @@ from crucible.app.ui.block.observation_table_model import (
     BOUNDARY,
     ID_ROLE,
     INTENSITY,
+    SORT_ROLE,
     STANCE,
     STRATEGIES,
     TIME,
@@ -142,3 +143,33 @@ def test_cell_editors_write_through_the_delegates(
     assert stored.intensity == 1
     assert stored.stance is Stance.ONE_UP
     assert Strategy.WITHDRAWAL in stored.strategies
+
+
+def test_a_painted_cell_gets_every_role_in_one_call_with_the_same_answers(
+    qtbot: Any, workspace: BlockController, monkeypatch: Any
+) -> None:
+    """The table's repaint asks `multiData` once per cell, never `data`; both answer alike."""
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    model = workspace.table_model
+    roles = [Qt.ItemDataRole(r) for r in range(0, 14)] + [ID_ROLE, SORT_ROLE]
+    for column in range(model.columnCount()):
+        index = model.index(3, column)
+        for role in roles:
+            asked = QModelRoleData(int(getattr(role, "value", role)))
+            model.multiData(index, QModelRoleDataSpan(asked))
+            assert asked.data() == model.data(index, role), (column, role)
+    calls = {"data": 0, "multiData": 0}
+    for name in calls:
+        original = getattr(model, name)
+
+        def counted(*args: Any, _name: str = name, _original: Any = original) -> Any:
+            calls[_name] += 1
+            return _original(*args)
+
+        monkeypatch.setattr(model, name, counted)
+    table = workspace.view.table.table
+    qtbot.waitUntil(lambda: table.isVisible())
+    table.viewport().repaint()
+    assert calls["multiData"] > 0
+    assert calls["data"] == 0
