@@ -10,12 +10,13 @@ undoable command that calls the service first.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -230,7 +231,7 @@ class ObservationTableModel(QAbstractTableModel):
             return self._display(observation, column) or None
         return None
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         """Every role a painted cell asks for, in one call into Python instead of seven.
 
         A table repaint (one per live key) asks each visible cell for seven
@@ -244,7 +245,10 @@ class ObservationTableModel(QAbstractTableModel):
             return
         observation = record.at(row)
         column = index.column()
-        for role_data in roleDataSpan:
+        asked: Iterable[QModelRoleData] = (
+            (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan  # type: ignore[assignment]
+        )
+        for role_data in asked:
             role = role_data.role()
             if role == _DISPLAY:
                 texts = self._texts.get(observation)
