@@ -5,6 +5,9 @@
   ``supervision_minutes`` among others; CSV: one row per dated entry).
 - ``crucible hours add-contact``, ``add-supervision``: one entry each, checked
   first (one sentence and nothing stored when it cannot be).
+- ``crucible hours mark BLOCK_ID --as relational|individual|not-contact``:
+  whether an "other" block counts as contact (the plain output and
+  ``--json``'s ``other_blocks_not_counted`` list the ones still undecided).
 - ``crucible hours target PRESET [--from --to]``: choose the target.
 - ``crucible hours report -o FILE``: the de-identified hours log PDF.
 
@@ -36,6 +39,9 @@ def _clock(text: str) -> time:
         return time.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a time (write it as HH:MM)") from None
+
+
+MARK_CHOICES = ("relational", "individual", "not-contact")
 
 
 def _period(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +78,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--intensive", type=record_id, action="append", default=[], metavar="ID",
         help="an intensive discussed (repeatable)",
     )  # fmt: skip
+    mark = verbs.add_parser("mark", help="count an 'other' block as contact, or not")
+    mark.add_argument("block_id", type=record_id, metavar="BLOCK_ID")
+    mark.add_argument(
+        "--as", dest="counts_as", required=True, choices=MARK_CHOICES,
+        help="the kind of contact it was, or not-contact to stop counting it",
+    )  # fmt: skip
     target = verbs.add_parser("target", help="choose the target preset")
     target.add_argument("preset", help="a preset id (see docs/hours.md)")
     _period(target)
@@ -89,6 +101,8 @@ def run_hours(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: A
         return _add_contact(args, folder, terminal)
     if verb == "add-supervision":
         return _add_supervision(args, folder, terminal)
+    if verb == "mark":
+        return _mark(args, folder, terminal)
     if verb == "target":
         return _target(args, folder, terminal)
     if verb == "report":
@@ -145,7 +159,33 @@ def _table(log: Any) -> list[str]:
             f"  {item.category.label}: {hours_text(item.claimable)} of "
             f"{hours_text(item.required)} claimable ({item.fraction:.0%})"
         )
+    if log.other_not_counted:
+        lines.append(
+            "Not counted until you decide ('crucible hours mark BLOCK_ID --as "
+            "relational|individual|not-contact'): 'other' blocks that ran"
+        )
+        for block in log.other_not_counted:
+            lines.append(
+                f"  block {block.block_id} (intensive {block.intensive_id}, "
+                f"{block.couple_code}) {block.on} {block.start:%H:%M}-{block.end:%H:%M}, "
+                f"{block.minutes} min"
+            )
     return lines
+
+
+def _mark(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.domain.hours import ContactKind
+    from crucible.app.services.hours import mark_other_block
+
+    counts_as = None if args.counts_as == "not-contact" else ContactKind(args.counts_as)
+    with unlock(folder, terminal) as vault:
+        mark_other_block(vault, args.block_id, counts_as, actor=CLI_ACTOR)
+    if counts_as is None:
+        terminal.out(f"Block {args.block_id} no longer counts as contact.")
+    else:
+        terminal.out(f"Block {args.block_id} now counts as {counts_as.value} contact.")
+    return EXIT_OK
 
 
 def _add_contact(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:

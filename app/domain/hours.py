@@ -215,6 +215,73 @@ def needs_confirmation(record: BlockInRecord) -> bool:
     return contact_kind_of(record) is not None and not record.ran()
 
 
+def mark_problem(block_id: int, kind: BlockKind) -> str | None:
+    """None if a block may be marked as contact (or not), else the sentence that says why not.
+
+    Only an "other" block waits for the clinician's word on its kind: a
+    joint or individual block counts by its kind already, and a break or
+    homework block never counts, whatever is marked.
+    """
+    if kind is BlockKind.OTHER:
+        return None
+    if kind is BlockKind.BREAK or kind is BlockKind.HOMEWORK:
+        return (
+            f"Block {block_id} is a {kind.value} block; break and homework never count as contact."
+        )
+    counted = "relational" if kind is BlockKind.JOINT else "individual"
+    return (
+        f"Block {block_id} counts as {counted} contact by its kind already; "
+        "only 'other' blocks are marked."
+    )
+
+
+class OtherBlock(NamedTuple):
+    """An "other" block as the trainee decides about it: when it ran, and how it counts now."""
+
+    block_id: int
+    intensive_id: int
+    couple_code: str
+    start: datetime
+    """The effective span's start, on the block's own clock."""
+    end: datetime
+    minutes: int
+    counts_as: ContactKind | None
+
+    @property
+    def on(self) -> date:
+        """The date it started, on its own clock."""
+        return self.start.date()
+
+
+def other_blocks(records: Iterable[BlockInRecord], *, marked: bool) -> list[OtherBlock]:
+    """The "other" blocks that ran: those marked as contact (``marked``) or not yet, by start.
+
+    An unmarked one is listed so the trainee knows to decide: it may have
+    been contact (a psychoeducation hour) or not (a lunch with the team).
+    One without any sign it ran is left out: its plan alone says nothing.
+    """
+    found = []
+    for record in records:
+        if record.kind is not BlockKind.OTHER or record.block_id is None or not record.ran():
+            continue
+        if (record.mark.contact_kind is not None) is not marked:
+            continue
+        span = record.span()
+        zone = zone_of(record)
+        found.append(
+            OtherBlock(
+                record.block_id,
+                record.intensive_id,
+                record.couple_code,
+                span.start.astimezone(zone),
+                span.end.astimezone(zone),
+                int((span.end - span.start).total_seconds() / 60 + 0.5),
+                record.mark.contact_kind,
+            )
+        )
+    return sorted(found, key=lambda block: (block.start, block.block_id))
+
+
 def zone_of(record: BlockInRecord) -> tzinfo:
     """The clock the block was logged on: its recorded start's offset, else its plan's."""
     return (record.actual_start or record.start).tzinfo or UTC

@@ -22,6 +22,7 @@ from crucible.app.domain.hours import (
     ContactKind,
     ContactMinutes,
     ContactPiece,
+    OtherBlock,
     SupervisionEntry,
     SupervisionMinutes,
     week_of,
@@ -66,6 +67,8 @@ class HoursLog:
     claimable: Claimable
     weeks: tuple[WeekRow, ...]
     progress: tuple[CategoryProgress, ...]
+    other_not_counted: tuple[OtherBlock, ...] = ()
+    """"Other" blocks of the period that ran and are not marked: the trainee has to decide."""
 
 
 def _within(on: date, date_from: date | None, date_to: date | None) -> bool:
@@ -78,6 +81,7 @@ def hours_log(
     target: Target,
     date_from: date | None = None,
     date_to: date | None = None,
+    other_not_counted: Sequence[OtherBlock] = (),
 ) -> HoursLog:
     """The period's log; ``pieces`` and ``supervision`` may reach outside it (running totals).
 
@@ -151,6 +155,9 @@ def hours_log(
         claimable=period_claim,
         weeks=tuple(rows),
         progress=running[-1],
+        other_not_counted=tuple(
+            block for block in other_not_counted if _within(block.on, date_from, date_to)
+        ),
     )
 
 
@@ -178,6 +185,18 @@ def hours_as_json(log: HoursLog) -> dict[str, Any]:
                 "running": [_progress_json(item) for item in row.running],
             }
             for row in log.weeks
+        ],
+        "other_blocks_not_counted": [
+            {
+                "block_id": block.block_id,
+                "intensive_id": block.intensive_id,
+                "couple_code": block.couple_code,
+                "date": block.on.isoformat(),
+                "start": block.start.isoformat(),
+                "end": block.end.isoformat(),
+                "minutes": block.minutes,
+            }
+            for block in log.other_not_counted
         ],
     }
 

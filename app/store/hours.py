@@ -239,6 +239,24 @@ def store_target(
     row.ends = ends
 
 
+def block_kind_and_mark(session: Session, block_id: int) -> tuple[BlockKind, BlockMark] | None:
+    """A block's kind and the clinician's word on it; None when the vault holds no such block."""
+    row = session.execute(
+        select(
+            models.Block.kind,
+            models.HoursBlockMark.contact_kind,
+            models.HoursBlockMark.confirmed_ran,
+        )
+        .outerjoin(models.HoursBlockMark, models.HoursBlockMark.block_id == models.Block.id)
+        .where(models.Block.id == block_id)
+    ).first()
+    if row is None:
+        return None
+    kind, contact_kind, confirmed = row
+    mark = BlockMark(_CONTACT_KINDS[contact_kind] if contact_kind else None, bool(confirmed))
+    return _BLOCK_KINDS[kind], mark
+
+
 def block_exists(session: Session, block_id: int) -> bool:
     """Whether the vault holds a block with this id."""
     return session.get(models.Block, block_id) is not None

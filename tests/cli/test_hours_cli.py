@@ -163,3 +163,84 @@ def test_the_table_names_the_target(loaded: Crucible) -> None:
     assert result.status == 0, result.err
     assert "Contact      relational 10:15  individual 2:00  total 12:15" in result.out
     assert "Direct client contact: 12:15 of 500:00 claimable (2%)" in result.out
+
+
+@pytest.fixture
+def with_other_block(initialized: Crucible, tmp_path: Path) -> Crucible:
+    """The demo plus, on its second day, a break (16:00-16:15) and an "other" block that ran."""
+    document = json.loads(DEMO.read_text("utf-8"))
+    document["format"] = "crucible.intensive/1.1"
+    document["intensive"]["days"][1]["blocks"] += [
+        {"title": "Stretch", "kind": "break",
+         "start": "2026-11-03T16:00:00-05:00", "end": "2026-11-03T16:15:00-05:00",
+         "actual_start": "2026-11-03T16:00:00-05:00", "actual_end": "2026-11-03T16:15:00-05:00"},
+        {"title": "Psychoeducation", "kind": "other",
+         "start": "2026-11-03T16:15:00-05:00", "end": "2026-11-03T17:00:00-05:00",
+         "actual_start": "2026-11-03T16:15:00-05:00", "actual_end": "2026-11-03T17:00:00-05:00"},
+    ]  # fmt: skip
+    path = tmp_path / "with-other.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert initialized("import", str(path)).status == 0
+    return initialized
+
+
+def test_an_other_block_is_listed_until_marked_and_counts_once_marked(
+    with_other_block: Crucible,
+) -> None:
+    crucible = with_other_block
+    data = hours_json(crucible)
+    assert data["contact_minutes"]["total"] == DEMO_RELATIONAL + DEMO_INDIVIDUAL  # type: ignore[index]
+    undecided = data["other_blocks_not_counted"]
+    assert isinstance(undecided, list)
+    assert [(b["date"], b["minutes"], b["couple_code"]) for b in undecided] == [
+        ("2026-11-03", 45, "C-0007")
+    ]
+    other = undecided[0]["block_id"]
+    plain = crucible("hours").out
+    assert f"block {other} (intensive 1, C-0007) 2026-11-03 16:15-17:00, 45 min" in plain
+    assert "crucible hours mark BLOCK_ID" in plain
+
+    result = crucible("hours", "mark", str(other), "--as", "individual")
+    assert (result.status, result.out.strip()) == (
+        0,
+        f"Block {other} now counts as individual contact.",
+    )
+    data = hours_json(crucible)
+    assert data["contact_minutes"] == {
+        "relational": DEMO_RELATIONAL,
+        "individual": DEMO_INDIVIDUAL + 45,
+        "total": DEMO_RELATIONAL + DEMO_INDIVIDUAL + 45,
+    }
+    assert data["other_blocks_not_counted"] == []
+    assert "crucible hours mark" not in crucible("hours").out
+
+    assert crucible("hours", "mark", str(other), "--as", "relational").status == 0
+    assert hours_json(crucible)["contact_minutes"]["relational"] == DEMO_RELATIONAL + 45  # type: ignore[index]
+    assert crucible("hours", "mark", str(other), "--as", "not-contact").status == 0
+    data = hours_json(crucible)
+    assert data["contact_minutes"]["total"] == DEMO_RELATIONAL + DEMO_INDIVIDUAL  # type: ignore[index]
+    assert [b["block_id"] for b in data["other_blocks_not_counted"]] == [other]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("block", "words"),
+    [
+        ("99999", "There is no block with id 99999"),
+        ("BREAK", "is a break block; break and homework never count as contact"),
+        ("1", "counts as relational contact by its kind already"),
+    ],
+)
+def test_marking_a_block_that_cannot_be_marked_is_one_sentence_and_stores_nothing(
+    with_other_block: Crucible, block: str, words: str
+) -> None:
+    crucible = with_other_block
+    other = hours_json(crucible)["other_blocks_not_counted"][0]["block_id"]  # type: ignore[index]
+    block = str(other - 1) if block == "BREAK" else block
+    before = crucible("hours", "--csv").out
+    result = crucible("hours", "mark", block, "--as", "relational")
+    assert result.status == 2
+    assert words in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+    assert crucible("hours", "--csv").out == before
+    assert crucible("hours", "mark", "1", "--as", "maybe").status == 2  # argparse's choices
