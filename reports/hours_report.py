@@ -15,6 +15,7 @@ from datetime import date
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from crucible.app.domain.hours_log import HoursLog, csv_rows, hours_text
+from crucible.app.domain.hours_targets import ratio_sentence
 from crucible.reports.fonts import BODY_FONT, BOLD_FONT
 from crucible.reports.layout import DocumentMeta, frame_width, render_pdf
 from crucible.reports.notes import signature_block
@@ -68,14 +69,7 @@ def _progress(log: HoursLog, styles: Styles, width: float) -> list[Flowable]:
     out: list[Flowable] = [Paragraph("Toward the target", styles.h1)]
     out.append(Paragraph(f"{preset.name}. Source: {preset.source}.", styles.small))
     if preset.ratio is not None:
-        per = "in each week" if preset.ratio.per == "week" else "over the target's period"
-        out.append(
-            Paragraph(
-                f"Contact is claimable up to {preset.ratio.contact_per_supervision:g} hours per "
-                f"hour of supervision {per}.",
-                styles.small,
-            )
-        )
+        out.append(Paragraph(ratio_sentence(preset.ratio), styles.small))
     if not log.progress:
         out.append(Paragraph("This target sets no hour counts, only the ratio.", styles.small))
         return out

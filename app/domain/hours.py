@@ -37,10 +37,24 @@ from typing import Final, NamedTuple
 
 from crucible.app.domain.block_span import Span, span_with
 from crucible.app.domain.intensive import Block
+from crucible.app.domain.text_rules import line_problem
 from crucible.app.domain.vocabulary import BlockKind
 
 MAX_ENTRY_MINUTES: Final = 24 * 60
 """No single entry may hold more than a day."""
+
+MAX_SETTING_LENGTH: Final = 80
+
+NO_SETTING: Final = ""
+"""An entry's setting when none was named."""
+
+INTENSIVES_SETTING: Final = "Intensives (Crucible)"
+"""The setting every block of Crucible's intensives counts under (docs/hours.md).
+
+A constant rather than a vault setting: a trainee whose intensives run at
+one place names that place nowhere else, and a supervision entry names
+this label to count toward the intensives under a per-setting ratio.
+"""
 
 
 class ContactKind(StrEnum):
@@ -149,6 +163,8 @@ class ManualContact(NamedTuple):
     couple_code: str = ""
     start: time | None = None
     id: int | None = None
+    setting: str = NO_SETTING
+    """Where the contact took place (a clinic, a practice); "" when not named."""
 
 
 class SupervisionEntry(NamedTuple):
@@ -161,6 +177,8 @@ class SupervisionEntry(NamedTuple):
     supervisor: str = ""
     intensive_ids: tuple[int, ...] = ()
     id: int | None = None
+    setting: str = NO_SETTING
+    """The setting whose contact it supervises; "" counts toward any (docs/hours.md)."""
 
     @property
     def is_observable(self) -> bool:
@@ -183,6 +201,7 @@ class ContactPiece(NamedTuple):
     block_id: int | None = None
     intensive_id: int | None = None
     manual_id: int | None = None
+    setting: str = NO_SETTING
 
     @property
     def source(self) -> str:
@@ -417,6 +436,8 @@ def _pieces(
                 record.couple_code,
                 record.block_id,
                 record.intensive_id,
+                None,
+                INTENSIVES_SETTING,
             )
         )
     return pieces
@@ -442,6 +463,7 @@ def manual_pieces(entries: Iterable[ManualContact]) -> list[ContactPiece]:
             kind=entry.kind,
             couple_code=entry.couple_code,
             manual_id=entry.id,
+            setting=entry.setting,
         )
         for entry in entries
     ]
@@ -496,6 +518,21 @@ def supervision_minutes(entries: Iterable[SupervisionEntry]) -> SupervisionMinut
         if entry.is_observable:
             observable += entry.minutes
     return SupervisionMinutes(individual, group, observable)
+
+
+def setting_key(setting: str) -> str:
+    """How settings are compared: case and runs of spaces do not make a new setting."""
+    return " ".join(setting.split()).casefold()
+
+
+def setting_problem(setting: str) -> str | None:
+    """None if ``setting`` may name an entry's setting, else the sentence that says why not."""
+    problem = line_problem(setting)
+    if problem:
+        return f"The setting {problem}."
+    if len(setting) > MAX_SETTING_LENGTH:
+        return f"The setting must be at most {MAX_SETTING_LENGTH} characters, not {len(setting)}."
+    return None
 
 
 @functools.cache

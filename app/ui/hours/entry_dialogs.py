@@ -279,19 +279,28 @@ class CustomTargetFields(QWidget):
         self.per.setAccessibleName("Ratio counted")
         self.per.addItem("over the whole period", RatioPeriod.PERIOD.value)
         self.per.addItem("week by week", RatioPeriod.WEEK.value)
+        self.per.addItem("week by week, in each setting", RatioPeriod.SETTING_WEEK.value)
+        self.group_unit = QCheckBox("Two hours of group supervision count as one")
+        self.group_unit.setAccessibleName("Two group hours count as one supervision hour")
         if current is not None and current.ratio is not None:
             self.ratio.setValue(round(current.ratio.contact_per_supervision))
             self.per.setCurrentIndex(self.per.findData(current.ratio.per.value))
+            self.group_unit.setChecked(current.ratio.group_hours_per_unit == 2)
         row = QHBoxLayout()
         row.addWidget(self.ratio, 1)
         row.addWidget(self.per)
         form.addRow("Ratio:", row)
+        form.addRow("", self.group_unit)
 
     def target(self) -> CustomTarget:
         """The hours and ratio typed."""
         ratio = None
         if self.ratio.value():
-            ratio = Ratio(float(self.ratio.value()), RatioPeriod(self.per.currentData()))
+            ratio = Ratio(
+                float(self.ratio.value()),
+                RatioPeriod(self.per.currentData()),
+                2.0 if self.group_unit.isChecked() else 1.0,
+            )
         return CustomTarget(
             {m: float(spin.value()) for m, spin in self.hours.items() if spin.value()}, ratio
         )

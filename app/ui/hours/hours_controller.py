@@ -33,6 +33,7 @@ from crucible.app.domain.hours import (
     entry_problem,
 )
 from crucible.app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
+from crucible.app.domain.hours_targets import ratio_sentence
 from crucible.app.services.clock import Clock, system_clock
 from crucible.app.ui.hours.entry_dialogs import (
     ContactEntryDialog,
@@ -290,13 +291,7 @@ class HoursController(QObject):
         self.log = log
         view = self.view
         preset = log.target.preset
-        ratio = ""
-        if preset.ratio is not None:
-            per = "each week" if preset.ratio.per == "week" else "over the period"
-            ratio = (
-                f" Contact is claimable up to {preset.ratio.contact_per_supervision:g} hours "
-                f"per supervision hour, {per}."
-            )
+        ratio = "" if preset.ratio is None else f" {ratio_sentence(preset.ratio)}"
         forms.show_message(view.target, f"Target: {preset.name}.{ratio}")
         view.set_progress(
             [

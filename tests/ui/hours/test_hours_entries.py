@@ -123,6 +123,8 @@ def test_a_custom_target_is_chosen_in_the_window(qtbot: Any, unlocked: Desktop) 
     assert "at least one category" in dialog.message.text()
     dialog.custom.hours[Measure.CONTACT_TOTAL].setValue(400)
     dialog.custom.ratio.setValue(10)
+    dialog.custom.per.setCurrentIndex(dialog.custom.per.findData("setting-week"))
+    dialog.custom.group_unit.setChecked(True)
     dialog.accept()
     _recount(qtbot, hours, before)
     target = _record(unlocked).target
@@ -132,6 +134,9 @@ def test_a_custom_target_is_chosen_in_the_window(qtbot: Any, unlocked: Desktop) 
     ]
     assert target.preset.ratio is not None
     assert target.preset.ratio.contact_per_supervision == 10.0
+    assert target.preset.ratio.per == "setting-week"
+    assert target.preset.ratio.group_hours_per_unit == 2.0
+    assert "2 hours in a group) in each week, within each setting" in hours.view.target.text()
     assert hours.log.progress[0].required == 400 * 60
 
 
