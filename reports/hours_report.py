@@ -144,7 +144,16 @@ def _entries(log: HoursLog, styles: Styles, width: float) -> list[Flowable]:
     out: list[Flowable] = [Paragraph("Entries", styles.h1)]
     if not rows:
         return [*out, Paragraph("No entries in this period.", styles.small)]
-    header = ["Date", "Entry", "Kind", "Minutes", "Couple", "Intensive, block", "Observable"]
+    header = [
+        "Date",
+        "Entry",
+        "Kind",
+        "Minutes",
+        "Couple",
+        "Intensive, block",
+        "Observable",
+        "Setting",
+    ]
     data: list[list[object]] = [[Paragraph(inline(h, BOLD_FONT), styles.cell_head) for h in header]]
     for cells in rows:
         where = ", ".join(part for part in (cells[5], cells[6]) if part)
@@ -157,9 +166,10 @@ def _entries(log: HoursLog, styles: Styles, width: float) -> list[Flowable]:
                 Paragraph(inline(cells[4]), styles.cell),
                 where,
                 cells[7],
+                Paragraph(inline(cells[9]), styles.cell),
             ]
         )
-    share = [0.13, 0.17, 0.12, 0.09, 0.17, 0.16, 0.16]
+    share = [0.11, 0.15, 0.1, 0.08, 0.12, 0.11, 0.11, 0.22]
     table = Table(data, colWidths=[width * part for part in share], repeatRows=1, hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),

@@ -3,8 +3,9 @@
 - ``crucible hours [--from D --to D] [--json | --csv]``: totals over the period
   and the progress toward the target (JSON: ``contact_minutes`` and
   ``supervision_minutes`` among others; CSV: one row per dated entry).
-- ``crucible hours add-contact``, ``add-supervision``: one entry each, checked
-  first (one sentence and nothing stored when it cannot be).
+- ``crucible hours add-contact``, ``add-supervision``: one entry each, with an
+  optional ``--setting``, checked first (one sentence and nothing stored when
+  it cannot be).
 - ``crucible hours mark BLOCK_ID --as relational|individual|not-contact``:
   whether an "other" block counts as contact (the plain output and
   ``--json``'s ``other_blocks_not_counted`` list the ones still undecided).
@@ -42,6 +43,11 @@ def _clock(text: str) -> time:
 
 
 MARK_CHOICES = ("relational", "individual", "not-contact")
+INTENSIVES_SETTING = "Intensives (Crucible)"  # app.domain.hours's, not imported at parse time
+
+
+def _setting(parser: argparse.ArgumentParser, text: str) -> None:
+    parser.add_argument("--setting", default="", metavar="TEXT", help=text)
 
 
 def _period(parser: argparse.ArgumentParser) -> None:
@@ -66,6 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     contact.add_argument("--kind", choices=("relational", "individual"), required=True)
     contact.add_argument("--couple", default="", metavar="CODE", help="a couple code (optional)")
     contact.add_argument("--start", type=_clock, metavar="HH:MM", help="when it started")
+    _setting(contact, "where it took place, e.g. 'University clinic' (optional)")
     supervision = verbs.add_parser("add-supervision", help="add a supervision entry")
     supervision.add_argument("--date", dest="on", type=iso_date, required=True)
     supervision.add_argument("--minutes", type=_minutes, required=True)
@@ -78,6 +85,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--intensive", type=record_id, action="append", default=[], metavar="ID",
         help="an intensive discussed (repeatable)",
     )  # fmt: skip
+    _setting(
+        supervision,
+        "the setting whose contact it supervises (optional; none counts toward any, and "
+        f"{INTENSIVES_SETTING!r} names Crucible's intensives)",
+    )
     mark = verbs.add_parser("mark", help="count an 'other' block as contact, or not")
     mark.add_argument("block_id", type=record_id, metavar="BLOCK_ID")
     mark.add_argument(
@@ -199,7 +211,12 @@ def _add_contact(args: argparse.Namespace, folder: Path, terminal: Terminal) -> 
     if problem or len(args.couple) > 32:
         raise UsageError(f"The couple code {problem or 'must be at most 32 characters'}.")
     entry = ManualContact(
-        args.on, args.minutes, ContactKind(args.kind), args.couple, start=args.start
+        args.on,
+        args.minutes,
+        ContactKind(args.kind),
+        args.couple,
+        start=args.start,
+        setting=args.setting.strip(" "),
     )
     check_manual(entry, today=system_clock().date())  # refused before a secret is asked for
     with unlock(folder, terminal) as vault:
@@ -221,6 +238,7 @@ def _add_supervision(args: argparse.Namespace, folder: Path, terminal: Terminal)
         ObservableData(args.observable),
         args.supervisor.strip(),
         tuple(args.intensive),
+        setting=args.setting.strip(" "),
     )
     check_supervision(entry, today=system_clock().date())
     with unlock(folder, terminal) as vault:

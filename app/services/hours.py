@@ -2,8 +2,9 @@
 
 Every check runs before anything is written, and a refusal is one
 sentence (:class:`InputError`): minutes out of 1..1440, a date in the
-future, a manual entry that would count a logged block twice, an unknown
-preset, a block that does not exist. The rules are in ``app.domain.hours``
+future, a setting that is not one line of at most 80 characters, a
+manual entry that would count a logged block twice, an unknown preset, a
+block that does not exist. The rules are in ``app.domain.hours``
 and ``app.domain.hours_targets``; this module only reads and writes.
 """
 
@@ -28,6 +29,7 @@ from crucible.app.domain.hours import (
     mark_problem,
     other_blocks,
     overlapping_block,
+    setting_problem,
 )
 from crucible.app.domain.hours_log import HoursLog, hours_log
 from crucible.app.domain.hours_targets import (
@@ -111,7 +113,7 @@ def hours_for(vault: Vault, date_from: date | None = None, date_to: date | None 
 
 def check_manual(entry: ManualContact, record: HoursRecord | None = None, *, today: date) -> None:
     """Refuse an entry that may not be stored (with ``record``, also one over a logged block)."""
-    problem = entry_problem(entry.on, entry.minutes, today)
+    problem = entry_problem(entry.on, entry.minutes, today) or setting_problem(entry.setting)
     if problem:
         raise InputError(problem)
     if record is None:
@@ -140,7 +142,7 @@ def add_manual_contact(
 
 def check_supervision(entry: SupervisionEntry, *, today: date) -> None:
     """Refuse a supervision entry that may not be stored."""
-    problem = entry_problem(entry.on, entry.minutes, today)
+    problem = entry_problem(entry.on, entry.minutes, today) or setting_problem(entry.setting)
     if problem:
         raise InputError(problem)
     if len(entry.supervisor) > 200 or any(ch in entry.supervisor for ch in "\r\n\t"):

@@ -244,3 +244,70 @@ def test_marking_a_block_that_cannot_be_marked_is_one_sentence_and_stores_nothin
     assert "Traceback" not in result.err
     assert crucible("hours", "--csv").out == before
     assert crucible("hours", "mark", "1", "--as", "maybe").status == 2  # argparse's choices
+
+
+def test_settings_are_stored_and_california_claims_within_each_setting(
+    loaded: Crucible, tmp_path: Path
+) -> None:
+    steps = [
+        ("add-contact", "--date", "2026-11-05", "--minutes", "120", "--kind", "individual",
+         "--setting", "University clinic"),
+        ("add-supervision", "--date", "2026-11-04", "--minutes", "60", "--format", "individual",
+         "--setting", "University clinic"),
+        ("add-supervision", "--date", "2026-11-06", "--minutes", "120", "--format", "group",
+         "--setting", "Intensives (Crucible)"),
+        ("add-supervision", "--date", "2026-11-06", "--minutes", "30", "--format", "individual"),
+        ("target", "california-weekly"),
+    ]  # fmt: skip
+    for step in steps:
+        result = loaded("hours", *step)
+        assert result.status == 0, result.err
+    # Week of 2 Nov, 5 contact hours per unit, two group hours a unit, in each setting:
+    # - University clinic: 120 min individual against 60 min individual -> all 120 claimable;
+    # - the demo's blocks (Intensives (Crucible)): 615 relational + 120 individual against
+    #   120 min group = 1 unit -> 300 relational; 315 relational and 120 individual left;
+    # - 30 min naming no setting: half a unit -> 150 more of what is left, relational first.
+    # Claimable: relational 300 + 150 = 450, individual 120.
+    data = hours_json(loaded)
+    assert data["contact_minutes"]["total"] == DEMO_RELATIONAL + DEMO_INDIVIDUAL + 120  # type: ignore[index]
+    assert data["claimable_contact_minutes"] == {"relational": 450, "individual": 120, "total": 570}
+    rows = list(csv.DictReader(io.StringIO(loaded("hours", "--csv").out)))
+    assert list(rows[0])[-1] == "setting"
+    settings = {(r["entry"], r["date"], r["setting"]) for r in rows}
+    assert ("contact-manual", "2026-11-05", "University clinic") in settings
+    assert ("contact-block", "2026-11-02", "Intensives (Crucible)") in settings
+    assert ("supervision", "2026-11-06", "") in settings
+    pdf_path = tmp_path / "hours.pdf"
+    assert loaded("hours", "report", "-o", str(pdf_path)).status == 0
+    text = "\n".join(page_texts(pdf_path.read_bytes()))
+    assert "Setting" in text
+    assert "University clinic" in text
+    assert "(an hour individual or 2 hours in a group) in each week, within each setting" in (
+        " ".join(text.split())
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [("x" * 81, "at most 80 characters, not 81"), ("Clinic\x1b[2J", "control character")],
+)
+@pytest.mark.parametrize("verb", ["add-contact", "add-supervision"])
+def test_a_bad_setting_is_one_sentence_and_stores_nothing(
+    loaded: Crucible, verb: str, setting: str, words: str
+) -> None:
+    kind = ("--kind", "individual") if verb == "add-contact" else ("--format", "group")
+    before = loaded("hours", "--csv").out
+    result = loaded(
+        "hours", verb, "--date", "2026-11-20", "--minutes", "30", *kind, "--setting", setting
+    )
+    assert result.status == 2
+    assert words in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert loaded("hours", "--csv").out == before
+
+
+def test_the_intensives_setting_named_in_the_help_is_the_one_blocks_count_under() -> None:
+    from crucible.app.cli import hours_command
+    from crucible.app.domain.hours import INTENSIVES_SETTING
+
+    assert hours_command.INTENSIVES_SETTING == INTENSIVES_SETTING

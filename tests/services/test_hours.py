@@ -225,3 +225,46 @@ def test_the_linked_supervisor_card_signs_the_hours_log(vault: Vault, tmp_path: 
     import_card(vault, card, actor="t", link_as_supervisor=True)
     assert "Dr. Sam Lee, PhD" in text()
     assert "Sam (typed)" not in text()
+
+
+def test_entries_keep_their_setting_and_a_bad_one_is_refused(vault: Vault) -> None:
+    now = lambda: datetime(2026, 12, 1, 12, tzinfo=datetime.now().astimezone().tzinfo)  # noqa: E731
+    add_manual_contact(
+        vault,
+        ManualContact(date(2026, 11, 20), 60, ContactKind.RELATIONAL, setting="Private practice"),
+        clock=now,
+    )
+    add_supervision(
+        vault,
+        SupervisionEntry(
+            date(2026, 11, 21),
+            45,
+            SupervisionFormat.GROUP,
+            ObservableData.NONE,
+            setting="Private practice",
+        ),
+        clock=now,
+    )
+    record = read_record(vault)
+    assert [m.setting for m in record.manual] == ["Private practice"]
+    assert [s.setting for s in record.supervision] == ["Private practice"]
+    with pytest.raises(InputError, match="at most 80 characters"):
+        add_manual_contact(
+            vault,
+            ManualContact(date(2026, 11, 20), 60, ContactKind.INDIVIDUAL, setting="x" * 81),
+            clock=now,
+        )
+    with pytest.raises(InputError, match="control character"):
+        add_supervision(
+            vault,
+            SupervisionEntry(
+                date(2026, 11, 21),
+                45,
+                SupervisionFormat.GROUP,
+                ObservableData.NONE,
+                setting="Clinic\nB",
+            ),
+            clock=now,
+        )
+    after = read_record(vault)
+    assert (after.manual, after.supervision) == (record.manual, record.supervision)  # nothing new

@@ -25,12 +25,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtCore import QObject
 
 from crucible.app.domain.hours import (
+    INTENSIVES_SETTING,
     BlockInRecord,
     BlockMark,
     ContactKind,
     OtherBlock,
     SupervisionEntry,
     entry_problem,
+    setting_problem,
 )
 from crucible.app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
 from crucible.app.domain.hours_targets import ratio_sentence
@@ -368,6 +370,7 @@ class HoursController(QObject):
                     cells[4],
                     ", ".join(part for part in (cells[5], cells[6]) if part),
                     cells[7],
+                    cells[9],
                 ]
                 for cells in (row.cells for row in rows)
             ],
@@ -421,12 +424,16 @@ class HoursController(QObject):
         """Ask for a contact entry; stored (after the overlap check) when OK is pressed."""
         from crucible.app.services.hours import add_manual_contact
 
-        dialog = ContactEntryDialog(self.view, self._today(), self._error_colour)
+        dialog = ContactEntryDialog(
+            self.view, self._today(), self._error_colour, self.known_settings()
+        )
         vault, actor, clock = self._vault, self._actor(), self._clock
 
         def submit() -> str | None:
             entry = dialog.entry()
-            problem = entry_problem(entry.on, entry.minutes, self._today())
+            problem = entry_problem(entry.on, entry.minutes, self._today()) or setting_problem(
+                entry.setting
+            )
             if problem is None:
                 self._store(
                     dialog, lambda: add_manual_contact(vault, entry, clock=clock, actor=actor)
@@ -451,12 +458,15 @@ class HoursController(QObject):
             self.linked_supervisor or self._supervisor(),
             self._error_colour,
             suggested,
+            self.known_settings(),
         )
         vault, actor, clock = self._vault, self._actor(), self._clock
 
         def submit() -> str | None:
             entry = dialog.entry()
-            problem = entry_problem(entry.on, entry.minutes, self._today())
+            problem = entry_problem(entry.on, entry.minutes, self._today()) or setting_problem(
+                entry.setting
+            )
             if problem is None:
                 self._store(dialog, lambda: add_supervision(vault, entry, clock=clock, actor=actor))
             return problem
@@ -464,6 +474,14 @@ class HoursController(QObject):
         dialog.on_submit = submit
         dialog.open()
         return dialog
+
+    def known_settings(self) -> list[str]:
+        """The settings the log names already, offered as the entry forms' completions."""
+        known = {INTENSIVES_SETTING}
+        if self.log is not None:
+            known.update(piece.setting for piece in self.log.pieces if piece.setting)
+            known.update(e.setting for e in self.log.supervision_entries if e.setting)
+        return sorted(known, key=str.casefold)
 
     def _store(self, dialog: PendingFormDialog, work: Callable[[], object]) -> None:
         """Run a write; close the form and count again on success, explain in it on failure."""

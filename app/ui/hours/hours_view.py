@@ -39,7 +39,16 @@ WEEK_COLUMNS = (
     "Supervision",
     "Observable",
 )
-ENTRY_COLUMNS = ("Date", "Entry", "Kind", "Minutes", "Couple", "Intensive, block", "Observable")
+ENTRY_COLUMNS = (
+    "Date",
+    "Entry",
+    "Kind",
+    "Minutes",
+    "Couple",
+    "Intensive, block",
+    "Observable",
+    "Setting",
+)
 PENDING_COLUMNS = ("Date", "Planned", "Block", "Couple", "Intensive, block")
 OTHER_COLUMNS = ("Date", "Ran", "Minutes", "Couple", "Intensive, block", "Counts as")
 
