@@ -268,3 +268,24 @@ def test_entries_keep_their_setting_and_a_bad_one_is_refused(vault: Vault) -> No
         )
     after = read_record(vault)
     assert (after.manual, after.supervision) == (record.manual, record.supervision)  # nothing new
+
+
+def test_entries_stored_before_revision_0010_read_with_no_setting(vault: Vault) -> None:
+    """Down to 0009 (no setting column) and up again: the entries are kept, naming no setting."""
+    from crucible.app.store import migrate
+
+    now = lambda: datetime(2026, 12, 1, 12, tzinfo=datetime.now().astimezone().tzinfo)  # noqa: E731
+    add_manual_contact(
+        vault, ManualContact(date(2026, 11, 20), 60, ContactKind.RELATIONAL, "F-1"), clock=now
+    )
+    add_supervision(
+        vault,
+        SupervisionEntry(date(2026, 11, 21), 45, SupervisionFormat.GROUP, ObservableData.NONE),
+        clock=now,
+    )
+    migrate.downgrade(vault.engine, "0009")
+    migrate.upgrade(vault.engine)
+    record = read_record(vault)
+    assert [(m.minutes, m.couple_code, m.setting) for m in record.manual] == [(60, "F-1", "")]
+    assert [(s.minutes, s.setting) for s in record.supervision] == [(45, "")]
+    migrate.check_no_drift(vault.engine)
