@@ -520,8 +520,12 @@ def supervision_minutes(entries: Iterable[SupervisionEntry]) -> SupervisionMinut
     return SupervisionMinutes(individual, group, observable)
 
 
+@functools.cache
 def setting_key(setting: str) -> str:
-    """How settings are compared: case and runs of spaces do not make a new setting."""
+    """How settings are compared: case and runs of spaces do not make a new setting.
+
+    Cached: it runs once per piece of contact, and a practice names few settings.
+    """
     return " ".join(setting.split()).casefold()
 
 

@@ -4,9 +4,9 @@ Programmes and boards differ, and their rules change, so the rules are a
 data file (``resources/hours-presets.json``, each preset with its source;
 docs/hours.md), not code. A preset is a set of categories, each a number of
 required hours of one measure (contact, relational, supervision, ...), and
-at most one ratio rule: contact hours claimable per supervision hour, over
-the whole period or week by week. A "custom" target carries its own
-categories and ratio in the same shape.
+at most one ratio rule: contact hours claimable per supervision unit, over
+the whole period, week by week, or week by week within each setting. A
+"custom" target carries its own categories and ratio in the same shape.
 
 Claimable, under a ratio: contact beyond ``ratio × supervision units``
 (in the period, in each ISO week, or in each week within each setting)

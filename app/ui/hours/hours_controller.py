@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from crucible.app.services.vault_handle import Vault
 
 _COUNTS_AS_WORDS = {
-    None: "Not decided",
+    None: "Not counted",
     ContactKind.RELATIONAL: "Relational",
     ContactKind.INDIVIDUAL: "Individual",
 }
@@ -231,10 +231,10 @@ class HoursController(QObject):
         self.others = others
         view = self.view
         view.others_box.setVisible(bool(others))
-        undecided = sum(block.counts_as is None for block in others)
+        uncounted = sum(block.counts_as is None for block in others)
         view.others_heading.setText(
-            f"Other blocks: were they contact? ({undecided} not decided)"
-            if undecided
+            f"Other blocks: were they contact? ({uncounted} not counted)"
+            if uncounted
             else "Other blocks: counted as you decided"
         )
         view.fill(

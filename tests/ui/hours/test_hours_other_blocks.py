@@ -66,8 +66,8 @@ def test_an_other_block_is_counted_as_relational_then_individual_then_not(
     assert view.others.rowCount() == 1
     cells = [view.others.item(0, column).text() for column in range(view.others.columnCount())]
     assert cells[:4] == ["2026-11-10", "10:00–10:45", "45", "C-0007"]
-    assert cells[5] == "Not decided"
-    assert "1 not decided" in view.others_heading.text()
+    assert cells[5] == "Not counted"
+    assert "1 not counted" in view.others_heading.text()
     start = hours.log.contact
     assert (start.relational, start.individual) == (615, 120)  # the demo's, without the block
     assert not view.count_relational.isEnabled()  # nothing selected yet
@@ -90,7 +90,7 @@ def test_an_other_block_is_counted_as_relational_then_individual_then_not(
     view.others.selectRow(0)  # undo
     _click_and_recount(qtbot, hours, view.dont_count)
     assert (hours.log.contact.relational, hours.log.contact.individual) == (615, 120)
-    assert view.others.item(0, 5).text() == "Not decided"
+    assert view.others.item(0, 5).text() == "Not counted"
     marks = {r.block_id: r.mark for r in read_record(desktop.session.parts.vault).blocks}
     assert marks[block_id].contact_kind is None
 
