@@ -473,6 +473,7 @@ def running_from_days(
     totals = [0, 0, 0, 0, 0]
     done = Claimable(0, 0)  # claimed in the weeks before the current one (weekly ratio)
     tally: WeekTally = {}  # the current week's minutes, per setting when the ratio asks
+    tally_claim: Claimable | None = None  # its claim, until another day is added
     current: date | None = None
     answers: dict[date | None, tuple[CategoryProgress, ...]] = {}
     position = 0
@@ -484,7 +485,7 @@ def running_from_days(
             row = days[on]
             if week_of(on) != current:
                 if current is not None and weekly is not None:
-                    claimed = week_claim(tally, weekly)
+                    claimed = week_claim(tally, weekly) if tally_claim is None else tally_claim
                     done = Claimable(
                         done.relational + claimed.relational, done.individual + claimed.individual
                     )
@@ -493,6 +494,7 @@ def running_from_days(
                 totals[index] += row[index]
             if weekly is not None:
                 add_rows(tally, settings[on] if settings is not None else {NO_SETTING: row[:4]})
+                tally_claim = None
             position += 1
         logged_contact = ContactMinutes(totals[0], totals[1])
         if ratio is None:
@@ -500,7 +502,9 @@ def running_from_days(
         elif ratio.per is RatioPeriod.PERIOD:
             claim = capped(logged_contact, ratio.cap(totals[2], totals[3]))
         else:
-            this_week = week_claim(tally, ratio) if tally else Claimable(0, 0)
+            if tally_claim is None:  # a week end's claim is asked again when the week rolls
+                tally_claim = week_claim(tally, ratio) if tally else Claimable(0, 0)
+            this_week = tally_claim
             claim = Claimable(
                 done.relational + this_week.relational, done.individual + this_week.individual
             )
