@@ -15,6 +15,7 @@ from datetime import date
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from crucible.app.domain.hours_log import HoursLog, csv_rows, hours_text
+from crucible.app.domain.hours_targets import ratio_sentence
 from crucible.reports.fonts import BODY_FONT, BOLD_FONT
 from crucible.reports.layout import DocumentMeta, frame_width, render_pdf
 from crucible.reports.notes import signature_block
@@ -68,14 +69,7 @@ def _progress(log: HoursLog, styles: Styles, width: float) -> list[Flowable]:
     out: list[Flowable] = [Paragraph("Toward the target", styles.h1)]
     out.append(Paragraph(f"{preset.name}. Source: {preset.source}.", styles.small))
     if preset.ratio is not None:
-        per = "in each week" if preset.ratio.per == "week" else "over the target's period"
-        out.append(
-            Paragraph(
-                f"Contact is claimable up to {preset.ratio.contact_per_supervision:g} hours per "
-                f"hour of supervision {per}.",
-                styles.small,
-            )
-        )
+        out.append(Paragraph(ratio_sentence(preset.ratio), styles.small))
     if not log.progress:
         out.append(Paragraph("This target sets no hour counts, only the ratio.", styles.small))
         return out
@@ -150,7 +144,16 @@ def _entries(log: HoursLog, styles: Styles, width: float) -> list[Flowable]:
     out: list[Flowable] = [Paragraph("Entries", styles.h1)]
     if not rows:
         return [*out, Paragraph("No entries in this period.", styles.small)]
-    header = ["Date", "Entry", "Kind", "Minutes", "Couple", "Intensive, block", "Observable"]
+    header = [
+        "Date",
+        "Entry",
+        "Kind",
+        "Minutes",
+        "Couple",
+        "Intensive, block",
+        "Observable",
+        "Setting",
+    ]
     data: list[list[object]] = [[Paragraph(inline(h, BOLD_FONT), styles.cell_head) for h in header]]
     for cells in rows:
         where = ", ".join(part for part in (cells[5], cells[6]) if part)
@@ -163,9 +166,10 @@ def _entries(log: HoursLog, styles: Styles, width: float) -> list[Flowable]:
                 Paragraph(inline(cells[4]), styles.cell),
                 where,
                 cells[7],
+                Paragraph(inline(cells[9]), styles.cell),
             ]
         )
-    share = [0.13, 0.17, 0.12, 0.09, 0.17, 0.16, 0.16]
+    share = [0.11, 0.15, 0.1, 0.08, 0.12, 0.11, 0.11, 0.22]
     table = Table(data, colWidths=[width * part for part in share], repeatRows=1, hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),

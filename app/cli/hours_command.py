@@ -3,8 +3,12 @@
 - ``crucible hours [--from D --to D] [--json | --csv]``: totals over the period
   and the progress toward the target (JSON: ``contact_minutes`` and
   ``supervision_minutes`` among others; CSV: one row per dated entry).
-- ``crucible hours add-contact``, ``add-supervision``: one entry each, checked
-  first (one sentence and nothing stored when it cannot be).
+- ``crucible hours add-contact``, ``add-supervision``: one entry each, with an
+  optional ``--setting``, checked first (one sentence and nothing stored when
+  it cannot be).
+- ``crucible hours mark BLOCK_ID --as relational|individual|not-contact``:
+  whether an "other" block counts as contact (the plain output and
+  ``--json``'s ``other_blocks_not_counted`` list the ones still undecided).
 - ``crucible hours target PRESET [--from --to]``: choose the target.
 - ``crucible hours report -o FILE``: the de-identified hours log PDF.
 
@@ -38,6 +42,14 @@ def _clock(text: str) -> time:
         raise argparse.ArgumentTypeError(f"{text!r} is not a time (write it as HH:MM)") from None
 
 
+MARK_CHOICES = ("relational", "individual", "not-contact")
+INTENSIVES_SETTING = "Intensives (Crucible)"  # app.domain.hours's, not imported at parse time
+
+
+def _setting(parser: argparse.ArgumentParser, text: str) -> None:
+    parser.add_argument("--setting", default="", metavar="TEXT", help=text)
+
+
 def _period(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from", dest="date_from", type=iso_date, metavar="DATE", help="from (incl.)"
@@ -60,6 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     contact.add_argument("--kind", choices=("relational", "individual"), required=True)
     contact.add_argument("--couple", default="", metavar="CODE", help="a couple code (optional)")
     contact.add_argument("--start", type=_clock, metavar="HH:MM", help="when it started")
+    _setting(contact, "where it took place, e.g. 'University clinic' (optional)")
     supervision = verbs.add_parser("add-supervision", help="add a supervision entry")
     supervision.add_argument("--date", dest="on", type=iso_date, required=True)
     supervision.add_argument("--minutes", type=_minutes, required=True)
@@ -71,6 +84,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     supervision.add_argument(
         "--intensive", type=record_id, action="append", default=[], metavar="ID",
         help="an intensive discussed (repeatable)",
+    )  # fmt: skip
+    _setting(
+        supervision,
+        "the setting whose contact it supervises (optional; none counts toward any, and "
+        f"{INTENSIVES_SETTING!r} names Crucible's intensives)",
+    )
+    mark = verbs.add_parser("mark", help="count an 'other' block as contact, or not")
+    mark.add_argument("block_id", type=record_id, metavar="BLOCK_ID")
+    mark.add_argument(
+        "--as", dest="counts_as", required=True, choices=MARK_CHOICES,
+        help="the kind of contact it was, or not-contact to stop counting it",
     )  # fmt: skip
     target = verbs.add_parser("target", help="choose the target preset")
     target.add_argument("preset", help="a preset id (see docs/hours.md)")
@@ -89,6 +113,8 @@ def run_hours(args: argparse.Namespace, folder: Path, terminal: Terminal, kdf: A
         return _add_contact(args, folder, terminal)
     if verb == "add-supervision":
         return _add_supervision(args, folder, terminal)
+    if verb == "mark":
+        return _mark(args, folder, terminal)
     if verb == "target":
         return _target(args, folder, terminal)
     if verb == "report":
@@ -145,7 +171,33 @@ def _table(log: Any) -> list[str]:
             f"  {item.category.label}: {hours_text(item.claimable)} of "
             f"{hours_text(item.required)} claimable ({item.fraction:.0%})"
         )
+    if log.other_not_counted:
+        lines.append(
+            "Not counted until you decide ('crucible hours mark BLOCK_ID --as "
+            "relational|individual|not-contact'): 'other' blocks that ran"
+        )
+        for block in log.other_not_counted:
+            lines.append(
+                f"  block {block.block_id} (intensive {block.intensive_id}, "
+                f"{block.couple_code}) {block.on} {block.start:%H:%M}-{block.end:%H:%M}, "
+                f"{block.minutes} min"
+            )
     return lines
+
+
+def _mark(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
+    from crucible.app.cli.unlocking import unlock
+    from crucible.app.domain.hours import ContactKind
+    from crucible.app.services.hours import mark_other_block
+
+    counts_as = None if args.counts_as == "not-contact" else ContactKind(args.counts_as)
+    with unlock(folder, terminal) as vault:
+        mark_other_block(vault, args.block_id, counts_as, actor=CLI_ACTOR)
+    if counts_as is None:
+        terminal.out(f"Block {args.block_id} no longer counts as contact.")
+    else:
+        terminal.out(f"Block {args.block_id} now counts as {counts_as.value} contact.")
+    return EXIT_OK
 
 
 def _add_contact(args: argparse.Namespace, folder: Path, terminal: Terminal) -> int:
@@ -159,7 +211,12 @@ def _add_contact(args: argparse.Namespace, folder: Path, terminal: Terminal) -> 
     if problem or len(args.couple) > 32:
         raise UsageError(f"The couple code {problem or 'must be at most 32 characters'}.")
     entry = ManualContact(
-        args.on, args.minutes, ContactKind(args.kind), args.couple, start=args.start
+        args.on,
+        args.minutes,
+        ContactKind(args.kind),
+        args.couple,
+        start=args.start,
+        setting=args.setting.strip(" "),
     )
     check_manual(entry, today=system_clock().date())  # refused before a secret is asked for
     with unlock(folder, terminal) as vault:
@@ -181,6 +238,7 @@ def _add_supervision(args: argparse.Namespace, folder: Path, terminal: Terminal)
         ObservableData(args.observable),
         args.supervisor.strip(),
         tuple(args.intensive),
+        setting=args.setting.strip(" "),
     )
     check_supervision(entry, today=system_clock().date())
     with unlock(folder, terminal) as vault:

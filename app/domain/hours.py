@@ -37,10 +37,24 @@ from typing import Final, NamedTuple
 
 from crucible.app.domain.block_span import Span, span_with
 from crucible.app.domain.intensive import Block
+from crucible.app.domain.text_rules import line_problem
 from crucible.app.domain.vocabulary import BlockKind
 
 MAX_ENTRY_MINUTES: Final = 24 * 60
 """No single entry may hold more than a day."""
+
+MAX_SETTING_LENGTH: Final = 80
+
+NO_SETTING: Final = ""
+"""An entry's setting when none was named."""
+
+INTENSIVES_SETTING: Final = "Intensives (Crucible)"
+"""The setting every block of Crucible's intensives counts under (docs/hours.md).
+
+A constant rather than a vault setting: a trainee whose intensives run at
+one place names that place nowhere else, and a supervision entry names
+this label to count toward the intensives under a per-setting ratio.
+"""
 
 
 class ContactKind(StrEnum):
@@ -149,6 +163,8 @@ class ManualContact(NamedTuple):
     couple_code: str = ""
     start: time | None = None
     id: int | None = None
+    setting: str = NO_SETTING
+    """Where the contact took place (a clinic, a practice); "" when not named."""
 
 
 class SupervisionEntry(NamedTuple):
@@ -161,6 +177,8 @@ class SupervisionEntry(NamedTuple):
     supervisor: str = ""
     intensive_ids: tuple[int, ...] = ()
     id: int | None = None
+    setting: str = NO_SETTING
+    """The setting whose contact it supervises; "" counts toward any (docs/hours.md)."""
 
     @property
     def is_observable(self) -> bool:
@@ -183,6 +201,7 @@ class ContactPiece(NamedTuple):
     block_id: int | None = None
     intensive_id: int | None = None
     manual_id: int | None = None
+    setting: str = NO_SETTING
 
     @property
     def source(self) -> str:
@@ -213,6 +232,73 @@ def contact_kind_of(record: BlockInRecord) -> ContactKind | None:
 def needs_confirmation(record: BlockInRecord) -> bool:
     """Whether a block would count but has nothing to show it ran: the view offers to confirm."""
     return contact_kind_of(record) is not None and not record.ran()
+
+
+def mark_problem(block_id: int, kind: BlockKind) -> str | None:
+    """None if a block may be marked as contact (or not), else the sentence that says why not.
+
+    Only an "other" block waits for the clinician's word on its kind: a
+    joint or individual block counts by its kind already, and a break or
+    homework block never counts, whatever is marked.
+    """
+    if kind is BlockKind.OTHER:
+        return None
+    if kind is BlockKind.BREAK or kind is BlockKind.HOMEWORK:
+        return (
+            f"Block {block_id} is a {kind.value} block; break and homework never count as contact."
+        )
+    counted = "relational" if kind is BlockKind.JOINT else "individual"
+    return (
+        f"Block {block_id} counts as {counted} contact by its kind already; "
+        "only 'other' blocks are marked."
+    )
+
+
+class OtherBlock(NamedTuple):
+    """An "other" block as the trainee decides about it: when it ran, and how it counts now."""
+
+    block_id: int
+    intensive_id: int
+    couple_code: str
+    start: datetime
+    """The effective span's start, on the block's own clock."""
+    end: datetime
+    minutes: int
+    counts_as: ContactKind | None
+
+    @property
+    def on(self) -> date:
+        """The date it started, on its own clock."""
+        return self.start.date()
+
+
+def other_blocks(records: Iterable[BlockInRecord], *, marked: bool) -> list[OtherBlock]:
+    """The "other" blocks that ran: those marked as contact (``marked``) or not yet, by start.
+
+    An unmarked one is listed so the trainee knows to decide: it may have
+    been contact (a psychoeducation hour) or not (a lunch with the team).
+    One without any sign it ran is left out: its plan alone says nothing.
+    """
+    found = []
+    for record in records:
+        if record.kind is not BlockKind.OTHER or record.block_id is None or not record.ran():
+            continue
+        if (record.mark.contact_kind is not None) is not marked:
+            continue
+        span = record.span()
+        zone = zone_of(record)
+        found.append(
+            OtherBlock(
+                record.block_id,
+                record.intensive_id,
+                record.couple_code,
+                span.start.astimezone(zone),
+                span.end.astimezone(zone),
+                int((span.end - span.start).total_seconds() / 60 + 0.5),
+                record.mark.contact_kind,
+            )
+        )
+    return sorted(found, key=lambda block: (block.start, block.block_id))
 
 
 def zone_of(record: BlockInRecord) -> tzinfo:
@@ -350,6 +436,8 @@ def _pieces(
                 record.couple_code,
                 record.block_id,
                 record.intensive_id,
+                None,
+                INTENSIVES_SETTING,
             )
         )
     return pieces
@@ -375,6 +463,7 @@ def manual_pieces(entries: Iterable[ManualContact]) -> list[ContactPiece]:
             kind=entry.kind,
             couple_code=entry.couple_code,
             manual_id=entry.id,
+            setting=entry.setting,
         )
         for entry in entries
     ]
@@ -429,6 +518,25 @@ def supervision_minutes(entries: Iterable[SupervisionEntry]) -> SupervisionMinut
         if entry.is_observable:
             observable += entry.minutes
     return SupervisionMinutes(individual, group, observable)
+
+
+@functools.cache
+def setting_key(setting: str) -> str:
+    """How settings are compared: case and runs of spaces do not make a new setting.
+
+    Cached: it runs once per piece of contact, and a practice names few settings.
+    """
+    return " ".join(setting.split()).casefold()
+
+
+def setting_problem(setting: str) -> str | None:
+    """None if ``setting`` may name an entry's setting, else the sentence that says why not."""
+    problem = line_problem(setting)
+    if problem:
+        return f"The setting {problem}."
+    if len(setting) > MAX_SETTING_LENGTH:
+        return f"The setting must be at most {MAX_SETTING_LENGTH} characters, not {len(setting)}."
+    return None
 
 
 @functools.cache

@@ -19,9 +19,11 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from crucible.app.domain.hours import (
+    NO_SETTING,
     ContactKind,
     ContactMinutes,
     ContactPiece,
+    OtherBlock,
     SupervisionEntry,
     SupervisionMinutes,
     week_of,
@@ -29,11 +31,14 @@ from crucible.app.domain.hours import (
 from crucible.app.domain.hours_targets import (
     CategoryProgress,
     Claimable,
-    RatioPeriod,
     Target,
+    WeekTally,
+    add_rows,
     capped,
     day_totals,
     running_from_days,
+    settings_for,
+    week_claim,
 )
 
 
@@ -41,8 +46,9 @@ from crucible.app.domain.hours_targets import (
 class WeekRow:
     """One ISO week of the period, with the running totals toward the target at its end.
 
-    ``claimable`` is the week's own cap under a weekly ratio; a ratio over
-    the whole period caps only the running totals and the period's total.
+    ``claimable`` is the week's own cap under a weekly ratio (per setting
+    too, for a per-setting one); a ratio over the whole period caps only
+    the running totals and the period's total.
     """
 
     starts: date
@@ -66,6 +72,8 @@ class HoursLog:
     claimable: Claimable
     weeks: tuple[WeekRow, ...]
     progress: tuple[CategoryProgress, ...]
+    other_not_counted: tuple[OtherBlock, ...] = ()
+    """"Other" blocks of the period that ran and are not marked: the trainee has to decide."""
 
 
 def _within(on: date, date_from: date | None, date_to: date | None) -> bool:
@@ -78,6 +86,7 @@ def hours_log(
     target: Target,
     date_from: date | None = None,
     date_to: date | None = None,
+    other_not_counted: Sequence[OtherBlock] = (),
 ) -> HoursLog:
     """The period's log; ``pieces`` and ``supervision`` may reach outside it (running totals).
 
@@ -86,19 +95,27 @@ def hours_log(
     those few thousand dates rather than from every entry again.
     """
     days = day_totals(pieces, supervision)
+    settings = settings_for(target, pieces, supervision)
     if date_from is None and date_to is None:
         in_pieces, in_supervision, period_days = tuple(pieces), tuple(supervision), days
     else:
         in_pieces = tuple(p for p in pieces if _within(p.on, date_from, date_to))
         in_supervision = tuple(e for e in supervision if _within(e.on, date_from, date_to))
         period_days = {on: row for on, row in days.items() if _within(on, date_from, date_to)}
+    ratio = target.preset.ratio
+    weekly = ratio if ratio is not None and ratio.per.is_weekly else None
     by_week: dict[date, list[int]] = {}
+    tallies: dict[date, WeekTally] = {}
     for on, row in period_days.items():
-        sums = by_week.get(week_of(on))
+        week = week_of(on)
+        sums = by_week.get(week)
         if sums is None:
-            sums = by_week[week_of(on)] = [0, 0, 0, 0, 0]
+            sums = by_week[week] = [0, 0, 0, 0, 0]
         for index in range(5):
             sums[index] += row[index]
+        if weekly is not None:
+            day_rows = settings[on] if settings is not None else {NO_SETTING: row[:4]}
+            add_rows(tallies.setdefault(week, {}), day_rows)
     weeks = sorted(by_week)
     checkpoints: list[date | None] = [
         week + timedelta(days=6) if date_to is None else min(week + timedelta(days=6), date_to)
@@ -109,9 +126,7 @@ def hours_log(
         if target.starts is None and target.ends is None
         else {on: row for on, row in days.items() if target.holds(on)}
     )
-    running = running_from_days(target, target_days, [*checkpoints, date_to])
-    ratio = target.preset.ratio
-    weekly = ratio if ratio is not None and ratio.per is RatioPeriod.WEEK else None
+    running = running_from_days(target, target_days, [*checkpoints, date_to], settings)
     rows = []
     totals = [0, 0, 0, 0, 0]
     weekly_claim = [0, 0]
@@ -120,7 +135,7 @@ def hours_log(
         for column in range(5):
             totals[column] += sums[column]
         contact = ContactMinutes(rel, ind)
-        claim = capped(contact, sup_ind + sup_grp, weekly) if weekly else Claimable(rel, ind)
+        claim = week_claim(tallies[week], weekly) if weekly else Claimable(rel, ind)
         weekly_claim[0] += claim.relational
         weekly_claim[1] += claim.individual
         rows.append(
@@ -138,7 +153,7 @@ def hours_log(
     elif weekly is not None:
         period_claim = Claimable(weekly_claim[0], weekly_claim[1])
     else:
-        period_claim = capped(contact_total, totals[2] + totals[3], ratio)
+        period_claim = capped(contact_total, ratio.cap(totals[2], totals[3]))
     by_date = operator.attrgetter("on")
     return HoursLog(
         date_from=date_from,
@@ -151,6 +166,9 @@ def hours_log(
         claimable=period_claim,
         weeks=tuple(rows),
         progress=running[-1],
+        other_not_counted=tuple(
+            block for block in other_not_counted if _within(block.on, date_from, date_to)
+        ),
     )
 
 
@@ -178,6 +196,18 @@ def hours_as_json(log: HoursLog) -> dict[str, Any]:
                 "running": [_progress_json(item) for item in row.running],
             }
             for row in log.weeks
+        ],
+        "other_blocks_not_counted": [
+            {
+                "block_id": block.block_id,
+                "intensive_id": block.intensive_id,
+                "couple_code": block.couple_code,
+                "date": block.on.isoformat(),
+                "start": block.start.isoformat(),
+                "end": block.end.isoformat(),
+                "minutes": block.minutes,
+            }
+            for block in log.other_not_counted
         ],
     }
 
@@ -219,7 +249,9 @@ CSV_HEADER = (
     "block_id",
     "observable",
     "supervisor",
+    "setting",
 )
+"""The CSV's columns; new ones go at the end, so readers of the older columns still work."""
 
 
 def hours_as_csv(log: HoursLog) -> str:
@@ -269,6 +301,7 @@ def entry_rows(log: HoursLog) -> list[EntryRow]:
             "" if piece.block_id is None else str(piece.block_id),
             "",
             "",
+            piece.setting,
         )
         rows.append((piece.on, 0, EntryRow(cells, piece.block_id, piece.manual_id)))
     for entry in log.supervision_entries:
@@ -282,6 +315,7 @@ def entry_rows(log: HoursLog) -> list[EntryRow]:
             "",
             str(entry.observable),
             entry.supervisor,
+            entry.setting,
         )
         rows.append((entry.on, 1, EntryRow(cells, supervision_id=entry.id)))
     return [row for _on, _order, row in sorted(rows, key=lambda r: (r[0], r[1]))]

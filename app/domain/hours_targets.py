@@ -4,19 +4,29 @@ Programmes and boards differ, and their rules change, so the rules are a
 data file (``resources/hours-presets.json``, each preset with its source;
 docs/hours.md), not code. A preset is a set of categories, each a number of
 required hours of one measure (contact, relational, supervision, ...), and
-at most one ratio rule: contact hours claimable per supervision hour, over
-the whole period or week by week. A "custom" target carries its own
-categories and ratio in the same shape.
+at most one ratio rule: contact hours claimable per supervision unit, over
+the whole period, week by week, or week by week within each setting. A
+"custom" target carries its own categories and ratio in the same shape.
 
-Claimable, under a ratio: contact beyond ``ratio × supervision`` (in the
-period, or in each ISO week) cannot be claimed. Relational contact is
-claimed first, since it is the scarcer requirement; only contact
-categories are capped. Without a ratio everything logged is claimable.
+Claimable, under a ratio: contact beyond ``ratio × supervision units``
+(in the period, in each ISO week, or in each week within each setting)
+cannot be claimed. A unit is an hour of individual supervision or
+``group_hours_per_unit`` hours of group supervision (California: two).
+Relational contact is claimed first, since it is the scarcer
+requirement; only contact categories are capped. Without a ratio
+everything logged is claimable.
+
+Per setting and week (:func:`week_claim`): supervision naming a setting
+counts toward that setting's contact only; supervision naming none is
+one pool for the week, counted once, toward whatever contact the named
+supervision left unclaimed (relational first). With no setting named
+anywhere, the rule gives exactly the weekly rule's numbers.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +34,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from crucible.app.domain.hours import (
+    NO_SETTING,
     ContactKind,
     ContactMinutes,
     ContactPiece,
@@ -31,6 +42,7 @@ from crucible.app.domain.hours import (
     SupervisionEntry,
     SupervisionFormat,
     contact_minutes,
+    setting_key,
     supervision_minutes,
     week_of,
 )
@@ -62,14 +74,56 @@ class RatioPeriod(StrEnum):
 
     PERIOD = "period"
     WEEK = "week"
+    SETTING_WEEK = "setting-week"
+    """Each ISO week, within each setting (California's "in each setting")."""
+
+    @property
+    def is_weekly(self) -> bool:
+        """Whether each week is capped by its own supervision."""
+        return self is not RatioPeriod.PERIOD
+
+
+MAX_GROUP_HOURS_PER_UNIT: Final = 10
 
 
 @dataclass(frozen=True, slots=True)
 class Ratio:
-    """Contact hours claimable per hour of supervision, over the period or per week."""
+    """Contact hours claimable per unit of supervision, over the period, per week or setting."""
 
     contact_per_supervision: float
     per: RatioPeriod
+    group_hours_per_unit: float = 1.0
+    """Hours of group supervision that make one unit (an hour of individual makes one)."""
+
+    def cap(self, individual: int, group: int) -> int:
+        """The contact minutes ``individual`` and ``group`` supervision minutes allow.
+
+        Rounded down to the minute; the small tolerance keeps a product
+        such as 45 × 5 from landing on 224.999… in binary floating point.
+        """
+        units = individual + group / self.group_hours_per_unit
+        return math.floor(units * self.contact_per_supervision + 1e-6)
+
+
+_RATIO_PER_WORDS: Final = {
+    RatioPeriod.PERIOD: "over the target's period",
+    RatioPeriod.WEEK: "in each week",
+    RatioPeriod.SETTING_WEEK: "in each week, within each setting",
+}
+
+
+def ratio_sentence(ratio: Ratio) -> str:
+    """The rule in words, as the Hours window and the PDF state it."""
+    unit = (
+        "hour of supervision"
+        if ratio.group_hours_per_unit == 1
+        else "unit of supervision (an hour individual or "
+        f"{ratio.group_hours_per_unit:g} hours in a group)"
+    )
+    return (
+        f"Contact is claimable up to {ratio.contact_per_supervision:g} hours per {unit} "
+        f"{_RATIO_PER_WORDS[ratio.per]}."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +200,16 @@ def preset_from(item: Any) -> Preset:
             ratio = Ratio(
                 _hours(ratio_item["contact_hours_per_supervision_hour"]),
                 RatioPeriod(ratio_item["per"]),
+                _hours(ratio_item.get("group_hours_per_unit", 1)),
             )
             if ratio.contact_per_supervision <= 0:
                 raise PresetError(
                     "A ratio must allow more than 0 contact hours per supervision hour."
+                )
+            if not 1 <= ratio.group_hours_per_unit <= MAX_GROUP_HOURS_PER_UNIT:
+                raise PresetError(
+                    "A ratio's group hours per supervision unit must be from 1 to "
+                    f"{MAX_GROUP_HOURS_PER_UNIT}."
                 )
         return Preset(
             str(item["id"]), str(item["name"]), str(item.get("source", "")), categories, ratio
@@ -175,6 +235,7 @@ def preset_as_json(preset: Preset) -> dict[str, Any]:
         else {
             "contact_hours_per_supervision_hour": preset.ratio.contact_per_supervision,
             "per": preset.ratio.per.value,
+            "group_hours_per_unit": preset.ratio.group_hours_per_unit,
         },
     }
 
@@ -222,28 +283,92 @@ def claimable(
         logged = contact_minutes(pieces)
         return Claimable(logged.relational, logged.individual)
     if ratio.per is RatioPeriod.PERIOD:
-        return capped(contact_minutes(pieces), supervision_minutes(supervision).total, ratio)
-    contact_by_week: dict[date, list[ContactPiece]] = {}
-    for piece in pieces:
-        contact_by_week.setdefault(week_of(piece.on), []).append(piece)
-    supervised: dict[date, int] = {}
-    for entry in supervision:
-        week = week_of(entry.on)
-        supervised[week] = supervised.get(week, 0) + entry.minutes
+        supervised = supervision_minutes(supervision)
+        return capped(contact_minutes(pieces), ratio.cap(supervised.individual, supervised.group))
+    by_week: dict[date, WeekTally] = {}
+    for on, rows in setting_day_totals(pieces, supervision).items():
+        add_rows(by_week.setdefault(week_of(on), {}), rows)
     relational = individual = 0
-    for week, week_pieces in contact_by_week.items():
-        week_claim = capped(contact_minutes(week_pieces), supervised.get(week, 0), ratio)
-        relational += week_claim.relational
-        individual += week_claim.individual
+    for tally in by_week.values():
+        claimed = week_claim(tally, ratio)
+        relational += claimed.relational
+        individual += claimed.individual
     return Claimable(relational, individual)
 
 
-def capped(logged: ContactMinutes, supervision_total: int, ratio: Ratio) -> Claimable:
-    """``logged`` cut to ``ratio × supervision_total``, relational first."""
-    cap = int(supervision_total * ratio.contact_per_supervision)
+def capped(logged: ContactMinutes, cap: int) -> Claimable:
+    """``logged`` cut to ``cap`` minutes, relational first."""
     relational = min(logged.relational, cap)
     individual = min(logged.individual, cap - relational)
     return Claimable(relational, individual)
+
+
+SettingRows = dict[str, list[int]]
+"""Per setting (:func:`~app.domain.hours.setting_key`): relational, individual,
+supervision individual and group minutes."""
+
+WeekTally = SettingRows
+"""A week's :data:`SettingRows`, summed over its days so far."""
+
+SettingDays = dict[date, SettingRows]
+"""Every date's :data:`SettingRows`: what the per-setting weekly rule reads."""
+
+
+def setting_day_totals(
+    pieces: Iterable[ContactPiece], supervision: Iterable[SupervisionEntry]
+) -> SettingDays:
+    """Every date's minutes per setting, in one pass (only a per-setting ratio needs them)."""
+    days: SettingDays = {}
+    relational = ContactKind.RELATIONAL
+    for piece in pieces:
+        rows = days.setdefault(piece.on, {})
+        row = rows.setdefault(setting_key(piece.setting), [0, 0, 0, 0])
+        row[0 if piece.kind is relational else 1] += piece.minutes
+    group = SupervisionFormat.GROUP
+    for entry in supervision:
+        rows = days.setdefault(entry.on, {})
+        row = rows.setdefault(setting_key(entry.setting), [0, 0, 0, 0])
+        row[3 if entry.format is group else 2] += entry.minutes
+    return days
+
+
+def add_rows(tally: WeekTally, rows: SettingRows) -> None:
+    """Add one date's rows to a week's tally."""
+    for setting, row in rows.items():
+        sums = tally.get(setting)
+        if sums is None:
+            tally[setting] = list(row)
+        else:
+            for column in range(4):
+                sums[column] += row[column]
+
+
+def week_claim(tally: WeekTally, ratio: Ratio) -> Claimable:
+    """One week's claimable contact under a weekly ratio (either kind).
+
+    ``week``: the week's contact against all its supervision. ``setting-week``:
+    each setting's contact against the supervision naming it; then the
+    supervision naming no setting, once, against what is left unclaimed
+    anywhere (relational first, as everywhere).
+    """
+    if ratio.per is not RatioPeriod.SETTING_WEEK:
+        totals = [0, 0, 0, 0]
+        for row in tally.values():
+            for column in range(4):
+                totals[column] += row[column]
+        return capped(ContactMinutes(totals[0], totals[1]), ratio.cap(totals[2], totals[3]))
+    relational = individual = left_relational = left_individual = 0
+    for setting, row in tally.items():
+        own = 0 if setting == NO_SETTING else ratio.cap(row[2], row[3])
+        claim = capped(ContactMinutes(row[0], row[1]), own)
+        relational += claim.relational
+        individual += claim.individual
+        left_relational += row[0] - claim.relational
+        left_individual += row[1] - claim.individual
+    unnamed = tally.get(NO_SETTING)
+    pool = 0 if unnamed is None else ratio.cap(unnamed[2], unnamed[3])
+    from_pool = capped(ContactMinutes(left_relational, left_individual), pool)
+    return Claimable(relational + from_pool.relational, individual + from_pool.individual)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,8 +413,19 @@ def running_progress(
     week; asking :func:`progress` once per week would read every entry once
     per week, which a ten-year practice cannot afford (bench/hours.py).
     """
+    pieces, supervision = list(pieces), list(supervision)
     days = {on: row for on, row in day_totals(pieces, supervision).items() if target.holds(on)}
-    return running_from_days(target, days, checkpoints)
+    return running_from_days(target, days, checkpoints, settings_for(target, pieces, supervision))
+
+
+def settings_for(
+    target: Target, pieces: Iterable[ContactPiece], supervision: Iterable[SupervisionEntry]
+) -> SettingDays | None:
+    """The per-setting day totals when the target's ratio reads them, else None (not built)."""
+    ratio = target.preset.ratio
+    if ratio is None or ratio.per is not RatioPeriod.SETTING_WEEK:
+        return None
+    return setting_day_totals(pieces, supervision)
 
 
 DayTotals = dict[date, list[int]]
@@ -319,14 +455,25 @@ def day_totals(
 
 
 def running_from_days(
-    target: Target, days: DayTotals, checkpoints: Sequence[date | None]
+    target: Target,
+    days: DayTotals,
+    checkpoints: Sequence[date | None],
+    settings: SettingDays | None = None,
 ) -> list[tuple[CategoryProgress, ...]]:
-    """:func:`running_progress` from day totals already limited to the target's dates."""
+    """:func:`running_progress` from day totals already limited to the target's dates.
+
+    ``settings`` (:func:`settings_for`) must be given for a per-setting
+    ratio; only the dates in ``days`` are read from it.
+    """
     ordered_days = sorted(days)
     ratio = target.preset.ratio
+    if ratio is not None and ratio.per is RatioPeriod.SETTING_WEEK and settings is None:
+        raise ValueError("a per-setting ratio needs the per-setting day totals")
+    weekly = ratio if ratio is not None and ratio.per.is_weekly else None
     totals = [0, 0, 0, 0, 0]
     done = Claimable(0, 0)  # claimed in the weeks before the current one (weekly ratio)
-    week: list[int] = [0, 0, 0]  # the current week's relational, individual, supervision
+    tally: WeekTally = {}  # the current week's minutes, per setting when the ratio asks
+    tally_claim: Claimable | None = None  # its claim, until another day is added
     current: date | None = None
     answers: dict[date | None, tuple[CategoryProgress, ...]] = {}
     position = 0
@@ -337,25 +484,27 @@ def running_from_days(
             on = ordered_days[position]
             row = days[on]
             if week_of(on) != current:
-                if current is not None and ratio is not None:
-                    claimed = capped(ContactMinutes(week[0], week[1]), week[2], ratio)
+                if current is not None and weekly is not None:
+                    claimed = week_claim(tally, weekly) if tally_claim is None else tally_claim
                     done = Claimable(
                         done.relational + claimed.relational, done.individual + claimed.individual
                     )
-                current, week = week_of(on), [0, 0, 0]
+                current, tally = week_of(on), {}
             for index in range(5):
                 totals[index] += row[index]
-            week[0] += row[0]
-            week[1] += row[1]
-            week[2] += row[2] + row[3]
+            if weekly is not None:
+                add_rows(tally, settings[on] if settings is not None else {NO_SETTING: row[:4]})
+                tally_claim = None
             position += 1
         logged_contact = ContactMinutes(totals[0], totals[1])
         if ratio is None:
             claim = Claimable(totals[0], totals[1])
         elif ratio.per is RatioPeriod.PERIOD:
-            claim = capped(logged_contact, totals[2] + totals[3], ratio)
+            claim = capped(logged_contact, ratio.cap(totals[2], totals[3]))
         else:
-            this_week = capped(ContactMinutes(week[0], week[1]), week[2], ratio)
+            if tally_claim is None:  # a week end's claim is asked again when the week rolls
+                tally_claim = week_claim(tally, ratio) if tally else Claimable(0, 0)
+            this_week = tally_claim
             claim = Claimable(
                 done.relational + this_week.relational, done.individual + this_week.individual
             )

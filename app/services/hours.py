@@ -2,8 +2,9 @@
 
 Every check runs before anything is written, and a refusal is one
 sentence (:class:`InputError`): minutes out of 1..1440, a date in the
-future, a manual entry that would count a logged block twice, an unknown
-preset, a block that does not exist. The rules are in ``app.domain.hours``
+future, a setting that is not one line of at most 80 characters, a
+manual entry that would count a logged block twice, an unknown preset, a
+block that does not exist. The rules are in ``app.domain.hours``
 and ``app.domain.hours_targets``; this module only reads and writes.
 """
 
@@ -19,12 +20,16 @@ from crucible.app.domain.audit_vocabulary import SYSTEM_ACTOR, AuditAction
 from crucible.app.domain.hours import (
     BlockInRecord,
     BlockMark,
+    ContactKind,
     ManualContact,
     SupervisionEntry,
     block_pieces,
     entry_problem,
     manual_pieces,
+    mark_problem,
+    other_blocks,
     overlapping_block,
+    setting_problem,
 )
 from crucible.app.domain.hours_log import HoursLog, hours_log
 from crucible.app.domain.hours_targets import (
@@ -87,7 +92,8 @@ def _target(stored: tuple[str, str | None, date | None, date | None] | None) -> 
 def log_of(record: HoursRecord, date_from: date | None, date_to: date | None) -> HoursLog:
     """The period's hours log from a record already read (the view keeps the record)."""
     pieces = block_pieces(record.blocks) + manual_pieces(record.manual)
-    return hours_log(pieces, record.supervision, record.target, date_from, date_to)
+    undecided = other_blocks(record.blocks, marked=False)
+    return hours_log(pieces, record.supervision, record.target, date_from, date_to, undecided)
 
 
 def period_problem(date_from: date | None, date_to: date | None) -> str | None:
@@ -107,7 +113,7 @@ def hours_for(vault: Vault, date_from: date | None = None, date_to: date | None 
 
 def check_manual(entry: ManualContact, record: HoursRecord | None = None, *, today: date) -> None:
     """Refuse an entry that may not be stored (with ``record``, also one over a logged block)."""
-    problem = entry_problem(entry.on, entry.minutes, today)
+    problem = entry_problem(entry.on, entry.minutes, today) or setting_problem(entry.setting)
     if problem:
         raise InputError(problem)
     if record is None:
@@ -136,7 +142,7 @@ def add_manual_contact(
 
 def check_supervision(entry: SupervisionEntry, *, today: date) -> None:
     """Refuse a supervision entry that may not be stored."""
-    problem = entry_problem(entry.on, entry.minutes, today)
+    problem = entry_problem(entry.on, entry.minutes, today) or setting_problem(entry.setting)
     if problem:
         raise InputError(problem)
     if len(entry.supervisor) > 200 or any(ch in entry.supervisor for ch in "\r\n\t"):
@@ -189,6 +195,39 @@ def mark_block(
             raise NotFoundError(f"There is no block with id {block_id} in this vault.")
         store.set_block_mark(session, block_id, mark)
         _audit(session, clock(), actor, AuditAction.HOURS_BLOCK_MARKED, block=block_id)
+
+
+def mark_other_block(
+    vault: Vault,
+    block_id: int,
+    counts_as: ContactKind | None,
+    *,
+    clock: Clock = system_clock,
+    actor: str = SYSTEM_ACTOR,
+) -> None:
+    """Count an "other" block as relational or individual contact, or (None) no longer.
+
+    The trainee's answer to "was this contact?"; whether the block ran is
+    kept as it was. Refused, with nothing stored, for a block that does not
+    exist and for any block that is not "other" (its kind decides already).
+    """
+    with vault.write_session() as session:
+        found = store.block_kind_and_mark(session, block_id)
+        if found is None:
+            raise NotFoundError(f"There is no block with id {block_id} in this vault.")
+        kind, mark = found
+        problem = mark_problem(block_id, kind)
+        if problem:
+            raise InputError(problem)
+        store.set_block_mark(session, block_id, BlockMark(counts_as, mark.confirmed_ran))
+        _audit(
+            session,
+            clock(),
+            actor,
+            AuditAction.HOURS_BLOCK_MARKED,
+            block=block_id,
+            counts_as=counts_as.value if counts_as else "not-contact",
+        )
 
 
 def _audit(

@@ -111,6 +111,7 @@ def manual_entries(session: Session) -> list[ManualContact]:
             table.couple_code,
             table.start_time,
             table.id,
+            table.setting,
         ).order_by(table.on, table.id)
     )
     day = _day_parser()
@@ -122,8 +123,9 @@ def manual_entries(session: Session) -> list[ManualContact]:
             code,
             time.fromisoformat(start) if start else None,
             entry_id,
+            setting,
         )
-        for on, minutes, kind, code, start, entry_id in rows
+        for on, minutes, kind, code, start, entry_id, setting in rows
     ]
 
 
@@ -139,6 +141,7 @@ def supervision_entries(session: Session) -> list[SupervisionEntry]:
             table.supervisor,
             type_coerce(table.intensive_ids, String),
             table.id,
+            table.setting,
         ).order_by(table.on, table.id)
     )
     day = _day_parser()
@@ -151,8 +154,9 @@ def supervision_entries(session: Session) -> list[SupervisionEntry]:
             supervisor,
             () if not ids or ids == "[]" else tuple(json.loads(ids)),
             entry_id,
+            setting,
         )
-        for on, minutes, form, observable, supervisor, ids, entry_id in rows
+        for on, minutes, form, observable, supervisor, ids, entry_id, setting in rows
     ]
 
 
@@ -169,6 +173,7 @@ def add_manual_entry(session: Session, entry: ManualContact, saved_at: datetime)
         kind=entry.kind.value,
         couple_code=entry.couple_code,
         start_time=None if entry.start is None else entry.start.strftime("%H:%M"),
+        setting=entry.setting,
         created_at=saved_at,
     )
     session.add(row)
@@ -185,6 +190,7 @@ def add_supervision_entry(session: Session, entry: SupervisionEntry, saved_at: d
         observable=entry.observable.value,
         supervisor=entry.supervisor,
         intensive_ids=list(entry.intensive_ids),
+        setting=entry.setting,
         created_at=saved_at,
     )
     session.add(row)
@@ -237,6 +243,24 @@ def store_target(
     row.custom_json = custom_json
     row.starts = starts
     row.ends = ends
+
+
+def block_kind_and_mark(session: Session, block_id: int) -> tuple[BlockKind, BlockMark] | None:
+    """A block's kind and the clinician's word on it; None when the vault holds no such block."""
+    row = session.execute(
+        select(
+            models.Block.kind,
+            models.HoursBlockMark.contact_kind,
+            models.HoursBlockMark.confirmed_ran,
+        )
+        .outerjoin(models.HoursBlockMark, models.HoursBlockMark.block_id == models.Block.id)
+        .where(models.Block.id == block_id)
+    ).first()
+    if row is None:
+        return None
+    kind, contact_kind, confirmed = row
+    mark = BlockMark(_CONTACT_KINDS[contact_kind] if contact_kind else None, bool(confirmed))
+    return _BLOCK_KINDS[kind], mark
 
 
 def block_exists(session: Session, block_id: int) -> bool:

@@ -310,6 +310,8 @@ class HoursContactEntry(Base):
     couple_code: Mapped[str] = mapped_column(String(32), default="")
     start_time: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    setting: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    """Where the contact took place; "" names none (revision 0010)."""
 
 
 class HoursSupervisionEntry(Base):
@@ -330,6 +332,8 @@ class HoursSupervisionEntry(Base):
     supervisor: Mapped[str] = mapped_column(String(200), default="")
     intensive_ids: Mapped[list[int]] = mapped_column(JsonList, default=list)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    setting: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    """The setting whose contact it supervises; "" names none (revision 0010)."""
 
 
 class HoursBlockMark(Base):

@@ -163,3 +163,151 @@ def test_the_table_names_the_target(loaded: Crucible) -> None:
     assert result.status == 0, result.err
     assert "Contact      relational 10:15  individual 2:00  total 12:15" in result.out
     assert "Direct client contact: 12:15 of 500:00 claimable (2%)" in result.out
+
+
+@pytest.fixture
+def with_other_block(initialized: Crucible, tmp_path: Path) -> Crucible:
+    """The demo plus, on its second day, a break (16:00-16:15) and an "other" block that ran."""
+    document = json.loads(DEMO.read_text("utf-8"))
+    document["format"] = "crucible.intensive/1.1"
+    document["intensive"]["days"][1]["blocks"] += [
+        {"title": "Stretch", "kind": "break",
+         "start": "2026-11-03T16:00:00-05:00", "end": "2026-11-03T16:15:00-05:00",
+         "actual_start": "2026-11-03T16:00:00-05:00", "actual_end": "2026-11-03T16:15:00-05:00"},
+        {"title": "Psychoeducation", "kind": "other",
+         "start": "2026-11-03T16:15:00-05:00", "end": "2026-11-03T17:00:00-05:00",
+         "actual_start": "2026-11-03T16:15:00-05:00", "actual_end": "2026-11-03T17:00:00-05:00"},
+    ]  # fmt: skip
+    path = tmp_path / "with-other.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert initialized("import", str(path)).status == 0
+    return initialized
+
+
+def test_an_other_block_is_listed_until_marked_and_counts_once_marked(
+    with_other_block: Crucible,
+) -> None:
+    crucible = with_other_block
+    data = hours_json(crucible)
+    assert data["contact_minutes"]["total"] == DEMO_RELATIONAL + DEMO_INDIVIDUAL  # type: ignore[index]
+    undecided = data["other_blocks_not_counted"]
+    assert isinstance(undecided, list)
+    assert [(b["date"], b["minutes"], b["couple_code"]) for b in undecided] == [
+        ("2026-11-03", 45, "C-0007")
+    ]
+    other = undecided[0]["block_id"]
+    plain = crucible("hours").out
+    assert f"block {other} (intensive 1, C-0007) 2026-11-03 16:15-17:00, 45 min" in plain
+    assert "crucible hours mark BLOCK_ID" in plain
+
+    result = crucible("hours", "mark", str(other), "--as", "individual")
+    assert (result.status, result.out.strip()) == (
+        0,
+        f"Block {other} now counts as individual contact.",
+    )
+    data = hours_json(crucible)
+    assert data["contact_minutes"] == {
+        "relational": DEMO_RELATIONAL,
+        "individual": DEMO_INDIVIDUAL + 45,
+        "total": DEMO_RELATIONAL + DEMO_INDIVIDUAL + 45,
+    }
+    assert data["other_blocks_not_counted"] == []
+    assert "crucible hours mark" not in crucible("hours").out
+
+    assert crucible("hours", "mark", str(other), "--as", "relational").status == 0
+    assert hours_json(crucible)["contact_minutes"]["relational"] == DEMO_RELATIONAL + 45  # type: ignore[index]
+    assert crucible("hours", "mark", str(other), "--as", "not-contact").status == 0
+    data = hours_json(crucible)
+    assert data["contact_minutes"]["total"] == DEMO_RELATIONAL + DEMO_INDIVIDUAL  # type: ignore[index]
+    assert [b["block_id"] for b in data["other_blocks_not_counted"]] == [other]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("block", "words"),
+    [
+        ("99999", "There is no block with id 99999"),
+        ("BREAK", "is a break block; break and homework never count as contact"),
+        ("1", "counts as relational contact by its kind already"),
+    ],
+)
+def test_marking_a_block_that_cannot_be_marked_is_one_sentence_and_stores_nothing(
+    with_other_block: Crucible, block: str, words: str
+) -> None:
+    crucible = with_other_block
+    other = hours_json(crucible)["other_blocks_not_counted"][0]["block_id"]  # type: ignore[index]
+    block = str(other - 1) if block == "BREAK" else block
+    before = crucible("hours", "--csv").out
+    result = crucible("hours", "mark", block, "--as", "relational")
+    assert result.status == 2
+    assert words in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+    assert crucible("hours", "--csv").out == before
+    assert crucible("hours", "mark", "1", "--as", "maybe").status == 2  # argparse's choices
+
+
+def test_settings_are_stored_and_california_claims_within_each_setting(
+    loaded: Crucible, tmp_path: Path
+) -> None:
+    steps = [
+        ("add-contact", "--date", "2026-11-05", "--minutes", "120", "--kind", "individual",
+         "--setting", "University clinic"),
+        ("add-supervision", "--date", "2026-11-04", "--minutes", "60", "--format", "individual",
+         "--setting", "University clinic"),
+        ("add-supervision", "--date", "2026-11-06", "--minutes", "120", "--format", "group",
+         "--setting", "Intensives (Crucible)"),
+        ("add-supervision", "--date", "2026-11-06", "--minutes", "30", "--format", "individual"),
+        ("target", "california-weekly"),
+    ]  # fmt: skip
+    for step in steps:
+        result = loaded("hours", *step)
+        assert result.status == 0, result.err
+    # Week of 2 Nov, 5 contact hours per unit, two group hours a unit, in each setting:
+    # - University clinic: 120 min individual against 60 min individual -> all 120 claimable;
+    # - the demo's blocks (Intensives (Crucible)): 615 relational + 120 individual against
+    #   120 min group = 1 unit -> 300 relational; 315 relational and 120 individual left;
+    # - 30 min naming no setting: half a unit -> 150 more of what is left, relational first.
+    # Claimable: relational 300 + 150 = 450, individual 120.
+    data = hours_json(loaded)
+    assert data["contact_minutes"]["total"] == DEMO_RELATIONAL + DEMO_INDIVIDUAL + 120  # type: ignore[index]
+    assert data["claimable_contact_minutes"] == {"relational": 450, "individual": 120, "total": 570}
+    rows = list(csv.DictReader(io.StringIO(loaded("hours", "--csv").out)))
+    assert list(rows[0])[-1] == "setting"
+    settings = {(r["entry"], r["date"], r["setting"]) for r in rows}
+    assert ("contact-manual", "2026-11-05", "University clinic") in settings
+    assert ("contact-block", "2026-11-02", "Intensives (Crucible)") in settings
+    assert ("supervision", "2026-11-06", "") in settings
+    pdf_path = tmp_path / "hours.pdf"
+    assert loaded("hours", "report", "-o", str(pdf_path)).status == 0
+    text = "\n".join(page_texts(pdf_path.read_bytes()))
+    assert "Setting" in text
+    assert "University clinic" in text
+    assert "(an hour individual or 2 hours in a group) in each week, within each setting" in (
+        " ".join(text.split())
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [("x" * 81, "at most 80 characters, not 81"), ("Clinic\x1b[2J", "control character")],
+)
+@pytest.mark.parametrize("verb", ["add-contact", "add-supervision"])
+def test_a_bad_setting_is_one_sentence_and_stores_nothing(
+    loaded: Crucible, verb: str, setting: str, words: str
+) -> None:
+    kind = ("--kind", "individual") if verb == "add-contact" else ("--format", "group")
+    before = loaded("hours", "--csv").out
+    result = loaded(
+        "hours", verb, "--date", "2026-11-20", "--minutes", "30", *kind, "--setting", setting
+    )
+    assert result.status == 2
+    assert words in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert loaded("hours", "--csv").out == before
+
+
+def test_the_intensives_setting_named_in_the_help_is_the_one_blocks_count_under() -> None:
+    from crucible.app.cli import hours_command
+    from crucible.app.domain.hours import INTENSIVES_SETTING
+
+    assert hours_command.INTENSIVES_SETTING == INTENSIVES_SETTING

@@ -195,3 +195,138 @@ def test_json_and_csv_agree() -> None:
 def test_hours_text() -> None:
     assert hours_text(0) == "0:00"
     assert hours_text(605) == "10:05"
+
+
+SET_WEEK = RatioPeriod.SETTING_WEEK
+
+
+def at(setting: str, on: date, minutes: int, kind: ContactKind = REL) -> ContactPiece:
+    return ContactPiece(on, minutes, kind, "C-1", setting=setting)
+
+
+def sup_at(
+    setting: str,
+    on: date,
+    minutes: int,
+    fmt: SupervisionFormat = SupervisionFormat.INDIVIDUAL,
+) -> SupervisionEntry:
+    return SupervisionEntry(on, minutes, fmt, ObservableData.NONE, setting=setting)
+
+
+def test_california_counts_two_group_hours_as_one_unit_in_each_setting() -> None:
+    california = find_preset(shipped_presets(), "california-weekly")
+    assert california.ratio == Ratio(5, SET_WEEK, group_hours_per_unit=2)
+
+
+def test_two_group_hours_make_one_supervision_unit() -> None:
+    # 5:1 per week. 12 h contact; 1 h individual + 2 h group supervision.
+    # One unit per group hour: 3 units -> 15 h allowed, all 12 h claimable.
+    # Two group hours per unit: 1 + 1 = 2 units -> 10 h claimable.
+    pieces = [piece(date(2026, 11, 2), 12 * 60)]
+    supervision = [
+        sup(date(2026, 11, 3), 60),
+        sup(date(2026, 11, 4), 120, SupervisionFormat.GROUP),
+    ]
+    assert claimable(pieces, supervision, Ratio(5, RatioPeriod.WEEK)).total == 12 * 60
+    assert claimable(pieces, supervision, Ratio(5, RatioPeriod.WEEK, 2)).total == 10 * 60
+    assert claimable(pieces, supervision, Ratio(5, RatioPeriod.PERIOD, 2)).total == 10 * 60
+    # 90 min of group alone: 45 unit-minutes x 5 = 225 minutes (3:45).
+    group_only = [sup(date(2026, 11, 4), 90, SupervisionFormat.GROUP)]
+    assert claimable(pieces, group_only, Ratio(5, RatioPeriod.WEEK, 2)).total == 225
+
+
+def test_without_settings_named_the_setting_rule_is_the_weekly_rule() -> None:
+    pieces = [
+        piece(date(2026, 11, 2), 8 * 60),
+        piece(date(2026, 11, 10), 3 * 60, IND),
+        piece(date(2026, 11, 16), 2 * 60),
+    ]
+    supervision = [sup(date(2026, 11, 6), 60), sup(date(2026, 11, 12), 60)]
+    weekly = claimable(pieces, supervision, Ratio(5, RatioPeriod.WEEK))
+    assert claimable(pieces, supervision, Ratio(5, SET_WEEK)) == weekly
+    assert weekly.total == 8 * 60
+
+
+def _three_settings() -> tuple[list[ContactPiece], list[SupervisionEntry]]:
+    """One week (2-8 Nov), California's rule: 5 contact h per unit, 2 group h per unit.
+
+    - University clinic: 6 h relational; 1 h individual supervision naming it
+      -> 5 h claimable there, 1 h relational left over.
+    - Intensives (Crucible): 4 h relational + 1 h individual; 1 h group naming it
+      (spelled in lower case) = 0.5 unit -> 2.5 h, relational first; 1.5 h
+      relational and 1 h individual left over.
+    - No setting named: 30 min individual; nothing names it -> 30 min left over.
+    - Private practice: 1 h individual supervision, but no contact there this
+      week: it allows nothing anywhere else.
+    - 30 min individual supervision naming no setting: 0.5 unit -> 2.5 h from
+      what is left, relational first: all 2.5 h relational (1 + 1.5).
+    Claimable: relational 5 + 2.5 + 2.5 = 10 h, individual 0; logged 11.5 h.
+    """
+    pieces = [
+        at("University clinic", date(2026, 11, 2), 6 * 60),
+        at("Intensives (Crucible)", date(2026, 11, 3), 4 * 60),
+        at("Intensives (Crucible)", date(2026, 11, 3), 60, IND),
+        at("", date(2026, 11, 5), 30, IND),
+    ]
+    supervision = [
+        sup_at("University  clinic", date(2026, 11, 4), 60),  # spaces do not make a new one
+        sup_at("intensives (crucible)", date(2026, 11, 5), 60, SupervisionFormat.GROUP),
+        sup_at("Private practice", date(2026, 11, 6), 60),
+        sup_at("", date(2026, 11, 6), 30),
+    ]
+    return pieces, supervision
+
+
+def test_each_setting_claims_against_its_own_supervision_and_the_unnamed_pool_once() -> None:
+    pieces, supervision = _three_settings()
+    claim = claimable(pieces, supervision, Ratio(5, SET_WEEK, 2))
+    assert (claim.relational, claim.individual) == (10 * 60, 0)
+    # The weekly rule, blind to settings: (1 + 0.5 + 1 + 0.5) units x 5 = 15 h >= 11.5 h logged.
+    assert claimable(pieces, supervision, Ratio(5, RatioPeriod.WEEK, 2)).total == 11 * 60 + 30
+    # Counted toward every setting instead of once, the unnamed 30 minutes would give
+    # 2.5 h to each of the three settings with contact: it does not.
+
+
+def test_the_log_and_its_running_totals_use_the_setting_rule() -> None:
+    pieces, supervision = _three_settings()
+    preset = CustomTarget({Measure.CONTACT_TOTAL: 100}, Ratio(5, SET_WEEK, 2)).preset()
+    log = hours_log(pieces, supervision, Target(preset))
+    assert (log.contact.total, log.claimable.total) == (11 * 60 + 30, 10 * 60)
+    assert [row.claimable.total for row in log.weeks] == [10 * 60]
+    assert [item.claimable for item in log.progress] == [10 * 60]
+    assert [item.claimable for item in log.weeks[0].running] == [10 * 60]
+    # Up to Wednesday 4 Nov: the clinic (6 h, 1 unit) and the intensives (5 h, no supervision
+    # naming them yet): 5 h claimable.
+    midweek = hours_log(pieces, supervision, Target(preset), date_to=date(2026, 11, 4))
+    assert [item.claimable for item in midweek.progress] == [5 * 60]
+    rows = list(csv.DictReader(io.StringIO(hours_as_csv(log))))
+    assert list(rows[0])[-1] == "setting"  # appended: the older columns keep their places
+    assert [r["setting"] for r in rows if r["entry"] == "supervision"] == [
+        "University  clinic",
+        "intensives (crucible)",
+        "Private practice",
+        "",
+    ]
+
+
+@pytest.mark.parametrize("per_unit", [0.5, 11, "2"])
+def test_a_group_unit_out_of_range_is_refused(per_unit: object) -> None:
+    item = {
+        "id": "x",
+        "name": "n",
+        "ratio": {
+            "contact_hours_per_supervision_hour": 5,
+            "per": "setting-week",
+            "group_hours_per_unit": per_unit,
+        },
+    }
+    with pytest.raises(PresetError):
+        preset_from(item)
+
+
+def test_a_custom_target_with_a_group_unit_round_trips() -> None:
+    custom = CustomTarget({Measure.CONTACT_TOTAL: 40}, Ratio(5, SET_WEEK, 2)).preset()
+    assert preset_from(preset_as_json(custom)) == custom
+    older = preset_as_json(custom)
+    del older["ratio"]["group_hours_per_unit"]  # stored before the field existed
+    assert preset_from(older).ratio == Ratio(5, SET_WEEK, 1)

@@ -26,6 +26,7 @@ from crucible.app.services.hours import (
     choose_target,
     hours_for,
     mark_block,
+    mark_other_block,
     read_record,
     remove_entry,
 )
@@ -77,6 +78,42 @@ def test_marks_confirm_a_run_and_count_an_other_block(vault: Vault, clock: objec
     assert hours_for(vault).contact.total == 45
     with pytest.raises(NotFoundError):
         mark_block(vault, 99_999, BlockMark(confirmed_ran=True))
+
+
+def test_an_other_block_is_marked_and_unmarked_keeping_its_confirmed_run(vault: Vault) -> None:
+    blocks = [
+        {"title": "Joint", "kind": "joint",
+         "start": "2026-11-09T09:00:00-05:00", "end": "2026-11-09T10:30:00-05:00"},
+        {"title": "Psychoeducation", "kind": "other",
+         "start": "2026-11-09T11:00:00-05:00", "end": "2026-11-09T11:45:00-05:00"},
+        {"title": "Lunch", "kind": "break",
+         "start": "2026-11-09T12:00:00-05:00", "end": "2026-11-09T13:00:00-05:00"},
+    ]  # fmt: skip
+    import_intensive(vault, _document_with(blocks), actor="test")
+    joint, other, lunch = (r.block_id for r in read_record(vault).blocks)
+    assert isinstance(other, int)
+    assert hours_for(vault).other_not_counted == ()  # nothing shows it ran: nothing to decide
+    mark_block(vault, other, BlockMark(confirmed_ran=True))
+    assert [b.block_id for b in hours_for(vault).other_not_counted] == [other]
+    mark_other_block(vault, other, ContactKind.RELATIONAL)
+    log = hours_for(vault)
+    assert (log.contact.relational, log.other_not_counted) == (45, ())
+    mark_other_block(vault, other, None)
+    marks = {r.block_id: r.mark for r in read_record(vault).blocks}
+    assert marks[other] == BlockMark(None, confirmed_ran=True)  # the run is kept
+    assert hours_for(vault).contact.total == 0
+    for refused, words in ((joint, "by its kind already"), (lunch, "never count")):
+        assert isinstance(refused, int)
+        with pytest.raises(InputError, match=words):
+            mark_other_block(vault, refused, ContactKind.INDIVIDUAL)
+    with pytest.raises(NotFoundError):
+        mark_other_block(vault, 99_999, ContactKind.INDIVIDUAL)
+    assert {r.block_id: r.mark for r in read_record(vault).blocks} == marks  # nothing stored
+    marked = [e.detail for e in list_events(vault) if e.action == "hours-block-marked"]
+    assert marked[-2:] == [
+        {"block": other, "counts_as": "relational"},
+        {"block": other, "counts_as": "not-contact"},
+    ]
 
 
 def test_entries_can_be_removed_and_refusals_store_nothing(vault: Vault) -> None:
@@ -188,3 +225,67 @@ def test_the_linked_supervisor_card_signs_the_hours_log(vault: Vault, tmp_path: 
     import_card(vault, card, actor="t", link_as_supervisor=True)
     assert "Dr. Sam Lee, PhD" in text()
     assert "Sam (typed)" not in text()
+
+
+def test_entries_keep_their_setting_and_a_bad_one_is_refused(vault: Vault) -> None:
+    now = lambda: datetime(2026, 12, 1, 12, tzinfo=datetime.now().astimezone().tzinfo)  # noqa: E731
+    add_manual_contact(
+        vault,
+        ManualContact(date(2026, 11, 20), 60, ContactKind.RELATIONAL, setting="Private practice"),
+        clock=now,
+    )
+    add_supervision(
+        vault,
+        SupervisionEntry(
+            date(2026, 11, 21),
+            45,
+            SupervisionFormat.GROUP,
+            ObservableData.NONE,
+            setting="Private practice",
+        ),
+        clock=now,
+    )
+    record = read_record(vault)
+    assert [m.setting for m in record.manual] == ["Private practice"]
+    assert [s.setting for s in record.supervision] == ["Private practice"]
+    with pytest.raises(InputError, match="at most 80 characters"):
+        add_manual_contact(
+            vault,
+            ManualContact(date(2026, 11, 20), 60, ContactKind.INDIVIDUAL, setting="x" * 81),
+            clock=now,
+        )
+    with pytest.raises(InputError, match="control character"):
+        add_supervision(
+            vault,
+            SupervisionEntry(
+                date(2026, 11, 21),
+                45,
+                SupervisionFormat.GROUP,
+                ObservableData.NONE,
+                setting="Clinic\nB",
+            ),
+            clock=now,
+        )
+    after = read_record(vault)
+    assert (after.manual, after.supervision) == (record.manual, record.supervision)  # nothing new
+
+
+def test_entries_stored_before_revision_0010_read_with_no_setting(vault: Vault) -> None:
+    """Down to 0009 (no setting column) and up again: the entries are kept, naming no setting."""
+    from crucible.app.store import migrate
+
+    now = lambda: datetime(2026, 12, 1, 12, tzinfo=datetime.now().astimezone().tzinfo)  # noqa: E731
+    add_manual_contact(
+        vault, ManualContact(date(2026, 11, 20), 60, ContactKind.RELATIONAL, "F-1"), clock=now
+    )
+    add_supervision(
+        vault,
+        SupervisionEntry(date(2026, 11, 21), 45, SupervisionFormat.GROUP, ObservableData.NONE),
+        clock=now,
+    )
+    migrate.downgrade(vault.engine, "0009")
+    migrate.upgrade(vault.engine)
+    record = read_record(vault)
+    assert [(m.minutes, m.couple_code, m.setting) for m in record.manual] == [(60, "F-1", "")]
+    assert [(s.minutes, s.setting) for s in record.supervision] == [(45, "")]
+    migrate.check_no_drift(vault.engine)

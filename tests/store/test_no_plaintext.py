@@ -191,9 +191,10 @@ vault.lock()
     # The hours log: entries carrying text, the totals, and its PDF.
     for args in (
         ("hours", "add-supervision", "--date", "2026-11-04", "--minutes", "60",
-         "--format", "group", "--supervisor", "CANARYsupervisorZx9"),
+         "--format", "group", "--supervisor", "CANARYsupervisorZx9",
+         "--setting", "CANARYsettingZx9"),
         ("hours", "add-contact", "--date", "2026-11-20", "--minutes", "50",
-         "--kind", "individual", "--couple", "CANARYhoursZx9"),
+         "--kind", "individual", "--couple", "CANARYhoursZx9", "--setting", "CANARYsettingZx9"),
         ("hours", "--json"),
         ("hours", "--csv"),
         ("hours", "report", "-o", str(exported / "hours.pdf")),
@@ -215,6 +216,7 @@ vault.lock()
         "CANARYaddZx9",
         "CANARYsupervisorZx9",
         "CANARYhoursZx9",
+        "CANARYsettingZx9",
     ]
     hits = []
     for path in sandbox.rglob("*"):

@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QFormLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from crucible.app.domain.hours import (
     MAX_ENTRY_MINUTES,
+    MAX_SETTING_LENGTH,
     ContactKind,
     ManualContact,
     ObservableData,
@@ -99,6 +101,22 @@ def _choice(name: str, words: Mapping[_Word, str]) -> QComboBox:
     return combo
 
 
+def _setting_field(known: Sequence[str]) -> QLineEdit:
+    """Where the hours took place: free text, offering the settings used before.
+
+    The same place spelled two ways would count as two settings under a
+    per-setting ratio (case and spaces aside), so earlier names are offered.
+    """
+    edit = QLineEdit()
+    edit.setAccessibleName("Setting")
+    edit.setPlaceholderText("optional, e.g. University clinic")
+    edit.setMaxLength(MAX_SETTING_LENGTH)
+    completer = QCompleter(sorted(set(known), key=str.casefold), edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    edit.setCompleter(completer)
+    return edit
+
+
 class PendingFormDialog(FormDialog):
     """A form whose OK starts background work and closes only when that work succeeds.
 
@@ -134,7 +152,13 @@ class PendingFormDialog(FormDialog):
 class ContactEntryDialog(PendingFormDialog):
     """Contact outside Crucible's intensives: date, minutes, kind, and a couple code."""
 
-    def __init__(self, parent: QWidget, today: date, error_colour: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        today: date,
+        error_colour: Callable[[], str],
+        settings: Sequence[str] = (),
+    ) -> None:
         super().__init__(parent, "Add contact hours", "&Add", error_colour)
         self.on = _date_field("Date", today)
         self.add_row("&Date:", self.on)
@@ -145,6 +169,8 @@ class ContactEntryDialog(PendingFormDialog):
         self.couple = forms.text_field("Couple or client code", "optional, e.g. F-2")
         self.couple.setMaxLength(32)
         self.add_row("&Code:", self.couple)
+        self.setting = _setting_field(settings)
+        self.add_row("Se&tting:", self.setting)
         self.form.addRow(
             forms.paragraph(
                 "For sessions Crucible did not log: other clients, other formats. "
@@ -160,6 +186,7 @@ class ContactEntryDialog(PendingFormDialog):
             minutes=self.minutes.value(),
             kind=ContactKind(self.kind.currentData()),
             couple_code=self.couple.text().strip(),
+            setting=self.setting.text().strip(" "),
         )
 
 
@@ -173,6 +200,7 @@ class SupervisionEntryDialog(PendingFormDialog):
         supervisor: str,
         error_colour: Callable[[], str],
         suggested: SupervisionEntry | None = None,
+        settings: Sequence[str] = (),
     ) -> None:
         super().__init__(parent, "Add supervision", "&Add", error_colour)
         self.intensive_ids = suggested.intensive_ids if suggested else ()
@@ -189,6 +217,12 @@ class SupervisionEntryDialog(PendingFormDialog):
         self.supervisor.setAccessibleName("Supervisor")
         self.supervisor.setMaxLength(200)
         self.add_row("&Supervisor:", self.supervisor)
+        self.setting = _setting_field(settings)
+        self.setting.setToolTip(
+            "The setting whose contact this supervision covers. Left empty, it counts "
+            "toward any setting's contact that week, once."
+        )
+        self.add_row("Se&tting:", self.setting)
         if suggested is not None:  # from a returned review: its facts, the minutes to check
             self.on.setDate(_qdate(min(suggested.on, today)))
             self.minutes.setValue(suggested.minutes)
@@ -217,6 +251,7 @@ class SupervisionEntryDialog(PendingFormDialog):
             observable=ObservableData(self.observable.currentData()),
             supervisor=self.supervisor.text().strip(),
             intensive_ids=self.intensive_ids,
+            setting=self.setting.text().strip(" "),
         )
 
 
@@ -279,19 +314,28 @@ class CustomTargetFields(QWidget):
         self.per.setAccessibleName("Ratio counted")
         self.per.addItem("over the whole period", RatioPeriod.PERIOD.value)
         self.per.addItem("week by week", RatioPeriod.WEEK.value)
+        self.per.addItem("week by week, in each setting", RatioPeriod.SETTING_WEEK.value)
+        self.group_unit = QCheckBox("Two hours of group supervision count as one")
+        self.group_unit.setAccessibleName("Two group hours count as one supervision hour")
         if current is not None and current.ratio is not None:
             self.ratio.setValue(round(current.ratio.contact_per_supervision))
             self.per.setCurrentIndex(self.per.findData(current.ratio.per.value))
+            self.group_unit.setChecked(current.ratio.group_hours_per_unit == 2)
         row = QHBoxLayout()
         row.addWidget(self.ratio, 1)
         row.addWidget(self.per)
         form.addRow("Ratio:", row)
+        form.addRow("", self.group_unit)
 
     def target(self) -> CustomTarget:
         """The hours and ratio typed."""
         ratio = None
         if self.ratio.value():
-            ratio = Ratio(float(self.ratio.value()), RatioPeriod(self.per.currentData()))
+            ratio = Ratio(
+                float(self.ratio.value()),
+                RatioPeriod(self.per.currentData()),
+                2.0 if self.group_unit.isChecked() else 1.0,
+            )
         return CustomTarget(
             {m: float(spin.value()) for m, spin in self.hours.items() if spin.value()}, ratio
         )

@@ -1,5 +1,10 @@
 """The Hours window's behaviour: read the record in the background, show the log, open blocks.
 
+Blocks waiting for the clinician's word are listed below the log: those
+that would count but show no sign they ran ("It ran as planned"), and the
+"other" blocks that ran, which count only once marked as relational or
+individual contact (and stop with "Don't count").
+
 The record (blocks, entries, target) is read once per opening on the
 read lane; the log is computed from it there too, so the UI thread only
 fills tables. Selecting a week shows the entries behind its numbers;
@@ -19,8 +24,18 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject
 
-from crucible.app.domain.hours import BlockInRecord, BlockMark, SupervisionEntry, entry_problem
+from crucible.app.domain.hours import (
+    INTENSIVES_SETTING,
+    BlockInRecord,
+    BlockMark,
+    ContactKind,
+    OtherBlock,
+    SupervisionEntry,
+    entry_problem,
+    setting_problem,
+)
 from crucible.app.domain.hours_log import EntryRow, HoursLog, entry_rows, hours_text
+from crucible.app.domain.hours_targets import ratio_sentence
 from crucible.app.services.clock import Clock, system_clock
 from crucible.app.ui.hours.entry_dialogs import (
     ContactEntryDialog,
@@ -37,6 +52,12 @@ from crucible.app.ui.shell.vault_gateway import error_sentence
 if TYPE_CHECKING:
     from crucible.app.services.vault_handle import Vault
 
+_COUNTS_AS_WORDS = {
+    None: "Not counted",
+    ContactKind.RELATIONAL: "Relational",
+    ContactKind.INDIVIDUAL: "Individual",
+}
+
 _ENTRY_WORDS = {
     "contact-block": "Contact (block)",
     "contact-manual": "Contact (added)",
@@ -52,6 +73,8 @@ class HoursRead(NamedTuple):
     """Past blocks waiting for the clinician's word, newest first."""
     supervisor: str
     """The linked supervisor card's name ("" without one): new supervision entries' default."""
+    others: list[OtherBlock]
+    """The "other" blocks that ran, decided or not, newest first."""
 
 
 def load_hours(vault: Vault, now: datetime) -> HoursRead:
@@ -60,7 +83,7 @@ def load_hours(vault: Vault, now: datetime) -> HoursRead:
     Runs on the read lane. A block still ahead in the plan is not asked
     about: nothing could have been recorded yet.
     """
-    from crucible.app.domain.hours import needs_confirmation
+    from crucible.app.domain.hours import needs_confirmation, other_blocks
     from crucible.app.services.hours import log_of, read_record
     from crucible.app.services.identity import linked_supervisor
 
@@ -75,7 +98,14 @@ def load_hours(vault: Vault, now: datetime) -> HoursRead:
         reverse=True,
     )
     linked = linked_supervisor(vault)
-    return HoursRead(log_of(record, None, None), waiting, linked.card.name if linked else "")
+    others = sorted(
+        other_blocks(record.blocks, marked=False) + other_blocks(record.blocks, marked=True),
+        key=lambda block: (block.start, block.block_id),
+        reverse=True,
+    )
+    return HoursRead(
+        log_of(record, None, None), waiting, linked.card.name if linked else "", others
+    )
 
 
 class HoursController(QObject):
@@ -107,6 +137,7 @@ class HoursController(QObject):
         self.log: HoursLog | None = None
         self.entries: list[EntryRow] = []
         self.waiting: list[BlockInRecord] = []
+        self.others: list[OtherBlock] = []
         self.linked_supervisor = ""
         self.open = True
         view.finished.connect(lambda _result: setattr(self, "open", False))
@@ -122,6 +153,10 @@ class HoursController(QObject):
             lambda: view.confirm_ran.setEnabled(bool(view.pending.selectedItems()))
         )
         view.confirm_ran.clicked.connect(self.confirm_selected_ran)
+        view.others.itemSelectionChanged.connect(self._other_chosen)
+        view.count_relational.clicked.connect(lambda: self.mark_selected(ContactKind.RELATIONAL))
+        view.count_individual.clicked.connect(lambda: self.mark_selected(ContactKind.INDIVIDUAL))
+        view.dont_count.clicked.connect(lambda: self.mark_selected(None))
 
     def bring_forward(self) -> None:
         """Raise the window (asked for again while open)."""
@@ -142,6 +177,8 @@ class HoursController(QObject):
         self.linked_supervisor = loaded.supervisor
         self.show_log(loaded.log)
         self.show_waiting(loaded.waiting)
+        self.show_others(loaded.others)
+        self.view.decide.setVisible(bool(loaded.waiting or loaded.others))
 
     def show_waiting(self, waiting: list[BlockInRecord]) -> None:
         """List the blocks that would count but show no sign they ran (hidden when none)."""
@@ -189,18 +226,74 @@ class HoursController(QObject):
             )
         )
 
+    def show_others(self, others: list[OtherBlock]) -> None:
+        """List the "other" blocks that ran, with how each counts (hidden when none)."""
+        self.others = others
+        view = self.view
+        view.others_box.setVisible(bool(others))
+        uncounted = sum(block.counts_as is None for block in others)
+        view.others_heading.setText(
+            f"Other blocks: were they contact? ({uncounted} not counted)"
+            if uncounted
+            else "Other blocks: counted as you decided"
+        )
+        view.fill(
+            view.others,
+            [
+                [
+                    block.on.isoformat(),
+                    f"{block.start:%H:%M}–{block.end:%H:%M}",
+                    str(block.minutes),
+                    block.couple_code,
+                    f"{block.intensive_id}, {block.block_id}",
+                    _COUNTS_AS_WORDS[block.counts_as],
+                ]
+                for block in others
+            ],
+            numeric=(2,),
+        )
+        self._other_chosen()
+
+    def selected_other(self) -> OtherBlock | None:
+        """The "other" block selected in its list, if any."""
+        chosen = self.view.others.selectionModel().selectedRows()
+        if not chosen or not 0 <= chosen[0].row() < len(self.others):
+            return None
+        return self.others[chosen[0].row()]
+
+    def _other_chosen(self) -> None:
+        """Offer only the answers that would change the selected block."""
+        block = self.selected_other()
+        view = self.view
+        view.count_relational.setEnabled(
+            block is not None and block.counts_as is not ContactKind.RELATIONAL
+        )
+        view.count_individual.setEnabled(
+            block is not None and block.counts_as is not ContactKind.INDIVIDUAL
+        )
+        view.dont_count.setEnabled(block is not None and block.counts_as is not None)
+
+    def mark_selected(self, counts_as: ContactKind | None) -> None:
+        """Count the selected "other" block as ``counts_as`` contact, or (None) no longer."""
+        from crucible.app.services.hours import mark_other_block
+
+        block = self.selected_other()
+        if block is None:
+            return
+        block_id, vault, actor, clock = block.block_id, self._vault, self._actor(), self._clock
+        view = self.view
+        for button in (view.count_relational, view.count_individual, view.dont_count):
+            button.setEnabled(False)  # until the count comes back: one answer at a time
+        self._write_then_recount(
+            lambda: mark_other_block(vault, block_id, counts_as, clock=clock, actor=actor)
+        )
+
     def show_log(self, log: HoursLog) -> None:
         """Fill the window from ``log``; the latest week is selected."""
         self.log = log
         view = self.view
         preset = log.target.preset
-        ratio = ""
-        if preset.ratio is not None:
-            per = "each week" if preset.ratio.per == "week" else "over the period"
-            ratio = (
-                f" Contact is claimable up to {preset.ratio.contact_per_supervision:g} hours "
-                f"per supervision hour, {per}."
-            )
+        ratio = "" if preset.ratio is None else f" {ratio_sentence(preset.ratio)}"
         forms.show_message(view.target, f"Target: {preset.name}.{ratio}")
         view.set_progress(
             [
@@ -277,6 +370,7 @@ class HoursController(QObject):
                     cells[4],
                     ", ".join(part for part in (cells[5], cells[6]) if part),
                     cells[7],
+                    cells[9],
                 ]
                 for cells in (row.cells for row in rows)
             ],
@@ -330,12 +424,16 @@ class HoursController(QObject):
         """Ask for a contact entry; stored (after the overlap check) when OK is pressed."""
         from crucible.app.services.hours import add_manual_contact
 
-        dialog = ContactEntryDialog(self.view, self._today(), self._error_colour)
+        dialog = ContactEntryDialog(
+            self.view, self._today(), self._error_colour, self.known_settings()
+        )
         vault, actor, clock = self._vault, self._actor(), self._clock
 
         def submit() -> str | None:
             entry = dialog.entry()
-            problem = entry_problem(entry.on, entry.minutes, self._today())
+            problem = entry_problem(entry.on, entry.minutes, self._today()) or setting_problem(
+                entry.setting
+            )
             if problem is None:
                 self._store(
                     dialog, lambda: add_manual_contact(vault, entry, clock=clock, actor=actor)
@@ -360,12 +458,15 @@ class HoursController(QObject):
             self.linked_supervisor or self._supervisor(),
             self._error_colour,
             suggested,
+            self.known_settings(),
         )
         vault, actor, clock = self._vault, self._actor(), self._clock
 
         def submit() -> str | None:
             entry = dialog.entry()
-            problem = entry_problem(entry.on, entry.minutes, self._today())
+            problem = entry_problem(entry.on, entry.minutes, self._today()) or setting_problem(
+                entry.setting
+            )
             if problem is None:
                 self._store(dialog, lambda: add_supervision(vault, entry, clock=clock, actor=actor))
             return problem
@@ -373,6 +474,14 @@ class HoursController(QObject):
         dialog.on_submit = submit
         dialog.open()
         return dialog
+
+    def known_settings(self) -> list[str]:
+        """The settings the log names already, offered as the entry forms' completions."""
+        known = {INTENSIVES_SETTING}
+        if self.log is not None:
+            known.update(piece.setting for piece in self.log.pieces if piece.setting)
+            known.update(e.setting for e in self.log.supervision_entries if e.setting)
+        return sorted(known, key=str.casefold)
 
     def _store(self, dialog: PendingFormDialog, work: Callable[[], object]) -> None:
         """Run a write; close the form and count again on success, explain in it on failure."""

@@ -2,8 +2,10 @@
 
 Progress toward each category of the target as bars, the week-by-week
 table, and the entries behind the selected week (double-click one from a
-block to open that block); buttons to add contact or supervision, remove
-an entry typed in error, and choose the target (entry_dialogs.py). A
+block to open that block); below them, the blocks waiting for the
+clinician's word (did they take place; does an "other" block count);
+buttons to add contact or supervision, remove an entry typed in error,
+and choose the target (entry_dialogs.py). A
 non-modal dialog of the main window, so locking closes it with everything
 else.
 """
@@ -37,8 +39,18 @@ WEEK_COLUMNS = (
     "Supervision",
     "Observable",
 )
-ENTRY_COLUMNS = ("Date", "Entry", "Kind", "Minutes", "Couple", "Intensive, block", "Observable")
+ENTRY_COLUMNS = (
+    "Date",
+    "Entry",
+    "Kind",
+    "Minutes",
+    "Couple",
+    "Intensive, block",
+    "Observable",
+    "Setting",
+)
 PENDING_COLUMNS = ("Date", "Planned", "Block", "Couple", "Intensive, block")
+OTHER_COLUMNS = ("Date", "Ran", "Minutes", "Couple", "Intensive, block", "Counts as")
 
 
 def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
@@ -56,15 +68,15 @@ def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
     return table
 
 
-def _titled(title: QLabel, table: QTableWidget, action: QWidget | None = None) -> QWidget:
-    """A heading (with an action beside it) over a table, as one pane of the splitter."""
+def _titled(title: QLabel, table: QTableWidget, *actions: QWidget) -> QWidget:
+    """A heading (with its actions beside it) over a table, as one pane of the splitter."""
     pane = QWidget()
     column = QVBoxLayout(pane)
     column.setContentsMargins(0, 4, 0, 0)
     header = QHBoxLayout()
     header.addWidget(title)
     header.addStretch(1)
-    if action is not None:
+    for action in actions:
         header.addWidget(action)
     column.addLayout(header)
     column.addWidget(table, 1)
@@ -110,11 +122,36 @@ class HoursView(QDialog):
         self.split.addWidget(_titled(forms.heading("Week by week", 1), self.weeks))
         self.split.addWidget(_titled(self.entries_heading, self.entries))
         self.pending_box = _titled(self.pending_heading, self.pending, self.confirm_ran)
-        self.split.addWidget(self.pending_box)
+        self.pending_box.hide()
+        self.others_heading = forms.heading("Other blocks: were they contact?", 1)
+        self.others = _table("Other blocks", OTHER_COLUMNS)
+        self.others.setToolTip(
+            "Blocks of kind 'other' that ran count only once you say how: a psychoeducation "
+            "hour with the couple may be contact, a team lunch is not."
+        )
+        self.count_relational = forms.button("Count as re&lational", "Count as relational")
+        self.count_individual = forms.button("Count as in&dividual", "Count as individual")
+        self.dont_count = forms.button("Do&n't count", "Don't count as contact")
+        for button in (self.count_relational, self.count_individual, self.dont_count):
+            button.setEnabled(False)
+        self.others_box = _titled(
+            self.others_heading,
+            self.others,
+            self.count_relational,
+            self.count_individual,
+            self.dont_count,
+        )
+        self.others_box.hide()
+        # The two lists of blocks waiting for a word sit side by side, each shown when it has any.
+        self.decide = QSplitter(Qt.Orientation.Horizontal)
+        self.decide.setChildrenCollapsible(False)
+        self.decide.addWidget(self.pending_box)
+        self.decide.addWidget(self.others_box)
+        self.split.addWidget(self.decide)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 3)
         self.split.setStretchFactor(2, 2)
-        self.pending_box.hide()
+        self.decide.hide()
         layout.addWidget(self.split, 1)
         self.message = forms.message_line("Hours message")
         layout.addWidget(self.message)

@@ -123,6 +123,8 @@ def test_a_custom_target_is_chosen_in_the_window(qtbot: Any, unlocked: Desktop) 
     assert "at least one category" in dialog.message.text()
     dialog.custom.hours[Measure.CONTACT_TOTAL].setValue(400)
     dialog.custom.ratio.setValue(10)
+    dialog.custom.per.setCurrentIndex(dialog.custom.per.findData("setting-week"))
+    dialog.custom.group_unit.setChecked(True)
     dialog.accept()
     _recount(qtbot, hours, before)
     target = _record(unlocked).target
@@ -132,6 +134,9 @@ def test_a_custom_target_is_chosen_in_the_window(qtbot: Any, unlocked: Desktop) 
     ]
     assert target.preset.ratio is not None
     assert target.preset.ratio.contact_per_supervision == 10.0
+    assert target.preset.ratio.per == "setting-week"
+    assert target.preset.ratio.group_hours_per_unit == 2.0
+    assert "2 hours in a group) in each week, within each setting" in hours.view.target.text()
     assert hours.log.progress[0].required == 400 * 60
 
 
@@ -275,3 +280,36 @@ def test_supervision_defaults_to_the_linked_card_and_takes_a_review_suggestion(
     _recount(qtbot, hours, before)
     stored = read_record(desktop.session.parts.vault).supervision
     assert [(s.minutes, s.intensive_ids, s.on) for s in stored] == [(50, (1,), date(2026, 11, 20))]
+
+
+def test_entries_take_a_setting_and_a_bad_one_is_refused_in_the_form(
+    qtbot: Any, unlocked: Desktop
+) -> None:
+    hours = _open_hours(qtbot, unlocked)
+    before = hours.log
+    dialog = hours.add_supervision()
+    assert "Intensives (Crucible)" in hours.known_settings()
+    dialog.on.setDate(QDate(2026, 11, 9))
+    dialog.setting.setText("Clinic\x1b[2J")
+    dialog.accept()
+    assert "control character" in dialog.message.text()
+    assert dialog.isVisible()
+    dialog.setting.setText("University clinic ")
+    dialog.accept()
+    qtbot.waitUntil(lambda: _closed(dialog), timeout=10_000)
+    _recount(qtbot, hours, before)
+    assert [s.setting for s in _record(unlocked).supervision] == ["University clinic"]
+    assert "University clinic" in hours.known_settings()
+    week = [w.starts for w in hours.log.weeks].index(date(2026, 11, 9))
+    hours.view.weeks.selectRow(week)
+    row = next(i for i, e in enumerate(hours.entries) if e.supervision_id is not None)
+    assert hours.view.entries.item(row, 7).text() == "University clinic"
+    contact = hours.add_contact()
+    assert contact.setting.completer().model().rowCount() == 2  # the two settings known
+    contact.on.setDate(QDate(2026, 11, 20))
+    contact.setting.setText("University clinic")
+    before = hours.log
+    contact.accept()
+    qtbot.waitUntil(lambda: _closed(contact), timeout=10_000)
+    _recount(qtbot, hours, before)
+    assert [m.setting for m in _record(unlocked).manual] == ["University clinic"]
