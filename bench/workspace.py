@@ -20,6 +20,11 @@ see the same load: keypress median <= 1.5x its floor and p99 <= 3x; a key landin
 the summary refresh starts <= 2x the keypress floor; a block open <= 2x its
 floor, and the same block in a 5,000-observation intensive within 10 % of it
 in a 1,235-observation one. The absolute budgets stay as a second line.
+
+`--policy app` (the default) runs under the app's process-wide policies, as
+the launcher sets them (the GIL switch interval, and the collector frozen
+again after each block opens: `app/ui/shell/process_policy.py`); `--policy
+none` under CPython's defaults, for decision 0025.
 """
 
 from __future__ import annotations
@@ -50,8 +55,11 @@ from crucible.app.store.keyfile import KdfParams
 from crucible.app.ui.block import BlockController, BlockServices
 from crucible.app.ui.block.block_controller import SUMMARY_DELAY_MS
 from crucible.app.ui.kit.background import BackgroundWork
+from crucible.app.ui.shell.process_policy import MemoryPolicy, apply_process_policy
 
 FAST = KdfParams(1024, 1, 1)
+MEMORY: MemoryPolicy | None = None
+"""The app's collector policy, when the run applies it (`--policy app`)."""
 WINDOW = (1440, 900)
 RESULTS: dict[str, float] = {}
 """Milliseconds by name, for the table printed at the end."""
@@ -95,6 +103,8 @@ def workspace_over(
         clock=clock,
         background=background or BackgroundWork(),
     )
+    if MEMORY is not None:  # as the session connects it (app/ui/shell/block_slot.py)
+        workspace.block_opened.connect(MEMORY.block_opened)
     workspace.resize(*WINDOW)
     workspace.show()
     QTest.qWaitForWindowExposed(workspace)
@@ -406,10 +416,17 @@ def bench_autosave(vault: Any, workspace: BlockController, block_id: int) -> Non
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(sys.argv)
+    global MEMORY
+    policy = sys.argv[sys.argv.index("--policy") + 1] if "--policy" in sys.argv else "app"
+    if policy not in ("app", "none"):
+        raise SystemExit("--policy is app or none")
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    if policy == "app":
+        apply_process_policy()
+        MEMORY = MemoryPolicy()
     timer = QTimer()  # keeps the Qt event dispatcher awake for qWait
     timer.start(50)
-    print(f"CPU: {cpu_model()}")
+    print(f"CPU: {cpu_model()}; process policy: {policy}")
     bench_keypress()
     vault, workspace, _id, _block = bench_open(1235)
     workspace.clear()
