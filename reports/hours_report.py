@@ -148,12 +148,12 @@ def _entries(log: HoursLog, styles: Styles, width: float) -> list[Flowable]:
         "Date",
         "Entry",
         "Kind",
-        "Minutes",
+        "Min.",
         "Couple",
         "Intensive, block",
-        "Observable",
+        "Observed",
         "Setting",
-    ]
+    ]  # short enough that no header breaks inside a word
     data: list[list[object]] = [[Paragraph(inline(h, BOLD_FONT), styles.cell_head) for h in header]]
     for cells in rows:
         where = ", ".join(part for part in (cells[5], cells[6]) if part)
@@ -169,7 +169,7 @@ def _entries(log: HoursLog, styles: Styles, width: float) -> list[Flowable]:
                 Paragraph(inline(cells[9]), styles.cell),
             ]
         )
-    share = [0.11, 0.15, 0.1, 0.08, 0.12, 0.11, 0.11, 0.22]
+    share = [0.11, 0.15, 0.1, 0.07, 0.1, 0.12, 0.13, 0.22]
     table = Table(data, colWidths=[width * part for part in share], repeatRows=1, hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),

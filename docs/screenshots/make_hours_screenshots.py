@@ -65,6 +65,7 @@ def make_vault(folder: Path) -> bytes:
                 SupervisionFormat.INDIVIDUAL,
                 ObservableData.VIDEO if week % 2 else ObservableData.NONE,
                 "Dr. Ana Ruiz",
+                setting="University clinic",
             ),
         )
         add_supervision(
@@ -80,7 +81,13 @@ def make_vault(folder: Path) -> bytes:
             ):
                 add_manual_contact(
                     vault,
-                    ManualContact(start + timedelta(days=day), minutes, kind, f"F-{week + 10}"),
+                    ManualContact(
+                        start + timedelta(days=day),
+                        minutes,
+                        kind,
+                        f"F-{week + 10}",
+                        setting="University clinic",
+                    ),
                 )
     # An intensive planned but never logged: the window asks whether it took place.
     couple_id = casebook.load_casebook(vault)[0].id
