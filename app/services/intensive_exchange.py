@@ -139,15 +139,23 @@ def _anchor_imported_signatures(
 
 
 def get_intensive(
-    vault: Vault, intensive_id: int, *, observations_of: Collection[int] | None = None
+    vault: Vault,
+    intensive_id: int,
+    *,
+    observations_of: Collection[int] | None = None,
+    notes: bool = True,
 ) -> Intensive:
     """Load one intensive as domain objects.
 
     With `observations_of`, only those blocks carry their observations (the
     others none): an outline to open one block fast, the rest read later.
+    With `notes` False the blocks' notes come empty (the caller reads the one
+    it needs).
     """
     with vault.session() as session:
-        intensive = load_intensive(session, intensive_id, observations_of=observations_of)
+        intensive = load_intensive(
+            session, intensive_id, observations_of=observations_of, notes=notes
+        )
     if intensive is None:
         raise NotFoundError(f"There is no intensive with id {intensive_id} in this vault.")
     return intensive

@@ -56,9 +56,13 @@ class BlockServices:
         return intensive_exchange.get_intensive(self.vault, intensive_id)
 
     def intensive_outline(self, intensive_id: int, block_id: int) -> Intensive:
-        """The intensive with only this block's observations (the other blocks come empty)."""
+        """The intensive with only this block's observations, and no block's note.
+
+        The other blocks' observations are read after the first paint; the
+        open block's note is read by `note` (the others' are never shown here).
+        """
         return intensive_exchange.get_intensive(
-            self.vault, intensive_id, observations_of=(block_id,)
+            self.vault, intensive_id, observations_of=(block_id,), notes=False
         )
 
     def observations_of(self, block_ids: list[int]) -> dict[int, tuple[Observation, ...]]:

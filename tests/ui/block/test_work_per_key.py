@@ -179,3 +179,22 @@ def test_the_lane_tail_folds_and_the_chart_still_shows_every_point(
         assert tail_x[0] == settled_x[-1]  # the step line runs on without a gap
         end = workspace.timeline.current_spans(key)[-1].end
         assert tail_x[-1] == workspace.timeline.axis.x(end, workspace.timeline.current_day)
+
+
+def test_opening_a_block_reads_its_own_note_and_no_other(
+    qtbot: Any, make_workspace: Any, demo: Demo
+) -> None:
+    """The outline carries no note; the editor shows the open block's, read on its own."""
+    from crucible.app.domain.intensive import BlockNote
+    from crucible.app.services.notes import load_note
+
+    workspace = make_workspace()
+    block_id = demo.block_id(DAY2)
+    workspace.show_block(demo.intensive_id, block_id)
+    assert workspace.record is not None
+    outline = workspace.record.intensive
+    assert all(b.note == BlockNote() for d in outline.days for b in d.blocks)
+    stored = load_note(demo.vault, block_id)
+    shown = [editor.toPlainText() for editor in workspace.view.note.editors]
+    assert any(s.text for s in stored.sections)
+    assert [s.text for s in stored.sections] == shown[: len(stored.sections)]
