@@ -233,21 +233,32 @@ class UiProbe:
         self.fsyncs.append((time.perf_counter() - started) * 1000)
 
     def run(self, work: object, idle: bool = False) -> object:
-        """Run `work` on a thread (or sleep 3 s when `idle`) with the probes on this one."""
-        from PySide6.QtTest import QTest
+        """Run `work` on a thread (or sleep 3 s when `idle`) with the probes on this one.
+
+        The main thread waits in a real event loop, as the app does.
+        `QTest.qWait` would not do: it holds the GIL while it sleeps, so a
+        background loop that needs the GIL often (the archive pass) waits
+        up to the sleep each time and the backup looks several times slower.
+        """
+        from PySide6.QtCore import QEventLoop, QTimer
 
         self.gaps, self.fsyncs, outcome = [], [], []
         thread = threading.Thread(
             target=lambda: outcome.append(time.sleep(3) if idle else work())  # type: ignore[operator]
         )
+        loop = QEventLoop()
+        finished = QTimer(interval=20)
+        finished.timeout.connect(lambda: None if thread.is_alive() else loop.quit())
         self.clock.start()
         self.heartbeat.start()
         self.committer.start()
         thread.start()
-        while thread.is_alive():
-            QTest.qWait(5)
+        finished.start()
+        loop.exec()
+        finished.stop()
         self.heartbeat.stop()
         self.committer.stop()
+        thread.join()
         self.scratch.unlink(missing_ok=True)
         return outcome[0] if outcome else None
 
