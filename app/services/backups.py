@@ -140,9 +140,10 @@ def backup_now(
         if mirror is not None and mirror_copy is not None:
             pruned += prune_automatic(mirror)
     log.info(
-        "backup made: %d bytes in %.3f s, automatic %s, mirrored %s, %d old files pruned",
+        "backup made: %d bytes in %.3f s (%s), automatic %s, mirrored %s, %d old files pruned",
         info.size,
         time.monotonic() - started,
+        ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in info.phases),
         reason in AUTOMATIC_REASONS,
         mirror_copy is not None,
         len(pruned),

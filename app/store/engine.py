@@ -87,14 +87,21 @@ CONNECTION_SETTINGS = (
 """What every keyed connection sets after the key is proven (docs/architecture.md)."""
 
 
-def key_connection(connection: Any, data_key: DataKey, folder: Path) -> None:
+def key_connection(
+    connection: Any,
+    data_key: DataKey,
+    folder: Path,
+    settings: tuple[str, ...] = CONNECTION_SETTINGS,
+) -> None:
     """Run the connection rules of docs/architecture.md, in their required order.
 
     The one definition of how a connection to vault.db is keyed and set up:
     the engine's connect hook, the raw connections of backups and the
     ORM-free reader of `crucible list` (`app.store.raw_reader`) all call it.
     A failure is named from `folder`'s point of view: a full disk or a
-    folder that cannot be written is not a damaged database.
+    folder that cannot be written is not a damaged database. `settings`
+    are the pragmas run once the key is proven; only a read-only check of a
+    backup's fresh copy leaves them out (they would write to the file).
     """
     cursor = connection.cursor()
     try:
@@ -108,7 +115,7 @@ def key_connection(connection: Any, data_key: DataKey, folder: Path) -> None:
             cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError as error:
             raise (sqlite_failure(error, folder) or damaged(folder)) from None
-        for pragma in CONNECTION_SETTINGS:
+        for pragma in settings:
             try:
                 cursor.execute(pragma)
             except sqlcipher.DatabaseError as error:
@@ -223,11 +230,32 @@ def make_engine(db_path: Path, data_key: DataKey, *, pool_size: int = 2) -> Engi
     return engine
 
 
-def open_raw_connection(db_path: Path, data_key: DataKey) -> Any:
+def open_raw_connection(
+    db_path: Path, data_key: DataKey, settings: tuple[str, ...] = CONNECTION_SETTINGS
+) -> Any:
     """A bare keyed DB-API connection, for SQLite's online backup API."""
     connection = sqlcipher.connect(str(db_path), check_same_thread=False, isolation_level=None)
     try:
-        key_connection(connection, data_key, db_path.parent)
+        key_connection(connection, data_key, db_path.parent, settings)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def open_checking_connection(db_path: Path, data_key: DataKey) -> Any:
+    """A keyed read-only connection that never writes to the file, for checking a copy.
+
+    A backup's copy is hashed and archived while it is checked; the usual
+    settings (WAL above all) would change its header under the hash.
+    `immutable` also spares the locks and the `-wal`/`-shm` files a WAL-headed
+    file would otherwise get: right only for a file no one else opens, as
+    the backup's own fresh copy is (never for vault.db).
+    """
+    uri = f"{db_path.resolve().as_uri()}?mode=ro&immutable=1"
+    connection = sqlcipher.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    try:
+        key_connection(connection, data_key, db_path.parent, settings=())
     except BaseException:
         connection.close()
         raise
