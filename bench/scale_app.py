@@ -39,7 +39,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -67,19 +67,31 @@ def result(name: str, values: list[float] | float) -> None:
     print(f"RESULT {json.dumps({'name': name, 'values': values})}", flush=True)
 
 
+def pause(ms: int) -> None:
+    """Run the event loop for `ms` milliseconds, as the app's own loop runs.
+
+    Not `QTest.qWait`: it keeps the GIL while it sleeps, which starves the
+    app's background threads (a backup's hashing ran five times slower beside
+    it), so every figure measured while they worked was inflated.
+    """
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def wait_until(condition: Callable[[], bool], timeout_s: float = 120.0) -> bool:
     """Run the event loop (sleeping in it, as the app does) until `condition` holds."""
     deadline = time.perf_counter() + timeout_s
     while not condition():
         if time.perf_counter() > deadline:
             return False
-        QTest.qWait(2)
+        pause(2)
     return True
 
 
 def idle(seconds: float) -> None:
     """Let the app sit, its event loop running."""
-    QTest.qWait(int(seconds * 1000))
+    pause(int(seconds * 1000))
 
 
 class Heartbeat:
@@ -158,12 +170,12 @@ class Driver:
                 QTest.keyClicks(view.filter, char)
                 view.tree.repaint()
                 times.append((time.perf_counter() - started) * 1000)
-                QTest.qWait(30)
+                pause(30)
             started = time.perf_counter()
             view.filter.clear()
             view.tree.repaint()
             times.append((time.perf_counter() - started) * 1000)
-            QTest.qWait(30)
+            pause(30)
         return times
 
     def workspace(self) -> Any:
@@ -206,7 +218,7 @@ class Driver:
             if while_busy and not background.busy:
                 break
             self.wait_summary_idle()
-            QTest.qWait(50)
+            pause(50)
             before = workspace.observations.last_id
             started = time.perf_counter()
             QTest.keyClick(workspace.view.pad, KEYS[n % len(KEYS)])
@@ -217,7 +229,7 @@ class Driver:
             wait_until(lambda before=before: workspace.observations.last_id != before, 30)
             self.app.processEvents()
             times.append((time.perf_counter() - started) * 1000)
-            QTest.qWait(SUMMARY_DELAY_MS + 50 if not while_busy else 50)
+            pause(SUMMARY_DELAY_MS + 50 if not while_busy else 50)
         return times
 
 
