@@ -39,10 +39,11 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from bench.qt_wait import pause
 from bench.scale_vault import (
     FAST,
     LIVE_INTENSIVE,
@@ -65,18 +66,6 @@ def mark(name: str) -> None:
 def result(name: str, values: list[float] | float) -> None:
     """Hand the parent milliseconds (a list: one per sample)."""
     print(f"RESULT {json.dumps({'name': name, 'values': values})}", flush=True)
-
-
-def pause(ms: int) -> None:
-    """Run the event loop for `ms` milliseconds, as the app's own loop runs.
-
-    Not `QTest.qWait`: it keeps the GIL while it sleeps, which starves the
-    app's background threads (a backup's hashing ran five times slower beside
-    it), so every figure measured while they worked was inflated.
-    """
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float = 120.0) -> bool:

@@ -46,6 +46,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from bench.common import big_document, cpu_model, describe_ms, percentile, temp_folder
+from bench.qt_wait import pause
 from bench.workspace_floor import KeypressFloor, OpenFloor, median_ms
 from crucible.app.domain.intensive import NoteSection
 from crucible.app.domain.vocabulary import PartnerKey
@@ -120,7 +121,7 @@ def bench_keypress() -> None:
     latest = max(datetime.fromisoformat(o["at"]) for o in first["observations"])
     workspace = workspace_over(vault, latest)  # live: each new observation is the newest
     workspace.show_block(intensive_id, blocks[0])
-    QTest.qWait(200)  # the first paint, part of opening the block
+    pause(200)  # the first paint, part of opening the block
     wait_for_rest(workspace)
     total = sum(len(b["observations"]) for d in document["intensive"]["days"] for b in d["blocks"])
     workspace.set_live(True)
@@ -130,7 +131,7 @@ def bench_keypress() -> None:
     for n in range(200):
         wait_idle(workspace)
         floor_times.append(floor.press())  # the floor's key, just before Crucible's
-        QTest.qWait(50)
+        pause(50)
         key = KEYS[n % len(KEYS)]
         started = time.perf_counter()
         QTest.keyClick(workspace.view.pad, key)
@@ -142,7 +143,7 @@ def bench_keypress() -> None:
         partner = "A" if key in KEYS[::2] else "B"
         points = workspace.timeline.current_points(PartnerKey(partner))
         assert any(p.observation_id == new_id for p in points)
-        QTest.qWait(SUMMARY_DELAY_MS + 100)  # a session's pace: the summary settles between keys
+        pause(SUMMARY_DELAY_MS + 100)  # a session's pace: the summary settles between keys
     slices: list[float] = []
     for _ in range(20):
         started = time.perf_counter()
@@ -209,7 +210,7 @@ def keys_during_summary(workspace: BlockController, app: Any) -> list[float]:
             latencies.append(time.perf_counter() - arrival)
 
         QTimer.singleShot(SUMMARY_DELAY_MS + 1, press)
-        QTest.qWait(SUMMARY_DELAY_MS + 250)
+        pause(SUMMARY_DELAY_MS + 250)
     return latencies
 
 
@@ -304,15 +305,15 @@ def wait_idle(workspace: BlockController) -> None:
         or workspace._summary_steps
         or workspace._summary_step.isActive()
     ):
-        QTest.qWait(5)
-    QTest.qWait(20)
+        pause(5)
+    pause(20)
 
 
 def wait_for_rest(workspace: BlockController) -> None:
     """Until the other blocks' observations are in (read after the first paint)."""
     deadline = time.perf_counter() + 30
     while not getattr(workspace, "intensive_complete", True) and time.perf_counter() < deadline:
-        QTest.qWait(2)
+        pause(2)
 
 
 def report() -> None:
@@ -379,7 +380,7 @@ def bench_autosave(vault: Any, workspace: BlockController, block_id: int) -> Non
         QTest.keyClick(editor, Qt.Key.Key_B if n % 7 else Qt.Key.Key_Space)
         app.processEvents()
         baseline.append(time.perf_counter() - started)
-        QTest.qWait(4)
+        pause(4)
     workspace.note.timer.stop()
     workspace.save_pending()
     keystrokes: list[float] = []
@@ -396,7 +397,7 @@ def bench_autosave(vault: Any, workspace: BlockController, block_id: int) -> Non
             during.append(elapsed)
         if n % 20 == 19:
             workspace.note.timer.timeout.emit()  # the second of quiet, without waiting for it
-        QTest.qWait(4)
+        pause(4)
     workspace.background.wait()
     ui = workspace.note.autosave_ui_ms
     print(
