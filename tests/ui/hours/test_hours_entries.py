@@ -11,14 +11,7 @@ from shiboken6 import isValid
 from crucible.app.domain.hours_targets import Measure
 from crucible.app.services.hours import read_record
 from crucible.app.ui.shell.launch import Desktop
-
-
-def _open_hours(qtbot: Any, desktop: Desktop) -> Any:
-    desktop.window.hours.trigger()
-    controller = desktop.session.parts.hours.controller
-    assert controller is not None
-    qtbot.waitUntil(lambda: controller.log is not None, timeout=10_000)
-    return controller
+from tests.ui.hours.hours_window import open_hours
 
 
 def _record(desktop: Desktop) -> Any:
@@ -37,7 +30,7 @@ def _recount(qtbot: Any, hours: Any, before: Any) -> None:
 def test_a_contact_entry_added_in_the_window_is_stored_and_counted(
     qtbot: Any, unlocked: Desktop
 ) -> None:
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     before = hours.log
     dialog = hours.add_contact()
     dialog.on.setDate(QDate(2026, 11, 20))
@@ -54,7 +47,7 @@ def test_a_contact_entry_added_in_the_window_is_stored_and_counted(
 def test_an_entry_over_a_logged_block_is_refused_in_its_form_and_nothing_is_stored(
     qtbot: Any, unlocked: Desktop
 ) -> None:
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     dialog = hours.add_contact()
     dialog.on.setDate(QDate(2026, 11, 2))  # the demo couple's first day, already counted
     dialog.couple.setText("C-0007")
@@ -70,7 +63,7 @@ def test_an_entry_over_a_logged_block_is_refused_in_its_form_and_nothing_is_stor
 def test_supervision_is_added_with_the_profile_supervisor_then_removed(
     qtbot: Any, unlocked: Desktop, monkeypatch: Any
 ) -> None:
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     monkeypatch.setattr(hours, "_supervisor", lambda: "Dr. Lee")
     before = hours.log
     dialog = hours.add_supervision()
@@ -105,7 +98,7 @@ def test_supervision_is_added_with_the_profile_supervisor_then_removed(
 
 
 def test_a_block_entry_cannot_be_removed(qtbot: Any, unlocked: Desktop) -> None:
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     hours.view.weeks.selectRow(0)
     assert hours.entries[0].block_id is not None
     hours.view.entries.selectRow(0)
@@ -113,7 +106,7 @@ def test_a_block_entry_cannot_be_removed(qtbot: Any, unlocked: Desktop) -> None:
 
 
 def test_a_custom_target_is_chosen_in_the_window(qtbot: Any, unlocked: Desktop) -> None:
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     before = hours.log
     dialog = hours.choose_target()
     assert dialog is not None
@@ -160,7 +153,7 @@ def test_a_past_block_with_nothing_recorded_counts_once_confirmed(
         vault.lock()
     desktop = start_desktop(demo_vault)
     unlock(qtbot, desktop)
-    hours = _open_hours(qtbot, desktop)
+    hours = open_hours(qtbot, desktop)
     qtbot.waitUntil(lambda: hours.view.pending_box.isVisibleTo(hours.view), timeout=5_000)
     waiting = list(hours.waiting)
     assert waiting, "the template's past blocks should wait for a word"
@@ -204,7 +197,7 @@ def test_the_log_is_saved_as_pdf_and_csv_from_the_window(
     from crucible.app.services.hours import hours_for
     from crucible.app.ui.hours.entry_dialogs import HoursPeriod
 
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     dialog = hours.ask_save_log()
     dialog.period.setCurrentIndex(dialog.period.findData(HoursPeriod.CHOSEN.value))
     assert dialog.starts.isVisibleTo(dialog)
@@ -256,7 +249,7 @@ def test_supervision_defaults_to_the_linked_card_and_takes_a_review_suggestion(
         vault.lock()
     desktop = start_desktop(demo_vault)
     unlock(qtbot, desktop)
-    hours = _open_hours(qtbot, desktop)
+    hours = open_hours(qtbot, desktop)
     plain = hours.add_supervision()
     assert plain.supervisor.text() == "Dr. Sam Lee, PhD"
     plain.reject()
@@ -285,7 +278,7 @@ def test_supervision_defaults_to_the_linked_card_and_takes_a_review_suggestion(
 def test_entries_take_a_setting_and_a_bad_one_is_refused_in_the_form(
     qtbot: Any, unlocked: Desktop
 ) -> None:
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     before = hours.log
     dialog = hours.add_supervision()
     assert "Intensives (Crucible)" in hours.known_settings()

@@ -14,6 +14,7 @@ from crucible.app.store.vault import UnlockThrottle
 from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import DEMO, unlock
+from tests.ui.hours.hours_window import open_hours
 
 
 def _add_other_block(folder: Path) -> None:
@@ -37,14 +38,6 @@ def _add_other_block(folder: Path) -> None:
         vault.lock()
 
 
-def _open_hours(qtbot: Any, desktop: Desktop) -> Any:
-    desktop.window.hours.trigger()
-    controller = desktop.session.parts.hours.controller
-    assert controller is not None
-    qtbot.waitUntil(lambda: controller.log is not None, timeout=10_000)
-    return controller
-
-
 def _click_and_recount(qtbot: Any, hours: Any, button: Any) -> None:
     before = hours.log
     assert button.isEnabled()
@@ -58,7 +51,7 @@ def test_an_other_block_is_counted_as_relational_then_individual_then_not(
     _add_other_block(demo_vault)
     desktop = start_desktop(demo_vault)
     unlock(qtbot, desktop)
-    hours = _open_hours(qtbot, desktop)
+    hours = open_hours(qtbot, desktop)
     view = hours.view
     qtbot.waitUntil(lambda: view.others_box.isVisibleTo(view), timeout=5_000)
     assert view.decide.isVisibleTo(view)
@@ -96,6 +89,6 @@ def test_an_other_block_is_counted_as_relational_then_individual_then_not(
 
 
 def test_without_other_blocks_the_lists_stay_hidden(qtbot: Any, unlocked: Desktop) -> None:
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     assert hours.others == []
     assert not hours.view.decide.isVisibleTo(hours.view)

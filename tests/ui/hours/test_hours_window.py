@@ -15,6 +15,7 @@ from crucible.app.ui.hours.hours_view import HoursView
 from crucible.app.ui.shell.launch import Desktop
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import all_text, unlock, wait_idle
+from tests.ui.hours.hours_window import open_hours
 
 
 def _add_entries(folder: Path) -> None:
@@ -43,21 +44,13 @@ def _add_entries(folder: Path) -> None:
         vault.lock()
 
 
-def _open_hours(qtbot: Any, desktop: Desktop) -> Any:
-    desktop.window.hours.trigger()
-    controller = desktop.session.parts.hours.controller
-    assert controller is not None
-    qtbot.waitUntil(lambda: controller.log is not None, timeout=10_000)
-    return controller
-
-
 def test_the_hours_window_shows_bars_weeks_and_entries(
     qtbot: Any, demo_vault: Path, start_desktop: Any
 ) -> None:
     _add_entries(demo_vault)
     desktop = start_desktop(demo_vault)
     unlock(qtbot, desktop)
-    hours = _open_hours(qtbot, desktop)
+    hours = open_hours(qtbot, desktop)
     view = hours.view
     bars = {bar.accessibleName(): bar.value() for bar in view.findChildren(QProgressBar)}
     # Demo: 735 minutes of contact (615 relational) + 50 added = 785 = 13:05 of 500 hours.
@@ -79,7 +72,7 @@ def test_the_hours_window_shows_bars_weeks_and_entries(
 
 
 def test_an_entry_opens_its_block_and_lock_closes_the_window(qtbot: Any, unlocked: Desktop) -> None:
-    hours = _open_hours(qtbot, unlocked)
+    hours = open_hours(qtbot, unlocked)
     view = hours.view
     view.weeks.selectRow(0)
     block_id = hours.entries[2].block_id
