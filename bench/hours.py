@@ -62,6 +62,11 @@ PLAN = (  # (kind, start hour, minutes): 7 blocks a day, 14 an intensive, 7,000 
 )
 
 
+SETTINGS = ("", "University clinic", "Private practice")
+"""Where the added entries took place ("" for supervision that names none): what the
+per-setting rule (California's preset) counts by."""
+
+
 def practice(seed: int = 15) -> tuple[list[Intensive], list[SupervisionEntry], list[ManualContact]]:
     """Ten years of intensives (about one a week), supervision and added contact."""
     rng = random.Random(seed)
@@ -105,6 +110,7 @@ def practice(seed: int = 15) -> tuple[list[Intensive], list[SupervisionEntry], l
             rng.choice(tuple(SupervisionFormat)),
             rng.choice(tuple(ObservableData)),
             "Supervisor",
+            setting=rng.choice(SETTINGS),
         )
         for _ in range(SUPERVISION)
     ]
@@ -114,6 +120,7 @@ def practice(seed: int = 15) -> tuple[list[Intensive], list[SupervisionEntry], l
             rng.choice((50, 60, 80)),
             rng.choice(tuple(ContactKind)),
             f"F-{rng.randrange(100)}",
+            setting=rng.choice(SETTINGS[1:]),
         )
         for _ in range(MANUAL)
     ]
@@ -143,11 +150,18 @@ def main() -> None:
     """Print the three figures and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument(
+        "--preset",
+        default="montana-lmft",
+        help="montana-lmft (a ratio over the period) or "
+        "california-weekly (per setting, week by week, group hours at half)",
+    )
     args = parser.parse_args()
     print(f"CPU: {cpu_model()}")
     intensives, supervision, manual = practice()
     records = records_of(intensives)
-    target = Target(find_preset(shipped_presets(), "montana-lmft"))
+    target = Target(find_preset(shipped_presets(), args.preset))
+    print(f"target: {args.preset}")
     print(
         f"practice: {len(intensives)} intensives, {len(records)} blocks, "
         f"{len(supervision)} supervision entries, {len(manual)} added contact entries"
@@ -176,7 +190,7 @@ def main() -> None:
         f"best {min(floored) * 1000:.2f} ms"
     )
     print(f"compute / floor: {median / base:.1f}x")
-    _end_to_end(intensives, supervision, manual, max(5, args.repeats // 3), base)
+    _end_to_end(intensives, supervision, manual, max(5, args.repeats // 3), base, args.preset)
 
 
 def _end_to_end(
@@ -185,6 +199,7 @@ def _end_to_end(
     manual: list[ManualContact],
     repeats: int,
     floor: float,
+    preset: str,
 ) -> None:
     from crucible.app.services.hours import choose_target, hours_for
     from crucible.app.services.vault_access import new_vault
@@ -205,7 +220,7 @@ def _end_to_end(
                 add_supervision_entry(session, entry, saved)
             for contact in manual:
                 add_manual_entry(session, contact, saved)
-        choose_target(vault, "montana-lmft")
+        choose_target(vault, preset)
         print(f"bench vault written in {time.perf_counter() - started:.1f} s")
         hours_for(vault)
         times = _times(lambda: hours_for(vault), repeats)
