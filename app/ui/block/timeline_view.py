@@ -247,7 +247,7 @@ class TimelineView(QWidget):
         axis, day = self.model.axis, self.model.current_day
         start, end = self.model.current_span()
         region = (axis.x(start, day), axis.x(end, day))
-        if self._dynamic["region"].getRegion() != region:
+        if self._moved_visibly(self._dynamic["region"].getRegion(), region):
             self._dynamic["region"].setRegion(region)
         self._show_plan(axis, day)
         for key in PartnerKey:
@@ -279,6 +279,23 @@ class TimelineView(QWidget):
                 self._add(self._dynamic[f"points-{key}"], points, 0)
                 self._add(self._dynamic[f"flips-{key}"], [p for p in points if p.is_flip], 9)
             self._shown[key] = points
+
+    def _moved_visibly(self, drawn: tuple[float, float], wanted: tuple[float, float]) -> bool:
+        """Whether the shading must move: by half a pixel or more at the chart's scale.
+
+        While live, each key moves the block's end a few seconds, usually a
+        fraction of a pixel; moving the shading anyway repaints the block's
+        whole column of the chart on every key.
+        """
+        if drawn == wanted:
+            return False
+        try:
+            pixel = float(self.plot.getPlotItem().getViewBox().viewPixelSize()[0])
+        except (ZeroDivisionError, AttributeError, IndexError):
+            return True  # not laid out yet: draw exactly
+        if not pixel > 0:
+            return True
+        return any(abs(a - b) >= pixel / 2 for a, b in zip(drawn, wanted, strict=True))
 
     def clear(self) -> None:
         """Empty the chart and the names in the legend (the items stay, for the next block)."""

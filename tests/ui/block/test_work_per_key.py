@@ -198,3 +198,27 @@ def test_opening_a_block_reads_its_own_note_and_no_other(
     shown = [editor.toPlainText() for editor in workspace.view.note.editors]
     assert any(s.text for s in stored.sections)
     assert [s.text for s in stored.sections] == shown[: len(stored.sections)]
+
+
+def test_the_shading_moves_only_when_the_block_end_moves_a_pixel(
+    qtbot: Any, workspace: BlockController, session_clock: FakeClock
+) -> None:
+    """A key seconds later leaves the shaded span as drawn; one half an hour later moves it."""
+    assert workspace.record is not None
+    session_clock.now = workspace.record.at(len(workspace.record) - 1).at + timedelta(minutes=1)
+    workspace.set_live(True)
+    chart = workspace.view.timeline
+    qtbot.waitUntil(lambda: chart.plot.isVisible() and chart.plot.width() > 100)
+    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
+    region = chart._dynamic["region"]
+    counts: dict[str, int] = {}
+    region.setRegion = _counting(counts, "moved", region.setRegion)
+    session_clock.advance(2)
+    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_P)
+    assert counts == {}  # two seconds: a fraction of a pixel
+    session_clock.advance(30 * 60)
+    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
+    assert counts == {"moved": 1}
+    start, end = workspace.timeline.current_span()
+    axis, day = workspace.timeline.axis, workspace.timeline.current_day
+    assert region.getRegion() == (axis.x(start, day), axis.x(end, day))
