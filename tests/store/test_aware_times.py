@@ -15,5 +15,6 @@ def test_equal_offsets_share_one_tzinfo_and_values_do_not_change() -> None:
     assert [first, second] == [datetime.fromisoformat(text) for text in texts]
     assert first.utcoffset() == timedelta(hours=1)
     other = aware_from_iso("2026-03-02T09:00:00-05:00")
-    assert other.tzinfo == timezone(timedelta(hours=-5)) and other.tzinfo is not first.tzinfo
+    assert other.tzinfo == timezone(timedelta(hours=-5))
+    assert other.tzinfo is not first.tzinfo
     assert aware_from_iso("2026-03-02T09:00:00").tzinfo is None
