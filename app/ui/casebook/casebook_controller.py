@@ -320,16 +320,10 @@ class CasebookController(QObject):
         """
         today = self.today()
         tree, proxy = self.view.tree, self.proxy
-        for row in range(proxy.rowCount()):
-            couple = proxy.index(row, 0)
-            for child in range(proxy.rowCount(couple)):
-                intensive = proxy.index(child, 0, couple)
-                outline = intensive.data(SUMMARY_ROLE)
-                first = getattr(outline, "first_day", None)
-                if first is None or getattr(outline, "status", "") == "archived":
-                    continue
-                if abs((first - today).days) <= CURRENT_WITHIN_DAYS:
-                    tree.expand(intensive)  # reads its days (fetchMore), then shows them
+        for source in self.model.intensives_starting_near(today, CURRENT_WITHIN_DAYS):
+            intensive = proxy.mapFromSource(source)
+            if intensive.isValid():  # listed, and not filtered out
+                tree.expand(intensive)  # reads its days (fetchMore), then shows them
 
     def _expand_after_filter(self, matching: bool) -> None:
         """After a keystroke: couples open, read intensives open (with their days) while matching.

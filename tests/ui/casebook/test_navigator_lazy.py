@@ -231,3 +231,15 @@ def test_filter_keystrokes_open_the_tree_without_laying_it_all_out(
     assert "C-0300 — Ari & Bo" in closed
     assert not [label for label in closed if label.startswith(("Second", "Day "))]
     assert laid_out == []
+
+
+def test_current_intensives_are_found_without_asking_every_row(unlocked: Desktop) -> None:
+    """At unlock the week's intensives are picked from the model's own items (issue 16)."""
+    ws = unlocked.session.workspace
+    couple = add_couple(ws.vault, "C-0302", ("Ari", "Bo"), pronouns=("", ""), colours=("", ""))
+    current = add_template_intensive(ws.vault, couple, "This week", date(2026, 12, 7))
+    ws.today = lambda: date(2026, 12, 3)
+    ws.refresh()
+    near = ws.model.intensives_starting_near(date(2026, 12, 3), 7)
+    assert [key_of(index) for index in near] == [(INTENSIVE, current)]
+    assert ws.model.intensives_starting_near(date(2027, 6, 1), 7) == []
