@@ -28,14 +28,15 @@ WORKSPACE_SERVICES = (
     "crucible.app.services.review_return",
     "crucible.app.services.review_inbox",
     "crucible.app.services.search",
-    "crucible.app.services.hours",
-    "crucible.app.services.backups",
-    "crucible.app.services.integrity",
+    "crucible.app.services.intensive_exchange",
+    "crucible.app.services.audit_log",
 )
 """The services the unlocked workspace imports as it is built (`composition.compose`).
 
 Loaded early with the database code (`load_code_early`); only services,
 no Qt module, so nothing built for the screen is made on another thread.
+Nothing more: what loads later (the hours, the backups' and the checks'
+code) would only lengthen an unlock that comes quickly after the start.
 """
 
 if TYPE_CHECKING:
