@@ -39,7 +39,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -67,34 +67,19 @@ def result(name: str, values: list[float] | float) -> None:
     print(f"RESULT {json.dumps({'name': name, 'values': values})}", flush=True)
 
 
-def run_loop(msecs: int) -> None:
-    """Run the event loop for `msecs`, sleeping in it as the app's own loop does.
-
-    Not `QTest.qWait`: PySide6 keeps the GIL through it, so while the bench
-    waited in 2 ms steps the app's worker threads (the unlock's imports,
-    every background job) ran at a fraction of their speed, each blocking
-    call waiting up to 2 ms for the GIL back; an unlock measured seconds
-    that the app, idle in `QApplication.exec`, never spends (issue 16).
-    `QEventLoop.exec` lets the GIL go while it sleeps, as `exec` does.
-    """
-    loop = QEventLoop()
-    QTimer.singleShot(msecs, loop.quit)
-    loop.exec()
-
-
 def wait_until(condition: Callable[[], bool], timeout_s: float = 120.0) -> bool:
     """Run the event loop (sleeping in it, as the app does) until `condition` holds."""
     deadline = time.perf_counter() + timeout_s
     while not condition():
         if time.perf_counter() > deadline:
             return False
-        run_loop(2)
+        QTest.qWait(2)
     return True
 
 
 def idle(seconds: float) -> None:
     """Let the app sit, its event loop running."""
-    run_loop(int(seconds * 1000))
+    QTest.qWait(int(seconds * 1000))
 
 
 class Heartbeat:
