@@ -15,6 +15,7 @@ minutes without rounding drift, and callers convert to minutes once, at the end.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -102,17 +103,30 @@ def stance_spans(block: Block, partner: PartnerKey) -> tuple[StanceSpan, ...]:
     Spans lie within the block's :func:`effective_span` (which covers every
     observation), so no partner ever has more time than the block ran.
     Spans never overlap and there is exactly one per observation.
+    Remembered per block object (:mod:`app.domain.block_memo`): a summary
+    asks for each block's spans by day and again for the whole intensive.
     """
+    return _SPANS[partner](block)
+
+
+def _stance_spans(block: Block, partner: PartnerKey) -> tuple[StanceSpan, ...]:
     span = effective_span(block)
-    end = span.end
+    first, end = span.start, span.end
     own = partner_chronological(block, partner)
     spans: list[StanceSpan] = []
     for position, (index, observation) in enumerate(own):
         next_at = own[position + 1][1].at if position + 1 < len(own) else end
-        start = min(max(observation.at, span.start), end)
-        stop = max(min(next_at, end), start)
+        at = observation.at
+        # Clamped into the span: min(max(at, first), end), then max(min(next_at, end), start).
+        # Written as comparisons because nearly every time lies inside already; each
+        # branch returns the very object the min/max form would (ties keep the first).
+        start = at if first <= at <= end else min(max(at, first), end)
+        stop = next_at if start <= next_at <= end else max(min(next_at, end), start)
         spans.append(StanceSpan(partner, observation.stance, start, stop, index))
     return tuple(spans)
+
+
+_SPANS = {key: BlockMemo(functools.partial(_stance_spans, partner=key)) for key in PartnerKey}
 
 
 def stance_durations(blocks: Iterable[Block], partner: PartnerKey) -> dict[Stance, timedelta]:

@@ -7,8 +7,8 @@ from crucible.app.domain.analytics import (
     IntensiveSummary,
     summarize_intensive,
 )
-from crucible.app.services.errors import InputError
-from crucible.app.services.intensive_exchange import get_intensive
+from crucible.app.services.errors import InputError, NotFoundError
+from crucible.app.store.intensive_figures import load_intensive_for_figures
 from crucible.app.store.vault import Vault
 
 MAX_FLIP_WINDOW_S = 3600
@@ -26,5 +26,10 @@ def intensive_summary(
         raise InputError(
             f"The flip window must be 0 to {MAX_FLIP_WINDOW_S} seconds, not {flip_window_s}."
         )
-    intensive = get_intensive(vault, intensive_id)
+    # Only what the figures use (no notes, no free text): reading the whole
+    # intensive through the ORM was most of this call on a big one (issue 16).
+    with vault.session() as session:
+        intensive = load_intensive_for_figures(session, intensive_id)
+    if intensive is None:
+        raise NotFoundError(f"There is no intensive with id {intensive_id} in this vault.")
     return summarize_intensive(intensive, flip_window_s=flip_window_s, deidentify=deidentify)

@@ -33,6 +33,7 @@ from crucible.app.store.vault import (
     Vault,
     change_passphrase,
     create_vault,
+    load_database_code,
     open_with_key,
     read_vault_key_file,
     recover_with_code,
@@ -113,6 +114,22 @@ def update_step(done: int, total: int) -> str:
         f"Updating the vault for this version of Crucible: step {done + 1} of {total} "
         "(once only; a large casebook can take a minute)…"
     )
+
+
+def load_code_for_unlock(modules: tuple[str, ...] = ()) -> None:
+    """Import the database code, then `modules`: what an unlock and the first screen need.
+
+    Seconds of a desktop unlock were imports (SQLAlchemy, the models, the
+    services the workspace uses). The desktop app runs this on a thread of
+    its own while the unlock screen waits for the passphrase, so the
+    unlock after it costs the key derivation and the opening alone. The
+    names are strings so that this module stays cheap to import.
+    """
+    import importlib
+
+    load_database_code()
+    for module in modules:
+        importlib.import_module(module)
 
 
 def open_vault(

@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+_ZONES: dict[tzinfo, tzinfo] = {}
+"""One offset object per distinct offset read (a handful per vault: a clinic's zones)."""
+
+
+def aware_from_iso(text: str) -> datetime:
+    """Parse stored ISO text, sharing one tzinfo object per offset.
+
+    `fromisoformat` makes a new `timezone` for every value; two datetimes
+    with different tzinfo objects compare and subtract through their UTC
+    offsets, about five times slower than two sharing one (CPython's fast
+    path). The analytics compare every observation's time several times:
+    on a 5,000-observation intensive that was most of the summary (issue 16).
+    Equal offsets are equal timezones, so no value changes.
+    """
+    moment = datetime.fromisoformat(text)
+    zone = moment.tzinfo
+    if zone is None:
+        return moment
+    shared = _ZONES.setdefault(zone, zone)
+    return moment if shared is zone else moment.replace(tzinfo=shared)
 
 
 class AwareDateTime(TypeDecorator[datetime]):
@@ -30,8 +51,8 @@ class AwareDateTime(TypeDecorator[datetime]):
         return value.isoformat()
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
-        """Parse ISO text back."""
-        return None if value is None else datetime.fromisoformat(value)
+        """Parse ISO text back (sharing the offset object: `aware_from_iso`)."""
+        return None if value is None else aware_from_iso(value)
 
 
 class IsoDate(TypeDecorator[date]):

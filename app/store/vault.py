@@ -378,11 +378,13 @@ DATABASE_CODE = (
 """What opening a vault needs loaded (the engine, its dialect, the models, the audit chain)."""
 
 
-def _load_database_code() -> None:
+def load_database_code() -> None:
     """Import the engine and the ORM models, and configure the mappers once.
 
     SQLAlchemy configures mappers at the first query, which would otherwise
     cost the first audit event of every unlock a tenth of a second or more.
+    Idempotent: the desktop app calls it early, while the unlock screen
+    waits for the passphrase, and the unlock calls it again (at once done).
     """
     for module in DATABASE_CODE:
         importlib.import_module(module)
@@ -413,7 +415,7 @@ def _unwrap_while_loading(key_file: KeyFile, passphrase: str) -> DataKey:
     worker = threading.Thread(target=derive, name="crucible-key-derivation", daemon=True)
     worker.start()
     try:
-        _load_database_code()
+        load_database_code()
     finally:
         worker.join()
     (result,) = outcome

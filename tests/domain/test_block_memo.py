@@ -36,3 +36,16 @@ def test_flips_are_worked_out_once_per_block_window_and_partner() -> None:
     assert [f.partner for f in find_flips(subject, 10, A)] == [A]
     assert find_flips(subject, 1) == ()  # a narrower window is its own question
     assert find_flips(subject, 10) is both
+
+
+def test_stance_spans_are_worked_out_once_per_block_and_partner() -> None:
+    """A summary asks for each block's spans by day and again in total: the same tuple."""
+    from crucible.app.domain.stance_time import stance_spans
+
+    subject = block(obs(30, A, UP), obs(10, B, DOWN), obs(20, A, SAME))
+    assert stance_spans(subject, A) is stance_spans(subject, A)
+    assert stance_spans(subject, B) is not stance_spans(subject, A)
+    assert [s.observation_index for s in stance_spans(subject, A)] == [2, 0]
+    del subject
+    gc.collect()
+    assert len(stance_time._SPANS[A]) == 0

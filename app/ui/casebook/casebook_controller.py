@@ -135,6 +135,12 @@ class CasebookController(QObject):
         view.tree.setModel(self.proxy)
         view.tree.selectionModel().currentChanged.connect(self._current_changed)
         view.filter.textChanged.connect(self._filter_changed)
+        self._couples_to_open = True
+        """A couple row came (back) or was closed since the filter last opened them all."""
+        self.proxy.rowsInserted.connect(self._couple_rows_came)
+        self.proxy.modelReset.connect(self._couple_rows_came)
+        self.proxy.layoutChanged.connect(self._couple_rows_came)
+        view.tree.collapsed.connect(self._couple_rows_came)
         view.show_archived.toggled.connect(lambda _on: self.refresh())
         view.show_archived.toggled.connect(self.show_archived_toggled)
         self._current: Summary | None = None
@@ -302,9 +308,7 @@ class CasebookController(QObject):
                 for intensive_id in holders:
                     self.model.ensure_loaded((INTENSIVE, intensive_id))
         self.proxy.setFilterFixedString(text)
-        self.view.tree.expandToDepth(0)
-        if text:
-            self._expand_read_matches()
+        self._expand_after_filter(bool(text))
 
     def _expand_current(self) -> None:
         """Open the intensives running now or within a week either side, down to their days.
@@ -316,34 +320,47 @@ class CasebookController(QObject):
         """
         today = self.today()
         tree, proxy = self.view.tree, self.proxy
-        for row in range(proxy.rowCount()):
-            couple = proxy.index(row, 0)
-            for child in range(proxy.rowCount(couple)):
-                intensive = proxy.index(child, 0, couple)
-                outline = intensive.data(SUMMARY_ROLE)
-                first = getattr(outline, "first_day", None)
-                if first is None or getattr(outline, "status", "") == "archived":
-                    continue
-                if abs((first - today).days) <= CURRENT_WITHIN_DAYS:
-                    tree.expand(intensive)  # reads its days (fetchMore), then shows them
+        for source in self.model.intensives_starting_near(today, CURRENT_WITHIN_DAYS):
+            intensive = proxy.mapFromSource(source)
+            if intensive.isValid():  # listed, and not filtered out
+                tree.expand(intensive)  # reads its days (fetchMore), then shows them
 
-    def _expand_read_matches(self) -> None:
-        """Expand the filtered intensives whose days are read, down to their blocks.
+    def _expand_after_filter(self, matching: bool) -> None:
+        """After a keystroke: couples open, read intensives open (with their days) while matching.
 
-        Not `expandAll()`: expanding an intensive not read yet reads it
-        (`fetchMore`), and on a ten-year vault the first letter of a couple
-        code matched all 500 of them (seconds per keystroke).
+        The same tree `expandToDepth(0)` followed by opening the read matches
+        gave, without its cost: `expandToDepth` lays the whole tree out at
+        once through the Python model (about 5,000 `index()` calls a
+        keystroke on a ten-year vault), and the view lays it out again at
+        the repaint. Here each couple not open yet is opened (a filtered-out
+        couple comes back closed) and only the few read intensives are
+        visited, never the 500 unread headers (`read_intensives`); the view
+        then lays the tree out once, when it paints.
         """
         tree, proxy = self.view.tree, self.proxy
-        for row in range(proxy.rowCount()):
-            couple = proxy.index(row, 0)
-            for child in range(proxy.rowCount(couple)):
-                intensive = couple.model().index(child, 0, couple)
-                if proxy.canFetchMore(intensive) or not proxy.rowCount(intensive):
-                    continue
+        if self._couples_to_open:  # else every couple listed is open already
+            for row in range(proxy.rowCount()):
+                couple = proxy.index(row, 0)
+                if not tree.isExpanded(couple):
+                    tree.expand(couple)
+            self._couples_to_open = False
+        for source in self.model.read_intensives():
+            intensive = proxy.mapFromSource(source)
+            if not intensive.isValid():
+                continue
+            days = [proxy.index(day, 0, intensive) for day in range(proxy.rowCount(intensive))]
+            if matching and days:
                 tree.expand(intensive)
-                for day in range(proxy.rowCount(intensive)):
-                    tree.expand(proxy.index(day, 0, intensive))
+                for day in days:
+                    tree.expand(day)
+            else:  # as `expandToDepth(0)` left them: closed, down to their days
+                for day in days:
+                    tree.collapse(day)
+                tree.collapse(intensive)
+
+    def _couple_rows_came(self, *_args: object) -> None:
+        """Rows were inserted, reset or closed: the next keystroke opens the couples again."""
+        self._couples_to_open = True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show(current)

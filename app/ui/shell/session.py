@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu
 
 from crucible.app.services.settings import Settings
@@ -172,6 +172,8 @@ class DesktopSession(QObject):
         if self.gateway.present():
             self.unlock.reset(locked=False)
             self.window.show_screen(self.unlock_view, "Unlock")
+            # Once the window is up, not before (bench/startup.py): imports while they type.
+            QTimer.singleShot(0, self, self.gateway.load_code_early)
             return
         from crucible.app.ui.access.first_run import FirstRunController
         from crucible.app.ui.access.first_run_view import FirstRunView

@@ -9,6 +9,8 @@ them in, the app never does.
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +18,26 @@ from typing import TYPE_CHECKING
 
 from crucible.app.services.clock import Clock, system_clock
 from crucible.app.services.instance import vault_present
+
+log = logging.getLogger(__name__)
+
+WORKSPACE_SERVICES = (
+    "crucible.app.services.casebook",
+    "crucible.app.services.profile",
+    "crucible.app.services.identity",
+    "crucible.app.services.review_return",
+    "crucible.app.services.review_inbox",
+    "crucible.app.services.search",
+    "crucible.app.services.intensive_exchange",
+    "crucible.app.services.audit_log",
+)
+"""The services the unlocked workspace imports as it is built (`composition.compose`).
+
+Loaded early with the database code (`load_code_early`); only services,
+no Qt module, so nothing built for the screen is made on another thread.
+Nothing more: what loads later (the hours, the backups' and the checks'
+code) would only lengthen an unlock that comes quickly after the start.
+"""
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,6 +70,38 @@ class VaultGateway:
         self._kdf = kdf
         self._throttle = throttle
         self._clock = clock
+        self._early: threading.Thread | None = None
+        self._began = False
+        self._early_lock = threading.Lock()
+
+    def load_code_early(self) -> None:
+        """Start importing what an unlock and the workspace need, on a thread, once.
+
+        Called when the unlock screen is up: the clinician types for
+        seconds, and the imports (SQLAlchemy, the models, the workspace's
+        services: about a second on a slow laptop) are then done before
+        Enter. Every vault operation here waits for them first, so no
+        import ever runs on two threads at once. A failure is logged and
+        left to the unlock, which imports again and says what went wrong.
+        """
+        with self._early_lock:
+            if self._early is None and not self._began:
+                self._early = threading.Thread(
+                    target=_load_code, name="crucible-early-imports", daemon=True
+                )
+                self._early.start()
+
+    def _code_loaded(self) -> None:
+        """Wait for the early imports, if they were started (on the calling worker thread).
+
+        Once an operation began, no early import starts any more: the
+        operation imports what it needs itself, never beside another thread.
+        """
+        with self._early_lock:
+            self._began = True
+            early = self._early
+        if early is not None:
+            early.join()
 
     def present(self) -> bool:
         """Whether a vault exists yet (setup or unlock), without loading database code."""
@@ -59,6 +113,7 @@ class VaultGateway:
 
     def create(self, passphrase: str, profile: NewProfile) -> tuple[Vault, str]:
         """Create the vault and store the profile; returns (vault, recovery code)."""
+        self._code_loaded()
         from crucible.app.domain.vocabulary import Role
         from crucible.app.services import profile as profiles
         from crucible.app.services.vault_access import new_vault
@@ -87,6 +142,7 @@ class VaultGateway:
 
         `progress` hears the stages of an update, if this unlock needs one.
         """
+        self._code_loaded()
         from crucible.app.services.vault_access import open_vault
 
         if self._throttle is not None:
@@ -104,6 +160,7 @@ class VaultGateway:
 
     def recover(self, code: str, new_passphrase: str) -> Vault:
         """Open with the recovery code, then set the new passphrase; returns the vault."""
+        self._code_loaded()
         from crucible.app.services.vault_access import (
             open_vault_with_recovery_code,
             reset_passphrase_with_code,
@@ -130,6 +187,16 @@ class VaultGateway:
     def now(self) -> datetime:
         """The services' notion of now (fixed in tests)."""
         return self._clock() if self._clock is not None else datetime.now().astimezone()
+
+
+def _load_code() -> None:
+    """The early imports (`VaultGateway.load_code_early`), on their own thread."""
+    try:
+        from crucible.app.services.vault_access import load_code_for_unlock
+
+        load_code_for_unlock(WORKSPACE_SERVICES)
+    except Exception as error:  # the unlock imports again and reports it
+        log.warning("loading the database code early failed: %s", type(error).__name__)
 
 
 def error_sentence(error: BaseException) -> str:

@@ -104,3 +104,44 @@ def test_first_window_shows_before_database_code(tmp_path: Path) -> None:
         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert "HEAVY [] True" in result.stdout, result.stderr
+
+
+def test_unlock_screen_loads_the_database_code_while_the_clinician_types(
+    vault_folder: Path, vault: Any, tmp_path: Path
+) -> None:
+    """Once the unlock screen is up, SQLAlchemy and the workspace's services load on a thread.
+
+    Not before the window (the test above); but before Enter, so an unlock
+    costs the key derivation and the opening, not a second of imports (issue 16).
+    """
+    vault.lock()
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from pathlib import Path
+        from PySide6.QtWidgets import QApplication
+        from PySide6.QtTest import QTest
+        app = QApplication([])
+        from crucible.app.ui.shell.launch import launch
+        from crucible.app.ui.shell.vault_gateway import WORKSPACE_SERVICES
+        desktop = launch(Path({str(vault_folder)!r}))
+        print("BEFORE", "sqlalchemy" in sys.modules, desktop.session.stage.value)
+        gateway = desktop.session.gateway
+        deadline = time.monotonic() + 60
+        while (gateway._early is None or gateway._early.is_alive()) and time.monotonic() < deadline:
+            QTest.qWait(20)
+        loaded = ["sqlalchemy.orm", "crucible.app.store.models", *WORKSPACE_SERVICES]
+        print("AFTER", [m for m in loaded if m not in sys.modules], desktop.window.isVisible())
+        desktop.guard.release()
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert "BEFORE False locked" in result.stdout, result.stderr
+    assert "AFTER [] True" in result.stdout, result.stderr

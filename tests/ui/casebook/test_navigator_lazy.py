@@ -178,3 +178,68 @@ def test_an_intensive_running_this_week_opens_at_unlock_down_to_its_days(
         i.id for c in casebook.load_couples(ws.vault) for i in c.intensives if i.id != current
     )  # the demo, a month earlier
     assert model.canFetchMore(_intensive_index(model, demo))
+
+
+def _expanded_labels(ws: Any) -> list[str]:
+    """The labels of every open row of the navigator, depth first."""
+    tree, proxy, found = ws.view.tree, ws.proxy, []
+    stack = [proxy.index(r, 0) for r in range(proxy.rowCount())]
+    while stack:
+        index = stack.pop()
+        if tree.isExpanded(index):
+            found.append(index.data())
+        stack.extend(proxy.index(r, 0, index) for r in range(proxy.rowCount(index)))
+    return sorted(found)
+
+
+def test_filter_keystrokes_open_the_tree_without_laying_it_all_out(
+    unlocked: Desktop, monkeypatch: Any
+) -> None:
+    """Each key leaves the tree open as `expandToDepth(0)` did, without calling it (issue 16).
+
+    Couples open (one the clinician closed opens again), a read intensive that
+    matches opens down to its days, and clearing the text closes it again;
+    a key that only narrows the text walks no couple rows at all.
+    """
+    ws, _first, second = _two_intensives(unlocked)
+    tree = ws.view.tree
+    tree.expand(ws.proxy.mapFromSource(_intensive_index(ws.model, second)))  # read: its days
+    laid_out: list[int] = []
+    monkeypatch.setattr(tree, "expandToDepth", lambda depth: laid_out.append(depth))
+    couple = ws.proxy.index(ws.proxy.rowCount() - 1, 0)
+    assert couple.data() == "C-0300 — Ari & Bo"
+
+    ws.view.filter.setText("Sec")
+    opened = _expanded_labels(ws)
+    assert "C-0300 — Ari & Bo" in opened
+    assert [label for label in opened if label.startswith("Second intensive")]
+    assert [label for label in opened if label.startswith("Day 2")]
+
+    tree.collapse(ws.proxy.index(0, 0))  # the clinician closes the couple
+    ws.view.filter.setText("Seco")
+    assert _expanded_labels(ws) == opened
+
+    walked: list[object] = []
+    real = tree.isExpanded
+    monkeypatch.setattr(tree, "isExpanded", lambda index: walked.append(index) or real(index))
+    ws.view.filter.setText("Secon")
+    assert walked == []  # nothing came back: no couple row visited
+    monkeypatch.setattr(tree, "isExpanded", real)
+
+    ws.view.filter.setText("")
+    closed = _expanded_labels(ws)
+    assert "C-0300 — Ari & Bo" in closed
+    assert not [label for label in closed if label.startswith(("Second", "Day "))]
+    assert laid_out == []
+
+
+def test_current_intensives_are_found_without_asking_every_row(unlocked: Desktop) -> None:
+    """At unlock the week's intensives are picked from the model's own items (issue 16)."""
+    ws = unlocked.session.workspace
+    couple = add_couple(ws.vault, "C-0302", ("Ari", "Bo"), pronouns=("", ""), colours=("", ""))
+    current = add_template_intensive(ws.vault, couple, "This week", date(2026, 12, 7))
+    ws.today = lambda: date(2026, 12, 3)
+    ws.refresh()
+    near = ws.model.intensives_starting_near(date(2026, 12, 3), 7)
+    assert [key_of(index) for index in near] == [(INTENSIVE, current)]
+    assert ws.model.intensives_starting_near(date(2027, 6, 1), 7) == []
