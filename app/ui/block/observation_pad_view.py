@@ -7,8 +7,8 @@ and touch. The partner rows carry the partners' colours.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -43,10 +43,6 @@ from crucible.app.ui.block.keymap import (
 )
 
 LIVE_RED = "#c62828"
-CHECKED_CAP = (
-    "QPushButton:checked { background: palette(highlight); border: 1px solid palette(highlight);"
-    " border-radius: 4px; }"
-)
 DETAIL_FIELDS = (
     ("trigger", "Tri&gger"),
     ("quote", "&Quote"),
@@ -81,6 +77,8 @@ class KeyCap(QPushButton):
         self.meaning_label = self._label(meaning, 0, bold=False)
         self.meaning_label.setVisible(bool(meaning))
         layout.addWidget(self.meaning_label)
+        self.outline: QColor | None = None
+        """The partner's colour round a stance cap; None: the theme's."""
         self.toggled.connect(self._recolour)
 
     def _label(self, text: str, delta: int, *, bold: bool) -> QLabel:
@@ -104,6 +102,40 @@ class KeyCap(QPushButton):
         role = QPalette.ColorRole.HighlightedText if checked else QPalette.ColorRole.ButtonText
         for label in (self.key_label, self.meaning_label):
             label.setForegroundRole(role)
+
+    def set_outline(self, colour: str | None) -> None:
+        """Ring the cap in a partner's colour (None: the theme's)."""
+        self.outline = QColor(colour) if colour else None
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The cap drawn from the palette, not a style sheet, so it follows the theme.
+
+        A style sheet fixes a button's colours when it is applied: after a
+        switch to the dark theme the stance caps kept the light theme's dark
+        text on the dark pad, unreadable.
+        """
+        palette = self.palette()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        width = 2.0 if self.outline is not None else 1.0
+        box = QRectF(self.rect()).adjusted(width / 2, width / 2, -width / 2, -width / 2)
+        if self.isChecked():
+            fill = edge = palette.color(QPalette.ColorRole.Highlight)
+        else:
+            fill = palette.color(
+                QPalette.ColorRole.Midlight if self.isDown() else QPalette.ColorRole.Button
+            )
+            edge = self.outline or palette.color(QPalette.ColorRole.Mid)
+        painter.setBrush(fill)
+        painter.setPen(QPen(edge, width))
+        painter.drawRoundedRect(box, 5, 5)
+        if self.hasFocus():
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            focus = palette.color(QPalette.ColorRole.Highlight)
+            painter.setPen(QPen(focus, 1, Qt.PenStyle.DotLine))
+            painter.drawRoundedRect(box.adjusted(3, 3, -3, -3), 3, 3)
+        painter.end()
 
 
 def _caption(text: str) -> QLabel:
@@ -225,7 +257,6 @@ class ObservationPadView(QFrame):
         cap = KeyCap(key_map.key_for(action) or "·", meaning, action, wide=wide)
         if isinstance(action, SetIntensity | ToggleStrategy | ToggleBoundary):
             cap.setCheckable(True)
-            cap.setStyleSheet(CHECKED_CAP)
         self.caps.append(cap)
         return cap
 
@@ -296,7 +327,4 @@ class ObservationPadView(QFrame):
             self.partner_labels[key].setText(f"{name} ({key})" if name else f"Partner {key}")
             self.partner_labels[key].setStyleSheet(f"color: {colour};")
             for cap in self.stance_caps[key]:
-                cap.setStyleSheet(
-                    f"QPushButton {{ border: 2px solid {colour}; border-radius: 5px; }}"
-                    f"QPushButton:pressed {{ background: {colour}; }}"
-                )
+                cap.set_outline(colour)
