@@ -207,11 +207,13 @@ class CasebookController(QObject):
         while parent.isValid():
             self.view.tree.expand(parent)
             parent = parent.parent()
+        already = self.view.tree.currentIndex() == index
         self.view.tree.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
         self.view.tree.scrollTo(index)
-        self._show(index)
+        if already:  # no currentChanged, so show it here; otherwise that signal did, once
+            self._show(index)
         return True
 
     def parent_key(self, kind: str) -> ItemKey | None:

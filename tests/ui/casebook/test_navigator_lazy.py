@@ -243,3 +243,26 @@ def test_current_intensives_are_found_without_asking_every_row(unlocked: Desktop
     near = ws.model.intensives_starting_near(date(2026, 12, 3), 7)
     assert [key_of(index) for index in near] == [(INTENSIVE, current)]
     assert ws.model.intensives_starting_near(date(2027, 6, 1), 7) == []
+
+
+def test_selecting_a_block_by_key_opens_its_workspace_once(
+    unlocked: Desktop, monkeypatch: Any
+) -> None:
+    """A block found by key (search, hours) opens once; selected again, it is shown again."""
+    ws, _first, second = _two_intensives(unlocked)
+    block = casebook.load_intensive(ws.vault, second).days[1].blocks[0]
+    opened: list[tuple[int | None, int | None]] = []
+    details = ws.view.details
+    opener = details._block_opener
+    assert opener is not None
+
+    def counted(intensive_id: int | None, block_id: int | None) -> Any:
+        if block_id is not None:
+            opened.append((intensive_id, block_id))
+        return opener(intensive_id, block_id)
+
+    monkeypatch.setattr(details, "_block_opener", counted)
+    assert ws.select((BLOCK, block.id))
+    assert opened == [(second, block.id)]  # once, not once per signal and once more
+    assert ws.select((BLOCK, block.id))  # already current: no signal, still shown
+    assert opened == [(second, block.id)] * 2
