@@ -211,8 +211,33 @@ class ObservationTableModel(QAbstractTableModel):
         row = index.row()
         if not 0 <= row < len(self.record):
             return None
-        observation = self.record.at(row)
+        return self._answer(self.record.at(row), index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a painted cell asks for, in one call into Python instead of seven.
+
+        A table repaint (one per live key) asks each visible cell for seven
+        roles; answered one `data()` call at a time that was half the repaint.
+        The answers are `data()`'s own; a role without one stays empty.
+        """
+        record = self.record
+        row = index.row()
+        if record is None or not 0 <= row < len(record):
+            return
+        observation = record.at(row)
         column = index.column()
+        asked: Iterable[QModelRoleData] = (
+            (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan  # type: ignore[assignment]
+        )
+        for role_data in asked:
+            role = role_data.role()
+            if role in _ROLES:
+                value = self._answer(observation, column, role)
+                if value is not None:
+                    role_data.setData(value)
+
+    def _answer(self, observation: Observation, column: int, role: int) -> Any:
+        """One role of one cell (`data` and `multiData` both answer through here)."""
         if role == _DISPLAY:
             texts = self._texts.get(observation)
             if texts is None:  # formatted once per observation, not once per paint
@@ -230,37 +255,6 @@ class ObservationTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column >= len(COLUMNS) - len(TEXT_FIELDS):
             return self._display(observation, column) or None
         return None
-
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        """Every role a painted cell asks for, in one call into Python instead of seven.
-
-        A table repaint (one per live key) asks each visible cell for seven
-        roles; answered one `data()` call at a time that was half the repaint.
-        Only the text and the partner's colour are ever set here; the rest stay
-        empty, as `data()` would answer.
-        """
-        record = self.record
-        row = index.row()
-        if record is None or not 0 <= row < len(record):
-            return
-        observation = record.at(row)
-        column = index.column()
-        asked: Iterable[QModelRoleData] = (
-            (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan  # type: ignore[assignment]
-        )
-        for role_data in asked:
-            role = role_data.role()
-            if role == _DISPLAY:
-                texts = self._texts.get(observation)
-                if texts is None:
-                    texts = tuple(self._display(observation, c) for c in range(len(COLUMNS)))
-                    self._texts[observation] = texts
-                role_data.setData(texts[column])
-            elif role == _FOREGROUND:
-                if column == PARTNER:
-                    role_data.setData(self.colours.get(observation.partner))
-            elif role in _ROLES:
-                role_data.setData(self.data(index, role))
 
     def _display(self, observation: Observation, column: int) -> str:
         if column == TIME:
