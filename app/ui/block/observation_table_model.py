@@ -10,14 +10,12 @@ undoable command that calls the service first.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QModelRoleData,
-    QModelRoleDataSpan,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -213,31 +211,8 @@ class ObservationTableModel(QAbstractTableModel):
             return None
         return self._answer(self.record.at(row), index.column(), role)
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        """Every role a painted cell asks for, in one call into Python instead of seven.
-
-        A table repaint (one per live key) asks each visible cell for seven
-        roles; answered one `data()` call at a time that was half the repaint.
-        The answers are `data()`'s own; a role without one stays empty.
-        """
-        record = self.record
-        row = index.row()
-        if record is None or not 0 <= row < len(record):
-            return
-        observation = record.at(row)
-        column = index.column()
-        asked: Iterable[QModelRoleData] = (
-            (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan  # type: ignore[assignment]
-        )
-        for role_data in asked:
-            role = role_data.role()
-            if role in _ROLES:
-                value = self._answer(observation, column, role)
-                if value is not None:
-                    role_data.setData(value)
-
     def _answer(self, observation: Observation, column: int, role: int) -> Any:
-        """One role of one cell (`data` and `multiData` both answer through here)."""
+        """One role of one cell."""
         if role == _DISPLAY:
             texts = self._texts.get(observation)
             if texts is None:  # formatted once per observation, not once per paint

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from crucible.app.domain.vocabulary import STANCE_SHORT, STRATEGY_LABELS, Stance, Strategy
+from crucible.app.ui.block.appending_table import AppendingTableView
 
 
 def _filter_combo(name: str, everything: str, choices: list[tuple[str, str]]) -> QComboBox:
@@ -64,7 +64,7 @@ class ObservationTableView(QWidget):
         self.delete.setToolTip("Delete the selected observation (Delete; Ctrl+Z brings it back)")
         bar.addWidget(self.delete)
         layout.addLayout(bar)
-        self.table = QTableView()
+        self.table = AppendingTableView()  # a live key paints its own row, not the table
         self.table.setAccessibleName("Observation table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
