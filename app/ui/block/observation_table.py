@@ -5,6 +5,8 @@ order (by time, nothing filtered) and the sort/filter proxy otherwise. Every
 cell painted through the proxy costs a second call into Python per role (the
 proxy asks the source for an index each time), and during a live session,
 where the table repaints after every key, that was a third of the budget.
+While the proxy is not shown it is not attached to the model either: attached,
+it ran its Python filter over every row of a block twice as the block opened.
 """
 
 from __future__ import annotations
@@ -36,8 +38,7 @@ class ObservationTable(QObject):
         super().__init__(view)
         self.view = view
         self.model = model
-        self.proxy = ObservationFilter(self)
-        self.proxy.setSourceModel(model)
+        self.proxy = ObservationFilter(self)  # attached only while shown (see _arrange)
         self.delegate = ObservationDelegate({}, self)
         view.table.setModel(model)
         view.table.setItemDelegate(self.delegate)
@@ -58,6 +59,9 @@ class ObservationTable(QObject):
         self._table = view.table
         view.table.installEventFilter(self)
         for signal in (
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.modelReset,
             self.proxy.rowsInserted,
             self.proxy.rowsRemoved,
             self.proxy.modelReset,
@@ -87,6 +91,8 @@ class ObservationTable(QObject):
         partner = self.view.partner_filter.currentData()
         stance = self.view.stance_filter.currentData()
         strategy = self.view.strategy_filter.currentData()
+        if not (partner or stance or strategy):
+            self.proxy.setSourceModel(None)  # not filtered over again only to be let go
         self.proxy.set_filter(
             partner=PartnerKey(partner) if partner else None,
             stance=Stance(stance) if stance else None,
@@ -107,6 +113,10 @@ class ObservationTable(QObject):
             and proxy.stance is None
             and proxy.strategy is None
         )
+        if natural:
+            proxy.setSourceModel(None)
+        elif proxy.sourceModel() is not self.model:
+            proxy.setSourceModel(self.model)
         # Unsorted, the proxy keeps the source's order, which is time order.
         proxy.sort(-1 if natural else column, order)
         wanted = self.model if natural else proxy
@@ -119,7 +129,8 @@ class ObservationTable(QObject):
                 self.select_observation(current)
 
     def _count(self, *_args: object) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount() if self.proxy.sourceModel() is self.model else total
         if self.model.record is None:
             self.view.count.clear()
         elif shown == total:

@@ -89,11 +89,16 @@ def test_sorting_by_a_column_uses_its_values(workspace: BlockController) -> None
 
 def test_inline_edits_persist(workspace: BlockController, demo: Demo) -> None:
     """Stance, boundary, strategies, text and time edited in cells reach the vault."""
-    proxy = workspace.table.proxy
-    target = workspace.table.proxy.source_id(5)
-    row = next(r for r in range(proxy.rowCount()) if proxy.source_id(r) == target)
+    proxy = workspace.view.table.table.model()  # what the table shows: the model itself
+
+    def row_of(observation_id: int) -> int:
+        ids = [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())]
+        return ids.index(observation_id)
+
+    target = proxy.index(5, 0).data(ID_ROLE)
+    row = row_of(target)
     assert proxy.setData(proxy.index(row, STANCE), "one-down")
-    row = next(r for r in range(proxy.rowCount()) if proxy.source_id(r) == target)
+    row = row_of(target)
     assert proxy.setData(proxy.index(row, BOUNDARY), "boundaryless")
     assert proxy.setData(proxy.index(row, STRATEGIES), "controlling,retaliation")
     assert proxy.setData(proxy.index(row, STRATEGIES + 2), "You never listen")
@@ -183,3 +188,36 @@ def test_only_the_partner_column_is_painted_in_the_partners_colour(
     for column in (0, 2, 3):  # time, stance, intensity: always filled in
         assert model.index(row, column).data(Qt.ItemDataRole.ForegroundRole) is None
         assert coloured_pixels(column) == 0, COLUMNS[column]
+
+
+def test_opening_a_block_runs_no_filter_over_its_rows(
+    qtbot: Any, workspace: BlockController, demo: Demo, monkeypatch: Any
+) -> None:
+    """Unfiltered, the proxy is let go: a block opens without a Python call per row to filter it.
+
+    Then a filter still narrows the rows, and clearing it shows every row again.
+    """
+    calls: list[int] = []
+    proxy = workspace.table.proxy
+    original = proxy.filterAcceptsRow
+
+    def counted(row: int, parent: Any) -> bool:
+        calls.append(row)
+        return original(row, parent)
+
+    monkeypatch.setattr(proxy, "filterAcceptsRow", counted)
+    other = demo.block_id("Joint: repair practice")
+    workspace.show_block(demo.intensive_id, other)
+    assert workspace.table_model.rowCount() > 30
+    assert calls == []
+
+    stance = workspace.view.table.stance_filter
+    stance.setCurrentIndex(stance.findData(Stance.ONE_UP.value))
+    shown = workspace.view.table.table.model()
+    assert shown is proxy
+    assert 0 < shown.rowCount() < workspace.table_model.rowCount()
+    assert all(shown.index(r, STANCE).data() == "One-up" for r in range(shown.rowCount()))
+    assert workspace.view.table.count.text().startswith(f"{shown.rowCount()} of ")
+    stance.setCurrentIndex(0)
+    assert workspace.view.table.table.model() is workspace.table_model
+    assert workspace.view.table.count.text() == f"{workspace.table_model.rowCount()} observations"
