@@ -92,7 +92,7 @@ class ObservationTable(QObject):
         stance = self.view.stance_filter.currentData()
         strategy = self.view.strategy_filter.currentData()
         if not (partner or stance or strategy):
-            self.proxy.setSourceModel(None)  # not filtered over again only to be let go
+            self._let_go_of_proxy()  # not filtered over again only to be let go
         self.proxy.set_filter(
             partner=PartnerKey(partner) if partner else None,
             stance=Stance(stance) if stance else None,
@@ -114,7 +114,7 @@ class ObservationTable(QObject):
             and proxy.strategy is None
         )
         if natural:
-            proxy.setSourceModel(None)
+            self._let_go_of_proxy()
         elif proxy.sourceModel() is not self.model:
             proxy.setSourceModel(self.model)
         # Unsorted, the proxy keeps the source's order, which is time order.
@@ -127,6 +127,10 @@ class ObservationTable(QObject):
             header.setSortIndicator(column, order)
             if current is not None:
                 self.select_observation(current)
+
+    def _let_go_of_proxy(self) -> None:
+        """Detach the proxy from the model (Qt takes no model; its stub does not say so)."""
+        self.proxy.setSourceModel(None)  # type: ignore[arg-type]
 
     def _count(self, *_args: object) -> None:
         total = self.model.rowCount()
