@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, Text
@@ -81,5 +82,19 @@ class JsonList(TypeDecorator[list[Any]]):
         return None if value is None else json.dumps(value, separators=(",", ":"))
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> list[Any] | None:
-        """Parse JSON back."""
-        return None if value is None else list(json.loads(value))
+        """Parse JSON back (each distinct text once: `_parsed_list`)."""
+        return None if value is None else list(_parsed_list(value))
+
+
+@lru_cache(maxsize=1024)
+def _parsed_list(text: str) -> tuple[Any, ...]:
+    """A stored list's items, remembered by their text.
+
+    An intensive's thousands of observations carry a few dozen distinct
+    strategy lists ("[]" above all); parsing each row's JSON again was a
+    tenth of reading a block's observations as it opens. A tuple, so no
+    caller can change what the next one gets (callers get a fresh list).
+    The type holds vocabulary values and ids only, never client text, so
+    nothing here outlives a lock that should not.
+    """
+    return tuple(json.loads(text))
