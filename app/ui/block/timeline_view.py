@@ -69,6 +69,7 @@ class TimelineView(QWidget):
         self._axis_version = -1
         self._others_version = -1
         self._others: dict[PartnerKey, Any] = {}
+        self._coloured_as: tuple[object, ...] | None = None  # what _recolour last applied
 
     # ------------------------------------------------------------------ building
 
@@ -206,9 +207,19 @@ class TimelineView(QWidget):
         return muted
 
     def _recolour(self) -> None:
-        """The couple's colours on the lanes, the theme's on the shading (both may change)."""
+        """The couple's colours on the lanes, the theme's on the shading (both may change).
+
+        Only when they did change: pyqtgraph keeps one rendered symbol per pen
+        and brush *object* it is given, so new pens of the same colours for
+        every block opened rendered every symbol again (a few milliseconds a
+        block) and grew the chart's symbol atlas by as many each time.
+        """
         pg, muted = self._pg, self._muted()
         dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        wanted = (dark, muted.rgba(), *sorted(self.colours.items()))
+        if wanted == self._coloured_as:
+            return
+        self._coloured_as = wanted
         self._dynamic["baseline"].setPen(pg.mkPen(muted, width=1))
         self._dynamic["region"].setBrush(pg.mkBrush(255, 193, 7, 38 if dark else 55))
         for line in self._dynamic["plan"].lines:

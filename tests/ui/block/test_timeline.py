@@ -15,7 +15,7 @@ from crucible.app.services.intensive_exchange import get_intensive
 from crucible.app.ui.block import BlockController
 from crucible.app.ui.block.timeline_data import lane_y
 from tests.conftest import FakeClock
-from tests.ui.block.conftest import DAY2, Demo
+from tests.ui.block.conftest import DAY2, Demo, open_block
 
 
 def _flip_ids(demo: Demo, window: int) -> set[int | None]:
@@ -115,3 +115,17 @@ def test_lanes_put_a_above_b_with_one_up_on_top() -> None:
     assert a == sorted(a, reverse=True)
     assert b == sorted(b, reverse=True)
     assert min(a) > max(b)
+
+
+def test_opening_blocks_of_one_couple_renders_no_new_symbols(
+    qtbot: Any, workspace: BlockController, demo: Demo
+) -> None:
+    """pyqtgraph renders a symbol per pen and brush object: the same colours keep the same ones."""
+    chart = workspace.view.timeline
+    lanes = [*chart._others.values(), *(chart._dynamic[f"points-tail-{k}"] for k in PartnerKey)]
+    qtbot.waitUntil(lambda: all(len(lane.fragmentAtlas) for lane in lanes), timeout=5000)
+    rendered = [len(lane.fragmentAtlas) for lane in lanes]
+    for title in ("Joint: repair practice", DAY2, "Closing and plan"):
+        open_block(qtbot, workspace, demo.intensive_id, demo.block_id(title))
+        workspace.view.timeline.repaint()
+    assert [len(lane.fragmentAtlas) for lane in lanes] == rendered
