@@ -23,11 +23,12 @@ unlocking takes a second or so, as it does for real.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,16 +57,47 @@ def make_vault(folder: Path, home: Path) -> None:
     save_profile(vault, ClinicianProfile("Jordan Reyes", "LMFT"))
     vault.lock()
     # The intensive runs today, as one being logged live does: keys pressed on
-    # another date would (rightly) first ask whether to log them as today.
-    today = date.today()
-    text = DEMO.read_text("utf-8")
+    # another date would (rightly) first ask whether to log them as today. The
+    # app runs in a zone where it is now just after the first block's last
+    # observation (11:25, planned to 11:30), with the demo's offset moved to
+    # it, so the keys logged for the pictures come last in time, as they
+    # would in a session, whatever the hour the pictures are taken.
+    offset = clinic_offset(datetime.now(UTC))
+    today = (datetime.now(UTC) + offset).date()
+    text = DEMO.read_text("utf-8").replace(DEMO_OFFSET, _iso_offset(offset))
     for day, planned in enumerate(("2026-11-02", "2026-11-03")):
         text = text.replace(planned, (today + timedelta(days=day)).isoformat())
+    os.environ["TZ"] = _posix_zone(offset)  # the app started later inherits it
     dated = folder.parent / "demo-today.json"
     dated.write_text(text, "utf-8")
     result = run_cli(folder, "import", str(dated), secret=PASSPHRASE, home=home)
     if result.returncode != 0:
         raise SystemExit(f"crucible import failed: {result.stderr.strip()}")
+
+
+DEMO_OFFSET = "-05:00"  # every time in the demo intensive carries this offset
+LIVE_AT = timedelta(hours=11, minutes=40)  # the wall-clock time the pictures' keys aim at
+
+
+def clinic_offset(now: datetime) -> timedelta:
+    """The UTC offset, in half hours, at which `now` reads as close to LIVE_AT as it can."""
+    since_midnight = timedelta(hours=now.hour, minutes=now.minute)
+    minutes = (LIVE_AT - since_midnight).total_seconds() / 60
+    minutes = (minutes + 12 * 60) % (24 * 60) - 12 * 60  # within a day's half either way
+    return timedelta(minutes=30 * round(minutes / 30))
+
+
+def _iso_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _posix_zone(offset: timedelta) -> str:
+    """A POSIX TZ value for a fixed offset (its sign is the other way round)."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes <= 0 else "-"
+    return f"CLINIC{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
 
 
 class Camera:
