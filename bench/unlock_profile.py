@@ -1,0 +1,115 @@
+"""Where an unlock on the ten-year vault spends its time and memory (issue 16).
+
+Run: .venv/bin/python bench/unlock_profile.py --vault COPY [--profile out.prof]
+
+COPY is a copy of bench/scale_vault.py's cached vault (never the cache
+itself: the unlock writes an audit event and a daily backup into it). The
+app is driven as bench/scale_app.py drives it (`Driver.unlock`: the click
+3 s after the unlock screen shows, the casebook shown and the navigator
+answering), then idles a second and reads its own memory, as the scale
+bench's `after_unlock` mark does. `--profile` writes a cProfile of the UI
+thread between the click and the usable window; `--tracemalloc` prints
+the Python allocations alive after unlock by module; `--smaps` the
+native memory rollup. Prints one JSON line with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import shutil
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.qt_wait import pause
+from bench.scale_app import Driver, wait_until
+from bench.scale_vault import PASSPHRASE
+
+
+def _status() -> dict[str, int]:
+    """This process's VmRSS and VmHWM in KiB, and its thread count."""
+    found = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM", "Threads", "RssAnon", "RssFile"):
+            found[key] = int(value.split()[0])
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vault", type=Path, required=True)
+    parser.add_argument("--typing", type=float, default=3.0)
+    parser.add_argument("--profile", type=Path)
+    parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--smaps", action="store_true")
+    parser.add_argument("--idle", type=float, default=1.0)
+    args = parser.parse_args()
+    shutil.rmtree(args.vault / "backups", ignore_errors=True)
+    if args.tracemalloc:
+        tracemalloc.start(1)
+    driver = Driver(args.vault)
+    launched = _status()
+    session = driver.desktop.session
+    pause(int(args.typing * 1000))
+    before_click = _status()
+    session.unlock_view.passphrase.setText(PASSPHRASE)
+    profiler = cProfile.Profile() if args.profile else None
+    started = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
+    session.unlock_view.unlock.click()
+    assert wait_until(lambda: session.parts is not None, 180)
+    shown = (time.perf_counter() - started) * 1000
+    tree = driver.parts.casebook.view.tree
+    assert wait_until(lambda: tree.model() is not None and tree.model().rowCount() > 0, 60)
+    tree.expand(tree.model().index(0, 0))
+    driver.desktop.window.repaint()
+    unlock = (time.perf_counter() - started) * 1000
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(str(args.profile))
+    pause(int(args.idle * 1000))
+    after = _status()
+    figures = {
+        "unlock_ms": round(unlock, 1),
+        "composed_ms": round(shown, 1),
+        "rss_launched_mib": round(launched["VmRSS"] / 1024, 1),
+        "rss_before_click_mib": round(before_click["VmRSS"] / 1024, 1),
+        "rss_after_unlock_mib": round(after["VmRSS"] / 1024, 1),
+        "anon_after_mib": round(after["RssAnon"] / 1024, 1),
+        "file_after_mib": round(after["RssFile"] / 1024, 1),
+        "threads": after["Threads"],
+        "load": round(os.getloadavg()[0], 2),
+    }
+    print(json.dumps(figures), flush=True)
+    if args.smaps:
+        print(Path("/proc/self/smaps_rollup").read_text(), flush=True)
+    if args.tracemalloc:
+        snapshot = tracemalloc.take_snapshot()
+        by_file: dict[str, int] = {}
+        for stat in snapshot.statistics("filename"):
+            name = stat.traceback[0].filename
+            key = name
+            if "site-packages/" in name:
+                key = name.split("site-packages/")[-1].split("/")[0]
+            by_file[key] = by_file.get(key, 0) + stat.size
+        total = sum(by_file.values())
+        print(f"tracemalloc total {total / 2**20:.1f} MiB", flush=True)
+        for key, size in sorted(by_file.items(), key=lambda kv: -kv[1])[:25]:
+            print(f"  {size / 2**20:7.2f} MiB  {key}", flush=True)
+    driver.background_idle()
+    driver.desktop.close()
+    driver.app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
