@@ -43,6 +43,61 @@ def _status() -> dict[str, int]:
     return found
 
 
+TRACED = (
+    "crucible.app.ui.shell.vault_gateway:VaultGateway.unlock",
+    "crucible.app.ui.access.unlock:UnlockController._succeeded",
+    "crucible.app.ui.shell.composition:compose",
+    "crucible.app.ui.casebook.casebook_controller:CasebookController.__init__",
+    "crucible.app.ui.casebook.casebook_controller:CasebookController._expand_current",
+    "crucible.app.services.casebook:load_couples",
+    "crucible.app.ui.casebook.navigator_model:NavigatorModel.set_casebook",
+    "crucible.app.ui.shell.shell_window:ShellWindow.show_screen",
+    "crucible.app.ui.shell.session:DesktopSession._ensure_keys",
+    "crucible.app.ui.safety.data_safety:DataSafety.vault_opened",
+)
+"""What `--trace` times (module:qualified name), each call's start and end after the click."""
+
+
+def _trace(spans: list[tuple[str, float, float]], origin: list[float]) -> None:
+    """Wrap each of TRACED so that its calls are timed from the click (`origin[0]`)."""
+    import functools
+    import importlib
+
+    for spec in TRACED:
+        module_name, _, qualified = spec.partition(":")
+        module = importlib.import_module(module_name)
+        owner: object = module
+        *path, name = qualified.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = getattr(owner, name)
+
+        def timed(
+            *args: object, _f: object = original, _n: str = qualified, **kw: object
+        ) -> object:
+            began = time.perf_counter()
+            try:
+                return _f(*args, **kw)  # type: ignore[operator]
+            finally:
+                spans.append((_n, began - origin[0], time.perf_counter() - origin[0]))
+
+        setattr(owner, name, functools.wraps(original)(timed))
+
+
+def _largest_mappings(count: int = 25) -> None:
+    """The mappings with the most resident memory: which library, heap or arena holds it."""
+    sizes: dict[str, int] = {}
+    name = ""
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        fields = line.split()
+        if "-" in fields[0] and len(fields) >= 5:
+            name = fields[5] if len(fields) > 5 else f"[anon {fields[0].split('-')[0]}]"
+        elif fields[0] == "Rss:":
+            sizes[name] = sizes.get(name, 0) + int(fields[1])
+    for mapping, kib in sorted(sizes.items(), key=lambda kv: -kv[1])[:count]:
+        print(f"  {kib / 1024:7.1f} MiB  {mapping}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--vault", type=Path, required=True)
@@ -51,18 +106,25 @@ def main() -> int:
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--smaps", action="store_true")
     parser.add_argument("--idle", type=float, default=1.0)
+    parser.add_argument("--trace", action="store_true")
+    parser.add_argument("--modules", type=Path, help="write the loaded modules' names here")
+    parser.add_argument("--trim", action="store_true", help="malloc_trim(0) before the reading")
     args = parser.parse_args()
     shutil.rmtree(args.vault / "backups", ignore_errors=True)
     if args.tracemalloc:
         tracemalloc.start(1)
+    spans: list[tuple[str, float, float]] = []
+    origin = [0.0]
     driver = Driver(args.vault)
+    if args.trace:
+        _trace(spans, origin)
     launched = _status()
     session = driver.desktop.session
     pause(int(args.typing * 1000))
     before_click = _status()
     session.unlock_view.passphrase.setText(PASSPHRASE)
     profiler = cProfile.Profile() if args.profile else None
-    started = time.perf_counter()
+    started = origin[0] = time.perf_counter()
     if profiler is not None:
         profiler.enable()
     session.unlock_view.unlock.click()
@@ -77,6 +139,12 @@ def main() -> int:
         profiler.disable()
         profiler.dump_stats(str(args.profile))
     pause(int(args.idle * 1000))
+    if args.trim:
+        import ctypes
+
+        untrimmed = _status()["VmRSS"]
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        print(f"malloc_trim(0): {(untrimmed - _status()['VmRSS']) / 1024:.1f} MiB", flush=True)
     after = _status()
     figures = {
         "unlock_ms": round(unlock, 1),
@@ -90,8 +158,13 @@ def main() -> int:
         "load": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(figures), flush=True)
+    for name, began, ended in sorted(spans, key=lambda span: span[1]):
+        print(f"  {began * 1000:7.1f} -> {ended * 1000:7.1f} ms  {name}", flush=True)
+    if args.modules:
+        args.modules.write_text("\n".join(sorted(sys.modules)))
     if args.smaps:
         print(Path("/proc/self/smaps_rollup").read_text(), flush=True)
+        _largest_mappings()
     if args.tracemalloc:
         snapshot = tracemalloc.take_snapshot()
         by_file: dict[str, int] = {}
