@@ -58,7 +58,7 @@ TRACED = (
 """What `--trace` times (module:qualified name), each call's start and end after the click."""
 
 
-def _trace(spans: list[tuple[str, float, float]], origin: list[float]) -> None:
+def _trace(spans: list[tuple[str, float, float, float]], origin: list[float]) -> None:
     """Wrap each of TRACED so that its calls are timed from the click (`origin[0]`)."""
     import functools
     import importlib
@@ -75,11 +75,12 @@ def _trace(spans: list[tuple[str, float, float]], origin: list[float]) -> None:
         def timed(
             *args: object, _f: object = original, _n: str = qualified, **kw: object
         ) -> object:
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.thread_time()
             try:
                 return _f(*args, **kw)  # type: ignore[operator]
             finally:
-                spans.append((_n, began - origin[0], time.perf_counter() - origin[0]))
+                used = time.thread_time() - cpu
+                spans.append((_n, began - origin[0], time.perf_counter() - origin[0], used))
 
         setattr(owner, name, functools.wraps(original)(timed))
 
@@ -98,6 +99,20 @@ def _largest_mappings(count: int = 25) -> None:
         print(f"  {kib / 1024:7.1f} MiB  {mapping}", flush=True)
 
 
+def _count_model_calls(counts: dict[str, int]) -> None:
+    """Count the Qt views' calls into the navigator's Python model, by method."""
+    from crucible.app.ui.casebook.navigator_model import NavigatorModel
+
+    for name in ("index", "parent", "rowCount", "data", "flags", "hasChildren", "canFetchMore"):
+        original = getattr(NavigatorModel, name)
+
+        def counted(*args: object, _f: object = original, _n: str = name) -> object:
+            counts[_n] = counts.get(_n, 0) + 1
+            return _f(*args)  # type: ignore[operator]
+
+        setattr(NavigatorModel, name, counted)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--vault", type=Path, required=True)
@@ -107,17 +122,21 @@ def main() -> int:
     parser.add_argument("--smaps", action="store_true")
     parser.add_argument("--idle", type=float, default=1.0)
     parser.add_argument("--trace", action="store_true")
+    parser.add_argument("--count-model", action="store_true")
     parser.add_argument("--modules", type=Path, help="write the loaded modules' names here")
     parser.add_argument("--trim", action="store_true", help="malloc_trim(0) before the reading")
     args = parser.parse_args()
     shutil.rmtree(args.vault / "backups", ignore_errors=True)
     if args.tracemalloc:
         tracemalloc.start(1)
-    spans: list[tuple[str, float, float]] = []
+    spans: list[tuple[str, float, float, float]] = []
     origin = [0.0]
     driver = Driver(args.vault)
     if args.trace:
         _trace(spans, origin)
+    calls: dict[str, int] = {}
+    if args.count_model:
+        _count_model_calls(calls)
     launched = _status()
     session = driver.desktop.session
     pause(int(args.typing * 1000))
@@ -125,6 +144,7 @@ def main() -> int:
     session.unlock_view.passphrase.setText(PASSPHRASE)
     profiler = cProfile.Profile() if args.profile else None
     started = origin[0] = time.perf_counter()
+    ui_cpu = time.thread_time()
     if profiler is not None:
         profiler.enable()
     session.unlock_view.unlock.click()
@@ -135,6 +155,8 @@ def main() -> int:
     tree.expand(tree.model().index(0, 0))
     driver.desktop.window.repaint()
     unlock = (time.perf_counter() - started) * 1000
+    ui_cpu = (time.thread_time() - ui_cpu) * 1000
+    model_calls = dict(calls)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(str(args.profile))
@@ -149,6 +171,7 @@ def main() -> int:
     figures = {
         "unlock_ms": round(unlock, 1),
         "composed_ms": round(shown, 1),
+        "ui_thread_cpu_ms": round(ui_cpu, 1),
         "rss_launched_mib": round(launched["VmRSS"] / 1024, 1),
         "rss_before_click_mib": round(before_click["VmRSS"] / 1024, 1),
         "rss_after_unlock_mib": round(after["VmRSS"] / 1024, 1),
@@ -158,8 +181,10 @@ def main() -> int:
         "load": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(figures), flush=True)
-    for name, began, ended in sorted(spans, key=lambda span: span[1]):
-        print(f"  {began * 1000:7.1f} -> {ended * 1000:7.1f} ms  {name}", flush=True)
+    if model_calls:
+        print(f"  model calls to the usable window: {model_calls}", flush=True)
+    for name, began, ended, used in sorted(spans, key=lambda span: span[1]):
+        print(f"  {began * 1000:7.1f} -> {ended * 1000:7.1f} ms (CPU {used * 1000:5.1f})  {name}")
     if args.modules:
         args.modules.write_text("\n".join(sorted(sys.modules)))
     if args.smaps:

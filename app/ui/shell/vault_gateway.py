@@ -91,6 +91,12 @@ class VaultGateway:
                 )
                 self._early.start()
 
+    def early_imports_done(self) -> bool:
+        """Whether the early imports ran to their end (without waiting for them)."""
+        with self._early_lock:
+            early = self._early
+        return early is not None and not early.is_alive()
+
     def _code_loaded(self) -> None:
         """Wait for the early imports, if they were started (on the calling worker thread).
 
