@@ -30,13 +30,17 @@ WORKSPACE_SERVICES = (
     "crucible.app.services.search",
     "crucible.app.services.intensive_exchange",
     "crucible.app.services.audit_log",
+    "crucible.app.services.deferred_audit",
+    "crucible.app.services.integrity",
+    "crucible.app.services.backups",
 )
-"""The services the unlocked workspace imports as it is built (`composition.compose`).
-
-Loaded early with the database code (`load_code_early`); only services,
-no Qt module, so nothing built for the screen is made on another thread.
-Nothing more: what loads later (the hours, the backups' and the checks'
-code) would only lengthen an unlock that comes quickly after the start.
+"""The services an unlock and the unlocked workspace import: the unlock's own audit
+record, what `composition.compose` builds on, and the quick check and daily backup
+that start as the casebook appears (on a worker, whose imports held the GIL during
+the first paint). Loaded early with the database code (`load_code_early`); only
+services, no Qt module, so nothing built for the screen is made on another thread.
+Nothing more: what loads later (the hours, the reports) would only lengthen an
+unlock that comes quickly after the start.
 """
 
 if TYPE_CHECKING:
