@@ -30,7 +30,6 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
-from alembic.script import ScriptDirectory
 
 from crucible.app.domain.vault_layout import DB_NAME, KEY_NAME, REPLACED_PREFIX
 from crucible.app.store import migrate, restore_journal, vault_lock
@@ -201,6 +200,8 @@ def _check_revision(db_copy: Path, data_key: DataKey) -> None:
         raise BackupError("The backup's database has no schema version; it is damaged.") from None
     finally:
         connection.close()
+    from alembic.script import ScriptDirectory  # here: 11 MiB the checks after unlock never need
+
     script = ScriptDirectory.from_config(migrate.alembic_config())
     known = {revision.revision for revision in script.walk_revisions()}
     if row is None or row[0] not in known:

@@ -379,7 +379,7 @@ DATABASE_CODE = (
 
 
 def load_database_code() -> None:
-    """Import the engine and the ORM models, and configure the mappers once.
+    """Import the engine and the ORM models, configure the mappers, read the schema head: once.
 
     SQLAlchemy configures mappers at the first query, which would otherwise
     cost the first audit event of every unlock a tenth of a second or more.
@@ -391,6 +391,7 @@ def load_database_code() -> None:
     from sqlalchemy.orm import configure_mappers
 
     configure_mappers()
+    migrate.known_head()  # read once per process; every unlock compares the vault against it
 
 
 def _unwrap_while_loading(key_file: KeyFile, passphrase: str) -> DataKey:

@@ -161,7 +161,9 @@ class CasebookController(QObject):
         assert self.vault is not None, "refresh after teardown"
         couples = casebook.load_couples(self.vault, include_archived=self.showing_archived())
         self.model.set_casebook(couples)
-        self.view.tree.expandToDepth(0)  # intensives listed; their days read when opened
+        self._open_couples()  # intensives listed; their days read when opened
+        if self.view.tree.isVisible():  # hidden (at unlock): laid out once, when shown
+            self.view.tree.doItemsLayout()  # shown: now, so an expand reads its days at once
         self._expand_current()
         if (key is not None and not self.select(key)) or key is None:
             self._show(None)
@@ -341,11 +343,7 @@ class CasebookController(QObject):
         """
         tree, proxy = self.view.tree, self.proxy
         if self._couples_to_open:  # else every couple listed is open already
-            for row in range(proxy.rowCount()):
-                couple = proxy.index(row, 0)
-                if not tree.isExpanded(couple):
-                    tree.expand(couple)
-            self._couples_to_open = False
+            self._open_couples()
         for source in self.model.read_intensives():
             intensive = proxy.mapFromSource(source)
             if not intensive.isValid():
@@ -359,6 +357,21 @@ class CasebookController(QObject):
                 for day in days:
                     tree.collapse(day)
                 tree.collapse(intensive)
+
+    def _open_couples(self) -> None:
+        """Open every listed couple that is closed; the view lays the tree out once, later.
+
+        Not `expandToDepth(0)`: it lays all 1,000 rows of a ten-year vault
+        out at once through the Python model, and the view lays them out
+        again when it is shown or repainted (issue 16: at unlock, where the
+        tree is not shown yet, that was two layouts for one).
+        """
+        tree, proxy = self.view.tree, self.proxy
+        for row in range(proxy.rowCount()):
+            couple = proxy.index(row, 0)
+            if not tree.isExpanded(couple):
+                tree.expand(couple)
+        self._couples_to_open = False
 
     def _couple_rows_came(self, *_args: object) -> None:
         """Rows were inserted, reset or closed: the next keystroke opens the couples again."""

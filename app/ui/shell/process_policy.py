@@ -14,6 +14,8 @@ import sys
 
 from PySide6.QtCore import QTimer
 
+from crucible.app.ui.shell.pyside_import_check import use_lean_check
+
 SWITCH_INTERVAL_S = 0.0005
 """The UI thread gets the GIL back within half a millisecond of asking, whatever runs
 on the background helper (an import, a note save): measured, it halved the p99 of a
@@ -23,6 +25,7 @@ live key during an import, for an import about a tenth slower."""
 def apply_process_policy() -> None:
     """Set the process-wide policies once, before the first window."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+    use_lean_check()  # every later import: no source kept in memory (decision 0027)
 
 
 class MemoryPolicy:

@@ -30,6 +30,7 @@ from crucible.app.ui.access.unlock_view import UnlockView
 from crucible.app.ui.kit.background import BackgroundWork
 from crucible.app.ui.kit.focus_return import FocusReturn
 from crucible.app.ui.shell import theme
+from crucible.app.ui.shell.first_window_warmup import FirstWindowWarmup
 from crucible.app.ui.shell.idle import IdleWatcher
 from crucible.app.ui.shell.menu_routes import UnlockedRoutes
 from crucible.app.ui.shell.scrub import scrub
@@ -114,6 +115,9 @@ class DesktopSession(QObject):
             self.unlock_view, gateway, self.background, self.error_colour
         )
         self.unlock.unlocked.connect(self.open_vault)
+        self.warmup = FirstWindowWarmup(
+            code_loaded=gateway.early_imports_done, busy=lambda: self.background.busy, parent=self
+        )
         self._connect_menus()
         self._init_data_safety()
 
@@ -174,6 +178,7 @@ class DesktopSession(QObject):
             self.window.show_screen(self.unlock_view, "Unlock")
             # Once the window is up, not before (bench/startup.py): imports while they type.
             QTimer.singleShot(0, self, self.gateway.load_code_early)
+            self.warmup.start()  # and the UI thread readies the casebook's window, in steps
             return
         from crucible.app.ui.access.first_run import FirstRunController
         from crucible.app.ui.access.first_run_view import FirstRunView
@@ -199,6 +204,7 @@ class DesktopSession(QObject):
         """Build the workspace over an unlocked vault and go back to the remembered place."""
         from crucible.app.ui.shell.composition import compose
 
+        self.warmup.stop()
         parts = compose(
             vault,
             window=self.window,

@@ -30,13 +30,17 @@ WORKSPACE_SERVICES = (
     "crucible.app.services.search",
     "crucible.app.services.intensive_exchange",
     "crucible.app.services.audit_log",
+    "crucible.app.services.deferred_audit",
+    "crucible.app.services.integrity",
+    "crucible.app.services.backups",
 )
-"""The services the unlocked workspace imports as it is built (`composition.compose`).
-
-Loaded early with the database code (`load_code_early`); only services,
-no Qt module, so nothing built for the screen is made on another thread.
-Nothing more: what loads later (the hours, the backups' and the checks'
-code) would only lengthen an unlock that comes quickly after the start.
+"""The services an unlock and the unlocked workspace import: the unlock's own audit
+record, what `composition.compose` builds on, and the quick check and daily backup
+that start as the casebook appears (on a worker, whose imports held the GIL during
+the first paint). Loaded early with the database code (`load_code_early`); only
+services, no Qt module, so nothing built for the screen is made on another thread.
+Nothing more: what loads later (the hours, the reports) would only lengthen an
+unlock that comes quickly after the start.
 """
 
 if TYPE_CHECKING:
@@ -90,6 +94,12 @@ class VaultGateway:
                     target=_load_code, name="crucible-early-imports", daemon=True
                 )
                 self._early.start()
+
+    def early_imports_done(self) -> bool:
+        """Whether the early imports ran to their end (without waiting for them)."""
+        with self._early_lock:
+            early = self._early
+        return early is not None and not early.is_alive()
 
     def _code_loaded(self) -> None:
         """Wait for the early imports, if they were started (on the calling worker thread).

@@ -266,3 +266,24 @@ def test_selecting_a_block_by_key_opens_its_workspace_once(
     assert opened == [(second, block.id)]  # once, not once per signal and once more
     assert ws.select((BLOCK, block.id))  # already current: no signal, still shown
     assert opened == [(second, block.id)] * 2
+
+
+def test_a_refresh_opens_the_couples_without_laying_the_tree_out_at_once(
+    unlocked: Desktop, monkeypatch: Any
+) -> None:
+    """A reload opens the couples and leaves intensives closed, without `expandToDepth(0)`.
+
+    It laid 1,000 rows out through the Python model, and the view laid them
+    out again when shown: twice at every unlock (issue 16).
+    """
+    ws, _first, _second = _two_intensives(unlocked)
+    tree = ws.view.tree
+    tree.collapse(ws.proxy.index(0, 0))  # the clinician closed a couple before the reload
+    laid_out: list[int] = []
+    monkeypatch.setattr(tree, "expandToDepth", lambda depth: laid_out.append(depth))
+    ws.refresh()
+    opened = _expanded_labels(ws)
+    couples = [ws.proxy.index(row, 0).data() for row in range(ws.proxy.rowCount())]
+    assert sorted(couples) == opened  # every couple open, no intensive open
+    assert "C-0300 — Ari & Bo" in opened
+    assert laid_out == []
