@@ -57,6 +57,51 @@ class Observation:
     id: int | None = None
 
 
+_new = object.__new__
+_setters = {name: Observation.__dict__[name].__set__ for name in Observation.__slots__}
+_SET_AT, _SET_PARTNER, _SET_STANCE, _SET_INTENSITY, _SET_BOUNDARY, _SET_STRATEGIES = (
+    _setters[name] for name in ("at", "partner", "stance", "intensity", "boundary", "strategies")
+)
+_SET_TRIGGER, _SET_QUOTE, _SET_INTERVENTION, _SET_RESPONSE, _SET_NOTE, _SET_ID = (
+    _setters[name] for name in ("trigger", "quote", "intervention", "response", "note", "id")
+)
+del _setters
+
+
+def bare_observation(
+    at: datetime,
+    partner: PartnerKey,
+    stance: Stance,
+    intensity: int,
+    boundary: Boundary | None,
+    strategies: tuple[Strategy, ...],
+    id: int | None,
+) -> Observation:
+    """An observation without free text, equal to ``Observation(...)`` with the same values.
+
+    For readers that build thousands at once for the figures (the summary of
+    a 5,000-observation intensive, issue 16): a frozen dataclass's
+    ``__init__`` sets each of its twelve fields through
+    ``object.__setattr__``, about 3.5 us an observation on CPython 3.11;
+    setting the slots directly costs less than half. No check is skipped:
+    the generated ``__init__`` checks nothing either.
+    """
+    observation = _new(Observation)
+    _SET_AT(observation, at)
+    _SET_PARTNER(observation, partner)
+    _SET_STANCE(observation, stance)
+    _SET_INTENSITY(observation, intensity)
+    _SET_BOUNDARY(observation, boundary)
+    _SET_STRATEGIES(observation, strategies)
+    _SET_TRIGGER(observation, "")
+    _SET_QUOTE(observation, "")
+    _SET_INTERVENTION(observation, "")
+    _SET_RESPONSE(observation, "")
+    _SET_NOTE(observation, "")
+    _SET_ID(observation, id)
+    return observation
+
+
 @dataclass(frozen=True, slots=True)
 class NoteSection:
     """One titled section of a block note."""

@@ -14,6 +14,8 @@ Stored text is decoded here without the column types' per-row Python
 calls: times with `aware_from_iso` directly (as `AwareDateTime` does),
 strategies through one `json.loads` per distinct list (as
 `JsonList` does; an intensive repeats a few dozen combinations).
+Observations are built by `bare_observation` (equal to the dataclass's
+own constructor, in less than half its time) from Core rows.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def _observations(session: Session, block_ids: list[int]) -> dict[int, list[doma
     if not block_ids:
         return grouped
     strategies: dict[str, tuple[Strategy, ...]] = {}
-    rows = session.execute(
+    query = (
         select(
             models.Observation.block_id,
             models.Observation.id,
@@ -144,7 +146,12 @@ def _observations(session: Session, block_ids: list[int]) -> dict[int, list[doma
         .where(models.Observation.block_id.in_(block_ids))
         .order_by(models.Observation.block_id, models.Observation.at_utc, models.Observation.id)
     )
-    observation = domain.Observation
+    # On the session's connection, not `session.execute`: the ORM's result
+    # layer costs about 2 us a row for plain columns (issue 16: 13 ms against 9 ms
+    # for 2,088 rows).
+    rows = session.connection().execute(query).all()
+    observation, parse = domain.bare_observation, aware_from_iso
+    partners, stances, boundaries = _PARTNERS, _STANCES, _BOUNDARIES
     for block_id, obs_id, at, partner, stance, intensity, boundary, chosen in rows:
         decoded = strategies.get(chosen)
         if decoded is None:
@@ -154,13 +161,13 @@ def _observations(session: Session, block_ids: list[int]) -> dict[int, list[doma
             items = grouped[block_id] = []
         items.append(
             observation(
-                at=aware_from_iso(at),
-                partner=_PARTNERS[partner],
-                stance=_STANCES[stance],
-                intensity=intensity,
-                boundary=None if boundary is None else _BOUNDARIES[boundary],
-                strategies=decoded,
-                id=obs_id,
+                parse(at),
+                partners[partner],
+                stances[stance],
+                intensity,
+                None if boundary is None else boundaries[boundary],
+                decoded,
+                obs_id,
             )
         )
     return grouped
