@@ -2,12 +2,14 @@
 
 A backup of a big vault is two threads busy for tens of seconds: SQLCipher
 decrypts, re-encrypts and authenticates every page (the copy), and checks
-every page's HMAC again beside the archive. On a two-core laptop they took
-the CPU from the UI thread: a fixed 24-30 ms task on the UI thread took
-45-55 ms (median) while a backup of the ten-year vault ran, and 24-31 ms
-when the backup's threads ran at nice 10 (issue 16). The kernel then runs
-the UI thread first whenever it has work, and the backup takes the rest:
-it takes about as long on an otherwise idle machine.
+every page's HMAC again beside the archive. On a two-core machine they
+took the CPU from the UI thread: a fixed task on the UI thread (24-32 ms
+with no backup running) took 25-55 ms (medians of five runs) beside a
+backup of the ten-year vault, and 19-31 ms when the backup's threads ran
+at nice 10 (issue 16). The kernel then runs the UI thread first whenever
+it has work, and the backup takes the rest. The price: on a machine busy
+with other processes the backup itself takes longer (25-40 s against
+14-24 s in the same runs, at load 3-5).
 
 Only a new thread is lowered, never the caller's: an unprivileged process
 cannot raise a thread's priority back, and the caller is often a pooled
