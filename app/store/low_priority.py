@@ -9,7 +9,7 @@ backup of the ten-year vault, and 19-31 ms when the backup's threads ran
 at nice 10 (issue 16). The kernel then runs the UI thread first whenever
 it has work, and the backup takes the rest. The price: on a machine busy
 with other processes the backup itself takes longer (25-40 s against
-14-24 s in the same runs, at load 3-5).
+14-24 s in three paired runs, at load 3-5).
 
 Only a new thread is lowered, never the caller's: an unprivileged process
 cannot raise a thread's priority back, and the caller is often a pooled
