@@ -25,10 +25,17 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeVar
 
-from crucible.app.domain.flips import DEFAULT_FLIP_WINDOW_S, count_flips
+from crucible.app.domain.block_tally import (
+    BOUNDARIES,
+    STANCES,
+    STRATEGIES,
+    Tally,
+    block_tally,
+    total,
+)
+from crucible.app.domain.flips import DEFAULT_FLIP_WINDOW_S
 from crucible.app.domain.intensive import Block
-from crucible.app.domain.stance_time import block_duration, stance_durations
-from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.vocabulary import Boundary, PartnerKey, Stance, Strategy
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -101,10 +108,6 @@ def _minutes(duration: timedelta) -> float:
     return duration.total_seconds() / 60
 
 
-def _mean(values: Sequence[int]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 def partner_figures(
     blocks: Sequence[Block],
     partner: PartnerKey,
@@ -131,45 +134,32 @@ def partner_figures(
     Raises:
         ValueError: If ``flip_window_s`` is negative.
     """
-    observations = [o for block in blocks for o in block.observations if o.partner == partner]
-    total = len(observations)
-    counts = dict.fromkeys(Stance, 0)
-    intensities: dict[Stance, list[int]] = {stance: [] for stance in Stance}
-    strategies = dict.fromkeys(Strategy, 0)
-    boundaries = dict.fromkeys(Boundary, 0)
-    for observation in observations:
-        counts[observation.stance] += 1
-        intensities[observation.stance].append(observation.intensity)
-        for strategy in observation.strategies:
-            strategies[strategy] += 1
-        if observation.boundary is not None:
-            boundaries[observation.boundary] += 1
+    return figures_of(total(block_tally(block, partner, flip_window_s) for block in blocks))
 
-    # One pass per block for flips: the joint-only count reuses the same result.
-    flips_up = flips_down = joint_flips = 0
-    joint_time = timedelta(0)
-    observed_in_joint = False
-    for block in blocks:
-        up, down = count_flips((block,), partner, flip_window_s)
-        flips_up, flips_down = flips_up + up, flips_down + down
-        if block.kind is BlockKind.JOINT:
-            joint_flips += up + down
-            joint_time += block_duration(block)
-            observed_in_joint = observed_in_joint or any(
-                o.partner == partner for o in block.observations
-            )
-    joint_minutes = _minutes(joint_time)
-    rate_has_basis = joint_minutes > 0 and observed_in_joint
 
-    durations = stance_durations(blocks, partner)
-    covered = sum(durations.values(), timedelta(0))  # the spans tile the covered time
+def figures_of(tally: Tally) -> PartnerFigures:
+    """The figures of a partner's sums over some blocks: divisions made once, at the end.
+
+    ``figures_of(total(block_tally(b, ...) for b in blocks))`` is
+    :func:`partner_figures` (it is how that function works), so callers
+    that keep per-block sums themselves (the live summary) get the same
+    numbers as the report.
+    """
+    observations = sum(tally.counts)
+    counts = dict(zip(STANCES, tally.counts, strict=True))
+    durations = dict(zip(STANCES, tally.durations, strict=True))
+    covered = sum(tally.durations, timedelta(0))  # the spans tile the covered time
     covered_seconds = covered.total_seconds()
+    joint_minutes = _minutes(tally.joint_time)
+    rate_has_basis = joint_minutes > 0 and tally.observed_in_joint
     return PartnerFigures(
-        observations=total,
+        observations=observations,
         counts=frozen_mapping(counts),
-        shares=frozen_mapping({s: counts[s] / total if total else 0.0 for s in Stance}),
-        flips_up=flips_up,
-        flips_down=flips_down,
+        shares=frozen_mapping(
+            {s: counts[s] / observations if observations else 0.0 for s in STANCES}
+        ),
+        flips_up=tally.flips_up,
+        flips_down=tally.flips_down,
         stance_minutes=frozen_mapping({s: _minutes(d) for s, d in durations.items()}),
         stance_time_shares=frozen_mapping(
             {
@@ -177,14 +167,19 @@ def partner_figures(
                 for s, d in durations.items()
             }
         ),
-        mean_intensity=_mean([o.intensity for o in observations]),
-        mean_intensity_by_stance=frozen_mapping({s: _mean(intensities[s]) for s in Stance}),
-        strategies=frozen_mapping(strategies),
-        boundaries=frozen_mapping(boundaries),
+        mean_intensity=sum(tally.intensity_sums) / observations if observations else None,
+        mean_intensity_by_stance=frozen_mapping(
+            {
+                s: intensity / n if n else None
+                for s, n, intensity in zip(STANCES, tally.counts, tally.intensity_sums, strict=True)
+            }
+        ),
+        strategies=frozen_mapping(dict(zip(STRATEGIES, tally.strategies, strict=True))),
+        boundaries=frozen_mapping(dict(zip(BOUNDARIES, tally.boundaries, strict=True))),
         joint_minutes=joint_minutes,
-        flips_per_hour=joint_flips / (joint_minutes / 60) if rate_has_basis else None,
+        flips_per_hour=tally.joint_flips / (joint_minutes / 60) if rate_has_basis else None,
         covered_minutes=_minutes(covered),
-        joint_flips=joint_flips,
+        joint_flips=tally.joint_flips,
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from crucible.app.domain.slot_setters import slot_setters
 from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
 
 
@@ -55,6 +56,73 @@ class Observation:
     response: str = ""
     note: str = ""
     id: int | None = None
+
+
+(
+    _SET_AT,
+    _SET_PARTNER,
+    _SET_STANCE,
+    _SET_INTENSITY,
+    _SET_BOUNDARY,
+    _SET_STRATEGIES,
+    _SET_TRIGGER,
+    _SET_QUOTE,
+    _SET_INTERVENTION,
+    _SET_RESPONSE,
+    _SET_NOTE,
+    _SET_ID,
+) = slot_setters(
+    Observation,
+    (
+        "at",
+        "partner",
+        "stance",
+        "intensity",
+        "boundary",
+        "strategies",
+        "trigger",
+        "quote",
+        "intervention",
+        "response",
+        "note",
+        "id",
+    ),
+)
+
+
+def bare_observation(
+    at: datetime,
+    partner: PartnerKey,
+    stance: Stance,
+    intensity: int,
+    boundary: Boundary | None,
+    strategies: tuple[Strategy, ...],
+    id: int | None,
+) -> Observation:
+    """An observation without free text, equal to ``Observation(...)`` with the same values.
+
+    For readers that build thousands at once for the figures (the summary of
+    a 5,000-observation intensive, issue 16): a frozen dataclass's
+    ``__init__`` sets each of its twelve fields through
+    ``object.__setattr__``, about 3.5 us an observation on CPython 3.11;
+    setting the slots directly (:mod:`app.domain.slot_setters`) costs less
+    than half. No check is skipped: the generated ``__init__`` checks
+    nothing either.
+    """
+    observation = object.__new__(Observation)
+    _SET_AT(observation, at)
+    _SET_PARTNER(observation, partner)
+    _SET_STANCE(observation, stance)
+    _SET_INTENSITY(observation, intensity)
+    _SET_BOUNDARY(observation, boundary)
+    _SET_STRATEGIES(observation, strategies)
+    _SET_TRIGGER(observation, "")
+    _SET_QUOTE(observation, "")
+    _SET_INTERVENTION(observation, "")
+    _SET_RESPONSE(observation, "")
+    _SET_NOTE(observation, "")
+    _SET_ID(observation, id)
+    return observation
 
 
 @dataclass(frozen=True, slots=True)

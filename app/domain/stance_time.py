@@ -24,6 +24,7 @@ from itertools import pairwise
 from crucible.app.domain.block_memo import BlockMemo
 from crucible.app.domain.block_span import effective_span
 from crucible.app.domain.intensive import Block, Observation
+from crucible.app.domain.slot_setters import slot_setters
 from crucible.app.domain.vocabulary import PartnerKey, Stance
 
 _ZERO = timedelta(0)
@@ -53,6 +54,24 @@ class StanceSpan:
     def duration(self) -> timedelta:
         """How long the stance held; zero for an observation at the block's end."""
         return self.end - self.start
+
+
+_SET_PARTNER, _SET_STANCE, _SET_START, _SET_END, _SET_INDEX = slot_setters(
+    StanceSpan, ("partner", "stance", "start", "end", "observation_index")
+)
+
+
+def _span(
+    partner: PartnerKey, stance: Stance, start: datetime, end: datetime, index: int
+) -> StanceSpan:
+    """``StanceSpan(...)`` in a third of its time: one is made per observation (issue 16)."""
+    span = object.__new__(StanceSpan)
+    _SET_PARTNER(span, partner)
+    _SET_STANCE(span, stance)
+    _SET_START(span, start)
+    _SET_END(span, end)
+    _SET_INDEX(span, index)
+    return span
 
 
 def block_duration(block: Block) -> timedelta:
@@ -122,7 +141,7 @@ def _stance_spans(block: Block, partner: PartnerKey) -> tuple[StanceSpan, ...]:
         # branch returns the very object the min/max form would (ties keep the first).
         start = at if first <= at <= end else min(max(at, first), end)
         stop = next_at if start <= next_at <= end else max(min(next_at, end), start)
-        spans.append(StanceSpan(partner, observation.stance, start, stop, index))
+        spans.append(_span(partner, observation.stance, start, stop, index))
     return tuple(spans)
 
 

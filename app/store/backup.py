@@ -25,10 +25,12 @@ Reading a backup back, as untrusted input, lives in `app.store.backup_archive`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import secrets
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -50,6 +52,7 @@ from crucible.app.store.files import (
     sqlite_storage_error,
     storage_error,
 )
+from crucible.app.store.low_priority import lower_this_thread, run_at_low_priority
 from crucible.app.store.secrets import DataKey
 
 BACKUP_FORMAT = "crucible.backup/1"
@@ -85,6 +88,10 @@ class BackupError(VaultError):
 
     exit_status = 1
     default_message = "The backup could not be made; the vault is unchanged."
+
+
+class _Cancelled(Exception):
+    """The caller was interrupted while it waited: stop, and leave nothing behind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +221,42 @@ def make_backup(
     replaced only at the final rename, once the new backup is complete.
     `own_folder` says the folder is the vault's own, made owner-only; a
     folder the user chose keeps its permissions (the file is 0600 anyway).
+    The work runs on threads of lower CPU priority (`app.store.low_priority`),
+    so a backup gives way to the UI thread.
     """
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
+    make = functools.partial(
+        _make_backup,
+        db_path,
+        key_path,
+        data_key,
+        folder,
+        created_at=created_at,
+        reason=reason,
+        schema_revision=schema_revision,
+        file_name=file_name,
+        progress=progress,
+        own_folder=own_folder,
+    )
+    return run_at_low_priority(lambda cancelled: make(cancelled=cancelled))
+
+
+def _make_backup(
+    db_path: Path,
+    key_path: Path,
+    data_key: DataKey,
+    folder: Path,
+    *,
+    created_at: datetime,
+    reason: str,
+    schema_revision: str | None,
+    file_name: str | None,
+    progress: Progress | None,
+    own_folder: bool,
+    cancelled: threading.Event,
+) -> BackupInfo:
+    """`make_backup`'s work, stopping between steps once `cancelled` is set."""
     stamp = created_at.strftime("%Y%m%d-%H%M%S")
     name = file_name or f"crucible-{stamp}-{reason}-{secrets.token_hex(2)}{BACKUP_SUFFIX}"
     target = folder / name
@@ -226,17 +266,20 @@ def make_backup(
     try:
         _prepare_folder(folder, own_folder)
         os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-        pages = copy_database(db_path, data_key, copy, progress)
+        pages = copy_database(db_path, data_key, copy, _stopping(cancelled, progress))
+        _stop_if(cancelled)
         clock.done("copy")
         key_bytes = key_path.read_bytes()
         fd = os.open(archive_temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         with os.fdopen(fd, "wb") as raw:
             # The check reads the copy on its own thread while this one archives it.
-            with ThreadPoolExecutor(1, thread_name_prefix="backup-check") as checker:
+            with ThreadPoolExecutor(
+                1, thread_name_prefix="backup-check", initializer=lower_this_thread
+            ) as checker:
                 checked = checker.submit(_timed, check_copy, copy, data_key, pages)
                 with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
                     archive.writestr(KEY_MEMBER, key_bytes)
-                    db_sha256, db_size = _archive_copy(archive, copy, lambda: _sync(raw))
+                    db_sha256, db_size = _archive_copy(archive, copy, lambda: _sync(raw), cancelled)
                     manifest = {
                         "format": BACKUP_FORMAT,
                         "created_at": created_at.isoformat(),
@@ -298,7 +341,7 @@ def _remove_side_files(db_path: Path) -> None:
 
 
 def _archive_copy(
-    archive: zipfile.ZipFile, copy: Path, sync: Callable[[], None]
+    archive: zipfile.ZipFile, copy: Path, sync: Callable[[], None], cancelled: threading.Event
 ) -> tuple[str, int]:
     """Write the copy into the archive as `DB_MEMBER`, hashing it in the same pass.
 
@@ -312,6 +355,7 @@ def _archive_copy(
     digest, size, unsynced = hashlib.sha256(), 0, 0
     with copy.open("rb") as source, archive.open(info, "w") as member:
         while chunk := source.read(CHUNK):
+            _stop_if(cancelled)
             digest.update(chunk)
             member.write(chunk)
             size += len(chunk)
@@ -322,6 +366,22 @@ def _archive_copy(
     if size != info.file_size:
         raise BackupError("The backup copy changed while it was archived; the vault is unchanged.")
     return digest.hexdigest(), size
+
+
+def _stop_if(cancelled: threading.Event) -> None:
+    if cancelled.is_set():
+        raise _Cancelled
+
+
+def _stopping(cancelled: threading.Event, progress: Progress | None) -> Progress:
+    """The copy's progress callback, which also stops the copy once `cancelled` is set."""
+
+    def step(done: int, total: int) -> None:
+        _stop_if(cancelled)
+        if progress is not None:
+            progress(done, total)
+
+    return step
 
 
 def _sync(raw: Any) -> None:

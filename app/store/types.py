@@ -14,6 +14,10 @@ from sqlalchemy.types import TypeDecorator
 _ZONES: dict[tzinfo, tzinfo] = {}
 """One offset object per distinct offset read (a handful per vault: a clinic's zones)."""
 
+_NAIVE_ORIGIN = datetime(2000, 1, 1)
+_ORIGINS: dict[str, datetime] = {}
+"""Per offset text (``-05:00``): 2000-01-01 00:00 on that offset, with its shared tzinfo."""
+
 
 def aware_from_iso(text: str) -> datetime:
     """Parse stored ISO text, sharing one tzinfo object per offset.
@@ -24,13 +28,34 @@ def aware_from_iso(text: str) -> datetime:
     path). The analytics compare every observation's time several times:
     on a 5,000-observation intensive that was most of the summary (issue 16).
     Equal offsets are equal timezones, so no value changes.
+
+    The common stored form (``...+HH:MM``, what `isoformat` writes) is
+    parsed without its offset and moved onto the shared zone by adding the
+    wall-clock time to that zone's origin: `datetime.replace(tzinfo=...)`
+    costs about 2 us on CPython 3.11, five times the parse itself, and the
+    summary reads thousands of times (issue 16). The sum has the same
+    fields, the same tzinfo object and fold 0, as the parse would give.
     """
+    offset = _offset_text(text)
+    if offset is not None:
+        origin = _ORIGINS.get(offset)
+        if origin is not None:
+            return origin + (datetime.fromisoformat(text[:-6]) - _NAIVE_ORIGIN)
     moment = datetime.fromisoformat(text)
     zone = moment.tzinfo
     if zone is None:
         return moment
     shared = _ZONES.setdefault(zone, zone)
+    if offset is not None:
+        _ORIGINS[offset] = _NAIVE_ORIGIN.replace(tzinfo=shared)
     return moment if shared is zone else moment.replace(tzinfo=shared)
+
+
+def _offset_text(text: str) -> str | None:
+    """The trailing ``+HH:MM`` of a date and time to the second or finer, else None."""
+    if len(text) >= 25 and text[-3] == ":" and text[-6] in "+-":
+        return text[-6:]
+    return None
 
 
 class AwareDateTime(TypeDecorator[datetime]):
