@@ -343,9 +343,10 @@ class BlockController(QWidget):
         others = self._other_tallies
         if with_scopes and others is not None:
             day = [b.id for b in record.day.blocks if b.id is not None and b.id != record.block_id]
-            figures[(key, "Day")] = figures_of(total(others[(b, key)] for b in day) + own)
-            every = record.other_block_ids()
-            figures[(key, "Intensive")] = figures_of(total(others[(b, key)] for b in every) + own)
+            day_tallies = [others[(b, key)] for b in day]
+            figures[(key, "Day")] = figures_of(total([*day_tallies, own]))
+            every = [others[(b, key)] for b in record.other_block_ids()]
+            figures[(key, "Intensive")] = figures_of(total([*every, own]))
         return figures
 
     def _show_figures(

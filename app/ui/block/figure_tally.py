@@ -19,141 +19,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 
-from crucible.app.domain.figures import PartnerFigures, frozen_mapping
+from crucible.app.domain.block_tally import Tally, block_tally, total
+from crucible.app.domain.figures import figures_of
 from crucible.app.domain.flips import count_flips
 from crucible.app.domain.intensive import Block, Observation
-from crucible.app.domain.stance_time import StanceSpan, block_duration, stance_spans
+from crucible.app.domain.stance_time import StanceSpan, block_duration
 from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+
+__all__ = ["OpenBlockTally", "Tally", "block_tally", "figures_of", "total"]
+"""The domain's tallies (app.domain.block_tally), and the open block's, kept by the delta."""
 
 _STANCES = tuple(Stance)
 _STRATEGIES = tuple(Strategy)
 _BOUNDARIES = tuple(Boundary)
 _ZERO = timedelta(0)
-
-
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """One partner's raw sums over some blocks; tuples are in enum order."""
-
-    counts: tuple[int, ...] = (0,) * len(_STANCES)
-    intensity_sums: tuple[int, ...] = (0,) * len(_STANCES)
-    strategies: tuple[int, ...] = (0,) * len(_STRATEGIES)
-    boundaries: tuple[int, ...] = (0,) * len(_BOUNDARIES)
-    flips_up: int = 0
-    flips_down: int = 0
-    durations: tuple[timedelta, ...] = (_ZERO,) * len(_STANCES)
-    joint_time: timedelta = _ZERO
-    joint_flips: int = 0
-    observed_in_joint: bool = False
-
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(
-            counts=_plus(self.counts, other.counts),
-            intensity_sums=_plus(self.intensity_sums, other.intensity_sums),
-            strategies=_plus(self.strategies, other.strategies),
-            boundaries=_plus(self.boundaries, other.boundaries),
-            flips_up=self.flips_up + other.flips_up,
-            flips_down=self.flips_down + other.flips_down,
-            durations=tuple(a + b for a, b in zip(self.durations, other.durations, strict=True)),
-            joint_time=self.joint_time + other.joint_time,
-            joint_flips=self.joint_flips + other.joint_flips,
-            observed_in_joint=self.observed_in_joint or other.observed_in_joint,
-        )
-
-
-def _plus(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(x + y for x, y in zip(a, b, strict=True))
-
-
-def block_tally(block: Block, partner: PartnerKey, flip_window_s: int) -> Tally:
-    """One partner's sums over one block, by the rules `partner_figures` applies."""
-    counts = dict.fromkeys(_STANCES, 0)
-    sums = dict.fromkeys(_STANCES, 0)
-    strategies = dict.fromkeys(_STRATEGIES, 0)
-    boundaries = dict.fromkeys(_BOUNDARIES, 0)
-    for observation in block.observations:
-        if observation.partner != partner:
-            continue
-        counts[observation.stance] += 1
-        sums[observation.stance] += observation.intensity
-        for strategy in observation.strategies:
-            strategies[strategy] += 1
-        if observation.boundary is not None:
-            boundaries[observation.boundary] += 1
-    up, down = count_flips((block,), partner, flip_window_s)
-    durations = dict.fromkeys(_STANCES, _ZERO)
-    for span in stance_spans(block, partner):
-        durations[span.stance] += span.duration
-    joint = block.kind is BlockKind.JOINT
-    return Tally(
-        counts=tuple(counts.values()),
-        intensity_sums=tuple(sums.values()),
-        strategies=tuple(strategies.values()),
-        boundaries=tuple(boundaries.values()),
-        flips_up=up,
-        flips_down=down,
-        durations=tuple(durations.values()),
-        joint_time=block_duration(block) if joint else _ZERO,
-        joint_flips=up + down if joint else 0,
-        observed_in_joint=joint and sum(counts.values()) > 0,
-    )
-
-
-def total(tallies: Iterable[Tally]) -> Tally:
-    """The sum of some tallies (the empty tally for none)."""
-    result = Tally()
-    for tally in tallies:
-        result = result + tally
-    return result
-
-
-def figures_of(tally: Tally) -> PartnerFigures:
-    """The partner's figures from their sums: what `partner_figures` gives for those blocks."""
-    observations = sum(tally.counts)
-    counts = dict(zip(_STANCES, tally.counts, strict=True))
-    durations = dict(zip(_STANCES, tally.durations, strict=True))
-    covered = sum(tally.durations, _ZERO)
-    covered_seconds = covered.total_seconds()
-    joint_minutes = _minutes(tally.joint_time)
-    has_rate = joint_minutes > 0 and tally.observed_in_joint
-    return PartnerFigures(
-        observations=observations,
-        counts=frozen_mapping(counts),
-        shares=frozen_mapping(
-            {s: counts[s] / observations if observations else 0.0 for s in _STANCES}
-        ),
-        flips_up=tally.flips_up,
-        flips_down=tally.flips_down,
-        stance_minutes=frozen_mapping({s: _minutes(d) for s, d in durations.items()}),
-        stance_time_shares=frozen_mapping(
-            {
-                s: d.total_seconds() / covered_seconds if covered_seconds else 0.0
-                for s, d in durations.items()
-            }
-        ),
-        mean_intensity=sum(tally.intensity_sums) / observations if observations else None,
-        mean_intensity_by_stance=frozen_mapping(
-            {
-                s: total_intensity / n if n else None
-                for s, n, total_intensity in zip(
-                    _STANCES, tally.counts, tally.intensity_sums, strict=True
-                )
-            }
-        ),
-        strategies=frozen_mapping(dict(zip(_STRATEGIES, tally.strategies, strict=True))),
-        boundaries=frozen_mapping(dict(zip(_BOUNDARIES, tally.boundaries, strict=True))),
-        joint_minutes=joint_minutes,
-        flips_per_hour=tally.joint_flips / (joint_minutes / 60) if has_rate else None,
-        covered_minutes=_minutes(covered),
-        joint_flips=tally.joint_flips,
-    )
-
-
-def _minutes(duration: timedelta) -> float:
-    return duration.total_seconds() / 60
 
 
 _STANCE_AT = {stance: index for index, stance in enumerate(_STANCES)}

@@ -38,6 +38,6 @@ def test_an_open_run_and_no_observations_still_agree(demo: Demo) -> None:
 
 def test_the_empty_tally_is_the_figures_of_nothing() -> None:
     assert figures_of(Tally()) == partner_figures([], PartnerKey.A, 90)
-    assert Tally() + Tally() == Tally()
+    assert total([Tally(), Tally()]) == Tally()
     assert figures_of(Tally()).stance_minutes[Stance.ONE_UP] == 0.0
     assert Tally().joint_time == timedelta(0)
