@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import String, Text
@@ -12,6 +12,20 @@ from sqlalchemy.types import TypeDecorator
 
 _ZONES: dict[tzinfo, tzinfo] = {}
 """One offset object per distinct offset read (a handful per vault: a clinic's zones)."""
+
+
+def utc_key(moment: datetime) -> str:
+    """A sortable UTC text form of an aware datetime (the `at_utc` columns).
+
+    Always as `strftime("%Y-%m-%dT%H:%M:%S.%fZ")` writes it; `isoformat`
+    makes the same text in a third less time (a 200,000-observation import
+    makes 200,000 of them), except below the year 1000, where `strftime`
+    does not pad the year.
+    """
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"  # less its "+00:00"
 
 
 def aware_from_iso(text: str) -> datetime:
