@@ -26,6 +26,7 @@ from typing import Any
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
+_WHITESPACE = frozenset(" \t\n\r")
 
 # Where the walk descends instead of decoding the value whole: the path of
 # keys and indexes (an int matches any index) down to an observations array.
@@ -150,12 +151,20 @@ def _deferred(text: str, pos: int) -> tuple[DeferredArray, int]:
     pos = _space(text, pos + 1)
     if text[pos] == "]":
         return DeferredArray(text, offsets), pos + 1
+    decode = _DECODER.raw_decode
     while True:
         offsets.append(pos)
-        _skipped, pos = _DECODER.raw_decode(text, pos)  # checked now, decoded again when read
-        pos = _space(text, pos)
-        if text[pos] == "]":
+        _skipped, pos = decode(text, pos)  # checked now, decoded again when read
+        # Between elements, as `json.dumps` writes them (", " or ","), without the
+        # regular expression: once per observation, a tenth of the outline.
+        after = text[pos]
+        if after in _WHITESPACE:
+            pos = _space(text, pos)
+            after = text[pos]
+        if after == "]":
             return DeferredArray(text, offsets), pos + 1
-        if text[pos] != ",":
+        if after != ",":
             raise OutlineRefused("a comma")
-        pos = _space(text, pos + 1)
+        pos += 1
+        if text[pos] in _WHITESPACE:
+            pos = _space(text, pos)
