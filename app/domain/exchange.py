@@ -400,6 +400,31 @@ _BOUNDARIES: dict[str, Boundary] = {m.value: m for m in Boundary}
 _STRATEGIES: dict[str, Strategy] = {m.value: m for m in Strategy}
 
 
+_STRATEGY_LISTS: dict[tuple[str, ...], tuple[Strategy, ...]] = {}
+"""Each valid list of strategies met, as the one tuple every observation with it shares.
+
+At most 326 lists (ordered, no repeats, of five words); an import's 200,000
+observations share a few dozen tuples instead of holding 130,000, which the
+cyclic collector would otherwise scan again and again."""
+
+
+def _plain_strategies(raw: list[Any]) -> tuple[Strategy, ...] | None:
+    """The strategies of a valid list, or None for anything the full check must look at."""
+    words = tuple(raw)
+    try:
+        known = _STRATEGY_LISTS.get(words)  # only valid lists of plain strings are kept
+    except TypeError:  # an unhashable item (a list, an object)
+        return None
+    if known is None:
+        if not all(type(word) is str for word in words):
+            return None
+        members = tuple(_STRATEGIES.get(word) for word in words)
+        if None in members or len(set(words)) != len(words):
+            return None
+        known = _STRATEGY_LISTS[words] = cast(tuple[Strategy, ...], members)
+    return known
+
+
 def _plain_observation(raw: object, window: tuple[datetime, datetime]) -> Observation | None:
     """The observation when it passes every check of `_parse_observation`, else None.
 
@@ -430,12 +455,9 @@ def _plain_observation(raw: object, window: tuple[datetime, datetime]) -> Observ
     boundary = None if boundary_raw is None else _BOUNDARIES.get(boundary_raw)
     if partner_key is None or stance_member is None or (boundary is None) != (boundary_raw is None):
         return None
-    strategies = []
-    for item in strategies_raw:
-        strategy = _STRATEGIES.get(item) if type(item) is str else None
-        if strategy is None or strategy in strategies:
-            return None
-        strategies.append(strategy)
+    strategies = _plain_strategies(strategies_raw)
+    if strategies is None:
+        return None
     texts = (
         raw.get("trigger", ""),
         raw.get("quote", ""),
@@ -459,9 +481,7 @@ def _plain_observation(raw: object, window: tuple[datetime, datetime]) -> Observ
         return None
     # Positional, in the fields' order (at, partner, stance, intensity, boundary,
     # strategies, then the texts): a quarter cheaper than by keyword, 200,000 times.
-    return Observation(
-        at, partner_key, stance_member, intensity, boundary, tuple(strategies), *texts
-    )
+    return Observation(at, partner_key, stance_member, intensity, boundary, strategies, *texts)
 
 
 def parse_block_observation(raw: object, path: str, block: Block) -> Observation:

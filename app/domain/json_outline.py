@@ -166,5 +166,7 @@ def _deferred(text: str, pos: int) -> tuple[DeferredArray, int]:
         if after != ",":
             raise OutlineRefused("a comma")
         pos += 1
-        if text[pos] in _WHITESPACE:
-            pos = _space(text, pos)
+        if text[pos] in _WHITESPACE:  # most often the one space of ", "
+            pos += 1
+            if text[pos] in _WHITESPACE:
+                pos = _space(text, pos)

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from itertools import chain
-from typing import cast
 
 from sqlalchemy import Connection
 
@@ -51,9 +50,8 @@ ROWS_PER_STATEMENT = 64
 
 StoredRow = tuple[int, str, str, float, str, str, str | None, int, str, str, str, str, str, str]
 
-_STORED_WORD: dict[StrEnum | None, str | None] = {
-    None: None,
-    **{member: member.value for kind in (PartnerKey, Stance, Boundary) for member in kind},
+_STORED_WORD: dict[StrEnum, str] = {
+    member: member.value for kind in (PartnerKey, Stance, Boundary) for member in kind
 }
 """A word of the grid as stored: looked up, not read through the enum's `value` property
 (three per row; the property was a tenth of building the rows)."""
@@ -79,15 +77,15 @@ def _strategies_json(strategies: tuple[Strategy, ...]) -> str:
 
 def stored_values(block_id: int, observation: Observation, block_start: datetime) -> StoredRow:
     """The row as the ORM's column types store it, in `COLUMNS` order."""
-    at = observation.at
+    at, boundary = observation.at, observation.boundary
     return (
         block_id,
         at.isoformat(),  # AwareDateTime
         utc_key(at),
         (at - block_start).total_seconds(),
-        cast(str, _STORED_WORD[observation.partner]),
-        cast(str, _STORED_WORD[observation.stance]),
-        _STORED_WORD[observation.boundary],
+        _STORED_WORD[observation.partner],
+        _STORED_WORD[observation.stance],
+        None if boundary is None else _STORED_WORD[boundary],
         observation.intensity,
         _strategies_json(observation.strategies),  # JsonList
         observation.trigger,

@@ -136,3 +136,12 @@ def test_unusual_types_are_left_to_the_full_check() -> None:
     assert _plain_observation(Mapping(PLAIN), WINDOW) is None
     assert _plain_observation(Dict(PLAIN), WINDOW) is None
     assert _full(Dict(PLAIN)) == _plain_observation(PLAIN, WINDOW)
+
+
+def test_equal_strategy_lists_share_one_tuple() -> None:
+    """Observations with the same strategies hold one tuple between them (fewer objects)."""
+    first = _plain_observation(PLAIN, WINDOW)
+    second = _plain_observation(dict(PLAIN), WINDOW)
+    assert first is not None
+    assert second is not None
+    assert first.strategies is second.strategies
