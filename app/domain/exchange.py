@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -157,7 +157,32 @@ def _timestamp(value: object, where: str) -> datetime:
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         _fail(where, f"{_describe(value)} has no UTC offset")
     _within_years(parsed.year, value, where)
-    return parsed
+    return _in_shared_zone(parsed)
+
+
+_ZONES: dict[tzinfo, tzinfo] = {}
+MAX_SHARED_ZONES = 256
+"""Offsets met (a clinic has a handful); beyond this many, times keep their own."""
+
+
+def _in_shared_zone(moment: datetime) -> datetime:
+    """The same time with one tzinfo object per offset.
+
+    `fromisoformat` makes a new `timezone` for every value, and two datetimes
+    with different tzinfo objects compare and subtract through both UTC
+    offsets: checking an observation against its block's window took twice
+    as long as parsing its time (issue 16). Equal offsets are equal
+    timezones, so no value changes (as `crucible.app.store.types.aware_from_iso`
+    does for stored times).
+    """
+    zone = moment.tzinfo
+    assert zone is not None
+    shared = _ZONES.get(zone)
+    if shared is None:
+        if len(_ZONES) >= MAX_SHARED_ZONES:
+            return moment
+        shared = _ZONES.setdefault(zone, zone)
+    return moment if shared is zone else moment.replace(tzinfo=shared)
 
 
 def _within_years(year: int, text: str, where: str) -> None:
@@ -475,8 +500,9 @@ def _plain_observation(raw: object, window: tuple[datetime, datetime]) -> Observ
         at = datetime.fromisoformat(at_text)
     except ValueError:
         return None
-    if at.utcoffset() is None or not FIRST_YEAR <= at.year <= LAST_YEAR:
-        return None
+    if at.tzinfo is None or not FIRST_YEAR <= at.year <= LAST_YEAR:
+        return None  # (a tzinfo from `fromisoformat` always has an offset)
+    at = _in_shared_zone(at)
     if not window[0] <= at < window[1]:
         return None
     # Positional, in the fields' order (at, partner, stance, intensity, boundary,

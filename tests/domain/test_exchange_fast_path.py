@@ -17,10 +17,13 @@ from typing import Any
 import pytest
 
 from crucible.app.domain.exchange import (
+    _ZONES,
+    MAX_SHARED_ZONES,
     FormatError,
     _parse_observation,
     _plain_observation,
 )
+from crucible.app.domain.intensive import Observation
 
 WINDOW = (
     datetime.fromisoformat("2026-03-13T00:00:00-05:00"),
@@ -145,3 +148,16 @@ def test_equal_strategy_lists_share_one_tuple() -> None:
     assert first is not None
     assert second is not None
     assert first.strategies is second.strategies
+
+
+def test_times_with_one_offset_share_one_tzinfo() -> None:
+    """Parsed times share a tzinfo per offset (fast comparisons); many offsets stay bounded."""
+    first = _plain_observation(PLAIN, WINDOW)
+    second = _full(_with("at", "2026-03-14T11:15:00-05:00"))
+    assert first is not None
+    assert isinstance(second, Observation)
+    assert first.at.tzinfo is second.at.tzinfo
+    for minutes in range(2 * MAX_SHARED_ZONES):
+        moment = f"2026-03-14T10:15:00-05:{minutes // 60:02d}:{minutes % 60:02d}"
+        assert _plain_observation(_with("at", moment), WINDOW) is not None
+    assert len(_ZONES) <= MAX_SHARED_ZONES
