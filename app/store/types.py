@@ -17,15 +17,20 @@ _ZONES: dict[tzinfo, tzinfo] = {}
 def utc_key(moment: datetime) -> str:
     """A sortable UTC text form of an aware datetime (the `at_utc` columns).
 
-    Always as `strftime("%Y-%m-%dT%H:%M:%S.%fZ")` writes it; `isoformat`
-    makes the same text in a third less time (a 200,000-observation import
-    makes 200,000 of them), except below the year 1000, where `strftime`
-    does not pad the year.
+    The text `strftime("%Y-%m-%dT%H:%M:%S.%fZ")` writes (the year unpadded
+    below 1000, as there), formatted by hand: `strftime` rewrites its format
+    for every call, and a 200,000-observation import makes 200,000 keys.
     """
     utc = moment.astimezone(UTC)
-    if utc.year < 1000:
-        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return utc.isoformat(timespec="microseconds")[:-6] + "Z"  # less its "+00:00"
+    return "%d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031 (a third faster than an f-string)
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+        utc.microsecond,
+    )
 
 
 def aware_from_iso(text: str) -> datetime:
