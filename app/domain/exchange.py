@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -157,7 +157,32 @@ def _timestamp(value: object, where: str) -> datetime:
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         _fail(where, f"{_describe(value)} has no UTC offset")
     _within_years(parsed.year, value, where)
-    return parsed
+    return _in_shared_zone(parsed)
+
+
+_ZONES: dict[tzinfo, tzinfo] = {}
+MAX_SHARED_ZONES = 256
+"""Offsets met (a clinic has a handful); beyond this many, times keep their own."""
+
+
+def _in_shared_zone(moment: datetime) -> datetime:
+    """The same time with one tzinfo object per offset.
+
+    `fromisoformat` makes a new `timezone` for every value, and two datetimes
+    with different tzinfo objects compare and subtract through both UTC
+    offsets: checking an observation against its block's window took twice
+    as long as parsing its time (issue 16). Equal offsets are equal
+    timezones, so no value changes (as `crucible.app.store.types.aware_from_iso`
+    does for stored times).
+    """
+    zone = moment.tzinfo
+    assert zone is not None
+    shared = _ZONES.get(zone)
+    if shared is None:
+        if len(_ZONES) >= MAX_SHARED_ZONES:
+            return moment
+        shared = _ZONES.setdefault(zone, zone)
+    return moment if shared is zone else moment.replace(tzinfo=shared)
 
 
 def _within_years(year: int, text: str, where: str) -> None:
@@ -308,11 +333,13 @@ def _parse_block(raw: object, path: str, with_runs: bool) -> Block:
     )
     window = observation_window(planned)
     obs_doc = _list(doc.get("observations", []), f"{path}.observations")
-    observations = tuple(
-        _parse_observation(item, f"{path}.observations[{i}]", window)
-        for i, item in enumerate(obs_doc)
-    )
-    return dataclasses.replace(planned, observations=observations)
+    observations = []
+    for i, item in enumerate(obs_doc):
+        observation = _plain_observation(item, window)
+        if observation is None:  # something to refuse, or to look at closely: the full check
+            observation = _parse_observation(item, f"{path}.observations[{i}]", window)
+        observations.append(observation)
+    return dataclasses.replace(planned, observations=tuple(observations))
 
 
 def _parse_note(raw: object, path: str) -> BlockNote:
@@ -390,6 +417,97 @@ def _parse_observation(raw: object, path: str, window: tuple[datetime, datetime]
         response=text("response"),
         note=text("note"),
     )
+
+
+_PARTNER_KEYS: dict[str, PartnerKey] = {m.value: m for m in PartnerKey}
+_STANCES: dict[str, Stance] = {m.value: m for m in Stance}
+_BOUNDARIES: dict[str, Boundary] = {m.value: m for m in Boundary}
+_STRATEGIES: dict[str, Strategy] = {m.value: m for m in Strategy}
+
+
+_STRATEGY_LISTS: dict[tuple[str, ...], tuple[Strategy, ...]] = {}
+"""Each valid list of strategies met, as the one tuple every observation with it shares.
+
+At most 326 lists (ordered, no repeats, of five words); an import's 200,000
+observations share a few dozen tuples instead of holding 130,000, which the
+cyclic collector would otherwise scan again and again."""
+
+
+def _plain_strategies(raw: list[Any]) -> tuple[Strategy, ...] | None:
+    """The strategies of a valid list, or None for anything the full check must look at."""
+    words = tuple(raw)
+    try:
+        known = _STRATEGY_LISTS.get(words)  # only valid lists of plain strings are kept
+    except TypeError:  # an unhashable item (a list, an object)
+        return None
+    if known is None:
+        if not all(type(word) is str for word in words):
+            return None
+        members = tuple(_STRATEGIES.get(word) for word in words)
+        if None in members or len(set(words)) != len(words):
+            return None
+        known = _STRATEGY_LISTS[words] = cast(tuple[Strategy, ...], members)
+    return known
+
+
+def _plain_observation(raw: object, window: tuple[datetime, datetime]) -> Observation | None:
+    """The observation when it passes every check of `_parse_observation`, else None.
+
+    The common case of an import, checked without building a JSON path per
+    field (issue 16: six f-strings and a dozen calls per observation were a
+    third of a profiled 20,000-observation import). It accepts a subset of what
+    `_parse_observation` accepts and builds the same object; anything else
+    (an error, or an unusual type such as a `dict` subclass) returns None and
+    goes through `_parse_observation`, which names the first problem exactly
+    as before.
+    """
+    if type(raw) is not dict:
+        return None
+    at_text, intensity = raw.get("at"), raw.get("intensity", 3)
+    partner, stance = raw.get("partner"), raw.get("stance")
+    boundary_raw, strategies_raw = raw.get("boundary"), raw.get("strategies", [])
+    if (
+        type(at_text) is not str
+        or type(intensity) is not int
+        or not 1 <= intensity <= 5
+        or type(partner) is not str
+        or type(stance) is not str
+        or not (boundary_raw is None or type(boundary_raw) is str)
+        or type(strategies_raw) is not list
+    ):
+        return None
+    partner_key, stance_member = _PARTNER_KEYS.get(partner), _STANCES.get(stance)
+    boundary = None if boundary_raw is None else _BOUNDARIES.get(boundary_raw)
+    if partner_key is None or stance_member is None or (boundary is None) != (boundary_raw is None):
+        return None
+    strategies = _plain_strategies(strategies_raw)
+    if strategies is None:
+        return None
+    texts = (
+        raw.get("trigger", ""),
+        raw.get("quote", ""),
+        raw.get("intervention", ""),
+        raw.get("response", ""),
+        raw.get("note", ""),
+    )
+    try:
+        joined = "".join(texts)  # fails on a non-string, which the full check names
+    except TypeError:
+        return None
+    if not joined.isascii() and text_problem(joined) is not None:
+        return None  # an unpaired surrogate in one of them (joining pairs none up)
+    try:
+        at = datetime.fromisoformat(at_text)
+    except ValueError:
+        return None
+    if at.tzinfo is None or not FIRST_YEAR <= at.year <= LAST_YEAR:
+        return None  # (a tzinfo from `fromisoformat` always has an offset)
+    at = _in_shared_zone(at)
+    if not window[0] <= at < window[1]:
+        return None
+    # Positional, in the fields' order (at, partner, stance, intensity, boundary,
+    # strategies, then the texts): a quarter cheaper than by keyword, 200,000 times.
+    return Observation(at, partner_key, stance_member, intensity, boundary, strategies, *texts)
 
 
 def parse_block_observation(raw: object, path: str, block: Block) -> Observation:

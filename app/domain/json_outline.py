@@ -22,10 +22,15 @@ import json
 import re
 from array import array
 from collections.abc import Iterator
-from typing import Any
+from json.scanner import make_scanner
+from typing import Any, cast
 
 _DECODER = json.JSONDecoder()
+_scan = make_scanner(cast(Any, _DECODER))  # as JSONDecoder builds its own `scan_once`
+"""`raw_decode` less its Python frame, once or twice per observation; it raises
+StopIteration (not JSONDecodeError) where no value starts."""
 _SPACE = re.compile(r"[ \t\n\r]*")
+_WHITESPACE = frozenset(" \t\n\r")
 
 # Where the walk descends instead of decoding the value whole: the path of
 # keys and indexes (an int matches any index) down to an observations array.
@@ -68,7 +73,7 @@ class DeferredArray(list[Any]):
     def __iter__(self) -> Iterator[Any]:
         text = self._text
         for offset in self._offsets:
-            yield _DECODER.raw_decode(text, offset)[0]
+            yield _scan(text, offset)[0]  # checked by the outline: the element is there
 
     def __repr__(self) -> str:
         return f"DeferredArray({len(self._offsets)} elements)"
@@ -78,7 +83,7 @@ def outline(text: str) -> Any:
     """The document as `json.loads` would give it, with observations arrays deferred."""
     try:
         value, end = _value(text, _space(text, 0), ())
-    except (json.JSONDecodeError, RecursionError, IndexError) as error:
+    except (json.JSONDecodeError, StopIteration, RecursionError, IndexError) as error:
         raise OutlineRefused(type(error).__name__) from None
     if _space(text, end) != len(text):
         raise OutlineRefused("extra data")
@@ -150,12 +155,22 @@ def _deferred(text: str, pos: int) -> tuple[DeferredArray, int]:
     pos = _space(text, pos + 1)
     if text[pos] == "]":
         return DeferredArray(text, offsets), pos + 1
+    decode = _scan
     while True:
         offsets.append(pos)
-        _skipped, pos = _DECODER.raw_decode(text, pos)  # checked now, decoded again when read
-        pos = _space(text, pos)
-        if text[pos] == "]":
+        _skipped, pos = decode(text, pos)  # checked now, decoded again when read
+        # Between elements, as `json.dumps` writes them (", " or ","), without the
+        # regular expression: once per observation, a third of this loop's own time.
+        after = text[pos]
+        if after in _WHITESPACE:
+            pos = _space(text, pos)
+            after = text[pos]
+        if after == "]":
             return DeferredArray(text, offsets), pos + 1
-        if text[pos] != ",":
+        if after != ",":
             raise OutlineRefused("a comma")
-        pos = _space(text, pos + 1)
+        pos += 1
+        if text[pos] in _WHITESPACE:  # most often the one space of ", "
+            pos += 1
+            if text[pos] in _WHITESPACE:
+                pos = _space(text, pos)

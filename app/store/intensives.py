@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import UTC, datetime
-from typing import Any, cast
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, Text, func, insert, select, type_coerce
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from crucible.app.domain import intensive as domain
@@ -23,16 +23,13 @@ from crucible.app.domain.vocabulary import (
     partner_colour,
 )
 from crucible.app.store import models
+from crucible.app.store.observation_insert import insert_observations
 from crucible.app.store.raw_reader import IntensiveListing  # shared with the ORM-free listing
+from crucible.app.store.types import utc_key as utc_key  # where callers have long found it
 
 
 class CoupleConflictError(ValueError):
     """The document's couple code is taken by a couple with other partners."""
-
-
-def utc_key(moment: datetime) -> str:
-    """A sortable UTC text form of an aware datetime."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def find_or_add_couple(
@@ -130,32 +127,25 @@ def _block_row(block: domain.Block, position: int, saved_at: datetime) -> models
 
 
 OBSERVATION_CHUNK = 5_000
-"""Observations inserted per statement batch: an import's rows never all exist at once."""
+"""Observations whose rows are built at once: an import's rows never all exist at once."""
 
 
 def _insert_observations(
     session: Session, intensive: domain.Intensive, row: models.Intensive
 ) -> None:
-    """The intensive's observations, block by block, as Core inserts in chunks.
+    """The intensive's observations, block by block, in chunks, in the caller's transaction.
 
     As ORM rows, 200,000 observations took most of a gigabyte on top of the
-    domain objects (issue 16); as column values in chunks of
-    OBSERVATION_CHUNK they take a few megabytes at a time, in the caller's
-    transaction as before.
+    domain objects (issue 16); as stored values in chunks of
+    OBSERVATION_CHUNK they take a few megabytes at a time. They bypass
+    SQLAlchemy's per-row parameter work (`crucible.app.store.observation_insert`).
     """
-    table = cast(Table, models.Observation.__table__)
+    connection = session.connection()
     for day, day_row in zip(intensive.days, row.days, strict=True):
         for block, block_row in zip(day.blocks, day_row.blocks, strict=True):
-            observations = block.observations
-            for first in range(0, len(observations), OBSERVATION_CHUNK):
-                chunk = observations[first : first + OBSERVATION_CHUNK]
-                session.execute(
-                    insert(table),
-                    [
-                        {"block_id": block_row.id, **observation_values(o, block.start)}
-                        for o in chunk
-                    ],
-                )
+            insert_observations(
+                connection, block_row.id, block.start, block.observations, OBSERVATION_CHUNK
+            )
 
 
 def observation_values(observation: domain.Observation, block_start: datetime) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +17,25 @@ _ZONES: dict[tzinfo, tzinfo] = {}
 _NAIVE_ORIGIN = datetime(2000, 1, 1)
 _ORIGINS: dict[str, datetime] = {}
 """Per offset text (``-05:00``): 2000-01-01 00:00 on that offset, with its shared tzinfo."""
+
+
+def utc_key(moment: datetime) -> str:
+    """A sortable UTC text form of an aware datetime (the `at_utc` columns).
+
+    The text `strftime("%Y-%m-%dT%H:%M:%S.%fZ")` writes (the year unpadded
+    below 1000, as there), formatted by hand: `strftime` rewrites its format
+    for every call, and a 200,000-observation import makes 200,000 keys.
+    """
+    utc = moment.astimezone(UTC)
+    return "%d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031 (a third faster than an f-string)
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+        utc.microsecond,
+    )
 
 
 def aware_from_iso(text: str) -> datetime:

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,10 +74,20 @@ def test_a_big_document_imports_under_a_memory_limit(tmp_path: Path) -> None:
     assert result["document_mib"] > 10  # the tree of dicts alone would not fit in the headroom
 
 
-def test_outline_defers_only_the_observations() -> None:
+@pytest.mark.parametrize(
+    "dump",
+    [
+        {"indent": 1},
+        {},
+        {"separators": (",", ":")},
+        {"separators": (" ,\t", " :\r\n")},
+    ],
+    ids=["indented", "default", "compact", "odd-spaces"],
+)
+def test_outline_defers_only_the_observations(dump: dict[str, Any]) -> None:
     """Everything but each block's observations is decoded; those decode as iterated, equal."""
     document = big_document(50, note_chars=100)
-    text = json.dumps(document, indent=1)
+    text = json.dumps(document, **dump)
     outlined = outline(text)
     block = outlined["intensive"]["days"][0]["blocks"][0]
     expected = document["intensive"]["days"][0]["blocks"][0]["observations"]
