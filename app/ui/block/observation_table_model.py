@@ -343,10 +343,5 @@ class ObservationFilter(QSortFilterProxyModel):
             and (self.strategy is None or self.strategy in observation.strategies)
         )
 
-    def source_id(self, proxy_row: int) -> int | None:
-        """The observation id shown in a proxy row."""
-        value = self.index(proxy_row, 0).data(ID_ROLE)
-        return int(value) if value is not None else None
-
 
 __all__ = ["COLUMNS", "ID_ROLE", "SORT_ROLE", "ObservationFilter", "ObservationTableModel"]
