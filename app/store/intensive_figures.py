@@ -12,15 +12,13 @@ returns is for computing, never for showing, exporting or signing.
 
 Stored text is decoded here without the column types' per-row Python
 calls: times with `aware_from_iso` directly (as `AwareDateTime` does),
-strategies through one `json.loads` per distinct list (as
-`JsonList` does; an intensive repeats a few dozen combinations).
+strategies through `stored_strategies`, one parse per distinct list.
 Observations are built by `bare_observation` (equal to the dataclass's
 own constructor, in less than half its time) from Core rows.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -30,14 +28,13 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from crucible.app.domain import intensive as domain
-from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance, Strategy
+from crucible.app.domain.vocabulary import BlockKind, Boundary, PartnerKey, Stance
 from crucible.app.store import models
-from crucible.app.store.types import aware_from_iso
+from crucible.app.store.types import aware_from_iso, stored_strategies
 
 _STANCES = {s.value: s for s in Stance}
 _PARTNERS = {p.value: p for p in PartnerKey}
 _BOUNDARIES = {b.value: b for b in Boundary}
-_STRATEGIES = {s.value: s for s in Strategy}
 
 
 def _raw(column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[str]:
@@ -138,7 +135,6 @@ def _observations(
     grouped: dict[int, list[domain.Observation]] = {}
     if not block_ids:
         return grouped
-    strategies: dict[str, tuple[Strategy, ...]] = {}
     query = (
         select(
             models.Observation.block_id,
@@ -157,9 +153,6 @@ def _observations(
     observation, parse = domain.bare_observation, aware_from_iso
     partners, stances, boundaries = _PARTNERS, _STANCES, _BOUNDARIES
     for block_id, obs_id, at, partner, stance, intensity, boundary, chosen in rows:
-        decoded = strategies.get(chosen)
-        if decoded is None:
-            decoded = strategies[chosen] = tuple(_STRATEGIES[s] for s in json.loads(chosen))
         items = grouped.get(block_id)
         if items is None:
             items = grouped[block_id] = []
@@ -170,7 +163,7 @@ def _observations(
                 stances[stance],
                 intensity,
                 None if boundary is None else boundaries[boundary],
-                decoded,
+                stored_strategies(chosen),
                 obs_id,
             )
         )

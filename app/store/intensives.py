@@ -25,6 +25,7 @@ from crucible.app.domain.vocabulary import (
 from crucible.app.store import models
 from crucible.app.store.observation_insert import insert_observations
 from crucible.app.store.raw_reader import IntensiveListing  # shared with the ORM-free listing
+from crucible.app.store.types import stored_strategies
 from crucible.app.store.types import utc_key as utc_key  # where callers have long found it
 
 
@@ -225,7 +226,7 @@ _OBSERVATION_COLUMNS = (
     models.Observation.stance,
     models.Observation.intensity,
     models.Observation.boundary,
-    # The stored JSON text itself: each distinct list becomes its tuple once (_strategies).
+    # The stored JSON text itself: each distinct list becomes its tuple once.
     type_coerce(models.Observation.strategies, Text),
     models.Observation.trigger,
     models.Observation.quote,
@@ -236,21 +237,6 @@ _OBSERVATION_COLUMNS = (
 _STANCES = {s.value: s for s in Stance}
 _PARTNERS = {p.value: p for p in PartnerKey}
 _BOUNDARIES = {b.value: b for b in Boundary}
-_STRATEGIES = {s.value: s for s in Strategy}
-_STRATEGY_LISTS: dict[str, tuple[Strategy, ...]] = {}
-"""Stored strategy lists by their JSON text: an intensive repeats a few dozen."""
-
-
-def _strategies(text: str | None) -> tuple[Strategy, ...]:
-    """The strategies of a stored list, parsed once per distinct text."""
-    if not text:
-        return ()
-    found = _STRATEGY_LISTS.get(text)
-    if found is None:
-        found = tuple(_STRATEGIES[value] for value in json.loads(text))
-        if len(_STRATEGY_LISTS) < 4096:  # vocabulary values only; bounded all the same
-            _STRATEGY_LISTS[text] = found
-    return found
 
 
 def observations_by_block(
@@ -293,7 +279,7 @@ def observations_by_block(
                 stance=_STANCES[stance],
                 intensity=intensity,
                 boundary=None if boundary is None else _BOUNDARIES[boundary],
-                strategies=_strategies(strategies),
+                strategies=stored_strategies(strategies),
                 trigger=trigger,
                 quote=quote,
                 intervention=intervention,

@@ -11,6 +11,8 @@ from sqlalchemy import String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from crucible.app.domain.vocabulary import Strategy
+
 _ZONES: dict[tzinfo, tzinfo] = {}
 """One offset object per distinct offset read (a handful per vault: a clinic's zones)."""
 
@@ -128,6 +130,16 @@ class JsonList(TypeDecorator[list[Any]]):
     def process_result_value(self, value: str | None, dialect: Dialect) -> list[Any] | None:
         """Parse JSON back (each distinct text once: `_parsed_list`)."""
         return None if value is None else list(_parsed_list(value))
+
+
+def stored_strategies(text: str | None) -> tuple[Strategy, ...]:
+    """An observation's strategies from their stored text (the JSON `JsonList` writes).
+
+    For readers that take the column's text as it is stored (a block as it
+    opens, the summary's figures): each distinct list is parsed once
+    (`_parsed_list`), and an intensive repeats a few dozen.
+    """
+    return tuple(Strategy(value) for value in _parsed_list(text)) if text else ()
 
 
 @lru_cache(maxsize=1024)
