@@ -61,6 +61,11 @@ class XDisplay:
                 f"{size[0]}x{size[1]}x24",
                 "-nolisten",
                 "tcp",
+                # Without it, the server resets whenever its last client leaves:
+                # xdotool polling for the first window connects and leaves every
+                # 50 ms, and an app connecting during a reset gets "could not
+                # connect to display" (1 in 20 connections in a loop, and once in CI).
+                "-noreset",
             ],
             pass_fds=(write_end,),
             stdout=subprocess.DEVNULL,
