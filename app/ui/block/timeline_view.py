@@ -79,6 +79,9 @@ class TimelineView(QWidget):
             return
         import pyqtgraph as pg
 
+        from crucible.app.ui.block.lane_scatter import LaneScatter
+
+        self._lane_scatter = LaneScatter
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
         plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
@@ -352,7 +355,7 @@ class TimelineView(QWidget):
         if name in ("steps", "steps-tail"):
             return pg.PlotDataItem(pen=pg.mkPen(self._colour(key, 190), width=1))
         if name == "flips":
-            return pg.ScatterPlotItem(
+            return self._lane_scatter(
                 symbol="o", pen=pg.mkPen(FLIP_COLOUR, width=2.5), brush=None, pxMode=True
             )
         return self._scatter(key, (), static=False)  # the points and their tail
@@ -408,7 +411,7 @@ class TimelineView(QWidget):
 
     def _scatter(self, key: PartnerKey, points: tuple[TimelinePoint, ...], *, static: bool) -> Any:
         pg = self._pg
-        scatter = pg.ScatterPlotItem(
+        scatter = self._lane_scatter(
             pen=pg.mkPen(self._colour(key).darker(130), width=1),
             brush=pg.mkBrush(self._colour(key, 150 if static else 235)),
             pxMode=True,
