@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from crucible.app.domain.stance_time import StanceSpan
 from crucible.app.domain.timeline import TimelinePoint
 from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
+from crucible.app.ui.block.identity_memo import IdentityMemo
 from crucible.app.ui.block.timeline_data import TimelineData, lane_y, marker_size
 
 FLIP_COLOUR = "#e0218a"
@@ -60,8 +61,8 @@ class TimelineView(QWidget):
         self._static: list[Any] = []
         self._dynamic: dict[str, Any] = {}
         self._drawn: dict[PartnerKey, int] = {}
-        self._xy: dict[TimelinePoint, tuple[float, float]] = {}
-        self._span_xy: dict[StanceSpan, tuple[float, float]] = {}
+        self._xy: IdentityMemo[TimelinePoint, tuple[float, float]] = IdentityMemo()
+        self._span_xy: IdentityMemo[StanceSpan, tuple[float, float]] = IdentityMemo()
         self._shown: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
         self._steps: dict[PartnerKey, Any] = {}  # per lane: spans, xs, ys, end of each span
         self._settled: dict[PartnerKey, int] = {}  # per lane: spans drawn by the lane's item
@@ -136,7 +137,7 @@ class TimelineView(QWidget):
         for item in self._static:
             self.plot.removeItem(item)
         self._static = []
-        self._xy, self._span_xy = {}, {}
+        self._xy, self._span_xy = IdentityMemo(), IdentityMemo()
         self._axis_version = self.model.axis_version
         if not self._dynamic:
             self._make_items()
@@ -318,7 +319,7 @@ class TimelineView(QWidget):
         if self.plot is not None:
             for item in self._static:
                 self.plot.removeItem(item)
-            self._static, self._xy, self._span_xy = [], {}, {}
+            self._static, self._xy, self._span_xy = [], IdentityMemo(), IdentityMemo()
             for item in self._lanes():
                 item.clear()
             for name in _SHADING:
@@ -400,7 +401,7 @@ class TimelineView(QWidget):
             placed = self._span_xy.get(span)
             if placed is None:
                 placed = (axis.x(span.start, day), axis.x(span.end, day))
-                self._span_xy[span] = placed
+                self._span_xy.put(span, placed)
             y = lane_y(span.partner, span.stance)
             xs.extend(placed)
             ys.extend((y, y))
@@ -425,7 +426,7 @@ class TimelineView(QWidget):
         placed = self._xy.get(point)
         if placed is None:
             placed = (self.model.axis.x(point.at, point.day), lane_y(point.partner, point.stance))
-            self._xy[point] = placed
+            self._xy.put(point, placed)
         return placed
 
     def _add(self, scatter: Any, points: Sequence[TimelinePoint], extra: float) -> None:
