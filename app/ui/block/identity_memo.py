@@ -1,11 +1,11 @@
 """A memo keyed by the very object, never by its value.
 
-The chart remembers, per observation, point and stance span, what it built
-from it. These are frozen dataclasses of eight to twelve fields, and a dict
-keyed by them hashes every field (an aware time's hash asks its zone for the
-offset) on every look-up: opening a block looks up thousands. The live
-workspace keeps the very same objects from key to key, so their identity is
-all a look-up needs.
+The live workspace remembers what it built from each observation, timeline
+point and stance span (a chart position, a row's texts). These are frozen
+dataclasses of eight to twelve fields, and a dict keyed by them hashes every
+field (an aware time's hash asks its zone for the offset) on every look-up:
+opening a block looks up thousands. The workspace keeps the very same
+objects from key to key, so their identity is all a look-up needs.
 
 Each entry keeps its object, so the object's id cannot be reused by another
 while the entry lives, and a look-up counts only for that very object.

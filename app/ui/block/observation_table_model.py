@@ -34,6 +34,7 @@ from crucible.app.domain.vocabulary import (
     Strategy,
 )
 from crucible.app.ui.block.block_record import BlockRecord
+from crucible.app.ui.block.identity_memo import IdentityMemo
 
 COLUMNS = (
     "Time",
@@ -92,7 +93,9 @@ class ObservationTableModel(QAbstractTableModel):
         self.names: dict[PartnerKey, str] = {}
         self.colours: dict[PartnerKey, QColor] = {}
         self.edit_requested: EditRequest | None = None
-        self._texts: dict[Observation, tuple[str, ...]] = {}
+        self._texts: IdentityMemo[Observation, tuple[str, ...]] = IdentityMemo()
+        """Each row's texts, formatted once; by identity, as a painted cell asks for its
+        row's texts and hashing a twelve-field observation per cell cost more than the answer."""
 
     # ------------------------------------------------------------------ loading
 
@@ -100,7 +103,7 @@ class ObservationTableModel(QAbstractTableModel):
         """Show another block's record (None empties the table)."""
         self.beginResetModel()
         self.record = record
-        self.names, self.colours, self._texts = {}, {}, {}
+        self.names, self.colours, self._texts = {}, {}, IdentityMemo()
         if record is not None:
             for key in PartnerKey:
                 self.names[key] = record.partner(key).name
@@ -217,7 +220,7 @@ class ObservationTableModel(QAbstractTableModel):
             texts = self._texts.get(observation)
             if texts is None:  # formatted once per observation, not once per paint
                 texts = tuple(self._display(observation, c) for c in range(len(COLUMNS)))
-                self._texts[observation] = texts
+                self._texts.put(observation, texts)
             return texts[column]
         if role == _FOREGROUND:
             return self.colours.get(observation.partner) if column == PARTNER else None
