@@ -8,7 +8,10 @@ opening a block looks up thousands. The workspace keeps the very same
 objects from key to key, so their identity is all a look-up needs.
 
 Each entry keeps its object, so the object's id cannot be reused by another
-while the entry lives, and a look-up counts only for that very object.
+while the entry lives, and a look-up counts only for that very object. The
+domain's `BlockMemo` does the same for blocks with weak references; these
+objects are slotted without weak references, and each memo lives only as
+long as one open block, so holding them is what it costs.
 """
 
 from __future__ import annotations
