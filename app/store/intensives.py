@@ -25,7 +25,7 @@ from crucible.app.domain.vocabulary import (
 from crucible.app.store import models
 from crucible.app.store.observation_insert import insert_observations
 from crucible.app.store.raw_reader import IntensiveListing  # shared with the ORM-free listing
-from crucible.app.store.types import stored_strategies
+from crucible.app.store.types import aware_from_iso, stored_strategies
 from crucible.app.store.types import utc_key as utc_key  # where callers have long found it
 
 
@@ -221,13 +221,14 @@ def load_intensive(
 _OBSERVATION_COLUMNS = (
     models.Observation.block_id,
     models.Observation.id,
-    models.Observation.at,
+    # The stored texts themselves, decoded below without the column types'
+    # per-row calls (as `intensive_figures` does).
+    type_coerce(models.Observation.at, Text),
     models.Observation.partner,
     models.Observation.stance,
     models.Observation.intensity,
     models.Observation.boundary,
-    # The stored JSON text itself: each distinct list becomes its tuple once.
-    type_coerce(models.Observation.strategies, Text),
+    type_coerce(models.Observation.strategies, Text),  # each distinct list decoded once
     models.Observation.trigger,
     models.Observation.quote,
     models.Observation.intervention,
@@ -250,13 +251,19 @@ def observations_by_block(
     # ORM's loading machinery (a third of reading a block's observations).
     # The session's pending changes are flushed first, as its own execute would.
     session.flush()
-    rows = session.connection().execute(
-        select(*_OBSERVATION_COLUMNS)
-        .where(models.Observation.block_id.in_(block_ids))
-        # Grouped by block below, so block order first: ix_observation_block_time
-        # then gives each block's rows in time order without a sort.
-        .order_by(models.Observation.block_id, models.Observation.at_utc, models.Observation.id)
+    rows = (
+        session.connection()
+        .execute(
+            select(*_OBSERVATION_COLUMNS)
+            .where(models.Observation.block_id.in_(block_ids))
+            # Grouped by block below, so block order first: ix_observation_block_time
+            # then gives each block's rows in time order without a sort.
+            .order_by(models.Observation.block_id, models.Observation.at_utc, models.Observation.id)
+        )
+        .all()
     )
+    build, parse = domain.stored_observation, aware_from_iso
+    partners, stances, boundaries = _PARTNERS, _STANCES, _BOUNDARIES
     for (
         block_id,
         obs_id,
@@ -273,19 +280,19 @@ def observations_by_block(
         note,
     ) in rows:
         grouped[block_id].append(
-            domain.Observation(
-                at=at,
-                partner=_PARTNERS[partner],
-                stance=_STANCES[stance],
-                intensity=intensity,
-                boundary=None if boundary is None else _BOUNDARIES[boundary],
-                strategies=stored_strategies(strategies),
-                trigger=trigger,
-                quote=quote,
-                intervention=intervention,
-                response=response,
-                note=note,
-                id=obs_id,
+            build(
+                parse(at),
+                partners[partner],
+                stances[stance],
+                intensity,
+                None if boundary is None else boundaries[boundary],
+                stored_strategies(strategies),
+                trigger,
+                quote,
+                intervention,
+                response,
+                note,
+                obs_id,
             )
         )
     return {block_id: tuple(items) for block_id, items in grouped.items()}

@@ -1,4 +1,4 @@
-"""`bare_observation` (the summary's bulk reader) builds what the dataclass would (issue 16)."""
+"""The bulk readers' builders make what the dataclass would (issues 16 and 19)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crucible.app.domain.intensive import Observation, bare_observation
+from crucible.app.domain.intensive import Observation, bare_observation, stored_observation
 from crucible.app.domain.slot_setters import slot_setters
 from crucible.app.domain.stance_time import StanceSpan, stance_spans
 from crucible.app.domain.vocabulary import PartnerKey
@@ -36,6 +36,27 @@ def test_a_bare_observation_equals_the_constructed_one(data: st.DataObject) -> N
     assert bare == expected
     assert hash(bare) == hash(expected)
     assert dataclasses.astuple(bare) == dataclasses.astuple(expected)
+
+
+@given(st.data())
+def test_a_stored_observation_equals_the_constructed_one(data: st.DataObject) -> None:
+    """Free text included: every field set, equal and hashing alike (a block as it opens)."""
+    made = data.draw(observations(T0, 3600))
+    text = st.text(max_size=20)
+    expected = dataclasses.replace(
+        made,
+        trigger=data.draw(text),
+        quote=data.draw(text),
+        intervention=data.draw(text),
+        response=data.draw(text),
+        note=data.draw(text),
+        id=data.draw(st.none() | st.integers(1, 10**9)),
+    )
+    built = stored_observation(*dataclasses.astuple(expected))
+    assert type(built) is Observation
+    assert built == expected
+    assert hash(built) == hash(expected)
+    assert dataclasses.astuple(built) == dataclasses.astuple(expected)
 
 
 def test_setters_for_other_than_exactly_the_fields_are_refused() -> None:
