@@ -24,7 +24,7 @@ from crucible.app.domain.stance_time import StanceSpan
 from crucible.app.domain.timeline import TimelinePoint
 from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
 from crucible.app.ui.block.identity_memo import IdentityMemo
-from crucible.app.ui.block.timeline_data import TimelineData, lane_y, marker_size
+from crucible.app.ui.block.timeline_data import TimelineData, lane_y, placed_points
 
 FLIP_COLOUR = "#e0218a"
 _SHADING = ("region", "plan", "baseline")
@@ -61,7 +61,6 @@ class TimelineView(QWidget):
         self._static: list[Any] = []
         self._dynamic: dict[str, Any] = {}
         self._drawn: dict[PartnerKey, int] = {}
-        self._xy: IdentityMemo[TimelinePoint, tuple[float, float]] = IdentityMemo()
         self._span_xy: IdentityMemo[StanceSpan, tuple[float, float]] = IdentityMemo()
         self._shown: dict[PartnerKey, tuple[TimelinePoint, ...]] = {}
         self._steps: dict[PartnerKey, Any] = {}  # per lane: spans, xs, ys, end of each span
@@ -137,7 +136,7 @@ class TimelineView(QWidget):
         for item in self._static:
             self.plot.removeItem(item)
         self._static = []
-        self._xy, self._span_xy = IdentityMemo(), IdentityMemo()
+        self._span_xy = IdentityMemo()
         self._axis_version = self.model.axis_version
         if not self._dynamic:
             self._make_items()
@@ -319,7 +318,7 @@ class TimelineView(QWidget):
         if self.plot is not None:
             for item in self._static:
                 self.plot.removeItem(item)
-            self._static, self._xy, self._span_xy = [], IdentityMemo(), IdentityMemo()
+            self._static, self._span_xy = [], IdentityMemo()
             for item in self._lanes():
                 item.clear()
             for name in _SHADING:
@@ -422,23 +421,14 @@ class TimelineView(QWidget):
         self._add(scatter, points, 0)
         return scatter
 
-    def _place(self, point: TimelinePoint) -> tuple[float, float]:
-        placed = self._xy.get(point)
-        if placed is None:
-            placed = (self.model.axis.x(point.at, point.day), lane_y(point.partner, point.stance))
-            self._xy.put(point, placed)
-        return placed
-
     def _add(self, scatter: Any, points: Sequence[TimelinePoint], extra: float) -> None:
+        """Add points to a lane; placing is cheaper than remembering (a subtraction a point)."""
         if not points:
             return
-        placed = [self._place(p) for p in points]
-        scatter.addPoints(
-            x=[x for x, _y in placed],
-            y=[y for _x, y in placed],
-            size=[marker_size(p.intensity) + extra for p in points],
-            data=[p.observation_id for p in points],
-        )
+        xs, ys, sizes, ids = placed_points(points, self.model.axis)
+        if extra:
+            sizes = [size + extra for size in sizes]
+        scatter.addPoints(x=xs, y=ys, size=sizes, data=ids)
 
     def _clicked(self, _item: Any, points: Any, *_args: Any) -> None:
         if len(points):
