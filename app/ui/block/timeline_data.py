@@ -120,6 +120,20 @@ class TimeAxis:
         return ticks
 
 
+def spaced_ticks(ticks: list[tuple[float, str]], gap: float) -> list[tuple[float, str]]:
+    """The ticks to label, each at least `gap` (in axis hours) after the one labelled before.
+
+    Hour labels on a narrow chart ran into each other, worst where one day
+    ends and the next begins half an hour of axis later; the "Day N" label
+    marks that place anyway.
+    """
+    kept: list[tuple[float, str]] = []
+    for tick in ticks:
+        if not kept or tick[0] - kept[-1][0] >= gap:
+            kept.append(tick)
+    return kept
+
+
 def block_points(
     block: Block,
     day: int,

@@ -16,19 +16,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from crucible.app.domain.stance_time import StanceSpan
 from crucible.app.domain.timeline import TimelinePoint
 from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
 from crucible.app.ui.block.identity_memo import IdentityMemo
-from crucible.app.ui.block.timeline_data import TimelineData, lane_y, placed_points
+from crucible.app.ui.block.timeline_data import (
+    TimelineData,
+    lane_y,
+    placed_points,
+    spaced_ticks,
+)
 
 FLIP_COLOUR = "#e0218a"
 _SHADING = ("region", "plan", "baseline")
 """The chart's fixed items (not lanes): the block as it ran, as planned, the lanes' divide."""
+TICK_LABEL_PX = 44
+"""Room an hour label ("13:00" and a gap) needs on the time axis, in pixels."""
 TAIL_LIMIT = 48
 """Newest points (and stance spans) of a lane drawn by a small item of their own.
 
@@ -70,6 +77,7 @@ class TimelineView(QWidget):
         self._others_version = -1
         self._others: dict[PartnerKey, Any] = {}
         self._coloured_as: tuple[object, ...] | None = None  # what _recolour last applied
+        self._themed_as: tuple[int, int] | None = None  # background and text, as applied
 
     # ------------------------------------------------------------------ building
 
@@ -82,9 +90,7 @@ class TimelineView(QWidget):
         from crucible.app.ui.block.lane_scatter import LaneScatter
 
         self._lane_scatter = LaneScatter
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+        plot = pg.PlotWidget()
         plot.setAccessibleName("Timeline chart: click a point to select it in the table")
         plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         plot.setMenuEnabled(False)
@@ -92,10 +98,6 @@ class TimelineView(QWidget):
         plot.setMouseEnabled(x=True, y=False)
         plot.setYRange(-0.6, 6.6, padding=0)
         item = plot.getPlotItem()
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
         item.getAxis("left").setWidth(70)
         item.getAxis("left").setTicks(
             [[(lane_y(p, s), STANCE_SHORT[s].lower()) for p in PartnerKey for s in Stance], []]
@@ -106,7 +108,44 @@ class TimelineView(QWidget):
         self.plot = plot
         self._pg = pg
         self._dynamic = {}
+        self._follow_theme()
         self.redraw_all()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fewer hour labels on a narrower chart, so none run into each other."""
+        super().resizeEvent(event)
+        if self.plot is not None and self.model.loaded:
+            self._show_ticks()
+
+    def _show_ticks(self) -> None:
+        axis = self.model.axis
+        pixels = self.plot.getPlotItem().getViewBox().width() or self.width()
+        per_hour = pixels / max(axis.length + 0.2, 0.1)  # the x range is padded by 0.1 a side
+        ticks = spaced_ticks(axis.ticks(), TICK_LABEL_PX / per_hour)
+        self.plot.getPlotItem().getAxis("bottom").setTicks([ticks, []])
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a theme switched while the app runs (the chart paints its own background)."""
+        super().changeEvent(event)
+        changed = event.type() == QEvent.Type.PaletteChange and self.plot is not None
+        if changed and self._follow_theme():
+            self.redraw_all()  # day labels and shading in the new colours
+
+    def _follow_theme(self) -> bool:
+        """The palette's background and text on the chart and its axes; False if unchanged."""
+        palette = self.palette()
+        base, text = (
+            palette.color(r) for r in (QPalette.ColorRole.Base, QPalette.ColorRole.WindowText)
+        )
+        if (base.rgba(), text.rgba()) == self._themed_as:
+            return False
+        self._themed_as = (base.rgba(), text.rgba())
+        self.plot.setBackground(base)
+        for name in ("left", "bottom"):
+            axis = self.plot.getPlotItem().getAxis(name)
+            axis.setPen(self._pg.mkPen(text))
+            axis.setTextPen(self._pg.mkPen(text))
+        return True
 
     # ------------------------------------------------------------------ drawing
 
@@ -169,9 +208,7 @@ class TimelineView(QWidget):
             label.setFont(bold)
             self._add_static(label)
         self._show_others()
-        ticks = axis.ticks()
-        step = max(1, len(ticks) // 14)
-        self.plot.getPlotItem().getAxis("bottom").setTicks([ticks[::step], []])
+        self._show_ticks()
         self.plot.setXRange(-0.1, axis.length + 0.1, padding=0)
         self.redraw_current()
 

@@ -40,3 +40,28 @@ def test_the_caps_stay_readable_when_the_theme_changes(
     finally:
         app.setStyle(style)
         app.setPalette(palette)
+
+
+def test_the_chart_follows_a_theme_switched_while_the_app_runs(
+    qtbot: Any, workspace: BlockController
+) -> None:
+    """Its background, axes and day labels take the new palette; its points stay drawn."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    style, palette = app.style().name(), app.palette()
+    timeline = workspace.view.timeline
+    timeline.ensure_plot()
+    points = len(timeline._dynamic[f"points-{PartnerKey.A}"].data)
+    try:
+        for theme, dark in (("dark", True), ("light", False)):
+            apply_theme(app, theme)
+            qtbot.wait(10)
+            background = timeline.plot.backgroundBrush().color()
+            assert (background.lightness() < 128) is dark, theme
+            assert background == timeline.palette().color(QPalette.ColorRole.Base)
+            axis = timeline.plot.getPlotItem().getAxis("bottom")
+            assert axis.textPen().color() == timeline.palette().color(QPalette.ColorRole.WindowText)
+            assert len(timeline._dynamic[f"points-{PartnerKey.A}"].data) == points
+    finally:
+        app.setStyle(style)
+        app.setPalette(palette)
