@@ -49,10 +49,10 @@ class NoteEditorView(QWidget):
         layout.addWidget(self.status)
         bar = QHBoxLayout()
         bar.addStretch(1)
-        self.history = _button("&History…", "Note revision history")
+        self.history = _button("Histor&y…", "Note revision history")
         self.sign = _button("&Sign…", "Sign the note")
-        self.addendum = _button("Add adde&ndum…", "Add an addendum")
-        self.reflections = _button("Re&flections…", "Trainee reflections on the intensive")
+        self.addendum = _button("Add a&ddendum…", "Add an addendum")
+        self.reflections = _button("Refle&ctions…", "Trainee reflections on the intensive")
         for push in (self.history, self.sign, self.addendum, self.reflections):
             bar.addWidget(push)
         layout.addLayout(bar)

@@ -46,8 +46,8 @@ LIVE_RED = "#c62828"
 DETAIL_FIELDS = (
     ("trigger", "Tri&gger"),
     ("quote", "&Quote"),
-    ("intervention", "&Intervention"),
-    ("response", "&Response"),
+    ("intervention", "Inte&rvention"),
+    ("response", "Res&ponse"),
     ("note", "&Note"),
 )
 

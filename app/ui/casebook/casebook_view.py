@@ -29,7 +29,9 @@ class CasebookView(QWidget):
         left_layout.setContentsMargins(8, 8, 4, 8)
         self.filter = forms.text_field("Filter the navigator", "Filter by code, name, title…")
         self.filter.setClearButtonEnabled(True)
-        filter_label = QLabel("&Find:")
+        # No mnemonic: Ctrl+F reaches the field, and every letter of "Find" is
+        # taken on screen (Alt+F the File menu, Alt+I, Alt+N fields, Alt+D Delete).
+        filter_label = QLabel("Find:")
         filter_label.setBuddy(self.filter)
         filter_label.setAccessibleName("Find")
         row = QHBoxLayout()
@@ -43,7 +45,9 @@ class CasebookView(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         left_layout.addWidget(self.tree, 1)
-        self.show_archived = QCheckBox("Show arc&hived intensives")
+        # No mnemonic: Ctrl+Shift+A (View menu) toggles it, and the letters of its
+        # words are taken by controls on screen with it (Help, Archive, a block's buttons).
+        self.show_archived = QCheckBox("Show archived intensives")
         self.show_archived.setAccessibleName("Show archived intensives")
         left_layout.addWidget(self.show_archived)
         self.side = left_layout

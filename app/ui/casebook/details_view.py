@@ -146,7 +146,7 @@ class DetailsView(QStackedWidget):
             form.addRow(label, value)
         self.rename_intensive = forms.button("Re&name…", "Rename intensive")
         self.supervision = forms.button("&Supervision…", "Mark as supervised")
-        self.add_day = forms.button("Add &day", "Add a day")
+        self.add_day = forms.button("Add da&y", "Add a day")  # Alt+D is Delete
         _row(layout, self.rename_intensive, self.supervision, self.add_day)
         self.export_json = forms.button("E&xport JSON…", "Export this intensive as JSON")
         self.export_report = forms.button("Export &report…", "Export a PDF report")
@@ -214,16 +214,18 @@ class DetailsView(QStackedWidget):
         times.addWidget(QLabel("to"))
         times.addWidget(self.block_end)
         times.addStretch(1)
-        form.addRow(_labelled("&Title:", self.block_title), self.block_title)
+        # Alt+T is the Tools menu.
+        form.addRow(_labelled("T&itle:", self.block_title), self.block_title)
         form.addRow(_labelled("&Kind:", self.block_kind), self.block_kind)
-        form.addRow(_labelled("&Time:", self.block_start), times)
+        form.addRow(_labelled("Ti&me:", self.block_start), times)
         self.block_record = _value("Note and observations")
         form.addRow("Record:", self.block_record)
-        # Alt+G: Alt+S is the note's Sign button, shown on the same page.
-        self.save_block = forms.button("Save chan&ges", "Save block changes")
+        # Alt+A: Alt+S is the note's Sign button and Alt+G the observation's trigger,
+        # on screen with it (tests/ui/shell/test_mnemonics_unique.py).
+        self.save_block = forms.button("S&ave changes", "Save block changes")
         self.block_up = forms.button("Move &up", "Move block up")
         self.block_down = forms.button("Move do&wn", "Move block down")
-        self.remove_block = forms.button("&Remove block…", "Remove block")
+        self.remove_block = forms.button("Remove &block…", "Remove block")
         _row(form_layout, self.save_block, self.block_up, self.block_down, self.remove_block)
         layout.addWidget(self.block_form)
         self.block_live_line = QLabel()
