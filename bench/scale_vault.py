@@ -19,8 +19,9 @@ $CRUCIBLE_BENCH_CACHE, else ~/.cache/crucible-bench; a stamp holds the
 generator's version, and a vault is built in a temporary folder and renamed
 into place, so a killed run leaves no half-made vault behind.
 
-Reviews and returned packages (issue 13) are not generated yet: see
-`add_reviews`, the hook to fill once that branch has landed.
+Supervision reviews (issue 13) go in through the review services with a
+supervisor's vault made beside it: each supervised intensive sent and
+commented on, about half co-signed, about half returned (`add_reviews`).
 
 Run alone: .venv/bin/python bench/scale_vault.py [--fresh]
 """
@@ -44,7 +45,7 @@ from crucible.app.services.vault_handle import Vault
 from crucible.app.store.keyfile import KdfParams
 from crucible.app.store.migrate import known_head
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PASSPHRASE = "bench passphrase scale"
 FAST = KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
 """The tests' key profile: the bench times everything beyond the KDF (its own figure apart)."""
@@ -408,16 +409,130 @@ def _signatures(vault: Vault, rng: random.Random, blocks: list[PlannedBlock]) ->
         )
 
 
-def add_reviews(vault: Vault, rng: random.Random, blocks: list[PlannedBlock]) -> None:
-    """HOOK (issue 13): supervision reviews and returned packages, once that branch has landed.
+REVIEW_COMMENTS = (
+    "Good pacing; the repair attempts land.",
+    "Partner B withdraws here; slow down before the next intervention.",
+    "Name the pursue-withdraw cycle out loud.",
+    "Strong containment of the escalation.",
+    "Check in with Partner A before moving on.",
+    "The enactment ran long; consider a shorter frame.",
+)
+SUPERVISOR = "S. Upervisor"
+TRAINEE_ACTOR = "Dr. Bench, LMFT"
 
-    Meant for: the supervised intensives (every seventh), a review per
-    intensive with comments on some blocks, a co-signature on about half,
-    and a returned package for a few. Until the review service exists on
-    main this adds nothing; bump GENERATOR_VERSION when it does, so cached
-    vaults are rebuilt.
+
+class _SteppingClock:
+    """A clock that moves one minute at every reading, from where it was last set."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2017, 1, 1, 18, tzinfo=TZ)
+
+    def set(self, when: datetime) -> None:
+        self.now = when
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+def add_reviews(vault: Vault, rng: random.Random, blocks: list[PlannedBlock]) -> None:
+    """Supervision reviews of the supervised intensives, through the review services (issue 13).
+
+    As the app does it, with a second vault for the supervisor (a temp
+    folder, removed afterwards): the cards are exchanged, each supervised
+    intensive is sent for review, and the supervisor opens it, comments on
+    the whole and on one to three blocks, co-signs about half, and returns
+    about half; each return is opened here, so this vault holds what a
+    practice's vault holds: the packages sent, and for the returned ones
+    the comments and co-signatures. The choices come from `rng`; the keys,
+    package ids and seals are random as in the app.
     """
-    del vault, rng, blocks
+    import tempfile
+
+    from sqlalchemy import text
+
+    from crucible.app.domain.vocabulary import Role
+    from crucible.app.services.identity import export_card, import_card, read_card_file
+    from crucible.app.services.profile import ClinicianProfile, save_profile
+    from crucible.app.services.vault_access import new_vault
+
+    del blocks  # the vault says which intensives are supervised
+    with vault.session() as session:
+        supervised = [
+            int(row[0])
+            for row in session.execute(
+                text("SELECT id FROM intensive WHERE supervisor IS NOT NULL ORDER BY id")
+            )
+        ]
+    if not supervised:
+        return
+    clock = _SteppingClock()
+    with tempfile.TemporaryDirectory(prefix="crucible-bench-reviews-") as scratch:
+        folder = Path(scratch)
+        supervisor, _code = new_vault(folder / "supervisor", PASSPHRASE, kdf=FAST, clock=clock)
+        try:
+            profile = ClinicianProfile(SUPERVISOR, "", Role.SUPERVISOR)
+            save_profile(supervisor, profile, clock=clock)
+            export_card(vault, folder / "ours.crucible-card", actor=TRAINEE_ACTOR, clock=clock)
+            export_card(supervisor, folder / "sup.crucible-card", actor=SUPERVISOR, clock=clock)
+            card = read_card_file(folder / "sup.crucible-card")
+            theirs = import_card(
+                vault, card, actor=TRAINEE_ACTOR, clock=clock, link_as_supervisor=True
+            )
+            ours = read_card_file(folder / "ours.crucible-card")
+            import_card(supervisor, ours, actor=SUPERVISOR, clock=clock)
+            for intensive_id in supervised:
+                day = FIRST_DAY + timedelta(days=7 * (intensive_id - 1))
+                clock.set(datetime(day.year, day.month, day.day, 18, tzinfo=TZ))
+                _review_one(vault, supervisor, intensive_id, str(theirs.id), folder, rng, clock)
+        finally:
+            supervisor.lock()
+
+
+def _review_one(
+    vault: Vault,
+    supervisor: Vault,
+    intensive_id: int,
+    card: str,
+    folder: Path,
+    rng: random.Random,
+    clock: _SteppingClock,
+) -> None:
+    """One intensive's round: sent, opened, commented, maybe co-signed, maybe returned."""
+    from crucible.app.domain.review import numbered_blocks
+    from crucible.app.services.review_inbox import (
+        add_comment,
+        cosign,
+        return_review,
+        review_intensive,
+    )
+    from crucible.app.services.review_open import open_package_file
+    from crucible.app.services.review_send import send_for_review
+
+    def never(_card: object) -> bool:
+        raise AssertionError("the cards were exchanged: no package needs a confirmation")
+
+    package = folder / f"{intensive_id}.crucible-review"
+    send_for_review(vault, intensive_id, card, package, actor=TRAINEE_ACTOR, clock=clock)
+    clock.set(clock.now + timedelta(days=2))
+    opened = open_package_file(supervisor, package, confirm=never, actor=SUPERVISOR, clock=clock)
+    review_id = opened.review_id
+    assert review_id is not None
+    count = len(numbered_blocks(review_intensive(supervisor, review_id)))
+    remarks = [(None, rng.choice(REVIEW_COMMENTS))] + [
+        (block, rng.choice(REVIEW_COMMENTS))
+        for block in sorted(rng.sample(range(1, count + 1), min(count, rng.randint(1, 3))))
+    ]
+    for block, remark in remarks:
+        add_comment(supervisor, review_id, block, remark, actor=SUPERVISOR, clock=clock)
+    if rng.random() < 0.5:
+        cosign(supervisor, review_id, actor=SUPERVISOR, clock=clock)
+    if rng.random() < 0.5:
+        back = folder / f"{intensive_id}.return.crucible-review"
+        return_review(supervisor, review_id, back, actor=SUPERVISOR, clock=clock)
+        clock.set(clock.now + timedelta(days=1))
+        open_package_file(vault, back, confirm=never, actor=TRAINEE_ACTOR, clock=clock)
+    package.unlink()
 
 
 def main() -> int:
