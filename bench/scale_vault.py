@@ -92,8 +92,15 @@ def cached_vault(*, fresh: bool = False) -> Path:
     """The ten-year vault's folder, generated first when missing, stale or `fresh`."""
     root = cache_root() / "scale"
     folder, stamp = root / "vault", root / "generator.json"
-    if not fresh and stamp.exists() and json.loads(stamp.read_text()) == _stamp():
-        return folder
+    if not fresh and stamp.exists():
+        made_with = json.loads(stamp.read_text())
+        if made_with == _stamp():
+            return folder
+        if made_with == {**_stamp(), "version": 1}:  # all but the reviews: add them in place
+            seconds = _add_reviews_to(folder)
+            stamp.write_text(json.dumps(_stamp()))
+            print(f"supervision reviews added to the cached vault in {seconds:.0f} s", flush=True)
+            return folder
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True, mode=0o700)
     building = root / "building" / "vault"
@@ -179,8 +186,34 @@ def generate(folder: Path, seed: int = 16) -> float:
         _observations(vault, rng, texts, blocks)
         print(f"  observations: {time.perf_counter() - started:.0f} s", flush=True)
         _signatures(vault, rng, blocks)
-        add_reviews(vault, rng, blocks)
+        add_reviews(vault, _review_rng(seed), blocks)
         with vault.engine.connect() as c:  # outside a transaction, or SQLite refuses it
+            c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        vault.lock()
+    return time.perf_counter() - started
+
+
+def _review_rng(seed: int) -> random.Random:
+    """The reviews' own random choices, so a vault of version 1 gains the same ones in place."""
+    return random.Random(seed * 7919 + 13)
+
+
+def _add_reviews_to(folder: Path, seed: int = 16) -> float:
+    """Add what version 2 added (the reviews) to a cached vault of version 1; the seconds taken.
+
+    Regenerating the whole ten-year vault takes many minutes; the reviews
+    alone about one. The result equals a fresh vault of version 2 in every
+    choice the seed makes (keys, package ids and seals are random anyway).
+    """
+    from crucible.app.services.vault_access import open_vault
+    from crucible.app.store.vault import UnlockThrottle
+
+    started = time.perf_counter()
+    vault = open_vault(folder, PASSPHRASE, throttle=UnlockThrottle())
+    try:
+        add_reviews(vault, _review_rng(seed), [])
+        with vault.engine.connect() as c:
             c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         vault.lock()
