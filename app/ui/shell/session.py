@@ -48,6 +48,8 @@ if TYPE_CHECKING:  # the casebook, the services and pyqtgraph load after an unlo
     from crucible.app.ui.casebook.file_actions import FileActions
     from crucible.app.ui.safety.data_safety import DataSafety
     from crucible.app.ui.shell.composition import Composition
+    from crucible.app.ui.shell.passphrase_controller import PassphraseController
+    from crucible.app.ui.shell.passphrase_dialog import PassphraseDialog
     from crucible.app.ui.shell.process_policy import MemoryPolicy
     from crucible.app.ui.shell.profile_dialog import ProfileDialog
     from crucible.app.ui.shell.settings_dialog import SettingsDialog
@@ -107,6 +109,7 @@ class DesktopSession(QObject):
         )
         self.stage = Stage.LOCKED
         self.parts: Composition | None = None
+        self._passphrase: PassphraseController | None = None  # made at its first use
         self._routes: UnlockedRoutes | None = None
         self.place: Place | None = None
         self.setup: FirstRunController | None = None
@@ -131,6 +134,7 @@ class DesktopSession(QObject):
         w.lock.triggered.connect(self.lock)
         w.quit.triggered.connect(self.quit)
         w.settings.triggered.connect(self.open_settings)
+        w.change_passphrase.triggered.connect(self.change_passphrase)
 
     # ------------------------------------------------------------------ what is open
 
@@ -319,6 +323,22 @@ class DesktopSession(QObject):
     def apply(self, settings: Settings) -> None:
         """Use new settings now: theme and idle time."""
         self.preferences.apply(settings)
+
+    def change_passphrase(self) -> PassphraseDialog | None:
+        """File › Change passphrase… of the open vault (passphrase_controller.py)."""
+        if self.parts is None:
+            return None
+        if self._passphrase is None:
+            from crucible.app.ui.shell.passphrase_controller import PassphraseController
+
+            self._passphrase = PassphraseController(
+                self.gateway, self.background, self.window, self.error_colour
+            )
+            self._passphrase.changed.connect(self._say_changed)
+        return self._passphrase.open()
+
+    def _say_changed(self, sentence: str) -> None:
+        self.window.statusBar().showMessage(sentence, 20_000)
 
     def open_profile(self, *, first_time: bool = False) -> ProfileDialog | None:
         """Show the profile form of the open vault (profile_controller.py)."""

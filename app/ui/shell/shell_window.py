@@ -57,7 +57,7 @@ class ShellWindow(QMainWindow):
         self.import_json = _action(self, "&Import intensive…", "Ctrl+I", "Import a JSON document")
         self.export_json = _action(self, "&Export intensive…", "Ctrl+E", "Export as JSON")
         self.export_report = _action(self, "Export &report…", "Ctrl+R", "Export a PDF report")
-        self.export_research = _action(self, "Export for re&search…", None, "CSV tables or BORIS")
+        self.export_research = _action(self, "E&xport for research…", None, "CSV tables or BORIS")
         self.send_review = _action(
             self, "Send for re&view…", None, "Seal the selected intensive for your supervisor"
         )
@@ -65,11 +65,14 @@ class ShellWindow(QMainWindow):
             self, "&Open review package…", None, "A trainee's review or your supervisor's return"
         )
         self.returned_review = _action(
-            self, "Returned review…", None, "What your supervisor sent back for this intensive"
+            self, "Re&turned review…", None, "What your supervisor sent back for this intensive"
         )
         self.settings = _action(self, "&Settings…", "Ctrl+,", "Change the app's settings")
         self.profile = _action(
             self, "&Profile…", None, "Your name, credentials and role, as reports show them"
+        )
+        self.change_passphrase = _action(
+            self, "Change p&assphrase…", None, "Lock the vault's key under a new passphrase"
         )
         self.lock = _action(self, "&Lock", "Ctrl+L", "Lock the vault now")
         self.quit = _action(self, "&Quit", QKeySequence.StandardKey.Quit, "Lock and quit")
@@ -90,6 +93,7 @@ class ShellWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.profile)
+        file_menu.addAction(self.change_passphrase)
         file_menu.addAction(self.settings)
         file_menu.addSeparator()
         file_menu.addAction(self.lock)
@@ -125,6 +129,7 @@ class ShellWindow(QMainWindow):
             self.returned_review,
             self.settings,
             self.profile,
+            self.change_passphrase,
             self.lock,
             self.find_in_casebook,
             self.find_action,

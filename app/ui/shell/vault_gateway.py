@@ -168,6 +168,26 @@ class VaultGateway:
             self.folder, passphrase, actor=actor, clock=self._services_clock, progress=progress
         )
 
+    def change_passphrase(self, current: str, new: str) -> None:
+        """Rewrap the key under `new` (File › Change passphrase…); the recovery code stays.
+
+        A wrong `current` counts as a failed unlock for the backoff, as at the
+        unlock screen; refused while another window or command uses the vault.
+        """
+        from crucible.app.services.vault_access import set_new_passphrase
+
+        if self._throttle is not None:
+            set_new_passphrase(
+                self.folder,
+                current,
+                new,
+                kdf=self._kdf,
+                clock=self._services_clock,
+                throttle=self._throttle,
+            )
+        else:
+            set_new_passphrase(self.folder, current, new, kdf=self._kdf, clock=self._services_clock)
+
     def recover(self, code: str, new_passphrase: str) -> Vault:
         """Open with the recovery code, then set the new passphrase; returns the vault."""
         self._code_loaded()

@@ -84,3 +84,16 @@ def test_each_casebook_page_has_no_mnemonic_twice(qtbot: Any, unlocked: Desktop)
         assert unlocked.session.workspace.select(key), key
         qtbot.wait(10)
         assert _clashes(window) == {}, key
+
+
+def test_no_menu_has_a_mnemonic_twice(unlocked: Desktop) -> None:
+    """Inside an open menu, Alt-less letters choose its items: each letter once per menu."""
+    menus = [action.menu() for action in unlocked.window.menuBar().actions()]
+    assert len(menus) >= 4
+    for menu in menus:
+        letters: dict[str, list[str]] = defaultdict(list)
+        for action in menu.actions():
+            letter = _mnemonic(action.text())
+            if letter:
+                letters[letter].append(action.text())
+        assert {k: v for k, v in letters.items() if len(v) > 1} == {}, menu.title()
