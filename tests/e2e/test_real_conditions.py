@@ -36,6 +36,7 @@ from tests.e2e.xsession import (
 pytestmark = pytest.mark.e2e
 
 PASSPHRASE = "plum harbour violin seventeen"
+NEW_PASSPHRASE = "quiet lantern orchard ninety"  # set from File › Change passphrase…
 STANCE_KEYS = [*"qazplm" * 3, "q", "a"]  # one key each
 EXPECTED = {  # Q/A/Z: Partner A up/same/down; P/L/M: Partner B
     "A": {"one-up": 4, "same-as": 4, "one-down": 3},
@@ -109,14 +110,14 @@ def _recovery_code(kit: Path) -> list[str]:
 
 
 def _cli(vault: Path, home: Path, *args: str) -> str:
-    result = run_cli(vault, *args, secret=PASSPHRASE, home=home)
+    result = run_cli(vault, *args, secret=NEW_PASSPHRASE, home=home)
     assert result.returncode == 0, f"crucible {' '.join(args)}: {result.stderr}"
     assert "Traceback" not in result.stderr, result.stderr
     return result.stdout
 
 
 def test_first_session_by_keyboard(display: XDisplay, keyboard: Keyboard, tmp_path: Path) -> None:
-    """Setup, casebook, live logging, a signed note, lock and quit; the CLI sees it all."""
+    """Setup, casebook, live keys, a signed note, a new passphrase, lock, quit; the CLI sees it."""
     started = time.monotonic()
     vault, home = tmp_path / "vault", tmp_path / "home"
     kit = home / "emergency-kit.pdf"
@@ -188,10 +189,22 @@ def test_first_session_by_keyboard(display: XDisplay, keyboard: Keyboard, tmp_pa
             kb.key("alt+s")
             journey.wait_closed("Sign note")
 
-        with journey.step("lock and unlock"):
+        with journey.step("change the passphrase"):  # two derivations at production settings
+            kb.key("alt+f", "a")
+            journey.wait_dialog("Change passphrase")
+            kb.type(PASSPHRASE)
+            kb.key("Tab")
+            kb.type(NEW_PASSPHRASE)
+            kb.key("Tab")
+            kb.type(NEW_PASSPHRASE)
+            kb.key("Return")
+            kb.wait_gone("^Crucible — Change passphrase", timeout=45)
+            kb.wait_focused(win)
+
+        with journey.step("lock and unlock with the new passphrase"):
             kb.key("ctrl+l")
             kb.wait_title(win, "Locked")
-            kb.type(PASSPHRASE)
+            kb.type(NEW_PASSPHRASE)
             kb.key("Return")
             kb.wait_title(win, "Casebook", timeout=20)
 
@@ -236,7 +249,7 @@ def _first_note(vault: Path) -> Any:
     from crucible.app.services.notes import load_note
     from crucible.app.services.vault_access import open_vault
 
-    opened = open_vault(vault, PASSPHRASE, actor="e2e-test")
+    opened = open_vault(vault, NEW_PASSPHRASE, actor="e2e-test")
     try:
         block = load_casebook(opened)[0].intensives[0].days[0].blocks[0]
         return load_note(opened, block.id)

@@ -48,9 +48,16 @@ class PassphraseDialog(FormDialog):
             self.fail(problem)
 
     def set_working(self, working: bool) -> None:
-        """While the change runs nothing can be typed or pressed again, nor the form cancelled."""
+        """While the change runs nothing can be typed or pressed again, nor the form cancelled.
+
+        The fields turn read-only rather than disabled, and the keyboard stays
+        in one of them: a dialog that closes without the keyboard in it never
+        tells `FocusReturn` to hand it back to the main window.
+        """
+        if working and self.buttons.isAncestorOf(self.focusWidget()):
+            self.repeat.setFocus()
         for field in self._fields:
-            field.setEnabled(not working)
+            field.setReadOnly(working)
         for button in self.buttons.buttons():
             button.setEnabled(not working)
         if working:
