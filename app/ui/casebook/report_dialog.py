@@ -27,7 +27,7 @@ class ReportDialog(FormDialog):
         error_colour: Callable[[], str],
     ) -> None:
         super().__init__(parent, "Export report", "&Choose file…", error_colour)
-        self.form.addRow(forms.paragraph(f"Report on: {intensive_title}", "Intensive reported on"))
+        self.add_intro(f"Report on: {intensive_title}", "Intensive reported on")
         self.summary = QRadioButton("&Intensive summary, for the clinical record")
         self.summary.setAccessibleName("Intensive summary")
         self.supervision = QRadioButton("&Supervision report, for a supervisor")

@@ -87,6 +87,18 @@ class FormDialog(QDialog):
             widget = widget.nextInFocusChain()
         return None
 
+    def add_intro(self, text: str, accessible: str) -> QLabel:
+        """A wrapped explanation above the form.
+
+        Not a row of the form: a word-wrapped label there lost its first line
+        once the message line below appeared (seen under Xvfb).
+        """
+        intro = forms.paragraph(text, accessible)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, intro)
+        return intro
+
     def add_row(self, text: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
         """Add a labelled row; `text` may carry a mnemonic for the field (or `buddy`)."""
         label = QLabel(text)

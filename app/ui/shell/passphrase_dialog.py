@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QWidget
 
 from crucible.app.ui.kit import forms
 from crucible.app.ui.kit.form_dialog import FormDialog
@@ -28,11 +28,7 @@ class PassphraseDialog(FormDialog):
 
     def __init__(self, parent: QWidget, error_colour: Callable[[], str]) -> None:
         super().__init__(parent, "Change passphrase", "&Change passphrase", error_colour)
-        # Above the form, not a row of it: a wrapped label in a form row lost
-        # its first line when the message line below appeared.
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(0, forms.paragraph(WHAT_CHANGES, "What changes"))
+        self.add_intro(WHAT_CHANGES, "What changes")
         self.current = forms.secret_field("Current passphrase")
         self.new = forms.secret_field("New passphrase")
         self.repeat = forms.secret_field("New passphrase again")

@@ -38,8 +38,7 @@ class ProfileDialog(FormDialog):
     ) -> None:
         super().__init__(parent, "Your profile", "&Save profile", error_colour)
         if first_time:
-            intro = forms.paragraph(COMPLETE_FIRST, "Why Crucible asks")
-            self.form.addRow(intro)
+            self.add_intro(COMPLETE_FIRST, "Why Crucible asks")
         self.name = forms.text_field("Your name", "e.g. Jordan Reyes")
         self.credentials = forms.text_field("Credentials", "e.g. LMFT")
         self.role_clinician = QRadioButton("&Clinician")
