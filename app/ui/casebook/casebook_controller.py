@@ -487,9 +487,12 @@ class CasebookController(QObject):
         self.model.update_block(
             status.block_id, signed=status.signed, observation_count=status.observations
         )
-        if self.selected_key() != ("block", status.block_id):
+        current = self.view.tree.currentIndex()
+        if key_of(current) != (BLOCK, status.block_id):
             return
-        self._current = self.summary_of(("block", status.block_id))
+        # The selected row is the block: its summary is read from it, not looked up
+        # again by key (two more walks of the tree at every live key).
+        self._current = current.data(SUMMARY_ROLE)
         d = self.view.details
         d.set_block_record(record_line(status.signed, status.observations, status.addenda))
         d.remove_block.setEnabled(not status.signed)

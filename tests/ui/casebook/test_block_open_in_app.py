@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 
 from crucible.app.services import casebook
 from crucible.app.services.notes import load_note
 from crucible.app.ui.shell.launch import Desktop
+from tests.ui.conftest import press_live_key
 
 
 class _ShowHideSpy(QObject):
@@ -79,3 +80,35 @@ def test_a_block_selected_after_a_day_shows_the_workspace_again(unlocked: Deskto
     assert session.workspace.select(("block", second))
     assert workspace.isVisible()
     assert workspace.record.block_id == second
+
+
+def test_a_live_key_looks_its_block_up_in_the_navigator_once(
+    qtbot: Any, unlocked: Desktop, monkeypatch: Any
+) -> None:
+    """The key's new count reaches the navigator row and the record line with one tree walk.
+
+    The selected row is the block itself; looking it up again by key walked
+    the tree (every intensive of a ten-year vault) twice more per key.
+    """
+    session = unlocked.session
+    _intensive, _day, first, _second = _blocks(unlocked)
+    assert session.workspace.select(("block", first))
+    workspace: Any = session.block_workspace
+    model = session.workspace.model
+    walks: list[object] = []
+    walk = model._find_listed
+
+    def counted(key: Any) -> Any:
+        walks.append(key)
+        return walk(key)
+
+    monkeypatch.setattr(model, "_find_listed", counted)
+    before = len(workspace.record)
+    workspace.set_live(True)
+    press_live_key(qtbot, workspace, Qt.Key.Key_Q)
+    workspace.set_live(False)
+    assert len(workspace.record) == before + 1
+    assert walks == [("block", first)]
+    details = session.workspace.view.details
+    assert details.block_record.text().endswith(f"{before + 1} observations")
+    assert session.workspace.block_of(("block", first)).observation_count == before + 1
