@@ -33,6 +33,7 @@ from crucible.app.services import casebook
 from crucible.app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
 from crucible.app.ui.casebook.casebook_view import CasebookView
 from crucible.app.ui.casebook.navigator_model import (
+    BLOCK,
     COUPLE,
     INTENSIVE,
     SUMMARY_ROLE,
@@ -386,7 +387,11 @@ class CasebookController(QObject):
         details = self.view.details
         key = key_of(index) if index is not None else None
         self._current = index.data(SUMMARY_ROLE) if key is not None and index is not None else None
-        details.show_block_workspace(None, None)
+        if key is None or key[0] != BLOCK:
+            # Leaving the blocks: the draft is saved and the workspace hidden. From
+            # block to block it stays shown (`show_block` saves the draft itself):
+            # hidden and shown again, all of it was laid out and painted anew.
+            details.show_block_workspace(None, None)
         if key is None:
             details.show_kind("empty")
             self.selection_changed.emit(None)
@@ -482,9 +487,12 @@ class CasebookController(QObject):
         self.model.update_block(
             status.block_id, signed=status.signed, observation_count=status.observations
         )
-        if self.selected_key() != ("block", status.block_id):
+        current = self.view.tree.currentIndex()
+        if key_of(current) != (BLOCK, status.block_id):
             return
-        self._current = self.summary_of(("block", status.block_id))
+        # The selected row is the block: its summary is read from it, not looked up
+        # again by key (two more walks of the tree at every live key).
+        self._current = current.data(SUMMARY_ROLE)
         d = self.view.details
         d.set_block_record(record_line(status.signed, status.observations, status.addenda))
         d.remove_block.setEnabled(not status.signed)
