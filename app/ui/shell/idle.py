@@ -89,6 +89,10 @@ class IdleWatcher(QObject):
         if window is not None and self.active:
             window.installEventFilter(self)
 
+    def seconds_since_input(self) -> float:
+        """How long ago the clinician last typed, clicked or moved the mouse in the app."""
+        return self._clock() - self._last_input
+
     @property
     def active(self) -> bool:
         """Whether the watcher is counting."""

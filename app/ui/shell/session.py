@@ -96,6 +96,8 @@ class DesktopSession(QObject):
             parent=self,
         )
         self.idle.idle.connect(self.lock)
+        if memory is not None:  # the collector's refreeze waits for a pause in input
+            memory.since_input = self.idle.seconds_since_input
         self.focus_return = FocusReturn(app, window, self)
         self.preferences = SessionSettings(
             settings,
