@@ -153,6 +153,12 @@ def _profile(desktop: Desktop) -> QDialog:
     return ProfileDialog(desktop.window, desktop.session.profile, _colour)
 
 
+def _passphrase(desktop: Desktop) -> QDialog:
+    from crucible.app.ui.shell.passphrase_dialog import PassphraseDialog
+
+    return PassphraseDialog(desktop.window, _colour)
+
+
 def _unexpected_error(desktop: Desktop) -> QDialog:
     from crucible.app.ui.shell.unexpected_error import UnexpectedErrorDialog
 
@@ -231,6 +237,7 @@ BUILDERS: dict[str, list[Builder]] = {
     "HistoryDialog": [_history],
     "ReflectionsDialog": [_reflections],
     "ProfileDialog": [_profile],
+    "PassphraseDialog": [_passphrase],
     "UnexpectedErrorDialog": [_unexpected_error],
     "CardsDialog": [_cards],
     "ReviewWindow": [_review],
