@@ -7,7 +7,6 @@ were cut, counting calls on a real unlocked app.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ COUPLES = 30
 
 
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Calls into NavigatorModel by method name, from Qt or from Python.
 
     Listed before `unlocked`: PySide finds a model's Python overrides when the
@@ -35,7 +34,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
             return _f(*args)
 
         monkeypatch.setattr(NavigatorModel, name, counting)
-    yield calls
+    return calls
 
 
 def test_opening_the_couples_asks_the_model_little_per_couple(
