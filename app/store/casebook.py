@@ -194,14 +194,21 @@ def load_couples(session: Session, *, include_archived: bool) -> list[CoupleOutl
     where = "" if include_archived else " WHERE i.status != 'archived'"
     intensives: dict[int, list[IntensiveOutline]] = {}
     for row in driver.execute(_HEADERS_SQL.format(where=where)):
+        intensive_id, couple_id, title, clinician, trainee, supervisor, status, first = row
         header = IntensiveOutline(
-            *row[:7],
+            intensive_id,
+            couple_id,
+            title,
+            clinician,
+            trainee,
+            supervisor,
+            status,
             days=(),
-            cosigned=row[0] in cosigned,
+            cosigned=intensive_id in cosigned,
             loaded=False,
-            first_date=_as_date(row[7]),
+            first_date=_as_date(first),
         )
-        intensives.setdefault(row[1], []).append(header)
+        intensives.setdefault(couple_id, []).append(header)
     result = []
     for couple_id, code in driver.execute(_COUPLES_SQL):
         a, b = partners[couple_id]

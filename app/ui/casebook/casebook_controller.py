@@ -32,12 +32,12 @@ from crucible.app.domain.vocabulary import partner_colour
 from crucible.app.services import casebook
 from crucible.app.services.casebook import BlockOutline, CoupleOutline, DayOutline, IntensiveOutline
 from crucible.app.ui.casebook.casebook_view import CasebookView
+from crucible.app.ui.casebook.navigator_filter import NavigatorFilter
 from crucible.app.ui.casebook.navigator_model import (
     COUPLE,
     INTENSIVE,
     SUMMARY_ROLE,
     ItemKey,
-    NavigatorFilter,
     NavigatorModel,
     Summary,
     key_of,

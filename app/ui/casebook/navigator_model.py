@@ -26,7 +26,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QPalette
@@ -204,6 +203,10 @@ class NavigatorModel(QAbstractItemModel):
             node.row = row
             self._roots.append(node)
         self.endResetModel()
+
+    def top_nodes(self) -> list[_Node]:
+        """The couples' nodes, in their rows (the filter reads the tree through them)."""
+        return self._roots
 
     def clear(self) -> None:
         """Drop every item (the vault is locking)."""
@@ -490,17 +493,6 @@ class NavigatorModel(QAbstractItemModel):
             labels.append(node.label)
             stack.extend(node.children)
         return labels
-
-
-class NavigatorFilter(QSortFilterProxyModel):
-    """Case-insensitive text filter that keeps the ancestors and children of a match."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setRecursiveFilteringEnabled(True)
-        self.setAutoAcceptChildRows(True)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterKeyColumn(0)
 
 
 def key_of(index: AnyIndex) -> ItemKey | None:

@@ -123,6 +123,7 @@ this PySide lacks is skipped; a module not loaded is never imported for it."""
 
 FIRST_WINDOW_MODULES = (
     "crucible.app.ui.casebook.navigator_model",
+    "crucible.app.ui.casebook.navigator_filter",
     "crucible.app.ui.casebook.details_view",
     "crucible.app.ui.casebook.casebook_view",
     "crucible.app.ui.casebook.casebook_controller",

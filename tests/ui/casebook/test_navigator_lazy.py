@@ -8,10 +8,10 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QTime
 
 from crucible.app.services import casebook
+from crucible.app.ui.casebook.navigator_filter import NavigatorFilter
 from crucible.app.ui.casebook.navigator_model import (
     BLOCK,
     INTENSIVE,
-    NavigatorFilter,
     NavigatorModel,
     key_of,
 )
