@@ -49,6 +49,15 @@ TRACED = (
     "crucible.app.ui.shell.composition:compose",
     "crucible.app.ui.casebook.casebook_controller:CasebookController.__init__",
     "crucible.app.ui.casebook.casebook_controller:CasebookController._expand_current",
+    "crucible.app.ui.casebook.casebook_controller:CasebookController._open_couples",
+    "crucible.app.ui.casebook.casebook_view:CasebookView.__init__",
+    "crucible.app.ui.shell.profile_controller:ProfileController.__init__",
+    "crucible.app.ui.shell.block_slot:BlockWorkspaceSlot.__init__",
+    "crucible.app.ui.casebook.casebook_edits:CasebookEdits.__init__",
+    "crucible.app.ui.casebook.file_actions:FileActions.__init__",
+    "crucible.app.ui.casebook.search_controller:SearchController.__init__",
+    "crucible.app.ui.hours.hours_opener:HoursOpener.__init__",
+    "crucible.app.ui.shell.composition:_review_parts",
     "crucible.app.services.casebook:load_couples",
     "crucible.app.ui.casebook.navigator_model:NavigatorModel.set_casebook",
     "crucible.app.ui.shell.shell_window:ShellWindow.show_screen",
@@ -141,6 +150,7 @@ def main() -> int:
     session = driver.desktop.session
     pause(int(args.typing * 1000))
     before_click = _status()
+    warmed = session.warmup.done
     session.unlock_view.passphrase.setText(PASSPHRASE)
     profiler = cProfile.Profile() if args.profile else None
     started = origin[0] = time.perf_counter()
@@ -179,6 +189,7 @@ def main() -> int:
         "file_after_mib": round(after["RssFile"] / 1024, 1),
         "threads": after["Threads"],
         "load": round(os.getloadavg()[0], 2),
+        "warmup_done_at_click": warmed,
     }
     print(json.dumps(figures), flush=True)
     if model_calls:

@@ -90,8 +90,14 @@ def compose(
     error_colour: Callable[[], str],
     place: Place | None = None,
     memory: MemoryPolicy | None = None,
+    view: CasebookView | None = None,
 ) -> Composition:
-    """Build the unlocked workspace over `vault`, back at `place` if there is one."""
+    """Build the unlocked workspace over `vault`, back at `place` if there is one.
+
+    `view` is the casebook's widgets built beforehand, still empty (the
+    session's warm-up makes them while the passphrase is typed); None builds
+    them here.
+    """
     from crucible.app.services.profile import get_profile
     from crucible.app.ui.casebook.casebook_controller import CasebookController
     from crucible.app.ui.casebook.casebook_edits import CasebookEdits
@@ -103,7 +109,7 @@ def compose(
 
     profiles = ProfileController(vault, get_profile(vault), window, error_colour)
     complete = None if profiles.incomplete() else profiles.profile
-    view = CasebookView()
+    view = view if view is not None else CasebookView()
     blocks = BlockWorkspaceSlot(
         vault,
         signer=profiles.signer(),

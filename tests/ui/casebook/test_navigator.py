@@ -13,7 +13,8 @@ from crucible.app.services import casebook
 from crucible.app.services.intensive_exchange import get_intensive
 from crucible.app.ui.casebook.couple_dialog import CoupleDialog
 from crucible.app.ui.casebook.intensive_dialog import NewIntensiveDialog, SupervisionDialog
-from crucible.app.ui.casebook.navigator_model import NavigatorFilter, NavigatorModel, key_of
+from crucible.app.ui.casebook.navigator_filter import NavigatorFilter
+from crucible.app.ui.casebook.navigator_model import NavigatorModel, key_of
 from crucible.app.ui.shell.launch import Desktop
 from tests.ui.conftest import add_couple, add_template_intensive, visible_dialog
 

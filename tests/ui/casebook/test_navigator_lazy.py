@@ -8,10 +8,10 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QTime
 
 from crucible.app.services import casebook
+from crucible.app.ui.casebook.navigator_filter import NavigatorFilter
 from crucible.app.ui.casebook.navigator_model import (
     BLOCK,
     INTENSIVE,
-    NavigatorFilter,
     NavigatorModel,
     key_of,
 )
@@ -287,3 +287,41 @@ def test_a_refresh_opens_the_couples_without_laying_the_tree_out_at_once(
     assert sorted(couples) == opened  # every couple open, no intensive open
     assert "C-0300 — Ari & Bo" in opened
     assert laid_out == []
+
+
+def test_a_code_typed_on_asks_the_vault_for_block_titles_until_a_change(
+    unlocked: Desktop, monkeypatch: Any
+) -> None:
+    """Text no block title holds is not looked up again as it grows; a change looks again."""
+    ws, _first, second = _two_intensives(unlocked)
+    asked: list[str] = []
+    real = casebook.intensives_with_block_titled
+    monkeypatch.setattr(
+        casebook,
+        "intensives_with_block_titled",
+        lambda vault, text: asked.append(text) or real(vault, text),
+    )
+    for text in ("C-0", "C-03", "C-030", "C-0300"):
+        ws.view.filter.setText(text)
+    assert asked == ["C-0"]  # no title holds "C-0": none holds what was typed on after it
+    ws.view.filter.setText("Joint")
+    ws.view.filter.setText("Joint:")
+    assert asked == ["C-0", "Joint", "Joint:"]  # titles hold these: asked at each key
+
+    block = casebook.load_intensive(ws.vault, second).days[0].blocks[0]
+    casebook.update_block(
+        ws.vault,
+        block.id,
+        title="C-0300 check-in",
+        kind=block.kind,
+        start=block.start.time(),
+        end=None,
+        actor="t",
+    )
+    ws.refresh()
+    ws.view.filter.setText("C-03")
+    assert asked[-1] == "C-03"  # the casebook changed: asked again
+    ws.view.filter.setText("C-0300 ch")
+    labels = [ws.proxy.index(r, 0).data() for r in range(ws.proxy.rowCount())]
+    assert labels == ["C-0300 — Ari & Bo"]
+    assert any("C-0300 check-in" in label for label in ws.model.all_labels())  # its days read
