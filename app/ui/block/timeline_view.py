@@ -121,7 +121,9 @@ class TimelineView(QWidget):
         axis = self.model.axis
         pixels = self.plot.getPlotItem().getViewBox().width() or self.width()
         per_hour = pixels / max(axis.length + 0.2, 0.1)  # the x range is padded by 0.1 a side
-        ticks = spaced_ticks(axis.ticks(), TICK_LABEL_PX / per_hour)
+        # Not laid out yet (no width): every hour for now; the first resize spaces them.
+        gap = TICK_LABEL_PX / per_hour if per_hour > 0 else 0.0
+        ticks = spaced_ticks(axis.ticks(), gap)
         self.plot.getPlotItem().getAxis("bottom").setTicks([ticks, []])
 
     def changeEvent(self, event: QEvent) -> None:

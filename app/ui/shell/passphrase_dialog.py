@@ -36,6 +36,7 @@ class PassphraseDialog(FormDialog):
         self.add_row("&New passphrase:", self.new)
         self.add_row("New passphrase a&gain:", self.repeat)
         self._fields = (self.current, self.new, self.repeat)
+        self._working = False
 
     def values(self) -> tuple[str, str, str]:
         """What was typed: current, new, new again."""
@@ -54,6 +55,7 @@ class PassphraseDialog(FormDialog):
         in one of them: a dialog that closes without the keyboard in it never
         tells `FocusReturn` to hand it back to the main window.
         """
+        self._working = working
         if working and self.buttons.isAncestorOf(self.focusWidget()):
             self.repeat.setFocus()
         for field in self._fields:
@@ -63,8 +65,18 @@ class PassphraseDialog(FormDialog):
         if working:
             forms.show_message(self.message, "Changing the passphrase…")
 
+    def reject(self) -> None:
+        """Escape or the window's close button: refused while the change runs.
+
+        The change cannot be stopped half-way (it is one rewrap of the key
+        file), and its result must find the dialog to report to.
+        """
+        if not self._working:
+            super().reject()
+
     def finish(self) -> None:
         """Close after the change succeeded (the typed passphrases go with the dialog)."""
+        self._working = False
         for field in self._fields:
             field.clear()
         super(FormDialog, self).accept()

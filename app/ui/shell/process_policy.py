@@ -85,7 +85,7 @@ class MemoryPolicy:
         gc.collect()
         gc.freeze()
 
-    @staticmethod
-    def release() -> None:
-        """At lock: nothing of the session stays frozen."""
+    def release(self) -> None:
+        """At lock: nothing of the session stays frozen, and no refreeze is left waiting."""
+        self._timer.stop()
         gc.unfreeze()

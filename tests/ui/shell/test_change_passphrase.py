@@ -127,3 +127,18 @@ def test_refused_while_a_command_holds_the_vault(
             holder.stdout.close()
     unlocked.session.lock()
     unlock(qtbot, unlocked, PASSPHRASE)
+
+
+def test_escape_while_the_change_runs_does_not_close_the_form(
+    qtbot: Any, unlocked: Desktop
+) -> None:
+    """The result must find the dialog: it closes when the change is done, not before."""
+    unlocked.window.change_passphrase.trigger()
+    dialog: PassphraseDialog = visible_dialog(PassphraseDialog)
+    dialog.set_working(True)
+    dialog.reject()
+    assert dialog.isVisible()
+    assert dialog.current.isReadOnly()
+    dialog.set_working(False)
+    dialog.reject()
+    qtbot.waitUntil(lambda: not _open_dialogs())

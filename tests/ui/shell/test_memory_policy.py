@@ -35,3 +35,16 @@ def test_without_an_input_watcher_it_refreezes_at_once(qtbot: Any) -> None:
         assert not policy.pending
     finally:
         policy.release()
+
+
+def test_a_lock_drops_a_refreeze_still_waiting(qtbot: Any) -> None:
+    """Nothing of the session is frozen after the lock, not even by a refreeze due later."""
+    policy = MemoryPolicy()
+    policy.since_input = lambda: 0.0  # the clinician is typing
+    gc.unfreeze()
+    policy.block_opened()
+    qtbot.wait(300)
+    policy.release()
+    assert not policy.pending
+    qtbot.wait(400)
+    assert gc.get_freeze_count() == 0
