@@ -150,7 +150,6 @@ def main() -> int:
     session = driver.desktop.session
     pause(int(args.typing * 1000))
     before_click = _status()
-    warmed = session.warmup.done
     session.unlock_view.passphrase.setText(PASSPHRASE)
     profiler = cProfile.Profile() if args.profile else None
     started = origin[0] = time.perf_counter()
@@ -189,7 +188,6 @@ def main() -> int:
         "file_after_mib": round(after["RssFile"] / 1024, 1),
         "threads": after["Threads"],
         "load": round(os.getloadavg()[0], 2),
-        "warmup_done_at_click": warmed,
     }
     print(json.dumps(figures), flush=True)
     if model_calls:

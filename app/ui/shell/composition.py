@@ -90,14 +90,8 @@ def compose(
     error_colour: Callable[[], str],
     place: Place | None = None,
     memory: MemoryPolicy | None = None,
-    view: CasebookView | None = None,
 ) -> Composition:
-    """Build the unlocked workspace over `vault`, back at `place` if there is one.
-
-    `view` is the casebook's widgets built beforehand, still empty (the
-    session's warm-up makes them while the passphrase is typed); None builds
-    them here.
-    """
+    """Build the unlocked workspace over `vault`, back at `place` if there is one."""
     from crucible.app.services.profile import get_profile
     from crucible.app.ui.casebook.casebook_controller import CasebookController
     from crucible.app.ui.casebook.casebook_edits import CasebookEdits
@@ -109,7 +103,7 @@ def compose(
 
     profiles = ProfileController(vault, get_profile(vault), window, error_colour)
     complete = None if profiles.incomplete() else profiles.profile
-    view = view if view is not None else CasebookView()
+    view = CasebookView()
     blocks = BlockWorkspaceSlot(
         vault,
         signer=profiles.signer(),

@@ -9,10 +9,6 @@ that do not depend on the vault (issue 16, bench/unlock_profile.py):
   class of the loaded modules to find the nearest one: about 140 enum
   types, 100-250 ms in one piece.
 - `compose` imported some 20 casebook, search, hours and review modules.
-- `compose` built the casebook's widgets (navigator, details pages), which
-  hold nothing of the vault until the controllers fill them: 11-16 ms of
-  the unlock's UI-thread time on the bench machine. The last step builds
-  and polishes them; the first unlock takes them (`take_view`).
 
 Both must happen on the UI thread: PySide's lazy types are not made to be
 created from two threads at once. So they run here in small steps, one per
@@ -30,12 +26,8 @@ import logging
 import sys
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-
-if TYPE_CHECKING:
-    from crucible.app.ui.casebook.casebook_view import CasebookView
 
 log = logging.getLogger(__name__)
 
@@ -207,10 +199,7 @@ class FirstWindowWarmup(QObject):
         super().__init__(parent)
         self._code_loaded = code_loaded
         self._busy = busy
-        self._steps: deque[_Step] = deque(
-            [*_type_steps(), *_import_steps(), _Step(self._build_view, needs_code=True)]
-        )
-        self._view: CasebookView | None = None
+        self._steps: deque[_Step] = deque(_type_steps() + _import_steps())
         self._timer = QTimer(self)
         self._timer.setInterval(STEP_MS)
         self._timer.timeout.connect(self._next)
@@ -228,18 +217,6 @@ class FirstWindowWarmup(QObject):
     def stop(self) -> None:
         """No more steps (the vault is open: `compose` did the rest)."""
         self._timer.stop()
-
-    def take_view(self) -> CasebookView | None:
-        """The casebook's empty widgets if the warm-up built them (once; the caller owns them)."""
-        view, self._view = self._view, None
-        return view
-
-    def _build_view(self) -> None:
-        from crucible.app.ui.casebook.casebook_view import CasebookView
-
-        view = CasebookView()
-        view.ensurePolished()  # the style's work on every child, done before the first show
-        self._view = view
 
     def _next(self) -> None:
         if not self._steps:

@@ -219,7 +219,6 @@ class DesktopSession(QObject):
             error_colour=self.error_colour,
             place=self.place,
             memory=self.memory,
-            view=self.warmup.take_view(),  # built while the passphrase was typed, if it was
         )
         self.parts = parts
         self.stage = Stage.UNLOCKED

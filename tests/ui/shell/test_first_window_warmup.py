@@ -56,7 +56,6 @@ UNLOCK_AFTER_WARMUP = textwrap.dedent(
             time.sleep(0.002)
 
     wait(lambda: session.warmup.done)
-    built = session.warmup._view
     before, enums = set(sys.modules), len(created)
     session.unlock_view.passphrase.setText(PASSPHRASE)
     session.unlock_view.unlock.click()
@@ -66,7 +65,6 @@ UNLOCK_AFTER_WARMUP = textwrap.dedent(
     print(json.dumps({
         "imported": sorted(set(sys.modules) - before),
         "enums": [t.__qualname__ for t in created[enums:]],
-        "screen_built_early": built is not None and session.parts.screen is built,
     }))
     desktop.close()
     """
@@ -96,7 +94,6 @@ def test_an_unlock_after_the_warmup_imports_no_crucible_module_and_makes_no_pysi
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert [name for name in seen["imported"] if name.startswith("crucible.")] == []
     assert len(seen["enums"]) <= 10, seen["enums"]  # about 140 without the warm-up
-    assert seen["screen_built_early"]  # the casebook's widgets, made while the passphrase was typed
 
 
 def test_the_steps_wait_for_the_early_imports_and_for_a_running_unlock(qtbot: Any) -> None:
@@ -124,18 +121,3 @@ def test_stop_ends_the_steps(qtbot: Any) -> None:
     warmup.stop()
     qtbot.wait(60)
     assert len(warmup._steps) == left
-
-
-def test_the_last_step_builds_the_casebook_view_once(qtbot: Any) -> None:
-    """The warm-up ends with the casebook's empty widgets, which the first unlock takes."""
-    from crucible.app.ui.casebook.casebook_view import CasebookView
-
-    warmup = FirstWindowWarmup(code_loaded=lambda: True, busy=lambda: False)
-    warmup.start()
-    qtbot.waitUntil(lambda: warmup.done, timeout=10_000)
-    view = warmup.take_view()
-    assert isinstance(view, CasebookView)
-    qtbot.addWidget(view)
-    assert view.filter.text() == ""
-    assert view.tree.model() is None
-    assert warmup.take_view() is None  # once: a second unlock builds its own
