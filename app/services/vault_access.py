@@ -367,6 +367,7 @@ def reset_passphrase_with_code(
 
 
 __all__ = [
+    "DEFAULT_THROTTLE",
     "UnlockThrottle",
     "has_vault",
     "new_vault",

@@ -28,11 +28,11 @@ class LaneScatter(pg.ScatterPlotItem):  # type: ignore[misc]
 
     def updateSpots(self, dataSet: Any = None) -> None:
         """Give new points their pictures; see the module docstring for why."""
-        data = self.data if dataSet is None else dataSet
-        fresh = data["sourceRect"]["w"] == 0
         if not (self.opts["pxMode"] and self.opts["useCache"]) or self.opts["hoverable"]:
             super().updateSpots(dataSet)
             return
+        data = self.data if dataSet is None else dataSet
+        fresh = data["sourceRect"]["w"] == 0
         if not fresh.any() or not self._only_item_styles(data, fresh):
             super().updateSpots(dataSet)
             return

@@ -142,6 +142,12 @@ class VaultGateway:
             raise
         return vault, code
 
+    def _unlock_throttle(self) -> UnlockThrottle:
+        """The throttle this gateway was given, else the one the services use by default."""
+        from crucible.app.services.vault_access import DEFAULT_THROTTLE
+
+        return DEFAULT_THROTTLE if self._throttle is None else self._throttle
+
     def unlock(
         self,
         passphrase: str,
@@ -155,17 +161,13 @@ class VaultGateway:
         self._code_loaded()
         from crucible.app.services.vault_access import open_vault
 
-        if self._throttle is not None:
-            return open_vault(
-                self.folder,
-                passphrase,
-                actor=actor,
-                throttle=self._throttle,
-                clock=self._services_clock,
-                progress=progress,
-            )
         return open_vault(
-            self.folder, passphrase, actor=actor, clock=self._services_clock, progress=progress
+            self.folder,
+            passphrase,
+            actor=actor,
+            clock=self._services_clock,
+            progress=progress,
+            throttle=self._unlock_throttle(),
         )
 
     def change_passphrase(self, current: str, new: str) -> None:
@@ -176,17 +178,14 @@ class VaultGateway:
         """
         from crucible.app.services.vault_access import set_new_passphrase
 
-        if self._throttle is not None:
-            set_new_passphrase(
-                self.folder,
-                current,
-                new,
-                kdf=self._kdf,
-                clock=self._services_clock,
-                throttle=self._throttle,
-            )
-        else:
-            set_new_passphrase(self.folder, current, new, kdf=self._kdf, clock=self._services_clock)
+        set_new_passphrase(
+            self.folder,
+            current,
+            new,
+            kdf=self._kdf,
+            clock=self._services_clock,
+            throttle=self._unlock_throttle(),
+        )
 
     def recover(self, code: str, new_passphrase: str) -> Vault:
         """Open with the recovery code, then set the new passphrase; returns the vault."""
@@ -196,19 +195,13 @@ class VaultGateway:
             reset_passphrase_with_code,
         )
 
-        if self._throttle is not None:
-            vault = open_vault_with_recovery_code(
-                self.folder, code, throttle=self._throttle, clock=self._services_clock
-            )
-        else:
-            vault = open_vault_with_recovery_code(self.folder, code, clock=self._services_clock)
+        vault = open_vault_with_recovery_code(
+            self.folder, code, clock=self._services_clock, throttle=self._unlock_throttle()
+        )
         try:
-            if self._throttle is not None:
-                reset_passphrase_with_code(
-                    self.folder, code, new_passphrase, kdf=self._kdf, throttle=self._throttle
-                )
-            else:
-                reset_passphrase_with_code(self.folder, code, new_passphrase, kdf=self._kdf)
+            reset_passphrase_with_code(
+                self.folder, code, new_passphrase, kdf=self._kdf, throttle=self._unlock_throttle()
+            )
         except BaseException:
             vault.lock()
             raise
