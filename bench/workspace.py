@@ -263,7 +263,7 @@ def bench_open(total_observations: int) -> tuple[Any, BlockController, int, int]
         complete.append(time.perf_counter() - started)
     floor.close()
     rows = workspace.table_model.rowCount()
-    chars = sum(len(e.toPlainText()) for e in workspace.view.note.editors)
+    chars = sum(len(section.text) for section in workspace.note.sections())
     RESULTS[f"open floor {total_observations}"] = median_ms(floor_times)
     print(
         f"block-open floor ({len(heavy['observations'])} rows read from SQLCipher into a bare "

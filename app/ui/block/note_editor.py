@@ -9,6 +9,13 @@ for this editor's own saves (not for an import queued on the same helper)
 and then saves synchronously, so nothing typed is lost. How the interpreter
 shares the GIL between the UI thread and the worker is the composition
 root's decision (`app.ui.shell.process_policy`), not this widget's.
+
+A section's text goes into its editor when the section is first shown, not
+when the block opens: one section is on screen at a time, and putting a
+20-section note into twenty editors was 30-66 ms of every block open on
+the ten-year vault (issue 16). Until then the loaded text stays in
+`_unshown`, and everything that reads the draft (`sections()`, saving,
+signing, a search hit) reads it from there.
 """
 
 from __future__ import annotations
@@ -73,9 +80,12 @@ class NoteEditor(QObject):
         self.dialog: QDialog | QMessageBox | None = None
         self.edited = False
         self._loading = False
+        self._unshown: dict[int, str] = {}
+        """Loaded texts of the sections not shown since the note was loaded, by row."""
         self.autosave_ui_ms: list[float] = []
         self._watched: set[int] = set()
         self._watch_editors()
+        view.sections.currentRowChanged.connect(self._fill)
         view.history.clicked.connect(self.show_history)
         view.sign.clicked.connect(self.ask_sign)
         view.addendum.clicked.connect(self.ask_addendum)
@@ -98,12 +108,29 @@ class NoteEditor(QObject):
         try:
             self.view.set_titles([s.title for s in state.sections])
             self._watch_editors()
-            for editor, section in zip(self.view.editors, state.sections, strict=True):
-                editor.setPlainText(section.text)
+            self._unshown = {}
+            for row, (editor, section) in enumerate(
+                zip(self.view.editors, state.sections, strict=True)
+            ):
+                if not editor.document().isEmpty():
+                    editor.clear()  # the last block's text, never shown under this block
+                self._unshown[row] = section.text
+            self._fill(self.view.sections.currentRow())
         finally:
             self._loading = False
         self.edited = False
         self._show_state(state)
+
+    def _fill(self, row: int) -> None:
+        """Put a section's loaded text into its editor, the first time it is shown."""
+        text = self._unshown.pop(row, None)
+        if text is None:
+            return
+        loading, self._loading = self._loading, True
+        try:
+            self.view.editors[row].setPlainText(text)
+        finally:
+            self._loading = loading
 
     def clear(self) -> None:
         """Drop the note from every widget and close any dialog (the caller flushed first)."""
@@ -111,6 +138,7 @@ class NoteEditor(QObject):
         self.saves.wait()
         self.timer.stop()
         self._close_dialog()
+        self._unshown = {}
         self._loading = True
         try:
             for editor in self.view.editors:
@@ -138,6 +166,8 @@ class NoteEditor(QObject):
         if it is gone (renamed since) every section is tried, then the addenda.
         The search is Qt's (case folded); the phrase is the text as stored.
         """
+        for row in list(self._unshown):
+            self._fill(row)
         titles = [self.view.sections.item(i).text() for i in range(self.view.sections.count())]
         rows = [titles.index(section_title)] if section_title in titles else []
         rows += [row for row in range(len(self.view.editors)) if row not in rows]
@@ -160,16 +190,22 @@ class NoteEditor(QObject):
         editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def sections(self) -> list[NoteSection]:
-        """The draft as shown."""
+        """The draft: each shown section's editor, the others' text as loaded."""
         titles = [self.view.sections.item(i).text() for i in range(self.view.sections.count())]
-        editors = self.view.editors
-        return [NoteSection(t, e.toPlainText()) for t, e in zip(titles, editors, strict=True)]
+        unshown = self._unshown
+        return [
+            NoteSection(title, unshown[row] if row in unshown else editor.toPlainText())
+            for row, (title, editor) in enumerate(zip(titles, self.view.editors, strict=True))
+        ]
 
     # ------------------------------------------------------------------ saving
 
     def _text_changed(self) -> None:
         if self._loading or self.block_id is None:
             return
+        editor = self.sender()
+        if editor in self.view.editors:  # changed before it was shown: what it holds now counts
+            self._unshown.pop(self.view.editors.index(editor), None)
         self.edited = True
         self.timer.start()
         self._status_line("unsaved changes")

@@ -193,3 +193,41 @@ def test_reflections_are_saved_for_the_intensive(workspace: BlockController, dem
     assert get_intensive(demo.vault, demo.intensive_id).reflections == (
         "I joined Partner A too quickly."
     )
+
+
+def test_a_section_goes_into_its_editor_when_first_shown(
+    qtbot: Any, workspace: BlockController, demo: Demo
+) -> None:
+    """At open only the shown section's editor is filled; the draft still holds every section.
+
+    Filling twenty editors was most of a block open on a long note. A section
+    is filled when shown or when a search hit needs it, and a save of an
+    edit in one section keeps the others as loaded.
+    """
+    block_id = demo.block_id(DAY2)
+    note = workspace.view.note
+    note.sections.setCurrentRow(0)
+    stored = [s.text for s in load_note(demo.vault, block_id).sections]
+    written = [row for row, text in enumerate(stored) if text and row > 0]
+    assert len(written) >= 2, "the demo note needs two sections with text after the first"
+    workspace.show_block(demo.intensive_id, block_id)  # opened again: the fixture opened it first
+
+    assert [e.toPlainText() for e in note.editors][1:] == [""] * (len(note.editors) - 1)
+    assert note.editors[0].toPlainText() == stored[0]
+    assert [s.text for s in workspace.note.sections()] == stored
+
+    note.sections.setCurrentRow(written[0])
+    assert note.editors[written[0]].toPlainText() == stored[written[0]]
+    assert note.editors[written[1]].toPlainText() == ""
+
+    phrase = stored[written[1]].split()[0]
+    assert workspace.note.show_match(None, phrase)
+    assert note.editors[written[1]].toPlainText() == stored[written[1]]
+
+    _type(qtbot, workspace, written[0], " More.")
+    workspace.save_pending()
+    saved = [s.text for s in load_note(demo.vault, block_id).sections]
+    assert saved[written[0]] == stored[written[0]] + " More."
+    assert [t for r, t in enumerate(saved) if r != written[0]] == [
+        t for r, t in enumerate(stored) if r != written[0]
+    ]

@@ -195,7 +195,7 @@ def test_opening_a_block_reads_its_own_note_and_no_other(
     outline = workspace.record.intensive
     assert all(b.note == BlockNote() for d in outline.days for b in d.blocks)
     stored = load_note(demo.vault, block_id)
-    shown = [editor.toPlainText() for editor in workspace.view.note.editors]
+    shown = [section.text for section in workspace.note.sections()]
     assert any(s.text for s in stored.sections)
     assert [s.text for s in stored.sections] == shown[: len(stored.sections)]
 
