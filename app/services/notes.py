@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from crucible.app.domain.audit_vocabulary import AuditAction
@@ -82,26 +82,54 @@ def _note_row(session: Session, block_id: int, *, create: bool) -> models.BlockN
 
 
 def load_note(vault: Vault, block_id: int) -> NoteState:
-    """The note of a block; a block without one gets the empty default template."""
+    """The note of a block; a block without one gets the empty default template.
+
+    Read as plain rows in one read transaction: the ORM's loading of the
+    block, its note, sections and addenda was most of reading a note, and
+    every block open reads one (issue 19). The revisions are counted, not
+    listed: autosave keeps one per pause in typing, hundreds on a long note.
+    """
     with vault.session() as session:
-        note = _note_row(session, block_id, create=False)
+        connection = session.connection()
+        note = connection.execute(
+            select(
+                models.BlockNote.id,
+                models.BlockNote.signed_at,
+                models.BlockNote.signed_by,
+                models.BlockNote.content_hash,
+            ).where(models.BlockNote.block_id == block_id)
+        ).first()
         if note is None:
+            block = select(models.Block.id).where(models.Block.id == block_id)
+            if connection.execute(block).first() is None:
+                raise NotFoundError(f"There is no block with id {block_id} in this vault.")
             return NoteState(
                 block_id, tuple(NoteSection(t, "") for t in NOTE_TEMPLATE), None, None, None, (), 0
             )
-        revision_count = len(
-            session.scalars(
-                select(models.NoteRevision.id).where(models.NoteRevision.note_id == note.id)
-            ).all()
+        note_id, signed_at, signed_by, stored_hash = note
+        sections = connection.execute(
+            select(models.NoteSection.title, models.NoteSection.text)
+            .where(models.NoteSection.note_id == note_id)
+            .order_by(models.NoteSection.position)
+        )
+        addenda = connection.execute(
+            select(
+                models.Addendum.at, models.Addendum.by, models.Addendum.reason, models.Addendum.text
+            )
+            .where(models.Addendum.note_id == note_id)
+            .order_by(models.Addendum.id)
+        )
+        revisions = connection.execute(
+            select(func.count(models.NoteRevision.id)).where(models.NoteRevision.note_id == note_id)
         )
         return NoteState(
             block_id=block_id,
-            sections=tuple(NoteSection(s.title, s.text) for s in note.sections),
-            signed_at=note.signed_at,
-            signed_by=note.signed_by,
-            content_hash=note.content_hash,
-            addenda=tuple(Addendum(a.at, a.by, a.reason, a.text) for a in note.addenda),
-            revision_count=revision_count,
+            sections=tuple(NoteSection(title, text) for title, text in sections),
+            signed_at=signed_at,
+            signed_by=signed_by,
+            content_hash=stored_hash,
+            addenda=tuple(Addendum(at, by, reason, text) for at, by, reason, text in addenda),
+            revision_count=int(revisions.scalar_one()),
         )
 
 

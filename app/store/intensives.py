@@ -189,6 +189,8 @@ def load_intensive(
     block's note on its own and never the others', and reading them all was
     a fifth of opening a block.
     """
+    if not notes:
+        return _outline(session, intensive_id, observations_of)
     blocks = selectinload(models.Intensive.days).selectinload(models.Day.blocks)
     row = session.scalar(
         select(models.Intensive)
@@ -214,6 +216,100 @@ def load_intensive(
     read = observations_by_block(session, wanted)
     chosen = {block_id: read.get(block_id, ()) for block_id in block_ids}
     return intensive_from_row(row, chosen, notes=notes)
+
+
+def _outline(
+    session: Session, intensive_id: int, observations_of: Collection[int] | None
+) -> domain.Intensive | None:
+    """The intensive without notes, from three plain queries instead of the ORM's loading.
+
+    Its structure is a handful of rows (a couple, two partners, two or three
+    days, a dozen blocks), and the ORM's identity map and relationship
+    loading cost more than reading them: about 6 ms of every block open
+    (issue 19). Ordered as the relationships order them.
+    """
+    connection = session.connection()
+    head = connection.execute(
+        select(
+            models.Intensive.title,
+            models.Intensive.clinician,
+            models.Intensive.trainee,
+            models.Intensive.supervisor,
+            models.Intensive.reflections,
+            models.Intensive.couple_id,
+            models.Couple.code,
+        )
+        .join(models.Couple, models.Couple.id == models.Intensive.couple_id)
+        .where(models.Intensive.id == intensive_id)
+    ).first()
+    if head is None:
+        return None
+    title, clinician, trainee, supervisor, reflections, couple_id, code = head
+    a, b = (
+        domain.Partner(PartnerKey(key), name, pronouns, colour)
+        for key, name, pronouns, colour in connection.execute(
+            select(
+                models.Partner.key,
+                models.Partner.name,
+                models.Partner.pronouns,
+                models.Partner.colour,
+            )
+            .where(models.Partner.couple_id == couple_id)
+            .order_by(models.Partner.key)
+        )
+    )
+    rows = connection.execute(
+        select(
+            models.Day.number,
+            models.Day.date,
+            models.Block.id,
+            models.Block.title,
+            models.Block.kind,
+            models.Block.start,
+            models.Block.end,
+            models.Block.actual_start,
+            models.Block.actual_end,
+        )
+        .outerjoin(models.Block, models.Block.day_id == models.Day.id)
+        .where(models.Day.intensive_id == intensive_id)
+        .order_by(models.Day.number, models.Block.position)
+    ).all()
+    block_ids = [row.id for row in rows if row.id is not None]
+    wanted = (
+        block_ids
+        if observations_of is None
+        else [i for i in block_ids if i in set(observations_of)]
+    )
+    read = observations_by_block(session, wanted)
+    days: dict[int, tuple[Any, list[domain.Block]]] = {}
+    for number, day_date, block_id, block_title, kind, start, end, actual_start, actual_end in rows:
+        blocks = days.setdefault(number, (day_date, []))[1]
+        if block_id is not None:
+            blocks.append(
+                domain.Block(
+                    id=block_id,
+                    title=block_title,
+                    kind=BlockKind(kind),
+                    start=start,
+                    end=end,
+                    actual_start=actual_start,
+                    actual_end=actual_end,
+                    observations=read.get(block_id, ()),
+                )
+            )
+    return domain.Intensive(
+        id=intensive_id,
+        couple=domain.Couple(code=code, partners=(a, b)),
+        title=title,
+        clinician=clinician,
+        trainee=trainee,
+        supervisor=supervisor,
+        reflections=reflections,
+        days=tuple(
+            domain.Day(number=number, date=day_date, blocks=tuple(blocks))
+            for number, (day_date, blocks) in days.items()
+        ),
+    )
 
 
 # Observations are the bulk of an intensive (thousands of rows): they are read
