@@ -115,6 +115,23 @@ def _effective_span(block: Block) -> Span:
 _SPANS: BlockMemo[Block, Span] = BlockMemo(_effective_span)
 
 
+def span_of_time_ordered(block: Block) -> Span:
+    """The effective span of a block whose observations are in time order, remembered.
+
+    The live workspace keeps its block's observations sorted and makes a new
+    block object at each key; the first and last observations are then the
+    earliest and latest, so the span needs no scan of the block (two passes
+    over a thousand times at every key). The caller vouches for the order.
+    """
+    observations = block.observations
+    if observations:
+        span = span_with(block, observations[0].at, observations[-1].at)
+    else:
+        span = span_with(block, None, None)
+    _SPANS.remember(block, span)
+    return span
+
+
 class PlanAndRun(Protocol):
     """What :func:`span_with` reads of a block: a :class:`Block`, or a lighter record of one."""
 

@@ -9,6 +9,8 @@ import gc
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crucible.app.domain.analytics import partner_figures
 from crucible.app.domain.block_span import (
@@ -19,6 +21,7 @@ from crucible.app.domain.block_span import (
     effective_span,
     ran_off_plan,
     run_of,
+    span_of_time_ordered,
 )
 from crucible.app.domain.intensive import Block
 from crucible.app.domain.stance_time import stance_spans
@@ -271,3 +274,24 @@ def test_a_span_is_remembered_only_while_its_block_lives() -> None:
     del late
     gc.collect()
     assert len(block_span._SPANS) == before
+
+
+@given(
+    seconds=st.lists(st.integers(-3 * H, 6 * H), max_size=12),
+    ran=st.tuples(st.none() | st.integers(-H, 2 * H), st.none() | st.integers(0, 4 * H)),
+    open_ended=st.booleans(),
+)
+def test_a_time_ordered_block_gets_the_span_a_scan_gives(
+    seconds: list[int], ran: tuple[int | None, int | None], open_ended: bool
+) -> None:
+    """What the live workspace's sorted block is given equals the rule's scan, and is kept."""
+    ordered = block(
+        *(obs(s, observation_id=n) for n, s in enumerate(sorted(seconds))),
+        end=None if open_ended else PLANNED_END,
+        ran=ran,
+    )
+    end = None if open_ended else PLANNED_END
+    scanned = block(*ordered.observations, end=end, ran=ran)  # another object: scanned
+    given_span = span_of_time_ordered(ordered)
+    assert given_span == effective_span(scanned)
+    assert effective_span(ordered) is given_span  # remembered for the object

@@ -62,5 +62,6 @@ def test_a_day_without_blocks_stays_in_the_outline(vault: Vault, sample_bytes: b
             session.delete(block)
     with vault.session() as session:
         full = load_intensive(session, intensive_id)
-        assert full is not None and full.days[1].blocks == ()
+        assert full is not None
+        assert full.days[1].blocks == ()
         assert load_intensive(session, intensive_id, notes=False) == _without_notes(full)

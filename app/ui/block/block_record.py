@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
 
-from crucible.app.domain.block_span import Run, run_of
+from crucible.app.domain.block_span import Run, run_of, span_of_time_ordered
 from crucible.app.domain.intensive import Block, Day, Intensive, Observation, Partner
 from crucible.app.domain.vocabulary import PartnerKey, partner_colour
 
@@ -131,6 +131,7 @@ class BlockRecord:
                 actual_start=self.run.start,
                 actual_end=self.run.end,
             )
+            span_of_time_ordered(self._block_cache)  # kept in time order: no scan for its span
         return self._block_cache
 
     def day_blocks(self) -> tuple[Block, ...]:

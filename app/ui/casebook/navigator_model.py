@@ -207,11 +207,13 @@ class NavigatorModel(QAbstractItemModel):
         super().__init__(parent)
         self._roots: list[_Node] = []
         self._loader = loader
+        self._found: dict[ItemKey, _Node] = {}
+        """Nodes found by key before: checked still in place before use (see `_find_listed`)."""
 
     def set_casebook(self, couples: list[CoupleOutline]) -> None:
         """Replace the whole tree with these couple summaries."""
         self.beginResetModel()
-        self._roots = []
+        self._roots, self._found = [], {}
         for row, couple in enumerate(couples):
             node = _couple_node(couple)
             node.row = row
@@ -454,7 +456,31 @@ class NavigatorModel(QAbstractItemModel):
         return QModelIndex() if node is None else self.createIndex(node.row, 0, node)
 
     def _find_listed(self, key: ItemKey) -> _Node | None:
-        """The node with this key among the items already read (nothing is read)."""
+        """The node with this key among the items already read (nothing is read).
+
+        A live key updates the open block's row at every keystroke, and on a
+        ten-year vault a walk of the tree visits 500 couples each time; the
+        node found last time is used again if it still sits where its row
+        and parents say, in the tree the model holds now.
+        """
+        known = self._found.get(key)
+        if known is not None and self._in_place(known):
+            return known
+        node = self._walk(key)
+        if node is not None:
+            self._found[key] = node
+        return node
+
+    def _in_place(self, node: _Node) -> bool:
+        """Whether the node is in the current tree at its row, under its parents."""
+        while node.parent is not None:
+            siblings = node.parent.children
+            if node.row >= len(siblings) or siblings[node.row] is not node:
+                return False
+            node = node.parent
+        return node.row < len(self._roots) and self._roots[node.row] is node
+
+    def _walk(self, key: ItemKey) -> _Node | None:
         kind, wanted = key
         for couple in self._roots:
             if kind == COUPLE:

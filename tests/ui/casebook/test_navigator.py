@@ -213,3 +213,35 @@ def test_menu_shortcuts(unlocked: Desktop, shortcut: str) -> None:
     """The main actions have keyboard shortcuts."""
     shortcuts = {a.shortcut().toString() for a in unlocked.window.vault_actions}
     assert shortcut in shortcuts
+
+
+def test_a_block_found_again_after_its_day_changed_is_the_one_in_the_tree(
+    unlocked: Desktop,
+) -> None:
+    """The model remembers nodes it found by key; one moved or rebuilt since is not used."""
+    from crucible.app.ui.casebook.navigator_model import BLOCK, INTENSIVE
+
+    vault = unlocked.session.workspace.vault
+    model = NavigatorModel()
+    model.set_casebook(casebook.load_casebook(vault, include_archived=True))
+    intensive_key = next(
+        key_of(model.index(0, 0, model.index(row, 0)))
+        for row in range(model.rowCount())
+        if model.rowCount(model.index(row, 0))
+    )
+    model.ensure_loaded(intensive_key)
+    outline = casebook.load_intensive(vault, intensive_key[1])
+    first, second = outline.days[0].blocks[0].id, outline.days[0].blocks[1].id
+    assert model.find((BLOCK, second)).row() == 1  # found, and remembered
+
+    casebook.move_block(vault, second, -1, actor="test")  # same blocks, new order: rebuilt
+    assert model.replace_intensive(casebook.load_intensive(vault, intensive_key[1]))
+    moved = model.find((BLOCK, second))
+    assert (moved.row(), key_of(moved)) == (0, (BLOCK, second))
+    assert model.find((BLOCK, first)).row() == 1
+    assert key_of(moved.parent().parent()) == (INTENSIVE, intensive_key[1])
+
+    model.set_casebook(casebook.load_casebook(vault, include_archived=True))  # a reload
+    again = model.find((BLOCK, second))
+    assert again.internalPointer() is not moved.internalPointer()  # the new tree's node
+    assert (again.row(), key_of(again)) == (0, (BLOCK, second))
