@@ -61,7 +61,8 @@ class TimelineView(QWidget):
         self.legend = QLabel()
         self.legend.setAccessibleName("Timeline legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setMinimumWidth(40)  # long names are cut, the chart keeps its width
+        self.legend.setMinimumWidth(40)  # the chart keeps its width; the legend wraps
+        self.legend.setWordWrap(True)
         layout.addWidget(self.legend)
         self.plot: Any = None
         self.colours: dict[PartnerKey, str] = {}
@@ -154,14 +155,22 @@ class TimelineView(QWidget):
     def show_partners(self, partners: dict[PartnerKey, tuple[str, str]]) -> None:
         """Colours for the lanes and the legend: key -> (name, colour)."""
         self.colours = {key: colour for key, (_name, colour) in partners.items()}
-        lanes = " &nbsp; ".join(
+        lanes = [
             f"<span style='color:{colour}; font-weight:bold'>● {_escape(name)}</span>"
             f" ({'top' if key is PartnerKey.A else 'bottom'} lane)"
             for key, (name, colour) in partners.items()
-        )
+        ]
+        items = [
+            *lanes,
+            f"<span style='color:{FLIP_COLOUR}; font-weight:bold'>◯ flip</span>",
+            "size = intensity",
+            "shaded = this block as it ran",
+            "dashed = as planned",
+        ]
+        # Each item whole, on as many lines as the chart's width needs (at 1366x768
+        # the chart is about 550 px wide: one line cut the explanation off).
         self.legend.setText(
-            f"{lanes} &nbsp; <span style='color:{FLIP_COLOUR}; font-weight:bold'>◯ flip</span>"
-            " &nbsp; size = intensity &nbsp; shaded = this block as it ran, dashed = as planned"
+            " &nbsp; ".join(f"<span style='white-space:nowrap'>{item}</span>" for item in items)
         )
 
     def redraw_all(self) -> None:

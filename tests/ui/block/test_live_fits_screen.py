@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from crucible.app.services import casebook
 from crucible.app.ui.shell.launch import Desktop
@@ -52,6 +53,21 @@ def _clipped(widget: QWidget, window: QWidget) -> list[str]:
             break
         ancestor = ancestor.parentWidget()
     return problems
+
+
+def _text_cut(label: QLabel) -> str:
+    """What of a rich-text label's text its rectangle cuts off ("" if nothing)."""
+    area = label.contentsRect()
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    document.setHtml(label.text())
+    document.setTextWidth(area.width())
+    if document.idealWidth() > area.width() + 1:
+        return f"{document.idealWidth():.0f} px of text in {area.width()} px"
+    if document.size().height() > area.height() + 1:
+        return f"{document.size().height():.0f} px of lines in {area.height()} px"
+    return ""
 
 
 def _fits(size: QSize, screen: QSize) -> bool:
@@ -112,6 +128,7 @@ def test_live_mode_shows_every_control_on_a_laptop_screen(
             if cut:
                 problems[f"{type(widget).__name__} {widget.accessibleName()!r}"] = cut
     assert problems == {}
+    assert _text_cut(view.timeline.legend) == ""
 
     table = view.table.table
     row_height = table.rowHeight(0)
