@@ -125,6 +125,10 @@ def _couple_texts(couple: CoupleOutline) -> tuple[str, str]:
     )
 
 
+COSIGNED_MARK = " · co-signed"
+"""After an intensive whose latest returned review carries a supervisor's co-signature."""
+
+
 def _intensive_texts(intensive: IntensiveOutline) -> tuple[str, str]:
     first_day = intensive.first_day
     first = long_date(first_day) if first_day is not None else "no days"
@@ -134,8 +138,9 @@ def _intensive_texts(intensive: IntensiveOutline) -> tuple[str, str]:
     if intensive.status == "archived":
         tags.append("archived")
     suffix = f" ({', '.join(tags)})" if tags else ""
+    mark = COSIGNED_MARK if intensive.cosigned else ""
     return (
-        f"{intensive.title} · {first}{suffix}",
+        f"{intensive.title} · {first}{suffix}{mark}",
         f"{intensive.title}, clinician {intensive.clinician}",
     )
 

@@ -1,11 +1,12 @@
-"""The navigator's "co-signed" mark on a trainee's intensive, drawn by a delegate.
+"""The tooltip of the navigator's "co-signed" mark on a trainee's intensive.
 
-The navigator's model is being rewritten for lazy loading elsewhere, so the
-mark is not put into its labels: this delegate appends " · co-signed" when
-it paints an intensive whose latest returned review carries a supervisor's
-co-signature, and says so in the tooltip. Whether one is, the
-casebook's outline says; when, the review desk reads from the vault
-(``cosigned_intensives``) at unlock and after a return package is opened.
+The mark itself is part of the intensive's label (the navigator model adds
+`COSIGNED_MARK` when the casebook's outline says the latest returned review
+carries a supervisor's co-signature). It was once appended here, in the
+delegate's `initStyleOption`: a Python call for every row painted, the
+largest Python share of repainting the navigator on a ten-year vault. This
+delegate says when in the tooltip: the review desk reads the dates from the
+vault (``cosigned_intensives``) at unlock and after a return package is opened.
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crucible.app.ui.casebook.navigator_model import ID_ROLE, INTENSIVE, KIND_ROLE, SUMMARY_ROLE
-
-MARK = " · co-signed"
+from crucible.app.ui.casebook.navigator_model import (
+    ID_ROLE,
+    INTENSIVE,
+    KIND_ROLE,
+    SUMMARY_ROLE,
+)
 
 
 class CosignedMark(QStyledItemDelegate):
-    """Paints the navigator's items as usual, with the mark on co-signed intensives."""
+    """Paints the navigator's items as Qt does; says when a co-signed intensive was co-signed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,14 +56,6 @@ class CosignedMark(QStyledItemDelegate):
     def signed_at(self, index: QModelIndex | QPersistentModelIndex) -> datetime | None:
         """When the intensive at ``index`` was co-signed, if this delegate was told."""
         return self._signed.get(index.data(ID_ROLE)) if self.is_cosigned(index) else None
-
-    def initStyleOption(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        """The item's look, with the mark appended to a co-signed intensive's text."""
-        super().initStyleOption(option, index)
-        if self.is_cosigned(index):
-            option.text = f"{option.text}{MARK}"
 
     def helpEvent(
         self,
