@@ -218,6 +218,8 @@ class UiProbe:
         self.scratch = folder / "bench-fsync-probe"
         self.gaps: list[float] = []
         self.fsyncs: list[float] = []
+        self.fsync_at: list[float] = []
+        self.started = 0.0
 
     def _tick(self) -> None:
         self.gaps.append(float(self.clock.restart()))
@@ -231,6 +233,7 @@ class UiProbe:
         finally:
             os.close(fd)
         self.fsyncs.append((time.perf_counter() - started) * 1000)
+        self.fsync_at.append(started - self.started)
 
     def run(self, work: object, idle: bool = False) -> object:
         """Run `work` on a thread (or sleep 3 s when `idle`) with the probes on this one.
@@ -242,7 +245,8 @@ class UiProbe:
         """
         from PySide6.QtCore import QEventLoop, QTimer
 
-        self.gaps, self.fsyncs, outcome = [], [], []
+        self.gaps, self.fsyncs, self.fsync_at, outcome = [], [], [], []
+        self.started = time.perf_counter()
         thread = threading.Thread(
             target=lambda: outcome.append(time.sleep(3) if idle else work())  # type: ignore[operator]
         )
@@ -267,8 +271,14 @@ class UiProbe:
         return (
             f"longest UI gap {max(self.gaps, default=0):.0f} ms; "
             f"commit fsync median {statistics.median(self.fsyncs or [0]):.0f} ms, "
-            f"max {max(self.fsyncs, default=0):.0f} ms ({len(self.fsyncs)} commits)"
+            f"max {max(self.fsyncs, default=0):.0f} ms ({len(self.fsyncs)} commits, "
+            f"the longest {self._longest_at():.1f} s in)"
         )
+
+    def _longest_at(self) -> float:
+        if not self.fsyncs:
+            return 0.0
+        return self.fsync_at[self.fsyncs.index(max(self.fsyncs))]
 
 
 def time_backups(folder: Path, runs: int) -> int:

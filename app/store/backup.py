@@ -146,6 +146,7 @@ def copy_database(
     progress: Progress | None = None,
     *,
     between_copies: Callable[[], None] | None = None,
+    phase_done: Callable[[str], None] | None = None,
 ) -> int:
     """Copy the open vault into `copy`, a committed state of it; returns the copy's page count.
 
@@ -158,8 +159,10 @@ def copy_database(
     with SQLite's online backup API instead (`_copy_with_backup_api`).
     Either way the copy is written without journal or fsync: only the
     archive made from it has to be durable. `between_copies` is for tests:
-    it runs between the database file and its WAL.
+    it runs between the database file and its WAL. `phase_done` hears the
+    end of each phase ("copy", then "replay the WAL"), for `BackupInfo.phases`.
     """
+    done = phase_done or (lambda _name: None)
     source = open_raw_connection(db_path, data_key)
     try:
         source.execute("BEGIN")
@@ -169,9 +172,13 @@ def copy_database(
         if journal != "wal" or not raw_copy_possible(db_path):
             pages = _copy_with_backup_api(source, copy, data_key, progress)
             source.execute("COMMIT")
+            done("copy")
             return pages
-        copy_encrypted_files(db_path, copy, page_size, progress, COPY_STEP_PAGES, between_copies)
+        copy_encrypted_files(
+            db_path, copy, page_size, progress, COPY_STEP_PAGES, SYNC_EVERY, between_copies
+        )
         source.execute("COMMIT")
+        done("copy")
     except sqlcipher.DatabaseError as error:
         raise (
             sqlite_storage_error(error, copy.parent)
@@ -183,7 +190,9 @@ def copy_database(
         ) from None
     finally:
         source.close()
-    return replay_copied_wal(copy, data_key)
+    pages = replay_copied_wal(copy, data_key)
+    done("replay the WAL")
+    return pages
 
 
 def replay_copied_wal(copy: Path, data_key: DataKey) -> int:
@@ -337,9 +346,10 @@ def _make_backup(
     try:
         _prepare_folder(folder, own_folder)
         os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-        pages = copy_database(db_path, data_key, copy, _stopping(cancelled, progress))
+        pages = copy_database(
+            db_path, data_key, copy, _stopping(cancelled, progress), phase_done=clock.done
+        )
         _stop_if(cancelled)
-        clock.done("copy")
         key_bytes = key_path.read_bytes()
         fd = os.open(archive_temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         with os.fdopen(fd, "wb") as raw:
@@ -371,6 +381,8 @@ def _make_backup(
             clock.done("fsync")
         os.replace(archive_temp, target)
         fsync_dir(folder)
+        _remove_gradually(copy)
+        clock.done("remove the copy")
     except OSError as error:
         raise storage_error(error) from None
     finally:
@@ -437,6 +449,26 @@ def _archive_copy(
     if size != info.file_size:
         raise BackupError("The backup copy changed while it was archived; the vault is unchanged.")
     return digest.hexdigest(), size
+
+
+def _remove_gradually(path: Path) -> None:
+    """Delete a big file `SYNC_EVERY` bytes at a time, each step made durable.
+
+    The copy's blocks are on disk (it is fsynced as it is written), and
+    freeing 563 MiB in one unlink is one big journal commit, with discards,
+    that a live key's fsync waits behind: 56-115 ms measured here, against
+    13 ms in 8 MiB steps (decision 0030). Costs about 0.4 s more.
+    """
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        size = os.fstat(fd).st_size
+        while size > 0:
+            size = max(0, size - SYNC_EVERY)
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+    path.unlink()
 
 
 def _stop_if(cancelled: threading.Event) -> None:

@@ -55,6 +55,7 @@ def copy_encrypted_files(
     page_size: int,
     progress: Progress | None,
     every_pages: int,
+    sync_every: int,
     between_copies: Callable[[], None] | None = None,
 ) -> None:
     """Copy vault.db, then its `-wal` (if there is one), byte for byte beside `copy`.
@@ -68,12 +69,12 @@ def copy_encrypted_files(
     """
     wal = db_path.with_name(db_path.name + "-wal")
     total = _pages(_size(db_path) + _size(wal), page_size)
-    done = _stream(db_path, copy, 0, total, page_size, progress, every_pages)
+    done = _stream(db_path, copy, 0, total, page_size, progress, every_pages, sync_every)
     if between_copies is not None:
         between_copies()
     if wal.exists():  # the vault's own connections keep it; missing means nothing to replay
         wal_copy = copy.with_name(copy.name + "-wal")
-        done = _stream(wal, wal_copy, done, total, page_size, progress, every_pages)
+        done = _stream(wal, wal_copy, done, total, page_size, progress, every_pages, sync_every)
     if progress is not None:
         progress(max(done, total), max(done, total))
 
@@ -86,14 +87,20 @@ def _stream(
     page_size: int,
     progress: Progress | None,
     every_pages: int,
+    sync_every: int,
 ) -> int:
     """Copy one file; returns the pages reported so far (`done` plus this file's)."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     with os.fdopen(fd, "wb") as out, _SourceReader(source) as read:
-        copied, reported = 0, 0
+        copied, reported, unsynced = 0, 0, 0
         while chunk := read(READ_CHUNK):
             out.write(chunk)
             copied += len(chunk)
+            unsynced += len(chunk)
+            if unsynced >= sync_every:
+                out.flush()
+                os.fsync(out.fileno())
+                unsynced = 0
             pages = copied // page_size
             if progress is not None and pages - reported >= every_pages:
                 progress(min(done + pages, total), total)
