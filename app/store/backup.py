@@ -3,17 +3,19 @@
 A backup file is a ZIP archive (stored, not compressed: the content is
 ciphertext) holding:
 
-- `vault.db`: a copy of the database made with SQLite's online backup API
-  into a new file keyed with the same data key, so it is encrypted exactly
-  like the vault;
+- `vault.db`: a copy of the database, encrypted exactly like the vault with
+  the same data key: its encrypted file and WAL copied as they are under a
+  read transaction, the WAL then replayed by SQLite (decision 0030), or, for
+  a vault not in WAL mode, a copy made with SQLite's online backup API;
 - `vault.key`: the key file as it was, so the backup opens with the
   passphrase or recovery code that were valid when it was made;
 - `manifest.json`: format, creation time, reason, schema revision and the
   SHA-256 and size of both members.
 
 The copy is verified before the archive is kept: it opens with the key,
-every page passes `cipher_integrity_check` and it has the snapshot's
-length (decision 0026 says why that check, and not also `quick_check`).
+every page passes `cipher_integrity_check` and it has its own length after
+the replay (decisions 0026 and 0030 say why that check, and not also
+`quick_check`).
 The check runs on a second thread while the one pass that hashes the copy
 writes it into the archive; the archive is a temp file, fsynced every
 `SYNC_EVERY` bytes and at the end, then renamed into place, so a crash or a
@@ -157,8 +159,8 @@ def copy_database(
     0030): no page is decrypted or encrypted again. A vault that is not in
     WAL mode, or a platform that cannot read the file safely, is copied
     with SQLite's online backup API instead (`_copy_with_backup_api`).
-    Either way the copy is written without journal or fsync: only the
-    archive made from it has to be durable. `between_copies` is for tests:
+    The copy is scratch either way (no journal; nothing reads it after a
+    crash): only the archive made from it has to be durable. `between_copies` is for tests:
     it runs between the database file and its WAL. `phase_done` hears the
     end of each phase ("copy", then "replay the WAL"), for `BackupInfo.phases`.
     """
@@ -254,9 +256,11 @@ def _copy_with_backup_api(
 def check_copy(copy: Path, data_key: DataKey, pages: int) -> None:
     """Check a fresh copy before its archive is kept: key, every page's HMAC, length.
 
-    Read-only, so it can run while the copy is hashed and archived. What it
-    checks and why it is enough for a copy made by `copy_database` (the
-    structural `quick_check` is not repeated here): decision 0026.
+    Read-only, so it can run while the copy is hashed and archived. `pages`
+    is the copy's own page count after `copy_database` (for a raw copy,
+    after its WAL was replayed). What it checks and why it is enough for a
+    copy made by `copy_database` (the structural `quick_check` is not
+    repeated here): decisions 0026 and 0030.
     """
     try:
         connection = open_checking_connection(copy, data_key)
