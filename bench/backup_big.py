@@ -221,10 +221,12 @@ class UiProbe:
         self.gaps: list[float] = []
         self.fsyncs: list[float] = []
         self.fsync_at: list[float] = []
+        self.gap_at: list[float] = []
         self.started = 0.0
 
     def _tick(self) -> None:
         self.gaps.append(float(self.clock.restart()))
+        self.gap_at.append(time.perf_counter() - self.started)
 
     def _commit(self) -> None:
         started = time.perf_counter()
@@ -247,7 +249,7 @@ class UiProbe:
         """
         from PySide6.QtCore import QEventLoop, QTimer
 
-        self.gaps, self.fsyncs, self.fsync_at, outcome = [], [], [], []
+        self.gaps, self.fsyncs, self.fsync_at, self.gap_at, outcome = [], [], [], [], []
         self.started = time.perf_counter()
         thread = threading.Thread(
             target=lambda: outcome.append(time.sleep(3) if idle else work())  # type: ignore[operator]
@@ -271,16 +273,19 @@ class UiProbe:
     def summary(self) -> str:
         """Longest timer gap, and the commits' fsync median and max, in ms."""
         return (
-            f"longest UI gap {max(self.gaps, default=0):.0f} ms; "
+            f"longest UI gap {max(self.gaps, default=0):.0f} ms "
+            f"(ending {self._at(self.gaps, self.gap_at):.1f} s in); "
             f"commit fsync median {statistics.median(self.fsyncs or [0]):.0f} ms, "
             f"max {max(self.fsyncs, default=0):.0f} ms ({len(self.fsyncs)} commits, "
-            f"the longest {self._longest_at():.1f} s in)"
+            f"the longest {self._at(self.fsyncs, self.fsync_at):.1f} s in)"
         )
 
-    def _longest_at(self) -> float:
-        if not self.fsyncs:
+    @staticmethod
+    def _at(values: list[float], times: list[float]) -> float:
+        """When, in seconds from the start, the largest of `values` was recorded."""
+        if not values:
             return 0.0
-        return self.fsync_at[self.fsyncs.index(max(self.fsyncs))]
+        return times[values.index(max(values))]
 
 
 def time_backups(folder: Path, runs: int) -> int:

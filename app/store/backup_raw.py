@@ -6,7 +6,7 @@ database for that key: nothing is decrypted or encrypted again. What makes
 the copy a committed state and not a mix of page versions is SQLite's WAL
 protocol, with the caller holding a read transaction on the vault across
 both file copies (`copy_encrypted_files`), and SQLite replaying the copied
-WAL into the copy afterwards (`replay_copied_wal`). Decision 0030 cites the
+WAL into the copy afterwards (`app.store.backup.replay_copied_wal`). Decision 0030 cites the
 rules this relies on.
 
 On POSIX the bytes are read by a child process (`cat`), never by a file
@@ -121,12 +121,15 @@ class _SourceReader:
         if cat is None:
             self._fd = os.open(self._path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         else:
-            self._process = subprocess.Popen(
-                [cat, str(self._path.resolve())],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,  # it would name the path; the caller says it in words
-            )
+            try:
+                self._process = subprocess.Popen(
+                    [cat, str(self._path.resolve())],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,  # it would name the path; the caller words it
+                )
+            except OSError as error:  # the child could not start: the file was not read
+                raise SourceUnreadableError from error
             self._fd = self._process.stdout.fileno() if self._process.stdout else -1
         return lambda size: os.read(self._fd, size)
 

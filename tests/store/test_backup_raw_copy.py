@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import crucible.app.store.backup as backup_module
+from crucible.app.store import backup_raw
 from crucible.app.store.backup import (
     BackupError,
     check_copy,
@@ -280,3 +281,18 @@ def test_vault_db_is_never_opened_by_this_process_outside_sqlite(
     _copy(vault, tmp_path, progress=lambda *_: during.append(descriptors()))
     assert during
     assert max(during) == before + 1  # the source connection's own, and no other
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the child process reads the file on POSIX")
+@pytest.mark.parametrize("reader", ["/bin/false", "/nonexistent/cat"])
+def test_a_reader_that_fails_or_cannot_start_is_one_sentence_and_leaves_nothing(
+    vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    """The child exits with an error, or never starts: the backup says so and keeps nothing."""
+    monkeypatch.setattr(backup_raw, "_cat", lambda: reader)
+    folder = tmp_path / "backups"
+    with pytest.raises(
+        BackupError, match=r"^The vault could not be read to the end; run the integrity check\.$"
+    ):
+        _backup(vault, folder)
+    assert list(folder.iterdir()) == []
