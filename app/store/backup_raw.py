@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -127,6 +128,7 @@ class _SourceReader:
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,  # it would name the path; the caller words it
+                    env=_system_environment(),
                 )
             except OSError as error:  # the child could not start: the file was not read
                 raise SourceUnreadableError from error
@@ -145,6 +147,23 @@ class _SourceReader:
         status = process.wait()
         if kind is None and status != 0:
             raise SourceUnreadableError
+
+
+def _system_environment() -> dict[str, str]:
+    """This environment, minus a PyInstaller bundle's own library path (for a system program).
+
+    The bundle's bootloader puts its folder first in LD_LIBRARY_PATH and
+    keeps the original in LD_LIBRARY_PATH_ORIG (PyInstaller's documentation,
+    "Launching external programs from the frozen application").
+    """
+    environment = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        original = environment.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is None:
+            environment.pop("LD_LIBRARY_PATH", None)
+        else:
+            environment["LD_LIBRARY_PATH"] = original
+    return environment
 
 
 def _cat() -> str | None:

@@ -11,6 +11,7 @@ transaction, both checks clean.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -296,3 +297,21 @@ def test_a_reader_that_fails_or_cannot_start_is_one_sentence_and_leaves_nothing(
     ):
         _backup(vault, folder)
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"), [("/usr/local/lib", "/usr/local/lib"), (None, None)]
+)
+def test_in_a_bundle_the_reader_gets_the_systems_library_path_back(
+    monkeypatch: pytest.MonkeyPatch, original: str | None, expected: str | None
+) -> None:
+    """`cat` must not load the bundle's libraries (PyInstaller puts its folder first)."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/crucible/_internal")
+    if original is None:
+        monkeypatch.delenv("LD_LIBRARY_PATH_ORIG", raising=False)
+    else:
+        monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", original)
+    environment = backup_raw._system_environment()
+    assert environment.get("LD_LIBRARY_PATH") == expected
+    assert "LD_LIBRARY_PATH_ORIG" not in environment
