@@ -140,6 +140,26 @@ def test_a_checkpoint_between_the_file_and_its_wal_loses_nothing(
     _assert_committed_state(_groups(copy, vault), at_least=snapshot)
 
 
+def test_with_the_wal_checkpointed_at_the_start_nothing_is_backfilled_during_the_copy(
+    vault: Vault, writer: Writer, tmp_path: Path
+) -> None:
+    """End mark 0: later commits (a reset WAL, new salts) stay in the WAL until the copy ends."""
+    assert writer.checkpoint("TRUNCATE")[0] == 0
+    snapshot = writer.committed
+    outcome: dict[str, tuple[int, int, int]] = {}
+
+    def commit_and_checkpoint() -> None:
+        writer.commit_groups(40)
+        outcome["passive"] = writer.checkpoint("PASSIVE")
+
+    copy, pages = _copy(vault, tmp_path, between_copies=commit_and_checkpoint)
+    busy, frames, backfilled = outcome["passive"]
+    assert frames > 0
+    assert (busy, backfilled) == (0, 0)  # the copy's read mark 0 let nothing into vault.db
+    check_copy(copy, vault.data_key, pages)
+    _assert_committed_state(_groups(copy, vault), at_least=snapshot)
+
+
 def test_a_checkpoint_while_the_file_is_copied_gives_a_committed_state(
     vault: Vault, writer: Writer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
