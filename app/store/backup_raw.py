@@ -129,6 +129,9 @@ class _SourceReader:
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,  # it would name the path; the caller words it
                     env=_system_environment(),
+                    # Ctrl+C in `crucible backup` cancels the backup, which stops the child;
+                    # the terminal's SIGINT should not reach the child first.
+                    start_new_session=True,
                 )
             except OSError as error:  # the child could not start: the file was not read
                 raise SourceUnreadableError from error
