@@ -160,9 +160,10 @@ def copy_database(
     WAL mode, or a platform that cannot read the file safely, is copied
     with SQLite's online backup API instead (`_copy_with_backup_api`).
     The copy is scratch either way (no journal; nothing reads it after a
-    crash): only the archive made from it has to be durable. `between_copies` is for tests:
-    it runs between the database file and its WAL. `phase_done` hears the
-    end of each phase ("copy", then "replay the WAL"), for `BackupInfo.phases`.
+    crash): only the archive made from it has to be durable.
+    `between_copies` is for tests: it runs between the database file and
+    its WAL. `phase_done` hears the end of each phase ("copy", then "replay
+    the WAL"), for `BackupInfo.phases`.
     """
     done = phase_done or (lambda _name: None)
     source = open_raw_connection(db_path, data_key)
