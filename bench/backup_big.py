@@ -16,7 +16,8 @@ With `--vault PATH` (a copy of a vault made with bench/scale_vault.py's
 passphrase, e.g. the ten-year vault: never the shared cache itself) it
 times only the backup, phase by phase, `--runs` times, beside a floor
 measured in the same run (`cp` of vault.db, `sync` of that copy and
-`sha256sum` of it: plain I/O), and meanwhile probes the UI side: a 5 ms
+`sha256sum` of it: plain I/O; and `python -c pass`, a CPU-and-start-up
+floor that moves with the machine's load), and meanwhile probes the UI side: a 5 ms
 QTimer on the main thread (its longest gap is the longest stall) and, every
 100 ms on that thread, a 4 KiB append + fsync in the vault folder, which
 is what a live key's commit does to the disk (WAL, synchronous=FULL).
@@ -187,10 +188,11 @@ def cached_vault(fresh: bool) -> Path:
 
 
 def floor_seconds(db_path: Path, scratch: Path) -> dict[str, float]:
-    """Plain I/O on the same file: cp, fsync of the copy, sha256sum of it."""
+    """Plain I/O on the same file: cp, fsync of the copy, sha256sum of it; and `python -c pass`."""
     target = scratch / "floor.db"
     times = {}
     for name, command in (
+        ("python -c pass", [sys.executable, "-c", "pass"]),
         ("cp", ["cp", str(db_path), str(target)]),
         ("sync", ["sync", str(target)]),
         ("sha256sum", ["sha256sum", str(target)]),
@@ -218,9 +220,13 @@ class UiProbe:
         self.scratch = folder / "bench-fsync-probe"
         self.gaps: list[float] = []
         self.fsyncs: list[float] = []
+        self.fsync_at: list[float] = []
+        self.gap_at: list[float] = []
+        self.started = 0.0
 
     def _tick(self) -> None:
         self.gaps.append(float(self.clock.restart()))
+        self.gap_at.append(time.perf_counter() - self.started)
 
     def _commit(self) -> None:
         started = time.perf_counter()
@@ -231,6 +237,7 @@ class UiProbe:
         finally:
             os.close(fd)
         self.fsyncs.append((time.perf_counter() - started) * 1000)
+        self.fsync_at.append(started - self.started)
 
     def run(self, work: object, idle: bool = False) -> object:
         """Run `work` on a thread (or sleep 3 s when `idle`) with the probes on this one.
@@ -242,7 +249,8 @@ class UiProbe:
         """
         from PySide6.QtCore import QEventLoop, QTimer
 
-        self.gaps, self.fsyncs, outcome = [], [], []
+        self.gaps, self.fsyncs, self.fsync_at, self.gap_at, outcome = [], [], [], [], []
+        self.started = time.perf_counter()
         thread = threading.Thread(
             target=lambda: outcome.append(time.sleep(3) if idle else work())  # type: ignore[operator]
         )
@@ -265,10 +273,19 @@ class UiProbe:
     def summary(self) -> str:
         """Longest timer gap, and the commits' fsync median and max, in ms."""
         return (
-            f"longest UI gap {max(self.gaps, default=0):.0f} ms; "
+            f"longest UI gap {max(self.gaps, default=0):.0f} ms "
+            f"(ending {self._at(self.gaps, self.gap_at):.1f} s in); "
             f"commit fsync median {statistics.median(self.fsyncs or [0]):.0f} ms, "
-            f"max {max(self.fsyncs, default=0):.0f} ms ({len(self.fsyncs)} commits)"
+            f"max {max(self.fsyncs, default=0):.0f} ms ({len(self.fsyncs)} commits, "
+            f"the longest {self._at(self.fsyncs, self.fsync_at):.1f} s in)"
         )
+
+    @staticmethod
+    def _at(values: list[float], times: list[float]) -> float:
+        """When, in seconds from the start, the largest of `values` was recorded."""
+        if not values:
+            return 0.0
+        return times[values.index(max(values))]
 
 
 def time_backups(folder: Path, runs: int) -> int:
@@ -289,12 +306,14 @@ def time_backups(folder: Path, runs: int) -> int:
             started = time.perf_counter()
             made = probe.run(lambda: backups.backup_now(vault))
             seconds = time.perf_counter() - started
-            floor_total = sum(floor.values())
+            floor_total = sum(s for name, s in floor.items() if name != "python -c pass")
             phases = ", ".join(f"{name} {s:.2f}" for name, s in made.info.phases)  # type: ignore[attr-defined]
             print(
                 f"run {run}: backup {seconds:.2f} s ({phases}); floor {floor_total:.2f} s "
                 f"(cp {floor['cp']:.2f}, sync {floor['sync']:.2f}, sha256sum "
-                f"{floor['sha256sum']:.2f}); ratio {seconds / floor_total:.1f}; "
+                f"{floor['sha256sum']:.2f}); python -c pass {floor['python -c pass']:.3f} s "
+                f"(ratio {seconds / floor['python -c pass']:.0f}); "
+                f"ratio {seconds / floor_total:.1f}; "
                 f"load {load:.2f} -> {os.getloadavg()[0]:.2f}"
             )
             print(f"  during the backup: {probe.summary()}")

@@ -199,5 +199,13 @@ def test_the_phases_are_reported_in_order(filled: Vault, tmp_path: Path) -> None
     """The bench and the log read where the time went."""
     info = _backup(filled, tmp_path / "backups")
     names = [name for name, _seconds in info.phases]
-    assert names == ["copy", "archive", "check (beside the archive)", "wait for the check", "fsync"]
+    assert names == [
+        "copy",
+        "replay the WAL",
+        "archive",
+        "check (beside the archive)",
+        "wait for the check",
+        "fsync",
+        "remove the copy",
+    ]
     assert all(seconds >= 0 for _name, seconds in info.phases)
