@@ -247,7 +247,7 @@ def sources_for(filters: SearchFilters) -> tuple[_Source, ...]:
 
 
 def _where(source: _Source, filters: SearchFilters) -> tuple[list[str], dict[str, Any]]:
-    clauses: list[str] = []
+    clauses: list[str] = ["i.staged_at IS NULL"]  # an import still writing (decision 0031)
     params: dict[str, Any] = {}
     if not filters.include_archived:
         clauses.append("i.status != 'archived'")
