@@ -520,8 +520,10 @@ class SearchStop:
 
 
 def couple_exists(session: Session, code: str) -> bool:
-    """Whether a couple has this code."""
-    found = session.execute(text("SELECT 1 FROM couple WHERE code = :code"), {"code": code})
+    """Whether a couple has this code (not one an import is still writing)."""
+    found = session.execute(
+        text("SELECT 1 FROM couple WHERE code = :code AND staged_at IS NULL"), {"code": code}
+    )
     return found.first() is not None
 
 

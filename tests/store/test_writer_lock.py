@@ -98,3 +98,57 @@ def test_the_same_thread_may_write_inside_its_own_write(vault: Vault, sample_byt
     with vault.writing():
         assert not vault.writer_busy  # not busy for the thread that holds it
         log_observation(vault, block_id, observation, wait=False)
+
+
+def test_a_long_write_gives_way_to_a_waiting_writer_between_its_transactions(
+    vault: Vault,
+) -> None:
+    """`give_way` hands the lock to the thread already waiting; without it the holder wins again.
+
+    Python's lock is not fair: the thread releasing it and taking it again
+    at once (an import's next chunk) usually gets it before a waiting one.
+    """
+    order: list[str] = []
+    waiting = threading.Event()
+
+    def key() -> None:
+        waiting.set()
+        with vault.writing():
+            order.append("key")
+
+    with vault.writing():
+        waiter = threading.Thread(target=key)
+        waiter.start()
+        assert waiting.wait(5)
+        deadline = time.monotonic() + 5
+        while vault.writers_waiting != 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert vault.writers_waiting == 1
+    assert vault.give_way()  # someone was waiting, and has the lock now
+    with vault.writing():
+        order.append("next chunk")
+    waiter.join(5)
+    assert order == ["key", "next chunk"]
+    assert vault.writers_waiting == 0
+    assert not vault.give_way()  # nobody waits: returns at once
+
+
+def test_giving_way_is_bounded_by_its_timeout(vault: Vault) -> None:
+    """A waiter that never gets the lock (it is held elsewhere) does not stall the long write."""
+    release = threading.Event()
+    with _held_by_another_thread(vault, release):
+        waiter = threading.Thread(target=lambda: _wait_briefly(vault))
+        waiter.start()
+        deadline = time.monotonic() + 5
+        while vault.writers_waiting != 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        started = time.monotonic()
+        assert vault.give_way(0.05)
+        assert time.monotonic() - started < 1.0
+        release.set()
+        waiter.join(10)
+
+
+def _wait_briefly(vault: Vault) -> None:
+    with vault.writing():
+        pass
