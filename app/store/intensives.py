@@ -181,7 +181,7 @@ def load_intensive(
     observations_of: Collection[int] | None = None,
     notes: bool = True,
 ) -> domain.Intensive | None:
-    """The whole intensive as domain objects, or None if there is no such id.
+    """The whole intensive as domain objects, or None if there is no such id (or it is staged).
 
     `observations_of`, when given, names the only blocks whose observations
     are read; every other block comes without any (the live workspace opens
@@ -193,7 +193,7 @@ def load_intensive(
     blocks = selectinload(models.Intensive.days).selectinload(models.Day.blocks)
     row = session.scalar(
         select(models.Intensive)
-        .where(models.Intensive.id == intensive_id)
+        .where(models.Intensive.id == intensive_id, models.Intensive.staged_at.is_(None))
         .options(
             selectinload(models.Intensive.couple).selectinload(models.Couple.partners),
             blocks.options(

@@ -357,3 +357,21 @@ def test_an_unlock_keeps_staged_rows_while_another_process_has_the_vault(
     assert isinstance(outcome, int), outcome
     assert [row.id for row in listing.list_intensives(vault)] == [published, outcome]
     assert _count(vault, "observation WHERE quote = :q", q=CANARY_QUOTE) == OBSERVATIONS
+
+
+def test_a_staged_intensive_cannot_be_read_or_exported_by_its_id(
+    vault: Vault, paused: PausedImport, tmp_path: Path
+) -> None:
+    from crucible.app.services.boris_export import export_boris
+    from crucible.app.services.intensive_exchange import export_intensive, get_intensive
+
+    staged = max(row[0] for row in _select(vault, "SELECT id FROM intensive"))
+    with pytest.raises(NotFoundError):
+        get_intensive(vault, staged)
+    with pytest.raises(NotFoundError):
+        export_intensive(vault, staged, actor="test")
+    with pytest.raises(NotFoundError):
+        export_boris(vault, staged, tmp_path / "staged.boris", actor="test")
+    assert not (tmp_path / "staged.boris").exists()
+    paused.finish()
+    assert get_intensive(vault, staged).title == CANARY_TITLE
