@@ -153,7 +153,7 @@ def anything_staged(connection: Connection) -> bool:
     return bool(connection.scalar(select(staged | couple)))
 
 
-DISCARD_ROWS = 2_000
+DISCARD_ROWS = 500
 """Observations deleted per transaction when a staged intensive is removed."""
 
 
@@ -220,7 +220,7 @@ def remove_staged(vault: Vault, intensive_id: int) -> None:
     rest in one transaction. A published intensive is left alone.
     """
     while True:
-        with vault.write_connection() as connection:
+        with vault.staging_connection() as connection:  # a crash leaves it staged: removed later
             gone = delete_some_observations(connection, intensive_id)
         if gone < DISCARD_ROWS:
             break

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -152,3 +153,36 @@ def test_giving_way_is_bounded_by_its_timeout(vault: Vault) -> None:
 def _wait_briefly(vault: Vault) -> None:
     with vault.writing():
         pass
+
+
+def test_a_staging_write_skips_the_fsync_and_hands_its_connection_back_synced(
+    vault: Vault,
+) -> None:
+    """An import's staged chunk commits with synchronous=NORMAL; nothing else ever does."""
+    with vault.staging_connection() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        raw = connection.connection.dbapi_connection
+    assert raw is not None
+    assert raw.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL, back in the pool
+
+
+def _staged_couple_then_failure(vault: Vault) -> Any:
+    with vault.staging_connection() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO couple (code, archived, staged_at) VALUES ('C-X', 0, '2026-12-03')"
+        )
+        raw = connection.connection.dbapi_connection
+        raise StagingCutShort(raw)
+
+
+class StagingCutShort(RuntimeError):
+    """Carries the raw connection out of the failed staging write."""
+
+
+def test_a_failed_staging_write_rolls_back_and_still_restores_full_sync(vault: Vault) -> None:
+    with pytest.raises(StagingCutShort) as failed:
+        _staged_couple_then_failure(vault)
+    (raw,) = failed.value.args
+    assert raw.execute("PRAGMA synchronous").fetchone()[0] == 2
+    with vault.write_connection() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM couple").scalar() == 0
