@@ -5,7 +5,7 @@ One `BackgroundWork` exists per app, made by the composition root
 second pool would be a second writer in the process. It keeps two lanes:
 
 - `run_write`: work that writes to the vault (import, restore, a note
-  autosave, a queued live observation). One thread, first in first out, so
+  autosave). One thread, first in first out, so
   writes never race each other and a write queued after another is stored
   after it.
 - `run_read`: work that only reads or computes (key derivation, an export's
