@@ -128,6 +128,7 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleOut
     cosigned = _cosigned(session)
     couples = session.scalars(
         select(models.Couple)
+        .where(models.Couple.staged_at.is_(None))
         .order_by(models.Couple.code)
         .options(
             selectinload(models.Couple.partners),
@@ -141,7 +142,7 @@ def load_casebook(session: Session, *, include_archived: bool) -> list[CoupleOut
         intensives = tuple(
             _intensive_summary(row, counts, signed, row.id in cosigned)
             for row in sorted(couple.intensives, key=lambda i: i.id)
-            if include_archived or row.status != "archived"
+            if row.staged_at is None and (include_archived or row.status != "archived")
         )
         a, b = (PartnerOutline(p.key, p.name, p.pronouns, p.colour) for p in couple.partners)
         result.append(CoupleOutline(couple.id, couple.code, (a, b), intensives))
@@ -160,7 +161,8 @@ def _cosigned(session: Session, intensive_id: int | None = None) -> set[int]:
     return set(session.scalars(query))
 
 
-_COUPLES_SQL = "SELECT id, code FROM couple ORDER BY code"
+# `staged_at IS NULL`: an import still writing is nobody's to see (decision 0031).
+_COUPLES_SQL = "SELECT id, code FROM couple WHERE staged_at IS NULL ORDER BY code"
 _PARTNERS_SQL = "SELECT couple_id, key, name, pronouns, colour FROM partner ORDER BY couple_id, key"
 _HEADERS_SQL = (
     "SELECT i.id, i.couple_id, i.title, i.clinician, i.trainee, i.supervisor, i.status,"
@@ -191,7 +193,8 @@ def load_couples(session: Session, *, include_archived: bool) -> list[CoupleOutl
     for couple_id, key, name, pronouns, colour in driver.execute(_PARTNERS_SQL):
         partners.setdefault(couple_id, []).append(PartnerOutline(key, name, pronouns, colour))
     cosigned = {row[0] for row in driver.execute(_COSIGNED_SQL)}
-    where = "" if include_archived else " WHERE i.status != 'archived'"
+    archived = "" if include_archived else " AND i.status != 'archived'"
+    where = " WHERE i.staged_at IS NULL" + archived
     intensives: dict[int, list[IntensiveOutline]] = {}
     for row in driver.execute(_HEADERS_SQL.format(where=where)):
         intensive_id, couple_id, title, clinician, trainee, supervisor, status, first = row
@@ -210,7 +213,7 @@ def load_couples(session: Session, *, include_archived: bool) -> list[CoupleOutl
         )
         intensives.setdefault(couple_id, []).append(header)
     result = []
-    for couple_id, code in driver.execute(_COUPLES_SQL):
+    for couple_id, code in driver.execute(_COUPLES_SQL):  # a staged couple's intensive is too
         a, b = partners[couple_id]
         result.append(CoupleOutline(couple_id, code, (a, b), tuple(intensives.get(couple_id, ()))))
     return result
@@ -238,6 +241,8 @@ def intensives_with_block_titled(session: Session, text: str) -> list[int]:
         session.scalars(
             select(models.Day.intensive_id)
             .join(models.Block, models.Block.day_id == models.Day.id)
+            .join(models.Intensive, models.Intensive.id == models.Day.intensive_id)
+            .where(models.Intensive.staged_at.is_(None))
             .where(models.Block.title.ilike(pattern, escape="\\"))
             .distinct()
         )

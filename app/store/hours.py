@@ -67,6 +67,7 @@ def blocks_for_hours(session: Session) -> list[BlockInRecord]:
         .join(models.Couple, models.Couple.id == models.Intensive.couple_id)
         .outerjoin(models.HoursBlockMark, models.HoursBlockMark.block_id == block.id)
         .outerjoin(seen, seen.c.block_id == block.id)
+        .where(models.Intensive.staged_at.is_(None))  # an import still writing: not yet hours
         .order_by(block.id)
     )
     moment = datetime.fromisoformat  # what AwareDateTime does; "...Z" texts are UTC

@@ -79,10 +79,10 @@ def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datet
     for day in intensive.days:
         day_row = models.Day(number=day.number, date=day.date)
         for position, block in enumerate(day.blocks):
-            block_row = _block_row(block, position, saved_at)
-            if block.note.is_signed and block_row.note is not None:
-                signatures.append((block_row.note, block.note))
-            day_row.blocks.append(block_row)
+            new_block = block_row(block, position, saved_at)
+            if block.note.is_signed and new_block.note is not None:
+                signatures.append((new_block.note, block.note))
+            day_row.blocks.append(new_block)
         row.days.append(day_row)
     session.add(row)
     session.flush()
@@ -97,7 +97,8 @@ def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datet
     return row.id
 
 
-def _block_row(block: domain.Block, position: int, saved_at: datetime) -> models.Block:
+def block_row(block: domain.Block, position: int, saved_at: datetime) -> models.Block:
+    """A block's new row with its note (unsigned: the caller signs it once its sections are in)."""
     note = block.note
     sections = [(s.title, s.text) for s in note.sections]
     note_row = models.BlockNote(
@@ -180,7 +181,7 @@ def load_intensive(
     observations_of: Collection[int] | None = None,
     notes: bool = True,
 ) -> domain.Intensive | None:
-    """The whole intensive as domain objects, or None if there is no such id.
+    """The whole intensive as domain objects, or None if there is no such id (or it is staged).
 
     `observations_of`, when given, names the only blocks whose observations
     are read; every other block comes without any (the live workspace opens
@@ -194,7 +195,7 @@ def load_intensive(
     blocks = selectinload(models.Intensive.days).selectinload(models.Day.blocks)
     row = session.scalar(
         select(models.Intensive)
-        .where(models.Intensive.id == intensive_id)
+        .where(models.Intensive.id == intensive_id, models.Intensive.staged_at.is_(None))
         .options(
             selectinload(models.Intensive.couple).selectinload(models.Couple.partners),
             blocks.options(
@@ -485,7 +486,7 @@ def observation_from_row(row: models.Observation) -> domain.Observation:
 
 
 def list_intensives(session: Session) -> list[IntensiveListing]:
-    """Every intensive with its couple code and first date, oldest first."""
+    """Every intensive with its couple code and first date, oldest first (none staged)."""
     first_date = (
         select(func.min(models.Day.date))
         .where(models.Day.intensive_id == models.Intensive.id)
@@ -500,6 +501,7 @@ def list_intensives(session: Session) -> list[IntensiveListing]:
             models.Intensive.status,
         )
         .join(models.Couple)
+        .where(models.Intensive.staged_at.is_(None))
         .order_by(models.Intensive.id)
     )
     return [

@@ -69,6 +69,9 @@ class Couple(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Set while an import that made this couple is still writing (revision 0011,
+    # decision 0031): every reader that lists couples skips it until published.
+    staged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     partners: Mapped[list[Partner]] = relationship(
         back_populates="couple", order_by="Partner.key", cascade="all, delete-orphan"
     )
@@ -108,6 +111,9 @@ class Intensive(Base):
     reflections: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Set while an import is still writing it in chunks (revision 0011, decision
+    # 0031): every reader that enumerates intensives skips it until published.
+    staged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     couple: Mapped[Couple] = relationship(back_populates="intensives")
     days: Mapped[list[Day]] = relationship(
         back_populates="intensive", order_by="Day.number", cascade="all, delete-orphan"

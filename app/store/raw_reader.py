@@ -43,6 +43,7 @@ SELECT intensive.id, couple.code,
        (SELECT min(day.date) FROM day WHERE day.intensive_id = intensive.id),
        intensive.title, intensive.status
 FROM intensive JOIN couple ON couple.id = intensive.couple_id
+WHERE intensive.staged_at IS NULL
 ORDER BY intensive.id
 """
 """The raw twin of `app.store.intensives.list_intensives`; a test holds them to one output."""

@@ -31,8 +31,15 @@ _STRATEGIES = {s.value: s for s in Strategy}
 
 
 def existing_ids(session: Session, wanted: list[int] | None) -> list[int]:
-    """The vault's intensive ids among ``wanted`` (all of them for None), in id order."""
-    query = select(models.Intensive.id).order_by(models.Intensive.id)
+    """The vault's intensive ids among ``wanted`` (all of them for None), in id order.
+
+    A staged intensive (an import still writing) is not among them.
+    """
+    query = (
+        select(models.Intensive.id)
+        .where(models.Intensive.staged_at.is_(None))
+        .order_by(models.Intensive.id)
+    )
     if wanted is not None:
         query = query.where(models.Intensive.id.in_(wanted))
     return list(session.scalars(query))

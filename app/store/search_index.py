@@ -247,7 +247,7 @@ def sources_for(filters: SearchFilters) -> tuple[_Source, ...]:
 
 
 def _where(source: _Source, filters: SearchFilters) -> tuple[list[str], dict[str, Any]]:
-    clauses: list[str] = []
+    clauses: list[str] = ["i.staged_at IS NULL"]  # an import still writing (decision 0031)
     params: dict[str, Any] = {}
     if not filters.include_archived:
         clauses.append("i.status != 'archived'")
@@ -520,8 +520,10 @@ class SearchStop:
 
 
 def couple_exists(session: Session, code: str) -> bool:
-    """Whether a couple has this code."""
-    found = session.execute(text("SELECT 1 FROM couple WHERE code = :code"), {"code": code})
+    """Whether a couple has this code (not one an import is still writing)."""
+    found = session.execute(
+        text("SELECT 1 FROM couple WHERE code = :code AND staged_at IS NULL"), {"code": code}
+    )
     return found.first() is not None
 
 

@@ -28,6 +28,7 @@ from crucible.app.store.errors import (
     KeyFileError,
     NoVaultError,
     VaultExistsError,
+    VaultInUseError,
     VaultReplacedError,
     WriterBusyError,
     WrongSecretError,
@@ -51,6 +52,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+
+GIVE_WAY_S = 0.5
+"""The longest a long write pauses between its transactions for the writers waiting."""
 
 
 class UnlockThrottle:
@@ -128,7 +132,9 @@ class Vault:
     writer lock (`writing()`): threads queue on it in Python instead of
     spinning in SQLite's busy handler, and a caller that must not wait (a
     live key on the UI thread) can ask whether the writer is free and queue
-    its write instead (`writing(wait=False)`).
+    its write instead (`writing(wait=False)`). A long write made of many
+    short transactions (an import) calls `give_way()` between them, so the
+    threads waiting for the writer (a queued live key) go first.
     """
 
     def __init__(
@@ -149,6 +155,8 @@ class Vault:
         self._identity = _file_identity(self._db_path)
         self.write_waits = WriteWaits()
         self._writer = threading.RLock()  # re-entrant: a write may call a helper that writes
+        self._waiters = threading.Condition()  # guards and announces `_waiting`
+        self._waiting = 0  # threads blocked in `writing()` for the writer lock
         self._sessions: sessionmaker[Session] | None = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions: sessionmaker[Session] | None = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: self.write_waits}), expire_on_commit=False
@@ -198,18 +206,51 @@ class Vault:
         second), then raises `WriterBusyError`. Without it, a held lock raises
         at once: the caller queues its write rather than stall the UI thread.
         """
-        if not wait:
-            acquired = self._writer.acquire(blocking=False)
-        elif self.write_waits.try_only:
-            acquired = self._writer.acquire(timeout=TRY_ONLY_MS / 1000)
-        else:
-            acquired = self._writer.acquire(timeout=self.write_waits.patience_s)
+        acquired = self._writer.acquire(blocking=False)
+        if not acquired and wait:
+            try_only = self.write_waits.try_only
+            acquired = self._wait_for_writer(
+                TRY_ONLY_MS / 1000 if try_only else self.write_waits.patience_s
+            )
         if not acquired:
             raise WriterBusyError()
         try:
             yield
         finally:
             self._writer.release()
+
+    def _wait_for_writer(self, timeout_s: float) -> bool:
+        """Block for the writer lock, counted as waiting (what `give_way` looks at)."""
+        with self._waiters:
+            self._waiting += 1
+        try:
+            return self._writer.acquire(timeout=timeout_s)
+        finally:
+            with self._waiters:
+                self._waiting -= 1
+                self._waiters.notify_all()
+
+    @property
+    def writers_waiting(self) -> int:
+        """How many threads of this process are blocked waiting for the writer lock now."""
+        with self._waiters:
+            return self._waiting
+
+    def give_way(self, timeout_s: float = GIVE_WAY_S) -> bool:
+        """Between two transactions of a long write: let the waiting writers have the lock first.
+
+        Python's lock is not fair: a thread that releases it and takes it
+        again at once usually wins over one already waiting, so an import's
+        next chunk would keep a queued live key waiting to the end. Called
+        without the writer held, this returns once no thread is waiting for
+        it (each has taken it, so the caller's next transaction queues
+        behind theirs), or after `timeout_s`; whether anyone was waiting.
+        """
+        with self._waiters:
+            if not self._waiting:
+                return False
+            self._waiters.wait_for(lambda: not self._waiting, timeout_s)
+            return True
 
     @property
     def writer_busy(self) -> bool:
@@ -234,6 +275,34 @@ class Vault:
         writing = self.engine.execution_options(**{WRITE_OPTION: self.write_waits})
         with self.writing(wait=wait), writing.begin() as connection:
             yield connection
+        self.ensure_in_place()
+
+    @contextlib.contextmanager
+    def staging_connection(self) -> Iterator[Connection]:
+        """A write transaction whose commit waits for no fsync, for rows nobody reads yet.
+
+        An import's staged chunks (decision 0031): with `synchronous=NORMAL`
+        in WAL mode a commit is atomic but becomes durable only at the next
+        synced commit, which is the import's publishing one (the WAL is
+        written in order, so its fsync covers every chunk before it). A
+        crash before that loses staged rows only, which the next unlock
+        removes anyway. The fsync was most of each chunk's time holding
+        the writer. The connection goes back to the pool synced again.
+        """
+        writing = self.engine.execution_options(**{WRITE_OPTION: self.write_waits})
+        with self.writing(), writing.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA synchronous = NORMAL")
+            try:
+                with connection.begin():
+                    yield connection
+            finally:
+                try:
+                    raw.execute("PRAGMA synchronous = FULL")
+                except BaseException:
+                    connection.invalidate()  # never back to the pool unsynced
+                    raise
         self.ensure_in_place()
 
     @contextlib.contextmanager
@@ -466,8 +535,30 @@ def open_with_key(
                 if before_migration is not None:
                     before_migration(vault)
                 migrate.upgrade(vault.engine, progress=migration_progress)
+        _remove_staged_leftovers(vault, folder)
     disable_core_dumps()
     return vault
+
+
+def _remove_staged_leftovers(vault: Vault, folder: Path) -> None:
+    """Remove what an import interrupted by a crash staged (decision 0031).
+
+    Only while no other process has the vault open: one that does may be
+    importing right now, and its staged rows are not leftovers. They are
+    then removed at a later unlock; until then no reader shows them.
+    """
+    from crucible.app.store import staged_import
+
+    with vault.engine.connect() as connection:
+        if not staged_import.anything_staged(connection):
+            return
+    try:
+        alone = vault_lock.exclusive(folder)
+    except VaultInUseError:
+        log.info("staged intensives kept for a later unlock: another process has the vault")
+        return
+    with alone:
+        staged_import.remove_leftovers(vault)
 
 
 @contextlib.contextmanager

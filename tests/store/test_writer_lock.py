@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,90 @@ def test_the_same_thread_may_write_inside_its_own_write(vault: Vault, sample_byt
     with vault.writing():
         assert not vault.writer_busy  # not busy for the thread that holds it
         log_observation(vault, block_id, observation, wait=False)
+
+
+def test_a_long_write_gives_way_to_a_waiting_writer_between_its_transactions(
+    vault: Vault,
+) -> None:
+    """`give_way` hands the lock to the thread already waiting; without it the holder wins again.
+
+    Python's lock is not fair: the thread releasing it and taking it again
+    at once (an import's next chunk) usually gets it before a waiting one.
+    """
+    order: list[str] = []
+    waiting = threading.Event()
+
+    def key() -> None:
+        waiting.set()
+        with vault.writing():
+            order.append("key")
+
+    with vault.writing():
+        waiter = threading.Thread(target=key)
+        waiter.start()
+        assert waiting.wait(5)
+        deadline = time.monotonic() + 5
+        while vault.writers_waiting != 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert vault.writers_waiting == 1
+    assert vault.give_way()  # someone was waiting, and has the lock now
+    with vault.writing():
+        order.append("next chunk")
+    waiter.join(5)
+    assert order == ["key", "next chunk"]
+    assert vault.writers_waiting == 0
+    assert not vault.give_way()  # nobody waits: returns at once
+
+
+def test_giving_way_is_bounded_by_its_timeout(vault: Vault) -> None:
+    """A waiter that never gets the lock (it is held elsewhere) does not stall the long write."""
+    release = threading.Event()
+    with _held_by_another_thread(vault, release):
+        waiter = threading.Thread(target=lambda: _wait_briefly(vault))
+        waiter.start()
+        deadline = time.monotonic() + 5
+        while vault.writers_waiting != 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        started = time.monotonic()
+        assert vault.give_way(0.05)
+        assert time.monotonic() - started < 1.0
+        release.set()
+        waiter.join(10)
+
+
+def _wait_briefly(vault: Vault) -> None:
+    with vault.writing():
+        pass
+
+
+def test_a_staging_write_skips_the_fsync_and_hands_its_connection_back_synced(
+    vault: Vault,
+) -> None:
+    """An import's staged chunk commits with synchronous=NORMAL; nothing else ever does."""
+    with vault.staging_connection() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        raw = connection.connection.dbapi_connection
+    assert raw is not None
+    assert raw.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL, back in the pool
+
+
+def _staged_couple_then_failure(vault: Vault) -> Any:
+    with vault.staging_connection() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO couple (code, archived, staged_at) VALUES ('C-X', 0, '2026-12-03')"
+        )
+        raw = connection.connection.dbapi_connection
+        raise StagingCutShort(raw)
+
+
+class StagingCutShort(RuntimeError):
+    """Carries the raw connection out of the failed staging write."""
+
+
+def test_a_failed_staging_write_rolls_back_and_still_restores_full_sync(vault: Vault) -> None:
+    with pytest.raises(StagingCutShort) as failed:
+        _staged_couple_then_failure(vault)
+    (raw,) = failed.value.args
+    assert raw.execute("PRAGMA synchronous").fetchone()[0] == 2
+    with vault.write_connection() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM couple").scalar() == 0

@@ -3,7 +3,8 @@
 Observations are written on the UI thread when the vault's writer is free
 (a commit is under a millisecond and must be durable before the row is
 shown); when another thread holds it (an import), `try_log` says so at once
-and the key's write is queued on the background helper's writer thread.
+and the key's write is queued on the background helper's key thread, where
+`when_free` waits for the writer (the import gives way between its chunks).
 Note autosaves run on that writer thread so a slow disk never stalls typing.
 The vault's own writer lock (`Vault.writing`) lets a single write reach the
 vault at a time, so the process stays one writer as the store expects. Only
@@ -13,9 +14,10 @@ thread may call it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from crucible.app.domain.block_span import Run
 from crucible.app.domain.intensive import Intensive, NoteSection, Observation
@@ -26,6 +28,15 @@ from crucible.app.services.notes import NoteState, Revision
 
 if TYPE_CHECKING:
     from crucible.app.services.vault_handle import Vault
+
+T = TypeVar("T")
+QUEUED_PATIENCE_S = 600.0
+"""How long a queued key's write keeps waiting for the writer before it is reported as failed.
+
+Each try waits the vault's own patience (5 s); a write that holds the writer
+longer without giving way (a restore, a delete of a large intensive) would
+otherwise fail the key, where it used to wait behind it on the write lane.
+"""
 
 
 class BlockServices:
@@ -100,6 +111,16 @@ class BlockServices:
             return observations.log_observation(self.vault, block_id, observation, wait=False)
         except WriterBusyError:
             return None  # taken between the hint and the write: queue it
+
+    def when_free(self, write: Callable[[], T]) -> T:
+        """Run a queued key's write (key thread), waiting up to `QUEUED_PATIENCE_S` for it."""
+        deadline = time.monotonic() + QUEUED_PATIENCE_S
+        while True:
+            try:
+                return write()
+            except WriterBusyError:
+                if time.monotonic() >= deadline:
+                    raise
 
     def update(self, observation: Observation) -> None:
         """Replace every field of a stored observation (it must carry its id)."""

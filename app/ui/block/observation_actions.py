@@ -7,9 +7,13 @@ durable, and a write that fails shows an error instead of a row.
 
 A live key never waits behind a longer write of this window (an import of a
 big intensive on the background helper): if the vault's writer is taken,
-the key's observation is queued on the helper's writer thread, the pad says
-so at once, and the row appears when the queued write is durable. Follow-up
-keys meanwhile refine the queued observation (`Queued`).
+the key's observation is queued on the helper's key thread
+(`BackgroundWork.run_key_write`, not the write lane the import runs on), the
+pad says so at once, and the row appears when the queued write is durable:
+the import lets it go first between two of its chunks (`Vault.give_way`),
+so within one chunk's time, not after the whole import. Follow-up keys
+meanwhile refine the queued observation (`Queued`), and the keys stay in the
+order pressed (one key thread, first in first out).
 """
 
 from __future__ import annotations
@@ -115,7 +119,7 @@ class ObservationActions(QObject):
         self.run: BlockRunGuard | None = None
         """Checks the date before a key logs, and keeps the block's run (set by the workspace)."""
         self.writes: WorkScope | None = None
-        """The background helper's writer lane, for keys that find the writer taken."""
+        """The background helper, for keys that find the writer taken (its key lane)."""
         self.queued: list[Queued] = []
         """Keys whose write waits on the writer thread, oldest first."""
         model.edit_requested = self.edit
@@ -207,12 +211,13 @@ class ObservationActions(QObject):
         def write() -> tuple[int, Observation]:
             observation = queued.take()
             if queued.before is None:
-                return services.log(queued.block_id, observation), observation
+                new_id = services.when_free(lambda: services.log(queued.block_id, observation))
+                return new_id, observation
             assert observation.id is not None
-            services.update(observation)
+            services.when_free(lambda: services.update(observation))
             return observation.id, observation
 
-        self.writes.run_write(
+        self.writes.run_key_write(
             write,
             lambda result: self._queued_logged(record, queued, *result),
             lambda error: self._queued_failed(queued, error),

@@ -5,12 +5,17 @@ One `BackgroundWork` exists per app, made by the composition root
 second pool would be a second writer in the process. It keeps two lanes:
 
 - `run_write`: work that writes to the vault (import, restore, a note
-  autosave, a queued live observation). One thread, first in first out, so
+  autosave). One thread, first in first out, so
   writes never race each other and a write queued after another is stored
   after it.
 - `run_read`: work that only reads or computes (key derivation, an export's
   read, a report, an integrity check). Its own threads, beside the writes,
   so a long check never delays a queued observation.
+- `run_key_write`: a live key's write that found the vault's writer taken
+  (by an import on the write lane). One thread of its own, first in first
+  out, so the keys stay in the order pressed and the write waits for the
+  writer between the import's chunks (`Vault.give_way`) instead of behind
+  the whole import on the write lane.
 - `run_interactive`: a short read someone is waiting on as they type (the
   search palette). One thread of its own: on a large vault the integrity
   check and a backup's verification each hold a read thread for tens of
@@ -134,6 +139,8 @@ class BackgroundWork(QObject):
         self._reads.setMaxThreadCount(read_threads)
         self._interactive = QThreadPool(self)
         self._interactive.setMaxThreadCount(1)
+        self._keys = QThreadPool(self)
+        self._keys.setMaxThreadCount(1)
         self._relays: set[_Relay] = set()
         self.generation = 0
 
@@ -147,6 +154,17 @@ class BackgroundWork(QObject):
     ) -> None:
         """Queue `work()` on the one writer thread; one callback follows on the UI thread."""
         self._start(self._writes, work, on_success, on_failure, scope)
+
+    def run_key_write(
+        self,
+        work: Callable[[], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[BaseException], None],
+        *,
+        scope: WorkScope | None = None,
+    ) -> None:
+        """Queue a live key's short write on its own thread, beside the write lane (module doc)."""
+        self._start(self._keys, work, on_success, on_failure, scope)
 
     def run_read(
         self,
@@ -217,7 +235,7 @@ class BackgroundWork(QObject):
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until every lane is idle (at lock and shutdown: no job outlives the vault)."""
-        pools = (self._writes, self._reads, self._interactive)
+        pools = (self._writes, self._keys, self._reads, self._interactive)
         return all([bool(pool.waitForDone(msecs)) for pool in pools])
 
     def _finished(self, relay: _Relay) -> None:
@@ -249,6 +267,15 @@ class WorkScope:
     ) -> None:
         """`BackgroundWork.run_write`, counted in this scope."""
         self.work.run_write(work, on_success, on_failure, scope=self)
+
+    def run_key_write(
+        self,
+        work: Callable[[], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        """`BackgroundWork.run_key_write`, counted in this scope."""
+        self.work.run_key_write(work, on_success, on_failure, scope=self)
 
     def run_read(
         self,

@@ -1,11 +1,14 @@
-"""A live key never waits behind an import running on the background helper.
+"""A live key commits between an import's chunks, not after the whole import (issue 16).
 
-A real import of a generated intensive (thousands of observations, one
-transaction) runs on the app's one background helper while live keys are
-pressed. The key's handler must return while the import still holds the
-vault's writer, the pad says the write is queued, and the observation is
-stored after the import (so its id is higher than every imported one), with
-the follow-up key pressed meanwhile applied to it. The time each key takes
+A real import of a generated intensive (thousands of observations, written
+in short transactions) runs on the app's one background helper while live
+keys are pressed through the real workspace. The import is made to hold the
+vault's writer at a known point (its between-batches hook takes the writer
+lock, as its own transaction would) and to pause at the next one, so the
+test is deterministic: the keys press while the writer is taken, so the pad
+says the write is queued; once the import lets go, the key's write goes
+first (`Vault.give_way`) and the row shows while the import is still
+paused mid-way, its intensive staged and invisible. The time each key takes
 is measured by bench/live_during_import.py, not here.
 """
 
@@ -19,6 +22,7 @@ from PySide6.QtCore import Qt
 
 from bench.common import big_document
 from crucible.app.domain.vocabulary import PartnerKey, Stance
+from crucible.app.services.casebook import load_couples
 from crucible.app.services.intensive_exchange import get_intensive, import_intensive
 from crucible.app.services.observations import block_observations
 from crucible.app.ui.kit.background import BackgroundWork
@@ -35,7 +39,32 @@ def _big_import(demo: Demo) -> bytes:
     return json.dumps(document).encode()
 
 
-def test_a_live_key_returns_at_once_and_is_stored_after_the_import(
+class PausingImport:
+    """The import's between-batches hook: holds the writer after batch 1, pauses after batch 2.
+
+    Holding the writer lock there is what the import's own next transaction does.
+    """
+
+    def __init__(self, demo: Demo) -> None:
+        self.vault = demo.vault
+        self.holding = threading.Event()
+        self.let_go = threading.Event()
+        self.paused = threading.Event()
+        self.resume = threading.Event()
+        self.calls = 0
+
+    def __call__(self) -> None:
+        self.calls += 1
+        if self.calls == 2:
+            with self.vault.writing():  # as the import's own transaction holds it
+                self.holding.set()
+                assert self.let_go.wait(30)
+        elif self.calls == 3:
+            self.paused.set()
+            assert self.resume.wait(30)
+
+
+def test_a_live_key_commits_and_shows_while_the_import_is_mid_way(
     qtbot: Any, make_workspace: Any, demo: Demo
 ) -> None:
     background = BackgroundWork()
@@ -45,35 +74,45 @@ def test_a_live_key_returns_at_once_and_is_stored_after_the_import(
     data = _big_import(demo)
     imported: list[int] = []
     finished = threading.Event()
+    hook = PausingImport(demo)
 
     def run_import() -> int:
         try:
-            return import_intensive(demo.vault, data, actor="test")
+            return import_intensive(demo.vault, data, actor="test", between_batches=hook)
         finally:
             finished.set()
 
     background.run_write(run_import, imported.append, lambda error: pytest_fail(error))
-    qtbot.waitUntil(lambda: demo.vault.writer_busy, timeout=10_000)
+    qtbot.waitUntil(hook.holding.is_set, timeout=10_000)
 
     rows = workspace.table_model.rowCount()
     qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
     qtbot.keyClick(workspace.view.pad, Qt.Key.Key_4)
-    assert not finished.is_set(), "the keys waited for the import to finish"
     assert len(workspace.observations.queued) == 1
     assert workspace.view.pad.message.text().startswith("Saving as soon as")
     assert workspace.table_model.rowCount() == rows  # shown only once durable
+    qtbot.waitUntil(lambda: demo.vault.writers_waiting == 1, timeout=10_000)  # the key thread
 
-    qtbot.waitUntil(lambda: bool(imported) and not workspace.observations.queued, timeout=60_000)
+    hook.let_go.set()  # the import lets go of the writer; the key's write goes first
+    qtbot.waitUntil(lambda: not workspace.observations.queued, timeout=10_000)
+    assert hook.paused.wait(10)
+    assert not finished.is_set(), "the key waited for the whole import"
     assert workspace.table_model.rowCount() == rows + 1
     assert not workspace.view.pad.message.isVisible()
     stored = block_observations(demo.vault, demo.block_id(DAY2))
     new = max(stored, key=lambda o: o.id or 0)
     assert (new.partner, new.stance, new.intensity) == (PartnerKey.A, Stance.ONE_UP, 4)
+    staged_seen = [i for c in load_couples(demo.vault) for i in c.intensives]
+    assert [i.id for i in staged_seen] == [demo.intensive_id]  # half an import shows nowhere
+
+    hook.resume.set()
+    qtbot.waitUntil(lambda: bool(imported), timeout=60_000)
     big = get_intensive(demo.vault, imported[0])
     imported_ids = [o.id or 0 for d in big.days for b in d.blocks for o in b.observations]
     assert len(imported_ids) == IMPORTED_OBSERVATIONS
     assert new.id is not None
-    assert new.id > max(imported_ids)  # written after the import
+    assert min(imported_ids) < new.id < max(imported_ids)  # written mid-way through the import
+    assert imported[0] in {i.id for c in load_couples(demo.vault) for i in c.intensives}
 
     qtbot.keyClick(workspace.view.pad, Qt.Key.Key_P)  # writer free again: written at once
     assert not workspace.observations.queued
