@@ -241,7 +241,7 @@ def _outline(
             models.Couple.code,
         )
         .join(models.Couple, models.Couple.id == models.Intensive.couple_id)
-        .where(models.Intensive.id == intensive_id)
+        .where(models.Intensive.id == intensive_id, models.Intensive.staged_at.is_(None))
     ).first()
     if head is None:
         return None

@@ -368,6 +368,8 @@ def test_a_staged_intensive_cannot_be_read_or_exported_by_its_id(
     staged = max(row[0] for row in _select(vault, "SELECT id FROM intensive"))
     with pytest.raises(NotFoundError):
         get_intensive(vault, staged)
+    with pytest.raises(NotFoundError):  # the block open's outline, read as plain rows
+        get_intensive(vault, staged, observations_of=(), notes=False)
     with pytest.raises(NotFoundError):
         export_intensive(vault, staged, actor="test")
     with pytest.raises(NotFoundError):
@@ -375,3 +377,4 @@ def test_a_staged_intensive_cannot_be_read_or_exported_by_its_id(
     assert not (tmp_path / "staged.boris").exists()
     paused.finish()
     assert get_intensive(vault, staged).title == CANARY_TITLE
+    assert get_intensive(vault, staged, observations_of=(), notes=False).title == CANARY_TITLE
