@@ -21,7 +21,7 @@ from crucible.app.services.errors import InputError, NotFoundError
 from crucible.app.store import staged_import
 from crucible.app.store.audit import append_event
 from crucible.app.store.intensives import CoupleConflictError, load_intensive
-from crucible.app.store.observation_insert import insert_rows
+from crucible.app.store.observation_insert import insert_until_wanted
 from crucible.app.store.signatures import signed_notes
 from crucible.app.store.vault import Vault
 
@@ -89,7 +89,9 @@ IMPORT_BATCH_ROWS = 500
 
 Most of a row's insert is the search index's trigger: 500 rows held the
 writer about 10 ms on a busy two-core Xeon (1,000: 19-25 ms), which is what
-a live key pressed meanwhile may wait (decision 0031)."""
+a live key pressed meanwhile could wait (decision 0031). A batch's
+transaction now also ends after the statement under way (64 rows) once a
+live key waits for the writer (`insert_until_wanted`)."""
 
 
 def import_intensive(
@@ -167,12 +169,18 @@ def _write_observations(
     between_batches: Callable[[], None] | None,
 ) -> None:
     """The staged intensive's observations, one short transaction per batch."""
+
+    def wanted() -> bool:
+        return vault.writers_waiting > 0
+
     for rows in staged_import.observation_batches(intensive, staged.block_ids, IMPORT_BATCH_ROWS):
-        if between_batches is not None:
-            between_batches()
-        vault.give_way()
-        with vault.staging_connection() as connection:  # made durable by the publishing commit
-            insert_rows(connection, rows)
+        first = 0
+        while first < len(rows):  # a batch, or its part before a live key asked for the writer
+            if between_batches is not None:
+                between_batches()
+            vault.give_way()
+            with vault.staging_connection() as connection:  # made durable by the publishing commit
+                first = insert_until_wanted(connection, rows, first, wanted)
     if between_batches is not None:
         between_batches()
     vault.give_way()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from itertools import chain
@@ -110,6 +110,26 @@ def insert_rows(connection: Connection, rows: Sequence[StoredRow]) -> None:
     if whole < len(rows):
         rest = rows[whole:]
         connection.exec_driver_sql(_insert_sql(len(rest)), tuple(chain.from_iterable(rest)))
+
+
+def insert_until_wanted(
+    connection: Connection, rows: Sequence[StoredRow], first: int, wanted: Callable[[], bool]
+) -> int:
+    """Insert rows from `first`, one statement at a time, until done or `wanted()` says stop.
+
+    For an import's short transactions (decision 0031): when another writer
+    (a live key) starts waiting, the transaction ends after the statement
+    under way instead of the whole batch, so the key waits for about
+    `ROWS_PER_STATEMENT` rows, not `IMPORT_BATCH_ROWS`. At least one
+    statement is inserted, so the import always moves on. Returns the index
+    of the first row not inserted.
+    """
+    while first < len(rows):
+        insert_rows(connection, rows[first : first + ROWS_PER_STATEMENT])
+        first += ROWS_PER_STATEMENT
+        if wanted():
+            break
+    return min(first, len(rows))
 
 
 def insert_observations(
