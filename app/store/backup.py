@@ -115,6 +115,15 @@ class BackupInfo:
     """Seconds per phase (copy, archive, check, fsync), for logs and benches."""
 
 
+NOT_VERIFIED = "The backup copy did not verify; the vault is unchanged."
+UNREADABLE = "The vault could not be read to the end; run the integrity check."
+
+
+def _failed(error: BaseException, folder: Path, sentence: str) -> Exception:
+    """The storage problem's own sentence (a full disk, a read-only folder), else `sentence`."""
+    return sqlite_storage_error(error, folder) or BackupError(sentence)
+
+
 # ---------------------------------------------------------------------- making
 
 
@@ -123,22 +132,19 @@ def verify_database_copy(db_path: Path, data_key: DataKey) -> None:
     try:
         connection = open_raw_connection(db_path, data_key)
     except (DamagedDatabaseError, sqlcipher.DatabaseError) as error:
-        raise (
-            sqlite_storage_error(error, db_path.parent)
-            or BackupError("The backup's database does not open with its key; it is damaged.")
-        ) from None
+        unopened = "The backup's database does not open with its key; it is damaged."
+        raise _failed(error, db_path.parent, unopened) from None
     try:
         quick = connection.execute("PRAGMA quick_check").fetchall()
         cipher = connection.execute("PRAGMA cipher_integrity_check").fetchall()
     except sqlcipher.DatabaseError as error:
-        raise (
-            sqlite_storage_error(error, db_path.parent)
-            or BackupError("The backup's database is damaged; it cannot be used.")
+        raise _failed(
+            error, db_path.parent, "The backup's database is damaged; it cannot be used."
         ) from None
     finally:
         connection.close()
     if quick != [("ok",)] or cipher:
-        raise BackupError("The backup copy did not verify; the vault is unchanged.")
+        raise BackupError(NOT_VERIFIED)
 
 
 def copy_database(
@@ -183,14 +189,9 @@ def copy_database(
         source.execute("COMMIT")
         done("copy")
     except sqlcipher.DatabaseError as error:
-        raise (
-            sqlite_storage_error(error, copy.parent)
-            or BackupError("The vault could not be read to the end; run the integrity check.")
-        ) from None
+        raise _failed(error, copy.parent, UNREADABLE) from None
     except SourceUnreadableError:
-        raise BackupError(
-            "The vault could not be read to the end; run the integrity check."
-        ) from None
+        raise BackupError(UNREADABLE) from None
     finally:
         source.close()
     pages = replay_copied_wal(copy, data_key)
@@ -211,22 +212,16 @@ def replay_copied_wal(copy: Path, data_key: DataKey) -> int:
     try:
         connection = open_raw_connection(copy, data_key, REPLAY_SETTINGS)
     except (DamagedDatabaseError, sqlcipher.DatabaseError) as error:
-        raise (
-            sqlite_storage_error(error, copy.parent)
-            or BackupError("The backup copy did not verify; the vault is unchanged.")
-        ) from None
+        raise _failed(error, copy.parent, NOT_VERIFIED) from None
     try:
         busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
     except sqlcipher.DatabaseError as error:
-        raise (
-            sqlite_storage_error(error, copy.parent)
-            or BackupError("The backup copy did not verify; the vault is unchanged.")
-        ) from None
+        raise _failed(error, copy.parent, NOT_VERIFIED) from None
     finally:
         connection.close()
     if busy:
-        raise BackupError("The backup copy did not verify; the vault is unchanged.")
+        raise BackupError(NOT_VERIFIED)
     _remove_side_files(copy)
     return pages
 
@@ -266,24 +261,18 @@ def check_copy(copy: Path, data_key: DataKey, pages: int) -> None:
     try:
         connection = open_checking_connection(copy, data_key)
     except (DamagedDatabaseError, sqlcipher.DatabaseError) as error:
-        raise (
-            sqlite_storage_error(error, copy.parent)
-            or BackupError("The backup copy did not verify; the vault is unchanged.")
-        ) from None
+        raise _failed(error, copy.parent, NOT_VERIFIED) from None
     try:
         problems = connection.execute("PRAGMA cipher_integrity_check").fetchall()
         page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
         counted = int(connection.execute("PRAGMA page_count").fetchone()[0])
     except sqlcipher.DatabaseError as error:
-        raise (
-            sqlite_storage_error(error, copy.parent)
-            or BackupError("The backup copy did not verify; the vault is unchanged.")
-        ) from None
+        raise _failed(error, copy.parent, NOT_VERIFIED) from None
     finally:
         connection.close()
     # cipher_integrity_check reads the pages the file has: a short copy needs its own test.
     if problems or counted != pages or copy.stat().st_size != pages * page_size:
-        raise BackupError("The backup copy did not verify; the vault is unchanged.")
+        raise BackupError(NOT_VERIFIED)
 
 
 def make_backup(
