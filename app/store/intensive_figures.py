@@ -46,6 +46,23 @@ def _moment(text: str | None) -> datetime | None:
     return None if text is None else aware_from_iso(text)
 
 
+def couple_partners(connection: Connection, couple_id: int) -> tuple[domain.Partner, ...]:
+    """A couple's partners as plain rows, A then B (as the ORM relationship orders them)."""
+    return tuple(
+        domain.Partner(_PARTNERS[key], name, pronouns, colour)
+        for key, name, pronouns, colour in connection.execute(
+            select(
+                models.Partner.key,
+                models.Partner.name,
+                models.Partner.pronouns,
+                models.Partner.colour,
+            )
+            .where(models.Partner.couple_id == couple_id)
+            .order_by(models.Partner.key)
+        )
+    )
+
+
 def load_intensive_for_figures(session: Session, intensive_id: int) -> domain.Intensive | None:
     """The intensive as the analytics need it (see the module's docstring), or None if absent."""
     # Core statements on the session's connection, not `session.execute`: the
@@ -67,19 +84,7 @@ def load_intensive_for_figures(session: Session, intensive_id: int) -> domain.In
     code = connection.execute(
         select(models.Couple.code).where(models.Couple.id == couple_id)
     ).scalar_one()
-    a, b = (
-        domain.Partner(_PARTNERS[key], name, pronouns, colour)
-        for key, name, pronouns, colour in connection.execute(
-            select(
-                models.Partner.key,
-                models.Partner.name,
-                models.Partner.pronouns,
-                models.Partner.colour,
-            )
-            .where(models.Partner.couple_id == couple_id)
-            .order_by(models.Partner.key)
-        )
-    )
+    a, b = couple_partners(connection, couple_id)
     days = connection.execute(
         select(models.Day.id, models.Day.number, _raw(models.Day.date))
         .where(models.Day.intensive_id == intensive_id)

@@ -23,6 +23,7 @@ from crucible.app.domain.vocabulary import (
     partner_colour,
 )
 from crucible.app.store import models
+from crucible.app.store.intensive_figures import couple_partners
 from crucible.app.store.observation_insert import insert_observations
 from crucible.app.store.raw_reader import IntensiveListing  # shared with the ORM-free listing
 from crucible.app.store.types import aware_from_iso, stored_strategies
@@ -62,10 +63,11 @@ def find_or_add_couple(
     return existing
 
 
-def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datetime) -> int:
-    """Insert the whole intensive; the caller's transaction makes it all or nothing."""
-    couple = find_or_add_couple(session, intensive.couple, saved_at)
-    row = models.Intensive(
+def intensive_row(
+    couple: models.Couple, intensive: domain.Intensive, saved_at: datetime
+) -> models.Intensive:
+    """A new intensive's own row (no days yet), active, made at `saved_at`."""
+    return models.Intensive(
         couple=couple,
         title=intensive.title,
         clinician=intensive.clinician,
@@ -75,6 +77,12 @@ def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datet
         status="active",
         created_at=saved_at,
     )
+
+
+def add_intensive(session: Session, intensive: domain.Intensive, saved_at: datetime) -> int:
+    """Insert the whole intensive; the caller's transaction makes it all or nothing."""
+    couple = find_or_add_couple(session, intensive.couple, saved_at)
+    row = intensive_row(couple, intensive, saved_at)
     signatures: list[tuple[models.BlockNote, domain.BlockNote]] = []
     for day in intensive.days:
         day_row = models.Day(number=day.number, date=day.date)
@@ -246,19 +254,7 @@ def _outline(
     if head is None:
         return None
     title, clinician, trainee, supervisor, reflections, couple_id, code = head
-    a, b = (
-        domain.Partner(PartnerKey(key), name, pronouns, colour)
-        for key, name, pronouns, colour in connection.execute(
-            select(
-                models.Partner.key,
-                models.Partner.name,
-                models.Partner.pronouns,
-                models.Partner.colour,
-            )
-            .where(models.Partner.couple_id == couple_id)
-            .order_by(models.Partner.key)
-        )
-    )
+    a, b = couple_partners(connection, couple_id)
     rows = connection.execute(
         select(
             models.Day.number,

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from crucible.app.domain import intensive as domain
 from crucible.app.store import models
-from crucible.app.store.intensives import block_row, find_or_add_couple
+from crucible.app.store.intensives import block_row, find_or_add_couple, intensive_row
 from crucible.app.store.observation_insert import StoredRow, stored_values
 
 if TYPE_CHECKING:
@@ -59,17 +59,8 @@ def stage(session: Session, intensive: domain.Intensive, saved_at: datetime) -> 
     couple_staged = couple.id is None  # added just now, not flushed yet
     if couple_staged:
         couple.staged_at = saved_at
-    row = models.Intensive(
-        couple=couple,
-        title=intensive.title,
-        clinician=intensive.clinician,
-        trainee=intensive.trainee,
-        supervisor=intensive.supervisor,
-        reflections=intensive.reflections,
-        status="active",
-        created_at=saved_at,
-        staged_at=saved_at,
-    )
+    row = intensive_row(couple, intensive, saved_at)
+    row.staged_at = saved_at
     for day in intensive.days:
         day_row = models.Day(number=day.number, date=day.date)
         for position, block in enumerate(day.blocks):
