@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.scanner import make_scanner
 from typing import Any, cast
 
@@ -57,12 +57,13 @@ class DeferredArray(list[Any]):
     elements: only the text and where each element starts.
     """
 
-    __slots__ = ("_offsets", "_text")
+    __slots__ = ("_offsets", "_pace", "_text")
 
-    def __init__(self, text: str, offsets: array[int]) -> None:
+    def __init__(self, text: str, offsets: array[int], pace: Callable[[], None]) -> None:
         super().__init__()
         self._text = text
         self._offsets = offsets
+        self._pace = pace
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -71,18 +72,28 @@ class DeferredArray(list[Any]):
         return bool(self._offsets)
 
     def __iter__(self) -> Iterator[Any]:
-        text = self._text
+        text, pace = self._text, self._pace
         for offset in self._offsets:
+            pace()
             yield _scan(text, offset)[0]  # checked by the outline: the element is there
 
     def __repr__(self) -> str:
         return f"DeferredArray({len(self._offsets)} elements)"
 
 
-def outline(text: str) -> Any:
-    """The document as `json.loads` would give it, with observations arrays deferred."""
+def _unpaced() -> None:
+    """No pause between elements."""
+
+
+def outline(text: str, pace: Callable[[], None] = _unpaced) -> Any:
+    """The document as `json.loads` would give it, with observations arrays deferred.
+
+    `pace` is called once per observation, when it is scanned here and when
+    it is decoded later: where a background import lets the clinician's
+    input go first (`crucible.app.domain.foreground`).
+    """
     try:
-        value, end = _value(text, _space(text, 0), ())
+        value, end = _value(text, _space(text, 0), (), pace)
     except (json.JSONDecodeError, StopIteration, RecursionError, IndexError) as error:
         raise OutlineRefused(type(error).__name__) from None
     if _space(text, end) != len(text):
@@ -101,19 +112,23 @@ def _shape(path: tuple[object, ...]) -> str | None:
     return _SHAPE.get(generic)
 
 
-def _value(text: str, pos: int, path: tuple[object, ...]) -> tuple[Any, int]:
+def _value(
+    text: str, pos: int, path: tuple[object, ...], pace: Callable[[], None]
+) -> tuple[Any, int]:
     shape = _shape(path)
     opening = text[pos] if pos < len(text) else ""
     if shape == _OBJECT and opening == "{":
-        return _object(text, pos, path)
+        return _object(text, pos, path, pace)
     if shape == _ARRAY and opening == "[":
-        return _array(text, pos, path)
+        return _array(text, pos, path, pace)
     if shape == _DEFERRED and opening == "[":
-        return _deferred(text, pos)
+        return _deferred(text, pos, pace)
     return _DECODER.raw_decode(text, pos)  # any other value, or an unexpected type: whole
 
 
-def _object(text: str, pos: int, path: tuple[object, ...]) -> tuple[dict[str, Any], int]:
+def _object(
+    text: str, pos: int, path: tuple[object, ...], pace: Callable[[], None]
+) -> tuple[dict[str, Any], int]:
     found: dict[str, Any] = {}
     pos = _space(text, pos + 1)
     if text[pos] == "}":
@@ -125,7 +140,7 @@ def _object(text: str, pos: int, path: tuple[object, ...]) -> tuple[dict[str, An
         pos = _space(text, pos)
         if text[pos] != ":":
             raise OutlineRefused("a colon")
-        found[key], pos = _value(text, _space(text, pos + 1), (*path, key))
+        found[key], pos = _value(text, _space(text, pos + 1), (*path, key), pace)
         pos = _space(text, pos)
         if text[pos] == "}":
             return found, pos + 1
@@ -134,13 +149,15 @@ def _object(text: str, pos: int, path: tuple[object, ...]) -> tuple[dict[str, An
         pos = _space(text, pos + 1)
 
 
-def _array(text: str, pos: int, path: tuple[object, ...]) -> tuple[list[Any], int]:
+def _array(
+    text: str, pos: int, path: tuple[object, ...], pace: Callable[[], None]
+) -> tuple[list[Any], int]:
     items: list[Any] = []
     pos = _space(text, pos + 1)
     if text[pos] == "]":
         return items, pos + 1
     while True:
-        item, pos = _value(text, pos, (*path, len(items)))
+        item, pos = _value(text, pos, (*path, len(items)), pace)
         items.append(item)
         pos = _space(text, pos)
         if text[pos] == "]":
@@ -150,13 +167,14 @@ def _array(text: str, pos: int, path: tuple[object, ...]) -> tuple[list[Any], in
         pos = _space(text, pos + 1)
 
 
-def _deferred(text: str, pos: int) -> tuple[DeferredArray, int]:
+def _deferred(text: str, pos: int, pace: Callable[[], None]) -> tuple[DeferredArray, int]:
     offsets = array("q")
     pos = _space(text, pos + 1)
     if text[pos] == "]":
-        return DeferredArray(text, offsets), pos + 1
+        return DeferredArray(text, offsets, pace), pos + 1
     decode = _scan
     while True:
+        pace()
         offsets.append(pos)
         _skipped, pos = decode(text, pos)  # checked now, decoded again when read
         # Between elements, as `json.dumps` writes them (", " or ","), without the
@@ -166,7 +184,7 @@ def _deferred(text: str, pos: int) -> tuple[DeferredArray, int]:
             pos = _space(text, pos)
             after = text[pos]
         if after == "]":
-            return DeferredArray(text, offsets), pos + 1
+            return DeferredArray(text, offsets, pace), pos + 1
         if after != ",":
             raise OutlineRefused("a comma")
         pos += 1

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crucible.app.domain.exchange import FormatError, intensive_to_document, parse_intensive
+from crucible.app.domain.foreground import never_paced
 from crucible.app.domain.intensive import Intensive, supervision_problem
 from crucible.app.domain.json_outline import OutlineRefused, outline
 from crucible.app.services.audit_log import AuditAction
@@ -54,15 +55,16 @@ def _loads(text: str) -> Any:
         raise InputError("The file's JSON is nested too deeply to be an intensive.") from None
 
 
-def _outline_document(data: bytes) -> Any:
+def _outline_document(data: bytes, pace: Callable[[], None] = never_paced) -> Any:
     """The document with its observations left as text until validated one by one (issue 16).
 
     Whatever the outline does not read is decoded by `json.loads`, whose
-    error message (or result) is the reference.
+    error message (or result) is the reference. `pace` runs once per
+    observation, scanned and validated (decision 0032).
     """
     text = _text_of(data)
     try:
-        return outline(text)
+        return outline(text, pace)
     except OutlineRefused:
         return _loads(text)
 
@@ -111,13 +113,16 @@ def import_intensive(
     signature anchors. Between steps the vault's writer goes first to any
     thread waiting for it (`Vault.give_way`): a live key pressed during a
     long import commits within a step, not after the whole import (issue
-    16). Readers never see the intensive before it is published; a failure
+    16). Throughout, the import steps aside for the clinician's input
+    (`Vault.foreground`, decision 0032): while validating, every few
+    observations; while writing, between two statements, with the writer
+    let go. Readers never see the intensive before it is published; a failure
     at any step removes what was staged and raises the same one sentence.
     `between_batches` runs after each committed step but the last (tests
     pause an import there; raising from it cancels the import).
     """
     started = time.monotonic()
-    document = _outline_document(data)
+    document = _outline_document(data, vault.foreground.pace)
     intensive = _parse(document)
     format_name = document["format"]
     del document  # the outline holds the text; the validated intensive is all that is needed
@@ -169,15 +174,20 @@ def _write_observations(
     between_batches: Callable[[], None] | None,
 ) -> None:
     """The staged intensive's observations, one short transaction per batch."""
+    foreground = vault.foreground
 
     def wanted() -> bool:
-        return vault.writers_waiting > 0
+        return vault.writers_waiting > 0 or foreground.wanted
 
-    for rows in staged_import.observation_batches(intensive, staged.block_ids, IMPORT_BATCH_ROWS):
+    batches = staged_import.observation_batches(
+        intensive, staged.block_ids, IMPORT_BATCH_ROWS, foreground.pace
+    )
+    for rows in batches:
         first = 0
         while first < len(rows):  # a batch, or its part before a live key asked for the writer
             if between_batches is not None:
                 between_batches()
+            foreground.wait_turn()  # the writer is not held here
             vault.give_way()
             with vault.staging_connection() as connection:  # made durable by the publishing commit
                 first = insert_until_wanted(connection, rows, first, wanted)

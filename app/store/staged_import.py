@@ -22,7 +22,7 @@ Every reader that enumerates intensives or couples skips a staged row
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
 from crucible.app.domain import intensive as domain
+from crucible.app.domain.foreground import never_paced
 from crucible.app.store import models
 from crucible.app.store.intensives import block_row, find_or_add_couple, intensive_row
 from crucible.app.store.observation_insert import StoredRow, stored_values
@@ -77,18 +78,23 @@ def stage(session: Session, intensive: domain.Intensive, saved_at: datetime) -> 
 
 
 def observation_batches(
-    intensive: domain.Intensive, block_ids: Sequence[int], rows: int
+    intensive: domain.Intensive,
+    block_ids: Sequence[int],
+    rows: int,
+    pace: Callable[[], None] = never_paced,
 ) -> Iterator[list[StoredRow]]:
     """The intensive's observations as stored rows, `rows` at a time, in schedule order.
 
     Built before the transaction that inserts them, so a batch's transaction
     holds the writer only for SQLite's work; one batch exists at a time.
+    `pace` runs once per row built, outside any transaction (decision 0032).
     """
     blocks = [block for day in intensive.days for block in day.blocks]
     batch: list[StoredRow] = []
     for block, block_id in zip(blocks, block_ids, strict=True):
         start = block.start
         for observation in block.observations:
+            pace()
             batch.append(stored_values(block_id, observation, start))
             if len(batch) >= rows:
                 yield batch

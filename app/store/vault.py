@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crucible.app.domain.foreground import Foreground
 from crucible.app.domain.vault_layout import CREATING_MARKER, DB_NAME, KEY_NAME, vault_exists
 from crucible.app.domain.vault_layout import SIDE_SUFFIXES as SIDE_FILES
 from crucible.app.store import migrate, vault_lock
@@ -157,6 +158,8 @@ class Vault:
         self._writer = threading.RLock()  # re-entrant: a write may call a helper that writes
         self._waiters = threading.Condition()  # guards and announces `_waiting`
         self._waiting = 0  # threads blocked in `writing()` for the writer lock
+        self.foreground = Foreground()
+        """The clinician's input, which long work here steps aside for (decision 0032)."""
         self._sessions: sessionmaker[Session] | None = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions: sessionmaker[Session] | None = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: self.write_waits}), expire_on_commit=False

@@ -98,6 +98,10 @@ class BlockServices:
         """Commit a new observation; returns its id once it is durable."""
         return observations.log_observation(self.vault, block_id, observation)
 
+    def input_arrived(self) -> None:
+        """A live key or cap: background work in this process steps aside (decision 0032)."""
+        self.vault.foreground.touch()
+
     @property
     def writer_busy(self) -> bool:
         """Whether another thread is writing to the vault now (a live key would wait)."""

@@ -153,6 +153,7 @@ class ObservationPad(QObject):
 
     def perform(self, action: LiveAction) -> None:
         """Do what a key or key cap stands for."""
+        self.actions.services.input_arrived()  # an import under way steps aside meanwhile
         if isinstance(action, LogStance):
             self.actions.log(action.partner, action.stance)
         elif not isinstance(action, OpenDetails) and self.actions.last() is None:

@@ -37,6 +37,22 @@ INPUT_EVENTS = frozenset(
         QEvent.Type.Shortcut,
     }
 )
+ANSWERED_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+        QEvent.Type.Shortcut,
+    }
+)
+"""Input the clinician waits to see answered (not moves or releases): `on_input` runs for these."""
+
+
+def _nothing() -> None:
+    """No one to tell."""
 
 
 class IdleWatcher(QObject):
@@ -62,6 +78,8 @@ class IdleWatcher(QObject):
         self._timer.setInterval(check_interval_ms)
         self._timer.timeout.connect(self.check)
         watched.focusWindowChanged.connect(self._window_focused)
+        self.on_input: Callable[[], None] = _nothing
+        """Runs at each input in `ANSWERED_EVENTS`; the session lets background work step aside."""
 
     def set_minutes(self, minutes: int) -> None:
         """Change the idle limit (from the settings) without losing the time already idle."""
@@ -108,6 +126,9 @@ class IdleWatcher(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Note the time of any user input; never consume the event."""
-        if event.type() in INPUT_EVENTS:
+        kind = event.type()
+        if kind in INPUT_EVENTS:
             self._last_input = self._clock()
+            if kind in ANSWERED_EVENTS:
+                self.on_input()
         return False

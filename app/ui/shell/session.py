@@ -96,6 +96,7 @@ class DesktopSession(QObject):
             parent=self,
         )
         self.idle.idle.connect(self.lock)
+        self.idle.on_input = self._input_arrived
         if memory is not None:  # the collector's refreeze waits for a pause in input
             memory.since_input = self.idle.seconds_since_input
         self.focus_return = FocusReturn(app, window, self)
@@ -144,6 +145,11 @@ class DesktopSession(QObject):
     def vault(self) -> Vault | None:
         """The open vault, or None while locked."""
         return self.parts.vault if self.parts is not None else None
+
+    def _input_arrived(self) -> None:
+        """Background work on the open vault steps aside while the input is answered (0032)."""
+        if self.parts is not None:
+            self.parts.vault.foreground.touch()
 
     @property
     def settings(self) -> Settings:

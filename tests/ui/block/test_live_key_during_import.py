@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from bench.common import big_document
+from crucible.app.domain.foreground import WINDOW_S, Foreground
 from crucible.app.domain.vocabulary import PartnerKey, Stance
 from crucible.app.services.casebook import load_couples
 from crucible.app.services.intensive_exchange import get_intensive, import_intensive
@@ -121,3 +122,19 @@ def test_a_live_key_commits_and_shows_while_the_import_is_mid_way(
 
 def pytest_fail(error: BaseException) -> None:
     raise AssertionError(f"the import failed: {error!r}")
+
+
+def test_a_live_key_asks_background_work_to_step_aside(
+    qtbot: Any, make_workspace: Any, demo: Demo
+) -> None:
+    """Decision 0032: the key's handling runs while an import waits, not beside it."""
+    now = [500.0]
+    demo.vault.foreground = Foreground(clock=lambda: now[0])
+    workspace = make_workspace(background=BackgroundWork())
+    workspace.show_block(demo.intensive_id, demo.block_id(DAY2))
+    workspace.set_live(True)
+    assert not demo.vault.foreground.wanted
+    qtbot.keyClick(workspace.view.pad, Qt.Key.Key_Q)
+    assert demo.vault.foreground.wanted
+    now[0] += WINDOW_S
+    assert not demo.vault.foreground.wanted

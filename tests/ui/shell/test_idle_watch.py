@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtTest import QTest
 
+from crucible.app.domain.foreground import WINDOW_S, Foreground
 from crucible.app.services import casebook
 from crucible.app.ui.casebook.couple_dialog import CoupleDialog
 from crucible.app.ui.shell.launch import Desktop
@@ -69,6 +70,25 @@ def test_typing_in_a_dialog_opened_after_unlock_postpones_the_lock(
     QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_C)
     assert dialog.code.text().lower() == "c"
     _locks_only_a_full_idle_time_later(qtbot, session, idle_clock)
+
+
+def test_a_key_or_click_in_the_window_asks_background_work_to_step_aside(
+    unlocked: Desktop,
+) -> None:
+    """Decision 0032: input the clinician waits on pauses an import's Python; a mouse move not."""
+    vault = unlocked.session.vault
+    assert vault is not None
+    now = [500.0]
+    vault.foreground = Foreground(clock=lambda: now[0])
+    window = unlocked.window.windowHandle()
+    QTest.mouseMove(window, QPoint(220, 210))
+    assert not vault.foreground.wanted
+    QTest.keyClick(window, Qt.Key.Key_Shift)
+    assert vault.foreground.wanted
+    now[0] += WINDOW_S
+    assert not vault.foreground.wanted
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert vault.foreground.wanted
 
 
 def test_a_lock_stops_watching_every_window(
