@@ -36,7 +36,8 @@ class Foreground:
 
     `touch` runs on the UI thread at each input; `wanted` and `wait_turn`
     on the worker. The one shared value is a float replaced whole, which
-    needs no lock.
+    needs no lock. `pace`'s count is shared by whoever paces: two loops at
+    once only move each other's checks by a few items.
     """
 
     def __init__(
