@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from json.scanner import make_scanner
 from typing import Any, cast
 
+from crucible.app.domain.foreground import never_paced
+
 _DECODER = json.JSONDecoder()
 _scan = make_scanner(cast(Any, _DECODER))  # as JSONDecoder builds its own `scan_once`
 """`raw_decode` less its Python frame, once or twice per observation; it raises
@@ -81,11 +83,7 @@ class DeferredArray(list[Any]):
         return f"DeferredArray({len(self._offsets)} elements)"
 
 
-def _unpaced() -> None:
-    """No pause between elements."""
-
-
-def outline(text: str, pace: Callable[[], None] = _unpaced) -> Any:
+def outline(text: str, pace: Callable[[], None] = never_paced) -> Any:
     """The document as `json.loads` would give it, with observations arrays deferred.
 
     `pace` is called once per observation, when it is scanned here and when
