@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crucible.app.domain.exchange import FormatError, intensive_to_document, parse_intensive
-from crucible.app.domain.foreground import never_paced
 from crucible.app.domain.intensive import Intensive, supervision_problem
 from crucible.app.domain.json_outline import OutlineRefused, outline
 from crucible.app.services.audit_log import AuditAction
@@ -55,7 +54,7 @@ def _loads(text: str) -> Any:
         raise InputError("The file's JSON is nested too deeply to be an intensive.") from None
 
 
-def _outline_document(data: bytes, pace: Callable[[], None] = never_paced) -> Any:
+def _outline_document(data: bytes, pace: Callable[[], None]) -> Any:
     """The document with its observations left as text until validated one by one (issue 16).
 
     Whatever the outline does not read is decoded by `json.loads`, whose

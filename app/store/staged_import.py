@@ -31,7 +31,6 @@ from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
 from crucible.app.domain import intensive as domain
-from crucible.app.domain.foreground import never_paced
 from crucible.app.store import models
 from crucible.app.store.intensives import block_row, find_or_add_couple, intensive_row
 from crucible.app.store.observation_insert import StoredRow, stored_values
@@ -81,7 +80,7 @@ def observation_batches(
     intensive: domain.Intensive,
     block_ids: Sequence[int],
     rows: int,
-    pace: Callable[[], None] = never_paced,
+    pace: Callable[[], None],
 ) -> Iterator[list[StoredRow]]:
     """The intensive's observations as stored rows, `rows` at a time, in schedule order.
 
