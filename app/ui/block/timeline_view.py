@@ -67,6 +67,7 @@ class TimelineView(QWidget):
         self.plot: Any = None
         self.colours: dict[PartnerKey, str] = {}
         self._static: list[Any] = []
+        self._days_drawn: tuple[object, ...] | None = None  # what the day items show (_show_days)
         self._dynamic: dict[str, Any] = {}
         self._drawn: dict[PartnerKey, int] = {}
         self._span_xy: IdentityMemo[StanceSpan, tuple[float, float]] = IdentityMemo()
@@ -178,14 +179,11 @@ class TimelineView(QWidget):
 
         The chart's items are made once and reused from block to block (made
         and added anew, they cost a block open tens of milliseconds); only the
-        day lines and labels, which depend on the intensive, are made again.
+        day lines and labels, which depend on the intensive's days and the
+        theme, are made again, and only when those changed (`_show_days`).
         """
         if self.plot is None:
             return
-        pg = self._pg
-        for item in self._static:
-            self.plot.removeItem(item)
-        self._static = []
         self._span_xy = IdentityMemo()
         self._axis_version = self.model.axis_version
         if not self._dynamic:
@@ -198,12 +196,34 @@ class TimelineView(QWidget):
         for name in _SHADING:
             self._dynamic[name].setVisible(loaded)
         if not loaded:
+            self._show_days(())
             self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
             return
         axis = self.model.axis
+        self._show_days(axis.days)
+        self._show_others()
+        self._show_ticks()
+        self.plot.setXRange(-0.1, axis.length + 0.1, padding=0)
+        self.redraw_current()
+
+    def _show_days(self, days: tuple[Any, ...]) -> None:
+        """A break line before each day but the first and a "Day N" label, in the theme's colours.
+
+        Kept as they are when the days and the theme are the same as last
+        drawn (the next block of the same intensive, usually): making and
+        adding them again was about 2 ms of every block open (issue 19).
+        """
         muted = self._muted()
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        for index, day in enumerate(axis.days):
+        wanted = (days, muted.rgba(), text.rgba())
+        if wanted == self._days_drawn:
+            return
+        self._days_drawn = wanted
+        for item in self._static:
+            self.plot.removeItem(item)
+        self._static = []
+        pg, axis = self._pg, self.model.axis
+        for index, day in enumerate(days):
             if index:
                 self._add_static(
                     pg.InfiniteLine(
@@ -218,10 +238,6 @@ class TimelineView(QWidget):
             bold.setBold(True)
             label.setFont(bold)
             self._add_static(label)
-        self._show_others()
-        self._show_ticks()
-        self.plot.setXRange(-0.1, axis.length + 0.1, padding=0)
-        self.redraw_current()
 
     def _make_items(self) -> None:
         """The items every block reuses: shading, plan, the lanes, the other blocks' points."""
@@ -364,9 +380,8 @@ class TimelineView(QWidget):
         self.legend.clear()
         self.colours = {}
         if self.plot is not None:
-            for item in self._static:
-                self.plot.removeItem(item)
-            self._static, self._span_xy = [], IdentityMemo()
+            self._show_days(())
+            self._span_xy = IdentityMemo()
             for item in self._lanes():
                 item.clear()
             for name in _SHADING:
@@ -441,19 +456,24 @@ class TimelineView(QWidget):
         cut = marks[keep - 1] if keep else 0
         xs, ys, marks = xs[:cut], ys[:cut], marks[:keep]
         previous_end = spans[keep - 1].end if keep else None
+        end_x = xs[-1] if keep else 0.0
+        memo = self._span_xy
         for span in spans[keep:]:
-            if previous_end is not None and span.start != previous_end:
+            joined = span.start == previous_end
+            if previous_end is not None and not joined:
                 xs.append(float("nan"))
                 ys.append(float("nan"))
-            placed = self._span_xy.get(span)
+            placed = memo.get(span)
             if placed is None:
-                placed = (axis.x(span.start, day), axis.x(span.end, day))
-                self._span_xy.put(span, placed)
+                # A span usually starts where the last one ended: its x is known.
+                start_x = end_x if joined else axis.x(span.start, day)
+                placed = (start_x, axis.x(span.end, day))
+                memo.put(span, placed)
             y = lane_y(span.partner, span.stance)
             xs.extend(placed)
             ys.extend((y, y))
             marks.append(len(xs))
-            previous_end = span.end
+            previous_end, end_x = span.end, placed[1]
         self._steps[key] = (spans, xs, ys, marks)
         return xs, ys, marks, keep
 

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
 
 from crucible.app.domain.flips import find_flips
 from crucible.app.domain.timeline import timeline_series
@@ -129,3 +130,32 @@ def test_opening_blocks_of_one_couple_renders_no_new_symbols(
         open_block(qtbot, workspace, demo.intensive_id, demo.block_id(title))
         workspace.view.timeline.repaint()
     assert [len(lane.fragmentAtlas) for lane in lanes] == rendered
+
+
+def _day_labels(workspace: BlockController) -> list[str]:
+    chart = workspace.view.timeline
+    return [item.textItem.toPlainText() for item in chart._static if hasattr(item, "textItem")]
+
+
+def test_day_marks_are_kept_from_block_to_block_and_follow_the_theme(
+    qtbot: Any, workspace: BlockController, demo: Demo
+) -> None:
+    """The same days keep the same marks; a new theme makes them again; locking empties them."""
+    qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
+    chart = workspace.view.timeline
+    assert _day_labels(workspace) == ["Day 1", "Day 2"]
+    lines = [item for item in chart._static if not hasattr(item, "textItem")]
+    assert len(lines) == 1  # the break before day 2
+    drawn = list(chart._static)
+    open_block(qtbot, workspace, demo.intensive_id, demo.block_id("Joint: repair practice"))
+    qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
+    assert chart._static == drawn  # the very same items
+    assert all(item.scene() is chart.plot.scene() for item in drawn)
+    palette = chart.palette()
+    palette.setColor(palette.ColorRole.WindowText, QColor("#123456"))
+    chart.setPalette(palette)
+    assert _day_labels(workspace) == ["Day 1", "Day 2"]
+    assert not any(item in drawn for item in chart._static)
+    assert all(item.scene() is None for item in drawn)  # the old ones are gone from the chart
+    workspace.clear()
+    assert chart._static == []
