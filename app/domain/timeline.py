@@ -22,7 +22,8 @@ from typing import NamedTuple
 from crucible.app.domain.block_span import Span, differs_from_plan, effective_span, schedule_text
 from crucible.app.domain.figures import frozen_mapping
 from crucible.app.domain.flips import DEFAULT_FLIP_WINDOW_S, find_flips
-from crucible.app.domain.intensive import Intensive
+from crucible.app.domain.intensive import Intensive, Observation
+from crucible.app.domain.slot_setters import slot_setters
 from crucible.app.domain.stance_time import StanceSpan, chronological, stance_spans
 from crucible.app.domain.vocabulary import PartnerKey, Stance
 
@@ -52,6 +53,45 @@ class TimelinePoint:
     day: int
     block_index: int
     observation_id: int | None
+
+
+_SET_AT, _SET_PARTNER, _SET_STANCE, _SET_INTENSITY, _SET_FLIP, _SET_DAY, _SET_BLOCK, _SET_ID = (
+    slot_setters(
+        TimelinePoint,
+        (
+            "at",
+            "partner",
+            "stance",
+            "intensity",
+            "is_flip",
+            "day",
+            "block_index",
+            "observation_id",
+        ),
+    )
+)
+
+
+def timeline_point(
+    observation: Observation, is_flip: bool, day: int, block_index: int
+) -> TimelinePoint:
+    """The observation's point, equal to ``TimelinePoint(...)`` with its values, built faster.
+
+    A block opens with a point for each of its (up to thousands of)
+    observations: the generated ``__init__`` of a frozen dataclass sets each
+    of the eight fields through ``object.__setattr__``, the slots' own
+    setters (:mod:`app.domain.slot_setters`) in a third of the time.
+    """
+    point = object.__new__(TimelinePoint)
+    _SET_AT(point, observation.at)
+    _SET_PARTNER(point, observation.partner)
+    _SET_STANCE(point, observation.stance)
+    _SET_INTENSITY(point, observation.intensity)
+    _SET_FLIP(point, is_flip)
+    _SET_DAY(point, day)
+    _SET_BLOCK(point, block_index)
+    _SET_ID(point, observation.id)
+    return point
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,16 +225,7 @@ def timeline_series(
             flipped = {flip.after_index for flip in find_flips(block, flip_window_s)}
             for index, observation in chronological(block):
                 points[observation.partner].append(
-                    TimelinePoint(
-                        at=observation.at,
-                        partner=observation.partner,
-                        stance=observation.stance,
-                        intensity=observation.intensity,
-                        is_flip=index in flipped,
-                        day=day.number,
-                        block_index=block_index,
-                        observation_id=observation.id,
-                    )
+                    timeline_point(observation, index in flipped, day.number, block_index)
                 )
             for key in PartnerKey:
                 spans[key].extend(stance_spans(block, key))

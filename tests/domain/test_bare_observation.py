@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from crucible.app.domain.intensive import Observation, bare_observation, stored_observation
 from crucible.app.domain.slot_setters import slot_setters
 from crucible.app.domain.stance_time import StanceSpan, stance_spans
+from crucible.app.domain.timeline import TimelinePoint, timeline_point
 from crucible.app.domain.vocabulary import PartnerKey
 from tests.domain.builders import T0, load_intensive, observations
 
@@ -81,3 +82,32 @@ def test_a_stance_span_built_by_its_setters_equals_the_constructed_one() -> None
     for span in spans:
         assert type(span) is StanceSpan
         assert span == StanceSpan(*dataclasses.astuple(span))
+
+
+@given(st.data())
+def test_a_timeline_point_built_by_its_setters_equals_the_constructed_one(
+    data: st.DataObject,
+) -> None:
+    """Every field set from the observation, equal and hashing alike (a chart as it opens)."""
+    made = data.draw(observations(T0, 3600))
+    observation = dataclasses.replace(made, id=data.draw(st.none() | st.integers(1, 10**9)))
+    is_flip, day, index = (
+        data.draw(st.booleans()),
+        data.draw(st.integers(1, 3)),
+        data.draw(st.integers(0, 12)),
+    )
+    expected = TimelinePoint(
+        at=observation.at,
+        partner=observation.partner,
+        stance=observation.stance,
+        intensity=observation.intensity,
+        is_flip=is_flip,
+        day=day,
+        block_index=index,
+        observation_id=observation.id,
+    )
+    built = timeline_point(observation, is_flip, day, index)
+    assert type(built) is TimelinePoint
+    assert built == expected
+    assert hash(built) == hash(expected)
+    assert dataclasses.astuple(built) == dataclasses.astuple(expected)

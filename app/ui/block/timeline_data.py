@@ -28,7 +28,13 @@ from crucible.app.domain.block_span import Span, effective_span
 from crucible.app.domain.flips import find_flips
 from crucible.app.domain.intensive import Block, Intensive, Observation
 from crucible.app.domain.stance_time import StanceSpan, partner_chronological, stance_spans
-from crucible.app.domain.timeline import TimelineBlock, TimelineDay, TimelinePoint, timeline_series
+from crucible.app.domain.timeline import (
+    TimelineBlock,
+    TimelineDay,
+    TimelinePoint,
+    timeline_point,
+    timeline_series,
+)
 from crucible.app.domain.vocabulary import PartnerKey, Stance
 from crucible.app.ui.block.block_record import BlockRecord
 from crucible.app.ui.block.identity_memo import IdentityMemo
@@ -157,16 +163,7 @@ def block_points(
         is_flip = index in flipped
         point = cache.get(observation, is_flip)
         if point is None:
-            point = TimelinePoint(
-                at=observation.at,
-                partner=observation.partner,
-                stance=observation.stance,
-                intensity=observation.intensity,
-                is_flip=is_flip,
-                day=day,
-                block_index=block_index,
-                observation_id=observation.id,
-            )
+            point = timeline_point(observation, is_flip, day, block_index)
             cache.put(observation, point, is_flip)
         points.append(point)
     return tuple(points)
