@@ -68,6 +68,7 @@ class TimelineView(QWidget):
         self.colours: dict[PartnerKey, str] = {}
         self._static: list[Any] = []
         self._days_drawn: tuple[object, ...] | None = None  # what the day items show (_show_days)
+        self._hour_ticks: list[tuple[float, str]] | None = None  # the time axis's labels
         self._dynamic: dict[str, Any] = {}
         self._drawn: dict[PartnerKey, int] = {}
         self._span_xy: IdentityMemo[StanceSpan, tuple[float, float]] = IdentityMemo()
@@ -125,7 +126,18 @@ class TimelineView(QWidget):
         per_hour = pixels / max(axis.length + 0.2, 0.1)  # the x range is padded by 0.1 a side
         # Not laid out yet (no width): every hour for now; the first resize spaces them.
         gap = TICK_LABEL_PX / per_hour if per_hour > 0 else 0.0
-        ticks = spaced_ticks(axis.ticks(), gap)
+        self._set_hour_ticks(spaced_ticks(axis.ticks(), gap))
+
+    def _set_hour_ticks(self, ticks: list[tuple[float, str]]) -> None:
+        """Label the time axis; the same labels again are left as drawn.
+
+        Setting ticks makes the axis lay out and draw its labels again at the
+        next paint (about a millisecond), and the next block of the same
+        intensive has the same hours.
+        """
+        if ticks == self._hour_ticks:
+            return
+        self._hour_ticks = ticks
         self.plot.getPlotItem().getAxis("bottom").setTicks([ticks, []])
 
     def changeEvent(self, event: QEvent) -> None:
@@ -197,7 +209,7 @@ class TimelineView(QWidget):
             self._dynamic[name].setVisible(loaded)
         if not loaded:
             self._show_days(())
-            self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
+            self._set_hour_ticks([])
             return
         axis = self.model.axis
         self._show_days(axis.days)
@@ -388,7 +400,7 @@ class TimelineView(QWidget):
                 if name in self._dynamic:
                     self._dynamic[name].setVisible(False)
             self._drawn, self._shown, self._steps, self._settled, self._tail = {}, {}, {}, {}, {}
-            self.plot.getPlotItem().getAxis("bottom").setTicks([[], []])
+            self._set_hour_ticks([])
 
     def _show_plan(self, axis: Any, day: int) -> None:
         """Outline the open block's plan, or hide the outline (a plan on another date)."""

@@ -159,3 +159,25 @@ def test_day_marks_are_kept_from_block_to_block_and_follow_the_theme(
     assert all(item.scene() is None for item in drawn)  # the old ones are gone from the chart
     workspace.clear()
     assert chart._static == []
+
+
+def test_hour_labels_are_set_again_only_when_they_change(
+    qtbot: Any, workspace: BlockController, demo: Demo
+) -> None:
+    """Another block of the same intensive keeps the axis's labels; locking empties them."""
+    for title in ("Joint: repair practice", DAY2):  # the chart at its laid-out width
+        open_block(qtbot, workspace, demo.intensive_id, demo.block_id(title))
+        qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
+    axis = workspace.view.timeline.plot.getPlotItem().getAxis("bottom")
+    labelled = axis._tickLevels
+    assert len(labelled[0]) > 2  # the hours of both days
+    set_to: list[Any] = []
+    original = axis.setTicks
+    axis.setTicks = lambda ticks: (set_to.append(ticks), original(ticks))  # a spy, still setting
+    for title in ("Joint: repair practice", DAY2):
+        open_block(qtbot, workspace, demo.intensive_id, demo.block_id(title))
+        qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
+    assert set_to == []
+    assert axis._tickLevels == labelled
+    workspace.clear()
+    assert set_to == [[[], []]]
