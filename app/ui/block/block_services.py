@@ -102,6 +102,18 @@ class BlockServices:
         """A live key or cap: background work in this process steps aside (decision 0032)."""
         self.vault.foreground.touch()
 
+    def ui_busy(self) -> None:
+        """The UI thread is finishing a block's opening: work elsewhere steps aside (0032).
+
+        Its layout and last paints are still to run; the same short step aside
+        as for input.
+        """
+        self.vault.foreground.touch()
+
+    def wait_for_ui(self) -> None:
+        """On a worker, before long Python work: until the UI has had a moment to itself."""
+        self.vault.foreground.wait_turn()
+
     @property
     def writer_busy(self) -> bool:
         """Whether another thread is writing to the vault now (a live key would wait)."""

@@ -9,6 +9,7 @@ the other blocks' are read after the first paint, off the UI thread.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 
+from crucible.app.domain.foreground import WINDOW_S, Foreground
 from crucible.app.domain.vocabulary import PartnerKey
 from crucible.app.services import observations as observation_service
 from crucible.app.services.errors import NotFoundError
@@ -222,3 +224,22 @@ def test_the_shading_moves_only_when_the_block_end_moves_a_pixel(
     start, end = workspace.timeline.current_span()
     axis, day = workspace.timeline.axis, workspace.timeline.current_day
     assert region.getRegion() == (axis.x(start, day), axis.x(end, day))
+
+
+def test_the_rest_of_the_intensive_waits_for_the_ui_to_finish_the_open(
+    qtbot: Any, make_workspace: Any, demo: Demo
+) -> None:
+    """Decision 0032: read after the first paint, but only once the UI had its moment alone."""
+    now = [100.0]
+    slept: list[tuple[float, bool]] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append((seconds, threading.current_thread() is threading.main_thread()))
+        now[0] += seconds
+
+    demo.vault.foreground = Foreground(clock=lambda: now[0], sleep=sleep)
+    workspace = make_workspace()
+    workspace.show_block(demo.intensive_id, demo.block_id(DAY2))
+    qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
+    # The read, on the worker, slept through the whole window the open marked.
+    assert [(round(s, 6), on_ui) for s, on_ui in slept] == [(WINDOW_S, False)]
