@@ -68,6 +68,9 @@ RESULTS: dict[str, float] = {}
 """Milliseconds by name, for the table printed at the end."""
 KEYS = (Qt.Key.Key_Q, Qt.Key.Key_M, Qt.Key.Key_A, Qt.Key.Key_P, Qt.Key.Key_Z, Qt.Key.Key_L)
 NOTE_SECTION_CHARS = 8600  # x 7 sections = ~60 KB, about 20 pages of prose
+OPENS = 30
+"""Opens of each intensive. With 15, two runs minutes apart differed by a fifth in the
+floor alone: the median of 30 moves less."""
 
 
 class BenchClock:
@@ -257,6 +260,7 @@ class OpenSetup:
     times: list[float] = field(default_factory=list)
     complete: list[float] = field(default_factory=list)
     taking: list[float] = field(default_factory=list)
+    batches: list[float] = field(default_factory=list)
 
 
 def open_setup(total_observations: int, document: dict[str, Any]) -> OpenSetup:
@@ -274,6 +278,18 @@ def open_setup(total_observations: int, document: dict[str, Any]) -> OpenSetup:
             setup.taking.append(time.perf_counter() - started)
 
         workspace._take_rest = timed  # type: ignore[method-assign,assignment]
+    chart = workspace.view.timeline
+    step = getattr(chart, "_others_step", None)
+    if step is not None:  # the other blocks' points, added a batch per turn: each batch timed
+        batch = chart._next_others
+
+        def timed_batch() -> None:
+            started = time.perf_counter()
+            batch()
+            setup.batches.append(time.perf_counter() - started)
+
+        step.timeout.disconnect()
+        step.timeout.connect(timed_batch)
     return setup
 
 
@@ -291,7 +307,7 @@ def bench_opens() -> dict[int, OpenSetup]:
     note = "\n".join(section["text"] for section in heavy["note"]["sections"])
     floor = OpenFloor(len(heavy["observations"]), note, WINDOW)
     setups = {total: open_setup(total, document) for total, document in documents.items()}
-    for _ in range(15):
+    for _ in range(OPENS):
         for setup in setups.values():
             workspace, blocks = setup.workspace, setup.blocks
             wait_idle(workspace)
@@ -325,6 +341,7 @@ def report_open(setup: OpenSetup, floor_rows: int, floor_chars: int) -> None:
     )
     RESULTS[f"open {total}"] = median_ms(setup.times)
     RESULTS[f"complete {total}"] = median_ms(setup.complete)
+    RESULTS[f"rest slice max {total}"] = max(setup.taking + setup.batches) * 1000
     taking = setup.taking
     print(
         f"  the rest of the intensive, read after the first paint (background read lane): "
@@ -332,6 +349,13 @@ def report_open(setup: OpenSetup, floor_rows: int, floor_chars: int) -> None:
         + (
             f"the UI thread's share when it arrives median {median_ms(taking):.1f} ms, "
             f"max {max(taking) * 1000:.1f} ms"
+            + (
+                f"; then its points a batch per turn, each median "
+                f"{median_ms(setup.batches):.1f} ms, max {max(setup.batches) * 1000:.1f} ms "
+                "(budget 4 ms)"
+                if setup.batches
+                else ""
+            )
             if taking
             else "(read before the first paint in this version)"
         )
@@ -343,9 +367,14 @@ def report_open(setup: OpenSetup, floor_rows: int, floor_chars: int) -> None:
         "budget < 150 ms"
     )
     floor_ms = RESULTS[f"open floor {total}"]
+    paired = statistics.median(
+        crucible / floor for crucible, floor in zip(setup.times, setup.floor_times, strict=True)
+    )
+    RESULTS[f"open paired {total}"] = paired
     print(
         f"  ratio to the block-open floor ({floor_ms:.1f} ms): "
-        f"{RESULTS[f'open {total}'] / floor_ms:.2f}x (budget 2x)"
+        f"{RESULTS[f'open {total}'] / floor_ms:.2f}x (budget 2x); the median of each open "
+        f"against the floor open just before it: {paired:.2f}x"
     )
 
 
@@ -394,6 +423,10 @@ def report() -> None:
             f"{r[f'open {total}']:.1f} ms | {r[f'open {total}'] / r[f'open floor {total}']:.2f}x"
             " | 2x |"
         )
+    print(
+        f"| block open, each against the floor open just before it, 1235 / 5000 | | | "
+        f"{r['open paired 1235']:.2f}x / {r['open paired 5000']:.2f}x | 2x |"
+    )
     print(f"| block open, 5000 against 1235 | | | {r['open 5000'] / r['open 1235']:.2f}x | 1.1x |")
     for total in (1235, 5000):
         print(
@@ -401,6 +434,10 @@ def report() -> None:
             f"{r[f'complete {total}']:.1f} ms | | |"
         )
     print(f"| longest summary slice | | {r['slice max']:.2f} ms | | 4 ms |")
+    print(
+        "| longest UI slice of the rest arriving (1235 / 5000) | | "
+        f"{r['rest slice max 1235']:.2f} / {r['rest slice max 5000']:.2f} ms | | 4 ms |"
+    )
 
 
 def bench_autosave(vault: Any, workspace: BlockController, block_id: int) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -25,6 +25,7 @@ from crucible.app.domain.timeline import TimelinePoint
 from crucible.app.domain.vocabulary import STANCE_SHORT, PartnerKey, Stance
 from crucible.app.ui.block.identity_memo import IdentityMemo
 from crucible.app.ui.block.timeline_data import (
+    Placed,
     TimelineData,
     lane_y,
     placed_points,
@@ -34,6 +35,8 @@ from crucible.app.ui.block.timeline_data import (
 FLIP_COLOUR = "#e0218a"
 _SHADING = ("region", "plan", "baseline")
 """The chart's fixed items (not lanes): the block as it ran, as planned, the lanes' divide."""
+OTHERS_PER_TURN = 800
+"""The other blocks' points added to the chart per turn of the event loop (about 1-2 ms)."""
 TICK_LABEL_PX = 44
 """Room an hour label ("13:00" and a gap) needs on the time axis, in pixels."""
 TAIL_LIMIT = 48
@@ -79,6 +82,11 @@ class TimelineView(QWidget):
         self._axis_version = -1
         self._others_version = -1
         self._others: dict[PartnerKey, Any] = {}
+        self._others_due: list[tuple[Any, Placed]] = []  # batches still to add (_show_others)
+        self._others_step = QTimer(self)  # zero-interval: the next batch after pending events
+        self._others_step.setSingleShot(True)
+        self._others_step.setInterval(0)
+        self._others_step.timeout.connect(self._next_others)
         self._coloured_as: tuple[object, ...] | None = None  # what _recolour last applied
         self._themed_as: tuple[int, int] | None = None  # background and text, as applied
 
@@ -314,16 +322,40 @@ class TimelineView(QWidget):
                 self._dynamic[f"{name}-{key}"].setPen(pg.mkPen(self._colour(key, 190), width=1))
 
     def _show_others(self) -> None:
-        """Draw the other blocks' points, placed by the worker that read them when it could."""
+        """Draw the other blocks' points, placed by the worker that read them when it could.
+
+        Added `OTHERS_PER_TURN` at a time, one batch per turn of the event
+        loop: all at once, a 5,000-observation intensive's other blocks held
+        the UI thread 4-11 ms as they arrived, and a key pressed then waited
+        for all of it (issue 19: never more than 4 ms at a time).
+        """
         self._others_version = self.model.others_version
+        self._others_due = []
         for key, scatter in self._others.items():
             scatter.clear()
             placed = self.model.other_placed(key)  # no per-point work here for thousands
             if placed is None:
-                self._add(scatter, self.model.other_points(key), 0)
-            elif placed[0]:
-                xs, ys, sizes, ids = placed
-                scatter.addPoints(x=xs, y=ys, size=sizes, data=ids)
+                placed = placed_points(self.model.other_points(key), self.model.axis)
+            xs, ys, sizes, ids = placed
+            for start in range(0, len(xs), OTHERS_PER_TURN):
+                end = start + OTHERS_PER_TURN
+                batch = (xs[start:end], ys[start:end], sizes[start:end], ids[start:end])
+                self._others_due.append((scatter, batch))
+        if self._others_due:
+            self._others_step.start()
+
+    @property
+    def others_pending(self) -> bool:
+        """Whether some of the other blocks' points are still to be added to the chart."""
+        return bool(self._others_due)
+
+    def _next_others(self) -> None:
+        if not self._others_due:
+            return
+        scatter, (xs, ys, sizes, ids) = self._others_due.pop(0)
+        scatter.addPoints(x=xs, y=ys, size=sizes, data=ids)
+        if self._others_due:
+            self._others_step.start()
 
     def redraw_current(self) -> None:
         """Redraw only the open block's points, step lines, flips and shading."""
@@ -391,6 +423,8 @@ class TimelineView(QWidget):
         """Empty the chart and the names in the legend (the items stay, for the next block)."""
         self.legend.clear()
         self.colours = {}
+        self._others_due = []
+        self._others_step.stop()
         if self.plot is not None:
             self._show_days(())
             self._span_xy = IdentityMemo()

@@ -22,7 +22,7 @@ from crucible.app.domain.vocabulary import PartnerKey
 from crucible.app.services import observations as observation_service
 from crucible.app.services.errors import NotFoundError
 from crucible.app.store import intensives as intensive_store
-from crucible.app.ui.block import BlockController
+from crucible.app.ui.block import BlockController, timeline_view
 from crucible.app.ui.block.timeline_view import TAIL_LIMIT
 from tests.conftest import FakeClock
 from tests.ui.block.conftest import DAY2, Demo
@@ -132,6 +132,7 @@ def test_opening_a_block_reads_no_other_block_before_its_first_paint(
     assert sum(len(b.observations) for b in workspace.record.all_blocks()) == sum(
         len(b.observations) for d in demo.intensive.days for b in d.blocks
     )
+    qtbot.waitUntil(lambda: not workspace.view.timeline.others_pending, timeout=5000)
     drawn = list(workspace.view.timeline._others.values())
     shown = sorted(sorted(int(i) for i in item.data["data"]) for item in drawn)
     expected = [workspace.timeline.other_points(key) for key in PartnerKey]
@@ -243,3 +244,32 @@ def test_the_rest_of_the_intensive_waits_for_the_ui_to_finish_the_open(
     qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
     # The read, on the worker, slept through the whole window the open marked.
     assert [(round(s, 6), on_ui) for s, on_ui in slept] == [(WINDOW_S, False)]
+
+
+def test_the_other_blocks_points_are_added_a_batch_per_turn(
+    qtbot: Any, make_workspace: Any, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rest's points reach the chart in batches after it arrives, never all in one turn."""
+    monkeypatch.setattr(timeline_view, "OTHERS_PER_TURN", 7)
+    workspace = make_workspace()
+    chart = workspace.view.timeline
+    added: list[int] = []
+    for scatter in chart._others.values():
+        original = scatter.addPoints
+        monkeypatch.setattr(
+            scatter,
+            "addPoints",
+            lambda *a, _add=original, **k: (added.append(len(k["x"])), _add(*a, **k)),
+        )
+    on_arrival: list[int] = []
+    workspace.intensive_loaded.connect(
+        lambda: on_arrival.append(sum(len(s.points()) for s in chart._others.values()))
+    )
+    workspace.show_block(demo.intensive_id, demo.block_id(DAY2))
+    qtbot.waitUntil(lambda: workspace.intensive_complete, timeout=5000)
+    qtbot.waitUntil(lambda: not chart.others_pending, timeout=5000)
+    expected = sum(len(workspace.timeline.other_points(key)) for key in PartnerKey)
+    assert expected > 20
+    assert on_arrival == [0]  # nothing added in the turn the rest arrived
+    assert max(added) <= 7
+    assert sum(added) == expected == sum(len(s.points()) for s in chart._others.values())
