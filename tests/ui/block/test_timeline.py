@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 
@@ -181,3 +183,38 @@ def test_hour_labels_are_set_again_only_when_they_change(
     assert axis._tickLevels == labelled
     workspace.clear()
     assert set_to == [[[], []]]
+
+
+def _placed_fresh(workspace: BlockController, key: PartnerKey) -> list[float]:
+    """The step line's x values, each span placed on its own (what the chart may not shortcut)."""
+    timeline = workspace.timeline
+    xs: list[float] = []
+    previous = None
+    for span in timeline.current_spans(key):
+        if previous is not None and span.start != previous:
+            xs.append(math.nan)
+        xs += [timeline.axis.x(span.start, timeline.current_day)]
+        xs += [timeline.axis.x(span.end, timeline.current_day)]
+        previous = span.end
+    return xs
+
+
+def test_the_step_line_places_every_span_where_the_axis_puts_it(
+    qtbot: Any, workspace: BlockController, session_clock: FakeClock
+) -> None:
+    """A span starting where the last ended reuses that x: the line is the same as placed anew."""
+    chart = workspace.view.timeline
+    assert workspace.record is not None
+    session_clock.now = workspace.record.at(len(workspace.record) - 1).at
+    workspace.set_live(True)
+    for n in range(6):
+        for key in PartnerKey:
+            drawn = chart._steps[key][1]
+            fresh = _placed_fresh(workspace, key)
+            assert len(drawn) == len(fresh) > 2
+            assert all(
+                (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-12)
+                for a, b in zip(drawn, fresh, strict=True)
+            )
+        session_clock.advance(30)
+        qtbot.keyClick(workspace.view.pad, (Qt.Key.Key_Q, Qt.Key.Key_L, Qt.Key.Key_A)[n % 3])
