@@ -211,6 +211,7 @@ class TimelineView(QWidget):
             self._make_items()
         for item in self._lanes():
             item.clear()
+        self._others_due = []  # batches for the emptied lanes: `_show_others` makes new ones
         self._recolour()  # once empty: a recoloured scatter restyles each point it holds
         self._drawn, self._shown, self._steps, self._settled, self._tail = {}, {}, {}, {}, {}
         loaded = self.model.loaded
